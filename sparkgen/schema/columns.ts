@@ -1,0 +1,70 @@
+/**
+ * The column vocabulary of a record declaration. Each column carries its logical type; the
+ * TypeScript type, the Spark `StructType` and the validator are all derived from it.
+ */
+export type ColumnType = "string" | "int" | "long" | "double" | "timestamp" | "string_array";
+
+export interface Column<T extends ColumnType = ColumnType, N extends boolean = boolean> {
+  readonly type: T;
+  readonly nullable: N;
+  /** Allowed values, for string columns with a closed set (`ref_type`). */
+  readonly values?: readonly string[];
+  /** Inclusive numeric bounds checked by the validator. */
+  readonly min?: number;
+  readonly max?: number;
+  readonly doc: string;
+}
+
+type TsOf<T extends ColumnType> = T extends "string" | "timestamp"
+  ? string
+  : T extends "string_array"
+    ? string[]
+    : number;
+
+/** The TypeScript value of one column. */
+export type ValueOf<C extends Column> =
+  C extends Column<infer T, infer N> ? (N extends true ? TsOf<T> | null : TsOf<T>) : never;
+
+/** The TypeScript record type of a declaration. */
+export type RecordOf<S extends Readonly<Record<string, Column>>> = {
+  -readonly [K in keyof S]: ValueOf<S[K]>;
+};
+
+/** Column names of a declaration whose type is numeric, for typed aggregates. */
+export type NumericColumns<S extends Readonly<Record<string, Column>>> = {
+  [K in keyof S]: S[K]["type"] extends "int" | "long" | "double" ? K : never;
+}[keyof S] &
+  string;
+
+export type StringColumns<S extends Readonly<Record<string, Column>>> = {
+  [K in keyof S]: S[K]["type"] extends "string" | "timestamp" ? K : never;
+}[keyof S] &
+  string;
+
+const make =
+  <T extends ColumnType>(type: T) =>
+  <N extends boolean = false>(
+    doc: string,
+    extra: { nullable?: N; values?: readonly string[]; min?: number; max?: number } = {},
+  ): Column<T, N> =>
+    Object.freeze({ type, nullable: (extra.nullable ?? false) as N, doc, ...stripNullable(extra) });
+
+function stripNullable(extra: {
+  nullable?: boolean;
+  values?: readonly string[];
+  min?: number;
+  max?: number;
+}) {
+  const { nullable: _, ...rest } = extra;
+  return rest;
+}
+
+export const col = {
+  string: make("string"),
+  int: make("int"),
+  long: make("long"),
+  double: make("double"),
+  /** ISO-8601 UTC string with millisecond precision; Spark reads it as a string and casts. */
+  timestamp: make("timestamp"),
+  stringArray: make("string_array"),
+} as const;

@@ -1,0 +1,46 @@
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import type { TestProject } from "vitest/node";
+import { loadConfig } from "../../runtime/config/index.ts";
+import { isTrendsError } from "../../runtime/errors/index.ts";
+import { startMoto } from "../../runtime/moto/index.ts";
+import { startLocalPostgres } from "../../runtime/postgres/index.ts";
+import { ensureSpark } from "../../runtime/spark/index.ts";
+
+declare module "vitest" {
+  export interface ProvidedContext {
+    /** Superuser URL of the run's PostgreSQL; tests create their own databases on it. */
+    pgAdminUrl: string;
+    /** moto's endpoint: every AWS service on one loopback port. */
+    awsEndpoint: string;
+    /** JSON of the SparkInstall the Spark tests use. */
+    spark: string;
+  }
+}
+
+/**
+ * Starts the real services once per run. A missing prerequisite fails the run here with the
+ * message `trends doctor` would print; nothing is silently skipped.
+ */
+export default async function setup(project: TestProject): Promise<() => Promise<void>> {
+  const settings = loadConfig({ env: process.env });
+  const install = { cacheDir: settings.cacheDir, sparkHome: settings.sparkHome, install: false };
+  let spark: Awaited<ReturnType<typeof ensureSpark>>;
+  try {
+    spark = await ensureSpark(install);
+  } catch (e) {
+    if (isTrendsError(e)) throw new Error(`integration tests need Spark: ${e.message} — ${e.fix ?? ""}`);
+    throw e;
+  }
+  const dataDir = mkdtempSync(join(tmpdir(), "trends-test-pg-"));
+  const pg = await startLocalPostgres({ dataDir });
+  const moto = await startMoto({ cacheDir: settings.cacheDir, install: false });
+  project.provide("pgAdminUrl", pg.url);
+  project.provide("awsEndpoint", moto.endpoint);
+  project.provide("spark", JSON.stringify(spark));
+  return async () => {
+    await Promise.all([moto.stop(), pg.stop()]);
+    rmSync(dataDir, { recursive: true, force: true });
+  };
+}

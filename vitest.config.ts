@@ -1,0 +1,31 @@
+import { defineConfig } from "vitest/config";
+
+// Two projects: `unit` (no services, next to the code) and `integration` (real PostgreSQL,
+// moto, spark-submit; started once per run in test/setup/global.ts). `npm test` runs both.
+export default defineConfig({
+  test: {
+    projects: [
+      {
+        test: {
+          name: "unit",
+          sequence: { groupOrder: 0 },
+          include: ["{cli,runtime,ingest,sparkgen,emr,sql,dashboard,bench}/**/*.test.ts"],
+          environment: "node",
+        },
+      },
+      {
+        test: {
+          name: "integration",
+          sequence: { groupOrder: 1 },
+          include: ["test/**/*.test.ts"],
+          environment: "node",
+          globalSetup: ["test/setup/global.ts"],
+          // Spark steps start a JVM each; two at a time is what 2 cores take.
+          maxWorkers: 2,
+          testTimeout: 300_000,
+          hookTimeout: 300_000,
+        },
+      },
+    ],
+  },
+});
