@@ -3,7 +3,11 @@ import { loadConfig, redactUrl } from "./index.ts";
 
 describe("loadConfig", () => {
   it("takes flags over env over defaults", () => {
-    const s = loadConfig({ env: { TRENDS_WINDOW_MINUTES: "30" }, flags: { logLevel: "debug" }, cwd: "/nonexistent" });
+    const s = loadConfig({
+      env: { TRENDS_WINDOW_MINUTES: "30" },
+      flags: { logLevel: "debug" },
+      cwd: "/nonexistent",
+    });
     expect(s.windowMinutes).toBe(30);
     expect(s.logLevel).toBe("debug");
     expect(s.latenessMinutes).toBe(10);

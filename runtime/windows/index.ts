@@ -1,0 +1,84 @@
+import { usageError } from "../errors/index.ts";
+
+/** A processing window: half-open `[start, end)` on event time, aligned to UTC. */
+export interface Window {
+  readonly start: Date;
+  readonly end: Date;
+}
+
+const MINUTE = 60_000;
+const HOUR = 60 * MINUTE;
+
+/** Parses an ISO time given on the command line; the error names the flag. */
+export function parseTime(value: string, flag: string): Date {
+  const d = new Date(value);
+  if (!/^\d{4}-\d{2}-\d{2}(T[\d:.]+(Z|[+-]\d{2}:?\d{2})?)?$/.test(value) || Number.isNaN(d.getTime())) {
+    throw usageError(
+      `${flag} ${JSON.stringify(value)} is not an ISO-8601 time`,
+      `write it like 2026-11-26T04:15:00Z`,
+    );
+  }
+  return d;
+}
+
+/** The window starting exactly at `start`; an unaligned start is a usage error. */
+export function windowAt(start: Date, minutes: number, flag = "--window"): Window {
+  if (start.getTime() % (minutes * MINUTE) !== 0) {
+    const floor = windowContaining(start, minutes).start.toISOString();
+    throw usageError(
+      `${flag} ${start.toISOString()} is not on a ${minutes}-minute boundary`,
+      `use a window start such as ${floor}`,
+    );
+  }
+  return { start, end: new Date(start.getTime() + minutes * MINUTE) };
+}
+
+/** The window that holds instant `t`. */
+export function windowContaining(t: Date, minutes: number): Window {
+  const size = minutes * MINUTE;
+  const start = Math.floor(t.getTime() / size) * size;
+  return { start: new Date(start), end: new Date(start + size) };
+}
+
+/** Every window whose start lies in `[from, to)`, oldest first. `from` must be aligned. */
+export function windowsBetween(from: Date, to: Date, minutes: number): Window[] {
+  const first = windowAt(from, minutes, "--from");
+  const out: Window[] = [];
+  for (let t = first.start.getTime(); t < to.getTime(); t += minutes * MINUTE) {
+    out.push({ start: new Date(t), end: new Date(t + minutes * MINUTE) });
+  }
+  return out;
+}
+
+/** A window is due once it is closed and its lateness allowance has passed. */
+export const isDue = (w: Window, now: Date, latenessMinutes: number): boolean =>
+  w.end.getTime() + latenessMinutes * MINUTE <= now.getTime();
+
+/**
+ * Arrival-hour prefixes (`YYYY/MM/DD/HH/`, Firehose's UTC layout) that can hold a window's events:
+ * from one hour before the window (clock skew between X and the ingestor) to the hour in which
+ * its lateness allowance ends. Later arrivals are late data: picked up when the scheduler sees
+ * new objects in these prefixes — anything beyond is counted as lost to lateness by design.
+ */
+export function inputHourPrefixes(w: Window, latenessMinutes: number): string[] {
+  const first = Math.floor(w.start.getTime() / HOUR) * HOUR - HOUR;
+  const last = Math.floor((w.end.getTime() + latenessMinutes * MINUTE) / HOUR) * HOUR;
+  const out: string[] = [];
+  for (let t = first; t <= last; t += HOUR) out.push(hourPrefix(new Date(t)));
+  return out;
+}
+
+/** `YYYY/MM/DD/HH/` of an instant, in UTC. */
+export function hourPrefix(t: Date): string {
+  const iso = t.toISOString();
+  return `${iso.slice(0, 4)}/${iso.slice(5, 7)}/${iso.slice(8, 10)}/${iso.slice(11, 13)}/`;
+}
+
+/** Parses `15m`, `1h`, `24h`, `7d` into milliseconds (for `--since`, `--every`). */
+export function parseDuration(value: string, flag: string): number {
+  const m = /^(\d+)(s|m|h|d)$/.exec(value.trim());
+  if (!m)
+    throw usageError(`${flag} ${JSON.stringify(value)} is not a duration`, "write it like 15m, 24h or 7d");
+  const unit = { s: 1000, m: MINUTE, h: HOUR, d: 24 * HOUR }[m[2] as "s" | "m" | "h" | "d"];
+  return Number(m[1]) * unit;
+}
