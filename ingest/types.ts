@@ -1,0 +1,39 @@
+import type { EventV1 } from "../sparkgen/schema/index.ts";
+
+/**
+ * The contracts between ingest's parts: sources yield raw stream messages, normalise turns one into
+ * a v1 record (without sentiment), an analyser scores texts, a sink packs and ships the records.
+ */
+
+/** One raw X API v2 stream message (a JSON text, as the stream sends it, without CRLF). */
+export type RawMessage = string;
+
+/** Where raw messages come from: the X filtered stream, a replay file, or the synthetic generator. */
+export interface Source {
+  readonly name: string;
+  /** Yields messages until the source ends or `signal` aborts (then it returns, it does not throw). */
+  messages(signal: AbortSignal): AsyncIterable<RawMessage>;
+}
+
+/** One document sentiment, in Google Cloud Natural Language's terms. */
+export interface Sentiment {
+  /** −1 (negative) … 1 (positive). */
+  score: number;
+  /** ≥ 0: how much emotion the text carries, whatever its sign. */
+  magnitude: number;
+}
+
+/** Something that scores texts: Google NL, the offline VADER-style lexicon, or `none`. */
+export interface SentimentAnalyser {
+  /** Written to `sentiment_source`: "vader", "google", "none". */
+  readonly name: string;
+  /** Scores texts in order; null where it could not (the record is still sent). */
+  analyse(items: readonly { text: string; lang: string | null }[]): Promise<(Sentiment | null)[]>;
+  close?(): Promise<void>;
+}
+
+/** The v1 record fields normalise fills; the analyser's result completes the record. */
+export type NormalisedRecord = Omit<EventV1, "sentiment_score" | "sentiment_magnitude" | "sentiment_source">;
+
+/** Normalise never throws: a malformed message is a reason, counted and logged by the pipeline. */
+export type NormaliseResult = { ok: true; record: NormalisedRecord } | { ok: false; reason: string };
