@@ -26,7 +26,9 @@ describe("harness: NDJSON → spark-submit → JDBC → PostgreSQL → Kysely", 
     expect(r.code, r.stderr.slice(-3000)).toBe(0);
     expect(r.stdout).toContain("slice bad_records=1");
 
-    const db = new Kysely<SliceDb>({ dialect: new PostgresDialect({ pool: new pg.Pool({ connectionString: url }) }) });
+    const db = new Kysely<SliceDb>({
+      dialect: new PostgresDialect({ pool: new pg.Pool({ connectionString: url }) }),
+    });
     const rows = await db.selectFrom("slice_out").selectAll().orderBy("author_id").execute();
     await db.destroy();
     expect(rows.map((r) => ({ ...r, tweets: Number(r.tweets), followers: Number(r.followers) }))).toEqual([
