@@ -1,0 +1,7 @@
+export {
+  createNormaliser,
+  DEFAULT_MAX_TEXT_CHARS,
+  type NormaliseOptions,
+  normalise,
+  wellFormed,
+} from "./normalise.ts";
