@@ -4,6 +4,7 @@ import { defineConfig } from "vitest/config";
 // moto, spark-submit; started once per run in test/setup/global.ts). `npm test` runs both.
 export default defineConfig({
   test: {
+    reporters: ["default", "./test/setup/summary-reporter.ts"],
     projects: [
       {
         test: {
