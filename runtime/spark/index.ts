@@ -221,3 +221,43 @@ export function sparkSubmit(o: SubmitOptions): Promise<RunResult> {
     ...(o.onLine ? { onLine: o.onLine } : {}),
   });
 }
+
+/**
+ * hadoop-aws must equal the Hadoop bundled with PySpark 3.5 (3.3.4), with the AWS SDK bundle it was
+ * built against (FACTS.md, "s3a from local Spark"). Only the local s3a path needs them; EMR has its own.
+ */
+const S3A_ARTIFACTS = [
+  ["org.apache.hadoop", "hadoop-aws", "3.3.4"],
+  ["com.amazonaws", "aws-java-sdk-bundle", "1.12.262"],
+] as const;
+
+export async function ensureS3aJars(o: { cacheDir: string; install?: boolean }): Promise<string[]> {
+  const paths = S3A_ARTIFACTS.map(([, a, v]) => join(o.cacheDir, "jars", `${a}-${v}.jar`));
+  if (paths.every((p) => existsSync(p))) return paths;
+  if (!o.install) {
+    throw prerequisiteError(
+      "the s3a jars (hadoop-aws 3.3.4) are not in the cache",
+      "run `npx trends setup --with-s3a`",
+    );
+  }
+  return Promise.all(S3A_ARTIFACTS.map(([g, a, v]) => ensureMavenJar(o.cacheDir, g, a, v)));
+}
+
+/**
+ * Spark settings for reading `s3a://` from an AWS-compatible endpoint (moto locally). Credentials
+ * come from the driver's environment (AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY), never from `--conf`.
+ */
+export function s3aConf(endpoint: string, region: string): Record<string, string> {
+  const u = new URL(endpoint);
+  return {
+    "spark.hadoop.fs.s3a.endpoint": u.host,
+    "spark.hadoop.fs.s3a.endpoint.region": region,
+    "spark.hadoop.fs.s3a.path.style.access": "true",
+    "spark.hadoop.fs.s3a.connection.ssl.enabled": String(u.protocol === "https:"),
+    "spark.hadoop.fs.s3a.aws.credentials.provider":
+      "com.amazonaws.auth.EnvironmentVariableCredentialsProvider",
+    "spark.hadoop.fs.s3a.impl": "org.apache.hadoop.fs.s3a.S3AFileSystem",
+    // `s3://` URIs are EMR's; locally they go through s3a too.
+    "spark.hadoop.fs.s3.impl": "org.apache.hadoop.fs.s3a.S3AFileSystem",
+  };
+}
