@@ -1,0 +1,11 @@
+/**
+ * The sql stage: PostgreSQL result tables, their migrations, the Kysely `Database` type and the
+ * typed queries every reader (CLI, dashboard) uses. Other stages import only this file.
+ */
+export { METRIC_TABLES, type MetricTable, RESULT_COLUMNS } from "./columns.ts";
+export { type OpenDbOptions, openDb } from "./connection.ts";
+export type * from "./database.ts";
+export { RUN_STATUSES, RUNNERS } from "./database.ts";
+export { type MigrationState, migrateToLatest, migrationStatus } from "./migrate.ts";
+export { VIEW_NAMES } from "./migrations/index.ts";
+export { assertNoNul } from "./nul.ts";

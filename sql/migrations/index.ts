@@ -1,0 +1,17 @@
+import type { Migration } from "kysely";
+import { resultTables } from "./0001_result_tables.ts";
+import { queryIndexes } from "./0002_query_indexes.ts";
+import { biViews } from "./0003_bi_views.ts";
+
+export { VIEW_NAMES } from "./0003_bi_views.ts";
+
+/**
+ * Every migration, by name (applied in name order). A static list rather than Kysely's
+ * FileMigrationProvider: no directory scan at run time, so migrate works from any cwd and from a
+ * bundled CLI. Never edit an applied migration; add the next number.
+ */
+export const MIGRATIONS: Record<string, Migration> = {
+  "0001_result_tables": resultTables,
+  "0002_query_indexes": queryIndexes,
+  "0003_bi_views": biViews,
+};
