@@ -77,7 +77,6 @@ const READY = ".trends-ready";
  */
 export async function ensureSpark(o: ProvisionOptions): Promise<SparkInstall> {
   checkJava();
-  const jdbcJar = await ensureJdbcJar(o);
   if (o.sparkHome) {
     const sparkSubmit = join(o.sparkHome, "bin", "spark-submit");
     if (!existsSync(sparkSubmit)) {
@@ -86,6 +85,7 @@ export async function ensureSpark(o: ProvisionOptions): Promise<SparkInstall> {
         "point SPARK_HOME at a Spark 3.5+ installation, or unset it to use the pinned PySpark",
       );
     }
+    const jdbcJar = await ensureJdbcJar(o);
     return { sparkSubmit, python: process.env.PYSPARK_PYTHON ?? "python3", jdbcJar, version: "SPARK_HOME" };
   }
   const dir = pysparkDir(o.cacheDir);
@@ -107,7 +107,7 @@ export async function ensureSpark(o: ProvisionOptions): Promise<SparkInstall> {
       writeFileSync(join(dir, READY), `${PYSPARK_VERSION}\n`);
     });
   }
-  return { sparkSubmit, python, jdbcJar, version: PYSPARK_VERSION };
+  return { sparkSubmit, python, jdbcJar: await ensureJdbcJar(o), version: PYSPARK_VERSION };
 }
 
 /** Downloads the JDBC driver once from Maven Central and checks its SHA-1. */

@@ -25,17 +25,23 @@ declare module "vitest" {
  */
 export default async function setup(project: TestProject): Promise<() => Promise<void>> {
   const settings = loadConfig({ env: process.env });
-  const install = { cacheDir: settings.cacheDir, sparkHome: settings.sparkHome, install: false };
+  // `npm test` on a fresh clone provisions the cached pieces itself (idempotent, once per machine);
+  // TRENDS_TEST_NO_INSTALL=1 turns that off to prove a missing piece fails the run clearly.
+  const install = {
+    cacheDir: settings.cacheDir,
+    sparkHome: settings.sparkHome,
+    install: process.env.TRENDS_TEST_NO_INSTALL !== "1",
+  };
   let spark: Awaited<ReturnType<typeof ensureSpark>>;
   try {
     spark = await ensureSpark(install);
   } catch (e) {
-    if (isTrendsError(e)) throw new Error(`integration tests need Spark: ${e.message} — ${e.fix ?? ""}`);
+    if (isTrendsError(e)) throw new Error(`integration tests need Spark: ${e.message} (fix: ${e.fix ?? "see trends doctor"})`);
     throw e;
   }
   const dataDir = mkdtempSync(join(tmpdir(), "trends-test-pg-"));
   const pg = await startLocalPostgres({ dataDir });
-  const moto = await startMoto({ cacheDir: settings.cacheDir, install: false });
+  const moto = await startMoto(install);
   project.provide("pgAdminUrl", pg.url);
   project.provide("awsEndpoint", moto.endpoint);
   project.provide("spark", JSON.stringify(spark));
