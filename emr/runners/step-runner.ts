@@ -59,4 +59,9 @@ export interface StepRunner {
   cancel(id: string): Promise<void>;
   /** Recent steps, newest first. */
   list?(): Promise<StepStatus[]>;
+  /**
+   * How many steps can run at once (EMR: the cluster's StepConcurrencyLevel; local: its
+   * `concurrency`). A scheduler keeps at most this many in flight; more wait PENDING.
+   */
+  capacity?(): Promise<number>;
 }
