@@ -1,9 +1,10 @@
 import type { CommandModule } from "yargs";
 import { doctor } from "./doctor.ts";
+import { serve } from "./serve.ts";
 import { setup } from "./setup.ts";
 
 // biome-ignore lint/suspicious/noExplicitAny: yargs command modules differ in their argv types
 type AnyCommand = CommandModule<any, any>;
 
 /** Every `trends` command, in the order `--help` lists them. */
-export const commands: AnyCommand[] = [doctor, setup];
+export const commands: AnyCommand[] = [doctor, setup, serve];

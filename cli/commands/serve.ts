@@ -1,0 +1,50 @@
+import type { CommandModule } from "yargs";
+import { serveUntilStopped } from "../../dashboard/index.ts";
+import { settingsFrom } from "../context.ts";
+
+interface ServeArgs {
+  port: number;
+  host: string;
+  token?: string;
+  "database-url"?: string;
+}
+
+export const serve: CommandModule<object, ServeArgs> = {
+  command: "serve",
+  describe: "serve the dashboard (sentiment, influencers, words, alerts) and its read-only JSON API",
+  builder: (y) =>
+    y
+      .option("port", { type: "number", default: 8080, describe: "TCP port (0 picks a free one)" })
+      .option("host", {
+        type: "string",
+        default: "127.0.0.1",
+        describe: "address to bind; anything but loopback needs --token",
+      })
+      .option("token", {
+        type: "string",
+        describe: "access token every request must carry (default: TRENDS_DASHBOARD_TOKEN)",
+      })
+      .epilog(
+        [
+          "The dashboard reads --database-url, else TRENDS_DASHBOARD_DATABASE_URL (a read-only role),",
+          "else DATABASE_URL, else the local PostgreSQL. With a token, open the page once as",
+          "http://HOST:PORT/?token=T (it is swapped for a cookie) or send `Authorization: Bearer T`.",
+          "API: /api/topics, /api/sentiment, /api/influencers, /api/words, /api/alerts",
+          "(?topic=*&from=ISO&to=ISO[&limit=N]), /api/health.",
+        ].join("\n"),
+      ),
+  handler: async (argv) => {
+    const settings = settingsFrom(argv);
+    const env = process.env;
+    const token = argv.token ?? (env.TRENDS_DASHBOARD_TOKEN || undefined);
+    await serveUntilStopped(settings, {
+      host: argv.host,
+      port: argv.port,
+      token,
+      databaseUrl: argv["database-url"] ?? (env.TRENDS_DASHBOARD_DATABASE_URL || settings.databaseUrl),
+      onListening: (s) => {
+        process.stdout.write(`dashboard: ${s.url}${token === undefined ? "" : "?token=… (your token)"}\n`);
+      },
+    });
+  },
+};

@@ -1,0 +1,71 @@
+import type { RangeQuery } from "./params.ts";
+
+/**
+ * What the page shows, as the JSON API returns it. Times are ISO-8601 strings (UTC), so the
+ * browser never parses a database-specific format. The server reads these only through
+ * `DashboardData`, whose real implementation (dashboard/db-data.ts) calls the typed queries of sql/.
+ */
+export interface TopicSummary {
+  topic: string;
+  windows: number;
+  first_window: string;
+  last_window_end: string;
+}
+
+export interface AlertInfo {
+  severity: "warning" | "critical";
+  avg_score: number;
+  baseline_mean: number;
+  baseline_sd: number;
+  baseline_windows: number;
+  drop: number;
+  n_scored: number;
+}
+
+export interface SentimentPoint {
+  window_start: string;
+  window_end: string;
+  n_tweets: number;
+  n_scored: number;
+  avg_score: number | null;
+  avg_magnitude: number | null;
+  pos_share: number | null;
+  neg_share: number | null;
+  alert: AlertInfo | null;
+}
+
+/** One author over a range: summed components and the summed window scores that rank them. */
+export interface InfluencerRow {
+  rank: number;
+  author_id: string;
+  username: string;
+  score: number;
+  windows: number;
+  tweets: number;
+  retweets: number;
+  favourites: number;
+  followers: number;
+  depth: number;
+}
+
+export interface WordRow {
+  word: string;
+  count: number;
+}
+
+export interface AlertRow extends AlertInfo {
+  topic: string;
+  window_start: string;
+  window_end: string;
+}
+
+export interface DashboardData {
+  /** Throws when the database cannot answer; the server turns that into 503. */
+  health(): Promise<void>;
+  topics(): Promise<TopicSummary[]>;
+  sentiment(q: RangeQuery): Promise<SentimentPoint[]>;
+  influencers(q: RangeQuery): Promise<InfluencerRow[]>;
+  words(q: RangeQuery): Promise<WordRow[]>;
+  alerts(q: RangeQuery): Promise<AlertRow[]>;
+  close(): Promise<void>;
+}

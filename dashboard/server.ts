@@ -1,0 +1,226 @@
+import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
+import type { AddressInfo } from "node:net";
+import { usageError } from "../runtime/errors/index.ts";
+import { log } from "../runtime/log/index.ts";
+import {
+  hostHeaderIsLoopback,
+  isLoopbackAddress,
+  presentedToken,
+  tokenCookie,
+  tokenMatches,
+} from "./auth.ts";
+import type { DashboardData } from "./data.ts";
+import { unavailableReason } from "./errors.ts";
+import { BadParam, parseNoParams, parseRangeQuery, type RangeQuery } from "./params.ts";
+import { loadStaticFiles, type StaticFile } from "./static.ts";
+
+export interface DashboardOptions {
+  data: DashboardData;
+  /** Default 127.0.0.1. Anything that is not loopback needs `token`. */
+  host?: string;
+  /** Default 8080; 0 picks a free port. */
+  port?: number;
+  /** Access token checked on every request; required off loopback. */
+  token?: string;
+  /** A shown-once hint for the migrate command in the "not migrated" 503. */
+  migrateHint?: string;
+}
+
+export interface DashboardServer {
+  /** http://host:port/ as a browser on this machine reaches it. */
+  url: string;
+  port: number;
+  /** Stops accepting, ends open connections, closes the data source. */
+  close(): Promise<void>;
+}
+
+type Json = Record<string, unknown>;
+type Endpoint = (params: URLSearchParams, data: DashboardData) => Promise<Json>;
+
+const range = (q: RangeQuery) => ({ topic: q.topic, from: q.from.toISOString(), to: q.to.toISOString() });
+
+/** The read-only JSON API. Limits: influencers top 20 (≤ 100 stored per window), words top 100. */
+const API: Record<string, Endpoint> = {
+  "/api/health": async (p, d) => {
+    parseNoParams(p);
+    await d.health();
+    return { status: "ok" };
+  },
+  "/api/topics": async (p, d) => {
+    parseNoParams(p);
+    return { topics: await d.topics() };
+  },
+  "/api/sentiment": async (p, d) => {
+    const q = parseRangeQuery(p, { defaultLimit: 1, maxLimit: 1 });
+    return { ...range(q), windows: await d.sentiment(q) };
+  },
+  "/api/influencers": async (p, d) => {
+    const q = parseRangeQuery(p, { defaultLimit: 20, maxLimit: 100 });
+    return { ...range(q), influencers: await d.influencers(q) };
+  },
+  "/api/words": async (p, d) => {
+    const q = parseRangeQuery(p, { defaultLimit: 100, maxLimit: 200 });
+    return { ...range(q), words: await d.words(q) };
+  },
+  "/api/alerts": async (p, d) => {
+    const q = parseRangeQuery(p, { defaultLimit: 100, maxLimit: 1000 });
+    return { ...range(q), alerts: await d.alerts(q) };
+  },
+};
+
+/**
+ * Headers on every response. The CSP allows only this origin's scripts and no inline script, so
+ * even a data value that slipped into markup could not run; `connect-src 'self'` keeps fetches here.
+ */
+const SECURITY_HEADERS: Record<string, string> = {
+  "content-security-policy":
+    "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; connect-src 'self'; font-src 'self'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'",
+  "x-content-type-options": "nosniff",
+  "x-frame-options": "DENY",
+  "referrer-policy": "no-referrer",
+  "cross-origin-opener-policy": "same-origin",
+  "cross-origin-resource-policy": "same-origin",
+};
+
+/**
+ * Starts `trends serve`'s HTTP server: the page, its vendor files and the JSON API.
+ *
+ * @example
+ * const server = await startDashboard({ data: dataFromDb(openDb(url)), port: 8080 });
+ * // … later
+ * await server.close();
+ */
+export async function startDashboard(o: DashboardOptions): Promise<DashboardServer> {
+  const host = o.host ?? "127.0.0.1";
+  const token = o.token === "" ? undefined : o.token;
+  if (!isLoopbackAddress(host) && token === undefined) {
+    throw usageError(
+      `--host ${host} exposes the dashboard beyond this machine without an access token`,
+      "pass --token T (or set TRENDS_DASHBOARD_TOKEN), or keep the default --host 127.0.0.1",
+    );
+  }
+  if (token !== undefined && token.length < 16) {
+    throw usageError("the dashboard token is shorter than 16 characters", "use e.g. `openssl rand -hex 24`");
+  }
+  const files = loadStaticFiles();
+  const server = createServer((req, res) => {
+    handle(req, res, { ...o, token, files }).catch((e: unknown) => {
+      log().error({ err: e, url: req.url }, "dashboard request failed");
+      if (!res.headersSent) send(res, 500, { error: "internal error" });
+      else res.destroy();
+    });
+  });
+  await new Promise<void>((resolve, reject) => {
+    server.once("error", (e: NodeJS.ErrnoException) =>
+      reject(
+        e.code === "EADDRINUSE"
+          ? usageError(`port ${o.port ?? 8080} on ${host} is already in use`, "pick another with --port")
+          : e,
+      ),
+    );
+    server.listen(o.port ?? 8080, host, () => resolve());
+  });
+  const port = (server.address() as AddressInfo).port;
+  const shown = host === "0.0.0.0" || host === "::" ? "127.0.0.1" : host.includes(":") ? `[${host}]` : host;
+  let closing: Promise<void> | undefined;
+  return {
+    url: `http://${shown}:${port}/`,
+    port,
+    close: () => {
+      closing ??= (async () => {
+        await new Promise<void>((resolve) => {
+          server.close(() => resolve());
+          // Keep-alive browser connections would hold close() open until they time out.
+          server.closeAllConnections();
+        });
+        await o.data.close();
+      })();
+      return closing;
+    },
+  };
+}
+
+interface Context extends DashboardOptions {
+  files: Map<string, StaticFile>;
+}
+
+async function handle(req: IncomingMessage, res: ServerResponse, c: Context): Promise<void> {
+  for (const [k, v] of Object.entries(SECURITY_HEADERS)) res.setHeader(k, v);
+  if (req.method !== "GET" && req.method !== "HEAD") {
+    res.setHeader("allow", "GET, HEAD");
+    return send(res, 405, { error: `method ${req.method} not allowed; the dashboard is read-only` });
+  }
+  let url: URL;
+  try {
+    url = new URL(req.url ?? "/", "http://dashboard.invalid");
+  } catch {
+    return send(res, 400, { error: "malformed request URL" });
+  }
+  if (c.token === undefined) {
+    if (!hostHeaderIsLoopback(req.headers.host)) {
+      return send(res, 403, {
+        error: "this dashboard answers only to localhost; start it with --token to share it",
+      });
+    }
+  } else {
+    const fromQuery = url.searchParams.get("token");
+    if (fromQuery !== null) {
+      if (!tokenMatches(fromQuery, c.token)) return unauthorized(res);
+      // Exchange the token in the address for a cookie, then drop it from the URL (and history).
+      res.setHeader("set-cookie", tokenCookie(c.token, false));
+      url.searchParams.delete("token");
+      if (!url.pathname.startsWith("/api/")) {
+        res.writeHead(303, { location: `${url.pathname}${url.search}` }).end();
+        return;
+      }
+    } else if (!tokenMatches(presentedToken(req), c.token)) {
+      return unauthorized(res);
+    }
+  }
+
+  const endpoint = API[url.pathname];
+  if (endpoint) {
+    res.setHeader("cache-control", "no-store");
+    try {
+      return send(res, 200, await endpoint(url.searchParams, c.data), req.method === "HEAD");
+    } catch (e) {
+      if (e instanceof BadParam) return send(res, 400, { error: e.message });
+      const down = unavailableReason(e);
+      if (down?.reason === "not migrated") {
+        return send(res, 503, {
+          error: `the results database has no result tables yet — ${c.migrateHint ?? "run the migrations"}`,
+        });
+      }
+      if (down) {
+        log().warn({ err: e, path: url.pathname }, "dashboard: database unreachable");
+        return send(res, 503, { error: "database unreachable" });
+      }
+      throw e;
+    }
+  }
+  if (url.pathname.startsWith("/api/")) return send(res, 404, { error: `no endpoint ${url.pathname}` });
+  const file = c.files.get(url.pathname === "/index.html" ? "/" : url.pathname);
+  if (!file) return send(res, 404, { error: `not found: ${url.pathname}` });
+  res.writeHead(200, {
+    "content-type": file.type,
+    "content-length": file.body.length,
+    "cache-control": url.pathname.startsWith("/vendor/") ? "public, max-age=86400" : "no-cache",
+  });
+  res.end(req.method === "HEAD" ? undefined : file.body);
+}
+
+function unauthorized(res: ServerResponse): void {
+  res.setHeader("www-authenticate", 'Bearer realm="trends"');
+  send(res, 401, {
+    error: "access token required: open the page with ?token=… once, or send Authorization: Bearer …",
+  });
+}
+
+function send(res: ServerResponse, status: number, body: Json, headOnly = false): void {
+  const text = `${JSON.stringify(body)}\n`;
+  res.writeHead(status, {
+    "content-type": "application/json; charset=utf-8",
+    "content-length": Buffer.byteLength(text),
+  });
+  res.end(headOnly ? undefined : text);
+}
