@@ -1,0 +1,2 @@
+export { createGoogleAnalyser, type GoogleAnalyserMetrics, type GoogleAnalyserOptions } from "./analyser.ts";
+export { googleLanguage } from "./languages.ts";
