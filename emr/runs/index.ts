@@ -1,0 +1,19 @@
+// pipeline_run records (one row per window attempt) and the advisory locks that keep a window
+// from running twice at once. Used by the scheduler and by `trends run`.
+export { isLocked, type Locked, type LockKey, schedulerLockKey, windowLockKey, withLock } from "./locks.ts";
+export { newOwner } from "./owner.ts";
+export {
+  ACTIVE_STATUSES,
+  attemptById,
+  baselineDigest,
+  finishAttempt,
+  foldHistory,
+  historyBetween,
+  historyOf,
+  markRunning,
+  type NewAttempt,
+  type RunsDb,
+  resumePoints,
+  startAttempt,
+  type WindowHistory,
+} from "./records.ts";

@@ -1,0 +1,19 @@
+// The scheduler: due windows from the run records, one window at a time under PostgreSQL locks,
+// retries with backoff, late-data reprocessing and alert-baseline cascades, graceful stop.
+export { type InputObject, type InputSource, inputSource, type WindowInput, windowInput } from "./input.ts";
+export { BASELINE_WINDOWS, type PlanItem, planTick, type Reason, retryDelay, startOf } from "./plan.ts";
+export {
+  type AttemptOutcome,
+  type ProcessDeps,
+  processQueue,
+  processWindow,
+  type WindowOutcome,
+} from "./process.ts";
+export { runRange } from "./run-range.ts";
+export {
+  lastDueWindow,
+  runScheduler,
+  type SchedulerOptions,
+  schedulerTick,
+  type TickSummary,
+} from "./scheduler.ts";
