@@ -9,3 +9,6 @@ export { RUN_STATUSES, RUNNERS } from "./database.ts";
 export { type MigrationState, migrateToLatest, migrationStatus } from "./migrate.ts";
 export { VIEW_NAMES } from "./migrations/index.ts";
 export { assertNoNul } from "./nul.ts";
+export * from "./queries/index.ts";
+export { grantReadonly, type ReadonlyRoleOptions, type ReadonlyRoleResult } from "./readonly.ts";
+export { dbOptionsFrom, withResultsDb } from "./session.ts";

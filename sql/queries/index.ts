@@ -1,0 +1,6 @@
+export { type AlertRow, type AlertsQuery, sentimentAlerts } from "./alerts.ts";
+export { type InfluencerRanking, topInfluencers, topInfluencersQuery } from "./influencers.ts";
+export { ALL_TWEETS, MAX_LIMIT, type RangeQuery } from "./range.ts";
+export { pipelineRuns, type RunRow, type RunsQuery } from "./runs.ts";
+export { type SentimentPoint, sentimentTimeline } from "./sentiment.ts";
+export { topWords, type WordCount } from "./words.ts";
