@@ -1,0 +1,3 @@
+export { batches } from "./batches.ts";
+export { type IngestSummary, type PipelineOptions, runPipeline } from "./pipeline.ts";
+export type { IngestCounters, IngestProgress } from "./progress.ts";

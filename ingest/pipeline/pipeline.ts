@@ -1,0 +1,148 @@
+import { log } from "../../runtime/log/index.ts";
+import { createNormaliser } from "../normalise/index.ts";
+import type { Sink, SinkStats } from "../sinks/sink.ts";
+import type { NormalisedRecord, NormaliseResult, RawMessage, SentimentAnalyser, Source } from "../types.ts";
+import { batches } from "./batches.ts";
+import { type IngestCounters, type IngestProgress, progressLine } from "./progress.ts";
+
+export interface PipelineOptions {
+  source: Source;
+  analyser: SentimentAnalyser;
+  sink: Sink;
+  /** Aborting it stops the source; everything read so far is still flushed. */
+  signal?: AbortSignal;
+  /** Stop after this many events (records sent on). */
+  maxEvents?: number;
+  /** Messages per analyser call. */
+  batchSize?: number;
+  /** A partial batch goes on at the latest this long after its first message. */
+  batchMs?: number;
+  /** Interval of the progress line (0: none). */
+  progressMs?: number;
+  onProgress?: (p: IngestProgress) => void;
+  /** Defaults to `createNormaliser()` (the wall clock stamps `ingested_at`). */
+  normalise?: (raw: RawMessage) => NormaliseResult;
+}
+
+export interface IngestSummary extends IngestCounters {
+  source: string;
+  sentiment: string;
+  sink: string;
+  stoppedBy: "end" | "max-events" | "signal";
+  seconds: number;
+  eventsPerSecond: number;
+  sinkStats: SinkStats;
+}
+
+/** Bad messages are logged one by one up to this many, then every 1,000th, so a flood cannot drown the log. */
+const LOGGED_BAD = 20;
+
+/**
+ * source → normalise → sentiment (in batches) → NDJSON lines → sink. Memory stays bounded: the
+ * next batch is read only after the sink accepted the previous one (`write` → `drain`), so a
+ * slow sink pauses the source. Malformed messages are counted and skipped; the stream goes on.
+ * The sink is closed (flushed) before this resolves, also when stopped by the signal.
+ */
+export async function runPipeline(o: PipelineOptions): Promise<IngestSummary> {
+  const started = performance.now();
+  const stop = new AbortController();
+  const onAbort = () => stop.abort();
+  o.signal?.addEventListener("abort", onAbort, { once: true });
+  if (o.signal?.aborted) stop.abort();
+  const normalise = o.normalise ?? createNormaliser();
+  const max = o.maxEvents ?? Number.POSITIVE_INFINITY;
+  const c: IngestCounters = {
+    messages: 0,
+    events: 0,
+    badMessages: 0,
+    badReasons: {},
+    scored: 0,
+    unscored: 0,
+  };
+  let stoppedBy: IngestSummary["stoppedBy"] = "end";
+
+  const progressMs = o.progressMs ?? 10_000;
+  let lastEvents = 0;
+  let lastAt = performance.now();
+  const report =
+    o.onProgress ??
+    ((p: IngestProgress) => log().info(p, `ingest: ${p.events} events, ${p.eventsPerSecond}/s`));
+  const ticker =
+    progressMs > 0
+      ? setInterval(() => {
+          const now = performance.now();
+          report(progressLine(c, o.sink.stats(), lastEvents, now - lastAt));
+          lastEvents = c.events;
+          lastAt = now;
+        }, progressMs).unref()
+      : undefined;
+
+  try {
+    for await (const raws of batches(o.source.messages(stop.signal), o.batchSize ?? 500, o.batchMs ?? 200)) {
+      const records: NormalisedRecord[] = [];
+      for (const raw of raws) {
+        if (c.events + records.length >= max) break;
+        c.messages++;
+        const r = normalise(raw);
+        if (r.ok) records.push(r.record);
+        else countBad(c, r.reason, raw);
+      }
+      if (records.length > 0) await send(o, records, c);
+      if (c.events >= max) {
+        stoppedBy = "max-events";
+        stop.abort();
+        break;
+      }
+      if (stop.signal.aborted) {
+        stoppedBy = "signal";
+        break;
+      }
+    }
+    if (stoppedBy === "end" && o.signal?.aborted) stoppedBy = "signal";
+  } finally {
+    clearInterval(ticker);
+    o.signal?.removeEventListener("abort", onAbort);
+    stop.abort();
+    await o.sink.close();
+    await o.analyser.close?.();
+  }
+  const seconds = (performance.now() - started) / 1000;
+  return {
+    source: o.source.name,
+    sentiment: o.analyser.name,
+    sink: o.sink.kind,
+    stoppedBy,
+    ...c,
+    seconds: Math.round(seconds * 1000) / 1000,
+    eventsPerSecond: Math.round(c.events / Math.max(seconds, 1e-3)),
+    sinkStats: o.sink.stats(),
+  };
+}
+
+async function send(o: PipelineOptions, records: NormalisedRecord[], c: IngestCounters): Promise<void> {
+  const scores = await o.analyser.analyse(records.map((r) => ({ text: r.text ?? "", lang: r.lang })));
+  for (let i = 0; i < records.length; i++) {
+    const s = scores[i] ?? null;
+    if (s) c.scored++;
+    else c.unscored++;
+    const line = `${JSON.stringify({
+      ...records[i],
+      sentiment_score: s ? s.score : null,
+      sentiment_magnitude: s ? s.magnitude : null,
+      sentiment_source: s ? o.analyser.name : null,
+    })}\n`;
+    c.events++;
+    if (!o.sink.write(line)) await o.sink.drain();
+  }
+}
+
+function countBad(c: IngestCounters, reason: string, raw: RawMessage): void {
+  c.badMessages++;
+  c.badReasons[reason] = (c.badReasons[reason] ?? 0) + 1;
+  if (c.badMessages <= LOGGED_BAD || c.badMessages % 1000 === 0) {
+    log().warn(
+      { reason, bad: c.badMessages, bytes: raw.length, head: raw.slice(0, 80) },
+      "skipped a malformed stream message",
+    );
+  }
+}
