@@ -1,6 +1,7 @@
 // The emr stage's public entry: artifacts, step runners (EMR, local spark-submit), IAM policies.
 // The scheduler (emr B) adds its exports below with a targeted edit.
 
+export * from "./artifacts/index.ts";
 export {
   addStepsInput,
   type ClusterInfo,
@@ -13,6 +14,7 @@ export {
 } from "./runners/emr.ts";
 export { DEFAULT_STEP_SCRIPT, LocalStepRunner, type LocalStepRunnerOptions } from "./runners/local.ts";
 export { backoffDelay, pollUntilTerminal } from "./runners/poll.ts";
+export { runStatsReader } from "./runners/run-stats.ts";
 export {
   checkJdbcUrl,
   jdbcFromDatabaseUrl,
@@ -31,3 +33,43 @@ export {
   type StepStatus,
   TERMINAL_STATES,
 } from "./runners/step-runner.ts";
+
+// emr B: run records, locks and the scheduler.
+export {
+  finishAttempt,
+  foldHistory,
+  historyBetween,
+  isLocked,
+  newOwner,
+  type RunsDb,
+  resumePoints,
+  schedulerLockKey,
+  startAttempt,
+  type WindowHistory,
+  windowLockKey,
+  withLock,
+} from "./runs/index.ts";
+export {
+  type AttemptOutcome,
+  attemptLine,
+  BASELINE_WINDOWS,
+  type InputSource,
+  inputSource,
+  lastDueWindow,
+  openPipeline,
+  outcomeJson,
+  type Pipeline,
+  type PipelineOptions,
+  type PlanItem,
+  type ProcessDeps,
+  processQueue,
+  type Reason,
+  runRange,
+  runScheduler,
+  type SchedulerOptions,
+  schedulerTick,
+  stopOnSignals,
+  type TickSummary,
+  type WindowOutcome,
+  windowInput,
+} from "./scheduler/index.ts";

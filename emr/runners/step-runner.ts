@@ -28,7 +28,8 @@ export interface StepResult {
   readonly rows_read: number;
   readonly bad_records: number;
   readonly duplicates: number;
-  readonly events: number;
+  /** Events the window kept after dedup; absent when read from `pipeline_run`, which does not store it. */
+  readonly events?: number;
 }
 
 export interface StepStatus {

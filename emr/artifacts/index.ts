@@ -1,0 +1,16 @@
+export {
+  type ArtifactFile,
+  collectArtifacts,
+  GENERATED_DIR,
+  type HashedFile,
+  hashFiles,
+  STEP_SCRIPT_KEY,
+} from "./files.ts";
+export {
+  ARTIFACTS_PREFIX,
+  type ArtifactLocation,
+  MANIFEST_KEY,
+  planArtifacts,
+  type UploadResult,
+  uploadArtifacts,
+} from "./upload.ts";

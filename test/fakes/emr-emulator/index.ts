@@ -1,0 +1,2 @@
+export type { ClusterSpec, EmulatedCluster, EmulatedStep } from "./cluster.ts";
+export { type EmrEmulator, type EmrEmulatorOptions, startEmrEmulator } from "./server.ts";
