@@ -1,0 +1,162 @@
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import {
+  alertRows,
+  fixtureRoot,
+  inputsFor,
+  type ResultsDb,
+  resultsDb,
+  runWindowStep,
+  type StepRun,
+  sentimentRows,
+  why,
+  windowOf,
+} from "./support.ts";
+
+/*
+ * Sentiment alerts (DESIGN.md, "Sentiment alert"): baseline = the previous 8 windows of the topic
+ * with n_scored ≥ 20, at least 4 of them; drop = mean(baseline) − avg(W); alert when n_scored(W) ≥ 20
+ * and drop ≥ max(0.2, 2·sd); critical when drop ≥ max(0.4, 3·sd); sd = sample standard deviation.
+ *
+ * W = [2026-11-27T12:00Z, 12:15Z). W-8 … W-2 (10:00 … 11:30) are seeded into sentiment_window;
+ * W-1 (11:45) and W come from spark-submit over test/fixtures/sparkgen/alerts (generate.ts):
+ *
+ *   topic  W-8   W-7   W-6   W-5   W-4   W-3   W-2  | W-1 (step) | W (step)
+ *   crit   .375  .625  .375  .625  .375  .625  .375 | .625 n=20  | 0     n=20  → critical
+ *   warn   .375  .625  .375  .625  .375  .625  .375 | .625 n=20  | .125  n=20  → warning
+ *   few    .375  .625  .375  .625  .375  .625  .375 | .625 n=20  | 0     n=19  → none: n_scored < 20
+ *   small  .25   .75   .25   .75   .25   .75   .25  | .75  n=20  | 0     n=20  → none: drop < 2·sd
+ *   calm   .5    .5    .5    .5    .5    .5    .5   | .5   n=20  | .375  n=20  → none: drop < 0.2
+ *   late   .5 with n_scored 19,19,19,19,20,20,20    | .5   n=20  | .125  n=20  → warning only once
+ *                                                                    W-1 is known (4 baseline windows)
+ * Seeded windows have n_scored 20 unless stated.
+ *
+ * crit/warn/few baseline: mean 0.5; deviations ±0.125 → Σ = 8·0.015625 = 0.125; sd = √(0.125/7) = 0.133631;
+ *   2·sd = 0.267261, 3·sd = 0.400892.
+ *   crit: drop 0.5 ≥ max(0.4, 0.400892) → critical.   warn: drop 0.375 ≥ 0.267261, < 0.400892 → warning.
+ * small: mean 0.5, deviations ±0.25 → sd = √(0.5/7) = 0.267261, 2·sd = 0.534522 > drop 0.5 → none.
+ * calm: mean 0.5, sd 0, drop 0.125 < 0.2 → none.
+ * late: baseline W-4, W-3, W-2, W-1 (the 19s do not count) → 4 windows, mean 0.5, sd 0; drop 0.375 ≥ 0.2,
+ *   < 0.4 → warning. Before W-1 is known only 3 windows qualify → no alert.
+ * W-1 itself: every topic's avg is at or above its baseline mean, and late has 3 windows → no alert.
+ */
+const W = windowOf("2026-11-27T12:00:00.000Z");
+const WPREV = windowOf("2026-11-27T11:45:00.000Z");
+const ROOT = fixtureRoot("alerts");
+
+const SEEDS: Record<string, { avg: number[]; n?: number[] }> = {
+  crit: { avg: [0.375, 0.625, 0.375, 0.625, 0.375, 0.625, 0.375] },
+  warn: { avg: [0.375, 0.625, 0.375, 0.625, 0.375, 0.625, 0.375] },
+  few: { avg: [0.375, 0.625, 0.375, 0.625, 0.375, 0.625, 0.375] },
+  small: { avg: [0.25, 0.75, 0.25, 0.75, 0.25, 0.75, 0.25] },
+  calm: { avg: [0.5, 0.5, 0.5, 0.5, 0.5, 0.5, 0.5] },
+  late: { avg: [0.5, 0.5, 0.5, 0.5, 0.5, 0.5, 0.5], n: [19, 19, 19, 19, 20, 20, 20] },
+};
+
+async function seedBaseline(r: ResultsDb): Promise<void> {
+  const rows = Object.entries(SEEDS).flatMap(([topic, s]) =>
+    s.avg.map((avg, k) => {
+      const w = windowOf(new Date(W.start.getTime() - (8 - k) * 15 * 60_000).toISOString());
+      const n = s.n?.[k] ?? 20;
+      return {
+        window_start: w.start,
+        window_end: w.end,
+        topic,
+        n_tweets: n,
+        n_scored: n,
+        avg_score: avg,
+        avg_magnitude: 0.5,
+        pos_share: avg >= 0.25 ? 1 : 0,
+        neg_share: 0,
+      };
+    }),
+  );
+  await r.db.insertInto("sentiment_window").values(rows).execute();
+}
+
+const SD8 = 0.133630621; // √(0.125/7)
+const EXPECTED_ALERTS = [
+  {
+    window_start: W.start.toISOString(),
+    topic: "crit",
+    severity: "critical",
+    avg_score: 0,
+    baseline_mean: 0.5,
+    baseline_sd: SD8,
+    baseline_windows: 8,
+    drop: 0.5,
+    n_scored: 20,
+  },
+  {
+    window_start: W.start.toISOString(),
+    topic: "late",
+    severity: "warning",
+    avg_score: 0.125,
+    baseline_mean: 0.5,
+    baseline_sd: 0,
+    baseline_windows: 4,
+    drop: 0.375,
+    n_scored: 20,
+  },
+  {
+    window_start: W.start.toISOString(),
+    topic: "warn",
+    severity: "warning",
+    avg_score: 0.125,
+    baseline_mean: 0.5,
+    baseline_sd: SD8,
+    baseline_windows: 8,
+    drop: 0.375,
+    n_scored: 20,
+  },
+];
+
+const sw = (topic: string, n_tweets: number, n_scored: number, avg: number, pos: number) => ({
+  topic,
+  window_end: W.end.toISOString(),
+  n_tweets,
+  n_scored,
+  avg_score: avg,
+  avg_magnitude: 0.5,
+  pos_share: pos,
+  neg_share: 0,
+});
+/** W's sentiment: 20 × 0 (crit, small), 20 × 0.125 (warn, late), 19 × 0 (few), 20 × 0.375 (calm). */
+const EXPECTED_W_SENTIMENT = [
+  // *: 79 tweets, Σ = 20·0.125 + 20·0.375 = 10 → 10/79 = 0.126582; ≥ 0.25: the 20 calm ones → 20/79
+  sw("*", 79, 79, 0.126582278, 0.253164557),
+  sw("calm", 20, 20, 0.375, 1),
+  sw("crit", 20, 20, 0, 0),
+  sw("few", 19, 19, 0, 0),
+  sw("late", 20, 20, 0.125, 0),
+  sw("small", 20, 20, 0, 0),
+  sw("warn", 20, 20, 0.125, 0),
+];
+
+describe("sparkgen window step: sentiment alerts, in order and after a catch-up", () => {
+  let inOrder: ResultsDb;
+  let catchUp: ResultsDb;
+  const ok = (s: StepRun) => expect(s.code, why(s)).toBe(0);
+
+  beforeAll(async () => {
+    [inOrder, catchUp] = await Promise.all([resultsDb("sg_alert_a"), resultsDb("sg_alert_b")]);
+    await Promise.all([seedBaseline(inOrder), seedBaseline(catchUp)]);
+  });
+  afterAll(async () => {
+    await Promise.all([inOrder?.db.destroy(), catchUp?.db.destroy()]);
+  });
+
+  it("in order (W-1, then W): W alerts critical, warning and warning; nothing else", async () => {
+    ok(await runWindowStep(inOrder, WPREV, inputsFor(ROOT, WPREV)));
+    expect(await alertRows(inOrder.db)).toEqual([]);
+    ok(await runWindowStep(inOrder, W, inputsFor(ROOT, W)));
+    expect(await sentimentRows(inOrder.db, W)).toEqual(EXPECTED_W_SENTIMENT);
+    expect(await alertRows(inOrder.db)).toEqual(EXPECTED_ALERTS);
+  });
+
+  it("catch-up (W first, then the late W-1) ends with the same alerts", async () => {
+    ok(await runWindowStep(catchUp, W, inputsFor(ROOT, W)));
+    ok(await runWindowStep(catchUp, WPREV, inputsFor(ROOT, WPREV)));
+    expect(await sentimentRows(catchUp.db, W)).toEqual(EXPECTED_W_SENTIMENT);
+    expect(await alertRows(catchUp.db)).toEqual(EXPECTED_ALERTS);
+  });
+});

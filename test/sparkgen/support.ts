@@ -1,0 +1,173 @@
+import { existsSync } from "node:fs";
+import { fileURLToPath } from "node:url";
+import type { Kysely } from "kysely";
+import { sparkSubmit } from "../../runtime/spark/index.ts";
+import { inputHourPrefixes, type Window } from "../../runtime/windows/index.ts";
+import { type Database, migrateToLatest, openDb } from "../../sql/index.ts";
+import { freshDatabase, sparkInstall } from "../support/services.ts";
+
+/** The generated window step (the step contract in tables.md). */
+export const WINDOW_STEP = fileURLToPath(
+  new URL("../../sparkgen/generated/steps/window_job.py", import.meta.url),
+);
+/** Root of the committed NDJSON fixtures (`…/raw/YYYY/MM/DD/HH/<object>`). */
+export const fixtureRoot = (name: string): string =>
+  fileURLToPath(new URL(`../fixtures/sparkgen/${name}/raw/`, import.meta.url));
+
+export const LATENESS_MINUTES = 10;
+
+export const windowOf = (startIso: string, minutes = 15): Window => {
+  const start = new Date(startIso);
+  return { start, end: new Date(start.getTime() + minutes * 60_000) };
+};
+
+/** The `--input` prefixes a caller passes for a window, as the scheduler computes them. */
+export const inputsFor = (root: string, w: Window, scheme: "file" | "path" = "file"): string[] =>
+  inputHourPrefixes(w, LATENESS_MINUTES).map((p) =>
+    scheme === "file" ? `file://${root}${p}` : `${root}${p}`,
+  );
+
+export interface ResultsDb {
+  url: string;
+  jdbcUrl: string;
+  user: string;
+  db: Kysely<Database>;
+}
+
+/** A fresh database with the sql stage's migrations applied. */
+export async function resultsDb(prefix: string): Promise<ResultsDb> {
+  const url = await freshDatabase(prefix);
+  const u = new URL(url);
+  const db = openDb(url);
+  await migrateToLatest(db);
+  return {
+    url,
+    jdbcUrl: `jdbc:postgresql://${u.host}${u.pathname}`,
+    user: decodeURIComponent(u.username),
+    db,
+  };
+}
+
+export interface StepStats {
+  rows_read: number;
+  bad_records: number;
+  duplicates: number;
+  events: number;
+}
+
+export interface StepRun {
+  code: number | null;
+  stdout: string;
+  stderr: string;
+  /** The parsed `TRENDS_STEP_RESULT {…}` line, if printed. */
+  result: StepStats | undefined;
+}
+
+/** One spark-submit of the generated window step on `local[2]`; credentials via the environment. */
+export async function runWindowStep(
+  r: ResultsDb,
+  w: Window,
+  inputs: readonly string[],
+  runId?: number,
+): Promise<StepRun> {
+  if (!existsSync(WINDOW_STEP)) throw new Error(`${WINDOW_STEP} is not generated yet (sparkgen part A)`);
+  const args = [
+    "--window-start",
+    w.start.toISOString(),
+    "--window-end",
+    w.end.toISOString(),
+    ...inputs.flatMap((i) => ["--input", i]),
+    "--jdbc-url",
+    r.jdbcUrl,
+    ...(runId === undefined ? [] : ["--run-id", String(runId)]),
+  ];
+  const res = await sparkSubmit({
+    spark: sparkInstall(),
+    script: WINDOW_STEP,
+    args,
+    master: "local[2]",
+    env: { TRENDS_JDBC_USER: r.user, TRENDS_JDBC_PASSWORD: "" },
+  });
+  const line = res.stdout.split("\n").find((l) => l.startsWith("TRENDS_STEP_RESULT "));
+  const result = line ? (JSON.parse(line.slice("TRENDS_STEP_RESULT ".length)) as StepStats) : undefined;
+  return { code: res.code, stdout: res.stdout, stderr: res.stderr, result };
+}
+
+/** The tail of a failed step's output, for the assertion message. */
+export const why = (s: StepRun): string =>
+  `exit ${s.code}\n${s.stdout.slice(-2000)}\n${s.stderr.slice(-4000)}`;
+
+/** Floats rounded so that Spark's and V8's last-ulp differences in ln() do not matter. */
+export const r9 = (x: number | null): number | null => (x === null ? null : Math.round(x * 1e9) / 1e9);
+
+export async function sentimentRows(db: Kysely<Database>, w: Window) {
+  const rows = await db
+    .selectFrom("sentiment_window")
+    .selectAll()
+    .where("window_start", "=", w.start)
+    .orderBy("topic")
+    .execute();
+  return rows.map((x) => ({
+    topic: x.topic,
+    window_end: x.window_end.toISOString(),
+    n_tweets: Number(x.n_tweets),
+    n_scored: Number(x.n_scored),
+    avg_score: r9(x.avg_score),
+    avg_magnitude: r9(x.avg_magnitude),
+    pos_share: r9(x.pos_share),
+    neg_share: r9(x.neg_share),
+  }));
+}
+
+export async function influencerRows(db: Kysely<Database>, w: Window) {
+  const rows = await db
+    .selectFrom("influencer_window")
+    .selectAll()
+    .where("window_start", "=", w.start)
+    .orderBy("topic")
+    .orderBy("rank")
+    .execute();
+  return rows.map((x) => ({
+    topic: x.topic,
+    rank: x.rank,
+    author_id: x.author_id,
+    username: x.username,
+    score: r9(x.score),
+    tweets: Number(x.tweets),
+    retweets: Number(x.retweets),
+    favourites: Number(x.favourites),
+    followers: Number(x.followers),
+    depth: x.depth,
+  }));
+}
+
+export async function wordRows(db: Kysely<Database>, w: Window) {
+  const rows = await db
+    .selectFrom("word_window")
+    .selectAll()
+    .where("window_start", "=", w.start)
+    .orderBy("topic")
+    .orderBy("rank")
+    .execute();
+  return rows.map((x) => ({ topic: x.topic, rank: x.rank, word: x.word, count: Number(x.count) }));
+}
+
+export async function alertRows(db: Kysely<Database>) {
+  const rows = await db
+    .selectFrom("sentiment_alert")
+    .selectAll()
+    .orderBy("window_start")
+    .orderBy("topic")
+    .execute();
+  return rows.map((x) => ({
+    window_start: x.window_start.toISOString(),
+    topic: x.topic,
+    severity: x.severity,
+    avg_score: r9(x.avg_score),
+    baseline_mean: r9(x.baseline_mean),
+    baseline_sd: r9(x.baseline_sd),
+    baseline_windows: x.baseline_windows,
+    drop: r9(x.drop),
+    n_scored: Number(x.n_scored),
+  }));
+}
