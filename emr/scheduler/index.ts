@@ -1,5 +1,7 @@
 // The scheduler: due windows from the run records, one window at a time under PostgreSQL locks,
 // retries with backoff, late-data reprocessing and alert-baseline cascades, graceful stop.
+
+export { openPipeline, type Pipeline, type PipelineOptions } from "./deps.ts";
 export { type InputObject, type InputSource, inputSource, type WindowInput, windowInput } from "./input.ts";
 export { BASELINE_WINDOWS, type PlanItem, planTick, type Reason, retryDelay, startOf } from "./plan.ts";
 export {
@@ -9,6 +11,7 @@ export {
   processWindow,
   type WindowOutcome,
 } from "./process.ts";
+export { attemptLine, outcomeJson, stopOnSignals } from "./report.ts";
 export { runRange } from "./run-range.ts";
 export {
   lastDueWindow,

@@ -1,0 +1,137 @@
+import type { CommandModule } from "yargs";
+import {
+  type AttemptOutcome,
+  attemptLine,
+  openPipeline,
+  outcomeJson,
+  runScheduler,
+  schedulerTick,
+  stopOnSignals,
+  type TickSummary,
+} from "../../emr/index.ts";
+import { ExitCode } from "../../runtime/errors/index.ts";
+import { log } from "../../runtime/log/index.ts";
+import { parseDuration, parseTime } from "../../runtime/windows/index.ts";
+import { settingsFrom } from "../context.ts";
+
+interface ScheduleArgs {
+  runner: string;
+  every: string;
+  once: boolean;
+  "max-attempts": number;
+  "retry-delay": string;
+  recheck: string;
+  input?: string;
+  from?: string;
+  master?: string;
+  json: boolean;
+}
+
+export const schedule: CommandModule<object, ScheduleArgs> = {
+  command: "schedule",
+  describe:
+    "run every due window (closed + lateness passed) once, retrying, catching up and reprocessing late data",
+  builder: (y) =>
+    y
+      .option("runner", { choices: ["local", "emr"], default: "local", describe: "where the steps run" })
+      .option("every", { type: "string", default: "15m", describe: "tick period (aligned to the clock)" })
+      .option("once", {
+        type: "boolean",
+        default: false,
+        describe: "one tick, then exit (cron, EventBridge)",
+      })
+      .option("max-attempts", {
+        type: "number",
+        default: 3,
+        describe: "failed attempts before a window is left failed",
+      })
+      .option("retry-delay", {
+        type: "string",
+        default: "30s",
+        describe: "first retry delay; doubles per failure",
+      })
+      .option("recheck", {
+        type: "string",
+        default: "2h",
+        describe: "re-list inputs this far back for late data",
+      })
+      .option("input", { type: "string", describe: "raw event tree (default s3://<bucket>/<rawPrefix>)" })
+      .option("from", {
+        type: "string",
+        describe: "first window to consider (default: resume from the run records)",
+      })
+      .option("master", { type: "string", describe: "Spark master of the local runner (default local[*])" })
+      .option("json", { type: "boolean", default: false, describe: "--once: print the tick summary as JSON" })
+      .example("$0 schedule --runner local --input ./raw --once", "process what is due now, then exit"),
+  handler: async (argv) => {
+    const s = settingsFrom(argv);
+    const everyMs = parseDuration(argv.every, "--every");
+    const retryDelayMs = parseDuration(argv["retry-delay"], "--retry-delay");
+    const recheckMs = parseDuration(argv.recheck, "--recheck");
+    const from = argv.from === undefined ? undefined : parseTime(argv.from, "--from");
+    const stop = stopOnSignals();
+    const p = await openPipeline(s, {
+      runner: argv.runner === "emr" ? "emr" : "local",
+      input: argv.input,
+      maxAttempts: Math.max(1, argv["max-attempts"]),
+      retryDelayMs,
+      signal: stop.signal,
+      master: argv.master,
+    });
+    try {
+      const print = !(argv.once && argv.json);
+      const o = {
+        ...p.deps,
+        from,
+        recheckMs,
+        onAttempt: (a: AttemptOutcome) => {
+          if (print) process.stdout.write(`${attemptLine(a)}\n`);
+        },
+      };
+      log().info({ runner: p.deps.runner.kind, every: argv.every, owner: p.deps.owner }, "scheduler started");
+      const ticks: TickSummary[] = argv.once
+        ? [await schedulerTick(o)]
+        : await runScheduler(o, everyMs, summarise);
+      const last = ticks.at(-1);
+      if (argv.once && last) {
+        if (argv.json) process.stdout.write(`${JSON.stringify(tickJson(last), null, 2)}\n`);
+        else summarise(last);
+      }
+      const failed = ticks.some((t) => t.failed.length > 0);
+      process.exitCode = stop.signal.aborted
+        ? ExitCode.Interrupted
+        : argv.once && failed
+          ? ExitCode.Failure
+          : ExitCode.Ok;
+    } finally {
+      stop.dispose();
+      await p.close();
+    }
+  },
+};
+
+function summarise(t: TickSummary): void {
+  if (t.standby) {
+    log().info("another scheduler is active; this one did nothing");
+    return;
+  }
+  const ok = t.outcomes.filter((o) => o.status === "succeeded").length;
+  log().info(
+    { planned: t.planned.length, succeeded: ok, failed: t.failed.length, interrupted: t.interrupted },
+    "tick done",
+  );
+  for (const f of t.failed) {
+    log().error(
+      { window: f.window.start.toISOString(), attempts: f.attempts.length, error: f.attempts.at(-1)?.error },
+      "window left failed after its retries",
+    );
+  }
+}
+
+const tickJson = (t: TickSummary) => ({
+  standby: t.standby,
+  interrupted: t.interrupted,
+  planned: t.planned.map((p) => ({ window_start: p.window.start.toISOString(), reason: p.reason })),
+  windows: t.outcomes.map(outcomeJson),
+  failed: t.failed.map((f) => f.window.start.toISOString()),
+});
