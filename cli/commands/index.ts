@@ -1,5 +1,7 @@
 import type { CommandModule } from "yargs";
 import { doctor } from "./doctor.ts";
+import { run } from "./run.ts";
+import { schedule } from "./schedule.ts";
 import { serve } from "./serve.ts";
 import { setup } from "./setup.ts";
 
@@ -7,4 +9,4 @@ import { setup } from "./setup.ts";
 type AnyCommand = CommandModule<any, any>;
 
 /** Every `trends` command, in the order `--help` lists them. */
-export const commands: AnyCommand[] = [doctor, setup, serve];
+export const commands: AnyCommand[] = [doctor, setup, serve, run, schedule];
