@@ -1,5 +1,7 @@
 import type { CommandModule } from "yargs";
+import { db } from "./db.ts";
 import { doctor } from "./doctor.ts";
+import { query } from "./query.ts";
 import { run } from "./run.ts";
 import { schedule } from "./schedule.ts";
 import { serve } from "./serve.ts";
@@ -9,4 +11,4 @@ import { setup } from "./setup.ts";
 type AnyCommand = CommandModule<any, any>;
 
 /** Every `trends` command, in the order `--help` lists them. */
-export const commands: AnyCommand[] = [doctor, setup, serve, run, schedule];
+export const commands: AnyCommand[] = [doctor, setup, serve, run, schedule, db, query];

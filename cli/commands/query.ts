@@ -1,0 +1,244 @@
+import type { Argv, CommandModule } from "yargs";
+import { usageError } from "../../runtime/errors/index.ts";
+import { parseDuration, parseTime } from "../../runtime/windows/index.ts";
+import {
+  pipelineRuns,
+  RUN_STATUSES,
+  type RunStatus,
+  sentimentAlerts,
+  sentimentTimeline,
+  topInfluencers,
+  topWords,
+  withResultsDb,
+} from "../../sql/index.ts";
+import { settingsFrom } from "../context.ts";
+
+interface RangeArgs {
+  topic: string;
+  from?: string;
+  to?: string;
+  since?: string;
+  limit?: number;
+  json?: boolean;
+}
+
+const rangeOptions = <T>(y: Argv<T>) =>
+  y
+    .option("topic", { type: "string", default: "*", describe: "rule tag, or * for all tweets" })
+    .option("from", { type: "string", describe: "first window start, ISO-8601 (e.g. 2026-11-26T00:00:00Z)" })
+    .option("to", { type: "string", describe: "end of the range, exclusive (default: now)" })
+    .option("since", { type: "string", describe: "range ending at --to: 15m, 24h, 7d (default 24h)" })
+    .option("limit", { type: "number", describe: "at most this many rows" })
+    .option("json", { type: "boolean", describe: "print the rows as JSON" });
+
+/** `[from, to)` from --from/--to/--since; windows whose start lies in it are read. */
+export function rangeFrom(
+  a: { from?: string; to?: string; since?: string },
+  now = new Date(),
+): { from: Date; to: Date } {
+  if (a.since !== undefined && a.from !== undefined) {
+    throw usageError("--since and --from cannot be combined", "give either --from (and --to) or --since");
+  }
+  const to = a.to === undefined ? now : parseTime(a.to, "--to");
+  const from =
+    a.from === undefined
+      ? new Date(to.getTime() - parseDuration(a.since ?? "24h", "--since"))
+      : parseTime(a.from, "--from");
+  if (from.getTime() >= to.getTime()) {
+    throw usageError(
+      `--from ${from.toISOString()} is not before --to ${to.toISOString()}`,
+      "swap them or widen the range",
+    );
+  }
+  return { from, to };
+}
+
+/** The query input of the flags; `limit` undefined means the query's own default. */
+const rangeQuery = (a: RangeArgs) => ({
+  topic: a.topic,
+  ...rangeFrom(a),
+  ...(a.limit === undefined ? {} : { limit: a.limit }),
+});
+
+type Column<R> = [header: string, value: (r: R) => string, align?: "right"];
+
+/** Aligned columns for a terminal; numbers right-aligned. */
+export function formatTable<R>(rows: readonly R[], columns: readonly Column<R>[]): string {
+  const cells = rows.map((r) => columns.map(([, value]) => value(r)));
+  const widths = columns.map(([h], i) => Math.max(h.length, ...cells.map((c) => [...c[i]!].length)));
+  const line = (values: string[]) =>
+    values
+      .map((v, i) => {
+        const pad = " ".repeat(widths[i]! - [...v].length);
+        return columns[i]![2] === "right" ? pad + v : v + pad;
+      })
+      .join("  ")
+      .trimEnd();
+  return [line(columns.map(([h]) => h)), ...cells.map(line)].join("\n");
+}
+
+const time = (d: Date | null): string =>
+  d === null ? "-" : `${d.toISOString().slice(0, 16).replace("T", " ")}Z`;
+const num = (n: number | null, digits?: number): string =>
+  n === null ? "-" : digits === undefined ? String(n) : n.toFixed(digits);
+
+function print<R>(
+  rows: readonly R[],
+  json: boolean | undefined,
+  columns: readonly Column<R>[],
+  what: string,
+): void {
+  if (json) process.stdout.write(`${JSON.stringify(rows, null, 2)}\n`);
+  else if (rows.length === 0) process.stdout.write(`no ${what} in this range\n`);
+  else process.stdout.write(`${formatTable(rows, columns)}\n`);
+}
+
+const influencers: CommandModule<object, RangeArgs> = {
+  command: "influencers",
+  describe: "top authors of a topic: sum of their window scores over the range",
+  builder: (y) => rangeOptions(y),
+  handler: async (a) => {
+    const rows = await withResultsDb(settingsFrom(a), (db) => topInfluencers(db, rangeQuery(a)), {
+      requireMigrated: true,
+    });
+    print(
+      rows,
+      a.json,
+      [
+        ["#", (r) => String(r.position), "right"],
+        ["author", (r) => `@${r.username}`],
+        ["id", (r) => r.authorId],
+        ["score", (r) => num(r.score, 3), "right"],
+        ["windows", (r) => num(r.windows), "right"],
+        ["best", (r) => num(r.bestRank), "right"],
+        ["tweets", (r) => num(r.tweets), "right"],
+        ["retweets", (r) => num(r.retweets), "right"],
+        ["likes", (r) => num(r.favourites), "right"],
+        ["followers", (r) => num(r.followers), "right"],
+        ["depth", (r) => num(r.depth), "right"],
+      ],
+      "influencers",
+    );
+  },
+};
+
+const sentiment: CommandModule<object, RangeArgs> = {
+  command: "sentiment",
+  describe: "sentiment of a topic per window, with the alert of each window",
+  builder: (y) => rangeOptions(y),
+  handler: async (a) => {
+    const rows = await withResultsDb(settingsFrom(a), (db) => sentimentTimeline(db, rangeQuery(a)), {
+      requireMigrated: true,
+    });
+    print(
+      rows,
+      a.json,
+      [
+        ["window", (r) => time(r.windowStart)],
+        ["tweets", (r) => num(r.nTweets), "right"],
+        ["scored", (r) => num(r.nScored), "right"],
+        ["avg", (r) => num(r.avgScore, 3), "right"],
+        ["magnitude", (r) => num(r.avgMagnitude, 3), "right"],
+        ["pos", (r) => num(r.posShare, 3), "right"],
+        ["neg", (r) => num(r.negShare, 3), "right"],
+        ["alert", (r) => (r.alert === null ? "" : `${r.alert.severity} (drop ${r.alert.drop.toFixed(3)})`)],
+      ],
+      "sentiment windows",
+    );
+  },
+};
+
+const words: CommandModule<object, RangeArgs> = {
+  command: "words",
+  describe: "word-cloud terms of a topic: counts summed over the range",
+  builder: (y) => rangeOptions(y),
+  handler: async (a) => {
+    const rows = await withResultsDb(settingsFrom(a), (db) => topWords(db, rangeQuery(a)), {
+      requireMigrated: true,
+    });
+    print(
+      rows,
+      a.json,
+      [
+        ["word", (r) => r.word],
+        ["count", (r) => num(r.count), "right"],
+      ],
+      "words",
+    );
+  },
+};
+
+const alerts: CommandModule<object, RangeArgs & { "all-topics"?: boolean }> = {
+  command: "alerts",
+  describe: "sentiment alerts (possible PR crises) over the range, newest first",
+  builder: (y) =>
+    rangeOptions(y).option("all-topics", {
+      type: "boolean",
+      describe: "alerts of every topic, not only --topic",
+    }),
+  handler: async (a) => {
+    const q = { ...rangeQuery(a), allTopics: a["all-topics"] === true };
+    const rows = await withResultsDb(settingsFrom(a), (db) => sentimentAlerts(db, q), {
+      requireMigrated: true,
+    });
+    print(
+      rows,
+      a.json,
+      [
+        ["window", (r) => time(r.windowStart)],
+        ["topic", (r) => r.topic],
+        ["severity", (r) => r.severity],
+        ["avg", (r) => num(r.avgScore, 3), "right"],
+        ["baseline", (r) => num(r.baselineMean, 3), "right"],
+        ["sd", (r) => num(r.baselineSd, 3), "right"],
+        ["drop", (r) => num(r.drop, 3), "right"],
+        ["scored", (r) => num(r.nScored), "right"],
+      ],
+      "alerts",
+    );
+  },
+};
+
+const runs: CommandModule<object, Omit<RangeArgs, "topic"> & { status?: string }> = {
+  command: "runs",
+  describe: "pipeline runs of the windows in the range: status, attempts, durations, bad records",
+  builder: (y) =>
+    rangeOptions(y)
+      .option("topic", { hidden: true })
+      .option("status", { type: "string", choices: RUN_STATUSES, describe: "only runs with this status" }),
+  handler: async (a) => {
+    const { topic: _, ...range } = rangeQuery({ ...a, topic: "*" });
+    const q = { ...range, ...(a.status === undefined ? {} : { status: a.status as RunStatus }) };
+    const rows = await withResultsDb(settingsFrom(a), (db) => pipelineRuns(db, q), { requireMigrated: true });
+    print(
+      rows,
+      a.json,
+      [
+        ["window", (r) => time(r.windowStart)],
+        ["attempt", (r) => `${r.attempt}/${r.attempts}`, "right"],
+        ["status", (r) => r.status],
+        ["runner", (r) => r.runner],
+        ["started", (r) => time(r.startedAt)],
+        ["seconds", (r) => (r.durationMs === null ? "-" : (r.durationMs / 1000).toFixed(1)), "right"],
+        ["rows", (r) => num(r.rowsRead), "right"],
+        ["bad", (r) => num(r.badRecords), "right"],
+        ["dups", (r) => num(r.duplicates), "right"],
+        ["error", (r) => (r.error ?? "").split("\n")[0]!.slice(0, 60)],
+      ],
+      "runs",
+    );
+  },
+};
+
+export const query: CommandModule = {
+  command: "query",
+  describe: "read the results: influencers, sentiment, words, alerts, runs",
+  builder: (y) =>
+    y
+      .command([influencers, sentiment, words, alerts, runs] as CommandModule[])
+      .demandCommand(1, "name what to query: influencers, sentiment, words, alerts or runs")
+      .epilog(
+        "Ranges select windows whose start lies in [--from, --to); --since 24h is the default. An unknown topic gives no rows.",
+      ),
+  handler: () => {},
+};
