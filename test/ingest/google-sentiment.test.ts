@@ -9,6 +9,8 @@ import { type FakeGoogleNl, startFakeGoogleNl, wordScores } from "../fakes/googl
 let fake: FakeGoogleNl;
 
 beforeAll(async () => {
+  // No Google credentials here: stop google-auth from probing the GCE metadata server.
+  process.env.METADATA_SERVER_DETECTION = "none";
   fake = await startFakeGoogleNl((req, seenBefore) => {
     if (req.content.startsWith("flaky")) {
       return seenBefore < 2 ? { code: grpc.status.UNAVAILABLE, details: "try again" } : wordScores(req);

@@ -40,6 +40,12 @@ export interface GoogleAnalyserMetrics {
   skipped: number;
 }
 
+export interface GoogleAnalyser extends SentimentAnalyser {
+  metrics(): GoogleAnalyserMetrics;
+  /** Stops retries in progress and closes the gRPC channel. */
+  close(): Promise<void>;
+}
+
 // gRPC status codes worth another try: DEADLINE_EXCEEDED, RESOURCE_EXHAUSTED (quota), ABORTED,
 // INTERNAL, UNAVAILABLE (https://grpc.github.io/grpc/core/md_doc_statuscodes.html).
 const RETRYABLE = new Set([4, 8, 10, 13, 14]);
@@ -59,9 +65,7 @@ const codeOf = (e: unknown): number | undefined =>
  *
  * @example createGoogleAnalyser({ concurrency: 16, requestsPerMinute: 1800 })
  */
-export function createGoogleAnalyser(options: GoogleAnalyserOptions = {}): SentimentAnalyser & {
-  metrics(): GoogleAnalyserMetrics;
-} {
+export function createGoogleAnalyser(options: GoogleAnalyserOptions = {}): GoogleAnalyser {
   const version = options.version ?? "v2";
   const clientOptions = {
     ...(options.apiEndpoint === undefined ? {} : { apiEndpoint: options.apiEndpoint }),

@@ -1,2 +1,7 @@
-export { createGoogleAnalyser, type GoogleAnalyserMetrics, type GoogleAnalyserOptions } from "./analyser.ts";
+export {
+  createGoogleAnalyser,
+  type GoogleAnalyser,
+  type GoogleAnalyserMetrics,
+  type GoogleAnalyserOptions,
+} from "./analyser.ts";
 export { googleLanguage } from "./languages.ts";
