@@ -1,0 +1,34 @@
+/**
+ * The ingest stage's public entry: sources → normalise → sentiment → sinks, and the pipeline that
+ * joins them. Other stages and the CLI import only from here.
+ */
+export { createNormaliser, type NormaliseOptions, normalise } from "./normalise/index.ts";
+export {
+  type IngestProgress,
+  type IngestSummary,
+  type PipelineOptions,
+  runPipeline,
+} from "./pipeline/index.ts";
+export {
+  billedBytes,
+  createSink,
+  DirSink,
+  FIREHOSE_LIMITS,
+  FirehoseSink,
+  MemorySink,
+  Packer,
+  type PackingLimits,
+  type Sink,
+  type SinkChoice,
+  type SinkKind,
+  type SinkStats,
+  spoolDirFor,
+} from "./sinks/index.ts";
+export type {
+  NormalisedRecord,
+  NormaliseResult,
+  RawMessage,
+  Sentiment,
+  SentimentAnalyser,
+  Source,
+} from "./types.ts";
