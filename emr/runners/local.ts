@@ -157,7 +157,10 @@ export class LocalStepRunner implements StepRunner {
         const result = parseStepResult(r.stdout);
         this.#set(step, "COMPLETED", { endedAt, ...(result ? { result } : {}) });
       } else {
-        this.#set(step, "FAILED", { endedAt, reason: failureReason(r.stderr, r.code, r.signal) });
+        this.#set(step, "FAILED", {
+          endedAt,
+          reason: failureReason(`${r.stdout}\n${r.stderr}`, r.code, r.signal),
+        });
       }
     } catch (e) {
       if (step.abort.signal.aborted) {

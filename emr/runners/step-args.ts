@@ -133,11 +133,12 @@ export function runIdOf(args: readonly string[]): number | undefined {
 }
 
 /**
- * One line explaining why a step failed, from its stderr: the last Python exception line, else
- * the last ERROR line, else the exit code.
+ * One line explaining why a step failed, from its output: the last Python exception line, else
+ * the last ERROR line, else the exit code. Pass stdout and stderr: spark-submit's PythonRunner
+ * merges the Python driver's stderr (its traceback) into its own stdout.
  */
-export function failureReason(stderr: string, code: number | null, signal: string | null): string {
-  const lines = stderr
+export function failureReason(output: string, code: number | null, signal: string | null): string {
+  const lines = output
     .split("\n")
     .map((l) => l.trim())
     .filter(Boolean);

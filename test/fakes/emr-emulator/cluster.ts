@@ -162,7 +162,12 @@ export class EmulatedCluster {
     rmSync(dir, { recursive: true, force: true });
     if (step.state === "CANCELLED") return this.#drain();
     if (code === 0) this.#end(step, "COMPLETED");
-    else this.#end(step, "FAILED", lastError(step.stderr) ?? `spark-submit exited with ${code ?? signal}`);
+    else
+      this.#end(
+        step,
+        "FAILED",
+        lastError(`${step.stdout}\n${step.stderr}`) ?? `spark-submit exited with ${code ?? signal}`,
+      );
   }
 
   /** `--deploy-mode cluster` → `--master local[2]`; S3 URIs (also in comma lists) → local copies. */
@@ -210,8 +215,8 @@ export class EmulatedCluster {
   }
 }
 
-function lastError(stderr: string): string | undefined {
-  const lines = stderr
+function lastError(output: string): string | undefined {
+  const lines = output
     .split("\n")
     .map((l) => l.trim())
     .filter(Boolean);
