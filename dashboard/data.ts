@@ -41,6 +41,8 @@ export interface InfluencerRow {
   username: string;
   score: number;
   windows: number;
+  /** Best (lowest) window rank in the range. */
+  best_rank: number;
   tweets: number;
   retweets: number;
   favourites: number;

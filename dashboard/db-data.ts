@@ -1,25 +1,71 @@
 import { type Kysely, sql } from "kysely";
-import type { Database } from "../sql/index.ts";
-import type { DashboardData } from "./data.ts";
-import {
-  alertsInRange,
-  sentimentTimeline,
-  topInfluencers,
-  topicSummaries,
-  wordCloud,
-} from "./queries-extra.ts";
+import { type Database, sentimentAlerts, sentimentTimeline, topInfluencers, topWords } from "../sql/index.ts";
+import type { AlertInfo, DashboardData } from "./data.ts";
+import { topicSummaries } from "./queries-extra.ts";
 
-/** `DashboardData` over the results database. `close()` destroys the pool. */
+const iso = (d: Date): string => d.toISOString();
+
+/**
+ * `DashboardData` over the results database through the typed queries of sql/, reshaped into the
+ * API's JSON (snake_case, ISO times). `close()` destroys the pool.
+ */
 export function dataFromDb(db: Kysely<Database>): DashboardData {
+  const alerts = async (q: Parameters<DashboardData["alerts"]>[0]) =>
+    (await sentimentAlerts(db, q)).map((a) => ({
+      topic: a.topic,
+      window_start: iso(a.windowStart),
+      window_end: iso(a.windowEnd),
+      severity: a.severity,
+      avg_score: a.avgScore,
+      baseline_mean: a.baselineMean,
+      baseline_sd: a.baselineSd,
+      baseline_windows: a.baselineWindows,
+      drop: a.drop,
+      n_scored: a.nScored,
+    }));
   return {
     health: async () => {
       await sql`select 1`.execute(db);
     },
     topics: () => topicSummaries(db),
-    sentiment: (q) => sentimentTimeline(db, q),
-    influencers: (q) => topInfluencers(db, q),
-    words: (q) => wordCloud(db, q),
-    alerts: (q) => alertsInRange(db, q),
+    sentiment: async (q) => {
+      // The timeline carries the alert's drop and baseline; the full alert rows add the number
+      // of baseline windows, which the page shows when it explains a drop.
+      const [points, raised] = await Promise.all([
+        sentimentTimeline(db, { topic: q.topic, from: q.from, to: q.to }),
+        alerts({ ...q, limit: 10_000 }),
+      ]);
+      const byStart = new Map<string, AlertInfo>(
+        raised.map(({ topic: _t, window_start, window_end: _e, ...a }) => [window_start, a]),
+      );
+      return points.map((p) => ({
+        window_start: iso(p.windowStart),
+        window_end: iso(p.windowEnd),
+        n_tweets: p.nTweets,
+        n_scored: p.nScored,
+        avg_score: p.avgScore,
+        avg_magnitude: p.avgMagnitude,
+        pos_share: p.posShare,
+        neg_share: p.negShare,
+        alert: p.alert === null ? null : (byStart.get(iso(p.windowStart)) ?? null),
+      }));
+    },
+    influencers: async (q) =>
+      (await topInfluencers(db, q)).map((r) => ({
+        rank: r.position,
+        author_id: r.authorId,
+        username: r.username,
+        score: r.score,
+        windows: r.windows,
+        best_rank: r.bestRank,
+        tweets: r.tweets,
+        retweets: r.retweets,
+        favourites: r.favourites,
+        followers: r.followers,
+        depth: r.depth,
+      })),
+    words: (q) => topWords(db, q),
+    alerts,
     close: () => db.destroy(),
   };
 }

@@ -1,7 +1,7 @@
 import { redactUrl, type Settings } from "../runtime/config/index.ts";
 import { log } from "../runtime/log/index.ts";
 import { openDatabase } from "../runtime/postgres/index.ts";
-import { openDb } from "../sql/index.ts";
+import { dbOptionsFrom, openDb } from "../sql/index.ts";
 import { dataFromDb } from "./db-data.ts";
 import { type DashboardServer, startDashboard } from "./server.ts";
 
@@ -31,11 +31,10 @@ export async function serveUntilStopped(settings: Settings, o: ServeOptions): Pr
   let server: DashboardServer;
   try {
     const db = openDb(handle.url, {
+      ...dbOptionsFrom(settings),
       // A page makes five requests per refresh; a small pool is plenty and spares RDS connections.
       poolSize: Math.min(settings.databasePoolSize, 5),
-      statementTimeoutMs: settings.databaseStatementTimeoutMs,
       applicationName: "trends-dashboard",
-      ...(settings.databaseCaFile === undefined ? {} : { caFile: settings.databaseCaFile }),
     });
     server = await startDashboard({
       data: dataFromDb(db),

@@ -1,6 +1,6 @@
 import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
-import { usageError } from "../runtime/errors/index.ts";
+import { ExitCode, isTrendsError, messageOf, usageError } from "../runtime/errors/index.ts";
 import { log } from "../runtime/log/index.ts";
 import {
   hostHeaderIsLoopback,
@@ -185,6 +185,8 @@ async function handle(req: IncomingMessage, res: ServerResponse, c: Context): Pr
       return send(res, 200, await endpoint(url.searchParams, c.data), req.method === "HEAD");
     } catch (e) {
       if (e instanceof BadParam) return send(res, 400, { error: e.message });
+      // The typed queries re-check their inputs; what they reject is the caller's to fix too.
+      if (isTrendsError(e) && e.exitCode === ExitCode.Usage) return send(res, 400, { error: e.message });
       const down = unavailableReason(e);
       if (down?.reason === "not migrated") {
         return send(res, 503, {
@@ -192,7 +194,7 @@ async function handle(req: IncomingMessage, res: ServerResponse, c: Context): Pr
         });
       }
       if (down) {
-        log().warn({ err: e, path: url.pathname }, "dashboard: database unreachable");
+        log().warn({ path: url.pathname, cause: messageOf(e) }, "dashboard: database unreachable");
         return send(res, 503, { error: "database unreachable" });
       }
       throw e;

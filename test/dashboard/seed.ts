@@ -1,0 +1,153 @@
+import type { Kysely } from "kysely";
+import type { Database, NewInfluencerWindow, NewWordWindow } from "../../sql/index.ts";
+
+/** Window i starts at T0 + 15·i minutes. */
+export const T0 = Date.parse("2026-11-26T00:00:00.000Z");
+export const at = (i: number): string => new Date(T0 + i * 15 * 60_000).toISOString();
+
+/** Hostile values: the page must show them as text and never run them. */
+export const SCRIPT_NAME = "<script>window.__pwned=1</script>";
+export const IMG_WORD = "<img src=x onerror=window.__pwned=2>";
+export const LONG_WORD = "donaudampfschiffahrtsgesellschaftskapitän🚢ünïcödé漢字かなカナ";
+export const HOSTILE_TOPIC = '<img src=x onerror="window.__pwned=3">';
+
+/** `*`: twelve windows 00:00…02:45; two alerts (02:30 critical, 02:45 warning). */
+export const ALL_N_TWEETS = [100, 120, 90, 110, 130, 125, 140, 135, 150, 160, 155, 170];
+const ALL_N_SCORED = [80, 100, 0, 100, 110, 100, 120, 115, 130, 140, 130, 150];
+const ALL_AVG = [0.5, 0.4, null, 0.45, 0.42, 0.48, 0.44, 0.46, 0.43, 0.47, -0.1, 0.05];
+
+const inf = (
+  i: number,
+  topic: string,
+  author_id: string,
+  username: string,
+  rank: number,
+  score: number,
+  c: [tweets: number, retweets: number, favourites: number, followers: number, depth: number],
+): NewInfluencerWindow => ({
+  window_start: at(i),
+  window_end: at(i + 1),
+  topic,
+  author_id,
+  username,
+  rank,
+  score,
+  tweets: c[0],
+  retweets: c[1],
+  favourites: c[2],
+  followers: c[3],
+  depth: c[4],
+});
+
+const word = (i: number, topic: string, w: string, count: number, rank: number): NewWordWindow => ({
+  window_start: at(i),
+  window_end: at(i + 1),
+  topic,
+  word: w,
+  count,
+  rank,
+});
+
+/** Small, hand-checkable results; the expected values in the tests are worked out from these rows. */
+export async function seedDashboard(db: Kysely<Database>): Promise<void> {
+  await db
+    .insertInto("sentiment_window")
+    .values([
+      ...ALL_N_TWEETS.map((n, i) => {
+        const avg = ALL_AVG[i]!;
+        return {
+          window_start: at(i),
+          window_end: at(i + 1),
+          topic: "*",
+          n_tweets: n,
+          n_scored: ALL_N_SCORED[i]!,
+          avg_score: avg,
+          avg_magnitude: avg === null ? null : 0.6,
+          pos_share: avg === null ? null : avg > 0 ? 0.5 : 0.2,
+          neg_share: avg === null ? null : avg > 0 ? 0.1 : 0.4,
+        };
+      }),
+      {
+        window_start: at(0),
+        window_end: at(1),
+        topic: "acme",
+        n_tweets: 10,
+        n_scored: 8,
+        avg_score: 0.25,
+        avg_magnitude: 0.5,
+        pos_share: 0.5,
+        neg_share: 0.125,
+      },
+      {
+        window_start: at(1),
+        window_end: at(2),
+        topic: "acme",
+        n_tweets: 20,
+        n_scored: 20,
+        avg_score: -0.1,
+        avg_magnitude: 0.9,
+        pos_share: 0.1,
+        neg_share: 0.5,
+      },
+      {
+        window_start: at(0),
+        window_end: at(1),
+        topic: HOSTILE_TOPIC,
+        n_tweets: 5,
+        n_scored: 5,
+        avg_score: 0.1,
+        avg_magnitude: 0.2,
+        pos_share: 0.2,
+        neg_share: 0,
+      },
+    ])
+    .execute();
+
+  const alert = (i: number, topic: string, severity: "warning" | "critical", a: number[]) => ({
+    window_start: at(i),
+    window_end: at(i + 1),
+    topic,
+    severity,
+    avg_score: a[0]!,
+    baseline_mean: a[1]!,
+    baseline_sd: a[2]!,
+    baseline_windows: a[3]!,
+    drop: a[4]!,
+    n_scored: a[5]!,
+  });
+  await db
+    .insertInto("sentiment_alert")
+    .values([
+      alert(10, "*", "critical", [-0.1, 0.455, 0.02, 8, 0.555, 130]),
+      alert(11, "*", "warning", [0.05, 0.3, 0.12, 8, 0.25, 150]),
+      alert(1, "acme", "warning", [-0.1, 0.25, 0.05, 4, 0.35, 20]),
+    ])
+    .execute();
+
+  await db
+    .insertInto("influencer_window")
+    .values([
+      inf(0, "*", "a1", "alice", 1, 0.9, [3, 50, 20, 1000, 2]),
+      inf(0, "*", "a2", "bob", 2, 0.5, [1, 5, 2, 5000, 1]),
+      inf(1, "*", "a2", "bobby", 1, 0.8, [2, 30, 10, 5100, 3]),
+      inf(1, "*", "a3", SCRIPT_NAME, 2, 0.3, [1, 0, 1, 10, 0]),
+      inf(3, "*", "a1", "alice", 1, 0.2, [1, 1, 1, 1001, 0]),
+      inf(0, "acme", "a1", "alice", 1, 1, [1, 4, 2, 1000, 1]),
+    ])
+    .execute();
+
+  await db
+    .insertInto("word_window")
+    .values([
+      word(0, "*", "brand", 10, 1),
+      word(0, "*", "launch", 5, 2),
+      word(0, "*", IMG_WORD, 2, 3),
+      word(1, "*", "brand", 7, 1),
+      word(1, "*", "launch", 6, 2),
+      word(1, "*", "price", 6, 3),
+      word(1, "*", LONG_WORD, 3, 4),
+      word(0, "acme", "acme", 4, 1),
+      word(0, "acme", "rocket", 2, 2),
+    ])
+    .execute();
+}
