@@ -1,0 +1,204 @@
+/**
+ * The generated window step on `local[2]` (DESIGN.md targets: 1M events ≤ 60 s with the JVM start,
+ * driver memory ≤ 2 GiB; a window in a tree that also holds 100 hours of older data ≤ 1.1× the time
+ * without, because a window reads only its own arrival-hour prefixes).
+ *
+ *   npx tsx bench/spark-window.ts [--sizes 100000,1000000] [--old-hours 100] [--old-per-hour 10000] [--repeat 2]
+ *
+ * Prints wall seconds (spark-submit start to exit, JVM included), events/s, and the peak resident
+ * memory (VmHWM from /proc) of the driver JVM and of the Python driver.
+ */
+import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { parseArgs } from "node:util";
+import { loadConfig } from "../runtime/config/index.ts";
+import { createDatabase, startLocalPostgres } from "../runtime/postgres/index.ts";
+import { ensureSpark, type SparkInstall, sparkSubmit } from "../runtime/spark/index.ts";
+import { inputHourPrefixes, type Window } from "../runtime/windows/index.ts";
+import { migrateToLatest, openDb } from "../sql/index.ts";
+import { writeSyntheticWindow } from "./synth-events.ts";
+
+const STEP = new URL("../sparkgen/generated/steps/window_job.py", import.meta.url).pathname;
+const LATENESS = 10;
+const HOUR = 3_600_000;
+const { values: opts } = parseArgs({
+  options: {
+    sizes: { type: "string", default: "100000,1000000" },
+    "old-hours": { type: "string", default: "100" },
+    "old-per-hour": { type: "string", default: "10000" },
+    repeat: { type: "string", default: "2" },
+    keep: { type: "boolean", default: false },
+  },
+});
+
+interface Measured {
+  wall: number;
+  jvmPeakMiB: number;
+  pythonPeakMiB: number;
+  result: Record<string, number> | undefined;
+}
+
+/** Peak RSS per process of the step (every process whose command line names the step script). */
+function watchPeaks(): { stop: () => { jvm: number; python: number } } {
+  const peaks = new Map<number, { kind: "jvm" | "python"; hwm: number }>();
+  const seen = new Map<number, "jvm" | "python" | null>();
+  const tick = () => {
+    for (const name of readdirSync("/proc")) {
+      const pid = Number(name);
+      if (!Number.isInteger(pid)) continue;
+      try {
+        let kind = seen.get(pid);
+        if (kind === undefined) {
+          const cmd = readFileSync(`/proc/${pid}/cmdline`, "utf8");
+          kind = cmd.includes(STEP) ? (cmd.includes("java") ? "jvm" : "python") : null;
+          seen.set(pid, kind);
+        }
+        if (kind === null) continue;
+        const hwm = Number(/VmHWM:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, "utf8"))?.[1] ?? 0);
+        const p = peaks.get(pid);
+        if (!p || hwm > p.hwm) peaks.set(pid, { kind, hwm });
+      } catch {
+        /* the process ended between readdir and read */
+      }
+    }
+  };
+  const timer = setInterval(tick, 200);
+  return {
+    stop: () => {
+      clearInterval(timer);
+      const max = (k: "jvm" | "python") =>
+        Math.max(0, ...[...peaks.values()].filter((p) => p.kind === k).map((p) => p.hwm)) / 1024;
+      return { jvm: max("jvm"), python: max("python") };
+    },
+  };
+}
+
+async function runStep(spark: SparkInstall, jdbcUrl: string, user: string, w: Window, root: string) {
+  const inputs = inputHourPrefixes(w, LATENESS).map((p) => `file://${root}/${p}`);
+  const watch = watchPeaks();
+  const t0 = performance.now();
+  const r = await sparkSubmit({
+    spark,
+    script: STEP,
+    master: "local[2]",
+    conf: { "spark.driver.memory": "2g" },
+    args: [
+      "--window-start",
+      w.start.toISOString(),
+      "--window-end",
+      w.end.toISOString(),
+      ...inputs.flatMap((i) => ["--input", i]),
+      "--jdbc-url",
+      jdbcUrl,
+    ],
+    env: { TRENDS_JDBC_USER: user, TRENDS_JDBC_PASSWORD: "" },
+  });
+  const wall = (performance.now() - t0) / 1000;
+  const peaks = watch.stop();
+  if (r.code !== 0) throw new Error(`step failed (exit ${r.code}):\n${r.stderr.slice(-3000)}`);
+  const line = r.stdout.split("\n").find((l) => l.startsWith("TRENDS_STEP_RESULT "));
+  return {
+    wall,
+    jvmPeakMiB: peaks.jvm,
+    pythonPeakMiB: peaks.python,
+    result: line ? (JSON.parse(line.slice(19)) as Record<string, number>) : undefined,
+  } satisfies Measured;
+}
+
+function duSync(dir: string): number {
+  let total = 0;
+  for (const e of readdirSync(dir, { withFileTypes: true, recursive: true })) {
+    if (e.isFile()) total += statSync(join(e.parentPath, e.name)).size;
+  }
+  return total;
+}
+
+const fmt = (m: Measured, events: number) =>
+  `${m.wall.toFixed(1)} s, ${Math.round(events / m.wall).toLocaleString("en")} events/s, ` +
+  `driver JVM peak RSS ${m.jvmPeakMiB.toFixed(0)} MiB, Python ${m.pythonPeakMiB.toFixed(0)} MiB, result ${JSON.stringify(m.result)}`;
+
+async function main(): Promise<void> {
+  const settings = loadConfig({ env: process.env });
+  const spark = await ensureSpark({
+    cacheDir: settings.cacheDir,
+    sparkHome: settings.sparkHome,
+    install: false,
+  });
+  const work = mkdtempSync(join(tmpdir(), "trends-bench-spark-"));
+  const pg = await startLocalPostgres({ dataDir: join(work, "pg") });
+  const w: Window = {
+    start: new Date("2026-11-26T04:45:00.000Z"),
+    end: new Date("2026-11-26T05:00:00.000Z"),
+  };
+  const repeat = Number(opts.repeat);
+  console.log(`PySpark ${spark.version}, local[2], spark.driver.memory=2g; window ${w.start.toISOString()}`);
+  try {
+    const db = async (name: string) => {
+      const url = await createDatabase(pg.url, name);
+      const k = openDb(url);
+      await migrateToLatest(k);
+      await k.destroy();
+      const u = new URL(url);
+      return { jdbcUrl: `jdbc:postgresql://${u.host}${u.pathname}`, user: decodeURIComponent(u.username) };
+    };
+    const sizes = opts.sizes.split(",").map(Number);
+    const roots: Record<number, string> = {};
+    for (const n of sizes) {
+      const root = join(work, `raw-${n}`);
+      const g0 = performance.now();
+      writeSyntheticWindow({ root, window: w, events: n, seed: 42 });
+      const genS = (performance.now() - g0) / 1000;
+      roots[n] = root;
+      console.log(
+        `\n${n.toLocaleString("en")} events: generated ${(duSync(root) / 2 ** 20).toFixed(0)} MiB in ${genS.toFixed(1)} s`,
+      );
+      const target = await db(`bench_${n}`);
+      for (let i = 0; i < repeat; i++)
+        console.log(`  run ${i + 1}: ${fmt(await runStep(spark, target.jdbcUrl, target.user, w, root), n)}`);
+    }
+
+    // Older data: the same tree gets `old-hours` earlier hours, each written inside its own hour
+    // (created in [H, H+50 min), arriving < 7 min later), all before the window's first prefix.
+    const n = sizes[0]!;
+    const root = roots[n]!;
+    const oldHours = Number(opts["old-hours"]);
+    const perHour = Number(opts["old-per-hour"]);
+    const target = await db("bench_old");
+    const before: Measured[] = [];
+    for (let i = 0; i < repeat; i++) before.push(await runStep(spark, target.jdbcUrl, target.user, w, root));
+    const firstPrefix = Math.floor(w.start.getTime() / HOUR) * HOUR - HOUR;
+    const sizeBefore = duSync(root);
+    for (let h = 1; h <= oldHours; h++) {
+      const start = new Date(firstPrefix - h * HOUR);
+      writeSyntheticWindow({
+        root,
+        window: { start, end: new Date(start.getTime() + 50 * 60_000) },
+        events: perHour,
+        seed: 1000 + h,
+        idPrefix: `old${h}-`,
+      });
+    }
+    const added = (duSync(root) - sizeBefore) / 2 ** 20;
+    const after: Measured[] = [];
+    for (let i = 0; i < repeat; i++) after.push(await runStep(spark, target.jdbcUrl, target.user, w, root));
+    const best = (ms: Measured[]) => Math.min(...ms.map((m) => m.wall));
+    console.log(
+      `\nolder data: ${n.toLocaleString("en")}-event window, then + ${oldHours} older hours × ${perHour.toLocaleString("en")} events (${added.toFixed(0)} MiB) in the same tree`,
+    );
+    console.log(
+      `  without: ${before.map((m) => `${m.wall.toFixed(1)} s`).join(", ")} (best ${best(before).toFixed(1)} s)`,
+    );
+    console.log(
+      `  with:    ${after.map((m) => `${m.wall.toFixed(1)} s`).join(", ")} (best ${best(after).toFixed(1)} s)`,
+    );
+    console.log(`  ratio (best with / best without): ${(best(after) / best(before)).toFixed(3)}`);
+    console.log(`  results equal: ${JSON.stringify(before[0]!.result) === JSON.stringify(after[0]!.result)}`);
+  } finally {
+    await pg.stop();
+    if (!opts.keep) rmSync(work, { recursive: true, force: true });
+    else console.log(`kept ${work}`);
+  }
+}
+
+await main();
