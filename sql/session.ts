@@ -4,6 +4,7 @@ import { prerequisiteError } from "../runtime/errors/index.ts";
 import { openDatabase } from "../runtime/postgres/index.ts";
 import { type OpenDbOptions, openDb } from "./connection.ts";
 import type { Database } from "./database.ts";
+import { explainDatabaseError } from "./errors.ts";
 import { migrationStatus } from "./migrate.ts";
 
 /** openDb options from the settings `databasePoolSize`, `databaseStatementTimeoutMs`, `databaseCaFile`. */
@@ -36,6 +37,8 @@ export async function withResultsDb<T>(
       }
     }
     return await fn(db);
+  } catch (e) {
+    throw explainDatabaseError(e, handle.url);
   } finally {
     await db.destroy();
     await handle.release();

@@ -98,7 +98,8 @@ const influencers: CommandModule<object, RangeArgs> = {
   describe: "top authors of a topic: sum of their window scores over the range",
   builder: (y) => rangeOptions(y),
   handler: async (a) => {
-    const rows = await withResultsDb(settingsFrom(a), (db) => topInfluencers(db, rangeQuery(a)), {
+    const q = rangeQuery(a);
+    const rows = await withResultsDb(settingsFrom(a), (db) => topInfluencers(db, q), {
       requireMigrated: true,
     });
     print(
@@ -127,7 +128,8 @@ const sentiment: CommandModule<object, RangeArgs> = {
   describe: "sentiment of a topic per window, with the alert of each window",
   builder: (y) => rangeOptions(y),
   handler: async (a) => {
-    const rows = await withResultsDb(settingsFrom(a), (db) => sentimentTimeline(db, rangeQuery(a)), {
+    const q = rangeQuery(a);
+    const rows = await withResultsDb(settingsFrom(a), (db) => sentimentTimeline(db, q), {
       requireMigrated: true,
     });
     print(
@@ -153,7 +155,8 @@ const words: CommandModule<object, RangeArgs> = {
   describe: "word-cloud terms of a topic: counts summed over the range",
   builder: (y) => rangeOptions(y),
   handler: async (a) => {
-    const rows = await withResultsDb(settingsFrom(a), (db) => topWords(db, rangeQuery(a)), {
+    const q = rangeQuery(a);
+    const rows = await withResultsDb(settingsFrom(a), (db) => topWords(db, q), {
       requireMigrated: true,
     });
     print(

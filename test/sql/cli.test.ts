@@ -1,0 +1,205 @@
+import { execFile } from "node:child_process";
+import { randomBytes } from "node:crypto";
+import { fileURLToPath } from "node:url";
+import { type Kysely, sql } from "kysely";
+import pg from "pg";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { type Database, migrateToLatest, openDb } from "../../sql/index.ts";
+import { freshDatabase } from "../support/services.ts";
+import { seedResults, W1, W3 } from "./seed.ts";
+
+const bin = fileURLToPath(new URL("../../bin/trends.js", import.meta.url));
+
+interface Run {
+  code: number;
+  stdout: string;
+  stderr: string;
+}
+
+function trends(args: string[], env: Record<string, string> = {}): Promise<Run> {
+  return new Promise((resolve) => {
+    execFile(
+      process.execPath,
+      [bin, ...args],
+      { env: { ...process.env, TRENDS_LOG_LEVEL: "warn", ...env }, timeout: 60_000 },
+      (err, stdout, stderr) => {
+        const code = err === null ? 0 : typeof err.code === "number" ? err.code : 1;
+        resolve({ code, stdout, stderr });
+      },
+    );
+  });
+}
+
+describe("trends query / trends db (child processes)", () => {
+  let url: string;
+  let db: Kysely<Database>;
+  beforeAll(async () => {
+    url = await freshDatabase("cli");
+    db = openDb(url);
+    await migrateToLatest(db);
+    await seedResults(db);
+  });
+  afterAll(async () => {
+    await db.destroy();
+  });
+
+  it("prints query results as JSON and as aligned tables; bad input exits 2", async () => {
+    const range = ["--from", W1, "--to", W3, "--database-url", url];
+    const [inf, sent, words, none, runs, badSince, badFrom, both] = await Promise.all([
+      trends(["query", "influencers", "--topic", "acme", "--limit", "2", "--json", ...range]),
+      trends(["query", "sentiment", "--topic", "acme", ...range]),
+      trends(["query", "words", "--topic", "acme", "--limit", "3", ...range]),
+      trends(["query", "alerts", "--topic", "no-such-topic", "--json", ...range]),
+      trends(["query", "runs", "--status", "failed", "--json", ...range]),
+      trends(["query", "words", "--since", "yesterday", "--database-url", url]),
+      trends(["query", "sentiment", "--from", "26/11/2026", "--database-url", url]),
+      trends(["query", "words", "--since", "1h", "--from", W1, "--database-url", url]),
+    ]);
+
+    expect(inf.code, inf.stderr).toBe(0);
+    expect(JSON.parse(inf.stdout)).toEqual([
+      {
+        position: 1,
+        authorId: "a2",
+        username: "bobby",
+        score: 1.3,
+        windows: 2,
+        bestRank: 1,
+        tweets: 4,
+        retweets: 10,
+        favourites: 3,
+        followers: 310,
+        depth: 3,
+      },
+      {
+        position: 2,
+        authorId: "a1",
+        username: "alice",
+        score: 0.9,
+        windows: 1,
+        bestRank: 1,
+        tweets: 2,
+        retweets: 10,
+        favourites: 5,
+        followers: 100,
+        depth: 2,
+      },
+    ]);
+
+    expect(sent.code, sent.stderr).toBe(0);
+    expect(sent.stdout).toBe(
+      [
+        "window             tweets  scored     avg  magnitude    pos    neg  alert",
+        "2026-11-26 00:00Z      10       8   0.250      0.500  0.500  0.125",
+        "2026-11-26 00:15Z      20      20  -0.400      0.900  0.100  0.700  critical (drop 0.650)",
+        "",
+      ].join("\n"),
+    );
+
+    expect(words.code, words.stderr).toBe(0);
+    expect(words.stdout).toBe(
+      ["word    count", "brand       9", "launch      7", "#acme       3", ""].join("\n"),
+    );
+
+    expect(none.code, none.stderr).toBe(0);
+    expect(JSON.parse(none.stdout)).toEqual([]);
+
+    expect(runs.code, runs.stderr).toBe(0);
+    const failed = JSON.parse(runs.stdout) as Array<Record<string, unknown>>;
+    expect(
+      failed.map((r) => [r.windowStart, r.attempt, r.attempts, r.status, r.durationMs, r.badRecords]),
+    ).toEqual([[W1, 1, 2, "failed", 90_000, 1]]);
+
+    for (const [r, text] of [
+      [badSince, 'trends: --since "yesterday" is not a duration'],
+      [badFrom, 'trends: --from "26/11/2026" is not an ISO-8601 time'],
+      [both, "trends: --since and --from cannot be combined"],
+    ] as const) {
+      expect(r.code).toBe(2);
+      expect(r.stdout).toBe("");
+      expect(r.stderr.split("\n")[0]).toBe(text);
+    }
+  });
+
+  it("db status / migrate on a new database, queries before migrating exit 3", async () => {
+    const fresh = await freshDatabase("cli_migr");
+    const early = await trends(["query", "influencers", "--database-url", fresh]);
+    expect(early.code).toBe(3);
+    expect(early.stderr).toContain("pending migration(s)");
+    expect(early.stderr).toContain("fix: run `trends db migrate`");
+
+    const before = await trends(["db", "status", "--json", "--database-url", fresh]);
+    expect(JSON.parse(before.stdout)).toEqual([
+      { name: "0001_result_tables", applied: false, appliedAt: null },
+      { name: "0002_query_indexes", applied: false, appliedAt: null },
+      { name: "0003_bi_views", applied: false, appliedAt: null },
+    ]);
+    const first = await trends(["db", "migrate", "--database-url", fresh]);
+    expect(first.code, first.stderr).toBe(0);
+    expect(first.stdout).toBe("applied 0001_result_tables, 0002_query_indexes, 0003_bi_views\n");
+    const second = await trends(["db", "migrate", "--database-url", fresh]);
+    expect(second.stdout).toBe("database is up to date\n");
+    const after = await trends(["db", "status", "--database-url", fresh]);
+    expect(
+      after.stdout
+        .split("\n")
+        .filter(Boolean)
+        .map((l) => l.replace(/applied \S+$/, "applied")),
+    ).toEqual(["0001_result_tables  applied", "0002_query_indexes  applied", "0003_bi_views       applied"]);
+  });
+
+  it("grant-readonly creates a login role that can read the views and write nothing", async () => {
+    const role = `trends_ro_${randomBytes(3).toString("hex")}`;
+    const bad = await trends(["db", "grant-readonly", "--role", 'x"; drop', "--database-url", url]);
+    expect(bad.code).toBe(2);
+    const noPassword = await trends(
+      ["db", "grant-readonly", "--role", role, "--login", "--database-url", url],
+      {
+        TRENDS_READONLY_PASSWORD: "",
+      },
+    );
+    expect(noPassword.code).toBe(2);
+    expect(noPassword.stderr).toContain("TRENDS_READONLY_PASSWORD");
+
+    const secret = "s3cret-'quoted'-pw";
+    const r = await trends(
+      ["db", "grant-readonly", "--role", role, "--login", "--json", "--database-url", url],
+      {
+        TRENDS_READONLY_PASSWORD: secret,
+      },
+    );
+    expect(r.code, r.stderr).toBe(0);
+    expect(JSON.parse(r.stdout)).toMatchObject({ role, created: true, login: true });
+    expect(r.stdout + r.stderr).not.toContain(secret);
+    const again = await trends(["db", "grant-readonly", "--role", role, "--database-url", url]);
+    expect(again.stdout).toContain(`updated nologin role ${role}`);
+    await trends(["db", "grant-readonly", "--role", role, "--login", "--database-url", url], {
+      TRENDS_READONLY_PASSWORD: secret,
+    });
+
+    const { rows } = await sql<{ rolpassword: string }>`
+      select rolpassword from pg_authid where rolname = ${role}`.execute(db);
+    expect(rows[0]!.rolpassword).toMatch(/^SCRAM-SHA-256\$4096:/);
+
+    // The test server trusts loopback logins, so the role's privileges are what is tested here.
+    const u = new URL(url);
+    u.username = role;
+    const client = new pg.Client({ connectionString: u.toString() });
+    await client.connect();
+    try {
+      const view = await client.query(
+        "select topic, alert_severity from v_sentiment where topic = 'acme' order by window_start",
+      );
+      expect(view.rows).toEqual([
+        { topic: "acme", alert_severity: null },
+        { topic: "acme", alert_severity: "critical" },
+        { topic: "acme", alert_severity: "warning" },
+      ]);
+      await expect(client.query("delete from word_window")).rejects.toMatchObject({ code: "25006" });
+      await client.query("set default_transaction_read_only = off");
+      await expect(client.query("delete from word_window")).rejects.toMatchObject({ code: "42501" });
+    } finally {
+      await client.end();
+    }
+  });
+});
