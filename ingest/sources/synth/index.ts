@@ -1,0 +1,3 @@
+export { synthSource, truthPathFor, writeSynthFile } from "./file.ts";
+export { type SynthOptions, SynthStream, type SynthTruth } from "./generator.ts";
+export { Rng } from "./prng.ts";
