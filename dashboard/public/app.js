@@ -232,7 +232,10 @@ function renderChart(windows, from, to) {
       { scale: "n", side: 1, label: "tweets", grid: { show: false } },
     ],
     series: [
-      { label: "window" },
+      {
+        label: "window",
+        value: (_u, v) => (v === null || v === undefined ? "–" : fmtTime(new Date(v * 1000))),
+      },
       {
         label: "avg score",
         scale: "y",

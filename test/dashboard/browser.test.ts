@@ -1,0 +1,269 @@
+import { mkdirSync } from "node:fs";
+import { fileURLToPath } from "node:url";
+import type { Kysely } from "kysely";
+import { sql } from "kysely";
+import { type Browser, chromium, type Page } from "playwright-core";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { type DashboardServer, dataFromDb, startDashboard } from "../../dashboard/index.ts";
+import { freePort } from "../../runtime/proc.ts";
+import { type Database, migrateToLatest, openDb } from "../../sql/index.ts";
+import { freshDatabase } from "../support/services.ts";
+import { at, HOSTILE_TOPIC, IMG_WORD, LONG_WORD, SCRIPT_NAME, seedDashboard } from "./seed.ts";
+
+/** Debian's chromium, driven by playwright-core (no browser download). */
+const CHROMIUM = "/usr/bin/chromium";
+const ARGS = [
+  "--headless",
+  "--no-sandbox",
+  "--disable-gpu",
+  "--disable-quic",
+  "--no-first-run",
+  "--disable-background-networking",
+  "--disable-component-update",
+  "--disable-sync",
+];
+const SCREENSHOT = fileURLToPath(new URL("../artifacts/dashboard.png", import.meta.url));
+
+const num = new Intl.NumberFormat("en-US");
+const END = at(12); // 03:00 UTC: the page's range "6h ending 03:00" covers every seeded window
+const FROM = new Date(Date.parse(END) - 6 * 3600_000);
+
+let browser: Browser;
+let db: Kysely<Database>;
+let server: DashboardServer;
+const problems: string[] = [];
+
+beforeAll(async () => {
+  const url = await freshDatabase("dash_ui");
+  db = openDb(url);
+  await migrateToLatest(db);
+  await seedDashboard(db);
+  server = await startDashboard({ data: dataFromDb(openDb(url)), port: 0 });
+  browser = await chromium.launch({ executablePath: CHROMIUM, args: ARGS });
+});
+
+afterAll(async () => {
+  await browser?.close();
+  await server?.close();
+  await db?.destroy();
+});
+
+async function newPage(): Promise<Page> {
+  const context = await browser.newContext({ viewport: { width: 1280, height: 1100 }, timezoneId: "UTC" });
+  const page = await context.newPage();
+  // A CSP violation, a script error or a failed request is a bug of the page: collect them all.
+  page.on("console", (m) => {
+    if (m.type() === "error" && !/status of 503/.test(m.text())) problems.push(`console: ${m.text()}`);
+  });
+  page.on("pageerror", (e) => problems.push(`pageerror: ${e.message}`));
+  return page;
+}
+
+const text = async (page: Page, selector: string) => (await page.locator(selector).textContent()) ?? "";
+
+/** The influencers table as shown, one object per row keyed by data-field. */
+const shownTable = (page: Page, table: string) =>
+  page.$$eval(`${table} tbody tr`, (rows) =>
+    rows.map((r) =>
+      Object.fromEntries(
+        Array.from(r.querySelectorAll("td[data-field]")).map((td) => [
+          td.getAttribute("data-field"),
+          td.textContent,
+        ]),
+      ),
+    ),
+  );
+
+describe("dashboard page in headless Chromium", () => {
+  it("shows the database's numbers, explains an alert on hover, switches topic, renders hostile data as text", async () => {
+    const page = await newPage();
+    await page.goto(`${server.url}#topic=*&range=6h&end=${END}`);
+    await page.waitForFunction(() => document.getElementById("sum-tweets")?.textContent !== "–");
+
+    // Summary cards = aggregates computed by PostgreSQL over the same windows.
+    const s = await sql<{ tweets: number; scored: number; avg: number; windows: number }>`
+      select sum(n_tweets)::bigint as tweets, sum(n_scored)::bigint as scored,
+        sum(avg_score * n_scored) / sum(n_scored) as avg, count(*)::bigint as windows
+      from sentiment_window where topic = '*' and window_start >= ${FROM} and window_start < ${new Date(END)}`.execute(
+      db,
+    );
+    const sums = s.rows[0]!;
+    expect(sums.tweets).toBe(1585); // by hand: Σ of the twelve n_tweets in seed.ts
+    expect(await text(page, "#sum-tweets")).toBe(num.format(sums.tweets));
+    expect(await text(page, "#sum-scored")).toBe(num.format(sums.scored));
+    expect(await text(page, "#sum-score")).toBe(sums.avg.toFixed(3));
+    expect(await text(page, "#sum-windows")).toBe(String(sums.windows));
+    expect(await text(page, "#sum-alerts")).toBe("2");
+
+    // Influencers table = the range aggregate straight from influencer_window.
+    const inf = await db
+      .selectFrom("influencer_window")
+      .where("topic", "=", "*")
+      .groupBy("author_id")
+      .select((eb) => [
+        "author_id",
+        sql<string>`(array_agg(username order by window_start desc))[1]`.as("username"),
+        eb.fn.sum<number>("score").as("score"),
+        sql<number>`sum(retweets)::bigint`.as("retweets"),
+        sql<number>`sum(favourites)::bigint`.as("favourites"),
+        eb.fn.max<number>("followers").as("followers"),
+        eb.fn.max<number>("depth").as("depth"),
+        sql<number>`sum(tweets)::bigint`.as("tweets"),
+      ])
+      .orderBy(sql`sum(score)`, "desc")
+      .execute();
+    expect(await shownTable(page, "#influencers")).toEqual(
+      inf.map((r, i) => ({
+        rank: String(i + 1),
+        author: `@${r.username}${r.author_id}`,
+        score: r.score.toFixed(3),
+        retweets: num.format(r.retweets),
+        favourites: num.format(r.favourites),
+        followers: num.format(r.followers),
+        depth: String(r.depth),
+        tweets: num.format(r.tweets),
+      })),
+    );
+    expect(inf.map((r) => r.author_id)).toEqual(["a2", "a1", "a3"]);
+
+    // Alerts table = sentiment_alert rows, newest first, with the threshold the drop crossed.
+    expect(await shownTable(page, "#alerts")).toEqual([
+      {
+        window: "2026-11-26 02:45–03:00",
+        severity: "warning",
+        avg_score: "0.050",
+        baseline_mean: "0.300",
+        baseline_sd: "0.120",
+        drop: "0.250",
+        threshold: "0.240", // max(0.2, 2 · 0.12)
+        n_scored: "150",
+      },
+      {
+        window: "2026-11-26 02:30–02:45",
+        severity: "critical",
+        avg_score: "-0.100",
+        baseline_mean: "0.455",
+        baseline_sd: "0.020",
+        drop: "0.555",
+        threshold: "0.400", // max(0.4, 3 · 0.02)
+        n_scored: "130",
+      },
+    ]);
+
+    // Words: the list carries every term with its count; the cloud places them as SVG text.
+    const words = await page.$$eval("#word-list li", (lis) =>
+      lis.map((li) => [li.querySelector(".w")!.textContent, li.textContent]),
+    );
+    expect(words).toEqual([
+      ["brand", "brand 17"],
+      ["launch", "launch 11"],
+      ["price", "price 6"],
+      [LONG_WORD, `${LONG_WORD} 3`],
+      [IMG_WORD, `${IMG_WORD} 2`],
+    ]);
+    await page.waitForFunction(() => Number(document.getElementById("cloud")?.dataset.placed ?? 0) > 0);
+    const cloud = await page.$$eval("#cloud text", (ts) => ts.map((t) => t.firstChild?.textContent));
+    expect(cloud).toContain("brand");
+    expect(cloud).toContain(LONG_WORD);
+
+    // Hover the critical alert's window: the tooltip explains the drop.
+    const over = (await page.locator("#chart .u-over").boundingBox())!;
+    const x = over.x + (over.width * (Date.parse(at(10)) - FROM.getTime())) / (6 * 3600_000);
+    await page.mouse.move(x, over.y + over.height / 2);
+    await expect.poll(() => page.locator("#tip").isVisible()).toBe(true);
+    expect(await page.$$eval("#tip div", (ds) => ds.map((d) => d.textContent))).toEqual([
+      "2026-11-26 02:30–02:45",
+      "avg score -0.100 · 130 scored of 155",
+      "positive 20% · negative 40%",
+      "CRITICAL alert: sentiment dropped 0.555",
+      "baseline mean 0.455 (sd 0.020, 8 windows)",
+      "threshold max(0.4, 3·sd) = 0.400",
+    ]);
+
+    // Hostile data is text: shown verbatim, never parsed or run.
+    expect(await page.locator('#influencers td[data-field="author"] .name').last().textContent()).toBe(
+      `@${SCRIPT_NAME}`,
+    );
+    expect(await page.$$eval("#topic option", (os) => os.map((o) => o.textContent))).toEqual([
+      "all tweets",
+      HOSTILE_TOPIC,
+      "acme",
+    ]);
+    expect(await page.evaluate(() => (window as unknown as { __pwned?: number }).__pwned)).toBeUndefined();
+    expect(await page.locator("img, main script").count()).toBe(0);
+
+    await page.mouse.move(over.x + over.width * 0.62, over.y + over.height * 0.4);
+    mkdirSync(fileURLToPath(new URL("../artifacts/", import.meta.url)), { recursive: true });
+    await page.screenshot({ path: SCREENSHOT, fullPage: true });
+
+    // Switch topic: the selection goes into the URL hash and survives a refresh.
+    await page.selectOption("#topic", "acme");
+    await expect.poll(() => text(page, "#sum-tweets")).toBe("30");
+    expect(new URL(page.url()).hash).toBe(`#topic=acme&range=6h&end=${encodeURIComponent(END)}`);
+    await page.click("#refresh");
+    await page.reload();
+    await expect.poll(() => text(page, "#sum-tweets")).toBe("30");
+    expect(await page.locator("#topic").inputValue()).toBe("acme");
+    expect(await shownTable(page, "#influencers")).toEqual([
+      {
+        rank: "1",
+        author: "@alicea1",
+        score: "1.000",
+        retweets: "4",
+        favourites: "2",
+        followers: "1,000",
+        depth: "1",
+        tweets: "1",
+      },
+    ]);
+    expect(await text(page, "#sum-score")).toBe(((0.25 * 8 - 0.1 * 20) / 28).toFixed(3)); // "0.000"
+    expect(await page.$$eval("#alerts tbody tr", (rs) => rs.length)).toBe(1);
+
+    // A range with no windows for the topic offers to jump to its latest data.
+    await page.selectOption("#range", "1h");
+    await expect.poll(() => page.locator("#status").getAttribute("data-kind")).toBe("range-empty");
+    expect(await text(page, "#status-text")).toBe(
+      "No windows for acme in this range. Its latest window ends 2026-11-26 00:30.",
+    );
+    await page.click("#status-action");
+    // 1 h ending 00:30 = [23:30, 00:30): both acme windows (10 + 20 tweets), and no banner.
+    await expect.poll(() => page.locator("#status").isHidden()).toBe(true);
+    expect(await text(page, "#end")).toBe("2026-11-26 00:30");
+    expect(await text(page, "#sum-tweets")).toBe("30");
+    expect(problems).toEqual([]);
+    await page.context().close();
+  });
+
+  it("shows 'no data yet' on an empty database and 'database unreachable' when it is down", async () => {
+    const emptyUrl = await freshDatabase("dash_empty");
+    const emptyDb = openDb(emptyUrl);
+    await migrateToLatest(emptyDb);
+    await emptyDb.destroy();
+    const empty = await startDashboard({ data: dataFromDb(openDb(emptyUrl)), port: 0 });
+    const down = await startDashboard({
+      data: dataFromDb(openDb(`postgres://trends@127.0.0.1:${await freePort()}/x`)),
+      port: 0,
+    });
+    try {
+      const page = await newPage();
+      await page.goto(empty.url);
+      await expect.poll(() => page.locator("#status").getAttribute("data-kind")).toBe("empty");
+      expect(await text(page, "#status-text")).toBe(
+        "No data yet — run trends demo (or start the pipeline) and this page fills in.",
+      );
+      expect(await page.locator("#status-text code").textContent()).toBe("trends demo");
+      expect(await page.locator("#panels").isHidden()).toBe(true);
+
+      await page.goto(down.url);
+      await expect.poll(() => page.locator("#status").getAttribute("data-kind")).toBe("error");
+      expect(await text(page, "#status-text")).toBe(
+        "Database unreachable — showing the last data loaded; retrying every minute.",
+      );
+      expect(problems).toEqual([]);
+      await page.context().close();
+    } finally {
+      await empty.close();
+      await down.close();
+    }
+  });
+});
