@@ -3,6 +3,15 @@
 
 export * from "./artifacts/index.ts";
 export {
+  checkPolicyInputs,
+  iamPolicy,
+  POLICY_ROLES,
+  type PolicyDocument,
+  type PolicyInputs,
+  type PolicyRole,
+  type PolicyStatement,
+} from "./policy/index.ts";
+export {
   addStepsInput,
   type ClusterInfo,
   EMR_LIMITS,
@@ -10,8 +19,19 @@ export {
   EmrStepRunner,
   type EmrStepRunnerOptions,
   emrStepConfig,
+  mapEmrError,
   type StepArtifacts,
 } from "./runners/emr.ts";
+export {
+  checkCredentials,
+  dryRunSteps,
+  findStepLogs,
+  type StepLogs,
+  type SubmitPlan,
+  type Submitted,
+  submitWindows,
+  windowRequests,
+} from "./runners/emr-ops.ts";
 export { DEFAULT_STEP_SCRIPT, LocalStepRunner, type LocalStepRunnerOptions } from "./runners/local.ts";
 export { backoffDelay, pollUntilTerminal } from "./runners/poll.ts";
 export { runStatsReader } from "./runners/run-stats.ts";

@@ -1,14 +1,17 @@
 import type { CommandModule } from "yargs";
+import { aws } from "./aws.ts";
 import { db } from "./db.ts";
 import { doctor } from "./doctor.ts";
+import { emr } from "./emr.ts";
 import { query } from "./query.ts";
 import { run } from "./run.ts";
 import { schedule } from "./schedule.ts";
 import { serve } from "./serve.ts";
 import { setup } from "./setup.ts";
+import { synth } from "./synth.ts";
 
 // biome-ignore lint/suspicious/noExplicitAny: yargs command modules differ in their argv types
 type AnyCommand = CommandModule<any, any>;
 
 /** Every `trends` command, in the order `--help` lists them. */
-export const commands: AnyCommand[] = [doctor, setup, serve, run, schedule, db, query];
+export const commands: AnyCommand[] = [doctor, setup, serve, run, schedule, db, query, synth, emr, aws];

@@ -1,0 +1,178 @@
+import { gunzipSync } from "node:zlib";
+import type { AddJobFlowStepsInput, EMRClient } from "@aws-sdk/client-emr";
+import { GetObjectCommand, ListObjectsV2Command, type S3Client } from "@aws-sdk/client-s3";
+import { usageError } from "../../runtime/errors/index.ts";
+import { inputHourPrefixes, type Window } from "../../runtime/windows/index.ts";
+import { type ArtifactFile, planArtifacts, uploadArtifacts } from "../artifacts/index.ts";
+import { addStepsInput, EmrStepRunner, emrStepConfig, mapEmrError } from "./emr.ts";
+import { stepName } from "./step-args.ts";
+import type { StepRequest } from "./step-runner.ts";
+
+export interface SubmitPlan {
+  clusterId: string;
+  bucket: string;
+  /** `raw/` by default: where Firehose writes the arrival-hour prefixes. */
+  rawPrefix: string;
+  latenessMinutes: number;
+  windows: readonly Window[];
+  jdbcUrl: string;
+  jdbcSecret: string;
+  files: readonly ArtifactFile[];
+}
+
+/** The step request of each window: its arrival-hour prefixes under `s3://BUCKET/raw/`. */
+export const windowRequests = (p: SubmitPlan): StepRequest[] =>
+  p.windows.map((window) => ({
+    window,
+    inputs: inputHourPrefixes(window, p.latenessMinutes).map((h) => `s3://${p.bucket}/${p.rawPrefix}${h}`),
+    jdbcUrl: p.jdbcUrl,
+  }));
+
+/** Exactly what `submitWindows` would send, computed from local files only (`--dry-run`). */
+export function dryRunSteps(p: SubmitPlan): AddJobFlowStepsInput {
+  const artifacts = planArtifacts(p.bucket, p.files);
+  return addStepsInput(
+    p.clusterId,
+    windowRequests(p).map((r) => emrStepConfig(r, { artifacts, jdbcSecret: p.jdbcSecret })),
+  );
+}
+
+export interface Submitted {
+  window: string;
+  stepId: string;
+  name: string;
+}
+
+/**
+ * Checks credentials and the cluster, uploads the artifacts, then submits one step per window.
+ * Everything a user can get wrong fails before the first AddJobFlowSteps.
+ */
+export async function submitWindows(
+  p: SubmitPlan,
+  clients: { emr: EMRClient; s3: S3Client },
+): Promise<{ artifacts: string; steps: Submitted[] }> {
+  const requests = windowRequests(p);
+  await checkCredentials(clients.emr);
+  const probe = new EmrStepRunner({
+    emr: clients.emr,
+    clusterId: p.clusterId,
+    artifacts: planArtifacts(p.bucket, p.files),
+    jdbcSecret: p.jdbcSecret,
+  });
+  for (const r of requests)
+    emrStepConfig(r, { artifacts: planArtifacts(p.bucket, p.files), jdbcSecret: p.jdbcSecret });
+  await probe.cluster();
+  const artifacts = await uploadArtifacts({ s3: clients.s3, bucket: p.bucket, files: p.files });
+  const runner = new EmrStepRunner({
+    emr: clients.emr,
+    clusterId: p.clusterId,
+    artifacts,
+    jdbcSecret: p.jdbcSecret,
+  });
+  const steps: Submitted[] = [];
+  for (const r of requests) {
+    steps.push({ window: r.window.start.toISOString(), stepId: await runner.submit(r), name: stepName(r) });
+  }
+  return { artifacts: artifacts.baseUri, steps };
+}
+
+/** Resolves the SDK's credential chain now, so "no credentials" is a one-line usage error. */
+export async function checkCredentials(emr: EMRClient): Promise<void> {
+  try {
+    await emr.config.credentials();
+  } catch (e) {
+    const err = mapEmrError(Object.assign(e as Error, { name: "CredentialsProviderError" }), "");
+    throw err;
+  }
+}
+
+export interface StepLogs {
+  /** `s3://…/<cluster>/steps/<step>/`: the step's own logs (in cluster mode, only the YARN client's). */
+  stepLogs?: string;
+  /** The driver's logs: the first YARN container of the step's application. */
+  driverLogs?: string;
+  applicationId?: string;
+  /** Fetched log files by URI, gunzipped. */
+  files: Record<string, string>;
+  /** What to do when something is not there yet. */
+  note?: string;
+}
+
+/**
+ * Where a step's logs are, and their text when EMR has pushed them. With `--deploy-mode cluster`
+ * the driver runs in the YARN application master, so its output is in the first container's log,
+ * found through the application id the step's stderr names.
+ */
+export async function findStepLogs(o: {
+  emr: EMRClient;
+  s3: S3Client;
+  clusterId: string;
+  stepId: string;
+  fetch: boolean;
+}): Promise<StepLogs> {
+  const runner = new EmrStepRunner({
+    emr: o.emr,
+    clusterId: o.clusterId,
+    artifacts: { stepScript: "", jdbcJar: "" },
+  });
+  await runner.status(o.stepId); // an unknown step is a usage error
+  const { logUri } = await runner.cluster();
+  if (!logUri) {
+    return {
+      files: {},
+      note: `cluster ${o.clusterId} has no LogUri; the logs are on the primary node under /mnt/var/log/hadoop/steps/${o.stepId}/ and in the YARN ResourceManager UI`,
+    };
+  }
+  const stepLogs = `${logUri}${o.clusterId}/steps/${o.stepId}/`;
+  const out: StepLogs = { stepLogs, files: {} };
+  if (!o.fetch) return out;
+  const stderr = await getText(o.s3, `${stepLogs}stderr.gz`);
+  if (stderr === undefined) {
+    return {
+      ...out,
+      note: "EMR has not pushed this step's logs yet (it does every few minutes); try again later",
+    };
+  }
+  out.files[`${stepLogs}stderr.gz`] = stderr;
+  const app = /application_\d+_\d+/.exec(stderr)?.[0];
+  if (!app) return { ...out, note: "the step's stderr names no YARN application; the driver never started" };
+  const containers = `${logUri}${o.clusterId}/containers/${app}/`;
+  const keys = await listKeys(o.s3, containers);
+  const first = keys
+    .map((k) => /container_[^/]+/.exec(k)?.[0])
+    .filter((c): c is string => c !== undefined)
+    .sort()[0];
+  out.applicationId = app;
+  if (!first)
+    return { ...out, note: `no container logs under ${containers} yet; EMR pushes them every few minutes` };
+  out.driverLogs = `${containers}${first}/`;
+  for (const name of ["stdout.gz", "stderr.gz"]) {
+    const text = await getText(o.s3, `${out.driverLogs}${name}`);
+    if (text !== undefined) out.files[`${out.driverLogs}${name}`] = text;
+  }
+  return out;
+}
+
+const parseS3 = (uri: string): { Bucket: string; Key: string } => {
+  const m = /^s3:\/\/([^/]+)\/(.*)$/.exec(uri);
+  if (!m) throw usageError(`${uri} is not an s3:// URI`);
+  return { Bucket: m[1]!, Key: m[2]! };
+};
+
+async function getText(s3: S3Client, uri: string): Promise<string | undefined> {
+  try {
+    const out = await s3.send(new GetObjectCommand(parseS3(uri)));
+    const bytes = Buffer.from(await out.Body!.transformToByteArray());
+    return (uri.endsWith(".gz") ? gunzipSync(bytes) : bytes).toString("utf8");
+  } catch (e) {
+    const status = (e as { $metadata?: { httpStatusCode?: number } }).$metadata?.httpStatusCode;
+    if (status === 404) return undefined;
+    throw e;
+  }
+}
+
+async function listKeys(s3: S3Client, uri: string): Promise<string[]> {
+  const { Bucket, Key } = parseS3(uri);
+  const out = await s3.send(new ListObjectsV2Command({ Bucket, Prefix: Key }));
+  return (out.Contents ?? []).map((c) => c.Key!).filter(Boolean);
+}
