@@ -1,0 +1,27 @@
+/** The Spark SQL syntax tree: one readonly node type per file, each with a frozen factory. */
+export { BinaryNode } from "./binary.ts";
+export * as sql from "./build.ts";
+export { CallNode } from "./call.ts";
+export { CaseNode } from "./case.ts";
+export { CastNode } from "./cast.ts";
+export { ColumnNode } from "./column.ts";
+export { CteNode } from "./cte.ts";
+export { InNode } from "./in.ts";
+export { IntervalNode } from "./interval.ts";
+export { IsNullNode } from "./is-null.ts";
+export { JoinNode } from "./join.ts";
+export { LambdaNode } from "./lambda.ts";
+export { LateralViewNode } from "./lateral-view.ts";
+export { LiteralNode } from "./literal.ts";
+export type { BinaryOperator, ExpressionNode, JoinType, Node, NodeKind, SparkType } from "./node.ts";
+export { NormaliseNode } from "./normalise.ts";
+export { OrderItemNode } from "./order-item.ts";
+export { QueryNode } from "./query.ts";
+export { SelectNode, type SelectProps } from "./select.ts";
+export { SelectItemNode } from "./select-item.ts";
+export { ShareNode } from "./share.ts";
+export { StarNode } from "./star.ts";
+export { TableNode } from "./table.ts";
+export { UnaryNode } from "./unary.ts";
+export { UnionNode } from "./union.ts";
+export { WindowFunctionNode } from "./window-function.ts";

@@ -1,0 +1,45 @@
+import { QueryNode as Q, type QueryNode, sql } from "../ast/index.ts";
+import type { AggregateSpec, JobSpec } from "../spec/kinds.ts";
+import { eventTopics, header, VIEWS, windowColumns, withParams } from "./common.ts";
+
+/**
+ * Aggregates per topic, then one row per topic of the window: the catch-all topic always has a
+ * row, so an empty window still says "0 tweets" instead of saying nothing.
+ */
+export function compileAggregate(spec: AggregateSpec, job: JobSpec): QueryNode {
+  const names = Object.keys(spec.measures);
+  const measures = sql.cte(
+    "topic_measures",
+    "the measures of each topic that has events",
+    sql.select(["topic", ...names.map((n) => sql.as(spec.measures[n]!.node, n))], {
+      from: sql.table("event_topics"),
+      groupBy: [sql.col("topic")],
+    }),
+  );
+  const topics = sql.cte(
+    "window_topics",
+    `every topic of the window, and '${job.topics.all}' even when the window has no events`,
+    sql.unionDistinct([
+      sql.select([sql.as(sql.lit(job.topics.all), "topic")]),
+      sql.select(["topic"], { from: sql.table("topic_measures") }),
+    ]),
+  );
+  const body = sql.select(
+    [
+      ...windowColumns(),
+      "t.topic",
+      ...names.map((n) =>
+        spec.measures[n]!.nullable ? sql.as(`m.${n}`, n) : sql.as(sql.fn("coalesce", `m.${n}`, 0), n),
+      ),
+    ],
+    {
+      from: sql.table("window_topics", "t"),
+      joins: [withParams(), sql.join("LEFT", sql.table("topic_measures", "m"), sql.eq("m.topic", "t.topic"))],
+    },
+  );
+  return Q.create(
+    header(spec.source, spec.name, spec.description, `${VIEWS.events} and ${VIEWS.params}`),
+    [eventTopics(job), measures, topics],
+    body,
+  );
+}

@@ -1,0 +1,320 @@
+import { type CteNode, type ExpressionNode, QueryNode as Q, type QueryNode, sql } from "../ast/index.ts";
+import type { InfluencerSpec, JobSpec } from "../spec/kinds.ts";
+import { eventTopics, header, VIEWS, windowColumns, withParams } from "./common.ts";
+
+/**
+ * DESIGN.md "Influencers", step by step: the tweets each author is known for, their retweet and
+ * like counts, the reference chains below them (unrolled to the cap: Spark 3.5 has no
+ * WITH RECURSIVE), the author's facts, then normalise, weigh, rank and keep the top N.
+ */
+export function compileInfluencer(spec: InfluencerSpec, job: JobSpec): QueryNode {
+  const c = spec.columns;
+  const notRetweet = sql.or(sql.isNull(c.relation), sql.op(c.relation, "<>", sql.lit(spec.retweetRelation)));
+  const from = (where?: ExpressionNode) => ({ from: sql.table("event_topics"), ...(where ? { where } : {}) });
+  const onTweet = (a: string, b: string) =>
+    sql.and(sql.eq(`${a}.topic`, `${b}.topic`), sql.eq(`${a}.tweet_id`, `${b}.tweet_id`));
+
+  const owners = sql.cte(
+    "tweet_owners",
+    "the tweets of each author known in (window, topic): own records other than retweets\n(a retweet's public metrics are the original's), and every referenced tweet",
+    sql.unionDistinct([
+      sql.select(["topic", sql.as(c.id, "tweet_id"), sql.as(c.author, "author_id")], from(notRetweet)),
+      sql.select(
+        ["topic", sql.as(c.refId, "tweet_id"), sql.as(c.refAuthor, "author_id")],
+        from(sql.and(sql.isNotNull(c.refId), sql.isNotNull(c.refAuthor))),
+      ),
+    ]),
+  );
+  const reported = sql.cte(
+    "reported_counts",
+    "every reported retweet and like count of a tweet: its own, and those of records referencing it",
+    sql.unionAll(
+      sql.select(
+        ["topic", sql.as(c.id, "tweet_id"), sql.as(c.retweetCount, "retweets"), sql.as(c.likeCount, "likes")],
+        from(notRetweet),
+      ),
+      sql.select(
+        [
+          "topic",
+          sql.as(c.refId, "tweet_id"),
+          sql.as(c.refRetweetCount, "retweets"),
+          sql.as(c.refLikeCount, "likes"),
+        ],
+        from(sql.isNotNull(c.refId)),
+      ),
+    ),
+  );
+  const retweetRecords = sql.cte(
+    "retweet_records",
+    "the records in (window, topic) that retweet each tweet",
+    sql.select(["topic", sql.as(c.refId, "tweet_id"), sql.as(sql.count(), "retweets")], {
+      ...from(sql.and(sql.eq(c.relation, sql.lit(spec.retweetRelation)), sql.isNotNull(c.refId))),
+      groupBy: [sql.col("topic"), sql.col(c.refId)],
+    }),
+  );
+  const tweetCounts = sql.cte(
+    "tweet_counts",
+    "rt(P): the largest reported retweet count or the retweet records seen; likes(P): the largest like count",
+    sql.select(
+      [
+        "o.topic",
+        "o.author_id",
+        "o.tweet_id",
+        sql.as(
+          sql.fn(
+            "greatest",
+            sql.fn("coalesce", sql.fn("max", "r.retweets"), 0),
+            sql.fn("coalesce", sql.fn("max", "n.retweets"), 0),
+          ),
+          "rt",
+        ),
+        sql.as(sql.fn("coalesce", sql.fn("max", "r.likes"), 0), "likes"),
+      ],
+      {
+        from: sql.table("tweet_owners", "o"),
+        joins: [
+          sql.join("LEFT", sql.table("reported_counts", "r"), onTweet("r", "o")),
+          sql.join("LEFT", sql.table("retweet_records", "n"), onTweet("n", "o")),
+        ],
+        groupBy: [sql.col("topic", "o"), sql.col("author_id", "o"), sql.col("tweet_id", "o")],
+      },
+    ),
+  );
+  const edges = sql.cte(
+    "reference_edges",
+    "record → referenced tweet, for every record in (window, topic) that references one (any relation)",
+    sql.select(["topic", sql.as(c.id, "id"), sql.as(c.refId, "ref_id")], {
+      ...from(sql.isNotNull(c.refId)),
+      distinct: true,
+    }),
+  );
+  const levels: CteNode[] = [];
+  for (let k = 1; k <= spec.depthCap; k++) {
+    const comment =
+      k === 1
+        ? "tweets referenced by at least one record: a chain of depth >= 1 ends at them"
+        : `tweets referenced by a record that is itself the end of a chain of depth >= ${k - 1}`;
+    levels.push(
+      sql.cte(
+        `chain_depth_${k}`,
+        comment,
+        k === 1
+          ? sql.select(["topic", sql.as("ref_id", "tweet_id")], {
+              from: sql.table("reference_edges"),
+              distinct: true,
+            })
+          : sql.select(["r.topic", sql.as("r.ref_id", "tweet_id")], {
+              distinct: true,
+              from: sql.table("reference_edges", "r"),
+              joins: [
+                sql.join(
+                  "INNER",
+                  sql.table(`chain_depth_${k - 1}`, "d"),
+                  sql.and(sql.eq("d.topic", "r.topic"), sql.eq("d.tweet_id", "r.id")),
+                ),
+              ],
+            }),
+      ),
+    );
+  }
+  const depths = sql.cte(
+    "tweet_depth",
+    `the longest reference chain ending at each tweet, capped at ${spec.depthCap}`,
+    sql.select(["topic", "tweet_id", sql.as(sql.fn("max", "depth"), "depth")], {
+      from: sql.table("chain_depths"),
+      groupBy: [sql.col("topic"), sql.col("tweet_id")],
+    }),
+  );
+  const allDepths = sql.cte(
+    "chain_depths",
+    "each tweet with every chain depth it reaches",
+    sql.unionAll(
+      ...levels.map((l, i) =>
+        sql.select(["topic", "tweet_id", sql.as(sql.lit(i + 1), "depth")], { from: sql.table(l.name) }),
+      ),
+    ),
+  );
+  const authorTweets = sql.cte(
+    "author_tweets",
+    "retweets = Σ rt(P), favourites = Σ likes(P), depth = the deepest chain over the author's tweets",
+    sql.select(
+      [
+        "t.topic",
+        "t.author_id",
+        sql.as(sql.fn("sum", "t.rt"), "retweets"),
+        sql.as(sql.fn("sum", "t.likes"), "favourites"),
+        sql.as(sql.fn("coalesce", sql.fn("max", "d.depth"), 0), "depth"),
+      ],
+      {
+        from: sql.table("tweet_counts", "t"),
+        joins: [sql.join("LEFT", sql.table("tweet_depth", "d"), onTweet("d", "t"))],
+        groupBy: [sql.col("topic", "t"), sql.col("author_id", "t")],
+      },
+    ),
+  );
+  const sightings = sql.cte(
+    "author_sightings",
+    "every mention of an author in (window, topic): as a record's author or as a referenced author",
+    sql.unionAll(
+      sql.select(
+        [
+          "topic",
+          sql.as(c.author, "author_id"),
+          sql.as(sql.lit(1), "authored"),
+          sql.as(c.followers, "followers"),
+          sql.as(c.username, "username"),
+          sql.as(c.eventTime, "seen_at"),
+          sql.as(c.ingestedAt, "ingested_at"),
+        ],
+        from(),
+      ),
+      sql.select(
+        [
+          "topic",
+          sql.as(c.refAuthor, "author_id"),
+          sql.as(sql.lit(0), "authored"),
+          sql.as(c.refFollowers, "followers"),
+          sql.as(c.refUsername, "username"),
+          sql.as(c.eventTime, "seen_at"),
+          sql.as(c.ingestedAt, "ingested_at"),
+        ],
+        from(sql.isNotNull(c.refAuthor)),
+      ),
+    ),
+  );
+  // Latest known username: a known name beats NULL, then the newest record, then the newest ingest.
+  const latest = sql.fn(
+    "named_struct",
+    sql.lit("known"),
+    sql.isNotNull("username"),
+    sql.lit("seen_at"),
+    "seen_at",
+    sql.lit("ingested_at"),
+    "ingested_at",
+    sql.lit("username"),
+    "username",
+  );
+  const facts = sql.cte(
+    "author_facts",
+    "tweets authored, the largest reported follower count and the most recent known username",
+    sql.select(
+      [
+        "topic",
+        "author_id",
+        sql.as(sql.fn("sum", "authored"), "tweets"),
+        sql.as(sql.fn("coalesce", sql.fn("max", "followers"), 0), "followers"),
+        sql.as(sql.fn("max_by", "username", latest), "username"),
+      ],
+      { from: sql.table("author_sightings"), groupBy: [sql.col("topic"), sql.col("author_id")] },
+    ),
+  );
+  const components = sql.cte(
+    "author_components",
+    "the four components of each author's score (an author known only by reference has no username: the id stands in)",
+    sql.select(
+      [
+        "f.topic",
+        "f.author_id",
+        sql.as(sql.fn("coalesce", "f.username", "f.author_id"), "username"),
+        "f.tweets",
+        sql.as(sql.fn("coalesce", "t.retweets", 0), "retweets"),
+        sql.as(sql.fn("coalesce", "t.favourites", 0), "favourites"),
+        "f.followers",
+        sql.as(sql.fn("coalesce", "t.depth", 0), "depth"),
+      ],
+      {
+        from: sql.table("author_facts", "f"),
+        joins: [
+          sql.join(
+            "LEFT",
+            sql.table("author_tweets", "t"),
+            sql.and(sql.eq("t.topic", "f.topic"), sql.eq("t.author_id", "f.author_id")),
+          ),
+        ],
+      },
+    ),
+  );
+  const w = spec.weights;
+  const term = (weight: number, column: string) =>
+    sql.op(sql.lit(weight), "*", sql.normalise(column, ["topic"]));
+  const scores = sql.cte(
+    "author_scores",
+    "score = Σ weight · c(component), c(x) = ln(1 + x) / ln(1 + max x in the topic), 0 when max x = 0",
+    sql.select(
+      [
+        sql.star(),
+        sql.as(
+          [
+            term(w.retweets, "retweets"),
+            term(w.favourites, "favourites"),
+            term(w.followers, "followers"),
+            term(w.depth, "depth"),
+          ].reduce((a, b) => sql.op(a, "+", b)),
+          "score",
+        ),
+      ],
+      { from: sql.table("author_components") },
+    ),
+  );
+  const ranked = sql.cte(
+    "ranked_authors",
+    "rank by score, then followers, then author_id",
+    sql.select(
+      [
+        sql.star(),
+        sql.as(
+          sql.over(
+            sql.fn("row_number"),
+            ["topic"],
+            [sql.desc("score"), sql.desc("followers"), sql.asc("author_id")],
+          ),
+          "rank",
+        ),
+      ],
+      { from: sql.table("author_scores") },
+    ),
+  );
+  const body = sql.select(
+    [
+      ...windowColumns(),
+      ...[
+        "topic",
+        "author_id",
+        "username",
+        "rank",
+        "score",
+        "tweets",
+        "retweets",
+        "favourites",
+        "followers",
+        "depth",
+      ].map((n) => sql.as(`a.${n}`, n)),
+    ],
+    {
+      from: sql.table("ranked_authors", "a"),
+      joins: [withParams()],
+      where: sql.op("a.rank", "<=", spec.topN),
+    },
+  );
+  return Q.create(
+    header(spec.source, spec.name, spec.description, `${VIEWS.events} and ${VIEWS.params}`),
+    [
+      eventTopics(job),
+      owners,
+      reported,
+      retweetRecords,
+      tweetCounts,
+      edges,
+      ...levels,
+      allDepths,
+      depths,
+      authorTweets,
+      sightings,
+      facts,
+      components,
+      scores,
+      ranked,
+    ],
+    body,
+  );
+}

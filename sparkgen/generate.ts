@@ -1,0 +1,111 @@
+/**
+ * spec → tree → transforms → printers: every generated file of a job, as (path, text) pairs.
+ * Deterministic: the same specs give byte-identical files.
+ */
+import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
+import { dirname, join } from "node:path";
+import { fileURLToPath } from "node:url";
+import {
+  CORRUPT_COLUMN,
+  compileClassify,
+  compileMetric,
+  compileWindowEvents,
+  historyView,
+  outputColumns,
+} from "./compile/index.ts";
+import { printPySparkStep, type StepMetric } from "./print/pyspark.ts";
+import { printSparkSql } from "./print/spark-sql.ts";
+import { type ColumnType, EVENT_V1 } from "./schema/index.ts";
+import type { JobSpec, MetricSpec } from "./spec/kinds.ts";
+import { assertValidJob } from "./spec/validate.ts";
+import { windowJob } from "./specs/index.ts";
+import { lower } from "./transforms/index.ts";
+
+/** A generated file: its path relative to the repository root, and its text. */
+export interface GeneratedFile {
+  readonly path: string;
+  readonly text: string;
+}
+
+export const REPO_ROOT = fileURLToPath(new URL("../", import.meta.url));
+export const GENERATED_DIR = "sparkgen/generated";
+/** Repository path of the step the emr stage submits. */
+export const WINDOW_JOB_STEP = `${GENERATED_DIR}/steps/window_job.py`;
+/** Absolute path of the same file in this checkout. */
+export const WINDOW_JOB_STEP_PATH = join(REPO_ROOT, WINDOW_JOB_STEP);
+
+const sqlOf = (m: MetricSpec, job: JobSpec) => printSparkSql(lower(compileMetric(m, job)));
+
+function stepMetric(m: MetricSpec, job: JobSpec): StepMetric {
+  const columns = outputColumns(m)
+    .map((c) => c.name)
+    .filter((n) => n !== "window_start" && n !== "window_end");
+  const base = { name: m.name, sql: sqlOf(m, job), columns };
+  if (m.kind !== "alert") return base;
+  const source = outputColumns(m.from);
+  const pick = (n: string) => source.find((c) => c.name === n)!;
+  return {
+    ...base,
+    history: {
+      table: m.from.name,
+      view: historyView(m.from.name),
+      windows: m.baselineWindows,
+      columns: ["window_start", "topic", m.scored, m.score].map((n) => ({ name: n, type: pick(n).type })),
+    },
+  };
+}
+
+/** Every generated file of `job` (default: the shipped window job), validated first. */
+export function generate(job: JobSpec = windowJob): GeneratedFile[] {
+  assertValidJob(job);
+  const classifySql = printSparkSql(lower(compileClassify(job)));
+  const windowEventsSql = printSparkSql(lower(compileWindowEvents(job)));
+  const metrics = job.metrics.map((m) => stepMetric(m, job));
+  const step = printPySparkStep({
+    name: job.name,
+    source: job.source,
+    description: job.description,
+    schema: Object.entries(EVENT_V1).map(([name, c]) => ({ name, type: c.type as ColumnType })),
+    corruptColumn: CORRUPT_COLUMN,
+    eventTime: job.eventTime,
+    classifySql,
+    windowEventsSql,
+    metrics,
+  });
+  return [
+    { path: `${GENERATED_DIR}/sql/classify_events.sql`, text: classifySql },
+    { path: `${GENERATED_DIR}/sql/window_events.sql`, text: windowEventsSql },
+    ...metrics.map((m) => ({ path: `${GENERATED_DIR}/sql/${m.name}.sql`, text: m.sql })),
+    { path: `${GENERATED_DIR}/steps/${job.name}.py`, text: step },
+  ];
+}
+
+/** Generated files on disk that differ from `files`, are missing, or are no longer generated. */
+export function staleFiles(files: readonly GeneratedFile[], root = REPO_ROOT): string[] {
+  const stale = files
+    .filter((f) => !existsSync(join(root, f.path)) || readFileSync(join(root, f.path), "utf8") !== f.text)
+    .map((f) => f.path);
+  const wanted = new Set(files.map((f) => f.path));
+  for (const sub of ["sql", "steps"]) {
+    const dir = join(root, GENERATED_DIR, sub);
+    if (!existsSync(dir)) continue;
+    for (const name of readdirSync(dir).sort()) {
+      const path = `${GENERATED_DIR}/${sub}/${name}`;
+      if (!wanted.has(path)) stale.push(path);
+    }
+  }
+  return stale;
+}
+
+/** Writes the files that changed; returns their paths. Leftovers of removed metrics are reported, not deleted. */
+export function writeGenerated(files: readonly GeneratedFile[], root = REPO_ROOT): string[] {
+  const written: string[] = [];
+  for (const f of files) {
+    const abs = join(root, f.path);
+    if (existsSync(abs) && readFileSync(abs, "utf8") === f.text) continue;
+    mkdirSync(dirname(abs), { recursive: true });
+    writeFileSync(abs, f.text);
+    written.push(f.path);
+  }
+  return written;
+}

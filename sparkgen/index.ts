@@ -1,0 +1,44 @@
+/**
+ * sparkgen: typed metric specs → Spark SQL and the PySpark step of a window.
+ * Other stages import only this file.
+ *
+ * @example
+ *   import { generate, WINDOW_JOB_STEP_PATH, resultTables } from "../sparkgen/index.ts";
+ *   const files = generate();                       // [{ path, text }, …]
+ *   resultTables().sentiment_window.columns;        // [{ name: "window_start", type: "timestamptz", nullable: false }, …]
+ */
+import { type OutputColumn, outputColumns, primaryKey } from "./compile/index.ts";
+import type { JobSpec } from "./spec/kinds.ts";
+import { windowJob } from "./specs/index.ts";
+
+export type { OutputColumn } from "./compile/index.ts";
+export {
+  GENERATED_DIR,
+  type GeneratedFile,
+  generate,
+  REPO_ROOT,
+  staleFiles,
+  WINDOW_JOB_STEP,
+  WINDOW_JOB_STEP_PATH,
+  writeGenerated,
+} from "./generate.ts";
+export * from "./schema/index.ts";
+export * from "./spec/index.ts";
+export * from "./specs/index.ts";
+
+export interface ResultTable {
+  readonly name: string;
+  readonly source: string;
+  readonly columns: readonly OutputColumn[];
+  readonly primaryKey: readonly string[];
+}
+
+/** The result tables a job writes, by name: columns (name, PostgreSQL type, nullability) and key. */
+export function resultTables(job: JobSpec = windowJob): Readonly<Record<string, ResultTable>> {
+  return Object.fromEntries(
+    job.metrics.map((m) => [
+      m.name,
+      { name: m.name, source: m.source, columns: outputColumns(m), primaryKey: primaryKey(m) },
+    ]),
+  );
+}

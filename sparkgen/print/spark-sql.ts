@@ -1,0 +1,212 @@
+/**
+ * The Spark SQL printer: one entry per node kind in an exhaustive table, so a new node kind
+ * without a printer is a type error. Output is formatted for review in a pull request: one
+ * select item per line, a comment above each CTE, long calls and conditions wrapped.
+ */
+import type { ExpressionNode, Node, NodeKind, QueryNode, SelectNode, UnionNode } from "../ast/index.ts";
+import { FUNCTIONS, printNumber, quoteIdentifier, quoteString, UnsupportedError } from "./dialect.ts";
+
+const WIDTH = 100;
+const INDENT = "  ";
+
+type Printers = { readonly [K in NodeKind]: (node: Extract<Node, { kind: K }>, indent: string) => string };
+
+const PRECEDENCE: Readonly<Record<string, number>> = {
+  OR: 1,
+  AND: 2,
+  NOT: 3,
+  "=": 4,
+  "<>": 4,
+  "<": 4,
+  "<=": 4,
+  ">": 4,
+  ">=": 4,
+  RLIKE: 4,
+  "+": 5,
+  "-": 5,
+  "*": 6,
+  "/": 6,
+};
+
+function precedence(e: ExpressionNode): number {
+  switch (e.kind) {
+    case "BinaryNode":
+      return PRECEDENCE[e.op] ?? 9;
+    case "UnaryNode":
+      return e.op === "NOT" ? 3 : 7;
+    case "IsNullNode":
+    case "InNode":
+      return 4;
+    default:
+      return 9;
+  }
+}
+
+const expr = (e: ExpressionNode, indent = ""): string =>
+  (PRINTERS[e.kind] as (n: Node, i: string) => string)(e, indent);
+
+/** Parenthesised when `child` binds looser than its parent (or equally, on the right of - and /). */
+function operand(child: ExpressionNode, parent: number, right = false, indent = ""): string {
+  const p = precedence(child);
+  const text = expr(child, indent);
+  return p < parent || (right && p === parent && parent >= 4) ? `(${text})` : text;
+}
+
+function call(name: string, args: readonly string[], indent: string, distinct = false): string {
+  if (!FUNCTIONS.has(name))
+    throw new UnsupportedError(
+      `the function ${name}()`,
+      "use a built-in listed in sparkgen/print/dialect.ts FUNCTIONS (available on Spark 3.5 and 4.x)",
+    );
+  const head = `${name}(${distinct ? "DISTINCT " : ""}`;
+  const inline = `${head}${args.join(", ")})`;
+  if (indent.length + inline.length <= WIDTH && !inline.includes("\n")) return inline;
+  // Many short arguments (a stop-word list): pack them; otherwise one per line.
+  const inner = indent + INDENT;
+  if (args.length > 8 && args.every((a) => a.length < 30 && !a.includes("\n"))) {
+    const lines: string[] = [];
+    let line = "";
+    for (const a of args) {
+      const next = line ? `${line}, ${a}` : a;
+      if (inner.length + next.length + 1 > WIDTH && line) {
+        lines.push(`${line},`);
+        line = a;
+      } else line = next;
+    }
+    lines.push(line);
+    return `${head}\n${lines.map((l) => inner + l).join("\n")}\n${indent})`;
+  }
+  return `${head}\n${args.map((a) => inner + a).join(",\n")}\n${indent})`;
+}
+
+/** A top-level AND/OR chain as a list, for one-condition-per-line WHERE clauses. */
+function chain(e: ExpressionNode, op: "AND" | "OR"): ExpressionNode[] {
+  return e.kind === "BinaryNode" && e.op === op ? [...chain(e.left, op), ...chain(e.right, op)] : [e];
+}
+
+function condition(e: ExpressionNode, indent: string, keyword: string): string {
+  const inline = `${keyword} ${expr(e, indent)}`;
+  if (indent.length + inline.length <= WIDTH) return indent + inline;
+  const parts = chain(e, "AND");
+  return parts
+    .map((p, i) => `${indent}${i === 0 ? keyword : `${INDENT}AND`} ${operand(p, 2, false, indent + INDENT)}`)
+    .join("\n");
+}
+
+function printSelect(s: SelectNode, indent: string): string {
+  const inner = indent + INDENT;
+  const lines = [`${indent}SELECT${s.distinct ? " DISTINCT" : ""}`];
+  lines.push(s.items.map((i) => inner + PRINTERS.SelectItemNode(i, inner)).join(",\n"));
+  if (s.from) lines.push(`${indent}FROM ${PRINTERS.TableNode(s.from, indent)}`);
+  for (const j of s.joins) lines.push(indent + PRINTERS.JoinNode(j, indent));
+  for (const v of s.lateralViews) lines.push(indent + PRINTERS.LateralViewNode(v, indent));
+  if (s.where) lines.push(condition(s.where, indent, "WHERE"));
+  if (s.groupBy.length) lines.push(`${indent}GROUP BY ${s.groupBy.map((g) => expr(g, indent)).join(", ")}`);
+  if (s.orderBy.length)
+    lines.push(`${indent}ORDER BY ${s.orderBy.map((o) => PRINTERS.OrderItemNode(o, indent)).join(", ")}`);
+  return lines.join("\n");
+}
+
+function printUnion(u: UnionNode, indent: string): string {
+  return u.selects.map((s) => printSelect(s, indent)).join(`\n${indent}UNION${u.all ? " ALL" : ""}\n`);
+}
+
+const notLowered = (kind: string, transform: string) => (): never => {
+  throw new UnsupportedError(`a ${kind} (spec-level node)`, `run transforms/${transform} before printing`);
+};
+
+const PRINTERS: Printers = {
+  ColumnNode: (n) => (n.table ? `${quoteIdentifier(n.table)}.` : "") + quoteIdentifier(n.name),
+  LiteralNode: (n) =>
+    n.value === null
+      ? "NULL"
+      : typeof n.value === "string"
+        ? quoteString(n.value)
+        : typeof n.value === "boolean"
+          ? n.value
+            ? "TRUE"
+            : "FALSE"
+          : printNumber(n.value),
+  StarNode: (n) => (n.table ? `${quoteIdentifier(n.table)}.*` : "*"),
+  CallNode: (n, i) =>
+    call(
+      n.name,
+      n.args.map((a) => expr(a, i + INDENT)),
+      i,
+      n.distinct,
+    ),
+  BinaryNode: (n, i) => {
+    const p = PRECEDENCE[n.op] ?? 9;
+    return `${operand(n.left, p, false, i)} ${n.op} ${operand(n.right, p, true, i)}`;
+  },
+  UnaryNode: (n, i) =>
+    n.op === "NOT" ? `NOT ${operand(n.operand, 9, false, i)}` : `-${operand(n.operand, 7, false, i)}`,
+  IsNullNode: (n, i) => `${operand(n.operand, 5, false, i)} IS ${n.negated ? "NOT " : ""}NULL`,
+  InNode: (n, i) =>
+    `${operand(n.operand, 5, false, i)} ${n.negated ? "NOT " : ""}IN (${n.list.map((e) => expr(e, i)).join(", ")})`,
+  CaseNode: (n, i) => {
+    const parts = [
+      ...n.whens.map((w) => `WHEN ${expr(w.when, i)} THEN ${expr(w.result, i)}`),
+      ...(n.otherwise ? [`ELSE ${expr(n.otherwise, i)}`] : []),
+    ];
+    const inline = `CASE ${parts.join(" ")} END`;
+    if (i.length + inline.length <= WIDTH) return inline;
+    return `CASE\n${parts.map((p) => i + INDENT + INDENT + p).join("\n")}\n${i}${INDENT}END`;
+  },
+  CastNode: (n, i) => `CAST(${expr(n.operand, i)} AS ${n.type})`,
+  WindowFunctionNode: (n, i) => {
+    const spec = [
+      ...(n.partitionBy.length ? [`PARTITION BY ${n.partitionBy.map((p) => expr(p, i)).join(", ")}`] : []),
+      ...(n.orderBy.length
+        ? [`ORDER BY ${n.orderBy.map((o) => PRINTERS.OrderItemNode(o, i)).join(", ")}`]
+        : []),
+    ];
+    return `${PRINTERS.CallNode(n.call, i)} OVER (${spec.join(" ")})`;
+  },
+  LambdaNode: (n, i) =>
+    `${n.params.length === 1 ? quoteIdentifier(n.params[0]!) : `(${n.params.map(quoteIdentifier).join(", ")})`} -> ${expr(n.body, i)}`,
+  IntervalNode: (n) => {
+    if (!Number.isInteger(n.amount) || n.amount < 0)
+      throw new UnsupportedError(`the interval ${n.amount} ${n.unit}`, "use a whole, non-negative amount");
+    return `INTERVAL '${n.amount}' ${n.unit}`;
+  },
+  ShareNode: notLowered("share", "lower-share"),
+  NormaliseNode: notLowered("normalise", "lower-normalise"),
+  OrderItemNode: (n, i) => `${expr(n.expr, i)}${n.direction === "DESC" ? " DESC" : ""}`,
+  SelectItemNode: (n, i) => {
+    const text = expr(n.expr, i);
+    const implicit = n.expr.kind === "ColumnNode" && n.expr.name === n.alias;
+    return n.alias && !implicit ? `${text} AS ${quoteIdentifier(n.alias)}` : text;
+  },
+  TableNode: (n) => quoteIdentifier(n.name) + (n.alias ? ` AS ${quoteIdentifier(n.alias)}` : ""),
+  JoinNode: (n, i) =>
+    `${n.joinType} JOIN ${PRINTERS.TableNode(n.table, i)}${n.on ? ` ON ${expr(n.on, i + INDENT)}` : ""}`,
+  LateralViewNode: (n, i) =>
+    `LATERAL VIEW ${PRINTERS.CallNode(n.generator, i)} ${quoteIdentifier(n.alias)} AS ${n.columns.map(quoteIdentifier).join(", ")}`,
+  SelectNode: printSelect,
+  UnionNode: printUnion,
+  CteNode: (n, i) => {
+    const comment = n.comment
+      .split("\n")
+      .map((l) => `${i}-- ${l}`)
+      .join("\n");
+    const body =
+      n.query.kind === "SelectNode" ? printSelect(n.query, i + INDENT) : printUnion(n.query, i + INDENT);
+    return `${comment}\n${i}${quoteIdentifier(n.name)} AS (\n${body}\n${i})`;
+  },
+  QueryNode: (n) => {
+    const header = n.header.map((l) => (l ? `-- ${l}` : "--")).join("\n");
+    const ctes = n.ctes.length ? `WITH\n${n.ctes.map((c) => PRINTERS.CteNode(c, "")).join(",\n")}\n` : "";
+    return `${header}\n${ctes}${printSelect(n.body, "")}\n`;
+  },
+};
+
+/** Prints a whole statement (header comment, CTEs, final SELECT), ending in a newline. */
+export function printSparkSql(query: QueryNode): string {
+  return PRINTERS.QueryNode(query, "");
+}
+
+/** Prints one expression (used for small goldens and the step's contract checks). */
+export function printExpression(e: ExpressionNode, indent = ""): string {
+  return expr(e, indent);
+}

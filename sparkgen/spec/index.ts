@@ -1,0 +1,26 @@
+/** The typed spec language: DSL, spec kinds, definers and validation. */
+export { define, specSource } from "./define.ts";
+export {
+  type AnyColumn,
+  type ArrayColumns,
+  dsl,
+  type Measure,
+  type NumericColumns,
+  type Predicate,
+  type ResultType,
+  type Schema,
+  type StringColumns,
+  type TimestampColumns,
+} from "./dsl.ts";
+export type {
+  AggregateSpec,
+  AlertLevel,
+  AlertSpec,
+  InfluencerColumns,
+  InfluencerSpec,
+  InfluencerWeights,
+  JobSpec,
+  MetricSpec,
+  WordSpec,
+} from "./kinds.ts";
+export { assertValidJob, type SpecProblem, specProblems } from "./validate.ts";

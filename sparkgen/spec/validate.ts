@@ -1,0 +1,158 @@
+/**
+ * What the types cannot catch. Every problem names the spec file, the field and the fix, and
+ * fails generation before anything is written.
+ */
+import { usageError } from "../../runtime/errors/index.ts";
+import { identifierProblem } from "../print/dialect.ts";
+import type { JobSpec, MetricSpec } from "./kinds.ts";
+
+export interface SpecProblem {
+  readonly source: string;
+  readonly field: string;
+  readonly problem: string;
+  readonly fix: string;
+}
+
+const RESERVED_COLUMNS = new Set(["window_start", "window_end", "topic", "computed_at"]);
+
+function metricProblems(m: MetricSpec, job: JobSpec, seen: readonly string[]): SpecProblem[] {
+  const out: SpecProblem[] = [];
+  const add = (field: string, problem: string, fix: string) =>
+    out.push({ source: m.source, field, problem, fix });
+  const positiveInt = (field: string, v: number, max = Number.MAX_SAFE_INTEGER) => {
+    if (!Number.isInteger(v) || v < 1 || v > max)
+      add(field, `is ${v}`, `use a whole number from 1 to ${max}`);
+  };
+  const bad = identifierProblem(m.name);
+  if (bad) add("name", bad, "name the metric in lower_snake_case, at most 63 characters");
+  switch (m.kind) {
+    case "aggregate":
+      if (Object.keys(m.measures).length === 0) add("measures", "is empty", "declare at least one measure");
+      for (const name of Object.keys(m.measures)) {
+        const p = identifierProblem(name);
+        if (p) add(`measures.${name}`, p, "rename the measure in lower_snake_case");
+        if (RESERVED_COLUMNS.has(name))
+          add(`measures.${name}`, "is a key column of every result", "rename the measure");
+      }
+      break;
+    case "influencer": {
+      const w = m.weights;
+      for (const [k, v] of Object.entries(w))
+        if (!(v >= 0 && v <= 1)) add(`weights.${k}`, `is ${v}`, "use a weight between 0 and 1");
+      const sum = w.retweets + w.favourites + w.followers + w.depth;
+      if (Math.abs(sum - 1) > 1e-9)
+        add(
+          "weights",
+          `sum to ${Number(sum.toFixed(12))}, not 1`,
+          "adjust the weights so that they sum to 1",
+        );
+      positiveInt("depthCap", m.depthCap, 16);
+      positiveInt("topN", m.topN, 10_000);
+      break;
+    }
+    case "words": {
+      positiveInt("minLength", m.minLength, 100);
+      positiveInt("topN", m.topN, 10_000);
+      const dupes = m.stopWords.filter((w, i) => m.stopWords.indexOf(w) !== i);
+      if (dupes.length) add("stopWords", `lists ${JSON.stringify(dupes[0])} twice`, "remove the duplicate");
+      const odd = m.stopWords.find((w) => w !== w.toLowerCase() || /\s/.test(w) || w.length === 0);
+      if (odd !== undefined)
+        add(
+          "stopWords",
+          `has ${JSON.stringify(odd)}`,
+          "stop words are single lower-case tokens (text is lower-cased first)",
+        );
+      for (const [i, re] of m.drop.entries()) {
+        try {
+          new RegExp(re, "u");
+        } catch {
+          add(`drop[${i}]`, `${JSON.stringify(re)} is not a regular expression`, "fix the pattern");
+        }
+      }
+      if (!m.tokenChars) add("tokenChars", "is empty", "list the characters tokens are made of");
+      break;
+    }
+    case "alert": {
+      if (!seen.includes(m.from.name))
+        add(
+          "from",
+          `reads ${m.from.name}, which the job does not compute before it`,
+          `list ${m.from.name} before ${m.name} in ${job.source} metrics`,
+        );
+      positiveInt("minScored", m.minScored);
+      if (!Number.isInteger(m.baselineWindows) || m.baselineWindows < 2)
+        add(
+          "baselineWindows",
+          `is ${m.baselineWindows}`,
+          "use 2 or more (a standard deviation needs two windows)",
+        );
+      if (
+        !Number.isInteger(m.minBaselineWindows) ||
+        m.minBaselineWindows < 2 ||
+        m.minBaselineWindows > m.baselineWindows
+      )
+        add(
+          "minBaselineWindows",
+          `is ${m.minBaselineWindows}`,
+          `use a whole number from 2 to baselineWindows (${m.baselineWindows})`,
+        );
+      for (const level of ["warning", "critical"] as const) {
+        const l = m[level];
+        if (!(l.minDrop > 0 && l.minDrop <= 2))
+          add(`${level}.minDrop`, `is ${l.minDrop}`, "use a drop between 0 and 2 (scores lie in -1…1)");
+        if (!(l.sdFactor >= 0))
+          add(`${level}.sdFactor`, `is ${l.sdFactor}`, "use a non-negative number of standard deviations");
+      }
+      if (m.critical.minDrop < m.warning.minDrop || m.critical.sdFactor < m.warning.sdFactor)
+        add("critical", "is below warning", "make critical's minDrop and sdFactor at least warning's");
+      const measure = m.from.measures;
+      if (measure[m.score]?.type !== "double precision")
+        add("score", `${m.from.name}.${m.score} is not a double`, "point score at an average measure");
+      if (measure[m.scored]?.type !== "bigint")
+        add("scored", `${m.from.name}.${m.scored} is not a count`, "point scored at a count measure");
+      break;
+    }
+  }
+  return out;
+}
+
+/** Every problem of a job and its metrics, in declaration order. */
+export function specProblems(job: JobSpec): SpecProblem[] {
+  const out: SpecProblem[] = [];
+  const add = (field: string, problem: string, fix: string) =>
+    out.push({ source: job.source, field, problem, fix });
+  if (!Number.isInteger(job.windowMinutes) || job.windowMinutes < 1 || 1440 % job.windowMinutes !== 0)
+    add(
+      "windowMinutes",
+      `is ${job.windowMinutes}, which does not divide a day`,
+      "use a divisor of 1440 such as 5, 15, 30 or 60",
+    );
+  const jobName = identifierProblem(job.name);
+  if (jobName) add("name", jobName, "name the job in lower_snake_case");
+  if (!job.topics.all || job.topics.all.length > 200)
+    add("topics.all", `is ${JSON.stringify(job.topics.all)}`, 'use a short tag such as "*"');
+  if (job.metrics.length === 0) add("metrics", "is empty", "list at least one metric");
+  const seen: string[] = [];
+  for (const m of job.metrics) {
+    if (seen.includes(m.name))
+      out.push({
+        source: m.source,
+        field: "name",
+        problem: `"${m.name}" is used by two metrics of ${job.source}`,
+        fix: "give each metric its own name",
+      });
+    out.push(...metricProblems(m, job, seen));
+    seen.push(m.name);
+  }
+  return out;
+}
+
+/** Throws a usage error naming the first problem (and how many more there are). */
+export function assertValidJob(job: JobSpec): void {
+  const problems = specProblems(job);
+  const first = problems[0];
+  if (!first) return;
+  const more =
+    problems.length > 1 ? ` (and ${problems.length - 1} more problem${problems.length > 2 ? "s" : ""})` : "";
+  throw usageError(`${first.source}: ${first.field} ${first.problem}${more}`, first.fix);
+}

@@ -1,0 +1,16 @@
+import { define } from "../spec/define.ts";
+import { influencerWindow } from "./influencer-window.ts";
+import { sentimentAlert } from "./sentiment-alert.ts";
+import { sentimentWindow } from "./sentiment-window.ts";
+import { wordWindow } from "./word-window.ts";
+
+/** The step run once per closed window (DESIGN.md "Windows"). Order matters: the alert reads sentiment. */
+export const windowJob = define.job(import.meta.url, {
+  name: "window_job",
+  description: "every metric of one window, written atomically to PostgreSQL",
+  windowMinutes: 15,
+  eventTime: "created_at",
+  dedup: { key: "id", latest: "ingested_at" },
+  topics: { all: "*", column: "rules" },
+  metrics: [sentimentWindow, influencerWindow, wordWindow, sentimentAlert],
+});
