@@ -8,7 +8,7 @@ export type * from "./database.ts";
 export { RUN_STATUSES, RUNNERS } from "./database.ts";
 export { explainDatabaseError } from "./errors.ts";
 export { type MigrationState, migrateToLatest, migrationStatus } from "./migrate.ts";
-export { VIEW_NAMES } from "./migrations/index.ts";
+export { MIGRATIONS, VIEW_NAMES } from "./migrations/index.ts";
 export { assertNoNul } from "./nul.ts";
 export * from "./queries/index.ts";
 export { grantReadonly, type ReadonlyRoleOptions, type ReadonlyRoleResult } from "./readonly.ts";

@@ -1,4 +1,4 @@
-import { type Kysely, type MigrationResult, Migrator } from "kysely";
+import { type Kysely, type Migration, type MigrationResult, Migrator } from "kysely";
 import { TrendsError } from "../runtime/errors/index.ts";
 import type { Database } from "./database.ts";
 import { MIGRATIONS } from "./migrations/index.ts";
@@ -7,10 +7,10 @@ import { MIGRATIONS } from "./migrations/index.ts";
 const MIGRATION_TABLE = "trends_migration";
 const MIGRATION_LOCK_TABLE = "trends_migration_lock";
 
-const migrator = (db: Kysely<Database>): Migrator =>
+const migrator = (db: Kysely<Database>, migrations: Record<string, Migration> = MIGRATIONS): Migrator =>
   new Migrator({
     db,
-    provider: { getMigrations: async () => MIGRATIONS },
+    provider: { getMigrations: async () => migrations },
     migrationTableName: MIGRATION_TABLE,
     migrationLockTableName: MIGRATION_LOCK_TABLE,
   });
@@ -26,8 +26,12 @@ export interface MigrationState {
  * leaves the database as it was, and concurrent callers wait for each other. Returns the names
  * applied now (empty when up to date).
  */
-export async function migrateToLatest(db: Kysely<Database>): Promise<string[]> {
-  const { error, results } = await migrator(db).migrateToLatest();
+export async function migrateToLatest(
+  db: Kysely<Database>,
+  /** The shipped migrations unless given (tests pass a broken list). */
+  migrations: Record<string, Migration> = MIGRATIONS,
+): Promise<string[]> {
+  const { error, results } = await migrator(db, migrations).migrateToLatest();
   if (error !== undefined) {
     const failed = results?.find((r: MigrationResult) => r.status === "Error")?.migrationName;
     throw new TrendsError(

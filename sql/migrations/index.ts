@@ -2,6 +2,7 @@ import type { Migration } from "kysely";
 import { resultTables } from "./0001_result_tables.ts";
 import { queryIndexes } from "./0002_query_indexes.ts";
 import { biViews } from "./0003_bi_views.ts";
+import { influencerIndexTweets } from "./0004_influencer_index_tweets.ts";
 
 export { VIEW_NAMES } from "./0003_bi_views.ts";
 
@@ -14,4 +15,5 @@ export const MIGRATIONS: Record<string, Migration> = {
   "0001_result_tables": resultTables,
   "0002_query_indexes": queryIndexes,
   "0003_bi_views": biViews,
+  "0004_influencer_index_tweets": influencerIndexTweets,
 };

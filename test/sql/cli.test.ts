@@ -133,10 +133,13 @@ describe("trends query / trends db (child processes)", () => {
       { name: "0001_result_tables", applied: false, appliedAt: null },
       { name: "0002_query_indexes", applied: false, appliedAt: null },
       { name: "0003_bi_views", applied: false, appliedAt: null },
+      { name: "0004_influencer_index_tweets", applied: false, appliedAt: null },
     ]);
     const first = await trends(["db", "migrate", "--database-url", fresh]);
     expect(first.code, first.stderr).toBe(0);
-    expect(first.stdout).toBe("applied 0001_result_tables, 0002_query_indexes, 0003_bi_views\n");
+    expect(first.stdout).toBe(
+      "applied 0001_result_tables, 0002_query_indexes, 0003_bi_views, 0004_influencer_index_tweets\n",
+    );
     const second = await trends(["db", "migrate", "--database-url", fresh]);
     expect(second.stdout).toBe("database is up to date\n");
     const after = await trends(["db", "status", "--database-url", fresh]);
@@ -145,7 +148,12 @@ describe("trends query / trends db (child processes)", () => {
         .split("\n")
         .filter(Boolean)
         .map((l) => l.replace(/applied \S+$/, "applied")),
-    ).toEqual(["0001_result_tables  applied", "0002_query_indexes  applied", "0003_bi_views       applied"]);
+    ).toEqual([
+      "0001_result_tables            applied",
+      "0002_query_indexes            applied",
+      "0003_bi_views                 applied",
+      "0004_influencer_index_tweets  applied",
+    ]);
   });
 
   it("grant-readonly creates a login role that can read the views and write nothing", async () => {

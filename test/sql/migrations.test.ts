@@ -1,8 +1,45 @@
 import type { Kysely } from "kysely";
 import { sql } from "kysely";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { type Database, migrateToLatest, migrationStatus, openDb, VIEW_NAMES } from "../../sql/index.ts";
+import {
+  type Database,
+  MIGRATIONS,
+  migrateToLatest,
+  migrationStatus,
+  openDb,
+  VIEW_NAMES,
+} from "../../sql/index.ts";
 import { freshDatabase } from "../support/services.ts";
+
+describe("a failing migration", () => {
+  it("leaves the database as it was, and the error names the migration", async () => {
+    const db = openDb(await freshDatabase("migr_fail"));
+    try {
+      const broken = {
+        ...MIGRATIONS,
+        "0005_broken": {
+          up: async (trx: Kysely<unknown>) => {
+            await sql`create table half_done (x int)`.execute(trx);
+            await sql`select 1 / 0`.execute(trx);
+          },
+        },
+      };
+      await expect(migrateToLatest(db, broken)).rejects.toMatchObject({
+        message: expect.stringMatching(
+          /^database migration 0005_broken failed, nothing was applied: division by zero/,
+        ),
+      });
+      const { rows } = await sql<{ n: number }>`
+        select count(*)::int as n from information_schema.tables
+        where table_schema = 'public' and table_name not like 'trends_migration%'`.execute(db);
+      expect(rows[0]!.n).toBe(0);
+      expect((await migrationStatus(db)).filter((m) => m.appliedAt !== undefined)).toEqual([]);
+      expect(await migrateToLatest(db)).toHaveLength(4);
+    } finally {
+      await db.destroy();
+    }
+  });
+});
 
 describe("sql migrations", () => {
   let db: Kysely<Database>;
@@ -19,11 +56,17 @@ describe("sql migrations", () => {
       ["0001_result_tables", undefined],
       ["0002_query_indexes", undefined],
       ["0003_bi_views", undefined],
+      ["0004_influencer_index_tweets", undefined],
     ]);
   });
 
   it("apply from empty, then migrate again is a no-op", async () => {
-    expect(await migrateToLatest(db)).toEqual(["0001_result_tables", "0002_query_indexes", "0003_bi_views"]);
+    expect(await migrateToLatest(db)).toEqual([
+      "0001_result_tables",
+      "0002_query_indexes",
+      "0003_bi_views",
+      "0004_influencer_index_tweets",
+    ]);
     expect(await migrateToLatest(db)).toEqual([]);
     const status = await migrationStatus(db);
     expect(status.every((m) => m.appliedAt instanceof Date)).toBe(true);
