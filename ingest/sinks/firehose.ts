@@ -19,6 +19,8 @@ export interface FirehoseRetryOptions {
   probeMs: number;
   /** `close()` replays the spool for at most this long; the rest stays for the next run. */
   closeTimeoutMs: number;
+  /** Largest gap the throttling pacer puts between calls. */
+  maxThrottleGapMs: number;
 }
 
 export const DEFAULT_FIREHOSE_RETRY: FirehoseRetryOptions = Object.freeze({
@@ -28,6 +30,7 @@ export const DEFAULT_FIREHOSE_RETRY: FirehoseRetryOptions = Object.freeze({
   callTimeoutMs: 15_000,
   probeMs: 1000,
   closeTimeoutMs: 30_000,
+  maxThrottleGapMs: 2000,
 });
 
 export interface FirehoseSinkOptions extends PackingSinkOptions {
@@ -58,7 +61,7 @@ export class FirehoseSink extends PackingSink {
   private readonly spool: Spool;
   private readonly retry: FirehoseRetryOptions;
   private readonly random: () => number;
-  private readonly pacer = new Pacer();
+  private readonly pacer: Pacer;
   private degraded = false;
   private replaying: Promise<void> | undefined;
   private closeDeadline = Number.POSITIVE_INFINITY;
@@ -71,6 +74,7 @@ export class FirehoseSink extends PackingSink {
     this.stream = o.stream;
     this.spool = new Spool(o.spoolDir);
     this.retry = { ...DEFAULT_FIREHOSE_RETRY, ...o.retry };
+    this.pacer = new Pacer(this.retry.maxThrottleGapMs);
     this.random = o.random ?? Math.random;
     const left = this.spool.pendingBytes();
     if (left > 0) {
@@ -262,7 +266,7 @@ export class FirehoseSink extends PackingSink {
     size: number,
     progress: (offset: number) => Promise<void>,
   ): Promise<boolean> {
-    for (const { batch, end } of packLines(lines)) {
+    for (const { batch, end } of packLines(lines, this.limits)) {
       const unsent = await this.send(
         batch.records,
         Date.now() + (this.degraded ? 0 : this.retry.spoolAfterMs),

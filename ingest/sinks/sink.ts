@@ -95,6 +95,10 @@ export abstract class PackingSink implements Sink {
 
   protected abstract deliver(batch: Batch): Promise<void>;
 
+  protected get limits(): PackingLimits {
+    return this.packer.limits;
+  }
+
   write(line: string): boolean {
     if (this.failure !== undefined) throw this.failure;
     if (this.closed) throw new Error("write after close");
