@@ -29,8 +29,8 @@ export function cookies(header: string | undefined): Record<string, string> {
   const out: Record<string, string> = {};
   for (const part of (header ?? "").split(";")) {
     const eq = part.indexOf("=");
-    if (eq < 1) continue;
-    const name = part.slice(0, eq).trim();
+    const name = part.slice(0, Math.max(eq, 0)).trim();
+    if (name === "") continue;
     try {
       out[name] = decodeURIComponent(part.slice(eq + 1).trim());
     } catch {
