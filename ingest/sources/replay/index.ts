@@ -1,0 +1,1 @@
+export { parseSpeed, type ReplayOptions, type ReplaySpeed, replaySource } from "./replay.ts";
