@@ -5,7 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { DashboardServer } from "../../dashboard/index.ts";
 import { dataFromDb, startDashboard } from "../../dashboard/index.ts";
 import { freePort } from "../../runtime/proc.ts";
-import { migrateToLatest, openDb } from "../../sql/index.ts";
+import { grantReadonly, migrateToLatest, openDb } from "../../sql/index.ts";
 import { freshDatabase } from "../support/services.ts";
 import { at, HOSTILE_TOPIC, IMG_WORD, LONG_WORD, SCRIPT_NAME, seedDashboard } from "./seed.ts";
 
@@ -313,6 +313,29 @@ describe("dashboard access token", () => {
       );
     } finally {
       await wide.close();
+    }
+  });
+});
+
+describe("dashboard on the read-only role", () => {
+  it("reads everything it shows with SELECT only", async () => {
+    // Roles are cluster-wide: a unique name keeps parallel test files apart.
+    const role = `dash_ro_${Math.random().toString(36).slice(2, 10)}`;
+    const admin = openDb(dbUrl);
+    await grantReadonly(admin, { role, password: "not-checked-under-trust" });
+    await admin.destroy();
+    const u = new URL(dbUrl);
+    u.username = role;
+    const ro = await startDashboard({ data: dataFromDb(openDb(u.toString())), port: 0 });
+    try {
+      const topics = (await get(ro, "/api/topics")).json().topics as Array<{ topic: string }>;
+      expect(topics.map((t) => t.topic)).toEqual(["*", HOSTILE_TOPIC, "acme"]);
+      const range = q({ topic: "*", from: at(0), to: at(12) });
+      for (const path of ["sentiment", "influencers", "words", "alerts"]) {
+        expect([path, (await get(ro, `/api/${path}${range}`)).status]).toEqual([path, 200]);
+      }
+    } finally {
+      await ro.close();
     }
   });
 });
