@@ -45,7 +45,6 @@ export function emrStepConfig(req: StepRequest, o: EmrStepOptions): StepConfig {
     // One YARN attempt: a failed step is reported once and the scheduler decides about retries
     // (YARN's default of 2 attempts would silently rerun the window inside one step).
     "spark.yarn.maxAppAttempts": "1",
-    "spark.sql.ansi.enabled": "false",
     ...o.sparkConf,
   };
   const args = [

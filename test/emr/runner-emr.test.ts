@@ -9,8 +9,8 @@ import { isTrendsError } from "../../runtime/errors/index.ts";
 import { type Database, migrateToLatest, openDb } from "../../sql/index.ts";
 import { type EmrEmulator, startEmrEmulator } from "../fakes/emr-emulator/index.ts";
 import { freshDatabase, localAws, sparkInstall } from "../support/services.ts";
-import { INPUT_FILES } from "./runner-inputs.ts";
 import { type RunnerHarness, runnerContract } from "./runner-contract.ts";
+import { INPUT_FILES } from "./runner-inputs.ts";
 
 const FAKE_STEP = fileURLToPath(new URL("../fakes/emr-emulator/steps/fake_window_step.py", import.meta.url));
 const BUCKET = "trends-runner-emr";

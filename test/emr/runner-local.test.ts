@@ -7,8 +7,8 @@ import { afterAll, beforeAll } from "vitest";
 import { LocalStepRunner } from "../../emr/index.ts";
 import { type Database, migrateToLatest, openDb } from "../../sql/index.ts";
 import { freshDatabase, sparkInstall } from "../support/services.ts";
-import { writeInputs } from "./runner-inputs.ts";
 import { type RunnerHarness, runnerContract } from "./runner-contract.ts";
+import { writeInputs } from "./runner-inputs.ts";
 
 const FAKE_STEP = fileURLToPath(new URL("../fakes/emr-emulator/steps/fake_window_step.py", import.meta.url));
 
