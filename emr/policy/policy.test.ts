@@ -1,0 +1,74 @@
+import { describe, expect, it } from "vitest";
+import { checkPolicyInputs, iamPolicy } from "./index.ts";
+
+const inputs = {
+  bucket: "my-trends",
+  stream: "trends-events",
+  clusterArn: "arn:aws:elasticmapreduce:eu-west-1:123456789012:cluster/j-2AXXXXXXGAPLF",
+  secretArn: "arn:aws:secretsmanager:eu-west-1:123456789012:secret:trends/jdbc-AbCdEf",
+  region: "eu-west-1",
+  account: "123456789012",
+};
+
+describe("iamPolicy", () => {
+  it("ingestor: only Firehose puts on the one stream", () => {
+    expect(iamPolicy("ingestor", inputs)).toEqual({
+      Version: "2012-10-17",
+      Statement: [
+        {
+          Sid: "PutEvents",
+          Effect: "Allow",
+          Action: ["firehose:PutRecord", "firehose:PutRecordBatch"],
+          Resource: "arn:aws:firehose:eu-west-1:123456789012:deliverystream/trends-events",
+        },
+      ],
+    });
+  });
+
+  it("scheduler: raw/ read, artifacts/ write, the five step actions on the one cluster", () => {
+    const p = iamPolicy("scheduler", inputs);
+    expect(p.Statement.flatMap((s) => s.Action).sort()).toEqual([
+      "elasticmapreduce:AddJobFlowSteps",
+      "elasticmapreduce:CancelSteps",
+      "elasticmapreduce:DescribeCluster",
+      "elasticmapreduce:DescribeStep",
+      "elasticmapreduce:ListSteps",
+      "s3:GetObject",
+      "s3:GetObject",
+      "s3:ListBucket",
+      "s3:PutObject",
+    ]);
+    expect(p.Statement.map((s) => s.Resource)).toEqual([
+      "arn:aws:s3:::my-trends",
+      "arn:aws:s3:::my-trends/raw/*",
+      "arn:aws:s3:::my-trends/artifacts/*",
+      inputs.clusterArn,
+    ]);
+    expect(p.Statement[0]!.Condition).toEqual({
+      StringLike: { "s3:prefix": ["raw/", "raw/*", "artifacts/", "artifacts/*"] },
+    });
+  });
+
+  it("emr-job: reads raw/ and artifacts/, and the JDBC secret", () => {
+    const p = iamPolicy("emr-job", { ...inputs, rawPrefix: "events" });
+    expect(p.Statement[1]).toEqual({
+      Sid: "ReadInputsAndCode",
+      Effect: "Allow",
+      Action: ["s3:GetObject"],
+      Resource: ["arn:aws:s3:::my-trends/events/*", "arn:aws:s3:::my-trends/artifacts/*"],
+    });
+    expect(p.Statement[2]).toEqual({
+      Sid: "ReadJdbcSecret",
+      Effect: "Allow",
+      Action: ["secretsmanager:GetSecretValue"],
+      Resource: inputs.secretArn,
+    });
+    expect(JSON.stringify(p)).not.toMatch(/"\*"|s3:\*|PutObject/);
+  });
+
+  it("names the missing flag", () => {
+    expect(() => iamPolicy("scheduler", { bucket: "b" })).toThrow("the scheduler policy needs --cluster-arn");
+    expect(() => iamPolicy("ingestor", { stream: "s", region: "eu-west-1" })).toThrow("needs --account");
+    expect(() => checkPolicyInputs({ clusterArn: "j-123" })).toThrow("is not an EMR cluster ARN");
+  });
+});
