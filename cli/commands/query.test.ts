@@ -1,0 +1,49 @@
+import { describe, expect, it } from "vitest";
+import { formatTable, rangeFrom } from "./query.ts";
+
+const now = new Date("2026-11-26T12:00:00Z");
+
+describe("rangeFrom", () => {
+  it("defaults to the last 24 hours; --since counts back from --to", () => {
+    expect(rangeFrom({}, now)).toEqual({ from: new Date("2026-11-25T12:00:00Z"), to: now });
+    expect(rangeFrom({ since: "90m", to: "2026-11-26T06:00:00Z" }, now)).toEqual({
+      from: new Date("2026-11-26T04:30:00Z"),
+      to: new Date("2026-11-26T06:00:00Z"),
+    });
+    expect(rangeFrom({ from: "2026-11-20" }, now)).toEqual({
+      from: new Date("2026-11-20T00:00:00Z"),
+      to: now,
+    });
+  });
+
+  it("rejects bad ranges as usage errors naming the flag", () => {
+    const cases: Array<[Parameters<typeof rangeFrom>[0], string]> = [
+      [{ since: "yesterday" }, '--since "yesterday" is not a duration'],
+      [{ from: "26/11/2026" }, '--from "26/11/2026" is not an ISO-8601 time'],
+      [{ to: "noon" }, '--to "noon" is not an ISO-8601 time'],
+      [{ since: "1h", from: "2026-11-26" }, "--since and --from cannot be combined"],
+      [
+        { from: "2026-11-27T00:00:00Z" },
+        "--from 2026-11-27T00:00:00.000Z is not before --to 2026-11-26T12:00:00.000Z",
+      ],
+    ];
+    for (const [args, message] of cases) {
+      expect(() => rangeFrom(args, now)).toThrow(expect.objectContaining({ message, exitCode: 2 }));
+    }
+  });
+});
+
+describe("formatTable", () => {
+  it("aligns columns, right-aligns numbers, counts wide characters by code point", () => {
+    const rows = [
+      { w: "brand", n: 9 },
+      { w: "café🎉", n: 120 },
+    ];
+    expect(
+      formatTable(rows, [
+        ["word", (r) => r.w],
+        ["count", (r) => String(r.n), "right"],
+      ]),
+    ).toBe(["word   count", "brand      9", "café🎉    120"].join("\n"));
+  });
+});
