@@ -10,6 +10,12 @@ export {
   runPipeline,
 } from "./pipeline/index.ts";
 export {
+  ANALYSER_NAMES,
+  type AnalyserName,
+  type AnalyserOptions,
+  createAnalyser,
+} from "./sentiment/index.ts";
+export {
   billedBytes,
   createSink,
   DirSink,
@@ -27,6 +33,15 @@ export {
   type SinkStats,
   spoolDirFor,
 } from "./sinks/index.ts";
+export { parseSpeed, type ReplayOptions, type ReplaySpeed, replaySource } from "./sources/replay/index.ts";
+export {
+  type SynthOptions,
+  SynthStream,
+  type SynthTruth,
+  synthSource,
+  truthPathFor,
+  writeSynthFile,
+} from "./sources/synth/index.ts";
 export type {
   NormalisedRecord,
   NormaliseResult,
