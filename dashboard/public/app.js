@@ -207,6 +207,7 @@ let chart;
 
 function renderChart(windows, from, to) {
   const box = $("chart");
+  $("tip").hidden = true; // the window under the cursor may be gone after a refresh
   chart?.destroy();
   chart = undefined;
   box.replaceChildren();
