@@ -86,6 +86,11 @@ export class EmulatedCluster {
       this.#end(step, "CANCELLED", "Cancelled by user");
       return { Status: "SUBMITTED" };
     }
+    if (step.state === "RUNNING" && !step.child) {
+      // Still fetching its artifacts: #run sees the state and never starts the process.
+      this.#end(step, "CANCELLED", "Cancelled by user");
+      return { Status: "SUBMITTED" };
+    }
     if (step.state === "RUNNING" && step.child?.pid) {
       step.reason = "Cancelled by user";
       step.state = "CANCELLED"; // decided now; the process exit below does not change it
@@ -133,6 +138,7 @@ export class EmulatedCluster {
     mkdirSync(dir, { recursive: true });
     const argv = await this.#localArgs(args.slice(1), dir);
     step.ran = argv;
+    if ((step.state as State) === "CANCELLED") return;
     const appId = `application_${this.created.getTime()}_${String(++this.#apps).padStart(4, "0")}`;
     const child = spawn(this.deps.spark.sparkSubmit, argv, {
       detached: true,
