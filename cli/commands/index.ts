@@ -8,10 +8,11 @@ import { run } from "./run.ts";
 import { schedule } from "./schedule.ts";
 import { serve } from "./serve.ts";
 import { setup } from "./setup.ts";
+import { sparkgen } from "./sparkgen.ts";
 import { synth } from "./synth.ts";
 
 // biome-ignore lint/suspicious/noExplicitAny: yargs command modules differ in their argv types
 type AnyCommand = CommandModule<any, any>;
 
 /** Every `trends` command, in the order `--help` lists them. */
-export const commands: AnyCommand[] = [doctor, setup, serve, run, schedule, db, query, synth, emr, aws];
+export const commands: AnyCommand[] = [doctor, setup, serve, run, schedule, db, query, synth, emr, aws, sparkgen];

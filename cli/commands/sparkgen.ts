@@ -1,0 +1,42 @@
+import type { CommandModule } from "yargs";
+import { ExitCode } from "../../runtime/errors/index.ts";
+import { log } from "../../runtime/log/index.ts";
+import { generate, staleFiles, writeGenerated } from "../../sparkgen/index.ts";
+import { settingsFrom } from "../context.ts";
+
+export const sparkgen: CommandModule<object, { check?: boolean; json?: boolean }> = {
+  command: "sparkgen",
+  describe: "regenerate the Spark SQL and PySpark steps in sparkgen/generated/ from the specs",
+  builder: (y) =>
+    y
+      .option("check", {
+        type: "boolean",
+        default: false,
+        describe: "write nothing; exit 4 naming the generated files that are stale (CI runs this)",
+      })
+      .option("json", { type: "boolean", describe: "print the affected files as JSON" })
+      .epilog(
+        "Change a metric: edit its spec in sparkgen/specs/, run `trends sparkgen`, review the SQL diff, run the tests.",
+      ),
+  handler: (argv) => {
+    settingsFrom(argv);
+    const files = generate();
+    if (argv.check) {
+      const stale = staleFiles(files);
+      if (argv.json) process.stdout.write(`${JSON.stringify({ stale }, null, 2)}\n`);
+      else if (stale.length === 0) process.stdout.write(`sparkgen: ${files.length} generated files are up to date\n`);
+      else {
+        process.stdout.write(`sparkgen: stale generated files (run \`npx trends sparkgen\` and commit them):\n`);
+        for (const f of stale) process.stdout.write(`  ${f}\n`);
+      }
+      if (stale.length) process.exitCode = ExitCode.CheckFailed;
+      return;
+    }
+    const written = writeGenerated(files);
+    const leftovers = staleFiles(files);
+    for (const f of leftovers) log().warn({ file: f }, "no spec generates this file any more: delete it");
+    if (argv.json) process.stdout.write(`${JSON.stringify({ written, leftovers }, null, 2)}\n`);
+    else if (written.length === 0) process.stdout.write(`sparkgen: ${files.length} generated files already up to date\n`);
+    else for (const f of written) process.stdout.write(`wrote ${f}\n`);
+  },
+};
