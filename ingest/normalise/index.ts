@@ -5,3 +5,4 @@ export {
   normalise,
   wellFormed,
 } from "./normalise.ts";
+export { eventLine } from "./serialise.ts";
