@@ -42,6 +42,18 @@ export {
   truthPathFor,
   writeSynthFile,
 } from "./sources/synth/index.ts";
+export {
+  addRules,
+  createXClient,
+  deleteRules,
+  listRules,
+  type RuleChange,
+  type StreamRule,
+  X_STREAM_QUERY,
+  type XClientOptions,
+  type XStreamOptions,
+  xStreamSource,
+} from "./sources/x-stream/index.ts";
 export type {
   NormalisedRecord,
   NormaliseResult,

@@ -14,7 +14,7 @@ const response = (code: number) =>
   });
 // biome-ignore lint/suspicious/noExplicitAny: idem
 const network = () =>
-  new ApiRequestError("socket hang up", { request: {} as any, requestError: new Error("ECONNRESET") });
+  new ApiRequestError("socket hang up", { request: {} as any, error: new Error("ECONNRESET") });
 
 describe("reconnect delays (X's guidance)", () => {
   it("classifies failures", () => {
