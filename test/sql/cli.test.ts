@@ -161,8 +161,10 @@ describe("trends query / trends db (child processes)", () => {
     expect(r.code, r.stderr).toBe(0);
     expect(JSON.parse(r.stdout)).toMatchObject({ role, created: true, login: true });
     expect(r.stdout + r.stderr).not.toContain(secret);
-    const again = await trends(["db", "grant-readonly", "--role", role, "--database-url", url]);
-    expect(again.stdout, again.stderr).toContain(`updated nologin role ${role}`);
+    const again = await trends(["db", "grant-readonly", "--role", role, "--login", "--database-url", url], {
+      TRENDS_READONLY_PASSWORD: secret,
+    });
+    expect(again.stdout, again.stderr).toContain(`updated login role ${role}: SELECT on sentiment_window,`);
     const { rows } = await sql<{ rolpassword: string }>`
       select rolpassword from pg_authid where rolname = ${role}`.execute(db);
     expect(rows[0]!.rolpassword).toMatch(/^SCRAM-SHA-256\$4096:/);
