@@ -31,10 +31,7 @@ export function dataFromDb(db: Kysely<Database>): DashboardData {
     sentiment: async (q) => {
       // The timeline carries the alert's drop and baseline; the full alert rows add the number
       // of baseline windows, which the page shows when it explains a drop.
-      const [points, raised] = await Promise.all([
-        sentimentTimeline(db, { topic: q.topic, from: q.from, to: q.to }),
-        alerts({ ...q, limit: 10_000 }),
-      ]);
+      const [points, raised] = await Promise.all([sentimentTimeline(db, q), alerts({ ...q, limit: 10_000 })]);
       const byStart = new Map<string, AlertInfo>(
         raised.map(({ topic: _t, window_start, window_end: _e, ...a }) => [window_start, a]),
       );

@@ -39,7 +39,7 @@ type Endpoint = (params: URLSearchParams, data: DashboardData) => Promise<Json>;
 
 const range = (q: RangeQuery) => ({ topic: q.topic, from: q.from.toISOString(), to: q.to.toISOString() });
 
-/** The read-only JSON API. Limits: influencers top 20 (≤ 100 stored per window), words top 100. */
+/** The read-only JSON API. Default limits: 10,000 windows, top 20 influencers, top 100 words, 100 alerts. */
 const API: Record<string, Endpoint> = {
   "/api/health": async (p, d) => {
     parseNoParams(p);
@@ -51,7 +51,8 @@ const API: Record<string, Endpoint> = {
     return { topics: await d.topics() };
   },
   "/api/sentiment": async (p, d) => {
-    const q = parseRangeQuery(p, { defaultLimit: 1, maxLimit: 1 });
+    // limit keeps the latest N windows of a long range (a year of 15-minute windows is 35k points).
+    const q = parseRangeQuery(p, { defaultLimit: 10_000, maxLimit: 10_000 });
     return { ...range(q), windows: await d.sentiment(q) };
   },
   "/api/influencers": async (p, d) => {

@@ -234,6 +234,45 @@ describe("dashboard page in headless Chromium", () => {
     await page.context().close();
   });
 
+  it("refreshes every minute on its own, keeping the selection; the range ends now by default", async () => {
+    const page = await newPage();
+    // Fake time in the page (not a timing assertion): "now" is 03:10, and a minute passes on demand.
+    await page.clock.install({ time: new Date("2026-11-26T03:10:00Z") });
+    await page.goto(`${server.url}#topic=acme&range=6h`);
+    await expect.poll(() => text(page, "#sum-tweets")).toBe("30");
+    expect(await page.locator("#end-label").isHidden()).toBe(true);
+    // A new window lands while the page is open.
+    await db
+      .insertInto("sentiment_window")
+      .values({
+        window_start: at(12),
+        window_end: at(13),
+        topic: "acme",
+        n_tweets: 40,
+        n_scored: 0,
+        avg_score: null,
+        avg_magnitude: null,
+        pos_share: null,
+        neg_share: null,
+      })
+      .execute();
+    try {
+      await page.clock.fastForward(60_000);
+      await expect.poll(() => text(page, "#sum-tweets")).toBe("70");
+      expect(await text(page, "#sum-windows")).toBe("3");
+      expect(await page.locator("#topic").inputValue()).toBe("acme");
+      expect(new URL(page.url()).hash).toBe("#topic=acme&range=6h");
+      expect(problems).toEqual([]);
+    } finally {
+      await db
+        .deleteFrom("sentiment_window")
+        .where("topic", "=", "acme")
+        .where("window_start", "=", at(12))
+        .execute();
+      await page.context().close();
+    }
+  });
+
   it("shows 'no data yet' on an empty database and 'database unreachable' when it is down", async () => {
     const emptyUrl = await freshDatabase("dash_empty");
     const emptyDb = openDb(emptyUrl);
