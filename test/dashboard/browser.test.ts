@@ -267,7 +267,7 @@ describe("dashboard page in headless Chromium", () => {
       await db
         .deleteFrom("sentiment_window")
         .where("topic", "=", "acme")
-        .where("window_start", "=", at(12))
+        .where("window_start", "=", new Date(at(12)))
         .execute();
       await page.context().close();
     }
