@@ -3,4 +3,5 @@ export { type InfluencerRanking, topInfluencers, topInfluencersQuery } from "./i
 export { ALL_TWEETS, MAX_LIMIT, type RangeQuery } from "./range.ts";
 export { pipelineRuns, type RunRow, type RunsQuery } from "./runs.ts";
 export { type SentimentPoint, sentimentTimeline } from "./sentiment.ts";
+export { listTopics, type TopicSummary } from "./topics.ts";
 export { topWords, type WordCount } from "./words.ts";

@@ -3,6 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { TrendsError } from "../../runtime/errors/index.ts";
 import {
   type Database,
+  listTopics,
   migrateToLatest,
   openDb,
   pipelineRuns,
@@ -12,7 +13,7 @@ import {
   topWords,
 } from "../../sql/index.ts";
 import { freshDatabase } from "../support/services.ts";
-import { HOSTILE_NAME, HOSTILE_TOPIC, seedResults, W1, W2, W3 } from "./seed.ts";
+import { HOSTILE_NAME, HOSTILE_TOPIC, seedResults, W1, W2, W3, W4 } from "./seed.ts";
 
 const from = new Date(W1);
 const to = new Date(W3);
@@ -222,6 +223,14 @@ describe("sql queries on seeded results", () => {
     });
     const failed = await pipelineRuns(db, { from, to, status: "failed" });
     expect(failed.map((r) => r.attempt)).toEqual([1]);
+  });
+
+  it("topics with results: * first, then by name", async () => {
+    expect(await listTopics(db)).toEqual([
+      { topic: "*", windows: 1, firstWindowStart: new Date(W1), lastWindowEnd: new Date(W2) },
+      { topic: "acme", windows: 3, firstWindowStart: new Date(W1), lastWindowEnd: new Date(W4) },
+      { topic: HOSTILE_TOPIC, windows: 1, firstWindowStart: new Date(W1), lastWindowEnd: new Date(W2) },
+    ]);
   });
 
   it("hostile strings round-trip as values; NUL is rejected cleanly", async () => {
