@@ -4,10 +4,15 @@
  */
 export { createNormaliser, type NormaliseOptions, normalise } from "./normalise/index.ts";
 export {
+  createSource,
+  formatSummary,
   type IngestProgress,
   type IngestSummary,
   type PipelineOptions,
   runPipeline,
+  SOURCE_KINDS,
+  type SourceChoice,
+  type SourceKind,
 } from "./pipeline/index.ts";
 export {
   ANALYSER_NAMES,

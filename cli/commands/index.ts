@@ -3,7 +3,9 @@ import { aws } from "./aws.ts";
 import { db } from "./db.ts";
 import { doctor } from "./doctor.ts";
 import { emr } from "./emr.ts";
+import { ingest } from "./ingest.ts";
 import { query } from "./query.ts";
+import { rules } from "./rules.ts";
 import { run } from "./run.ts";
 import { schedule } from "./schedule.ts";
 import { serve } from "./serve.ts";
@@ -15,4 +17,18 @@ import { synth } from "./synth.ts";
 type AnyCommand = CommandModule<any, any>;
 
 /** Every `trends` command, in the order `--help` lists them. */
-export const commands: AnyCommand[] = [doctor, setup, serve, run, schedule, db, query, synth, emr, aws, sparkgen];
+export const commands: AnyCommand[] = [
+  doctor,
+  setup,
+  serve,
+  run,
+  schedule,
+  db,
+  query,
+  synth,
+  ingest,
+  rules,
+  emr,
+  aws,
+  sparkgen,
+];

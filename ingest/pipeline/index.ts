@@ -1,3 +1,5 @@
 export { batches } from "./batches.ts";
+export { createSource, SOURCE_KINDS, type SourceChoice, type SourceKind } from "./choose.ts";
 export { type IngestSummary, type PipelineOptions, runPipeline } from "./pipeline.ts";
 export type { IngestCounters, IngestProgress } from "./progress.ts";
+export { formatSummary } from "./summary.ts";

@@ -1,0 +1,127 @@
+import type { Argv, CommandModule } from "yargs";
+import {
+  addRules,
+  createXClient,
+  deleteRules,
+  listRules,
+  type RuleChange,
+  type StreamRule,
+} from "../../ingest/index.ts";
+import { usageError } from "../../runtime/errors/index.ts";
+import { settingsFrom } from "../context.ts";
+
+interface CommonArgs {
+  json: boolean;
+  "x-api-url"?: string;
+}
+
+const common = <T>(y: Argv<T>) =>
+  y
+    .option("json", { type: "boolean", default: false, describe: "print the result as JSON" })
+    .option("x-api-url", { type: "string", hidden: true, describe: "X API origin (tests, proxies)" });
+
+function client(argv: Record<string, unknown> & CommonArgs) {
+  return createXClient({ bearerToken: settingsFrom(argv).xBearerToken, apiUrl: argv["x-api-url"] });
+}
+
+function printRules(rules: readonly StreamRule[]): void {
+  if (rules.length === 0) {
+    process.stdout.write("no stream rules\n");
+    return;
+  }
+  const w = Math.max(2, ...rules.map((r) => r.id.length));
+  const t = Math.max(3, ...rules.map((r) => (r.tag ?? "").length));
+  process.stdout.write(`${"id".padEnd(w)}  ${"tag".padEnd(t)}  rule\n`);
+  for (const r of rules) process.stdout.write(`${r.id.padEnd(w)}  ${(r.tag ?? "").padEnd(t)}  ${r.value}\n`);
+}
+
+function printChange(c: RuleChange): void {
+  const prefix = c.dryRun ? "dry run (nothing changed): " : "";
+  const parts =
+    c.deleted + c.notDeleted > 0
+      ? `${c.deleted} deleted, ${c.notDeleted} not deleted`
+      : `${c.created} created, ${c.notCreated} not created`;
+  process.stdout.write(`${prefix}${parts}\n`);
+  for (const r of c.rules) process.stdout.write(`  ${r.id}  ${r.tag ?? ""}  ${r.value}\n`);
+  for (const e of c.errors) process.stdout.write(`  refused: ${e}\n`);
+}
+
+const list: CommandModule<object, CommonArgs> = {
+  command: "list",
+  describe: "list the filtered-stream rules (tags are topics)",
+  builder: (y) => common(y),
+  handler: async (argv) => {
+    const rules = await listRules(client(argv));
+    if (argv.json) process.stdout.write(`${JSON.stringify(rules, null, 2)}\n`);
+    else printRules(rules);
+  },
+};
+
+const add: CommandModule<object, CommonArgs & { value: string; tag: string; "dry-run": boolean }> = {
+  command: "add",
+  describe: "add a rule; its tag is the topic its tweets are counted under",
+  builder: (y) =>
+    common(y)
+      .option("value", {
+        type: "string",
+        demandOption: true,
+        describe: 'X rule syntax, e.g. "acme -is:retweet lang:en"',
+      })
+      .option("tag", { type: "string", demandOption: true, describe: "topic name, e.g. acme" })
+      .option("dry-run", {
+        type: "boolean",
+        default: false,
+        describe: "let X validate the rule without adding it",
+      })
+      .example('$0 rules add --value "(acme OR @acme) lang:en" --tag acme', "follow a brand"),
+  handler: async (argv) => {
+    if (!/^[\p{L}\p{N}_-]{1,64}$/u.test(argv.tag))
+      throw usageError(
+        `--tag ${JSON.stringify(argv.tag)} is not a topic name`,
+        "use letters, digits, _ or -, e.g. acme",
+      );
+    if (argv.value.trim() === "" || argv.value.length > 1024)
+      throw usageError("--value must be 1 to 1,024 characters", 'e.g. --value "acme lang:en"');
+    const change = await addRules(client(argv), [{ value: argv.value, tag: argv.tag }], argv["dry-run"]);
+    if (argv.json) process.stdout.write(`${JSON.stringify(change, null, 2)}\n`);
+    else printChange(change);
+    if (change.errors.length > 0) process.exitCode = 1;
+  },
+};
+
+const del: CommandModule<object, CommonArgs & { ids?: string[]; tag?: string; "dry-run": boolean }> = {
+  command: "delete [ids..]",
+  describe: "delete rules by id, or every rule of a --tag",
+  builder: (y) =>
+    common(y)
+      .positional("ids", { type: "string", array: true, describe: "rule ids (see `trends rules list`)" })
+      .option("tag", { type: "string", describe: "delete every rule with this tag" })
+      .option("dry-run", {
+        type: "boolean",
+        default: false,
+        describe: "let X check the deletion without doing it",
+      }),
+  handler: async (argv) => {
+    const x = client(argv);
+    let ids = (argv.ids ?? []).map(String);
+    if (argv.tag !== undefined) {
+      const tagged = (await listRules(x)).filter((r) => r.tag === argv.tag).map((r) => r.id);
+      if (tagged.length === 0)
+        throw usageError(`no rule has tag ${JSON.stringify(argv.tag)}`, "see `trends rules list`");
+      ids = [...ids, ...tagged];
+    }
+    if (ids.length === 0) throw usageError("name the rules to delete", "pass rule ids or --tag TOPIC");
+    const change = await deleteRules(x, ids, argv["dry-run"]);
+    if (argv.json) process.stdout.write(`${JSON.stringify(change, null, 2)}\n`);
+    else printChange(change);
+    if (change.notDeleted > 0) process.exitCode = 1;
+  },
+};
+
+export const rules: CommandModule = {
+  command: "rules <command>",
+  describe: "manage the X filtered-stream rules (tags are topics)",
+  builder: (y) =>
+    y.command(list).command(add).command(del).demandCommand(1, "name a subcommand: list, add or delete"),
+  handler: () => {},
+};

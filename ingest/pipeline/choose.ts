@@ -1,0 +1,56 @@
+import type { Settings } from "../../runtime/config/index.ts";
+import { usageError } from "../../runtime/errors/index.ts";
+import { parseSpeed, replaySource } from "../sources/replay/index.ts";
+import { synthOptionsFrom, synthSource } from "../sources/synth/index.ts";
+import { type XBackoff, xStreamSource } from "../sources/x-stream/index.ts";
+import type { Source } from "../types.ts";
+
+export const SOURCE_KINDS = ["x", "replay", "synth"] as const;
+export type SourceKind = (typeof SOURCE_KINDS)[number];
+
+/** The flags of `trends ingest` that pick and configure the source. */
+export interface SourceChoice {
+  kind: SourceKind;
+  /** Replay: the recorded payload file. */
+  file?: string | undefined;
+  /** Replay: `max`, `1` (recorded pace), `10`… */
+  speed?: string | undefined;
+  /** Synth: tweets, seed, start, minutes (as `trends synth`). */
+  tweets?: number | undefined;
+  seed?: string | undefined;
+  start?: string | undefined;
+  minutes?: number | undefined;
+  /** X: another origin speaking X's API (tests, a proxy). */
+  xApiUrl?: string | undefined;
+  xBackoff?: Partial<XBackoff>;
+  xKeepAliveMs?: number;
+}
+
+/** Builds the source `--source` names; flags that do not fit it are usage errors. */
+export function createSource(c: SourceChoice, settings: Settings): Source {
+  switch (c.kind) {
+    case "x":
+      return xStreamSource({
+        bearerToken: settings.xBearerToken,
+        apiUrl: c.xApiUrl,
+        ...(c.xBackoff ? { backoff: c.xBackoff } : {}),
+        ...(c.xKeepAliveMs ? { keepAliveMs: c.xKeepAliveMs } : {}),
+      });
+    case "replay":
+      if (!c.file) throw usageError("--source replay needs --file FILE", "add --file payloads.ndjson");
+      return replaySource({ file: c.file, speed: parseSpeed(c.speed) });
+    case "synth": {
+      if (c.tweets === undefined)
+        throw usageError(
+          "--source synth needs --tweets N",
+          "add --tweets 10000 (and --seed, --start, --minutes)",
+        );
+      const minutes = c.minutes ?? 60;
+      const start =
+        c.start ?? new Date(Math.floor(Date.now() / 60_000) * 60_000 - minutes * 60_000).toISOString();
+      return synthSource(synthOptionsFrom({ tweets: c.tweets, seed: c.seed ?? "1", start, minutes }));
+    }
+    default:
+      throw usageError(`unknown source "${String(c.kind)}"`, `use one of ${SOURCE_KINDS.join(", ")}`);
+  }
+}

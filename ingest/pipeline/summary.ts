@@ -1,0 +1,24 @@
+import type { IngestSummary } from "./pipeline.ts";
+
+const mb = (n: number): string => `${(n / 1e6).toFixed(n < 1e7 ? 2 : 1)} MB`;
+
+/** The human summary `trends ingest` prints at the end (`--json` prints the object instead). */
+export function formatSummary(s: IngestSummary): string {
+  const k = s.sinkStats;
+  const why = { end: "the source ended", "max-events": "--max-events reached", signal: "interrupted" }[
+    s.stoppedBy
+  ];
+  const bad = Object.entries(s.badReasons)
+    .sort((a, b) => b[1] - a[1])
+    .slice(0, 5)
+    .map(([reason, n]) => `${n} × ${reason}`)
+    .join(", ");
+  const ratio = k.bytesSent > 0 ? (k.billedBytes / k.bytesSent).toFixed(3) : "–";
+  return [
+    `ingested ${s.events} events from ${s.source} in ${s.seconds.toFixed(1)} s (${s.eventsPerSecond}/s); stopped: ${why}`,
+    `  bad messages skipped: ${s.badMessages}${bad ? ` (${bad})` : ""}`,
+    `  sentiment ${s.sentiment}: ${s.scored} scored, ${s.unscored} unscored`,
+    `  sink ${s.sink}: ${k.linesDelivered} lines delivered in ${k.records} records / ${k.calls} calls, ${mb(k.bytesSent)} sent, ${mb(k.billedBytes)} billed (×${ratio})`,
+    `  retries ${k.retries}, throttled ${k.throttled}, spooled ${k.linesSpooled} (replayed ${k.linesReplayed}), rejected ${k.linesRejected}`,
+  ].join("\n");
+}
