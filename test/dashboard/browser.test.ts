@@ -1,4 +1,4 @@
-import { mkdirSync } from "node:fs";
+import { existsSync, mkdirSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import type { Kysely } from "kysely";
 import { sql } from "kysely";
@@ -34,6 +34,11 @@ let server: DashboardServer;
 const problems: string[] = [];
 
 beforeAll(async () => {
+  if (!existsSync(CHROMIUM)) {
+    throw new Error(
+      `the browser test needs Debian's chromium at ${CHROMIUM}: apt-get install -y chromium (.ci/run does)`,
+    );
+  }
   const url = await freshDatabase("dash_ui");
   db = openDb(url);
   await migrateToLatest(db);
