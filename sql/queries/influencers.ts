@@ -48,29 +48,60 @@ export async function topInfluencers(db: Kysely<Database>, q: RangeQuery): Promi
   }));
 }
 
-/** The query builder behind topInfluencers (tests EXPLAIN its compiled SQL). */
+/**
+ * The query behind topInfluencers (tests EXPLAIN its compiled SQL). Two steps, because an ordered
+ * aggregate for "the latest username" forces a sort of every row of the range by author: first
+ * a hash aggregate over an index-only scan ranks the authors and remembers each one's latest
+ * window; then the top `limit` authors' usernames are primary-key lookups of that window.
+ * Author ids tie-break in C collation: the same order on every server locale.
+ */
 export function topInfluencersQuery(db: Kysely<Database>, q: RangeQuery) {
   const { topic, limit } = checkRange(q, 20);
   return db
-    .selectFrom("influencer_window")
-    .where("topic", "=", topic)
-    .where("window_start", ">=", q.from)
-    .where("window_start", "<", q.to)
-    .groupBy("author_id")
-    .select((eb) => [
-      "author_id",
-      sql<string>`(array_agg(username order by window_start desc))[1]`.as("username"),
-      eb.fn.sum<number>("score").as("score"),
-      sql<number>`count(*)::integer`.as("windows"),
-      eb.fn.min<number>("rank").as("best_rank"),
-      sql<number>`sum(tweets)::bigint`.as("tweets"),
-      sql<number>`sum(retweets)::bigint`.as("retweets"),
-      sql<number>`sum(favourites)::bigint`.as("favourites"),
-      eb.fn.max<number>("followers").as("followers"),
-      eb.fn.max<number>("depth").as("depth"),
+    .with("ranked", (d) =>
+      d
+        .selectFrom("influencer_window")
+        .where("topic", "=", topic)
+        .where("window_start", ">=", q.from)
+        .where("window_start", "<", q.to)
+        .groupBy("author_id")
+        .select((eb) => [
+          "author_id",
+          eb.fn.sum<number>("score").as("score"),
+          sql<number>`count(*)::integer`.as("windows"),
+          eb.fn.min<number>("rank").as("best_rank"),
+          sql<number>`sum(tweets)::bigint`.as("tweets"),
+          sql<number>`sum(retweets)::bigint`.as("retweets"),
+          sql<number>`sum(favourites)::bigint`.as("favourites"),
+          eb.fn.max<number>("followers").as("followers"),
+          eb.fn.max<number>("depth").as("depth"),
+          eb.fn.max<Date>("window_start").as("last_start"),
+        ])
+        .orderBy(sql`sum(score)`, "desc")
+        .orderBy(sql`max(followers)`, "desc")
+        .orderBy(sql`author_id collate "C"`, "asc")
+        .limit(limit),
+    )
+    .selectFrom("ranked as r")
+    .innerJoin("influencer_window as i", (j) =>
+      j
+        .onRef("i.window_start", "=", "r.last_start")
+        .on("i.topic", "=", topic)
+        .onRef("i.author_id", "=", "r.author_id"),
+    )
+    .select([
+      "r.author_id",
+      "i.username",
+      "r.score",
+      "r.windows",
+      "r.best_rank",
+      "r.tweets",
+      "r.retweets",
+      "r.favourites",
+      "r.followers",
+      "r.depth",
     ])
-    .orderBy(sql`sum(score)`, "desc")
-    .orderBy(sql`max(followers)`, "desc")
-    .orderBy("author_id", "asc")
-    .limit(limit);
+    .orderBy("r.score", "desc")
+    .orderBy("r.followers", "desc")
+    .orderBy(sql`r.author_id collate "C"`, "asc");
 }

@@ -46,10 +46,15 @@ describe("top influencers on a year of 15-minute windows", () => {
       CompiledQuery.raw(`explain (format json) ${q.sql}`, [...q.parameters]),
     );
     const nodes = flatten(rows[0]!["QUERY PLAN"][0].Plan);
+    // The ranking reads the range from the covering index alone; the usernames of the top authors
+    // are index lookups of their latest window (pkey or the covering index, the planner's pick).
     const scans = nodes.filter((n) => n["Relation Name"] === "influencer_window");
-    expect(scans.map((n) => [n["Node Type"], n["Index Name"]])).toEqual([
-      ["Index Only Scan", "influencer_window_topic_start_idx"],
+    expect(scans.length).toBe(2);
+    expect([scans[0]!["Node Type"], scans[0]!["Index Name"]]).toEqual([
+      "Index Only Scan",
+      "influencer_window_topic_start_idx",
     ]);
+    expect(scans[1]!["Node Type"]).toMatch(/^Index (Only )?Scan$/);
     expect(nodes.some((n) => n["Node Type"] === "Seq Scan")).toBe(false);
 
     // And the answer over that day: 96 windows, author n scores 1/n in each.
