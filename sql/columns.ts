@@ -21,7 +21,8 @@ const dblNull = { type: "double precision", nullable: true } as const;
 /**
  * The result-table contract (DESIGN.md and the agreed "Result tables contract") as data: what the
  * migrations create, what the Kysely `Database` type declares (checked below at compile time) and
- * what the sparkgen specs write (checked by test/sql/columns.test.ts against the migrated schema).
+ * what the sparkgen specs write (`resultTables()` of sparkgen/index.ts; test/sql/columns.test.ts
+ * compares both with the migrated schema, naming any column that differs).
  */
 export const RESULT_COLUMNS = {
   sentiment_window: {

@@ -1,6 +1,7 @@
 import { type Kysely, sql } from "kysely";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { type Database, migrateToLatest, openDb, RESULT_COLUMNS } from "../../sql/index.ts";
+import { resultTables } from "../../sparkgen/index.ts";
+import { type Database, METRIC_TABLES, migrateToLatest, openDb, RESULT_COLUMNS } from "../../sql/index.ts";
 import { freshDatabase } from "../support/services.ts";
 
 interface Migrated {
@@ -12,8 +13,9 @@ interface Migrated {
 
 /**
  * One source of truth for columns: the migrated schema must equal the contract constant that the
- * Kysely `Database` type is checked against at compile time (sql/columns.ts). A difference fails
- * naming the table and column.
+ * Kysely `Database` type is checked against at compile time (sql/columns.ts), and the columns the
+ * sparkgen specs write (`resultTables()` of sparkgen/index.ts). A difference fails naming the
+ * table and column.
  */
 describe("result-table columns", () => {
   let db: Kysely<Database>;
@@ -51,5 +53,45 @@ describe("result-table columns", () => {
     for (const key of migrated.keys()) diffs.push(`${key}: migrated, not in the contract`);
     expect(diffs).toEqual([]);
     expect(rows.length).toBe(58);
+  });
+
+  it("the sparkgen specs write exactly the migrated columns and keys (computed_at is the database's)", async () => {
+    const specs = resultTables();
+    expect(Object.keys(specs).sort()).toEqual([...METRIC_TABLES].sort());
+    const { rows } = await sql<Migrated & { column_default: string | null }>`
+      select table_name, column_name, data_type, is_nullable, column_default from information_schema.columns
+      where table_schema = 'public' and table_name = any(${[...METRIC_TABLES]})`.execute(db);
+    const migrated = new Map(rows.map((r) => [`${r.table_name}.${r.column_name}`, r]));
+    const diffs: string[] = [];
+    for (const [table, spec] of Object.entries(specs)) {
+      for (const c of spec.columns) {
+        const key = `${table}.${c.name}`;
+        const m = migrated.get(key);
+        migrated.delete(key);
+        const type = c.type === "timestamptz" ? "timestamp with time zone" : c.type;
+        if (m === undefined) diffs.push(`${key}: written by spec ${spec.source}, not migrated`);
+        else {
+          if (m.data_type !== type) diffs.push(`${key}: migrated ${m.data_type}, spec writes ${type}`);
+          if ((m.is_nullable === "YES") !== c.nullable)
+            diffs.push(
+              `${key}: migrated ${m.is_nullable === "YES" ? "null" : "not null"}, spec the opposite`,
+            );
+        }
+      }
+      const { rows: pk } = await sql<{ column: string }>`
+        select a.attname as column from pg_index i
+        join pg_attribute a on a.attrelid = i.indrelid and a.attnum = any(i.indkey)
+        where i.indrelid = ${table}::regclass and i.indisprimary
+        order by array_position(i.indkey::int2[], a.attnum)`.execute(db);
+      if (pk.map((r) => r.column).join(",") !== spec.primaryKey.join(","))
+        diffs.push(
+          `${table}: primary key (${pk.map((r) => r.column).join(", ")}), spec (${spec.primaryKey.join(", ")})`,
+        );
+    }
+    for (const [key, m] of migrated) {
+      if (!(m.column_name === "computed_at" && m.column_default === "now()"))
+        diffs.push(`${key}: migrated, no spec writes it`);
+    }
+    expect(diffs).toEqual([]);
   });
 });
