@@ -1,7 +1,9 @@
 /**
  * The ingest hot path on one core: normalise (X API v2 message → v1 fields) + offline VADER-style
  * sentiment + serialise + pack into Firehose records. Input: synthetic messages made in memory
- * first (not timed). Prints events/s per stage and for the whole path, and the peak RSS.
+ * first (not timed). Prints events per CPU-second (process CPU time, GC threads included: robust
+ * when other work shares the machine) and per wall-clock second, per stage and for the whole
+ * path, and the peak RSS.
  *
  *   npx tsx bench/ingest-normalise.ts [events=200000]
  */
@@ -26,14 +28,19 @@ const vader = createVaderAnalyser();
 function time(label: string, rounds: number, f: () => number): number {
   f(); // warm-up: let the JIT see the code first
   let best = Number.POSITIVE_INFINITY;
+  let bestWall = Number.POSITIVE_INFINITY;
   let n = 0;
   for (let r = 0; r < rounds; r++) {
     const t0 = process.hrtime.bigint();
+    const c0 = process.cpuUsage();
     n = f();
-    best = Math.min(best, Number(process.hrtime.bigint() - t0) / 1e9);
+    const c = process.cpuUsage(c0);
+    best = Math.min(best, (c.user + c.system) / 1e6);
+    bestWall = Math.min(bestWall, Number(process.hrtime.bigint() - t0) / 1e9);
   }
   const rate = n / best;
-  console.log(`${label.padEnd(44)} ${Math.round(rate).toLocaleString("en-US").padStart(10)} events/s`);
+  const fmt = (x: number) => Math.round(x).toLocaleString("en-US").padStart(10);
+  console.log(`${label.padEnd(44)} ${fmt(rate)} events/CPU-s ${fmt(n / bestWall)} events/s wall`);
   return rate;
 }
 
@@ -98,4 +105,6 @@ const full = time("normalise + vader + eventLine + pack", 3, () => {
 console.log(`messages: ${N.toLocaleString("en-US")}, mean raw message ${Math.round(rawBytes / N)} B`);
 console.log(`load average while measuring: ${(await import("node:os")).loadavg()[0]!.toFixed(1)} on 2 cores`);
 console.log(`peak RSS ${Math.round(process.resourceUsage().maxRSS / 1024)} MiB (messages held in memory)`);
-console.log(`target ≥ 50,000 events/s: ${full >= 50_000 ? "met" : "NOT met"}${sink === -1 ? "" : ""}`);
+// Printing the checksum keeps the JIT from dropping work whose result is unused.
+console.log(`checksum ${Math.round(sink)}`);
+console.log(`target ≥ 50,000 events/s on one core (per CPU-second): ${full >= 50_000 ? "met" : "NOT met"}`);
