@@ -2,7 +2,7 @@
  * The ingest stage's public entry: sources → normalise → sentiment → sinks, and the pipeline that
  * joins them. Other stages and the CLI import only from here.
  */
-export { createNormaliser, type NormaliseOptions, normalise } from "./normalise/index.ts";
+export { createNormaliser, eventLine, type NormaliseOptions, normalise } from "./normalise/index.ts";
 export {
   createSource,
   formatSummary,

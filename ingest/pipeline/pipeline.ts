@@ -1,5 +1,5 @@
 import { log } from "../../runtime/log/index.ts";
-import { createNormaliser } from "../normalise/index.ts";
+import { createNormaliser, eventLine } from "../normalise/index.ts";
 import type { Sink, SinkStats } from "../sinks/sink.ts";
 import type { NormalisedRecord, NormaliseResult, RawMessage, SentimentAnalyser, Source } from "../types.ts";
 import { batches } from "./batches.ts";
@@ -125,12 +125,8 @@ async function send(o: PipelineOptions, records: NormalisedRecord[], c: IngestCo
     const s = scores[i] ?? null;
     if (s) c.scored++;
     else c.unscored++;
-    const line = `${JSON.stringify({
-      ...records[i],
-      sentiment_score: s ? s.score : null,
-      sentiment_magnitude: s ? s.magnitude : null,
-      sentiment_source: s ? o.analyser.name : null,
-    })}\n`;
+    // eventLine writes the v1 fields in schema order without an intermediate object (the hot path).
+    const line = eventLine(records[i]!, s, s ? o.analyser.name : null);
     c.events++;
     if (!o.sink.write(line)) await o.sink.drain();
   }
