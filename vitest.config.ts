@@ -10,7 +10,7 @@ export default defineConfig({
         test: {
           name: "unit",
           sequence: { groupOrder: 0 },
-          include: ["{cli,runtime,ingest,sparkgen,emr,sql,dashboard,bench}/**/*.test.ts"],
+          include: ["{cli,runtime,ingest,sparkgen,emr,sql,dashboard,demo,bench}/**/*.test.ts"],
           environment: "node",
         },
       },

@@ -1,6 +1,7 @@
 import type { CommandModule } from "yargs";
 import { aws } from "./aws.ts";
 import { db } from "./db.ts";
+import { demo } from "./demo.ts";
 import { doctor } from "./doctor.ts";
 import { emr } from "./emr.ts";
 import { ingest } from "./ingest.ts";
@@ -18,6 +19,7 @@ type AnyCommand = CommandModule<any, any>;
 
 /** Every `trends` command, in the order `--help` lists them. */
 export const commands: AnyCommand[] = [
+  demo,
   doctor,
   setup,
   serve,

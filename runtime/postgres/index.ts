@@ -1,6 +1,6 @@
 import { type ChildProcess, spawn } from "node:child_process";
 import { chownSync, existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
-import { join } from "node:path";
+import { dirname, join } from "node:path";
 import pg from "pg";
 import type { Settings } from "../config/index.ts";
 import { prerequisiteError, TrendsError } from "../errors/index.ts";
@@ -60,6 +60,8 @@ function chownForServer(path: string): void {
 
 export async function startLocalPostgres(o: { dataDir: string; port?: number }): Promise<LocalPostgres> {
   const bin = postgresBinDir();
+  // Parents readable by the server user; the data directory itself private, as initdb wants.
+  mkdirSync(dirname(o.dataDir), { recursive: true });
   mkdirSync(o.dataDir, { recursive: true, mode: 0o700 });
   chownForServer(o.dataDir);
   if (!existsSync(join(o.dataDir, "PG_VERSION"))) {
@@ -179,7 +181,7 @@ export interface DatabaseHandle {
  */
 export async function openDatabase(s: Settings): Promise<DatabaseHandle> {
   if (s.databaseUrl) return { url: s.databaseUrl, release: async () => {} };
-  const dataDir = join(s.cacheDir, "pgdata");
+  const dataDir = localDataDir(s);
   return withFileLock(join(s.cacheDir, "pgdata.lock"), async () => {
     const running = await runningLocal(dataDir);
     if (running) return { url: running, release: async () => {} };
@@ -187,6 +189,16 @@ export async function openDatabase(s: Settings): Promise<DatabaseHandle> {
     const server = await startLocalPostgres({ dataDir });
     return { url: server.url, release: () => server.stop() };
   });
+}
+
+/**
+ * Where the local results database lives: under the cache directory, except as root, where the
+ * server runs as `postgres` and cannot enter root's home (mode 700): then /var/lib/trends.
+ */
+export function localDataDir(s: Settings): string {
+  return process.getuid?.() === 0 && s.cacheDir.startsWith("/root")
+    ? "/var/lib/trends/pgdata"
+    : join(s.cacheDir, "pgdata");
 }
 
 /** The URL of a local server another trends process already runs on this data directory. */

@@ -1,0 +1,63 @@
+import { usageError } from "../runtime/errors/index.ts";
+import { windowContaining } from "../runtime/windows/index.ts";
+
+export interface DemoOptions {
+  /** Event time covered by the synthetic stream (whole windows, at least 2 hours by default). */
+  minutes: number;
+  tweets: number;
+  seed: number;
+  /** Malformed lines mixed into the stream (counted as bad records, never fatal). */
+  corrupt: number;
+  topics: readonly string[];
+  crisisTopic: string;
+  /** Keep the work directory (stream, truth, raw tree) instead of deleting it. */
+  keep: boolean;
+}
+
+export const DEMO_DEFAULTS: DemoOptions = {
+  minutes: 120,
+  tweets: 8_000,
+  seed: 42,
+  corrupt: 25,
+  topics: ["acme", "globex", "initech"],
+  crisisTopic: "acme",
+  keep: false,
+};
+
+export interface DemoPlan {
+  start: Date;
+  end: Date;
+  /** The crisis starts with the last window, so exactly one window of one topic must alert. */
+  crisisAt: Date;
+  windows: number;
+}
+
+/**
+ * The demo's event time: whole windows ending before now − lateness, so every window is due
+ * when the stream has been ingested. The crisis begins at the start of the last window: the
+ * alert baseline needs at least 4 earlier windows, and one crisis window makes one alert.
+ */
+export function planDemo(
+  o: DemoOptions,
+  now: Date,
+  windowMinutes: number,
+  latenessMinutes: number,
+): DemoPlan {
+  const windows = o.minutes / windowMinutes;
+  if (!Number.isInteger(windows) || windows < 6) {
+    throw usageError(
+      `--minutes ${o.minutes} must be a multiple of ${windowMinutes} covering at least 6 windows`,
+      `pass e.g. --minutes ${8 * windowMinutes}`,
+    );
+  }
+  if (!Number.isInteger(o.tweets) || o.tweets < windows * 100) {
+    throw usageError(
+      `--tweets ${o.tweets} is too few for ${windows} windows (alerts need 20 scored tweets per topic and window)`,
+      `pass at least --tweets ${windows * 100}`,
+    );
+  }
+  const end = windowContaining(new Date(now.getTime() - (latenessMinutes + 1) * 60_000), windowMinutes).start;
+  const start = new Date(end.getTime() - o.minutes * 60_000);
+  const crisisAt = new Date(end.getTime() - windowMinutes * 60_000);
+  return { start, end, crisisAt, windows };
+}

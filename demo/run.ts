@@ -1,0 +1,139 @@
+import { mkdirSync, mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { attemptLine, openPipeline, runRange, type WindowOutcome } from "../emr/index.ts";
+import {
+  createAnalyser,
+  createNormaliser,
+  DirSink,
+  type IngestSummary,
+  replaySource,
+  runPipeline,
+  type SynthTruth,
+  writeSynthFile,
+} from "../ingest/index.ts";
+import type { Settings } from "../runtime/config/index.ts";
+import { ensureSpark } from "../runtime/spark/index.ts";
+import { ReplayClock, simulatedArrival } from "./clock.ts";
+import { type DemoOptions, type DemoPlan, planDemo } from "./plan.ts";
+import { type DemoSummary, summarise } from "./summary.ts";
+
+export interface DemoReport {
+  plan: DemoPlan;
+  truth: SynthTruth;
+  ingest: IngestSummary;
+  windows: WindowOutcome[];
+  summary: DemoSummary;
+  workDir: string | null;
+}
+
+/** Progress of the demo: which stage, which window, events/s. */
+export interface DemoProgress {
+  stage(n: number, of: number, text: string): void;
+  detail(text: string): void;
+}
+
+const STAGES = 4;
+
+/**
+ * The whole local pipeline: synthetic X stream → ingest (offline sentiment, directory sink in
+ * Firehose's layout) → every window through the generated Spark step, driven by the scheduler's
+ * own code with the local runner → results in PostgreSQL → a summary read with the typed queries.
+ */
+export async function runDemo(
+  s: Settings,
+  o: DemoOptions,
+  progress: DemoProgress,
+  signal: AbortSignal,
+  now = new Date(),
+): Promise<DemoReport> {
+  const plan = planDemo(o, now, s.windowMinutes, s.latenessMinutes);
+  // Fail early, before generating anything, when Spark cannot run; install it on first use.
+  await ensureSpark({ cacheDir: s.cacheDir, sparkHome: s.sparkHome, install: true });
+  const workDir = o.keep ? join(s.cacheDir, "demo") : mkdtempSync(join(tmpdir(), "trends-demo-"));
+  if (o.keep) {
+    rmSync(workDir, { recursive: true, force: true });
+    mkdirSync(workDir, { recursive: true });
+  }
+  try {
+    progress.stage(
+      1,
+      STAGES,
+      `synthetic stream: ${o.tweets} tweets over ${o.minutes} min from ${plan.start.toISOString()}, crisis in "${o.crisisTopic}" at ${plan.crisisAt.toISOString()}`,
+    );
+    const streamFile = join(workDir, "stream.jsonl");
+    const truth = writeSynthFile(
+      {
+        tweets: o.tweets,
+        seed: o.seed,
+        start: plan.start,
+        minutes: o.minutes,
+        topics: o.topics,
+        crisisAt: plan.crisisAt,
+        crisisTopic: o.crisisTopic,
+        corrupt: o.corrupt,
+        windowMinutes: s.windowMinutes,
+      },
+      streamFile,
+    );
+    progress.detail(`${truth.lines} lines (${truth.corrupted} deliberately malformed) in ${streamFile}`);
+
+    progress.stage(2, STAGES, "ingest: replay → normalise → offline sentiment (vader) → directory sink");
+    const clock = new ReplayClock();
+    const sink = new DirSink({
+      out: workDir,
+      rawPrefix: s.rawPrefix,
+      stream: "trends-demo",
+      now: clock.date,
+      flushMs: 60_000,
+    });
+    const analyser = createAnalyser("vader", {});
+    const ingest = await runPipeline({
+      source: simulatedArrival(replaySource({ file: streamFile, speed: "max" }), clock, sink),
+      analyser,
+      sink,
+      signal,
+      progressMs: 1000,
+      onProgress: (p) => progress.detail(`${p.events} events, ${p.eventsPerSecond} events/s`),
+      normalise: createNormaliser({ now: clock.now }),
+    });
+    progress.detail(
+      `${ingest.events} events in ${ingest.seconds} s (${ingest.eventsPerSecond}/s), ${ingest.badMessages} malformed skipped, raw tree in ${join(workDir, s.rawPrefix)}`,
+    );
+    if (signal.aborted) throw signal.reason;
+
+    progress.stage(
+      3,
+      STAGES,
+      `Spark: ${plan.windows} windows of ${s.windowMinutes} min through the generated step (local runner, scheduler code)`,
+    );
+    const pipeline = await openPipeline(s, {
+      runner: "local",
+      input: join(workDir, s.rawPrefix),
+      maxAttempts: 2,
+      retryDelayMs: 1000,
+      signal,
+      master: "local[2]",
+    });
+    try {
+      let done = 0;
+      const deps = {
+        ...pipeline.deps,
+        onAttempt: (a: Parameters<NonNullable<typeof pipeline.deps.onAttempt>>[0]) => {
+          if (a.status === "succeeded") done++;
+          progress.detail(`[${done}/${plan.windows}] ${attemptLine(a)}`);
+        },
+      };
+      const windows = await runRange(deps, plan.start, plan.end, now);
+      if (signal.aborted) throw signal.reason;
+
+      progress.stage(4, STAGES, "summary from PostgreSQL (typed queries)");
+      const summary = await summarise(pipeline.deps.db, plan, o, truth);
+      return { plan, truth, ingest, windows, summary, workDir: o.keep ? workDir : null };
+    } finally {
+      await pipeline.close();
+    }
+  } finally {
+    if (!o.keep) rmSync(workDir, { recursive: true, force: true });
+  }
+}

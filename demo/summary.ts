@@ -1,0 +1,79 @@
+import type { Kysely } from "kysely";
+import type { SynthTruth } from "../ingest/index.ts";
+import {
+  type AlertRow,
+  type Database,
+  type InfluencerRanking,
+  type SentimentPoint,
+  sentimentAlerts,
+  sentimentTimeline,
+  topInfluencers,
+} from "../sql/index.ts";
+import type { DemoOptions, DemoPlan } from "./plan.ts";
+
+export interface DemoSummary {
+  /** Top 5 authors per topic over the demo's range (topic `*` first). */
+  influencers: Record<string, InfluencerRanking[]>;
+  /** Sentiment per window of the crisis topic. */
+  sentiment: SentimentPoint[];
+  /** Every alert of the range, all topics. */
+  alerts: AlertRow[];
+  /** Tweets counted in topic `*` over all windows (= events ingested − malformed − duplicates). */
+  tweets: number;
+}
+
+export async function summarise(
+  db: Kysely<Database>,
+  plan: DemoPlan,
+  o: DemoOptions,
+  truth: SynthTruth,
+): Promise<DemoSummary> {
+  const range = { from: plan.start, to: plan.end };
+  const influencers: Record<string, InfluencerRanking[]> = {};
+  for (const topic of ["*", ...truth.topics]) {
+    influencers[topic] = await topInfluencers(db, { ...range, topic, limit: 5 });
+  }
+  const all = await sentimentTimeline(db, { ...range, topic: "*" });
+  return {
+    influencers,
+    sentiment: await sentimentTimeline(db, { ...range, topic: o.crisisTopic }),
+    alerts: await sentimentAlerts(db, { ...range, allTopics: true }),
+    tweets: all.reduce((n, p) => n + p.nTweets, 0),
+  };
+}
+
+const hhmm = (d: Date): string => d.toISOString().slice(11, 16);
+const fixed = (v: number | null, digits = 3): string => (v === null ? "–" : v.toFixed(digits));
+
+/** The summary as the terminal shows it. */
+export function formatSummary(s: DemoSummary, crisisTopic: string): string {
+  const out: string[] = [];
+  for (const [topic, rows] of Object.entries(s.influencers)) {
+    out.push(`Top influencers — topic ${topic}`);
+    out.push("  #  author              score   retweets  favourites  followers  depth");
+    for (const r of rows) {
+      out.push(
+        `  ${String(r.position).padStart(1)}  ${`@${r.username}`.padEnd(18).slice(0, 18)}  ${r.score.toFixed(2).padStart(6)}  ${String(r.retweets).padStart(8)}  ${String(r.favourites).padStart(10)}  ${String(r.followers).padStart(9)}  ${String(r.depth).padStart(5)}`,
+      );
+    }
+    out.push("");
+  }
+  out.push(`Sentiment per window — topic ${crisisTopic}`);
+  out.push("  window  tweets  scored  avg score  pos share  neg share  alert");
+  for (const p of s.sentiment) {
+    const alert = p.alert
+      ? `${p.alert.severity.toUpperCase()} (drop ${p.alert.drop.toFixed(2)} from ${p.alert.baselineMean.toFixed(2)})`
+      : "";
+    out.push(
+      `  ${hhmm(p.windowStart)}   ${String(p.nTweets).padStart(6)}  ${String(p.nScored).padStart(6)}  ${fixed(p.avgScore).padStart(9)}  ${fixed(p.posShare, 2).padStart(9)}  ${fixed(p.negShare, 2).padStart(9)}  ${alert}`,
+    );
+  }
+  out.push("");
+  if (s.alerts.length === 0) out.push("Alerts: none");
+  for (const a of s.alerts) {
+    out.push(
+      `ALERT ${a.severity} — topic ${a.topic}, window ${a.windowStart.toISOString()}: average sentiment ${a.avgScore.toFixed(2)} vs a baseline of ${a.baselineMean.toFixed(2)} (sd ${a.baselineSd.toFixed(2)}, ${a.baselineWindows} windows), a drop of ${a.drop.toFixed(2)} over ${a.nScored} scored tweets`,
+    );
+  }
+  return out.join("\n");
+}
