@@ -14,8 +14,9 @@ import json
 import os
 import secrets
 import sys
+import time
 import traceback
-from datetime import datetime, timedelta, timezone
+from datetime import datetime, timezone
 
 from pyspark import StorageLevel
 from pyspark.sql import SparkSession
@@ -786,6 +787,18 @@ def log(message):
     print(f"window_job: {message}", file=sys.stderr, flush=True)
 
 
+class Phases:
+    """Wall time per phase, logged to stderr (the benchmark reads these lines)."""
+
+    def __init__(self):
+        self.last = time.monotonic()
+
+    def done(self, phase):
+        now = time.monotonic()
+        log(f"phase {phase}: {now - self.last:.2f} s")
+        self.last = now
+
+
 def jdbc_credentials(args):
     if args.jdbc_secret:
         import boto3  # present on EMR; only needed with --jdbc-secret
@@ -932,10 +945,12 @@ def run(args):
         raise UsageError("--jdbc-url must start with jdbc:postgresql://")
     user, password = jdbc_credentials(args)
 
+    phases = Phases()
     spark = SparkSession.builder.appName(f"trends window_job {start.isoformat()}").getOrCreate()
     for key, value in SESSION_CONF.items():
         spark.conf.set(key, value)
     db = Database(spark, args.jdbc_url, user, password)
+    phases.done("start")
     try:
         params = spark.createDataFrame(
             [(start, end)],
@@ -961,6 +976,7 @@ def run(args):
             reasons = classified.where(F.col("violation").isNotNull()).groupBy("violation").count().collect()
             log("bad records: " + ", ".join(f"{r['violation']}: {r['count']}" for r in sorted(reasons, key=lambda r: -r["count"])))
 
+        phases.done("read and classify")
         events = spark.sql(WINDOW_EVENTS_SQL).persist(StorageLevel.MEMORY_AND_DISK)
         events.createOrReplaceTempView("events")
         n_events = events.count()
@@ -970,6 +986,7 @@ def run(args):
             "duplicates": int(totals["valid_in_window"] or 0) - n_events,
             "events": n_events,
         }
+        phases.done("window events")
 
         results = []
         for metric in METRICS:
@@ -978,8 +995,11 @@ def run(args):
             df = spark.sql(metric["sql"]).persist(StorageLevel.MEMORY_AND_DISK)
             df.createOrReplaceTempView(metric["name"])
             results.append((metric["name"], metric["columns"], df))
+            log(f"{metric['name']}: {df.count()} rows")
+            phases.done(metric["name"])
 
         write_results(spark, db, args, args.jdbc_url, user, password, start, end, results, stats)
+        phases.done("write")
         print("TRENDS_STEP_RESULT " + json.dumps(stats, sort_keys=True), flush=True)
     finally:
         db.close()

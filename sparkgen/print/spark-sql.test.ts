@@ -1,0 +1,89 @@
+import { describe, expect, it } from "vitest";
+import { QueryNode, sql } from "../ast/index.ts";
+import { lower } from "../transforms/index.ts";
+import { quoteIdentifier, quoteString } from "./dialect.ts";
+import { printExpression, printSparkSql } from "./spark-sql.ts";
+
+describe("Spark SQL printer", () => {
+  it("prints a query with a commented CTE, joins and a lateral view", () => {
+    const q = QueryNode.create(
+      ["from a test"],
+      [
+        sql.cte(
+          "per_topic",
+          "events per topic",
+          sql.select(["t.topic", sql.as(sql.count(), "n")], {
+            from: sql.table("events", "e"),
+            lateralViews: [sql.lateralView(sql.fn("explode", "e.rules"), "t", ["topic"])],
+            groupBy: [sql.col("topic", "t")],
+          }),
+        ),
+      ],
+      sql.select(["p.topic", "p.n"], {
+        from: sql.table("per_topic", "p"),
+        joins: [sql.join("LEFT ANTI", sql.table("muted", "m"), sql.eq("m.topic", "p.topic"))],
+        where: sql.op("p.n", ">=", 2),
+      }),
+    );
+    expect(printSparkSql(q)).toBe(
+      [
+        "-- from a test",
+        "WITH",
+        "-- events per topic",
+        "per_topic AS (",
+        "  SELECT",
+        "    t.topic,",
+        "    count(1) AS n",
+        "  FROM events AS e",
+        "  LATERAL VIEW explode(e.rules) t AS topic",
+        "  GROUP BY t.topic",
+        ")",
+        "SELECT",
+        "  p.topic,",
+        "  p.n",
+        "FROM per_topic AS p",
+        "LEFT ANTI JOIN muted AS m ON m.topic = p.topic",
+        "WHERE p.n >= 2",
+        "",
+      ].join("\n"),
+    );
+  });
+
+  it("parenthesises by precedence and prints doubles as DOUBLE literals", () => {
+    const e = sql.op(sql.op("a", "+", "b"), "*", sql.op(sql.lit(0.35), "-", sql.op("c", "-", "d")));
+    expect(printExpression(e)).toBe("(a + b) * (0.35D - (c - d))");
+    expect(printExpression(sql.not(sql.op("w", "RLIKE", sql.lit("^\\p{Nd}+$"))))).toBe(
+      "NOT (w RLIKE '^\\\\p{Nd}+$')",
+    );
+    expect(printExpression(sql.or(sql.and(sql.col("x"), sql.col("y")), sql.col("z")))).toBe("x AND y OR z");
+    expect(printExpression(sql.and(sql.or(sql.col("x"), sql.col("y")), sql.col("z")))).toBe("(x OR y) AND z");
+  });
+
+  it("quotes reserved and unusual identifiers with backticks and escapes strings with backslashes", () => {
+    expect(quoteIdentifier("count")).toBe("`count`");
+    expect(quoteIdentifier("drop")).toBe("`drop`");
+    expect(quoteIdentifier("n_tweets")).toBe("n_tweets");
+    expect(quoteIdentifier("Word Count")).toBe("`Word Count`");
+    expect(() => quoteIdentifier("a`b")).toThrow(/cannot print the identifier/);
+    expect(quoteString("don't \\d")).toBe("'don\\'t \\\\d'");
+  });
+
+  it("fails loudly on functions outside the Spark 3.5 ∩ 4.x list and on unlowered nodes", () => {
+    const q = (e: ReturnType<typeof sql.fn> | ReturnType<typeof sql.share>) =>
+      QueryNode.create([], [], sql.select([sql.as(e, "x")]));
+    expect(() => printSparkSql(q(sql.fn("try_divide", 1, 2)))).toThrow(
+      "sparkgen cannot print the function try_divide()",
+    );
+    expect(() => printSparkSql(q(sql.share(sql.isNotNull("s"))))).toThrow("sparkgen cannot print a share");
+    expect(printSparkSql(lower(q(sql.share(sql.isNotNull("s")))))).toContain(
+      "count_if(s IS NOT NULL) / nullif(count(1), 0) AS x",
+    );
+  });
+
+  it("packs long literal lists and wraps long conditions one per line", () => {
+    const words = Array.from({ length: 30 }, (_, i) => sql.lit(`word${i}`));
+    const text = printExpression(sql.fn("array", ...words));
+    expect(text.split("\n")[0]).toBe("array(");
+    expect(text.split("\n").every((l) => l.length <= 100)).toBe(true);
+  });
+});

@@ -1,0 +1,99 @@
+import { describe, expect, expectTypeOf, it } from "vitest";
+import { EVENT_V1 } from "../schema/index.ts";
+import { influencerWindow } from "../specs/index.ts";
+import { define } from "./define.ts";
+import { dsl } from "./dsl.ts";
+import type { InfluencerColumns, JobSpec } from "./kinds.ts";
+
+// The @ts-expect-error lines are the type tests: `tsc --noEmit` (first step of `npm test`) fails
+// if any of them stops being an error.
+const e = dsl(EVENT_V1);
+
+describe("spec language: what the types reject", () => {
+  it("rejects a misspelled column and numeric aggregates over string columns", () => {
+    expect(() => {
+      // @ts-expect-error misspelled column
+      e.avg("sentimnt_score");
+      // @ts-expect-error a numeric aggregate over a string column
+      e.avg("text");
+      // @ts-expect-error a numeric aggregate over a timestamp
+      e.sum("created_at");
+      // @ts-expect-error atLeast compares numbers only
+      e.atLeast("author_username", 3);
+      // @ts-expect-error equals takes a string column
+      e.equals("retweet_count", "1");
+      // @ts-expect-error no such column
+      e.countOf("retweets");
+    }).not.toThrow();
+  });
+
+  it("types the roles of influencer columns", () => {
+    expectTypeOf<InfluencerColumns["followers"]>().toEqualTypeOf<
+      | "v"
+      | "author_followers"
+      | "retweet_count"
+      | "like_count"
+      | "reply_count"
+      | "quote_count"
+      | "ref_author_followers"
+      | "ref_retweet_count"
+      | "ref_like_count"
+      | "sentiment_score"
+      | "sentiment_magnitude"
+    >();
+    const columns: InfluencerColumns = {
+      ...influencerWindow.columns,
+      // @ts-expect-error followers must be numeric
+      followers: "author_username",
+    };
+    expect(columns.author).toBe("author_id");
+  });
+
+  it("types the alert's columns against the measures of the aggregate it reads", () => {
+    const agg = define.aggregate(import.meta.url, {
+      name: "scores",
+      description: "d",
+      measures: { mean: e.avg("sentiment_score"), n: e.countOf("sentiment_score") },
+    });
+    const level = { minDrop: 0.2, sdFactor: 2 };
+    const alert = define.alert(import.meta.url, {
+      name: "a",
+      description: "d",
+      from: agg,
+      score: "mean",
+      scored: "n",
+      minScored: 1,
+      baselineWindows: 8,
+      minBaselineWindows: 4,
+      warning: level,
+      critical: level,
+    });
+    expect(alert.source).toBe("sparkgen/spec/spec.test.ts");
+    define.alert(import.meta.url, {
+      ...alert,
+      from: agg,
+      // @ts-expect-error the aggregate has no measure avg_score
+      score: "avg_score",
+    });
+  });
+
+  it("types the job's topic, dedup and event-time columns", () => {
+    expectTypeOf<JobSpec["topics"]["column"]>().toEqualTypeOf<"rules">();
+    expectTypeOf<JobSpec["eventTime"]>().toEqualTypeOf<"created_at" | "ingested_at">();
+  });
+});
+
+describe("spec language: values", () => {
+  it("builds measures with their result type", () => {
+    expect(e.avg("sentiment_score")).toMatchObject({ type: "double precision", nullable: true });
+    expect(e.count()).toMatchObject({ type: "bigint", nullable: false });
+    expect(e.share(e.atLeast("sentiment_score", 0.25))).toMatchObject({
+      type: "double precision",
+      nullable: true,
+    });
+  });
+
+  it("records the declaring file as a repository path", () => {
+    expect(influencerWindow.source).toBe("sparkgen/specs/influencer-window.ts");
+  });
+});

@@ -1,0 +1,94 @@
+import { describe, expect, it } from "vitest";
+import { isTrendsError } from "../../runtime/errors/index.ts";
+import { influencerWindow, sentimentAlert, sentimentWindow, windowJob, wordWindow } from "../specs/index.ts";
+import type { JobSpec, MetricSpec } from "./kinds.ts";
+import { assertValidJob, specProblems } from "./validate.ts";
+
+const withMetrics = (metrics: MetricSpec[], extra: Partial<JobSpec> = {}): JobSpec => ({
+  ...windowJob,
+  ...extra,
+  metrics,
+});
+
+function failure(job: JobSpec): { message: string; fix: string | undefined; exitCode: number } {
+  try {
+    assertValidJob(job);
+  } catch (e) {
+    if (isTrendsError(e)) return { message: e.message, fix: e.fix, exitCode: e.exitCode };
+    throw e;
+  }
+  throw new Error("expected a validation error");
+}
+
+describe("spec validation (what types cannot catch)", () => {
+  it("accepts the shipped job", () => {
+    expect(specProblems(windowJob)).toEqual([]);
+  });
+
+  it("rejects weights that do not sum to 1, naming file, field and fix", () => {
+    const bad = { ...influencerWindow, weights: { ...influencerWindow.weights, depth: 0.1 } };
+    expect(failure(withMetrics([sentimentWindow, bad]))).toEqual({
+      message: "sparkgen/specs/influencer-window.ts: weights sum to 0.95, not 1",
+      fix: "adjust the weights so that they sum to 1",
+      exitCode: 2,
+    });
+  });
+
+  it("rejects a window size that does not divide a day", () => {
+    expect(failure(withMetrics([sentimentWindow], { windowMinutes: 7 }))).toMatchObject({
+      message: "sparkgen/specs/window-job.ts: windowMinutes is 7, which does not divide a day",
+      fix: "use a divisor of 1440 such as 5, 15, 30 or 60",
+    });
+  });
+
+  it("rejects duplicate metric names", () => {
+    expect(failure(withMetrics([sentimentWindow, sentimentWindow])).message).toBe(
+      'sparkgen/specs/sentiment-window.ts: name "sentiment_window" is used by two metrics of sparkgen/specs/window-job.ts',
+    );
+  });
+
+  it("rejects identifiers Spark or PostgreSQL cannot take", () => {
+    const bad = { ...wordWindow, name: "word-window" };
+    expect(failure(withMetrics([bad])).message).toBe(
+      'sparkgen/specs/word-window.ts: name "word-window" is not lower_snake_case (letters a-z, digits, _; not starting with a digit)',
+    );
+    const long = { ...wordWindow, name: "w".repeat(64) };
+    expect(failure(withMetrics([long])).message).toBe(
+      `sparkgen/specs/word-window.ts: name "${"w".repeat(64)}" is longer than 63 characters`,
+    );
+    const measure = {
+      ...sentimentWindow,
+      measures: { ...sentimentWindow.measures, "Avg Score": sentimentWindow.measures.avg_score },
+    };
+    expect(failure(withMetrics([measure])).message).toMatch(
+      /^sparkgen\/specs\/sentiment-window.ts: measures.Avg Score "Avg Score" is not/,
+    );
+  });
+
+  it("rejects an alert that reads a metric the job does not compute first", () => {
+    expect(failure(withMetrics([sentimentAlert, sentimentWindow]))).toMatchObject({
+      message:
+        "sparkgen/specs/sentiment-alert.ts: from reads sentiment_window, which the job does not compute before it",
+      fix: "list sentiment_window before sentiment_alert in sparkgen/specs/window-job.ts metrics",
+    });
+  });
+
+  it("rejects inconsistent alert levels and baselines, counting further problems", () => {
+    const bad = { ...sentimentAlert, minBaselineWindows: 9, critical: { minDrop: 0.1, sdFactor: 3 } };
+    expect(failure(withMetrics([sentimentWindow, bad])).message).toBe(
+      "sparkgen/specs/sentiment-alert.ts: minBaselineWindows is 9 (and 1 more problem)",
+    );
+  });
+
+  it("rejects bad stop words and top N", () => {
+    expect(failure(withMetrics([{ ...wordWindow, stopWords: ["the", "The"] }])).message).toBe(
+      'sparkgen/specs/word-window.ts: stopWords has "The"',
+    );
+    expect(failure(withMetrics([{ ...wordWindow, stopWords: ["the", "the"] }])).message).toBe(
+      'sparkgen/specs/word-window.ts: stopWords lists "the" twice',
+    );
+    expect(failure(withMetrics([{ ...wordWindow, topN: 0 }])).message).toBe(
+      "sparkgen/specs/word-window.ts: topN is 0",
+    );
+  });
+});
