@@ -68,6 +68,17 @@ describe("google analyser", () => {
     expect(a.metrics()).toEqual({ requests: 4, retries: 0, failed: 0, skipped: 2 });
   });
 
+  it("gives null when v2 detects a language it cannot score", async () => {
+    const a = local();
+    const out = await a.analyse([
+      { text: "klingon nuqneH", lang: null },
+      { text: "good", lang: "en" },
+    ]);
+    await a.close();
+    expect(out).toEqual([null, { score: 0.75, magnitude: 1.5 }]);
+    expect(a.metrics()).toEqual({ requests: 2, retries: 0, failed: 0, skipped: 1 });
+  });
+
   it("retries UNAVAILABLE with backoff and then scores", async () => {
     const a = local();
     const out = await a.analyse([{ text: "flaky but good", lang: "en" }]);

@@ -86,7 +86,8 @@ export function createGoogleAnalyser(options: GoogleAnalyserOptions = {}): Googl
   const closing = new AbortController();
   const m: GoogleAnalyserMetrics = { requests: 0, retries: 0, failed: 0, skipped: 0 };
 
-  async function request(content: string, language: string | undefined): Promise<Sentiment> {
+  /** A sentiment, or null when v2 says it detected a language it cannot score. */
+  async function request(content: string, language: string | undefined): Promise<Sentiment | null> {
     // gax's own retries are off (`retry: null`): retries, backoff and pacing are ours, so they
     // are counted and share the rate limit.
     const call = { retry: null, timeout };
@@ -106,6 +107,7 @@ export function createGoogleAnalyser(options: GoogleAnalyserOptions = {}): Googl
             },
             call,
           );
+    if ("languageSupported" in res && res.languageSupported === false) return null;
     const s = res.documentSentiment;
     const score = Math.max(-1, Math.min(1, Number(s?.score ?? 0)));
     const magnitude = Math.max(0, Number(s?.magnitude ?? 0));
@@ -123,7 +125,9 @@ export function createGoogleAnalyser(options: GoogleAnalyserOptions = {}): Googl
       await limiter.take();
       m.requests++;
       try {
-        return await request(text, language);
+        const s = await request(text, language);
+        if (s === null) m.skipped++;
+        return s;
       } catch (e) {
         const code = codeOf(e);
         if (code === undefined || !RETRYABLE.has(code) || attempt + 1 >= maxAttempts) {

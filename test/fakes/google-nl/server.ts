@@ -73,7 +73,14 @@ export async function startFakeGoogleNl(
         const doc = call.request.document;
         const a = answer({ version: "v2", content: doc?.content ?? "", language: doc?.languageCode ?? "" });
         if ("code" in a) return cb({ code: a.code, details: a.details ?? "fake failure" });
-        cb(null, { documentSentiment: a, languageCode: doc?.languageCode || "en", languageSupported: true });
+        // Like the real v2 API: an undetectable or unsupported language is not an error, it is
+        // `languageSupported: false` with a zero sentiment.
+        const supported = !doc?.content?.startsWith("klingon");
+        cb(null, {
+          documentSentiment: supported ? a : { score: 0, magnitude: 0 },
+          languageCode: doc?.languageCode || (supported ? "en" : "tlh"),
+          languageSupported: supported,
+        });
       },
     },
   );
