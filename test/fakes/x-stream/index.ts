@@ -139,10 +139,17 @@ export async function startFakeXServer(o: { token: string; heartbeatMs?: number 
         } else if (rules.some((x) => x.value === r.value)) {
           errors.push({ title: "DuplicateRule", value: r.value, detail: "this rule already exists" });
         } else {
-          created.push({ id: String(nextRuleId++), value: r.value, ...(r.tag ? { tag: r.tag } : {}) });
+          created.push({
+            id: String(nextRuleId + created.length),
+            value: r.value,
+            ...(r.tag ? { tag: r.tag } : {}),
+          });
         }
       }
-      if (!dryRun) rules.push(...created);
+      if (!dryRun) {
+        rules.push(...created);
+        nextRuleId += created.length;
+      }
       const summary = {
         created: created.length,
         not_created: errors.length,
