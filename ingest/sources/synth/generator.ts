@@ -15,7 +15,8 @@ export interface SynthOptions {
   /** From this instant on, sentiment about `crisisTopic` turns negative. */
   crisisAt?: Date;
   crisisTopic?: string;
-  /** Malformed lines mixed in at seeded places (normalise rejects each one). */
+  /** Malformed lines mixed in at seeded places (normalise rejects each one): cut-off JSON, missing
+   * fields, an HTML error page, an author missing from includes, a text over 25,000 characters. */
   corrupt?: number;
   /** Window size for the per-window counts of the truth (default 15). */
   windowMinutes?: number;
@@ -377,7 +378,26 @@ export class SynthStream {
   }
 
   private corrupted(line: number): string {
-    switch (line % 4) {
+    switch (line % 5) {
+      case 4:
+        return JSON.stringify({
+          data: {
+            id: `bad${line}`,
+            text: "spam ".repeat(5_001),
+            author_id: this.users[0]!.id,
+            created_at: this.truth.start,
+            public_metrics: { retweet_count: 0, like_count: 0, reply_count: 0, quote_count: 0 },
+          },
+          includes: {
+            users: [
+              {
+                id: this.users[0]!.id,
+                username: this.users[0]!.username,
+                public_metrics: { followers_count: 1 },
+              },
+            ],
+          },
+        });
       case 0:
         return '{"data":{"id":"1","text":"cut off in the midd';
       case 1:
