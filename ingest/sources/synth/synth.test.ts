@@ -21,6 +21,11 @@ const base = {
  */
 interface Rec {
   id: string;
+  retweet_count: number;
+  like_count: number;
+  ref_author_followers: number | null;
+  ref_retweet_count: number | null;
+  ref_like_count: number | null;
   created_at: string;
   author_id: string;
   author_followers: number;
@@ -167,6 +172,19 @@ describe("synthetic stream", () => {
     }
   });
 
+  it("ranks that author first in every window by DESIGN.md's influencer score", () => {
+    const s = new SynthStream(base);
+    const { ok } = records([...s.lines()]);
+    const truth = s.result();
+    for (const topic of truth.topics) {
+      for (const w of Object.keys(truth.windows)) {
+        const end = new Date(Date.parse(w) + 900_000).toISOString();
+        const inW = ok.filter((r) => r.rules.includes(topic) && r.created_at >= w && r.created_at < end);
+        expect(topInfluencer(inW), `${topic} ${w}`).toBe(truth.topInfluencer[topic]!.author_id);
+      }
+    }
+  });
+
   it("turns the crisis topic negative after --crisis-at", () => {
     const s = new SynthStream({ ...base, tweets: 4_000 });
     const { ok } = records([...s.lines()]);
@@ -201,3 +219,52 @@ describe("synthetic stream", () => {
     expect(src.name).toBe("synth");
   });
 });
+
+/** DESIGN.md's influencer score for one (window, topic), worked out plainly: the top author. */
+function topInfluencer(rs: Rec[]): string {
+  const tweetsOf = new Map<string, Set<string>>();
+  const followers = new Map<string, number>();
+  const rt = new Map<string, number>();
+  const likes = new Map<string, number>();
+  const children = new Map<string, string[]>();
+  const add = <K>(m: Map<K, number>, k: K, v: number) => m.set(k, Math.max(m.get(k) ?? 0, v));
+  const own = (a: string, p: string) => tweetsOf.set(a, (tweetsOf.get(a) ?? new Set()).add(p));
+  for (const r of rs) {
+    add(followers, r.author_id, r.author_followers);
+    if (r.ref_type !== "retweeted") {
+      own(r.author_id, r.id);
+      add(rt, r.id, r.retweet_count);
+      add(likes, r.id, r.like_count);
+    } else tweetsOf.set(r.author_id, tweetsOf.get(r.author_id) ?? new Set());
+    if (r.ref_id && r.ref_author_id) {
+      own(r.ref_author_id, r.ref_id);
+      add(followers, r.ref_author_id, r.ref_author_followers ?? 0);
+      add(rt, r.ref_id, r.ref_retweet_count ?? 0);
+      add(likes, r.ref_id, r.ref_like_count ?? 0);
+    }
+    if (r.ref_id) children.set(r.ref_id, [...(children.get(r.ref_id) ?? []), r.id]);
+  }
+  for (const [p, cs] of children) {
+    const n = rs.filter((r) => r.ref_type === "retweeted" && r.ref_id === p).length;
+    if (cs.length) add(rt, p, n);
+  }
+  const depth = (p: string, d = 0): number =>
+    d >= 8 ? 8 : Math.max(0, ...(children.get(p) ?? []).map((c) => 1 + depth(c, d + 1)));
+  const stats = [...tweetsOf].map(([a, ps]) => ({
+    a,
+    retweets: [...ps].reduce((x, p) => x + (rt.get(p) ?? 0), 0),
+    favourites: [...ps].reduce((x, p) => x + (likes.get(p) ?? 0), 0),
+    followers: followers.get(a) ?? 0,
+    depth: Math.min(8, Math.max(0, ...[...ps].map((p) => depth(p)))),
+  }));
+  const keys = ["retweets", "favourites", "followers", "depth"] as const;
+  const max = Object.fromEntries(keys.map((k) => [k, Math.max(...stats.map((x) => x[k]))]));
+  const c = (x: number, m: number) => (m === 0 ? 0 : Math.log1p(x) / Math.log1p(m));
+  const score = (x: (typeof stats)[number]) =>
+    0.35 * c(x.retweets, max.retweets!) +
+    0.25 * c(x.favourites, max.favourites!) +
+    0.25 * c(x.followers, max.followers!) +
+    0.15 * c(x.depth, max.depth!);
+  stats.sort((x, y) => score(y) - score(x) || y.followers - x.followers || (x.a < y.a ? -1 : 1));
+  return stats[0]!.a;
+}
