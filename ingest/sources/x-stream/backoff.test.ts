@@ -5,16 +5,13 @@ import { failureKind, reconnectDelayMs } from "./backoff.ts";
 const response = (code: number) =>
   new ApiResponseError(`Request failed with code ${code}`, {
     code,
-    // biome-ignore lint/suspicious/noExplicitAny: the library's constructor wants its raw request/response
-    request: {} as any,
-    // biome-ignore lint/suspicious/noExplicitAny: idem
-    response: { headers: {} } as any,
+    request: {} as never,
+    response: { headers: {} } as never,
     headers: {},
     data: { title: "x", detail: "x", type: "x" },
   });
-// biome-ignore lint/suspicious/noExplicitAny: idem
 const network = () =>
-  new ApiRequestError("socket hang up", { request: {} as any, error: new Error("ECONNRESET") });
+  new ApiRequestError("socket hang up", { request: {} as never, error: new Error("ECONNRESET") });
 
 describe("reconnect delays (X's guidance)", () => {
   it("classifies failures", () => {
