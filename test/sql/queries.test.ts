@@ -1,4 +1,4 @@
-import type { Kysely } from "kysely";
+import { type Kysely, sql } from "kysely";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { TrendsError } from "../../runtime/errors/index.ts";
 import {
@@ -230,6 +230,42 @@ describe("sql queries on seeded results", () => {
       { topic: "*", windows: 1, firstWindowStart: new Date(W1), lastWindowEnd: new Date(W2) },
       { topic: "acme", windows: 3, firstWindowStart: new Date(W1), lastWindowEnd: new Date(W4) },
       { topic: HOSTILE_TOPIC, windows: 1, firstWindowStart: new Date(W1), lastWindowEnd: new Date(W2) },
+    ]);
+  });
+
+  it("BI views: daily influencers and words, alerts with tweet counts, runs with durations", async () => {
+    const inf = await sql<{ author_id: string; score_sum: number; windows: number; daily_rank: number }>`
+      select author_id, score_sum, windows, daily_rank::int from v_top_influencers_daily
+      where day = '2026-11-26' and topic = 'acme' order by daily_rank`.execute(db);
+    // Over the whole day W3 counts too: a4 0.3 + 1.0 ties a2 0.5 + 0.8 and wins on followers.
+    expect(inf.rows.map((r) => [r.author_id, r.score_sum, r.windows, r.daily_rank])).toEqual([
+      ["a4", 1.3, 2, 1],
+      ["a2", 1.3, 2, 2],
+      ["a1", 0.9, 1, 3],
+      ["a3", 0.9, 2, 4],
+      ["a5", 0.3, 1, 5],
+    ]);
+    const words = await sql<{ word: string; count: number }>`
+      select word, count from v_words_daily where day = '2026-11-26' and topic = 'acme' and daily_rank <= 3
+      order by daily_rank`.execute(db);
+    expect(words.rows).toEqual([
+      { word: "brand", count: 109 },
+      { word: "launch", count: 7 },
+      { word: "#acme", count: 3 },
+    ]);
+    const alerts = await sql<{ topic: string; severity: string; n_tweets: number | null }>`
+      select topic, severity, n_tweets from v_alerts where window_start = ${W2} order by topic`.execute(db);
+    expect(alerts.rows).toEqual([
+      { topic: "*", severity: "warning", n_tweets: null },
+      { topic: "acme", severity: "critical", n_tweets: 20 },
+    ]);
+    const runs = await sql<{ attempt: number; duration_seconds: number | null; latest_attempt: boolean }>`
+      select attempt, duration_seconds, latest_attempt from v_pipeline_runs
+      where window_start in (${W1}, ${W2}) order by window_start, attempt`.execute(db);
+    expect(runs.rows).toEqual([
+      { attempt: 1, duration_seconds: 90, latest_attempt: false },
+      { attempt: 2, duration_seconds: 60, latest_attempt: true },
+      { attempt: 1, duration_seconds: null, latest_attempt: true },
     ]);
   });
 
