@@ -88,32 +88,43 @@ export function compileInfluencer(spec: InfluencerSpec, job: JobSpec): QueryNode
       distinct: true,
     }),
   );
+  // One CTE per level, each read once by the next, so the plan grows linearly with the cap.
+  // Rows are (tweet, frontier record, depth): a record has one ref_id, so it is the frontier of at
+  // most `cap` tweets and the rows stay bounded by records × cap even for viral tweets. A chain
+  // that ends keeps its row (frontier NULL) with the depth it reached.
   const levels: CteNode[] = [];
   for (let k = 1; k <= spec.depthCap; k++) {
-    const comment =
-      k === 1
-        ? "tweets referenced by at least one record: a chain of depth >= 1 ends at them"
-        : `tweets referenced by a record that is itself the end of a chain of depth >= ${k - 1}`;
     levels.push(
       sql.cte(
         `chain_depth_${k}`,
-        comment,
         k === 1
-          ? sql.select(["topic", sql.as("ref_id", "tweet_id")], {
-              from: sql.table("reference_edges"),
-              distinct: true,
-            })
-          : sql.select(["r.topic", sql.as("r.ref_id", "tweet_id")], {
-              distinct: true,
-              from: sql.table("reference_edges", "r"),
-              joins: [
-                sql.join(
-                  "INNER",
-                  sql.table(`chain_depth_${k - 1}`, "d"),
-                  sql.and(sql.eq("d.topic", "r.topic"), sql.eq("d.tweet_id", "r.id")),
-                ),
+          ? "chains of depth 1: each record referencing a tweet"
+          : `chains extended by one record where one references the frontier (depth ${k}), or kept as they are`,
+        k === 1
+          ? sql.select(
+              ["topic", sql.as("ref_id", "tweet_id"), sql.as("id", "frontier"), sql.as(sql.lit(1), "depth")],
+              {
+                from: sql.table("reference_edges"),
+              },
+            )
+          : sql.select(
+              [
+                "c.topic",
+                "c.tweet_id",
+                sql.as("r.id", "frontier"),
+                sql.as(sql.caseWhen([[sql.isNull("r.id"), "c.depth"]], sql.lit(k)), "depth"),
               ],
-            }),
+              {
+                from: sql.table(`chain_depth_${k - 1}`, "c"),
+                joins: [
+                  sql.join(
+                    "LEFT",
+                    sql.table("reference_edges", "r"),
+                    sql.and(sql.eq("r.topic", "c.topic"), sql.eq("r.ref_id", "c.frontier")),
+                  ),
+                ],
+              },
+            ),
       ),
     );
   }
@@ -121,18 +132,9 @@ export function compileInfluencer(spec: InfluencerSpec, job: JobSpec): QueryNode
     "tweet_depth",
     `the longest reference chain ending at each tweet, capped at ${spec.depthCap}`,
     sql.select(["topic", "tweet_id", sql.as(sql.fn("max", "depth"), "depth")], {
-      from: sql.table("chain_depths"),
+      from: sql.table(`chain_depth_${spec.depthCap}`),
       groupBy: [sql.col("topic"), sql.col("tweet_id")],
     }),
-  );
-  const allDepths = sql.cte(
-    "chain_depths",
-    "each tweet with every chain depth it reaches",
-    sql.unionAll(
-      ...levels.map((l, i) =>
-        sql.select(["topic", "tweet_id", sql.as(sql.lit(i + 1), "depth")], { from: sql.table(l.name) }),
-      ),
-    ),
   );
   const authorTweets = sql.cte(
     "author_tweets",
@@ -306,7 +308,6 @@ export function compileInfluencer(spec: InfluencerSpec, job: JobSpec): QueryNode
       tweetCounts,
       edges,
       ...levels,
-      allDepths,
       depths,
       authorTweets,
       sightings,

@@ -329,118 +329,84 @@ reference_edges AS (
   FROM event_topics
   WHERE ref_id IS NOT NULL
 ),
--- tweets referenced by at least one record: a chain of depth >= 1 ends at them
+-- chains of depth 1: each record referencing a tweet
 chain_depth_1 AS (
-  SELECT DISTINCT
+  SELECT
     topic,
-    ref_id AS tweet_id
+    ref_id AS tweet_id,
+    id AS frontier,
+    1 AS depth
   FROM reference_edges
 ),
--- tweets referenced by a record that is itself the end of a chain of depth >= 1
+-- chains extended by one record where one references the frontier (depth 2), or kept as they are
 chain_depth_2 AS (
-  SELECT DISTINCT
-    r.topic,
-    r.ref_id AS tweet_id
-  FROM reference_edges AS r
-  INNER JOIN chain_depth_1 AS d ON d.topic = r.topic AND d.tweet_id = r.id
+  SELECT
+    c.topic,
+    c.tweet_id,
+    r.id AS frontier,
+    CASE WHEN r.id IS NULL THEN c.depth ELSE 2 END AS depth
+  FROM chain_depth_1 AS c
+  LEFT JOIN reference_edges AS r ON r.topic = c.topic AND r.ref_id = c.frontier
 ),
--- tweets referenced by a record that is itself the end of a chain of depth >= 2
+-- chains extended by one record where one references the frontier (depth 3), or kept as they are
 chain_depth_3 AS (
-  SELECT DISTINCT
-    r.topic,
-    r.ref_id AS tweet_id
-  FROM reference_edges AS r
-  INNER JOIN chain_depth_2 AS d ON d.topic = r.topic AND d.tweet_id = r.id
+  SELECT
+    c.topic,
+    c.tweet_id,
+    r.id AS frontier,
+    CASE WHEN r.id IS NULL THEN c.depth ELSE 3 END AS depth
+  FROM chain_depth_2 AS c
+  LEFT JOIN reference_edges AS r ON r.topic = c.topic AND r.ref_id = c.frontier
 ),
--- tweets referenced by a record that is itself the end of a chain of depth >= 3
+-- chains extended by one record where one references the frontier (depth 4), or kept as they are
 chain_depth_4 AS (
-  SELECT DISTINCT
-    r.topic,
-    r.ref_id AS tweet_id
-  FROM reference_edges AS r
-  INNER JOIN chain_depth_3 AS d ON d.topic = r.topic AND d.tweet_id = r.id
+  SELECT
+    c.topic,
+    c.tweet_id,
+    r.id AS frontier,
+    CASE WHEN r.id IS NULL THEN c.depth ELSE 4 END AS depth
+  FROM chain_depth_3 AS c
+  LEFT JOIN reference_edges AS r ON r.topic = c.topic AND r.ref_id = c.frontier
 ),
--- tweets referenced by a record that is itself the end of a chain of depth >= 4
+-- chains extended by one record where one references the frontier (depth 5), or kept as they are
 chain_depth_5 AS (
-  SELECT DISTINCT
-    r.topic,
-    r.ref_id AS tweet_id
-  FROM reference_edges AS r
-  INNER JOIN chain_depth_4 AS d ON d.topic = r.topic AND d.tweet_id = r.id
+  SELECT
+    c.topic,
+    c.tweet_id,
+    r.id AS frontier,
+    CASE WHEN r.id IS NULL THEN c.depth ELSE 5 END AS depth
+  FROM chain_depth_4 AS c
+  LEFT JOIN reference_edges AS r ON r.topic = c.topic AND r.ref_id = c.frontier
 ),
--- tweets referenced by a record that is itself the end of a chain of depth >= 5
+-- chains extended by one record where one references the frontier (depth 6), or kept as they are
 chain_depth_6 AS (
-  SELECT DISTINCT
-    r.topic,
-    r.ref_id AS tweet_id
-  FROM reference_edges AS r
-  INNER JOIN chain_depth_5 AS d ON d.topic = r.topic AND d.tweet_id = r.id
+  SELECT
+    c.topic,
+    c.tweet_id,
+    r.id AS frontier,
+    CASE WHEN r.id IS NULL THEN c.depth ELSE 6 END AS depth
+  FROM chain_depth_5 AS c
+  LEFT JOIN reference_edges AS r ON r.topic = c.topic AND r.ref_id = c.frontier
 ),
--- tweets referenced by a record that is itself the end of a chain of depth >= 6
+-- chains extended by one record where one references the frontier (depth 7), or kept as they are
 chain_depth_7 AS (
-  SELECT DISTINCT
-    r.topic,
-    r.ref_id AS tweet_id
-  FROM reference_edges AS r
-  INNER JOIN chain_depth_6 AS d ON d.topic = r.topic AND d.tweet_id = r.id
+  SELECT
+    c.topic,
+    c.tweet_id,
+    r.id AS frontier,
+    CASE WHEN r.id IS NULL THEN c.depth ELSE 7 END AS depth
+  FROM chain_depth_6 AS c
+  LEFT JOIN reference_edges AS r ON r.topic = c.topic AND r.ref_id = c.frontier
 ),
--- tweets referenced by a record that is itself the end of a chain of depth >= 7
+-- chains extended by one record where one references the frontier (depth 8), or kept as they are
 chain_depth_8 AS (
-  SELECT DISTINCT
-    r.topic,
-    r.ref_id AS tweet_id
-  FROM reference_edges AS r
-  INNER JOIN chain_depth_7 AS d ON d.topic = r.topic AND d.tweet_id = r.id
-),
--- each tweet with every chain depth it reaches
-chain_depths AS (
   SELECT
-    topic,
-    tweet_id,
-    1 AS depth
-  FROM chain_depth_1
-  UNION ALL
-  SELECT
-    topic,
-    tweet_id,
-    2 AS depth
-  FROM chain_depth_2
-  UNION ALL
-  SELECT
-    topic,
-    tweet_id,
-    3 AS depth
-  FROM chain_depth_3
-  UNION ALL
-  SELECT
-    topic,
-    tweet_id,
-    4 AS depth
-  FROM chain_depth_4
-  UNION ALL
-  SELECT
-    topic,
-    tweet_id,
-    5 AS depth
-  FROM chain_depth_5
-  UNION ALL
-  SELECT
-    topic,
-    tweet_id,
-    6 AS depth
-  FROM chain_depth_6
-  UNION ALL
-  SELECT
-    topic,
-    tweet_id,
-    7 AS depth
-  FROM chain_depth_7
-  UNION ALL
-  SELECT
-    topic,
-    tweet_id,
-    8 AS depth
-  FROM chain_depth_8
+    c.topic,
+    c.tweet_id,
+    r.id AS frontier,
+    CASE WHEN r.id IS NULL THEN c.depth ELSE 8 END AS depth
+  FROM chain_depth_7 AS c
+  LEFT JOIN reference_edges AS r ON r.topic = c.topic AND r.ref_id = c.frontier
 ),
 -- the longest reference chain ending at each tweet, capped at 8
 tweet_depth AS (
@@ -448,7 +414,7 @@ tweet_depth AS (
     topic,
     tweet_id,
     max(depth) AS depth
-  FROM chain_depths
+  FROM chain_depth_8
   GROUP BY topic, tweet_id
 ),
 -- retweets = Σ rt(P), favourites = Σ likes(P), depth = the deepest chain over the author's tweets
