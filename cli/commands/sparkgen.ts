@@ -24,9 +24,12 @@ export const sparkgen: CommandModule<object, { check?: boolean; json?: boolean }
     if (argv.check) {
       const stale = staleFiles(files);
       if (argv.json) process.stdout.write(`${JSON.stringify({ stale }, null, 2)}\n`);
-      else if (stale.length === 0) process.stdout.write(`sparkgen: ${files.length} generated files are up to date\n`);
+      else if (stale.length === 0)
+        process.stdout.write(`sparkgen: ${files.length} generated files are up to date\n`);
       else {
-        process.stdout.write(`sparkgen: stale generated files (run \`npx trends sparkgen\` and commit them):\n`);
+        process.stdout.write(
+          `sparkgen: stale generated files (run \`npx trends sparkgen\` and commit them):\n`,
+        );
         for (const f of stale) process.stdout.write(`  ${f}\n`);
       }
       if (stale.length) process.exitCode = ExitCode.CheckFailed;
@@ -36,7 +39,8 @@ export const sparkgen: CommandModule<object, { check?: boolean; json?: boolean }
     const leftovers = staleFiles(files);
     for (const f of leftovers) log().warn({ file: f }, "no spec generates this file any more: delete it");
     if (argv.json) process.stdout.write(`${JSON.stringify({ written, leftovers }, null, 2)}\n`);
-    else if (written.length === 0) process.stdout.write(`sparkgen: ${files.length} generated files already up to date\n`);
+    else if (written.length === 0)
+      process.stdout.write(`sparkgen: ${files.length} generated files already up to date\n`);
     else for (const f of written) process.stdout.write(`wrote ${f}\n`);
   },
 };
