@@ -2,6 +2,7 @@ import type { Argv, CommandModule } from "yargs";
 import { usageError } from "../../runtime/errors/index.ts";
 import { parseDuration, parseTime } from "../../runtime/windows/index.ts";
 import {
+  listTopics,
   pipelineRuns,
   RUN_STATUSES,
   type RunStatus,
@@ -89,7 +90,7 @@ function print<R>(
   what: string,
 ): void {
   if (json) process.stdout.write(`${JSON.stringify(rows, null, 2)}\n`);
-  else if (rows.length === 0) process.stdout.write(`no ${what} in this range\n`);
+  else if (rows.length === 0) process.stdout.write(`no ${what}\n`);
   else process.stdout.write(`${formatTable(rows, columns)}\n`);
 }
 
@@ -118,7 +119,7 @@ const influencers: CommandModule<object, RangeArgs> = {
         ["followers", (r) => num(r.followers), "right"],
         ["depth", (r) => num(r.depth), "right"],
       ],
-      "influencers",
+      "influencers in this range",
     );
   },
 };
@@ -145,7 +146,7 @@ const sentiment: CommandModule<object, RangeArgs> = {
         ["neg", (r) => num(r.negShare, 3), "right"],
         ["alert", (r) => (r.alert === null ? "" : `${r.alert.severity} (drop ${r.alert.drop.toFixed(3)})`)],
       ],
-      "sentiment windows",
+      "sentiment windows in this range",
     );
   },
 };
@@ -166,7 +167,7 @@ const words: CommandModule<object, RangeArgs> = {
         ["word", (r) => r.word],
         ["count", (r) => num(r.count), "right"],
       ],
-      "words",
+      "words in this range",
     );
   },
 };
@@ -197,7 +198,7 @@ const alerts: CommandModule<object, RangeArgs & { "all-topics"?: boolean }> = {
         ["drop", (r) => num(r.drop, 3), "right"],
         ["scored", (r) => num(r.nScored), "right"],
       ],
-      "alerts",
+      "alerts in this range",
     );
   },
 };
@@ -228,18 +229,38 @@ const runs: CommandModule<object, Omit<RangeArgs, "topic"> & { status?: string }
         ["dups", (r) => num(r.duplicates), "right"],
         ["error", (r) => (r.error ?? "").split("\n")[0]!.slice(0, 60)],
       ],
-      "runs",
+      "runs in this range",
+    );
+  },
+};
+
+const topics: CommandModule<object, { json?: boolean }> = {
+  command: "topics",
+  describe: "topics that have results, with their first and last window",
+  builder: (y) => y.option("json", { type: "boolean", describe: "print the topics as JSON" }),
+  handler: async (a) => {
+    const rows = await withResultsDb(settingsFrom(a), listTopics, { requireMigrated: true });
+    print(
+      rows,
+      a.json,
+      [
+        ["topic", (r) => r.topic],
+        ["windows", (r) => num(r.windows), "right"],
+        ["first window", (r) => time(r.firstWindowStart)],
+        ["last window end", (r) => time(r.lastWindowEnd)],
+      ],
+      "topics with results yet",
     );
   },
 };
 
 export const query: CommandModule = {
   command: "query",
-  describe: "read the results: influencers, sentiment, words, alerts, runs",
+  describe: "read the results: influencers, sentiment, words, alerts, runs, topics",
   builder: (y) =>
     y
-      .command([influencers, sentiment, words, alerts, runs] as CommandModule[])
-      .demandCommand(1, "name what to query: influencers, sentiment, words, alerts or runs")
+      .command([influencers, sentiment, words, alerts, runs, topics] as CommandModule[])
+      .demandCommand(1, "name what to query: influencers, sentiment, words, alerts, runs or topics")
       .epilog(
         "Ranges select windows whose start lies in [--from, --to); --since 24h is the default. An unknown topic gives no rows.",
       ),

@@ -6,7 +6,7 @@ import pg from "pg";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type Database, grantReadonly, migrateToLatest, openDb } from "../../sql/index.ts";
 import { freshDatabase } from "../support/services.ts";
-import { seedResults, W1, W3 } from "./seed.ts";
+import { HOSTILE_TOPIC, seedResults, W1, W3 } from "./seed.ts";
 
 const bin = fileURLToPath(new URL("../../bin/trends.js", import.meta.url));
 
@@ -45,12 +45,13 @@ describe("trends query / trends db (child processes)", () => {
 
   it("prints query results as JSON and as aligned tables; bad input exits 2", async () => {
     const range = ["--from", W1, "--to", W3, "--database-url", url];
-    const [inf, sent, words, runs, badSince] = await Promise.all([
+    const [inf, sent, words, runs, badSince, topics] = await Promise.all([
       trends(["query", "influencers", "--topic", "acme", "--limit", "2", "--json", ...range]),
       trends(["query", "sentiment", "--topic", "acme", ...range]),
       trends(["query", "words", "--topic", "acme", "--limit", "3", ...range]),
       trends(["query", "runs", "--status", "failed", "--json", ...range]),
       trends(["query", "words", "--since", "yesterday", "--database-url", url]),
+      trends(["query", "topics", "--json", "--database-url", url]),
     ]);
 
     expect(inf.code, inf.stderr).toBe(0);
@@ -103,6 +104,13 @@ describe("trends query / trends db (child processes)", () => {
     expect(
       failed.map((r) => [r.windowStart, r.attempt, r.attempts, r.status, r.durationMs, r.badRecords]),
     ).toEqual([[W1, 1, 2, "failed", 90_000, 1]]);
+
+    expect(topics.code, topics.stderr).toBe(0);
+    expect((JSON.parse(topics.stdout) as Array<{ topic: string }>).map((t) => t.topic)).toEqual([
+      "*",
+      "acme",
+      HOSTILE_TOPIC,
+    ]);
 
     // Other bad ranges are covered in-process by cli/commands/query.test.ts.
     expect(badSince.code).toBe(2);
