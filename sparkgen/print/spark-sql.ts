@@ -151,7 +151,7 @@ const PRINTERS: Printers = {
     ];
     const inline = `CASE ${parts.join(" ")} END`;
     if (i.length + inline.length <= WIDTH) return inline;
-    return `CASE\n${parts.map((p) => i + INDENT + INDENT + p).join("\n")}\n${i}${INDENT}END`;
+    return `CASE\n${parts.map((p) => i + INDENT + p).join("\n")}\n${i}END`;
   },
   CastNode: (n, i) => `CAST(${expr(n.operand, i)} AS ${n.type})`,
   WindowFunctionNode: (n, i) => {

@@ -41,22 +41,24 @@ export type StringColumns<S extends Readonly<Record<string, Column>>> = {
 }[keyof S] &
   string;
 
-const make =
-  <T extends ColumnType>(type: T) =>
-  <N extends boolean = false>(
-    doc: string,
-    extra: { nullable?: N; values?: readonly string[]; min?: number; max?: number } = {},
-  ): Column<T, N> =>
-    Object.freeze({ type, nullable: (extra.nullable ?? false) as N, doc, ...stripNullable(extra) });
-
-function stripNullable(extra: {
-  nullable?: boolean;
+interface ColumnExtra {
   values?: readonly string[];
   min?: number;
   max?: number;
-}) {
-  const { nullable: _, ...rest } = extra;
-  return rest;
+}
+
+/**
+ * One factory per type. Overloads, not a defaulted generic: with `nullable` omitted a generic
+ * parameter widens to `boolean` and every column would admit null.
+ */
+function make<T extends ColumnType>(type: T) {
+  function column(doc: string, extra: ColumnExtra & { nullable: true }): Column<T, true>;
+  function column(doc: string, extra?: ColumnExtra & { nullable?: false }): Column<T, false>;
+  function column(doc: string, extra: ColumnExtra & { nullable?: boolean } = {}): Column<T, boolean> {
+    const { nullable = false, ...rest } = extra;
+    return Object.freeze({ type, nullable, doc, ...rest });
+  }
+  return column;
 }
 
 export const col = {

@@ -17,9 +17,9 @@ describe("transforms", () => {
     expect(printExpression(lowerNormalise(sql.normalise("depth", ["topic"])))).toBe(
       [
         "CASE",
-        "    WHEN max(depth) OVER (PARTITION BY topic) = 0 THEN 0",
-        "    ELSE ln(1 + depth) / ln(1 + max(depth) OVER (PARTITION BY topic))",
-        "  END",
+        "  WHEN max(depth) OVER (PARTITION BY topic) = 0 THEN 0",
+        "  ELSE ln(1 + depth) / ln(1 + max(depth) OVER (PARTITION BY topic))",
+        "END",
       ].join("\n"),
     );
   });
@@ -28,7 +28,7 @@ describe("transforms", () => {
     const inner = sql.normalise("x", ["topic"]);
     const e = sql.op(sql.lit(0.5), "*", inner);
     const out = mapExpression(e, lowerNormalise);
-    expect(printExpression(out)).toMatch(/^0.5D \* CASE\n {4}WHEN max\(x\) OVER/);
+    expect(printExpression(out)).toMatch(/^0.5D \* CASE\n {2}WHEN max\(x\) OVER/);
     const plain = sql.op("a", "+", "b");
     expect(printExpression(mapExpression(plain, lowerNormalise))).toBe("a + b");
   });

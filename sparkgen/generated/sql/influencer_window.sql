@@ -242,18 +242,18 @@ author_scores AS (
   SELECT
     *,
     0.35D * CASE
-        WHEN max(retweets) OVER (PARTITION BY topic) = 0 THEN 0
-        ELSE ln(1 + retweets) / ln(1 + max(retweets) OVER (PARTITION BY topic))
-      END + 0.25D * CASE
-        WHEN max(favourites) OVER (PARTITION BY topic) = 0 THEN 0
-        ELSE ln(1 + favourites) / ln(1 + max(favourites) OVER (PARTITION BY topic))
-      END + 0.25D * CASE
-        WHEN max(followers) OVER (PARTITION BY topic) = 0 THEN 0
-        ELSE ln(1 + followers) / ln(1 + max(followers) OVER (PARTITION BY topic))
-      END + 0.15D * CASE
-        WHEN max(depth) OVER (PARTITION BY topic) = 0 THEN 0
-        ELSE ln(1 + depth) / ln(1 + max(depth) OVER (PARTITION BY topic))
-      END AS score
+      WHEN max(retweets) OVER (PARTITION BY topic) = 0 THEN 0
+      ELSE ln(1 + retweets) / ln(1 + max(retweets) OVER (PARTITION BY topic))
+    END + 0.25D * CASE
+      WHEN max(favourites) OVER (PARTITION BY topic) = 0 THEN 0
+      ELSE ln(1 + favourites) / ln(1 + max(favourites) OVER (PARTITION BY topic))
+    END + 0.25D * CASE
+      WHEN max(followers) OVER (PARTITION BY topic) = 0 THEN 0
+      ELSE ln(1 + followers) / ln(1 + max(followers) OVER (PARTITION BY topic))
+    END + 0.15D * CASE
+      WHEN max(depth) OVER (PARTITION BY topic) = 0 THEN 0
+      ELSE ln(1 + depth) / ln(1 + max(depth) OVER (PARTITION BY topic))
+    END AS score
   FROM author_components
 ),
 -- rank by score, then followers, then author_id

@@ -103,40 +103,40 @@ SELECT
   sentiment_magnitude,
   sentiment_source,
   CASE
-      WHEN _corrupt_record IS NOT NULL THEN 'not a JSON object of the v1 shape'
-      WHEN v IS NULL THEN 'v is missing'
-      WHEN v < 1 THEN 'v is below 1'
-      WHEN v > 1 THEN 'v is above 1'
-      WHEN id IS NULL THEN 'id is missing'
-      WHEN created_at IS NULL THEN 'created_at is missing'
-      WHEN NOT (created_at RLIKE '^\\d{4}-\\d{2}-\\d{2}T\\d{2}:\\d{2}:\\d{2}\\.\\d{3}Z$') OR to_timestamp(created_at, 'yyyy-MM-dd\'T\'HH:mm:ss.SSSX') IS NULL THEN 'created_at is not an ISO-8601 UTC timestamp with milliseconds'
-      WHEN ingested_at IS NULL THEN 'ingested_at is missing'
-      WHEN NOT (ingested_at RLIKE '^\\d{4}-\\d{2}-\\d{2}T\\d{2}:\\d{2}:\\d{2}\\.\\d{3}Z$') OR to_timestamp(ingested_at, 'yyyy-MM-dd\'T\'HH:mm:ss.SSSX') IS NULL THEN 'ingested_at is not an ISO-8601 UTC timestamp with milliseconds'
-      WHEN author_id IS NULL THEN 'author_id is missing'
-      WHEN author_username IS NULL THEN 'author_username is missing'
-      WHEN author_followers IS NULL THEN 'author_followers is missing'
-      WHEN author_followers < 0 THEN 'author_followers is below 0'
-      WHEN text IS NULL THEN 'text is missing'
-      WHEN retweet_count IS NULL THEN 'retweet_count is missing'
-      WHEN retweet_count < 0 THEN 'retweet_count is below 0'
-      WHEN like_count IS NULL THEN 'like_count is missing'
-      WHEN like_count < 0 THEN 'like_count is below 0'
-      WHEN reply_count IS NULL THEN 'reply_count is missing'
-      WHEN reply_count < 0 THEN 'reply_count is below 0'
-      WHEN quote_count IS NULL THEN 'quote_count is missing'
-      WHEN quote_count < 0 THEN 'quote_count is below 0'
-      WHEN ref_type NOT IN ('retweeted', 'quoted', 'replied_to') THEN 'ref_type is not one of retweeted, quoted, replied_to'
-      WHEN ref_author_followers < 0 THEN 'ref_author_followers is below 0'
-      WHEN ref_retweet_count < 0 THEN 'ref_retweet_count is below 0'
-      WHEN ref_like_count < 0 THEN 'ref_like_count is below 0'
-      WHEN rules IS NULL THEN 'rules is missing'
-      WHEN exists(rules, x -> x IS NULL) THEN 'rules is not an array of strings'
-      WHEN isnan(sentiment_score) THEN 'sentiment_score is not a number'
-      WHEN sentiment_score < -1 THEN 'sentiment_score is below -1'
-      WHEN sentiment_score > 1 THEN 'sentiment_score is above 1'
-      WHEN isnan(sentiment_magnitude) THEN 'sentiment_magnitude is not a number'
-      WHEN sentiment_magnitude < 0 THEN 'sentiment_magnitude is below 0'
-    END AS violation
+    WHEN _corrupt_record IS NOT NULL THEN 'not a JSON object of the v1 shape'
+    WHEN v IS NULL THEN 'v is missing'
+    WHEN v < 1 THEN 'v is below 1'
+    WHEN v > 1 THEN 'v is above 1'
+    WHEN id IS NULL THEN 'id is missing'
+    WHEN created_at IS NULL THEN 'created_at is missing'
+    WHEN NOT (created_at RLIKE '^\\d{4}-\\d{2}-\\d{2}T\\d{2}:\\d{2}:\\d{2}\\.\\d{3}Z$') OR to_timestamp(created_at, 'yyyy-MM-dd\'T\'HH:mm:ss.SSSX') IS NULL THEN 'created_at is not an ISO-8601 UTC timestamp with milliseconds'
+    WHEN ingested_at IS NULL THEN 'ingested_at is missing'
+    WHEN NOT (ingested_at RLIKE '^\\d{4}-\\d{2}-\\d{2}T\\d{2}:\\d{2}:\\d{2}\\.\\d{3}Z$') OR to_timestamp(ingested_at, 'yyyy-MM-dd\'T\'HH:mm:ss.SSSX') IS NULL THEN 'ingested_at is not an ISO-8601 UTC timestamp with milliseconds'
+    WHEN author_id IS NULL THEN 'author_id is missing'
+    WHEN author_username IS NULL THEN 'author_username is missing'
+    WHEN author_followers IS NULL THEN 'author_followers is missing'
+    WHEN author_followers < 0 THEN 'author_followers is below 0'
+    WHEN text IS NULL THEN 'text is missing'
+    WHEN retweet_count IS NULL THEN 'retweet_count is missing'
+    WHEN retweet_count < 0 THEN 'retweet_count is below 0'
+    WHEN like_count IS NULL THEN 'like_count is missing'
+    WHEN like_count < 0 THEN 'like_count is below 0'
+    WHEN reply_count IS NULL THEN 'reply_count is missing'
+    WHEN reply_count < 0 THEN 'reply_count is below 0'
+    WHEN quote_count IS NULL THEN 'quote_count is missing'
+    WHEN quote_count < 0 THEN 'quote_count is below 0'
+    WHEN ref_type NOT IN ('retweeted', 'quoted', 'replied_to') THEN 'ref_type is not one of retweeted, quoted, replied_to'
+    WHEN ref_author_followers < 0 THEN 'ref_author_followers is below 0'
+    WHEN ref_retweet_count < 0 THEN 'ref_retweet_count is below 0'
+    WHEN ref_like_count < 0 THEN 'ref_like_count is below 0'
+    WHEN rules IS NULL THEN 'rules is missing'
+    WHEN exists(rules, x -> x IS NULL) THEN 'rules is not an array of strings'
+    WHEN isnan(sentiment_score) THEN 'sentiment_score is not a number'
+    WHEN sentiment_score < -1 THEN 'sentiment_score is below -1'
+    WHEN sentiment_score > 1 THEN 'sentiment_score is above 1'
+    WHEN isnan(sentiment_magnitude) THEN 'sentiment_magnitude is not a number'
+    WHEN sentiment_magnitude < 0 THEN 'sentiment_magnitude is below 0'
+  END AS violation
 FROM raw_events
 """
 
@@ -494,18 +494,18 @@ author_scores AS (
   SELECT
     *,
     0.35D * CASE
-        WHEN max(retweets) OVER (PARTITION BY topic) = 0 THEN 0
-        ELSE ln(1 + retweets) / ln(1 + max(retweets) OVER (PARTITION BY topic))
-      END + 0.25D * CASE
-        WHEN max(favourites) OVER (PARTITION BY topic) = 0 THEN 0
-        ELSE ln(1 + favourites) / ln(1 + max(favourites) OVER (PARTITION BY topic))
-      END + 0.25D * CASE
-        WHEN max(followers) OVER (PARTITION BY topic) = 0 THEN 0
-        ELSE ln(1 + followers) / ln(1 + max(followers) OVER (PARTITION BY topic))
-      END + 0.15D * CASE
-        WHEN max(depth) OVER (PARTITION BY topic) = 0 THEN 0
-        ELSE ln(1 + depth) / ln(1 + max(depth) OVER (PARTITION BY topic))
-      END AS score
+      WHEN max(retweets) OVER (PARTITION BY topic) = 0 THEN 0
+      ELSE ln(1 + retweets) / ln(1 + max(retweets) OVER (PARTITION BY topic))
+    END + 0.25D * CASE
+      WHEN max(favourites) OVER (PARTITION BY topic) = 0 THEN 0
+      ELSE ln(1 + favourites) / ln(1 + max(favourites) OVER (PARTITION BY topic))
+    END + 0.25D * CASE
+      WHEN max(followers) OVER (PARTITION BY topic) = 0 THEN 0
+      ELSE ln(1 + followers) / ln(1 + max(followers) OVER (PARTITION BY topic))
+    END + 0.15D * CASE
+      WHEN max(depth) OVER (PARTITION BY topic) = 0 THEN 0
+      ELSE ln(1 + depth) / ln(1 + max(depth) OVER (PARTITION BY topic))
+    END AS score
   FROM author_components
 ),
 -- rank by score, then followers, then author_id
