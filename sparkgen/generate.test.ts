@@ -1,7 +1,8 @@
-import { readFileSync } from "node:fs";
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { generate, REPO_ROOT, resultTables, staleFiles, WINDOW_JOB_STEP } from "./index.ts";
+import { generate, REPO_ROOT, resultTables, staleFiles, WINDOW_JOB_STEP, writeGenerated } from "./index.ts";
 
 // Goldens: the committed generated files are the expected output. A change to a spec or the
 // printers shows up here and in the PR as a SQL diff; `npx trends sparkgen` accepts it.
@@ -55,6 +56,32 @@ describe("generated files (goldens)", () => {
   it("sets ANSI mode explicitly in the step", () => {
     const step = files.find((f) => f.path === WINDOW_JOB_STEP)!.text;
     expect(step).toContain('"spark.sql.ansi.enabled": "false",');
+  });
+});
+
+describe("sparkgen --check", () => {
+  it("names edited, missing and orphaned generated files; writing fixes the first two", () => {
+    const root = mkdtempSync(join(tmpdir(), "sparkgen-"));
+    try {
+      const files = generate();
+      expect(writeGenerated(files, root)).toHaveLength(files.length);
+      expect(staleFiles(files, root)).toEqual([]);
+      writeFileSync(join(root, "sparkgen/generated/sql/word_window.sql"), "-- edited by hand\n");
+      rmSync(join(root, WINDOW_JOB_STEP));
+      writeFileSync(join(root, "sparkgen/generated/sql/old_metric.sql"), "SELECT 1\n");
+      expect(staleFiles(files, root)).toEqual([
+        "sparkgen/generated/sql/word_window.sql",
+        WINDOW_JOB_STEP,
+        "sparkgen/generated/sql/old_metric.sql",
+      ]);
+      expect(writeGenerated(files, root)).toEqual([
+        "sparkgen/generated/sql/word_window.sql",
+        WINDOW_JOB_STEP,
+      ]);
+      expect(staleFiles(files, root)).toEqual(["sparkgen/generated/sql/old_metric.sql"]);
+    } finally {
+      rmSync(root, { recursive: true, force: true });
+    }
   });
 });
 
