@@ -44,6 +44,11 @@ export interface ClusterDeps {
   workDir: string;
   /** Environment of every step: stands in for the cluster's instance role and the JDBC secret. */
   stepEnv: NodeJS.ProcessEnv;
+  /**
+   * Read input prefixes (`s3://…/`) through s3a from the S3 endpoint, as EMRFS reads them on a
+   * cluster, instead of copying them: these `--conf` settings and jars are added to every step.
+   */
+  s3a?: { conf: Record<string, string>; jars: string[] } | undefined;
 }
 
 let seq = 0;
@@ -191,11 +196,13 @@ export class EmulatedCluster {
         continue;
       }
       const parts = a.split(",");
-      if (parts.every(isS3Uri)) {
+      if (this.deps.s3a && isS3Uri(a) && a.endsWith("/")) {
+        out.push(a);
+      } else if (parts.every(isS3Uri)) {
         out.push((await Promise.all(parts.map((p) => fetchS3(this.deps.s3, p, dir)))).join(","));
       } else out.push(a);
     }
-    return out;
+    return this.deps.s3a ? withS3a(out, this.deps.s3a) : out;
   }
 
   async #pushLogs(step: EmulatedStep, appId: string): Promise<void> {
@@ -227,4 +234,14 @@ function lastError(output: string): string | undefined {
     .map((l) => l.trim())
     .filter(Boolean);
   return lines.filter((l) => /(Error|Exception)\b.*:/.test(l)).at(-1);
+}
+
+/** Adds the s3a settings before the primary resource and the s3a jars to `--jars`. */
+function withS3a(argv: string[], s3a: { conf: Record<string, string>; jars: string[] }): string[] {
+  const out = [...argv];
+  const j = out.indexOf("--jars");
+  if (j >= 0) out[j + 1] = [out[j + 1], ...s3a.jars].join(",");
+  else out.unshift("--jars", s3a.jars.join(","));
+  out.unshift(...Object.entries(s3a.conf).flatMap(([k, v]) => ["--conf", `${k}=${v}`]));
+  return out;
 }

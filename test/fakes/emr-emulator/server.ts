@@ -14,6 +14,8 @@ export interface EmrEmulatorOptions {
   upstream: string;
   clusters: ClusterSpec[];
   stepEnv?: NodeJS.ProcessEnv;
+  /** Read input prefixes through s3a (see ClusterDeps.s3a) instead of copying them. */
+  s3a?: { conf: Record<string, string>; jars: string[] };
 }
 
 export interface EmrEmulator {
@@ -45,7 +47,7 @@ const PAGE = 50;
 export async function startEmrEmulator(o: EmrEmulatorOptions): Promise<EmrEmulator> {
   const workDir = mkdtempSync(join(tmpdir(), "trends-emr-emu-"));
   const clusters = new Map<string, EmulatedCluster>();
-  const deps = { spark: o.spark, s3: o.s3, workDir, stepEnv: o.stepEnv ?? {} };
+  const deps = { spark: o.spark, s3: o.s3, workDir, stepEnv: o.stepEnv ?? {}, s3a: o.s3a };
   for (const c of o.clusters) {
     clusters.set(
       c.id,

@@ -1,0 +1,29 @@
+import { expect } from "vitest";
+import type { DemoPlan, DemoSummary } from "../../demo/index.ts";
+import type { SynthTruth } from "../../ingest/index.ts";
+
+/**
+ * The end-to-end checks against the synthetic generator's known truth, shared by the local and
+ * the AWS path: counts add up, the seeded influencer of each topic is first, and exactly the
+ * crisis window of the crisis topic alerts.
+ */
+export function expectTruth(
+  r: { truth: SynthTruth; plan: DemoPlan; summary: DemoSummary; ingested: number; badMessages: number },
+  crisisTopic: string,
+): void {
+  expect(r.badMessages).toBe(r.truth.corrupted);
+  expect(r.ingested).toBe(r.truth.tweets);
+  expect(r.summary.tweets).toBe(r.truth.counts["*"]);
+
+  for (const [topic, top] of Object.entries(r.truth.topInfluencer)) {
+    expect(r.summary.influencers[topic]?.[0]?.authorId, `top influencer of ${topic}`).toBe(top.author_id);
+  }
+
+  const alerts = r.summary.alerts.map((a) => ({ topic: a.topic, window: a.windowStart.toISOString() }));
+  expect(alerts).toEqual([{ topic: crisisTopic, window: r.plan.crisisAt.toISOString() }]);
+
+  for (const p of r.summary.sentiment) {
+    const expected = r.truth.windows[p.windowStart.toISOString()]?.[crisisTopic] ?? 0;
+    expect(p.nTweets, `tweets of ${crisisTopic} in ${p.windowStart.toISOString()}`).toBe(expected);
+  }
+}
