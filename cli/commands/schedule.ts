@@ -24,6 +24,9 @@ interface ScheduleArgs {
   input?: string;
   from?: string;
   master?: string;
+  cluster?: string;
+  bucket?: string;
+  "jdbc-secret"?: string;
   json: boolean;
 }
 
@@ -61,6 +64,18 @@ export const schedule: CommandModule<object, ScheduleArgs> = {
         describe: "first window to consider (default: resume from the run records)",
       })
       .option("master", { type: "string", describe: "Spark master of the local runner (default local[*])" })
+      .option("cluster", {
+        type: "string",
+        describe: "--runner emr: cluster id j-… (default TRENDS_EMR_CLUSTER)",
+      })
+      .option("bucket", {
+        type: "string",
+        describe: "--runner emr: artifacts bucket (default TRENDS_BUCKET)",
+      })
+      .option("jdbc-secret", {
+        type: "string",
+        describe: "--runner emr: Secrets Manager id of the DB credentials (default TRENDS_JDBC_SECRET)",
+      })
       .option("json", { type: "boolean", default: false, describe: "--once: print the tick summary as JSON" })
       .example("$0 schedule --runner local --input ./raw --once", "process what is due now, then exit"),
   handler: async (argv) => {
@@ -77,6 +92,9 @@ export const schedule: CommandModule<object, ScheduleArgs> = {
       retryDelayMs,
       signal: stop.signal,
       master: argv.master,
+      cluster: argv.cluster,
+      bucket: argv.bucket,
+      jdbcSecret: argv["jdbc-secret"],
     });
     try {
       const print = !(argv.once && argv.json);

@@ -1,11 +1,15 @@
 import type { S3Client } from "@aws-sdk/client-s3";
-import { awsOptionsFrom, createS3 } from "../../runtime/aws/index.ts";
+import { awsOptionsFrom, createEmr, createS3 } from "../../runtime/aws/index.ts";
 import type { Settings } from "../../runtime/config/index.ts";
 import { usageError } from "../../runtime/errors/index.ts";
 import { openDatabase } from "../../runtime/postgres/index.ts";
-import { ensureSpark } from "../../runtime/spark/index.ts";
+import { ensureSpark, jdbcJarPath } from "../../runtime/spark/index.ts";
 import { migrateToLatest, openDb } from "../../sql/index.ts";
+import { collectArtifacts, uploadArtifacts } from "../artifacts/index.ts";
+import { EmrStepRunner } from "../runners/emr.ts";
+import { checkCredentials } from "../runners/emr-ops.ts";
 import { LocalStepRunner } from "../runners/local.ts";
+import { runStatsReader } from "../runners/run-stats.ts";
 import { jdbcFromDatabaseUrl } from "../runners/step-args.ts";
 import type { StepRunner } from "../runners/step-runner.ts";
 import { newOwner } from "../runs/owner.ts";
@@ -22,8 +26,10 @@ export interface PipelineOptions {
   readonly signal?: AbortSignal | undefined;
   /** Spark master of the local runner (default `local[*]`). */
   readonly master?: string | undefined;
-  /** Builds the EMR runner (the emr commands own cluster/bucket/artifact handling). */
-  readonly emrRunner?: ((s: Settings, db: RunsDb) => Promise<StepRunner>) | undefined;
+  /** EMR runner: `--cluster` (else emrCluster), `--bucket` (else bucket), `--jdbc-secret` (else TRENDS_JDBC_SECRET). */
+  readonly cluster?: string | undefined;
+  readonly bucket?: string | undefined;
+  readonly jdbcSecret?: string | undefined;
 }
 
 export interface Pipeline {
@@ -61,10 +67,9 @@ export async function openPipeline(s: Settings, o: PipelineOptions): Promise<Pip
     await migrateToLatest(db);
     const jdbc = jdbcFromDatabaseUrl(handle.url);
     let runner: StepRunner;
+    let artifactsUri: string | undefined;
     if (o.runner === "emr") {
-      if (!o.emrRunner)
-        throw usageError("the EMR runner is not available in this command", "use --runner local");
-      runner = await o.emrRunner(s, db);
+      ({ runner, artifactsUri } = await emrRunner(s, o, db));
     } else {
       const spark = await ensureSpark({ cacheDir: s.cacheDir, sparkHome: s.sparkHome });
       runner = new LocalStepRunner({
@@ -85,10 +90,47 @@ export async function openPipeline(s: Settings, o: PipelineOptions): Promise<Pip
       retryDelayMs: o.retryDelayMs,
       owner: newOwner(),
       signal: o.signal,
+      artifactsUri,
     };
     return { deps, close };
   } catch (e) {
     await close();
     throw e;
   }
+}
+
+/**
+ * The EMR runner of the scheduler: checks credentials and the cluster, uploads the step's
+ * artifacts once (content-addressed, so a restart with the same code uploads nothing), and reads
+ * each finished step's stats from its pipeline_run row.
+ */
+async function emrRunner(
+  s: Settings,
+  o: PipelineOptions,
+  db: RunsDb,
+): Promise<{ runner: StepRunner; artifactsUri: string }> {
+  const clusterId = o.cluster ?? s.emrCluster;
+  if (!clusterId)
+    throw usageError("no EMR cluster given", "pass --cluster j-XXXXXXXXXXXXX or set TRENDS_EMR_CLUSTER");
+  const bucket = o.bucket ?? s.bucket;
+  if (!bucket) throw usageError("no S3 bucket for the artifacts", "pass --bucket NAME or set TRENDS_BUCKET");
+  const jdbcSecret = o.jdbcSecret ?? process.env.TRENDS_JDBC_SECRET;
+  if (!jdbcSecret) {
+    throw usageError(
+      "no database credentials for the steps on EMR",
+      "store them in Secrets Manager and pass --jdbc-secret ID (or set TRENDS_JDBC_SECRET)",
+    );
+  }
+  const aws = awsOptionsFrom(s);
+  const emr = createEmr(aws);
+  await checkCredentials(emr);
+  const probe = new EmrStepRunner({ emr, clusterId, artifacts: { stepScript: "", jdbcJar: "" } });
+  await probe.cluster();
+  const artifacts = await uploadArtifacts({
+    s3: createS3(aws),
+    bucket,
+    files: collectArtifacts({ jdbcJar: jdbcJarPath(s.cacheDir) }),
+  });
+  const runner = new EmrStepRunner({ emr, clusterId, artifacts, jdbcSecret, readResult: runStatsReader(db) });
+  return { runner, artifactsUri: artifacts.baseUri };
 }

@@ -36,6 +36,8 @@ export interface ProcessDeps {
   readonly owner: string;
   /** Aborted on SIGINT/SIGTERM: the in-flight step is cancelled and recorded `interrupted`. */
   readonly signal?: AbortSignal | undefined;
+  /** `s3://…/artifacts/<hash>/` the runner's steps run (EMR), recorded with each attempt. */
+  readonly artifactsUri?: string | undefined;
   /** Called after every attempt (progress output). */
   readonly onAttempt?: ((a: AttemptOutcome) => void) | undefined;
 }
@@ -210,7 +212,7 @@ async function attemptOnce(deps: ProcessDeps, item: PlanItem): Promise<AttemptOu
     await finishAttempt(deps.db, run.id, { status: "failed", error: `submit failed: ${messageOf(e)}` });
     return recordEnd(deps, item, { ...run, status: "failed" }, undefined, before, t0, false, messageOf(e));
   }
-  await markRunning(deps.db, run.id, stepId);
+  await markRunning(deps.db, run.id, stepId, deps.artifactsUri);
   const end = await waitOrCancel(deps, stepId);
   return recordEnd(deps, item, { ...run, step_id: stepId }, end, before, t0, false);
 }
