@@ -126,7 +126,9 @@ async function main(): Promise<void> {
     install: false,
   });
   const work = mkdtempSync(join(tmpdir(), "trends-bench-spark-"));
-  const pg = await startLocalPostgres({ dataDir: join(work, "pg") });
+  // Its own temp dir: as root, the server user must own its data directory (runtime/postgres).
+  const pgDir = mkdtempSync(join(tmpdir(), "trends-bench-pg-"));
+  const pg = await startLocalPostgres({ dataDir: pgDir });
   const w: Window = {
     start: new Date("2026-11-26T04:45:00.000Z"),
     end: new Date("2026-11-26T05:00:00.000Z"),
@@ -196,6 +198,7 @@ async function main(): Promise<void> {
     console.log(`  results equal: ${JSON.stringify(before[0]!.result) === JSON.stringify(after[0]!.result)}`);
   } finally {
     await pg.stop();
+    rmSync(pgDir, { recursive: true, force: true });
     if (!opts.keep) rmSync(work, { recursive: true, force: true });
     else console.log(`kept ${work}`);
   }
