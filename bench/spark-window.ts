@@ -39,19 +39,54 @@ interface Measured {
   result: Record<string, number> | undefined;
 }
 
-/** Peak RSS per process of the step (every process whose command line names the step script). */
+/** Processes descended from this one (the step's spark-submit, its JVM and its Python driver). */
+function descendants(): Set<number> {
+  const children = new Map<number, number[]>();
+  for (const name of readdirSync("/proc")) {
+    const pid = Number(name);
+    if (!Number.isInteger(pid)) continue;
+    try {
+      // /proc/PID/stat: "pid (comm) state ppid …"; comm may hold spaces, so split after the last ')'.
+      const stat = readFileSync(`/proc/${pid}/stat`, "utf8");
+      const ppid = Number(stat.slice(stat.lastIndexOf(")") + 2).split(" ")[1]);
+      children.set(ppid, [...(children.get(ppid) ?? []), pid]);
+    } catch {
+      /* gone */
+    }
+  }
+  const out = new Set<number>();
+  const todo = [process.pid];
+  while (todo.length) {
+    for (const c of children.get(todo.pop()!) ?? []) {
+      if (out.has(c)) continue;
+      out.add(c);
+      todo.push(c);
+    }
+  }
+  return out;
+}
+
+/**
+ * Peak RSS (VmHWM) of the step's driver JVM and Python driver. Only this process's descendants
+ * count: other Spark jobs on the machine run the same script.
+ */
 function watchPeaks(): { stop: () => { jvm: number; python: number } } {
   const peaks = new Map<number, { kind: "jvm" | "python"; hwm: number }>();
   const seen = new Map<number, "jvm" | "python" | null>();
   const tick = () => {
-    for (const name of readdirSync("/proc")) {
-      const pid = Number(name);
-      if (!Number.isInteger(pid)) continue;
+    for (const pid of descendants()) {
       try {
         let kind = seen.get(pid);
         if (kind === undefined) {
-          const cmd = readFileSync(`/proc/${pid}/cmdline`, "utf8");
-          kind = cmd.includes(STEP) ? (cmd.includes("java") ? "jvm" : "python") : null;
+          const cmd = readFileSync(`/proc/${pid}/cmdline`, "utf8").split("\0");
+          const isStep = cmd.some((a) => a === STEP);
+          kind = !isStep
+            ? null
+            : cmd[0]!.endsWith("java")
+              ? "jvm"
+              : cmd[0]!.includes("python")
+                ? "python"
+                : null;
           seen.set(pid, kind);
         }
         if (kind === null) continue;
@@ -59,7 +94,7 @@ function watchPeaks(): { stop: () => { jvm: number; python: number } } {
         const p = peaks.get(pid);
         if (!p || hwm > p.hwm) peaks.set(pid, { kind, hwm });
       } catch {
-        /* the process ended between readdir and read */
+        /* the process ended between listing and reading */
       }
     }
   };
