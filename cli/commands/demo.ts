@@ -2,10 +2,12 @@ import type { CommandModule } from "yargs";
 import { DEMO_DEFAULTS, type DemoReport, formatSummary, runDemo } from "../../demo/index.ts";
 import { stopOnSignals } from "../../emr/index.ts";
 import { ExitCode, usageError } from "../../runtime/errors/index.ts";
+import { createLogger, setLogger } from "../../runtime/log/index.ts";
 import { localDataDir } from "../../runtime/postgres/index.ts";
 import { settingsFrom } from "../context.ts";
 
 interface DemoArgs {
+  "log-level"?: string;
   minutes: number;
   tweets: number;
   seed: number;
@@ -45,6 +47,11 @@ export const demo: CommandModule<object, DemoArgs> = {
       ),
   handler: async (argv) => {
     const s = settingsFrom(argv);
+    // The demo prints its own progress; per-record warnings (the deliberately malformed lines)
+    // and per-step info lines would bury it. `--log-level` brings them back.
+    if (argv["log-level"] === undefined && process.env.TRENDS_LOG_LEVEL === undefined) {
+      setLogger(createLogger("error"));
+    }
     if (!Number.isFinite(argv.minutes) || !Number.isFinite(argv.tweets)) {
       throw usageError("--minutes and --tweets take numbers", "e.g. --minutes 120 --tweets 8000");
     }
