@@ -40,17 +40,23 @@ function stepMetric(m: MetricSpec, job: JobSpec): StepMetric {
   const columns = outputColumns(m)
     .map((c) => c.name)
     .filter((n) => n !== "window_start" && n !== "window_end");
-  const base = { name: m.name, sql: sqlOf(m, job), columns };
+  const base = { name: m.name, sql: sqlOf(m, job), columns, rewritesAfter: 0 };
   if (m.kind !== "alert") return base;
   const source = outputColumns(m.from);
   const pick = (n: string) => source.find((c) => c.name === n)!;
   return {
     ...base,
+    // W is in the baseline of the next baselineWindows windows: recompute their alerts too.
+    rewritesAfter: m.baselineWindows,
     history: {
       table: m.from.name,
       view: historyView(m.from.name),
-      windows: m.baselineWindows,
-      columns: ["window_start", "topic", m.scored, m.score].map((n) => ({ name: n, type: pick(n).type })),
+      windowsBefore: m.baselineWindows,
+      windowsAfter: m.baselineWindows,
+      columns: ["window_start", "window_end", "topic", m.scored, m.score].map((n) => ({
+        name: n,
+        type: pick(n).type,
+      })),
     },
   };
 }

@@ -19,9 +19,15 @@ export interface StepMetric {
       readonly name: string;
       readonly type: "timestamptz" | "text" | "bigint" | "integer" | "double precision";
     }[];
-    /** How many windows before W to read. */
-    readonly windows: number;
+    /** How many windows before and after W to read. */
+    readonly windowsBefore: number;
+    readonly windowsAfter: number;
   };
+  /**
+   * Besides W, the step replaces this metric's rows of the stored windows in (W, W + n·length]
+   * (the alert: W is in their baseline). 0 for metrics of W alone.
+   */
+  readonly rewritesAfter: number;
 }
 
 export interface StepPlan {
@@ -59,7 +65,7 @@ function raw(sql: string, what: string): string {
 
 function metricLiteral(m: StepMetric): string {
   const history = m.history
-    ? `{"table": ${py(m.history.table)}, "view": ${py(m.history.view)}, "windows": ${m.history.windows}, "columns": [${m.history.columns
+    ? `{"table": ${py(m.history.table)}, "view": ${py(m.history.view)}, "before": ${m.history.windowsBefore}, "after": ${m.history.windowsAfter}, "columns": [${m.history.columns
         .map((c) => `(${py(c.name)}, ${py(c.type)})`)
         .join(", ")}]}`
     : "None";
@@ -68,6 +74,7 @@ function metricLiteral(m: StepMetric): string {
     `        "name": ${py(m.name)},`,
     `        "columns": [${m.columns.map(py).join(", ")}],`,
     `        "history": ${history},`,
+    `        "rewrites_after": ${m.rewritesAfter},`,
     `        "sql": ${raw(m.sql, m.name)},`,
     "    },",
   ].join("\n");
@@ -293,39 +300,47 @@ def read_history(spark, db, history, start, length):
     """Stored rows of the windows before this one, read with parameters and registered as a view."""
     names = [c for c, _ in history["columns"]]
     types = [t for _, t in history["columns"]]
-    since = start - length * history["windows"]
     rows = db.query(
         f"SELECT {', '.join(quote(c) for c in names)} FROM {quote(history['table'])} "
-        f"WHERE {quote('window_start')} >= ? AND {quote('window_start')} < ?",
-        [db.instant(since), db.instant(start)],
+        f"WHERE {quote('window_start')} >= ? AND {quote('window_start')} <= ?",
+        [db.instant(start - length * history["before"]), db.instant(start + length * history["after"])],
         types,
     )
     schema = StructType([StructField(n, SPARK_OF[t], True) for n, t in history["columns"]])
     spark.createDataFrame(rows, schema).createOrReplaceTempView(history["view"])
 
 
-def write_results(spark, db, args, url, user, password, start, end, results, stats):
-    """Staging tables over JDBC, then DELETE + INSERT + DROP (+ run stats) in one transaction."""
+def write_results(db, args, url, user, password, start, end, results, stats):
+    """Staging tables over JDBC, then DELETE + INSERT + DROP (+ run stats) in one transaction.
+
+    Window bounds travel as epoch seconds: Spark's JDBC writer would store TIMESTAMP values in the
+    JVM's time zone, epoch numbers mean the same instant everywhere.
+    """
     token = secrets.token_hex(4)
     staged = []
+    bounds = [F.expr("unix_seconds(window_start)").alias("window_start_epoch"), F.expr("unix_seconds(window_end)").alias("window_end_epoch")]
     try:
-        for name, columns, df in results:
+        for name, columns, rewrites_after, df in results:
             stage = f"trends_stage_{name}_{token}"
-            (df.select(*columns).write.format("jdbc")
+            (df.select(*bounds, *columns).write.format("jdbc")
                 .option("url", url).option("dbtable", quote(stage))
                 .option("user", user).option("password", password)
                 .option("driver", "org.postgresql.Driver").option("reWriteBatchedInserts", "true")
                 .mode("errorifexists").save())
-            staged.append((name, columns, stage))
+            staged.append((name, columns, rewrites_after, stage))
         db.conn.setAutoCommit(False)
         try:
-            for name, columns, stage in staged:
+            for name, columns, rewrites_after, stage in staged:
                 cols = ", ".join(quote(c) for c in columns)
-                db.update(f"DELETE FROM {quote(name)} WHERE {quote('window_start')} = ?", [db.instant(start)])
+                db.update(
+                    f"DELETE FROM {quote(name)} WHERE {quote('window_start')} >= ? AND {quote('window_start')} <= ?",
+                    [db.instant(start), db.instant(start + (end - start) * rewrites_after)],
+                )
                 db.update(
                     f"INSERT INTO {quote(name)} ({quote('window_start')}, {quote('window_end')}, {cols}) "
-                    f"SELECT ?, ?, {cols} FROM {quote(stage)}",
-                    [db.instant(start), db.instant(end)],
+                    f"SELECT to_timestamp({quote('window_start_epoch')}), to_timestamp({quote('window_end_epoch')}), {cols} "
+                    f"FROM {quote(stage)}",
+                    [],
                 )
                 db.update(f"DROP TABLE {quote(stage)}", [])
             if args.run_id is not None:
@@ -342,7 +357,7 @@ def write_results(spark, db, args, url, user, password, start, end, results, sta
         finally:
             db.conn.setAutoCommit(True)
     finally:
-        for _, _, stage in staged:
+        for _, _, _, stage in staged:
             try:
                 db.update(f"DROP TABLE IF EXISTS {quote(stage)}", [])
             except Exception as e:  # best effort: the transaction already decided
@@ -407,11 +422,11 @@ def run(args):
                 read_history(spark, db, metric["history"], start, end - start)
             df = spark.sql(metric["sql"]).persist(StorageLevel.MEMORY_AND_DISK)
             df.createOrReplaceTempView(metric["name"])
-            results.append((metric["name"], metric["columns"], df))
+            results.append((metric["name"], metric["columns"], metric["rewrites_after"], df))
             log(f"{metric['name']}: {df.count()} rows")
             phases.done(metric["name"])
 
-        write_results(spark, db, args, args.jdbc_url, user, password, start, end, results, stats)
+        write_results(db, args, args.jdbc_url, user, password, start, end, results, stats)
         phases.done("write")
         print("TRENDS_STEP_RESULT " + json.dumps(stats, sort_keys=True), flush=True)
     finally:
