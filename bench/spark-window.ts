@@ -34,6 +34,7 @@ const { values: opts } = parseArgs({
 
 interface Measured {
   wall: number;
+  cpuSeconds: number;
   jvmPeakMiB: number;
   pythonPeakMiB: number;
   result: Record<string, number> | undefined;
@@ -70,12 +71,17 @@ function descendants(): Set<number> {
  * Peak RSS (VmHWM) of the step's driver JVM and Python driver. Only this process's descendants
  * count: other Spark jobs on the machine run the same script.
  */
-function watchPeaks(): { stop: () => { jvm: number; python: number } } {
+function watchPeaks(): { stop: () => { jvm: number; python: number; cpuSeconds: number } } {
   const peaks = new Map<number, { kind: "jvm" | "python"; hwm: number }>();
+  // Last seen utime + stime (clock ticks, 100/s) of every process of the run: CPU-seconds do not
+  // depend on what else the machine is doing, wall seconds do.
+  const cpu = new Map<number, number>();
   const seen = new Map<number, "jvm" | "python" | null>();
   const tick = () => {
     for (const pid of descendants()) {
       try {
+        const stat = readFileSync(`/proc/${pid}/stat`, "utf8").split(") ").pop()!.split(" ");
+        cpu.set(pid, Number(stat[11]) + Number(stat[12]));
         let kind = seen.get(pid);
         if (kind === undefined) {
           const cmd = readFileSync(`/proc/${pid}/cmdline`, "utf8").split("\0");
@@ -104,7 +110,11 @@ function watchPeaks(): { stop: () => { jvm: number; python: number } } {
       clearInterval(timer);
       const max = (k: "jvm" | "python") =>
         Math.max(0, ...[...peaks.values()].filter((p) => p.kind === k).map((p) => p.hwm)) / 1024;
-      return { jvm: max("jvm"), python: max("python") };
+      return {
+        jvm: max("jvm"),
+        python: max("python"),
+        cpuSeconds: [...cpu.values()].reduce((a, b) => a + b, 0) / 100,
+      };
     },
   };
 }
@@ -135,6 +145,7 @@ async function runStep(spark: SparkInstall, jdbcUrl: string, user: string, w: Wi
   const line = r.stdout.split("\n").find((l) => l.startsWith("TRENDS_STEP_RESULT "));
   return {
     wall,
+    cpuSeconds: peaks.cpuSeconds,
     jvmPeakMiB: peaks.jvm,
     pythonPeakMiB: peaks.python,
     result: line ? (JSON.parse(line.slice(19)) as Record<string, number>) : undefined,
@@ -150,7 +161,8 @@ function duSync(dir: string): number {
 }
 
 const fmt = (m: Measured, events: number) =>
-  `${m.wall.toFixed(1)} s, ${Math.round(events / m.wall).toLocaleString("en")} events/s, ` +
+  `${m.wall.toFixed(1)} s wall (${Math.round(events / m.wall).toLocaleString("en")} events/s), ` +
+  `${m.cpuSeconds.toFixed(1)} CPU-s (${Math.round(events / m.cpuSeconds).toLocaleString("en")} events/CPU-s), ` +
   `driver JVM peak RSS ${m.jvmPeakMiB.toFixed(0)} MiB, Python ${m.pythonPeakMiB.toFixed(0)} MiB, result ${JSON.stringify(m.result)}`;
 
 async function main(): Promise<void> {
@@ -170,6 +182,9 @@ async function main(): Promise<void> {
   };
   const repeat = Number(opts.repeat);
   console.log(`PySpark ${spark.version}, local[2], spark.driver.memory=2g; window ${w.start.toISOString()}`);
+  console.log(
+    `load average at start: ${readFileSync("/proc/loadavg", "utf8").split(" ").slice(0, 3).join(" ")}`,
+  );
   try {
     const db = async (name: string) => {
       const url = await createDatabase(pg.url, name);
