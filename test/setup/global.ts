@@ -36,7 +36,8 @@ export default async function setup(project: TestProject): Promise<() => Promise
   try {
     spark = await ensureSpark(install);
   } catch (e) {
-    if (isTrendsError(e)) throw new Error(`integration tests need Spark: ${e.message} (fix: ${e.fix ?? "see trends doctor"})`);
+    if (isTrendsError(e))
+      throw new Error(`integration tests need Spark: ${e.message} (fix: ${e.fix ?? "see trends doctor"})`);
     throw e;
   }
   const dataDir = mkdtempSync(join(tmpdir(), "trends-test-pg-"));
