@@ -76,25 +76,20 @@ function watchPeaks(): { stop: () => { jvm: number; python: number; cpuSeconds: 
   // Last seen utime + stime (clock ticks, 100/s) of every process of the run: CPU-seconds do not
   // depend on what else the machine is doing, wall seconds do.
   const cpu = new Map<number, number>();
-  const seen = new Map<number, "jvm" | "python" | null>();
   const tick = () => {
     for (const pid of descendants()) {
       try {
         const stat = readFileSync(`/proc/${pid}/stat`, "utf8").split(") ").pop()!.split(" ");
         cpu.set(pid, Number(stat[11]) + Number(stat[12]));
-        let kind = seen.get(pid);
-        if (kind === undefined) {
-          const cmd = readFileSync(`/proc/${pid}/cmdline`, "utf8").split("\0");
-          const isStep = cmd.some((a) => a === STEP);
-          kind = !isStep
-            ? null
-            : cmd[0]!.endsWith("java")
-              ? "jvm"
-              : cmd[0]!.includes("python")
-                ? "python"
-                : null;
-          seen.set(pid, kind);
-        }
+        // Classified on every tick: spark-submit is a shell script that execs the JVM under the same pid.
+        const cmd = readFileSync(`/proc/${pid}/cmdline`, "utf8").split("\0");
+        const kind = !cmd.includes(STEP)
+          ? null
+          : cmd[0]!.endsWith("java")
+            ? "jvm"
+            : cmd[0]!.includes("python")
+              ? "python"
+              : null;
         if (kind === null) continue;
         const hwm = Number(/VmHWM:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, "utf8"))?.[1] ?? 0);
         const p = peaks.get(pid);
