@@ -20,7 +20,7 @@ describe("e2e: the local pipeline (trends demo)", () => {
       { stage: (n, of, text) => stages.push(`[${n}/${of}] ${text}`), detail: () => {} },
       new AbortController().signal,
     );
-  });
+  }, 900_000);
 
   it("goes through the four stages and processes every window once, successfully", () => {
     expect(stages.map((s) => s.slice(0, 5))).toEqual(["[1/4]", "[2/4]", "[3/4]", "[4/4]"]);

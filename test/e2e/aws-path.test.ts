@@ -1,0 +1,188 @@
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { setTimeout as sleep } from "node:timers/promises";
+import type { S3Client } from "@aws-sdk/client-s3";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { DEMO_DEFAULTS, type DemoPlan, type DemoSummary, summarise } from "../../demo/index.ts";
+import {
+  collectArtifacts,
+  EmrStepRunner,
+  openPipeline,
+  runRange,
+  runStatsReader,
+  uploadArtifacts,
+  type WindowOutcome,
+} from "../../emr/index.ts";
+import {
+  createAnalyser,
+  FirehoseSink,
+  type IngestSummary,
+  replaySource,
+  runPipeline,
+  type SynthTruth,
+  writeSynthFile,
+} from "../../ingest/index.ts";
+import { createEmr, createFirehose } from "../../runtime/aws/index.ts";
+import { loadConfig } from "../../runtime/config/index.ts";
+import { ensureS3aJars, s3aConf } from "../../runtime/spark/index.ts";
+import { type EmrEmulator, startEmrEmulator } from "../fakes/emr-emulator/index.ts";
+import { freshStream } from "../ingest/aws.ts";
+import { freshDatabase, localAws, sparkInstall } from "../support/services.ts";
+import { expectTruth } from "./truth.ts";
+
+const CLUSTER = "j-E2EAWSPATH01";
+const MINUTE = 60_000;
+const HOUR = 60 * MINUTE;
+
+/**
+ * The same pipeline through the AWS path: ingest to Firehose on the local AWS endpoint (moto
+ * writes each PutRecordBatch into S3 under the current arrival hour), the generated step uploaded
+ * as an artifact and submitted through the EMR runner to the EMR emulator, whose spark-submit
+ * reads the raw prefixes as `s3://` through s3a (hadoop-aws 3.3.4) from the same endpoint.
+ *
+ * Firehose keys objects by real arrival time, so the event time is chosen around now: windows
+ * from a quarter before this hour whose input prefixes include the current hour, judged due "as
+ * of" the end of the range (their data has all arrived: it was just sent).
+ */
+describe("e2e: the AWS path (Firehose → S3 → EMR steps reading s3a)", () => {
+  let work: string;
+  let emu: EmrEmulator;
+  let s3: S3Client;
+  let plan: DemoPlan;
+  let truth: SynthTruth;
+  let ingest: IngestSummary;
+  let windows: WindowOutcome[];
+  let summary: DemoSummary;
+  let bucket: string;
+  const savedEnv = { ...process.env };
+
+  beforeAll(async () => {
+    // Arrivals must stay within one UTC hour: wait out the last minutes of an hour.
+    const intoHour = Date.now() % HOUR;
+    if (intoHour > 56 * MINUTE) await sleep(HOUR - intoHour + 2_000);
+    const hour = Math.floor(Date.now() / HOUR) * HOUR;
+    const start = new Date(hour - 15 * MINUTE);
+    const minutes = 90;
+    plan = {
+      start,
+      end: new Date(start.getTime() + minutes * MINUTE),
+      crisisAt: new Date(start.getTime() + 75 * MINUTE),
+      windows: 6,
+    };
+
+    work = mkdtempSync(join(tmpdir(), "trends-e2e-aws-"));
+    const streamFile = join(work, "stream.jsonl");
+    truth = writeSynthFile(
+      {
+        tweets: 3_000,
+        seed: 11,
+        start,
+        minutes,
+        topics: DEMO_DEFAULTS.topics,
+        crisisAt: plan.crisisAt,
+        crisisTopic: DEMO_DEFAULTS.crisisTopic,
+        corrupt: 10,
+      },
+      streamFile,
+    );
+
+    const aws = localAws();
+    const stream = await freshStream();
+    bucket = stream.bucket;
+    s3 = stream.s3;
+    ingest = await runPipeline({
+      source: replaySource({ file: streamFile, speed: "max" }),
+      analyser: createAnalyser("vader", {}),
+      sink: new FirehoseSink({
+        client: createFirehose({ ...aws, maxAttempts: 1 }),
+        stream: stream.stream,
+        spoolDir: join(work, "spool"),
+      }),
+      signal: new AbortController().signal,
+      progressMs: 0,
+    });
+
+    const spark = sparkInstall();
+    const databaseUrl = await freshDatabase("e2eaws");
+    const db = new URL(databaseUrl);
+    const artifacts = await uploadArtifacts({
+      s3,
+      bucket,
+      files: collectArtifacts({ jdbcJar: spark.jdbcJar }),
+    });
+    emu = await startEmrEmulator({
+      spark,
+      s3,
+      upstream: aws.endpoint,
+      clusters: [{ id: CLUSTER, stepConcurrencyLevel: 1 }],
+      // The cluster's instance role and JDBC secret, as the step's environment.
+      stepEnv: {
+        TRENDS_JDBC_USER: db.username,
+        AWS_ACCESS_KEY_ID: aws.credentials.accessKeyId,
+        AWS_SECRET_ACCESS_KEY: aws.credentials.secretAccessKey,
+      },
+      s3a: {
+        conf: s3aConf(aws.endpoint, aws.region),
+        jars: await ensureS3aJars({ cacheDir: loadConfig().cacheDir }),
+      },
+    });
+
+    // The scheduler's view: region, endpoint and credentials from the environment, as in production.
+    Object.assign(process.env, {
+      AWS_REGION: aws.region,
+      AWS_ACCESS_KEY_ID: aws.credentials.accessKeyId,
+      AWS_SECRET_ACCESS_KEY: aws.credentials.secretAccessKey,
+    });
+    const settings = loadConfig({ flags: { databaseUrl, awsEndpoint: emu.endpoint, logLevel: "warn" } });
+    // The scheduler's own wiring (database, input listing over S3), with the EMR runner in place
+    // of the local one. In production the runner passes `--jdbc-secret`; here the emulator's step
+    // environment plays the secret, as boto3 is not in the local PySpark.
+    const pipeline = await openPipeline(settings, {
+      runner: "local",
+      input: `s3://${bucket}/raw/`,
+      maxAttempts: 2,
+      retryDelayMs: 500,
+    });
+    const deps = {
+      ...pipeline.deps,
+      runner: new EmrStepRunner({
+        emr: createEmr({ ...aws, endpoint: emu.endpoint }),
+        clusterId: CLUSTER,
+        artifacts,
+        readResult: runStatsReader(pipeline.deps.db),
+        poll: { initialMs: 250, maxMs: 1_000 },
+      }),
+    };
+    try {
+      windows = await runRange(deps, plan.start, plan.end, new Date(plan.end.getTime() + 11 * MINUTE));
+      summary = await summarise(pipeline.deps.db, plan, DEMO_DEFAULTS, truth);
+    } finally {
+      await pipeline.close();
+    }
+  }, 900_000);
+
+  afterAll(async () => {
+    process.env = savedEnv;
+    await emu?.stop();
+    if (work) rmSync(work, { recursive: true, force: true });
+  });
+
+  it("ran every window as an EMR step that read s3:// prefixes through s3a", () => {
+    expect(windows.map((w) => w.status)).toEqual(Array(6).fill("succeeded"));
+    const ran = emu.cluster(CLUSTER).steps.map((s) => s.ran ?? []);
+    expect(ran.length).toBeGreaterThanOrEqual(6);
+    for (const argv of ran) {
+      expect(argv).toContain("spark.hadoop.fs.s3.impl=org.apache.hadoop.fs.s3a.S3AFileSystem");
+      expect(argv.some((a) => a.startsWith(`s3://${bucket}/raw/`))).toBe(true);
+    }
+  });
+
+  it("matches the generator's truth", () => {
+    expect(ingest.sinkStats).toBeDefined();
+    expectTruth(
+      { truth, plan, summary, ingested: ingest.events, badMessages: ingest.badMessages },
+      DEMO_DEFAULTS.crisisTopic,
+    );
+  });
+});
