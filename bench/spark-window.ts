@@ -233,13 +233,14 @@ async function main(): Promise<void> {
     console.log(
       `\nolder data: ${n.toLocaleString("en")}-event window, then + ${oldHours} older hours × ${perHour.toLocaleString("en")} events (${added.toFixed(0)} MiB) in the same tree`,
     );
+    const show = (ms: Measured[]) =>
+      ms.map((m) => `${m.wall.toFixed(1)} s wall / ${m.cpuSeconds.toFixed(1)} CPU-s`).join(", ");
+    const bestCpu = (ms: Measured[]) => Math.min(...ms.map((m) => m.cpuSeconds));
+    console.log(`  without: ${show(before)}; rows_read ${before[0]!.result?.rows_read}`);
+    console.log(`  with:    ${show(after)}; rows_read ${after[0]!.result?.rows_read}`);
     console.log(
-      `  without: ${before.map((m) => `${m.wall.toFixed(1)} s`).join(", ")} (best ${best(before).toFixed(1)} s)`,
+      `  ratio with / without: wall ${(best(after) / best(before)).toFixed(3)}, CPU ${(bestCpu(after) / bestCpu(before)).toFixed(3)}`,
     );
-    console.log(
-      `  with:    ${after.map((m) => `${m.wall.toFixed(1)} s`).join(", ")} (best ${best(after).toFixed(1)} s)`,
-    );
-    console.log(`  ratio (best with / best without): ${(best(after) / best(before)).toFixed(3)}`);
     console.log(`  results equal: ${JSON.stringify(before[0]!.result) === JSON.stringify(after[0]!.result)}`);
   } finally {
     await pg.stop();
