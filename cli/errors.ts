@@ -1,4 +1,4 @@
-import { ExitCode, isTrendsError } from "../runtime/errors/index.ts";
+import { ExitCode, isTrendsError, NETWORK_ERROR_CODES } from "../runtime/errors/index.ts";
 import { log } from "../runtime/log/index.ts";
 
 /**
@@ -21,15 +21,6 @@ export function reportError(e: unknown): number {
   return ExitCode.Failure;
 }
 
-const NETWORK_CODES = new Set([
-  "ECONNREFUSED",
-  "ENOTFOUND",
-  "ETIMEDOUT",
-  "ECONNRESET",
-  "EHOSTUNREACH",
-  "EAI_AGAIN",
-]);
-
 /** A one-line account of a network error or an AWS service error, after the SDK's retries. */
 export function describeExternal(e: unknown): { message: string; fix: string } | undefined {
   if (!(e instanceof Error)) return undefined;
@@ -39,7 +30,7 @@ export function describeExternal(e: unknown): { message: string; fix: string } |
     port?: number;
     $metadata?: { httpStatusCode?: number; attempts?: number };
   };
-  if (err.code && NETWORK_CODES.has(err.code)) {
+  if (err.code && NETWORK_ERROR_CODES.has(err.code)) {
     const where = err.address ? ` ${err.address}${err.port ? `:${err.port}` : ""}` : "";
     return {
       message: `cannot reach${where} (${err.code})${err.$metadata?.attempts ? ` after ${err.$metadata.attempts} attempts` : ""}`,

@@ -1,15 +1,7 @@
 import { redactUrl } from "../runtime/config/index.ts";
-import { isTrendsError, TrendsError } from "../runtime/errors/index.ts";
+import { isTrendsError, NETWORK_ERROR_CODES, TrendsError } from "../runtime/errors/index.ts";
 
-/** Node socket errors and PostgreSQL SQLSTATEs that mean "could not reach or log in to the server". */
-const UNREACHABLE = new Set([
-  "ECONNREFUSED",
-  "ENOTFOUND",
-  "ETIMEDOUT",
-  "ECONNRESET",
-  "EHOSTUNREACH",
-  "EAI_AGAIN",
-]);
+/** PostgreSQL SQLSTATEs that mean "could not log in" (invalid authorization, password, database). */
 const LOGIN = new Set(["28000", "28P01", "3D000"]);
 
 /**
@@ -20,7 +12,7 @@ export function explainDatabaseError(e: unknown, url: string): unknown {
   if (isTrendsError(e) || !(e instanceof Error)) return e;
   const code = (e as { code?: string }).code ?? "";
   const where = redactUrl(url);
-  if (UNREACHABLE.has(code) || /timeout expired|connection terminated/i.test(e.message)) {
+  if (NETWORK_ERROR_CODES.has(code) || /timeout expired|connection terminated/i.test(e.message)) {
     return new TrendsError(`cannot connect to the results database ${where}: ${e.message}`, {
       cause: e,
       fix: "check --database-url / DATABASE_URL, the network path and that the server is running",

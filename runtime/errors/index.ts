@@ -39,3 +39,13 @@ export const isTrendsError = (e: unknown): e is TrendsError => e instanceof Tren
 
 /** A message for a caught value of unknown type, without a stack. */
 export const messageOf = (e: unknown): string => (e instanceof Error ? e.message : String(e));
+
+/** Node socket error codes that mean "could not reach the other side" (worth a retry, then one line). */
+export const NETWORK_ERROR_CODES: ReadonlySet<string> = new Set([
+  "ECONNREFUSED",
+  "ENOTFOUND",
+  "ETIMEDOUT",
+  "ECONNRESET",
+  "EHOSTUNREACH",
+  "EAI_AGAIN",
+]);
