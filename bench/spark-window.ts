@@ -138,6 +138,9 @@ async function runStep(spark: SparkInstall, jdbcUrl: string, user: string, w: Wi
   const peaks = watch.stop();
   if (r.code !== 0) throw new Error(`step failed (exit ${r.code}):\n${r.stderr.slice(-3000)}`);
   const line = r.stdout.split("\n").find((l) => l.startsWith("TRENDS_STEP_RESULT "));
+  // The step logs "window_job: phase <name>: <s> s" per phase; show where the time goes.
+  const phases = [...r.stderr.matchAll(/window_job: phase (.+?): ([\d.]+) s/g)].map((m) => `${m[1]} ${m[2]}`);
+  if (phases.length) console.log(`    phases (s): ${phases.join(", ")}`);
   return {
     wall,
     cpuSeconds: peaks.cpuSeconds,
