@@ -6,6 +6,7 @@ import {
   type ResultsDb,
   resultsDb,
   runWindowStep,
+  SPARK_TIMEOUT,
   type StepRun,
   sentimentRows,
   why,
@@ -140,23 +141,31 @@ describe("sparkgen window step: sentiment alerts, in order and after a catch-up"
   beforeAll(async () => {
     [inOrder, catchUp] = await Promise.all([resultsDb("sg_alert_a"), resultsDb("sg_alert_b")]);
     await Promise.all([seedBaseline(inOrder), seedBaseline(catchUp)]);
-  });
+  }, SPARK_TIMEOUT);
   afterAll(async () => {
     await Promise.all([inOrder?.db.destroy(), catchUp?.db.destroy()]);
   });
 
-  it("in order (W-1, then W): W alerts critical, warning and warning; nothing else", async () => {
-    ok(await runWindowStep(inOrder, WPREV, inputsFor(ROOT, WPREV)));
-    expect(await alertRows(inOrder.db)).toEqual([]);
-    ok(await runWindowStep(inOrder, W, inputsFor(ROOT, W)));
-    expect(await sentimentRows(inOrder.db, W)).toEqual(EXPECTED_W_SENTIMENT);
-    expect(await alertRows(inOrder.db)).toEqual(EXPECTED_ALERTS);
-  });
+  it(
+    "in order (W-1, then W): W alerts critical, warning and warning; nothing else",
+    async () => {
+      ok(await runWindowStep(inOrder, WPREV, inputsFor(ROOT, WPREV)));
+      expect(await alertRows(inOrder.db)).toEqual([]);
+      ok(await runWindowStep(inOrder, W, inputsFor(ROOT, W)));
+      expect(await sentimentRows(inOrder.db, W)).toEqual(EXPECTED_W_SENTIMENT);
+      expect(await alertRows(inOrder.db)).toEqual(EXPECTED_ALERTS);
+    },
+    SPARK_TIMEOUT,
+  );
 
-  it("catch-up (W first, then the late W-1) ends with the same alerts", async () => {
-    ok(await runWindowStep(catchUp, W, inputsFor(ROOT, W)));
-    ok(await runWindowStep(catchUp, WPREV, inputsFor(ROOT, WPREV)));
-    expect(await sentimentRows(catchUp.db, W)).toEqual(EXPECTED_W_SENTIMENT);
-    expect(await alertRows(catchUp.db)).toEqual(EXPECTED_ALERTS);
-  });
+  it(
+    "catch-up (W first, then the late W-1) ends with the same alerts",
+    async () => {
+      ok(await runWindowStep(catchUp, W, inputsFor(ROOT, W)));
+      ok(await runWindowStep(catchUp, WPREV, inputsFor(ROOT, WPREV)));
+      expect(await sentimentRows(catchUp.db, W)).toEqual(EXPECTED_W_SENTIMENT);
+      expect(await alertRows(catchUp.db)).toEqual(EXPECTED_ALERTS);
+    },
+    SPARK_TIMEOUT,
+  );
 });

@@ -16,6 +16,12 @@ export const fixtureRoot = (name: string): string =>
 
 export const LATENESS_MINUTES = 10;
 
+/**
+ * Per test or hook that runs spark-submit: ~10 s each on an idle machine, but minutes when other
+ * suites share the 2 cores (seen: 200–450 s), above the integration project's 300 s default.
+ */
+export const SPARK_TIMEOUT = 900_000;
+
 export const windowOf = (startIso: string, minutes = 15): Window => {
   const start = new Date(startIso);
   return { start, end: new Date(start.getTime() + minutes * 60_000) };

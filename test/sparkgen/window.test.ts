@@ -8,6 +8,7 @@ import {
   type ResultsDb,
   resultsDb,
   runWindowStep,
+  SPARK_TIMEOUT,
   type StepRun,
   sentimentRows,
   why,
@@ -277,7 +278,7 @@ describe("sparkgen window step: the main fixture window, by hand", () => {
       )
       .execute();
     first = await runWindowStep(r, W, inputsFor(MAIN, W), 1);
-  });
+  }, SPARK_TIMEOUT);
   afterAll(async () => {
     await r?.db.destroy();
   });
@@ -314,62 +315,70 @@ describe("sparkgen window step: the main fixture window, by hand", () => {
     expect((await sentimentRows(r.db, OTHER)).map((x) => x.n_tweets)).toEqual([3]);
   });
 
-  it("rerunning the window leaves exactly one copy of the same rows", async () => {
-    const before = {
-      sentiment: await sentimentRows(r.db, W),
-      influencers: await influencerRows(r.db, W),
-      words: await wordRows(r.db, W),
-    };
-    const again = await runWindowStep(r, W, inputsFor(MAIN, W), 2);
-    expect(again.code, why(again)).toBe(0);
-    expect(again.result).toEqual(EXPECTED_STATS);
-    expect({
-      sentiment: await sentimentRows(r.db, W),
-      influencers: await influencerRows(r.db, W),
-      words: await wordRows(r.db, W),
-    }).toEqual(before);
-    const counts = await sql<{ t: string; n: number }>`
+  it(
+    "rerunning the window leaves exactly one copy of the same rows",
+    async () => {
+      const before = {
+        sentiment: await sentimentRows(r.db, W),
+        influencers: await influencerRows(r.db, W),
+        words: await wordRows(r.db, W),
+      };
+      const again = await runWindowStep(r, W, inputsFor(MAIN, W), 2);
+      expect(again.code, why(again)).toBe(0);
+      expect(again.result).toEqual(EXPECTED_STATS);
+      expect({
+        sentiment: await sentimentRows(r.db, W),
+        influencers: await influencerRows(r.db, W),
+        words: await wordRows(r.db, W),
+      }).toEqual(before);
+      const counts = await sql<{ t: string; n: number }>`
       select 'sentiment' as t, count(*)::int as n from sentiment_window where window_start = ${W.start}
       union all select 'influencer', count(*)::int from influencer_window where window_start = ${W.start}
       union all select 'word', count(*)::int from word_window where window_start = ${W.start}
       union all select 'alert', count(*)::int from sentiment_alert`.execute(r.db);
-    expect(Object.fromEntries(counts.rows.map((x) => [x.t, x.n]))).toEqual({
-      sentiment: 4,
-      influencer: 19,
-      word: 45,
-      alert: 0,
-    });
-    const runs = await r.db
-      .selectFrom("pipeline_run")
-      .select(["attempt", "rows_read", "bad_records", "duplicates"])
-      .orderBy("attempt")
-      .execute();
-    expect(runs).toEqual([
-      { attempt: 1, rows_read: 30, bad_records: 8, duplicates: 2 },
-      { attempt: 2, rows_read: 30, bad_records: 8, duplicates: 2 },
-    ]);
-  });
+      expect(Object.fromEntries(counts.rows.map((x) => [x.t, x.n]))).toEqual({
+        sentiment: 4,
+        influencer: 19,
+        word: 45,
+        alert: 0,
+      });
+      const runs = await r.db
+        .selectFrom("pipeline_run")
+        .select(["attempt", "rows_read", "bad_records", "duplicates"])
+        .orderBy("attempt")
+        .execute();
+      expect(runs).toEqual([
+        { attempt: 1, rows_read: 30, bad_records: 8, duplicates: 2 },
+        { attempt: 2, rows_read: 30, bad_records: 8, duplicates: 2 },
+      ]);
+    },
+    SPARK_TIMEOUT,
+  );
 
-  it("an empty window (no input prefix exists) writes one zero row for *", async () => {
-    const empty = windowOf("2026-11-26T09:00:00.000Z");
-    const inputs = inputsFor(MAIN, empty, "path"); // 08/ and 09/: neither exists
-    expect(inputs.map((i) => i.slice(MAIN.length))).toEqual(["2026/11/26/08/", "2026/11/26/09/"]);
-    const run = await runWindowStep(r, empty, inputs);
-    expect(run.code, why(run)).toBe(0);
-    expect(run.result).toEqual({ rows_read: 0, bad_records: 0, duplicates: 0, events: 0 });
-    expect(await sentimentRows(r.db, empty)).toEqual([
-      {
-        topic: "*",
-        window_end: empty.end.toISOString(),
-        n_tweets: 0,
-        n_scored: 0,
-        avg_score: null,
-        avg_magnitude: null,
-        pos_share: null,
-        neg_share: null,
-      },
-    ]);
-    expect(await influencerRows(r.db, empty)).toEqual([]);
-    expect(await wordRows(r.db, empty)).toEqual([]);
-  });
+  it(
+    "an empty window (no input prefix exists) writes one zero row for *",
+    async () => {
+      const empty = windowOf("2026-11-26T09:00:00.000Z");
+      const inputs = inputsFor(MAIN, empty, "path"); // 08/ and 09/: neither exists
+      expect(inputs.map((i) => i.slice(MAIN.length))).toEqual(["2026/11/26/08/", "2026/11/26/09/"]);
+      const run = await runWindowStep(r, empty, inputs);
+      expect(run.code, why(run)).toBe(0);
+      expect(run.result).toEqual({ rows_read: 0, bad_records: 0, duplicates: 0, events: 0 });
+      expect(await sentimentRows(r.db, empty)).toEqual([
+        {
+          topic: "*",
+          window_end: empty.end.toISOString(),
+          n_tweets: 0,
+          n_scored: 0,
+          avg_score: null,
+          avg_magnitude: null,
+          pos_share: null,
+          neg_share: null,
+        },
+      ]);
+      expect(await influencerRows(r.db, empty)).toEqual([]);
+      expect(await wordRows(r.db, empty)).toEqual([]);
+    },
+    SPARK_TIMEOUT,
+  );
 });
