@@ -58,9 +58,9 @@ describe("e2e: the AWS path (Firehose → S3 → EMR steps reading s3a)", () => 
   const savedEnv = { ...process.env };
 
   beforeAll(async () => {
-    // Arrivals must stay within one UTC hour: wait out the last minutes of an hour.
+    // Arrivals must stay within one UTC hour: wait out the last minute of an hour.
     const intoHour = Date.now() % HOUR;
-    if (intoHour > 56 * MINUTE) await sleep(HOUR - intoHour + 2_000);
+    if (intoHour > 59 * MINUTE) await sleep(HOUR - intoHour + 2_000);
     const hour = Math.floor(Date.now() / HOUR) * HOUR;
     const start = new Date(hour - 15 * MINUTE);
     const minutes = 90;
