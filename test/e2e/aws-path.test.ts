@@ -152,6 +152,9 @@ describe("e2e: the AWS path (Firehose → S3 → EMR steps reading s3a)", () => 
         artifacts,
         readResult: runStatsReader(pipeline.deps.db),
         poll: { initialMs: 250, maxMs: 1_000 },
+        // The local runner's setting: a 15-minute window is small, and 2 local cores play the
+        // cluster (Spark's default of 200 shuffle partitions doubles the step's time here).
+        sparkConf: { "spark.sql.shuffle.partitions": "4" },
       }),
     };
     try {
