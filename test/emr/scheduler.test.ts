@@ -6,13 +6,16 @@ import { fileURLToPath } from "node:url";
 import type { Kysely } from "kysely";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import {
+  isLocked,
   jdbcFromDatabaseUrl,
   LocalStepRunner,
   type ProcessDeps,
   runRange,
   type SchedulerOptions,
   type StepRunner,
+  schedulerLockKey,
   schedulerTick,
+  windowLockKey,
 } from "../../emr/index.ts";
 import { inputSource } from "../../emr/scheduler/index.ts";
 import { waitFor } from "../../runtime/proc.ts";
@@ -218,6 +221,14 @@ describe("scheduler under faults (real spark-submit, real PostgreSQL)", () => {
       await new Promise((r) => setTimeout(r, 2000)); // let spark-submit get going
       process.kill(-child.pid!, "SIGKILL");
       await exited;
+      // PostgreSQL ends the killed child's session, and frees its advisory locks, once it sees the
+      // closed socket; until then the window rightly counts as running elsewhere. The next real
+      // tick comes minutes later: wait for the server here instead of racing it.
+      await waitFor(
+        "the killed child's advisory locks to be freed",
+        async () => !(await isLocked(t.db, windowLockKey(W2))) && !(await isLocked(t.db, schedulerLockKey)),
+        60_000,
+      );
 
       const tick = await schedulerTick(scheduler(localRunner(t.url), "05:00", { maxAttempts: 5 }));
       expect(tick.planned.map((p) => `${p.window.start.toISOString().slice(11, 16)} ${p.reason}`)).toEqual([
