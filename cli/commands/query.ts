@@ -3,6 +3,7 @@ import { usageError } from "../../runtime/errors/index.ts";
 import { parseDuration, parseTime } from "../../runtime/windows/index.ts";
 import {
   listTopics,
+  MAX_LIMIT,
   pipelineRuns,
   RUN_STATUSES,
   type RunStatus,
@@ -13,6 +14,7 @@ import {
   withResultsDb,
 } from "../../sql/index.ts";
 import { settingsFrom } from "../context.ts";
+import { numberOption } from "../flags.ts";
 
 interface RangeArgs {
   topic: string;
@@ -29,7 +31,10 @@ const rangeOptions = <T>(y: Argv<T>) =>
     .option("from", { type: "string", describe: "first window start, ISO-8601 (e.g. 2026-11-26T00:00:00Z)" })
     .option("to", { type: "string", describe: "end of the range, exclusive (default: now)" })
     .option("since", { type: "string", describe: "range ending at --to: 15m, 24h, 7d (default 24h)" })
-    .option("limit", { type: "number", describe: "at most this many rows" })
+    .option("limit", {
+      ...numberOption("--limit", { min: 1, max: MAX_LIMIT }),
+      describe: "at most this many rows",
+    })
     .option("json", { type: "boolean", describe: "print the rows as JSON" });
 
 /** `[from, to)` from --from/--to/--since; windows whose start lies in it are read. */

@@ -10,6 +10,7 @@ import {
 import { ExitCode } from "../../runtime/errors/index.ts";
 import { parseTime } from "../../runtime/windows/index.ts";
 import { settingsFrom } from "../context.ts";
+import { numberOption } from "../flags.ts";
 
 interface RunArgs {
   runner: string;
@@ -35,7 +36,7 @@ export const run: CommandModule<object, RunArgs> = {
       })
       .option("to", { type: "string", demandOption: true, describe: "end of the range (ISO, exclusive)" })
       .option("max-attempts", {
-        type: "number",
+        ...numberOption("--max-attempts", { min: 1, max: 100 }),
         default: 1,
         describe: "attempts per window before it is left failed",
       })

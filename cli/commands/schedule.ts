@@ -13,6 +13,7 @@ import { ExitCode } from "../../runtime/errors/index.ts";
 import { log } from "../../runtime/log/index.ts";
 import { parseDuration, parseTime } from "../../runtime/windows/index.ts";
 import { settingsFrom } from "../context.ts";
+import { numberOption } from "../flags.ts";
 
 interface ScheduleArgs {
   runner: string;
@@ -44,7 +45,7 @@ export const schedule: CommandModule<object, ScheduleArgs> = {
         describe: "one tick, then exit (cron, EventBridge)",
       })
       .option("max-attempts", {
-        type: "number",
+        ...numberOption("--max-attempts", { min: 1, max: 100 }),
         default: 3,
         describe: "failed attempts before a window is left failed",
       })
