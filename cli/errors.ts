@@ -1,5 +1,6 @@
 import { ExitCode, isTrendsError, NETWORK_ERROR_CODES } from "../runtime/errors/index.ts";
 import { log } from "../runtime/log/index.ts";
+import { terminalSafe } from "../runtime/terminal/index.ts";
 
 /**
  * The one place errors become messages and exit codes. A TrendsError is the user's to fix: one
@@ -8,8 +9,9 @@ import { log } from "../runtime/log/index.ts";
  */
 export function reportError(e: unknown): number {
   if (isTrendsError(e)) {
-    process.stderr.write(`trends: ${e.message}\n`);
-    if (e.fix) process.stderr.write(`  fix: ${e.fix}\n`);
+    // A message may quote user input (a flag's value, a file's line): neutralised like stdout.
+    process.stderr.write(`trends: ${terminalSafe(e.message)}\n`);
+    if (e.fix) process.stderr.write(`  fix: ${terminalSafe(e.fix)}\n`);
     return e.exitCode;
   }
   const listen = describeListen(e);

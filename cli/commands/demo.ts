@@ -7,6 +7,7 @@ import { createLogger, setLogger } from "../../runtime/log/index.ts";
 import { localDataDir } from "../../runtime/postgres/index.ts";
 import { settingsFrom } from "../context.ts";
 import { numberOption } from "../flags.ts";
+import { printLines } from "../output.ts";
 
 interface DemoArgs {
   "log-level"?: string;
@@ -85,7 +86,7 @@ export const demo: CommandModule<object, DemoArgs> = {
     if (argv.json) {
       process.stdout.write(`${JSON.stringify(report, null, 2)}\n`);
     } else {
-      process.stdout.write(`\n${formatSummary(report.summary, DEMO_DEFAULTS.crisisTopic)}\n`);
+      printLines("", ...formatSummary(report.summary, DEMO_DEFAULTS.crisisTopic).split("\n"));
       process.stdout.write(
         `\nDone in ${Math.round((Date.now() - started) / 1000)} s: ${report.ingest.events} events, ${report.windows.length} windows (${failed} failed).\n` +
           `Results are in the local PostgreSQL (${localDataDir(s)}). Next:\n` +

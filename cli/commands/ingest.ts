@@ -15,6 +15,7 @@ import { log } from "../../runtime/log/index.ts";
 import { inputFile, outputDir } from "../../runtime/paths/index.ts";
 import { settingsFrom } from "../context.ts";
 import { numberOption } from "../flags.ts";
+import { printLines } from "../output.ts";
 
 interface IngestArgs {
   source: SourceKind;
@@ -139,9 +140,8 @@ export const ingest: CommandModule<object, IngestArgs> = {
         ...(argv["max-events"] === undefined ? {} : { maxEvents: argv["max-events"] }),
         progressMs: argv["progress-ms"],
       });
-      process.stdout.write(
-        argv.json ? `${JSON.stringify(summary, null, 2)}\n` : `${formatSummary(summary)}\n`,
-      );
+      if (argv.json) process.stdout.write(`${JSON.stringify(summary, null, 2)}\n`);
+      else printLines(...formatSummary(summary).split("\n"));
       if (summary.stoppedBy === "signal") process.exitCode = ExitCode.Interrupted;
     } finally {
       process.off("SIGINT", onSignal);

@@ -15,6 +15,7 @@ import {
 } from "../../sql/index.ts";
 import { settingsFrom } from "../context.ts";
 import { numberOption } from "../flags.ts";
+import { type Column, formatTable, printLines } from "../output.ts";
 
 interface RangeArgs {
   topic: string;
@@ -66,23 +67,6 @@ const rangeQuery = (a: RangeArgs) => ({
   ...(a.limit === undefined ? {} : { limit: a.limit }),
 });
 
-type Column<R> = [header: string, value: (r: R) => string, align?: "right"];
-
-/** Aligned columns for a terminal; numbers right-aligned. */
-export function formatTable<R>(rows: readonly R[], columns: readonly Column<R>[]): string {
-  const cells = rows.map((r) => columns.map(([, value]) => value(r)));
-  const widths = columns.map(([h], i) => Math.max(h.length, ...cells.map((c) => [...c[i]!].length)));
-  const line = (values: string[]) =>
-    values
-      .map((v, i) => {
-        const pad = " ".repeat(widths[i]! - [...v].length);
-        return columns[i]![2] === "right" ? pad + v : v + pad;
-      })
-      .join("  ")
-      .trimEnd();
-  return [line(columns.map(([h]) => h)), ...cells.map(line)].join("\n");
-}
-
 const time = (d: Date | null): string =>
   d === null ? "-" : `${d.toISOString().slice(0, 16).replace("T", " ")}Z`;
 const num = (n: number | null, digits?: number): string =>
@@ -96,7 +80,7 @@ function print<R>(
 ): void {
   if (json) process.stdout.write(`${JSON.stringify(rows, null, 2)}\n`);
   else if (rows.length === 0) process.stdout.write(`no ${what}\n`);
-  else process.stdout.write(`${formatTable(rows, columns)}\n`);
+  else printLines(...formatTable(rows, columns).split("\n"));
 }
 
 const influencers: CommandModule<object, RangeArgs> = {

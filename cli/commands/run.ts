@@ -11,6 +11,7 @@ import { ExitCode } from "../../runtime/errors/index.ts";
 import { parseTime } from "../../runtime/windows/index.ts";
 import { settingsFrom } from "../context.ts";
 import { numberOption } from "../flags.ts";
+import { printLines } from "../output.ts";
 
 interface RunArgs {
   runner: string;
@@ -62,7 +63,7 @@ export const run: CommandModule<object, RunArgs> = {
     try {
       const deps = argv.json
         ? p.deps
-        : { ...p.deps, onAttempt: (a: AttemptOutcome) => process.stdout.write(`${attemptLine(a)}\n`) };
+        : { ...p.deps, onAttempt: (a: AttemptOutcome) => printLines(attemptLine(a)) };
       const outcomes = await runRange(deps, from, to);
       const failed = outcomes.filter((o) => o.status !== "succeeded").length;
       if (argv.json) {

@@ -14,6 +14,7 @@ import { log } from "../../runtime/log/index.ts";
 import { parseDuration, parseTime } from "../../runtime/windows/index.ts";
 import { settingsFrom } from "../context.ts";
 import { numberOption } from "../flags.ts";
+import { printLines } from "../output.ts";
 
 interface ScheduleArgs {
   runner: string;
@@ -104,7 +105,7 @@ export const schedule: CommandModule<object, ScheduleArgs> = {
         from,
         recheckMs,
         onAttempt: (a: AttemptOutcome) => {
-          if (print) process.stdout.write(`${attemptLine(a)}\n`);
+          if (print) printLines(attemptLine(a));
         },
       };
       log().info({ runner: p.deps.runner.kind, every: argv.every, owner: p.deps.owner }, "scheduler started");

@@ -31,12 +31,30 @@ export function windowContaining(t: Date, minutes: number): Window {
   return { start: new Date(start), end: new Date(start + size) };
 }
 
-/** Every window whose start lies in `[from, to)`, oldest first. `from` must be aligned. */
-export function windowsBetween(from: Date, to: Date, minutes: number): Window[] {
+/**
+ * Every window whose start lies in `[from, to)`, oldest first. `from` must be aligned. With
+ * `max`, a range holding more windows is refused before any is built (the fix names a `--to`
+ * that fits), so `--from 2016… --to 2026…` cannot print hundreds of megabytes.
+ */
+export function windowsBetween(
+  from: Date,
+  to: Date,
+  minutes: number,
+  max?: { windows: number; why: string },
+): Window[] {
   const first = windowAt(from, minutes, "--from");
+  const size = minutes * MINUTE;
+  const count = Math.max(0, Math.ceil((to.getTime() - first.start.getTime()) / size));
+  if (max && count > max.windows) {
+    const fits = new Date(first.start.getTime() + max.windows * size).toISOString();
+    throw usageError(
+      `--from/--to hold ${count} windows; at most ${max.windows} are taken at once (${max.why})`,
+      `split the range, e.g. --to ${fits} first`,
+    );
+  }
   const out: Window[] = [];
-  for (let t = first.start.getTime(); t < to.getTime(); t += minutes * MINUTE) {
-    out.push({ start: new Date(t), end: new Date(t + minutes * MINUTE) });
+  for (let t = first.start.getTime(); t < to.getTime(); t += size) {
+    out.push({ start: new Date(t), end: new Date(t + size) });
   }
   return out;
 }
