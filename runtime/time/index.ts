@@ -70,7 +70,7 @@ export const MAX_DURATION_MS = 3660 * MS.d;
 /** Parses `15m`, `1h`, `24h`, `7d` into milliseconds (for `--since`, `--every`); positive only. */
 export function parseDuration(value: string, flag: string): number {
   const m = /^(\d{1,12})(s|m|h|d)$/.exec(value.trim());
-  const fix = "write it like 15m, 24h or 7d (a positive amount)";
+  const fix = "write it like 15m, 24h or 7d";
   if (!m) throw usageError(`${flag} ${JSON.stringify(value)} is not a duration`, fix);
   const ms = Number(m[1]) * MS[m[2] as keyof typeof MS];
   if (ms <= 0) throw usageError(`${flag} ${JSON.stringify(value)} is not a positive duration`, fix);
