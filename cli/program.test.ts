@@ -105,6 +105,13 @@ describe("user input is refused in one line, never with a stack (issue 15)", () 
     expect(r.stdout).toBe("");
   });
 
+  it("a flag given twice is refused, not handed to the command as an array", async () => {
+    expectUsage(
+      await runInProcess(["query", "sentiment", "--since", "1h", "--since=2h", ...noDb]),
+      "--since is given more than once",
+    );
+  });
+
   it("emr submit --from 2016 --to 2026 is refused with the fix, not printed", async () => {
     const r = await runInProcess([
       ...submit,
@@ -121,7 +128,10 @@ describe("user input is refused in one line, never with a stack (issue 15)", () 
   it("neutralises control characters and bidi overrides in error lines", async () => {
     const hostile = "/nowhere/\u001b]8;;http://evil\u0007x\u202e\r\nforged/out";
     const r = await runInProcess(["synth", "--tweets", "10", ...start, "--out", hostile]);
-    expectUsage(r, "--out /nowhere/\\x1b]8;;http://evil\\x07x\\u202e\\x0d\\x0aforged/out: its directory does not exist");
+    expectUsage(
+      r,
+      "--out /nowhere/\\x1b]8;;http://evil\\x07x\\u202e\\x0d\\x0aforged/out: its directory does not exist",
+    );
     expect(r.stderr).not.toMatch(/[\u001b\u0007\r\u202e]/);
   });
 });

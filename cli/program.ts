@@ -3,7 +3,7 @@ import { ExitCode, usageError } from "../runtime/errors/index.ts";
 import { commands } from "./commands/index.ts";
 import { globalOptions } from "./context.ts";
 import { reportError } from "./errors.ts";
-import { refuseDashValues, unwrapFlagError } from "./flags.ts";
+import { checkRawArgs, unwrapFlagError } from "./flags.ts";
 
 /**
  * Runs one `trends` command line and returns its exit code. Built afresh per call and never
@@ -13,7 +13,7 @@ export async function runCli(args: readonly string[]): Promise<number> {
   const previous = process.exitCode;
   process.exitCode = undefined;
   try {
-    refuseDashValues(args);
+    checkRawArgs(args);
     await yargs([...args])
       .scriptName("trends")
       .usage(
