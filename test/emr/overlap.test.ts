@@ -19,6 +19,7 @@ import { sparkInstall } from "../support/services.ts";
 import {
   attempts,
   migratedDb,
+  seededSentiment,
   type TestDb,
   windowEvents,
   windowOf,
@@ -91,21 +92,11 @@ function trendsRun(db: TestDb, extra: string[] = []): { child: ChildProcess; don
 }
 
 async function seed(db: Kysely<Database>): Promise<void> {
-  const rows = SEEDED.flatMap((hhmm) => {
-    const w = windowOf(`2026-11-24T${hhmm}:00Z`);
-    return ["*", "acme"].map((topic) => ({
-      window_start: w.start,
-      window_end: w.end,
-      topic,
-      n_tweets: 20,
-      n_scored: 20,
-      avg_score: 0.5,
-      avg_magnitude: 0.5,
-      pos_share: 1,
-      neg_share: 0,
-    }));
-  });
-  await db.insertInto("sentiment_window").values(rows).execute();
+  const starts = SEEDED.map((hhmm) => new Date(`2026-11-24T${hhmm}:00Z`));
+  await db
+    .insertInto("sentiment_window")
+    .values(seededSentiment(starts, ["*", "acme"]))
+    .execute();
 }
 
 /** Every row of a result table in a stable order; doubles to 12 significant digits. */
