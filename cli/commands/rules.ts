@@ -9,6 +9,7 @@ import {
 } from "../../ingest/index.ts";
 import { usageError } from "../../runtime/errors/index.ts";
 import { settingsFrom } from "../context.ts";
+import { formatTable, printLines } from "../output.ts";
 
 interface CommonArgs {
   json: boolean;
@@ -26,13 +27,16 @@ function client(argv: Record<string, unknown> & CommonArgs) {
 
 function printRules(rules: readonly StreamRule[]): void {
   if (rules.length === 0) {
-    process.stdout.write("no stream rules\n");
+    printLines("no stream rules");
     return;
   }
-  const w = Math.max(2, ...rules.map((r) => r.id.length));
-  const t = Math.max(3, ...rules.map((r) => (r.tag ?? "").length));
-  process.stdout.write(`${"id".padEnd(w)}  ${"tag".padEnd(t)}  rule\n`);
-  for (const r of rules) process.stdout.write(`${r.id.padEnd(w)}  ${(r.tag ?? "").padEnd(t)}  ${r.value}\n`);
+  printLines(
+    ...formatTable(rules, [
+      ["id", (r) => r.id],
+      ["tag", (r) => r.tag ?? ""],
+      ["rule", (r) => r.value],
+    ]).split("\n"),
+  );
 }
 
 function printChange(c: RuleChange): void {
@@ -41,9 +45,11 @@ function printChange(c: RuleChange): void {
     c.deleted + c.notDeleted > 0
       ? `${c.deleted} deleted, ${c.notDeleted} not deleted`
       : `${c.created} created, ${c.notCreated} not created`;
-  process.stdout.write(`${prefix}${parts}\n`);
-  for (const r of c.rules) process.stdout.write(`  ${r.id}  ${r.tag ?? ""}  ${r.value}\n`);
-  for (const e of c.errors) process.stdout.write(`  refused: ${e}\n`);
+  printLines(
+    `${prefix}${parts}`,
+    ...c.rules.map((r) => `  ${r.id}  ${r.tag ?? ""}  ${r.value}`),
+    ...c.errors.map((e) => `  refused: ${e}`),
+  );
 }
 
 const list: CommandModule<object, CommonArgs> = {
