@@ -5,6 +5,7 @@ import {
   openPipeline,
   outcomeJson,
   runRange,
+  skippedLine,
   stopOnSignals,
 } from "../../emr/index.ts";
 import { ExitCode } from "../../runtime/errors/index.ts";
@@ -66,11 +67,15 @@ export const run: CommandModule<object, RunArgs> = {
         : { ...p.deps, onAttempt: (a: AttemptOutcome) => printLines(attemptLine(a)) };
       const outcomes = await runRange(deps, from, to);
       const failed = outcomes.filter((o) => o.status !== "succeeded").length;
+      const held = outcomes.filter((o) => o.status === "locked");
       if (argv.json) {
         process.stdout.write(`${JSON.stringify({ windows: outcomes.map(outcomeJson), failed }, null, 2)}\n`);
       } else {
+        for (const o of held) process.stdout.write(`${skippedLine(o)}\n`);
         process.stdout.write(
-          `${outcomes.length} window(s), ${outcomes.length - failed} succeeded, ${failed} not\n`,
+          `${outcomes.length} window(s), ${outcomes.length - failed} succeeded, ${failed} not` +
+            (held.length > 0 ? ` (${held.length} held by another run)` : "") +
+            "\n",
         );
       }
       process.exitCode = stop.signal.aborted

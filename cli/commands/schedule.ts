@@ -6,6 +6,7 @@ import {
   outcomeJson,
   runScheduler,
   schedulerTick,
+  skippedLine,
   stopOnSignals,
   type TickSummary,
 } from "../../emr/index.ts";
@@ -140,6 +141,7 @@ function summarise(t: TickSummary): void {
     { planned: t.planned.length, succeeded: ok, failed: t.failed.length, interrupted: t.interrupted },
     "tick done",
   );
+  for (const o of t.outcomes) if (o.status === "locked") process.stdout.write(`${skippedLine(o)}\n`);
   for (const f of t.failed) {
     log().error(
       { window: f.window.start.toISOString(), attempts: f.attempts.length, error: f.attempts.at(-1)?.error },
