@@ -1,4 +1,4 @@
-import { mkdtempSync, readFileSync } from "node:fs";
+import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
@@ -59,6 +59,19 @@ describe("Rng", () => {
     expect([b.next(), b.next(), b.next()]).toEqual(xs);
     expect(c.next()).not.toBe(xs[0]);
     expect(xs.every((x) => x >= 0 && x < 1)).toBe(true);
+  });
+});
+
+describe("writeSynthFile", () => {
+  it("leaves neither an empty file nor a partial one when generation fails, and keeps an old file", () => {
+    const own = mkdtempSync(join(tmpdir(), "synth-fail-"));
+    const kept = join(own, "kept.ndjson");
+    writeFileSync(kept, "old\n");
+    // Past synthOptionsFrom's limits the generator cannot allocate its timestamps and throws.
+    expect(() => writeSynthFile({ ...base, tweets: 1e12 }, join(own, "new.ndjson"))).toThrow(RangeError);
+    expect(() => writeSynthFile({ ...base, tweets: 1e12 }, kept)).toThrow(RangeError);
+    expect(readdirSync(own)).toEqual(["kept.ndjson"]);
+    expect(readFileSync(kept, "utf8")).toBe("old\n");
   });
 });
 
