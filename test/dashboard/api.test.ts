@@ -1,6 +1,7 @@
 import { spawn } from "node:child_process";
 import { request } from "node:http";
 import { fileURLToPath } from "node:url";
+import pg from "pg";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { DashboardServer } from "../../dashboard/index.ts";
 import { dataFromDb, startDashboard } from "../../dashboard/index.ts";
@@ -356,6 +357,28 @@ describe("dashboard when the database cannot answer", () => {
       expect((await get(down, "/")).status).toBe(200);
     } finally {
       await down.close();
+    }
+  });
+
+  it("answers a statement timeout with 503 and the fix (a real 57014 behind a lock)", async () => {
+    const s = await startDashboard({ data: dataFromDb(openDb(dbUrl, { statementTimeoutMs: 300 })), port: 0 });
+    const locker = new pg.Client({ connectionString: dbUrl });
+    await locker.connect();
+    try {
+      await locker.query("begin");
+      await locker.query("lock table word_window in access exclusive mode");
+      const r = await get(s, `/api/words${q({ topic: "*", from: at(0), to: at(4) })}`);
+      expect([r.status, r.json()]).toEqual([
+        503,
+        {
+          error:
+            "the query took longer than the database's statement timeout — choose a shorter range, or raise TRENDS_DATABASE_STATEMENT_TIMEOUT_MS",
+        },
+      ]);
+    } finally {
+      await locker.query("rollback");
+      await locker.end();
+      await s.close();
     }
   });
 
