@@ -224,7 +224,7 @@ describe("dashboard API on seeded results", () => {
       [`/api/words${q({ limit: "ten" })}`, "limit must be a whole number"],
       ["/api/words?topic=a&topic=b", "parameter topic is given more than once"],
       ["/api/alerts?form=2026-11-26", 'unknown parameter "form"; use topic, from, to, limit'],
-      [`/api/words${q({ topic: "x".repeat(201) })}`, "topic is longer than 200 characters"],
+      [`/api/words${q({ topic: "x".repeat(65) })}`, "topic is longer than 64 characters"],
       [`/api/words${q({ topic: "a\u0000b" })}`, "topic must not contain control characters"],
       [
         `/api/words${q({ from: "2025-01-01T00:00:00Z", to: "2026-11-26T00:00:00Z" })}`,
