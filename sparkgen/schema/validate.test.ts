@@ -1,32 +1,21 @@
 import { describe, expect, it } from "vitest";
-import { EVENT_V1, INTEGER_BOUNDS, MAX_TOPIC_LENGTH, validateEvent } from "./index.ts";
+import { type Column, EVENT_V1, INTEGER_BOUNDS, MAX_TOPIC_LENGTH, validateEvent } from "./index.ts";
 
-const event = {
-  v: 1,
-  id: "1",
-  created_at: "2026-11-26T04:15:03.000Z",
-  ingested_at: "2026-11-26T04:15:04.000Z",
-  author_id: "u1",
-  author_username: "alice",
-  author_followers: 10,
-  text: "hello",
-  lang: "en",
-  retweet_count: 0,
-  like_count: 0,
-  reply_count: 0,
-  quote_count: 0,
-  ref_type: null,
-  ref_id: null,
-  ref_author_id: null,
-  ref_author_username: null,
-  ref_author_followers: null,
-  ref_retweet_count: null,
-  ref_like_count: null,
-  rules: ["acme"],
-  sentiment_score: null,
-  sentiment_magnitude: null,
-  sentiment_source: null,
-};
+/** A valid record derived from the declaration: null where allowed, else the smallest valid value. */
+const event = Object.fromEntries(
+  Object.entries(EVENT_V1).map(([name, c]: [string, Column]) => {
+    if (c.nullable) return [name, null];
+    const value = {
+      string: "x",
+      timestamp: "2026-11-26T04:15:03.000Z",
+      string_array: [],
+      int: Math.max(c.min ?? 0, 0),
+      long: Math.max(c.min ?? 0, 0),
+      double: Math.max(c.min ?? 0, 0),
+    }[c.type];
+    return [name, value];
+  }),
+);
 const reason = (over: Record<string, unknown>) => {
   const r = validateEvent({ ...event, ...over });
   return r.ok ? "ok" : r.reason;
@@ -37,6 +26,7 @@ describe("validateEvent: bounds from the declaration", () => {
     expect(reason({ like_count: 1e308 })).toBe("like_count is above 9007199254740991");
     expect(reason({ author_followers: 2 ** 53 })).toBe("author_followers is above 9007199254740991");
     expect(reason({ ref_like_count: 2 ** 60 })).toBe("ref_like_count is above 9007199254740991");
+    expect(reason({})).toBe("ok");
     expect(reason({ like_count: Number.MAX_SAFE_INTEGER })).toBe("ok");
   });
 
