@@ -12,6 +12,8 @@ export default defineConfig({
           sequence: { groupOrder: 0 },
           include: ["{cli,runtime,ingest,sparkgen,emr,sql,dashboard,demo,bench}/**/*.test.ts"],
           environment: "node",
+          // VADER's lexicons come from the installed vaderSentiment (runtime/vader).
+          globalSetup: ["test/setup/vader.ts"],
         },
       },
       {
