@@ -134,7 +134,13 @@ export class VaderScorer {
     if (!hit) return v0;
     let v = v0;
     const [w3, w2, w1, w0] = [l[i - 3]!, l[i - 2]!, l[i - 1]!, l[i]!];
-    for (const seq of [`${w1} ${w0}`, `${w2} ${w1} ${w0}`, `${w2} ${w1}`, `${w3} ${w2} ${w1}`, `${w3} ${w2}`]) {
+    for (const seq of [
+      `${w1} ${w0}`,
+      `${w2} ${w1} ${w0}`,
+      `${w2} ${w1}`,
+      `${w3} ${w2} ${w1}`,
+      `${w3} ${w2}`,
+    ]) {
       const special = SPECIAL_CASES.get(seq);
       if (special !== undefined) {
         v = special;
