@@ -56,13 +56,44 @@ export const SPECIAL_CASES: ReadonlyMap<string, number> = new Map([
   ["beating heart", 3.5],
 ]);
 
+/** A table of phrases by their words (`a b` → table.get(a)?.get(b)), so looking one up allocates nothing. */
+export type PhraseTable = ReadonlyMap<string, ReadonlyMap<string, number>>;
+
+function table2(entries: Iterable<[string, number]>): Map<string, Map<string, number>> {
+  const t = new Map<string, Map<string, number>>();
+  for (const [k, v] of entries) {
+    const [a, b, more] = k.split(" ");
+    if (b === undefined || more !== undefined) continue;
+    const m = t.get(a!) ?? new Map<string, number>();
+    t.set(a!, m.set(b, v));
+  }
+  return t;
+}
+
+function table3(entries: Iterable<[string, number]>): ReadonlyMap<string, PhraseTable> {
+  const t = new Map<string, [string, number][]>();
+  for (const [k, v] of entries) {
+    const [a, b, c, more] = k.split(" ");
+    if (c === undefined || more !== undefined) continue;
+    t.set(a!, [...(t.get(a!) ?? []), [`${b} ${c}`, v]]);
+  }
+  return new Map([...t].map(([a, rest]) => [a, table2(rest)]));
+}
+
+/** SPECIAL_CASES of two and three words (the one-word `badass` never matches a phrase of tokens). */
+export const SPECIAL2: PhraseTable = table2(SPECIAL_CASES);
+export const SPECIAL3: ReadonlyMap<string, PhraseTable> = table3(SPECIAL_CASES);
+/** BOOSTER_DICT's two- and three-word entries (it has no three-word one today). */
+export const BOOST2: PhraseTable = table2(BOOSTERS);
+export const BOOST3: ReadonlyMap<string, PhraseTable> = table3(BOOSTERS);
+
 /** Every word of a multi-word idiom or booster: a window without one cannot match any of them. */
 export const IDIOM_WORDS: ReadonlySet<string> = new Set(
   [...SPECIAL_CASES.keys(), ...BOOSTERS.keys()].filter((k) => k.includes(" ")).flatMap((k) => k.split(" ")),
 );
 
 /** NEGATE: words that negate a sentiment word up to three tokens after them (plus any "n't"). */
-const NEGATIONS: ReadonlySet<string> = new Set(
+export const NEGATIONS: ReadonlySet<string> = new Set(
   [
     "aint arent cannot cant couldnt darent didnt doesnt ain't aren't can't couldn't daren't didn't",
     "doesn't dont hadnt hasnt havent isnt mightnt mustnt neither don't hadn't hasn't haven't isn't",
