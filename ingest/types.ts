@@ -25,7 +25,7 @@ export interface Sentiment {
   source?: string;
 }
 
-/** Something that scores texts: Google NL, the offline VADER-style lexicon, or `none`. */
+/** Something that scores texts: Google NL, the offline VADER (published lexicons), or `none`. */
 export interface SentimentAnalyser {
   /** Written to `sentiment_source`: "vader", "google", "none". */
   readonly name: string;
