@@ -16,6 +16,8 @@ export default defineConfig({
             "test/setup/**/*.test.ts",
           ],
           environment: "node",
+          // VADER's lexicons come from the installed vaderSentiment (runtime/vader).
+          globalSetup: ["test/setup/vader.ts"],
         },
       },
       {

@@ -1,4 +1,5 @@
 import { describe, expect, it } from "vitest";
+import { MAX_TOPIC_LENGTH } from "../sparkgen/index.ts";
 import { BadParam, parseNoParams, parseRangeQuery } from "./params.ts";
 
 const now = new Date("2026-11-26T12:00:00.000Z");
@@ -15,6 +16,16 @@ const message = (f: () => unknown): string => {
 };
 
 describe("parseRangeQuery", () => {
+  it("caps topics at the contract's MAX_TOPIC_LENGTH characters, as ingest and `rules add` do", () => {
+    expect(parse(`topic=${"x".repeat(MAX_TOPIC_LENGTH)}`).topic).toHaveLength(MAX_TOPIC_LENGTH);
+    expect(parse(`topic=${encodeURIComponent("🚀".repeat(MAX_TOPIC_LENGTH))}`).topic).toBe(
+      "🚀".repeat(MAX_TOPIC_LENGTH),
+    );
+    expect(message(() => parse(`topic=${"x".repeat(MAX_TOPIC_LENGTH + 1)}`))).toBe(
+      `topic is longer than ${MAX_TOPIC_LENGTH} characters`,
+    );
+  });
+
   it("defaults to topic *, the last 24 hours and the endpoint's limit", () => {
     expect(parse("")).toEqual({ topic: "*", from: new Date("2026-11-25T12:00:00.000Z"), to: now, limit: 20 });
   });

@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { readInstant } from "../runtime/time/index.ts";
+import { codePoints, MAX_TOPIC_LENGTH } from "../sparkgen/index.ts";
 
 /** Query parameters of a data endpoint after validation: a topic and a half-open range `[from, to)`. */
 export interface RangeQuery {
@@ -12,7 +13,6 @@ export interface RangeQuery {
 export const DEFAULT_RANGE_MS = 24 * 3600_000;
 /** A year of 15-minute windows is ~35k points: the most a chart or a range query should carry. */
 export const MAX_RANGE_MS = 366 * 24 * 3600_000;
-export const MAX_TOPIC_LENGTH = 200;
 
 /** A query parameter the caller got wrong; the server answers 400 with its message. */
 export class BadParam extends Error {
@@ -37,7 +37,7 @@ const instant = (name: string) =>
 const topic = z
   .string()
   .min(1, "topic must not be empty")
-  .max(MAX_TOPIC_LENGTH, `topic is longer than ${MAX_TOPIC_LENGTH} characters`)
+  .refine((t) => codePoints(t) <= MAX_TOPIC_LENGTH, `topic is longer than ${MAX_TOPIC_LENGTH} characters`)
   .refine((t) => !/[\u0000-\u001f\u007f]/.test(t), "topic must not contain control characters");
 
 /**

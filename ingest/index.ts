@@ -19,6 +19,8 @@ export {
   type AnalyserName,
   type AnalyserOptions,
   createAnalyser,
+  createVaderAnalyser,
+  type VaderAnalyser,
 } from "./sentiment/index.ts";
 export {
   billedBytes,

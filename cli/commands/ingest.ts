@@ -10,9 +10,11 @@ import {
   type SourceKind,
   SYNTH_LIMITS,
 } from "../../ingest/index.ts";
+import type { Settings } from "../../runtime/config/index.ts";
 import { ExitCode } from "../../runtime/errors/index.ts";
 import { log } from "../../runtime/log/index.ts";
 import { inputFile, outputDir } from "../../runtime/paths/index.ts";
+import { ensureVader } from "../../runtime/vader/index.ts";
 import { settingsFrom } from "../context.ts";
 import { numberOption } from "../flags.ts";
 import { printLines } from "../output.ts";
@@ -61,7 +63,13 @@ export const ingest: CommandModule<object, IngestArgs> = {
         ...numberOption("--minutes", { min: 1, max: SYNTH_LIMITS.minutes }),
         describe: "synth: length of the stream (default 60)",
       })
-      .option("sentiment", { choices: ANALYSER_NAMES, default: "vader", describe: "sentiment analyser" })
+      .option("sentiment", {
+        choices: ANALYSER_NAMES,
+        default: "vader",
+        describe:
+          "sentiment analyser; vader scores English (and unknown-language) texts and hands the others " +
+          "to Google NL when GOOGLE_APPLICATION_CREDENTIALS is set, else leaves them unscored",
+      })
       .option("sink", {
         choices: ["firehose", "dir"] as const,
         default: "dir" as const,
@@ -119,7 +127,7 @@ export const ingest: CommandModule<object, IngestArgs> = {
       { kind: argv.sink, out: argv.out, stream: argv.stream, flushMs: argv["flush-ms"] },
       settings,
     );
-    const analyser = createAnalyser(argv.sentiment);
+    const analyser = await analyserFor(argv.sentiment, settings);
     const stop = new AbortController();
     const onSignal = (signal: NodeJS.Signals) => {
       if (stop.signal.aborted) {
@@ -149,3 +157,20 @@ export const ingest: CommandModule<object, IngestArgs> = {
     }
   },
 };
+
+/**
+ * vader's lexicons come from the installed vaderSentiment (installed on first use, like the demo's
+ * PySpark); texts in other languages go to Google NL when it is configured.
+ */
+async function analyserFor(name: string, settings: Settings) {
+  if (name !== "vader") return createAnalyser(name);
+  await ensureVader({ cacheDir: settings.cacheDir, install: true });
+  const otherLanguages = settings.googleCredentials ? createAnalyser("google") : undefined;
+  if (otherLanguages)
+    log().info(
+      "vader: texts in languages other than English go to Google NL (GOOGLE_APPLICATION_CREDENTIALS is set)",
+    );
+  return createAnalyser("vader", {
+    vader: { cacheDir: settings.cacheDir, ...(otherLanguages ? { otherLanguages } : {}) },
+  });
+}

@@ -8,6 +8,7 @@ import {
   type StreamRule,
 } from "../../ingest/index.ts";
 import { usageError } from "../../runtime/errors/index.ts";
+import { MAX_TOPIC_LENGTH, TOPIC_NAME } from "../../sparkgen/index.ts";
 import { settingsFrom } from "../context.ts";
 import { formatTable, printLines } from "../output.ts";
 
@@ -81,10 +82,10 @@ const add: CommandModule<object, CommonArgs & { value: string; tag: string; "dry
       })
       .example('$0 rules add --value "(acme OR @acme) lang:en" --tag acme', "follow a brand"),
   handler: async (argv) => {
-    if (!/^[\p{L}\p{N}_-]{1,64}$/u.test(argv.tag))
+    if (!TOPIC_NAME.test(argv.tag))
       throw usageError(
         `--tag ${JSON.stringify(argv.tag)} is not a topic name`,
-        "use letters, digits, _ or -, e.g. acme",
+        `use 1 to ${MAX_TOPIC_LENGTH} letters, digits, _ or -, e.g. acme`,
       );
     if (argv.value.trim() === "" || argv.value.length > 1024)
       throw usageError("--value must be 1 to 1,024 characters", 'e.g. --value "acme lang:en"');

@@ -1,3 +1,4 @@
+import { INTEGER_BOUNDS, MAX_TOPIC_LENGTH } from "../../sparkgen/schema/index.ts";
 import type { NormaliseResult, RawMessage } from "../types.ts";
 
 /**
@@ -13,6 +14,9 @@ import type { NormaliseResult, RawMessage } from "../types.ts";
  * - X escapes `&`, `<`, `>` in `text` as HTML entities; they are unescaped so the word cloud does
  *   not count "amp". Long posts carry their full text in `note_tweet.text`, which wins over `text`.
  * - `rules` are the distinct tags of `matching_rules`, in order; rules without a tag are dropped.
+ *   A tag longer than MAX_TOPIC_LENGTH rejects the message (the contract's bound on topics).
+ * - Counts must be integers within the contract's `long` range (INTEGER_BOUNDS): `1e308` is not a
+ *   count, however integral JavaScript finds it.
  */
 
 export interface NormaliseOptions {
@@ -28,7 +32,9 @@ const ISO_MS = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/;
 type Obj = Record<string, unknown>;
 
 const isObj = (v: unknown): v is Obj => typeof v === "object" && v !== null && !Array.isArray(v);
-const isCount = (v: unknown): v is number => typeof v === "number" && Number.isInteger(v) && v >= 0;
+const MAX_COUNT = INTEGER_BOUNDS.long.max;
+const isCount = (v: unknown): v is number =>
+  typeof v === "number" && Number.isInteger(v) && v >= 0 && v <= MAX_COUNT;
 
 // ES2024's String#isWellFormed/toWellFormed exist on Node 20 but not in the project's ES2023 lib.
 type WellFormedString = string & { isWellFormed(): boolean; toWellFormed(): string };
@@ -68,11 +74,16 @@ function codePointLength(s: string, limit: number): number {
   return n;
 }
 
-function tagsOf(matching: unknown): string[] {
+/** The distinct non-empty tags, or undefined when one is longer than a topic may be. */
+function tagsOf(matching: unknown): string[] | undefined {
   if (!Array.isArray(matching)) return [];
   const tags: string[] = [];
   for (const r of matching) {
-    if (isObj(r) && typeof r.tag === "string" && r.tag !== "" && !tags.includes(r.tag)) tags.push(r.tag);
+    if (isObj(r) && typeof r.tag === "string" && r.tag !== "" && !tags.includes(r.tag)) {
+      if (r.tag.length > MAX_TOPIC_LENGTH && codePointLength(r.tag, MAX_TOPIC_LENGTH) > MAX_TOPIC_LENGTH)
+        return undefined;
+      tags.push(r.tag);
+    }
   }
   return tags;
 }
@@ -161,6 +172,9 @@ export function normalise(
     }
   }
 
+  const rules = tagsOf(msg.matching_rules);
+  if (rules === undefined) return fail(`rule tag longer than ${MAX_TOPIC_LENGTH} characters`);
+
   return {
     ok: true,
     record: {
@@ -184,7 +198,7 @@ export function normalise(
       ref_author_followers: refAuthorFollowers,
       ref_retweet_count: refRetweets,
       ref_like_count: refLikes,
-      rules: tagsOf(msg.matching_rules),
+      rules,
     },
   };
 }

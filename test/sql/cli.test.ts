@@ -120,6 +120,29 @@ describe("trends query / trends db (child processes)", () => {
     );
   });
 
+  it("a statement timeout is a one-line error with the fix, not a stack", async () => {
+    // A lock held elsewhere makes the query wait past the statement timeout: a real 57014.
+    const locker = new pg.Client({ connectionString: url });
+    await locker.connect();
+    try {
+      await locker.query("begin");
+      await locker.query("lock table sentiment_window in access exclusive mode");
+      const r = await trends(["query", "sentiment", "--topic", "acme", "--database-url", url], {
+        TRENDS_DATABASE_STATEMENT_TIMEOUT_MS: "300",
+      });
+      expect(r.code, r.stderr).toBe(1);
+      const lines = r.stderr.split("\n").filter(Boolean);
+      expect(lines).toHaveLength(2);
+      expect(lines[0]).toMatch(
+        /^trends: a query on postgres:\/\/\S+ was cancelled: canceling statement due to statement timeout$/,
+      );
+      expect(lines[1]).toBe("  fix: narrow the range, or raise TRENDS_DATABASE_STATEMENT_TIMEOUT_MS");
+    } finally {
+      await locker.query("rollback");
+      await locker.end();
+    }
+  });
+
   it("queries before migrating exit 3; db migrate then db status", async () => {
     const fresh = await freshDatabase("cli_migr");
     const early = await trends(["query", "influencers", "--database-url", fresh]);

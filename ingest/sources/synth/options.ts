@@ -1,5 +1,6 @@
 import { usageError } from "../../../runtime/errors/index.ts";
 import { parseTime } from "../../../runtime/windows/index.ts";
+import { TOPIC_NAME } from "../../../sparkgen/schema/index.ts";
 import type { SynthOptions } from "./generator.ts";
 
 /** The flags of `trends synth`, as given. */
@@ -13,8 +14,6 @@ export interface SynthFlags {
   crisisTopic?: string;
   corrupt?: number;
 }
-
-const TAG = /^[\p{L}\p{N}_-]{1,64}$/u;
 
 /**
  * Limits of a synthetic stream. The generator holds one 8-byte timestamp per tweet in memory and
@@ -45,7 +44,7 @@ export function synthOptionsFrom(f: SynthFlags): SynthOptions {
   const start = parseTime(f.start, "--start");
   const topics = f.topics === undefined ? undefined : f.topics.split(",").map((t) => t.trim());
   if (topics) {
-    const bad = topics.find((t) => !TAG.test(t));
+    const bad = topics.find((t) => !TOPIC_NAME.test(t));
     if (bad !== undefined)
       throw usageError(`--topics: "${bad}" is not a tag`, "use letters, digits, _ or -, e.g. acme,globex");
     if (new Set(topics).size !== topics.length)
