@@ -101,7 +101,7 @@ const SPECS: CommandSpec[] = [
   {
     argv: ["serve", ...noDb],
     bad: { "--port": badNumber(0, 65_535) },
-    any: { "--host": anyString, "--token": anyString },
+    any: { "--host": anyString, "--token": anyString, "--token-file": anyPath },
   },
   ...["influencers", "sentiment", "words", "alerts"].map((sub) => ({
     argv: ["query", sub, ...noDb],
