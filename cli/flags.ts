@@ -54,20 +54,11 @@ export const numberOption = (flag: string, bounds: NumberBounds) =>
  * yargs reads a value such as `-5h` after a flag as the short flags `-5 -h` (and so prints help
  * and exits 0). No flag takes a value that starts with "-" and a digit other than a plain
  * negative number (which the flag's own bounds refuse), so such a value is refused up front.
- * A flag given twice is refused too.
  */
 export function checkRawArgs(args: readonly string[]): void {
-  const seen = new Set<string>();
-  for (let i = 0; i < args.length; i++) {
+  for (let i = 1; i < args.length; i++) {
     const a = args[i]!;
     if (a === "--") return;
-    // A flag given twice reaches a handler as an array (no flag takes one): refuse it here.
-    const name = /^--(?:no-)?([a-z][\w-]*)/i.exec(a)?.[1];
-    if (name !== undefined) {
-      if (seen.has(name)) throw usageError(`--${name} is given more than once`, `give --${name} once`);
-      seen.add(name);
-    }
-    if (i === 0) continue;
     const prev = args[i - 1]!;
     if (
       /^-\d/.test(a) &&
@@ -79,5 +70,20 @@ export function checkRawArgs(args: readonly string[]): void {
         `${prev} ${JSON.stringify(a)} is negative; durations and counts are positive`,
         `drop the minus sign (e.g. ${prev} ${a.slice(1)})`,
       );
+  }
+}
+
+const kebab = (k: string): string => k.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`);
+
+/**
+ * A flag given twice reaches a handler as an array; only flags declared `array: true` (such as
+ * `--jetstream-url`) take one, so for any other this is refused (a yargs middleware, run before
+ * the handler).
+ */
+export function refuseRepeatedFlags(argv: Record<string, unknown>, arrays: readonly string[]): void {
+  const allowed = new Set(arrays.map(kebab));
+  for (const [key, value] of Object.entries(argv)) {
+    if (key === "_" || key === "$0" || !Array.isArray(value) || allowed.has(kebab(key))) continue;
+    throw usageError(`--${kebab(key)} is given more than once`, `give --${kebab(key)} once`);
   }
 }

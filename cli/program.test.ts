@@ -110,6 +110,12 @@ describe("user input is refused in one line, never with a stack (issue 15)", () 
       await runInProcess(["query", "sentiment", "--since", "1h", "--since=2h", ...noDb]),
       "--since is given more than once",
     );
+    // A flag declared as a list may repeat: this one reaches the next check (--out's kind).
+    const list = ["--jetstream-url", "ws://127.0.0.1:1/a", "--jetstream-url", "ws://127.0.0.1:1/b"];
+    expectUsage(
+      await runInProcess(["ingest", "--source", "bluesky", ...list, "--out", "/dev/null"]),
+      "--out /dev/null is not a regular file",
+    );
   });
 
   it("emr submit --from 2016 --to 2026 is refused with the fix, not printed", async () => {

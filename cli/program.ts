@@ -3,7 +3,12 @@ import { ExitCode, usageError } from "../runtime/errors/index.ts";
 import { commands } from "./commands/index.ts";
 import { globalOptions } from "./context.ts";
 import { reportError } from "./errors.ts";
-import { checkRawArgs, unwrapFlagError } from "./flags.ts";
+import { checkRawArgs, refuseRepeatedFlags, unwrapFlagError } from "./flags.ts";
+
+/** yargs' `getOptions()`, which @types/yargs does not declare. */
+interface WithOptions {
+  getOptions(): { array: string[] };
+}
 
 /**
  * Runs one `trends` command line and returns its exit code. Built afresh per call and never
@@ -14,7 +19,8 @@ export async function runCli(args: readonly string[]): Promise<number> {
   process.exitCode = undefined;
   try {
     checkRawArgs(args);
-    await yargs([...args])
+    const cli = yargs([...args]);
+    await cli
       .scriptName("trends")
       .usage(
         "$0 <command> [options]\n\nReal-time social listening: influencers, sentiment, words and alerts.",
@@ -28,6 +34,11 @@ export async function runCli(args: readonly string[]): Promise<number> {
       .alias("h", "help")
       .version()
       .exitProcess(false)
+      // yargs reuses this instance for the chosen command, so its options are the command's.
+      .middleware(
+        (argv) => refuseRepeatedFlags(argv, (cli as unknown as WithOptions).getOptions().array),
+        true,
+      )
       .wrap(Math.min(110, process.stdout.columns ?? 100))
       // yargs' own failures (unknown flag, missing argument) are usage errors: exit 2, one line.
       .fail((msg, err) => {
