@@ -276,19 +276,22 @@ export class EmrStepRunner implements StepRunner {
   }
 }
 
+/** A missing-credentials error of an AWS client as a usage error, else undefined. */
+export function credentialsError(e: Error, service: string, requestError: string): TrendsError | undefined {
+  if (e.name !== "CredentialsProviderError" && !(/credential/i.test(e.message) && e.name !== requestError))
+    return undefined;
+  return usageError(
+    `no AWS credentials for ${service}: ${e.message.split("\n")[0]}`,
+    "set AWS_PROFILE, or AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY, or run on a host with an instance role",
+  );
+}
+
 /** EMR's client errors → one-line TrendsErrors naming the fix. */
 export function mapEmrError(e: unknown, clusterId: string, stepId?: string): unknown {
   if (!(e instanceof Error)) return e;
   const name = e.name;
-  if (
-    name === "CredentialsProviderError" ||
-    (/credential/i.test(e.message) && name !== "InvalidRequestException")
-  ) {
-    return usageError(
-      `no AWS credentials for EMR: ${e.message.split("\n")[0]}`,
-      "set AWS_PROFILE, or AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY, or run on a host with an instance role",
-    );
-  }
+  const creds = credentialsError(e, "EMR", "InvalidRequestException");
+  if (creds) return creds;
   if (name === "InvalidRequestException" || name === "ValidationException") {
     if (stepId && /step/i.test(e.message)) {
       return usageError(

@@ -1,6 +1,6 @@
 import { fileURLToPath } from "node:url";
 import { AddJobFlowStepsCommand, type EMRClient } from "@aws-sdk/client-emr";
-import { CreateBucketCommand, PutObjectCommand, type S3Client } from "@aws-sdk/client-s3";
+import { CreateBucketCommand, type S3Client } from "@aws-sdk/client-s3";
 import type { Kysely } from "kysely";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { EmrStepRunner, runStatsReader, type StepArtifacts, uploadArtifacts } from "../../emr/index.ts";
@@ -10,7 +10,7 @@ import { type Database, migrateToLatest, openDb } from "../../sql/index.ts";
 import { type EmrEmulator, startEmrEmulator } from "../fakes/emr-emulator/index.ts";
 import { freshDatabase, localAws, sparkInstall } from "../support/services.ts";
 import { type RunnerHarness, runnerContract } from "./runner-contract.ts";
-import { INPUT_FILES } from "./runner-inputs.ts";
+import { s3Inputs } from "./runner-inputs.ts";
 
 const FAKE_STEP = fileURLToPath(new URL("../fakes/emr-emulator/steps/fake_window_step.py", import.meta.url));
 const BUCKET = "trends-runner-emr";
@@ -69,13 +69,7 @@ beforeAll(async () => {
     runner: runner(CLUSTER),
     db,
     jdbcUrl,
-    inputs: async (kind) => {
-      const prefix = `raw-${kind}/2026/11/26/04/`;
-      for (const [name, body] of Object.entries(INPUT_FILES[kind])) {
-        await s3.send(new PutObjectCommand({ Bucket: BUCKET, Key: `${prefix}${name}`, Body: body }));
-      }
-      return [`s3://${BUCKET}/${prefix}`, `s3://${BUCKET}/raw-${kind}/2026/11/26/05/`];
-    },
+    inputs: s3Inputs(() => s3, BUCKET),
     unknownId: "s-NOSUCHSTEP00",
   };
 });

@@ -66,6 +66,8 @@ export class EmulatedCluster {
   constructor(
     readonly spec: Required<Omit<ClusterSpec, "logUri">> & { logUri?: string },
     private readonly deps: ClusterDeps,
+    /** Where a finished step's logs go; default: EMR's steps/ and containers/ layout under LogUri. */
+    private readonly pushLogs?: (step: EmulatedStep) => Promise<void>,
   ) {}
 
   add(config: StepConfigJson): EmulatedStep {
@@ -169,7 +171,7 @@ export class EmulatedCluster {
       });
       child.on("close", (c, s) => resolve({ code: c, signal: s }));
     });
-    await this.#pushLogs(step, appId).catch(() => undefined);
+    await (this.pushLogs ? this.pushLogs(step) : this.#pushLogs(step, appId)).catch(() => undefined);
     rmSync(dir, { recursive: true, force: true });
     if (step.state === "CANCELLED") return this.#drain();
     if (code === 0) this.#end(step, "COMPLETED");
