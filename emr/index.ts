@@ -51,6 +51,8 @@ export {
   findJobRunLogs,
   type JobRunLogs,
   type ServerlessSubmitPlan,
+  serverlessSizing,
+  serverlessTarget,
   submitJobRuns,
 } from "./runners/emr-serverless-ops.ts";
 export { DEFAULT_STEP_SCRIPT, LocalStepRunner, type LocalStepRunnerOptions } from "./runners/local.ts";

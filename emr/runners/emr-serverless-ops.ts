@@ -1,14 +1,62 @@
 import type { EMRServerlessClient, StartJobRunRequest } from "@aws-sdk/client-emr-serverless";
 import type { S3Client } from "@aws-sdk/client-s3";
+import type { Settings } from "../../runtime/config/index.ts";
+import { usageError } from "../../runtime/errors/index.ts";
 import { type ArtifactFile, planArtifacts, uploadArtifacts } from "../artifacts/index.ts";
 import { checkCredentials, getText, type SubmitPlan, type Submitted, windowRequests } from "./emr-ops.ts";
 import {
+  checkServerlessIds,
+  DEFAULT_SERVERLESS_SIZING,
   EmrServerlessStepRunner,
   jobRunLogPrefix,
   type ServerlessSizing,
   startJobRunInput,
 } from "./emr-serverless.ts";
 import { stepName } from "./step-args.ts";
+
+/** Job run size from the settings (`serverlessExecutors`, `…ExecutorCores`, `…ExecutorMemory`). */
+export const serverlessSizing = (s: Settings): ServerlessSizing => ({
+  ...DEFAULT_SERVERLESS_SIZING,
+  executorInstances: s.serverlessExecutors,
+  executorCores: s.serverlessExecutorCores,
+  executorMemory: s.serverlessExecutorMemory,
+});
+
+/** Application, execution role and log URI from flags, else settings; each missing one named. */
+export function serverlessTarget(
+  s: Settings,
+  flags: {
+    application?: string | undefined;
+    executionRole?: string | undefined;
+    logUri?: string | undefined;
+    bucket?: string | undefined;
+  },
+  needRole = true,
+): { applicationId: string; executionRoleArn?: string; logUri?: string } {
+  const applicationId = flags.application ?? s.serverlessApplication;
+  if (!applicationId) {
+    throw usageError(
+      "no EMR Serverless application given",
+      "pass --application ID or set TRENDS_SERVERLESS_APPLICATION (see emr/README.md to create one)",
+    );
+  }
+  const executionRoleArn = flags.executionRole ?? s.serverlessExecutionRole;
+  if (needRole && !executionRoleArn) {
+    throw usageError(
+      "no execution role for the EMR Serverless job runs",
+      "pass --execution-role arn:aws:iam::ACCOUNT:role/NAME or set TRENDS_SERVERLESS_EXECUTION_ROLE",
+    );
+  }
+  checkServerlessIds(applicationId, executionRoleArn);
+  const bucket = flags.bucket ?? s.bucket;
+  const logUri =
+    flags.logUri ?? s.serverlessLogUri ?? (bucket ? `s3://${bucket}/logs/serverless/` : undefined);
+  return {
+    applicationId,
+    ...(executionRoleArn ? { executionRoleArn } : {}),
+    ...(logUri ? { logUri } : {}),
+  };
+}
 
 export interface ServerlessSubmitPlan extends Omit<SubmitPlan, "clusterId" | "files"> {
   applicationId: string;
