@@ -301,14 +301,20 @@ describe("trends emr-serverless (child process against the emulator)", () => {
     expect(sleeper.code, sleeper.stderr).toBe(0);
     const okRun = (JSON.parse(ok.stdout) as { jobRuns: { stepId: string }[] }).jobRuns[0]!;
     const sleepRun = (JSON.parse(sleeper.stdout) as { jobRuns: { stepId: string }[] }).jobRuns[0]!;
-    let state = "";
-    for (let i = 0; i < 600 && state !== "COMPLETED" && state !== "FAILED"; i++) {
-      const st = await trends([...serverless("status", "--job-run", okRun.stepId), "--json"]);
-      expect(st.code, st.stderr).toBe(0);
-      state = (JSON.parse(st.stdout) as { state: string }[])[0]!.state;
-      if (state !== "COMPLETED") await new Promise((r) => setTimeout(r, 250));
+    // Wait on the emulator (cheap), then ask the CLI once.
+    const run = emu
+      .application(APP)
+      .steps.find((x) => x.config.Name === "trends window 2026-11-26T04:00:00.000Z")!;
+    for (let i = 0; i < 600 && run.state !== "COMPLETED" && run.state !== "FAILED"; i++) {
+      await new Promise((r) => setTimeout(r, 100));
     }
-    expect(state).toBe("COMPLETED");
+    const st = await trends([...serverless("status", "--job-run", okRun.stepId), "--json"]);
+    expect(st.code, st.stderr).toBe(0);
+    expect(JSON.parse(st.stdout)[0]).toMatchObject({
+      id: okRun.stepId,
+      state: "COMPLETED",
+      name: "trends window 2026-11-26T04:00:00.000Z",
+    });
     const logs = await trends([...serverless("logs", "--job-run", okRun.stepId), "--bucket", BUCKET]);
     expect(logs.code, logs.stderr).toBe(0);
     expect(logs.stdout).toContain(
