@@ -58,6 +58,7 @@ export {
 export { DEFAULT_STEP_SCRIPT, LocalStepRunner, type LocalStepRunnerOptions } from "./runners/local.ts";
 export { backoffDelay, pollUntilTerminal } from "./runners/poll.ts";
 export { runStatsReader } from "./runners/run-stats.ts";
+export { checkTarget, type SparkTarget, STEP_TARGETS, sparkTargetOf } from "./runners/spark-target.ts";
 export {
   checkJdbcUrl,
   jdbcFromDatabaseUrl,

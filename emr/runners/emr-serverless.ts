@@ -16,6 +16,7 @@ import { TrendsError, usageError } from "../../runtime/errors/index.ts";
 import { log } from "../../runtime/log/index.ts";
 import { credentialsError, type StepArtifacts } from "./emr.ts";
 import { backoffDelay, pollUntilTerminal } from "./poll.ts";
+import { checkTarget, type SparkTarget } from "./spark-target.ts";
 import { runIdOf, stepArgs, stepName } from "./step-args.ts";
 import type { StepRequest, StepResult, StepRunner, StepState, StepStatus } from "./step-runner.ts";
 
@@ -65,6 +66,8 @@ export interface ServerlessJobOptions {
   readonly sizing?: ServerlessSizing | undefined;
   /** Extra `--conf` pairs (after the sizing ones, so they win). */
   readonly sparkConf?: Readonly<Record<string, string>>;
+  /** The Spark targets the uploaded step was generated for (default: every target of sparkgen). */
+  readonly stepTargets?: readonly SparkTarget[];
   /** Cancels a job run that runs longer than this (EMR Serverless defaults to 12 hours). */
   readonly executionTimeoutMinutes?: number;
 }
@@ -226,7 +229,8 @@ export class EmrServerlessStepRunner implements StepRunner {
       );
     }
     const input = startJobRunInput(req, { ...this.#o, executionRoleArn });
-    await this.application();
+    const app = await this.application();
+    checkTarget(`EMR Serverless application ${app.id}`, app.releaseLabel, this.#o.stepTargets);
     await this.#waitForSlot();
     const out = await this.#call((c) => c.send(new StartJobRunCommand(input)));
     log().info(

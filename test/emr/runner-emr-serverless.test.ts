@@ -24,6 +24,7 @@ const FAKE_STEP = fileURLToPath(new URL("../fakes/emr-emulator/steps/fake_window
 const BUCKET = "trends-runner-serverless";
 const APP = "00frunnertest001";
 const ONE = "00fonlyonerun001";
+const SPARK4 = "00fsparkfourapp1";
 const ROLE = "arn:aws:iam::123456789012:role/trends-serverless-job";
 /** The database password the job knows (through the secret); it must never be in a request. */
 const PASSWORD = "s3cr3t-Pa55word";
@@ -73,6 +74,7 @@ beforeAll(async () => {
     applications: [
       { id: APP, maxConcurrentRuns: 3 },
       { id: ONE, maxConcurrentRuns: 1 },
+      { id: SPARK4, releaseLabel: "emr-spark-8.0.0" },
     ],
     stepEnv: { TRENDS_JDBC_USER: u.username, TRENDS_JDBC_PASSWORD: PASSWORD },
   });
@@ -154,6 +156,29 @@ describe("EMR Serverless runner specifics", () => {
     );
     await r.cancel(sleeper);
     expect((await r.wait(sleeper)).state).toBe("CANCELLED");
+  });
+
+  it("refuses an application whose release label the artifacts were not generated for, starting nothing", async () => {
+    const before = emu.requests.filter((r) => r.target === "StartJobRun").length;
+    const r = new EmrServerlessStepRunner({
+      client,
+      applicationId: SPARK4,
+      executionRoleArn: ROLE,
+      artifacts,
+      stepTargets: ["spark-3.5"],
+    });
+    const err = await r
+      .submit({
+        window: { start: new Date("2026-11-26T04:00:00Z"), end: new Date("2026-11-26T04:15:00Z") },
+        inputs: [],
+        jdbcUrl,
+      })
+      .catch((e: unknown) => e);
+    expect(isTrendsError(err) && err.exitCode).toBe(2);
+    expect((err as Error).message).toBe(
+      `EMR Serverless application ${SPARK4} runs emr-spark-8.0.0 (spark-4.0), which the generated step does not target (it targets spark-3.5)`,
+    );
+    expect(emu.requests.filter((x) => x.target === "StartJobRun").length).toBe(before);
   });
 
   it("refuses more entry point arguments than EMR Serverless allows, before any call", () => {

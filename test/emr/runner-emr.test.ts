@@ -16,6 +16,7 @@ const FAKE_STEP = fileURLToPath(new URL("../fakes/emr-emulator/steps/fake_window
 const BUCKET = "trends-runner-emr";
 const CLUSTER = "j-RUNNERTEST01";
 const FULL = "j-FULLCLUSTER1";
+const OLD = "j-EMRSIXCLUSTR";
 /** The database password the cluster knows (through the secret); it must never be in a step argument. */
 const PASSWORD = "s3cr3t-Pa55word";
 
@@ -61,6 +62,7 @@ beforeAll(async () => {
     clusters: [
       { id: CLUSTER, stepConcurrencyLevel: 3, logUri: `s3://${BUCKET}/logs/` },
       { id: FULL, stepConcurrencyLevel: 1 },
+      { id: OLD, releaseLabel: "emr-6.15.0" },
     ],
     stepEnv: { TRENDS_JDBC_USER: u.username, TRENDS_JDBC_PASSWORD: PASSWORD },
   });
@@ -122,6 +124,22 @@ describe("EMR runner specifics", () => {
     expect(isTrendsError(err) && err.exitCode).toBe(2);
     expect((err as Error).message).toBe(
       "EMR rejected cluster j-DOESNOTEXIST: Cluster id 'j-DOESNOTEXIST' is not valid.",
+    );
+    expect(emu.requests.filter((r) => r.target === "AddJobFlowSteps").length).toBe(before);
+  });
+
+  it("refuses a cluster whose release label is not a Spark target, before AddJobFlowSteps", async () => {
+    const before = emu.requests.filter((r) => r.target === "AddJobFlowSteps").length;
+    const err = await runner(OLD)
+      .submit({
+        window: { start: new Date("2026-11-26T04:00:00Z"), end: new Date("2026-11-26T04:15:00Z") },
+        inputs: [],
+        jdbcUrl,
+      })
+      .catch((e: unknown) => e);
+    expect(isTrendsError(err) && err.exitCode).toBe(2);
+    expect((err as Error).message).toBe(
+      `EMR cluster ${OLD} runs emr-6.15.0, which the generated step does not target (it targets spark-3.5, spark-4.0)`,
     );
     expect(emu.requests.filter((r) => r.target === "AddJobFlowSteps").length).toBe(before);
   });

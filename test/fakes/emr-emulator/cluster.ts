@@ -34,6 +34,8 @@ export interface ClusterSpec {
   name?: string;
   state?: string;
   stepConcurrencyLevel?: number;
+  /** Default emr-7.13.0 (Spark 3.5.6). */
+  releaseLabel?: string;
   /** `s3://bucket/logs/`: where step and container logs are pushed (in moto). */
   logUri?: string;
 }
@@ -64,7 +66,10 @@ export class EmulatedCluster {
   #apps = 0;
 
   constructor(
-    readonly spec: Required<Omit<ClusterSpec, "logUri">> & { logUri?: string },
+    readonly spec: Required<Omit<ClusterSpec, "logUri" | "releaseLabel">> & {
+      logUri?: string;
+      releaseLabel?: string;
+    },
     private readonly deps: ClusterDeps,
     /** Where a finished step's logs go; default: EMR's steps/ and containers/ layout under LogUri. */
     private readonly pushLogs?: (step: EmulatedStep) => Promise<void>,

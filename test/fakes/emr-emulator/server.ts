@@ -62,6 +62,7 @@ export async function startEmrEmulator(o: EmrEmulatorOptions): Promise<EmrEmulat
           name: c.name ?? "trends",
           state: c.state ?? "WAITING",
           stepConcurrencyLevel: c.stepConcurrencyLevel ?? 1,
+          ...(c.releaseLabel ? { releaseLabel: c.releaseLabel } : {}),
           ...(c.logUri ? { logUri: c.logUri } : {}),
         },
         deps,
@@ -91,8 +92,10 @@ export async function startEmrEmulator(o: EmrEmulatorOptions): Promise<EmrEmulat
           Name: c.spec.name,
           Status: { State: c.spec.state, Timeline: { CreationDateTime: secs(c.created) } },
           StepConcurrencyLevel: c.spec.stepConcurrencyLevel,
-          ReleaseLabel: "emr-7.13.0",
-          Applications: [{ Name: "Spark", Version: "3.5.6" }],
+          ReleaseLabel: c.spec.releaseLabel ?? "emr-7.13.0",
+          Applications: [
+            { Name: "Spark", Version: c.spec.releaseLabel?.startsWith("emr-spark-8") ? "4.0.2" : "3.5.6" },
+          ],
           ...(c.spec.logUri ? { LogUri: c.spec.logUri.replace(/^s3:/, "s3n:") } : {}),
         },
       };
