@@ -6,7 +6,7 @@ import { loadConfig } from "../../runtime/config/index.ts";
 import { isTrendsError } from "../../runtime/errors/index.ts";
 import { startMoto } from "../../runtime/moto/index.ts";
 import { startLocalPostgres } from "../../runtime/postgres/index.ts";
-import { ensureSpark } from "../../runtime/spark/index.ts";
+import { ensureSpark, PYSPARK_4_VERSION } from "../../runtime/spark/index.ts";
 
 declare module "vitest" {
   export interface ProvidedContext {
@@ -16,6 +16,8 @@ declare module "vitest" {
     awsEndpoint: string;
     /** JSON of the SparkInstall the Spark tests use. */
     spark: string;
+    /** JSON of the PySpark 4.0 install (emr-spark-8.0.0's Spark) for the tests that run on both. */
+    spark4: string;
   }
 }
 
@@ -33,8 +35,11 @@ export default async function setup(project: TestProject): Promise<() => Promise
     install: process.env.TRENDS_TEST_NO_INSTALL !== "1",
   };
   let spark: Awaited<ReturnType<typeof ensureSpark>>;
+  let spark4: Awaited<ReturnType<typeof ensureSpark>>;
   try {
     spark = await ensureSpark(install);
+    // Its own virtualenv in the cache; SPARK_HOME, when set, replaces only the default Spark.
+    spark4 = await ensureSpark({ ...install, sparkHome: undefined, version: PYSPARK_4_VERSION });
   } catch (e) {
     if (isTrendsError(e))
       throw new Error(`integration tests need Spark: ${e.message} (fix: ${e.fix ?? "see trends doctor"})`);
@@ -46,6 +51,7 @@ export default async function setup(project: TestProject): Promise<() => Promise
   project.provide("pgAdminUrl", pg.url);
   project.provide("awsEndpoint", moto.endpoint);
   project.provide("spark", JSON.stringify(spark));
+  project.provide("spark4", JSON.stringify(spark4));
   return async () => {
     await Promise.all([moto.stop(), pg.stop()]);
     rmSync(dataDir, { recursive: true, force: true });
