@@ -95,7 +95,6 @@ export {
 export {
   type AttemptOutcome,
   attemptLine,
-  BASELINE_WINDOWS,
   type InputSource,
   inputSource,
   lastDueWindow,
@@ -111,6 +110,7 @@ export {
   runScheduler,
   type SchedulerOptions,
   schedulerTick,
+  skippedLine,
   stopOnSignals,
   type TickSummary,
   type WindowOutcome,

@@ -13,7 +13,7 @@ import { awsOptionsFrom, createEmrServerless, createS3 } from "../../runtime/aws
 import { usageError } from "../../runtime/errors/index.ts";
 import { parseTime, windowAt } from "../../runtime/windows/index.ts";
 import { settingsFrom } from "../context.ts";
-import { line, out, type SubmitArgs, submitInputs, submitOptions } from "./emr.ts";
+import { line, out, outJson, type SubmitArgs, submitInputs, submitOptions } from "./emr.ts";
 
 interface ServerlessArgs {
   application?: string;
@@ -68,12 +68,12 @@ const submit: CommandModule<object, SubmitArgs & ServerlessArgs> = {
       sizing: serverlessSizing(s),
     };
     if (argv["dry-run"]) {
-      out(JSON.stringify(dryRunJobRuns(plan), null, 2));
+      outJson(dryRunJobRuns(plan));
       return;
     }
     const aws = awsOptionsFrom(s);
     const r = await submitJobRuns(plan, { serverless: createEmrServerless(aws), s3: createS3(aws) });
-    if (argv.json) out(JSON.stringify(r, null, 2));
+    if (argv.json) outJson(r);
     else {
       out(`artifacts ${r.artifacts}`);
       for (const j of r.jobRuns) out(`${j.window}  ${j.stepId}  submitted`);
@@ -113,7 +113,7 @@ const status: CommandModule<object, ServerlessArgs & { "job-run"?: string; windo
         runs = runs.filter((r) => r.name === stepName({ window: w }));
       }
     }
-    if (argv.json) out(JSON.stringify(runs, null, 2));
+    if (argv.json) outJson(runs);
     else if (runs.length === 0) out("no job runs");
     else for (const r of runs) out(line(r));
   },
@@ -128,7 +128,7 @@ const cancel: CommandModule<object, ServerlessArgs & { "job-run": string }> = {
     const { runner } = runnerFor(argv);
     await runner.cancel(argv["job-run"]);
     const st = await runner.status(argv["job-run"]);
-    if (argv.json) out(JSON.stringify(st, null, 2));
+    if (argv.json) outJson(st);
     else out(`${st.id}  ${st.state}${st.state === "CANCELLED" ? "" : "  (cancel requested)"}`);
   },
 };
@@ -161,7 +161,7 @@ const logs: CommandModule<object, ServerlessArgs & { "job-run": string; fetch: b
       logUri: target.logUri,
       fetch: argv.fetch,
     });
-    if (argv.json) return out(JSON.stringify(r, null, 2));
+    if (argv.json) return outJson(r);
     out(`driver logs: ${r.driverLogs}`);
     if (r.note) out(`note: ${r.note}`);
     for (const [uri, text] of Object.entries(r.files)) out(`\n===== ${uri}\n${text}`);

@@ -9,6 +9,8 @@ export interface ReplayOptions {
   file: string;
   /** 1 = recorded pace (by created_at gaps), 10 = ten times faster, "max" = no waiting (default). */
   speed?: ReplaySpeed;
+  /** Event time of a line in ms (default X's `data.created_at`); other recorded formats pass theirs. */
+  eventTime?: (line: string) => number | undefined;
   /** Injected for tests. */
   now?: () => number;
   sleep?: (ms: number, signal: AbortSignal) => Promise<void>;
@@ -90,7 +92,7 @@ export function replaySource(options: ReplayOptions): Source {
           if (line.endsWith("\r")) line = line.slice(0, -1);
           if (line.trim() === "") continue;
           if (speed !== "max") {
-            const t = eventTime(line);
+            const t = (options.eventTime ?? eventTime)(line);
             if (t !== undefined) {
               if (!first) first = { event: t, wall: now() };
               const wait = first.wall + (t - first.event) / speed - now();
