@@ -7,6 +7,7 @@ import { isTrendsError } from "../../runtime/errors/index.ts";
 import { startMoto } from "../../runtime/moto/index.ts";
 import { startLocalPostgres } from "../../runtime/postgres/index.ts";
 import { ensureS3aJars, ensureSpark, PYSPARK_4_VERSION } from "../../runtime/spark/index.ts";
+import { ensureVader } from "../../runtime/vader/index.ts";
 
 declare module "vitest" {
   export interface ProvidedContext {
@@ -42,6 +43,8 @@ export default async function setup(project: TestProject): Promise<() => Promise
   );
   // The AWS-path end-to-end test reads s3:// through s3a (hadoop-aws + the AWS SDK bundle).
   await need("the s3a jars", () => ensureS3aJars(install));
+  // The sentiment agreement test scores with the reference vaderSentiment (and its lexicons).
+  await need("VADER", () => ensureVader(install));
   const dataDir = mkdtempSync(join(tmpdir(), "trends-test-pg-"));
   const pg = await startLocalPostgres({ dataDir });
   const moto = await need("moto", () => startMoto(install)).catch(async (e: unknown) => {
