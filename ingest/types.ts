@@ -8,6 +8,12 @@ import type { EventV1 } from "../sparkgen/schema/index.ts";
 /** One raw X API v2 stream message (a JSON text, as the stream sends it, without CRLF). */
 export type RawMessage = string;
 
+/**
+ * What a source yields in place of a line it refused to read whole (longer than its cap), so the
+ * pipeline counts it with the other bad messages. Not JSON: a NUL byte cannot start one.
+ */
+export const OVERSIZED_MESSAGE: RawMessage = "\u0000line too long";
+
 /** Where raw messages come from: the X filtered stream, a replay file, or the synthetic generator. */
 export interface Source {
   readonly name: string;
