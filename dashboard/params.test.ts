@@ -52,6 +52,9 @@ describe("parseRangeQuery", () => {
       "to must be an ISO-8601 time such as 2026-11-26T04:15:00Z",
     );
     expect(message(() => parse("from=2026-13-45"))).toBe("from is not a real date: 2026-13-45");
+    expect(message(() => parse("from=2026-02-30T00:00:00Z"))).toBe(
+      "from is not a real date: 2026-02-30T00:00:00Z",
+    );
     expect(message(() => parse("from=2025-11-01T00:00:00Z"))).toBe(
       "the range from..to is longer than 366 days",
     );

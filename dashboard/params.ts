@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { readInstant } from "../runtime/time/index.ts";
 import { codePoints, MAX_TOPIC_LENGTH } from "../sparkgen/index.ts";
 
 /** Query parameters of a data endpoint after validation: a topic and a half-open range `[from, to)`. */
@@ -19,20 +20,19 @@ export class BadParam extends Error {
 }
 
 const instant = (name: string) =>
-  z
-    .string()
-    // Date.parse accepts too much ("1", "March 7"): require an ISO-8601 date with an optional time.
-    .regex(/^\d{4}-\d{2}-\d{2}(T\d{2}:\d{2}(:\d{2}(\.\d{1,6})?)?(Z|[+-]\d{2}:?\d{2})?)?$/, {
-      message: `${name} must be an ISO-8601 time such as 2026-11-26T04:15:00Z`,
-    })
-    .transform((s, ctx) => {
-      const d = new Date(s);
-      if (Number.isNaN(d.getTime())) {
-        ctx.addIssue({ code: "custom", message: `${name} is not a real date: ${s}` });
-        return z.NEVER;
-      }
-      return d;
+  z.string().transform((s, ctx) => {
+    // The one time parser of the CLI and the API: ISO-8601 only, no rolled-over dates.
+    const r = readInstant(s);
+    if (r.ok) return r.date;
+    ctx.addIssue({
+      code: "custom",
+      message:
+        r.reason === "format"
+          ? `${name} must be an ISO-8601 time such as 2026-11-26T04:15:00Z`
+          : `${name} is not a real date: ${s}`,
     });
+    return z.NEVER;
+  });
 
 const topic = z
   .string()

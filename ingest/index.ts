@@ -40,6 +40,7 @@ export {
 } from "./sinks/index.ts";
 export { parseSpeed, type ReplayOptions, type ReplaySpeed, replaySource } from "./sources/replay/index.ts";
 export {
+  SYNTH_LIMITS,
   type SynthOptions,
   SynthStream,
   type SynthTruth,

@@ -8,10 +8,14 @@ import {
   runPipeline,
   SOURCE_KINDS,
   type SourceKind,
+  SYNTH_LIMITS,
 } from "../../ingest/index.ts";
 import { ExitCode } from "../../runtime/errors/index.ts";
 import { log } from "../../runtime/log/index.ts";
+import { inputFile, outputDir } from "../../runtime/paths/index.ts";
 import { settingsFrom } from "../context.ts";
+import { numberOption } from "../flags.ts";
+import { printLines } from "../output.ts";
 
 interface IngestArgs {
   source: SourceKind;
@@ -47,10 +51,16 @@ export const ingest: CommandModule<object, IngestArgs> = {
         describe: "replay: recorded X API v2 payloads, one message per line",
       })
       .option("speed", { type: "string", default: "max", describe: "replay: max, 1 (recorded pace), 10 …" })
-      .option("tweets", { type: "number", describe: "synth: tweets to generate" })
+      .option("tweets", {
+        ...numberOption("--tweets", { min: 1, max: SYNTH_LIMITS.tweets }),
+        describe: "synth: tweets to generate",
+      })
       .option("seed", { type: "string", describe: "synth: PRNG seed (default 1)" })
       .option("start", { type: "string", describe: "synth: first created_at (default: --minutes ago)" })
-      .option("minutes", { type: "number", describe: "synth: length of the stream (default 60)" })
+      .option("minutes", {
+        ...numberOption("--minutes", { min: 1, max: SYNTH_LIMITS.minutes }),
+        describe: "synth: length of the stream (default 60)",
+      })
       .option("sentiment", { choices: ANALYSER_NAMES, default: "vader", describe: "sentiment analyser" })
       .option("sink", {
         choices: ["firehose", "dir"] as const,
@@ -66,13 +76,16 @@ export const ingest: CommandModule<object, IngestArgs> = {
         describe: "Firehose delivery stream (default TRENDS_FIREHOSE_STREAM)",
       })
       .option("flush-ms", {
-        type: "number",
+        ...numberOption("--flush-ms", { min: 1, max: 3_600_000 }),
         default: 1000,
         describe: "send buffered events at least this often",
       })
-      .option("max-events", { type: "number", describe: "stop after this many events" })
+      .option("max-events", {
+        ...numberOption("--max-events", { min: 1, max: Number.MAX_SAFE_INTEGER }),
+        describe: "stop after this many events",
+      })
       .option("progress-ms", {
-        type: "number",
+        ...numberOption("--progress-ms", { min: 0, max: 86_400_000 }),
         default: 10_000,
         describe: "progress line interval on stderr (0: off)",
       })
@@ -86,6 +99,9 @@ export const ingest: CommandModule<object, IngestArgs> = {
       ),
   handler: async (argv) => {
     const settings = settingsFrom(argv);
+    // Paths are checked before any source or sink opens, so a bad one leaves nothing behind.
+    if (argv.source === "replay" && argv.file !== undefined) inputFile(argv.file, "--file");
+    if (argv.sink === "dir" && argv.out !== undefined) outputDir(argv.out, "--out");
     const source = createSource(
       {
         kind: argv.source,
@@ -124,9 +140,8 @@ export const ingest: CommandModule<object, IngestArgs> = {
         ...(argv["max-events"] === undefined ? {} : { maxEvents: argv["max-events"] }),
         progressMs: argv["progress-ms"],
       });
-      process.stdout.write(
-        argv.json ? `${JSON.stringify(summary, null, 2)}\n` : `${formatSummary(summary)}\n`,
-      );
+      if (argv.json) process.stdout.write(`${JSON.stringify(summary, null, 2)}\n`);
+      else printLines(...formatSummary(summary).split("\n"));
       if (summary.stoppedBy === "signal") process.exitCode = ExitCode.Interrupted;
     } finally {
       process.off("SIGINT", onSignal);

@@ -10,6 +10,7 @@ import {
 import { usageError } from "../../runtime/errors/index.ts";
 import { MAX_TOPIC_LENGTH, TOPIC_NAME } from "../../sparkgen/index.ts";
 import { settingsFrom } from "../context.ts";
+import { formatTable, printLines } from "../output.ts";
 
 interface CommonArgs {
   json: boolean;
@@ -27,13 +28,16 @@ function client(argv: Record<string, unknown> & CommonArgs) {
 
 function printRules(rules: readonly StreamRule[]): void {
   if (rules.length === 0) {
-    process.stdout.write("no stream rules\n");
+    printLines("no stream rules");
     return;
   }
-  const w = Math.max(2, ...rules.map((r) => r.id.length));
-  const t = Math.max(3, ...rules.map((r) => (r.tag ?? "").length));
-  process.stdout.write(`${"id".padEnd(w)}  ${"tag".padEnd(t)}  rule\n`);
-  for (const r of rules) process.stdout.write(`${r.id.padEnd(w)}  ${(r.tag ?? "").padEnd(t)}  ${r.value}\n`);
+  printLines(
+    ...formatTable(rules, [
+      ["id", (r) => r.id],
+      ["tag", (r) => r.tag ?? ""],
+      ["rule", (r) => r.value],
+    ]).split("\n"),
+  );
 }
 
 function printChange(c: RuleChange): void {
@@ -42,9 +46,11 @@ function printChange(c: RuleChange): void {
     c.deleted + c.notDeleted > 0
       ? `${c.deleted} deleted, ${c.notDeleted} not deleted`
       : `${c.created} created, ${c.notCreated} not created`;
-  process.stdout.write(`${prefix}${parts}\n`);
-  for (const r of c.rules) process.stdout.write(`  ${r.id}  ${r.tag ?? ""}  ${r.value}\n`);
-  for (const e of c.errors) process.stdout.write(`  refused: ${e}\n`);
+  printLines(
+    `${prefix}${parts}`,
+    ...c.rules.map((r) => `  ${r.id}  ${r.tag ?? ""}  ${r.value}`),
+    ...c.errors.map((e) => `  refused: ${e}`),
+  );
 }
 
 const list: CommandModule<object, CommonArgs> = {

@@ -1,6 +1,7 @@
 import type { CommandModule } from "yargs";
 import { resolveToken, serveUntilStopped } from "../../dashboard/index.ts";
 import { settingsFrom } from "../context.ts";
+import { numberOption } from "../flags.ts";
 
 interface ServeArgs {
   port: number;
@@ -17,7 +18,11 @@ export const serve: CommandModule<object, ServeArgs> = {
   describe: "serve the dashboard (sentiment, influencers, words, alerts) and its read-only JSON API",
   builder: (y) =>
     y
-      .option("port", { type: "number", default: 8080, describe: "TCP port (0 picks a free one)" })
+      .option("port", {
+        ...numberOption("--port", { min: 0, max: 65_535 }),
+        default: 8080,
+        describe: "TCP port (0 picks a free one)",
+      })
       .option("host", {
         type: "string",
         default: "127.0.0.1",

@@ -221,4 +221,47 @@ describe("trends query / trends db (child processes)", () => {
       await client.end();
     }
   });
+
+  it("neutralises terminal escapes of stored values in tables; --json stays exact", async () => {
+    const url2 = await freshDatabase("cli_escapes");
+    const db2 = openDb(url2);
+    // ESC colour, an OSC 8 link, CR/LF that would forge a row, and a right-to-left override.
+    const hostile =
+      "\u001b[31mred\u001b]8;;http://evil.example/\u0007click\u001b]8;;\u0007\r\n#  forged\u202egnp.exe\u009b";
+    try {
+      await migrateToLatest(db2);
+      await db2
+        .insertInto("influencer_window")
+        .values({
+          window_start: W1,
+          window_end: "2026-11-26T00:15:00.000Z",
+          topic: "acme",
+          author_id: "x1",
+          username: hostile,
+          rank: 1,
+          score: 1,
+          tweets: 1,
+          retweets: 0,
+          favourites: 0,
+          followers: 1,
+          depth: 0,
+        })
+        .execute();
+      const range = ["--topic", "acme", "--from", W1, "--to", W3, "--database-url", url2];
+      const [table, json] = await Promise.all([
+        trends(["query", "influencers", ...range]),
+        trends(["query", "influencers", "--json", ...range]),
+      ]);
+      expect(table.code, table.stderr).toBe(0);
+      expect(table.stdout).not.toMatch(/[\u0000-\u0009\u000b-\u001f\u007f-\u009f\u202a-\u202e\u2066-\u2069]/);
+      expect(table.stdout.trimEnd().split("\n")).toHaveLength(2);
+      expect(table.stdout).toContain(
+        "@\\x1b[31mred\\x1b]8;;http://evil.example/\\x07click\\x1b]8;;\\x07\\x0d\\x0a#  forged\\u202egnp.exe\\x9b",
+      );
+      expect(json.code, json.stderr).toBe(0);
+      expect((JSON.parse(json.stdout) as Array<{ username: string }>)[0]!.username).toBe(hostile);
+    } finally {
+      await db2.destroy();
+    }
+  });
 });
