@@ -100,7 +100,7 @@ export async function runDemo(
       normalise: createNormaliser({ now: clock.now }),
     });
     progress.detail(
-      `${ingest.events} events in ${ingest.seconds} s (${ingest.eventsPerSecond}/s), ${ingest.badMessages} malformed skipped, raw tree in ${join(workDir, s.rawPrefix)}`,
+      `${ingest.events} events in ${ingest.seconds} s (${ingest.eventsPerSecond}/s), ${ingest.badMessages} malformed skipped, ${ingest.unscoredLanguage} left unscored as not English, raw tree in ${join(workDir, s.rawPrefix)}`,
     );
     if (signal.aborted) throw signal.reason;
 
