@@ -121,7 +121,10 @@ describe("user input is refused in one line, never with a stack (issue 15)", () 
   it("neutralises control characters and bidi overrides in error lines", async () => {
     const hostile = "/nowhere/\u001b]8;;http://evil\u0007x\u202e\r\nforged/out";
     const r = await runInProcess(["synth", "--tweets", "10", ...start, "--out", hostile]);
-    expectUsage(r, "--out /nowhere/\\x1b]8;;http://evil\\x07x\\u202e\\x0d\\x0aforged/out: its directory does not exist");
+    expectUsage(
+      r,
+      "--out /nowhere/\\x1b]8;;http://evil\\x07x\\u202e\\x0d\\x0aforged/out: its directory does not exist",
+    );
     expect(r.stderr).not.toMatch(/[\u001b\u0007\r\u202e]/);
   });
 });

@@ -35,12 +35,17 @@ interface IngestArgs {
   "max-events"?: number;
   "progress-ms": number;
   "x-api-url"?: string;
+  "rules-file"?: string;
+  "jetstream-url"?: string[];
+  "appview-url"?: string;
+  "cursor-file"?: string;
   json: boolean;
 }
 
 export const ingest: CommandModule<object, IngestArgs> = {
   command: "ingest",
-  describe: "stream tweets (X, a replay file or synthetic) through sentiment into Firehose or a directory",
+  describe:
+    "stream posts (X, Bluesky, a replay file or synthetic) through sentiment into Firehose or a directory",
   builder: (y) =>
     y
       .option("source", {
@@ -98,9 +103,32 @@ export const ingest: CommandModule<object, IngestArgs> = {
         describe: "progress line interval on stderr (0: off)",
       })
       .option("x-api-url", { type: "string", hidden: true, describe: "X API origin (tests, proxies)" })
+      .option("rules-file", {
+        type: "string",
+        describe:
+          "bluesky: the local topic rules (`trends rules add --source bluesky`; default ./trends.rules.json)",
+      })
+      .option("jetstream-url", {
+        type: "string",
+        array: true,
+        describe:
+          "bluesky: Jetstream subscribe URL(s), tried in turn (default Bluesky's four public instances)",
+      })
+      .option("appview-url", {
+        type: "string",
+        describe: "bluesky: AppView for profiles (default https://public.api.bsky.app)",
+      })
+      .option("cursor-file", {
+        type: "string",
+        describe: "bluesky: where the Jetstream cursor is kept (default CACHE_DIR/bluesky/cursor)",
+      })
       .option("json", { type: "boolean", default: false, describe: "print the final summary as JSON" })
       .example("$0 ingest --source replay --file tweets.ndjson --sink dir --out ./data", "local mode")
       .example("$0 ingest --source x --sink firehose --stream trends-raw", "production: X → Firehose")
+      .example(
+        "$0 ingest --source bluesky --sink dir --out ./data",
+        "Bluesky's live Jetstream, no account needed",
+      )
       .epilog(
         "SIGINT/SIGTERM stop the source and flush everything; what Firehose does not take in time is " +
           "spooled under the cache dir and sent by the next run. Exit 130 after an interrupt.",
@@ -120,6 +148,10 @@ export const ingest: CommandModule<object, IngestArgs> = {
         start: argv.start,
         minutes: argv.minutes,
         xApiUrl: argv["x-api-url"],
+        rulesFile: argv["rules-file"],
+        jetstreamUrl: argv["jetstream-url"],
+        appViewUrl: argv["appview-url"],
+        cursorFile: argv["cursor-file"],
       },
       settings,
     );

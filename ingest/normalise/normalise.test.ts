@@ -37,6 +37,27 @@ function message(
 const run = (m: unknown) => normalise(typeof m === "string" ? m : JSON.stringify(m), AT);
 
 describe("normalise", () => {
+  it("takes hashtags, mentions and URLs from entities, lower-casing tags and usernames", () => {
+    const entities = {
+      hashtags: [{ start: 0, end: 5, tag: "Acme" }, { tag: "acme" }, { tag: "" }],
+      mentions: [{ username: "Bob_Smith", id: "9" }],
+      urls: [{ url: "https://t.co/x", expanded_url: "https://Example.com/A?b=1" }],
+      cashtags: [{ tag: "ACME" }],
+    };
+    const r = run(message({ data: { entities } }));
+    expect(r.ok && r.record.hashtags).toEqual(["acme", "acme"]);
+    expect(r.ok && r.record.mentions).toEqual(["bob_smith"]);
+    expect(r.ok && r.record.urls).toEqual(["https://Example.com/A?b=1"]);
+    // A long post's entities index its full text.
+    const note = { text: "long #Post", entities: { hashtags: [{ tag: "Post" }] } };
+    const long = run(message({ data: { entities, note_tweet: note } }));
+    expect(long.ok && long.record.hashtags).toEqual(["post"]);
+    expect(long.ok && long.record.mentions).toBeUndefined();
+    // No entities: the lists are absent, not empty.
+    const none = run(message({ data: { entities: { hashtags: [] } } }));
+    expect(none.ok && Object.keys(none.record)).not.toContain("hashtags");
+  });
+
   it("maps a quote with its includes to a v1 record", () => {
     const r = run(message());
     expect(r).toEqual({

@@ -1,5 +1,5 @@
 import { INTEGER_BOUNDS, MAX_TOPIC_LENGTH } from "../../sparkgen/schema/index.ts";
-import type { NormaliseResult, RawMessage } from "../types.ts";
+import { type NormalisedRecord, type NormaliseResult, OVERSIZED_MESSAGE, type RawMessage } from "../types.ts";
 
 /**
  * X API v2 filtered-stream message → v1 record fields (DESIGN.md, "The event record, version 1").
@@ -17,6 +17,8 @@ import type { NormaliseResult, RawMessage } from "../types.ts";
  *   A tag longer than MAX_TOPIC_LENGTH rejects the message (the contract's bound on topics).
  * - Counts must be integers within the contract's `long` range (INTEGER_BOUNDS): `1e308` is not a
  *   count, however integral JavaScript finds it.
+ * - `hashtags`/`mentions`/`urls` come from `entities` (`tag`, `username` lower-cased; `expanded_url`
+ *   as given), repeats kept; a list is absent when the tweet has none.
  */
 
 export interface NormaliseOptions {
@@ -88,6 +90,28 @@ function tagsOf(matching: unknown): string[] | undefined {
   return tags;
 }
 
+/** The `field` strings of an entity list, lower-cased unless `keepCase`; repeats kept as given. */
+function entityValues(list: unknown, field: string, keepCase: boolean): string[] | undefined {
+  if (!Array.isArray(list) || list.length === 0) return undefined;
+  const out: string[] = [];
+  for (const e of list) {
+    const v = isObj(e) ? e[field] : undefined;
+    if (typeof v === "string" && v !== "") out.push(keepCase ? wellFormed(v) : wellFormed(v).toLowerCase());
+  }
+  return out.length > 0 ? out : undefined;
+}
+
+/** Adds `hashtags`, `mentions`, `urls` from X's `entities` (after `rules`, in EVENT_V1 order). */
+function addEntities(record: NormalisedRecord, entities: unknown): void {
+  if (!isObj(entities)) return;
+  const hashtags = entityValues(entities.hashtags, "tag", false);
+  const mentions = entityValues(entities.mentions, "username", false);
+  const urls = entityValues(entities.urls, "expanded_url", true);
+  if (hashtags) record.hashtags = hashtags;
+  if (mentions) record.mentions = mentions;
+  if (urls) record.urls = urls;
+}
+
 const fail = (reason: string): NormaliseResult => ({ ok: false, reason });
 
 /**
@@ -105,7 +129,7 @@ export function normalise(
   try {
     msg = JSON.parse(raw);
   } catch {
-    return fail("bad JSON");
+    return fail(raw === OVERSIZED_MESSAGE ? "line too long (skipped unread)" : "bad JSON");
   }
   if (!isObj(msg)) return fail("not a JSON object");
   const data = msg.data;
@@ -175,32 +199,32 @@ export function normalise(
   const rules = tagsOf(msg.matching_rules);
   if (rules === undefined) return fail(`rule tag longer than ${MAX_TOPIC_LENGTH} characters`);
 
-  return {
-    ok: true,
-    record: {
-      v: 1,
-      id,
-      created_at: createdAt,
-      ingested_at: ingestedAt,
-      author_id: authorId,
-      author_username: wellFormed(author.username),
-      author_followers: followers,
-      text: unescapeHtml(wellFormed(rawText)),
-      lang: typeof lang === "string" ? lang : null,
-      retweet_count,
-      like_count,
-      reply_count,
-      quote_count,
-      ref_type: refType,
-      ref_id: refId,
-      ref_author_id: refAuthorId,
-      ref_author_username: refAuthorUsername,
-      ref_author_followers: refAuthorFollowers,
-      ref_retweet_count: refRetweets,
-      ref_like_count: refLikes,
-      rules,
-    },
+  const record: NormalisedRecord = {
+    v: 1,
+    id,
+    created_at: createdAt,
+    ingested_at: ingestedAt,
+    author_id: authorId,
+    author_username: wellFormed(author.username),
+    author_followers: followers,
+    text: unescapeHtml(wellFormed(rawText)),
+    lang: typeof lang === "string" ? lang : null,
+    retweet_count,
+    like_count,
+    reply_count,
+    quote_count,
+    ref_type: refType,
+    ref_id: refId,
+    ref_author_id: refAuthorId,
+    ref_author_username: refAuthorUsername,
+    ref_author_followers: refAuthorFollowers,
+    ref_retweet_count: refRetweets,
+    ref_like_count: refLikes,
+    rules,
   };
+  // A long post's entities index its full text (note_tweet), like its text.
+  addEntities(record, isObj(note) && isObj(note.entities) ? note.entities : data.entities);
+  return { ok: true, record };
 }
 
 /**

@@ -42,6 +42,11 @@ export const EVENT_V1 = {
   rules: col.stringArray("tags of the matched stream rules (topics); may be empty", {
     maxLength: MAX_TOPIC_LENGTH,
   }),
+  hashtags: col.stringArray("hashtags, lower-case, without #; absent or empty when none", { optional: true }),
+  mentions: col.stringArray("mentioned usernames, lower-case, without @; absent or empty when none", {
+    optional: true,
+  }),
+  urls: col.stringArray("expanded URLs; absent or empty when none", { optional: true }),
   sentiment_score: col.double("−1…1; null when no analyser scored it", { nullable: true, min: -1, max: 1 }),
   sentiment_magnitude: col.double("≥ 0", { nullable: true, min: 0 }),
   sentiment_source: col.string("analyser name (google, vader, …)", { nullable: true }),

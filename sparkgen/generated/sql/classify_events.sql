@@ -23,6 +23,9 @@ SELECT
   ref_retweet_count,
   ref_like_count,
   rules,
+  hashtags,
+  mentions,
+  urls,
   sentiment_score,
   sentiment_magnitude,
   sentiment_source,
@@ -64,6 +67,9 @@ SELECT
     WHEN rules IS NULL THEN 'rules is missing'
     WHEN exists(rules, x -> x IS NULL) THEN 'rules is not an array of strings'
     WHEN exists(rules, x -> length(x) > 64) THEN 'rules has an element longer than 64 characters'
+    WHEN exists(hashtags, x -> x IS NULL) THEN 'hashtags is not an array of strings'
+    WHEN exists(mentions, x -> x IS NULL) THEN 'mentions is not an array of strings'
+    WHEN exists(urls, x -> x IS NULL) THEN 'urls is not an array of strings'
     WHEN isnan(sentiment_score) THEN 'sentiment_score is not a number'
     WHEN sentiment_score < -1 THEN 'sentiment_score is below -1'
     WHEN sentiment_score > 1 THEN 'sentiment_score is above 1'
