@@ -44,6 +44,7 @@ export {
   blueskyReplaySource,
   blueskySource,
   CursorFile,
+  compileRule,
   JETSTREAM_ENDPOINTS,
   type LocalRule,
   ProfileCache,
@@ -51,6 +52,7 @@ export {
   profilesPathFor,
   type RecordedProfiles,
   RulesFile,
+  timeUsOf,
 } from "./sources/bluesky/index.ts";
 export { parseSpeed, type ReplayOptions, type ReplaySpeed, replaySource } from "./sources/replay/index.ts";
 export {
@@ -58,7 +60,9 @@ export {
   SynthStream,
   type SynthTruth,
   synthSource,
+  toJetstream,
   truthPathFor,
+  writeJetstreamFile,
   writeSynthFile,
 } from "./sources/synth/index.ts";
 export {
