@@ -72,7 +72,6 @@ export {
 export {
   type AttemptOutcome,
   attemptLine,
-  BASELINE_WINDOWS,
   type InputSource,
   inputSource,
   lastDueWindow,
@@ -88,6 +87,7 @@ export {
   runScheduler,
   type SchedulerOptions,
   schedulerTick,
+  skippedLine,
   stopOnSignals,
   type TickSummary,
   type WindowOutcome,

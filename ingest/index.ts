@@ -20,6 +20,8 @@ export {
   type AnalyserName,
   type AnalyserOptions,
   createAnalyser,
+  createVaderAnalyser,
+  type VaderAnalyser,
 } from "./sentiment/index.ts";
 export {
   billedBytes,
@@ -56,6 +58,7 @@ export {
 } from "./sources/bluesky/index.ts";
 export { parseSpeed, type ReplayOptions, type ReplaySpeed, replaySource } from "./sources/replay/index.ts";
 export {
+  SYNTH_LIMITS,
   type SynthOptions,
   SynthStream,
   type SynthTruth,

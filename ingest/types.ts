@@ -31,15 +31,19 @@ export interface Sentiment {
   score: number;
   /** ≥ 0: how much emotion the text carries, whatever its sign. */
   magnitude: number;
+  /** The analyser that scored it, when not the one called (vader hands other languages on). */
+  source?: string;
 }
 
-/** Something that scores texts: Google NL, the offline VADER-style lexicon, or `none`. */
+/** Something that scores texts: Google NL, the offline VADER (published lexicons), or `none`. */
 export interface SentimentAnalyser {
   /** Written to `sentiment_source`: "vader", "google", "none". */
   readonly name: string;
   /** Scores texts in order; null where it could not (the record is still sent). */
   analyse(items: readonly { text: string; lang: string | null }[]): Promise<(Sentiment | null)[]>;
   close?(): Promise<void>;
+  /** Texts left unscored because the analyser does not score their language (vader: not English). */
+  skippedLanguage?(): number;
 }
 
 /** The v1 record fields normalise fills; the analyser's result completes the record. */

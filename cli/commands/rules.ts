@@ -11,7 +11,9 @@ import {
   type StreamRule,
 } from "../../ingest/index.ts";
 import { usageError } from "../../runtime/errors/index.ts";
+import { MAX_TOPIC_LENGTH, TOPIC_NAME } from "../../sparkgen/index.ts";
 import { settingsFrom } from "../context.ts";
+import { formatTable, printLines } from "../output.ts";
 
 interface CommonArgs {
   json: boolean;
@@ -55,13 +57,16 @@ const localChange = (rules: StreamRule[], deleted: number): RuleChange => ({
 
 function printRules(rules: readonly StreamRule[]): void {
   if (rules.length === 0) {
-    process.stdout.write("no stream rules\n");
+    printLines("no stream rules");
     return;
   }
-  const w = Math.max(2, ...rules.map((r) => r.id.length));
-  const t = Math.max(3, ...rules.map((r) => (r.tag ?? "").length));
-  process.stdout.write(`${"id".padEnd(w)}  ${"tag".padEnd(t)}  rule\n`);
-  for (const r of rules) process.stdout.write(`${r.id.padEnd(w)}  ${(r.tag ?? "").padEnd(t)}  ${r.value}\n`);
+  printLines(
+    ...formatTable(rules, [
+      ["id", (r) => r.id],
+      ["tag", (r) => r.tag ?? ""],
+      ["rule", (r) => r.value],
+    ]).split("\n"),
+  );
 }
 
 function printChange(c: RuleChange): void {
@@ -70,9 +75,11 @@ function printChange(c: RuleChange): void {
     c.deleted + c.notDeleted > 0
       ? `${c.deleted} deleted, ${c.notDeleted} not deleted`
       : `${c.created} created, ${c.notCreated} not created`;
-  process.stdout.write(`${prefix}${parts}\n`);
-  for (const r of c.rules) process.stdout.write(`  ${r.id}  ${r.tag ?? ""}  ${r.value}\n`);
-  for (const e of c.errors) process.stdout.write(`  refused: ${e}\n`);
+  printLines(
+    `${prefix}${parts}`,
+    ...c.rules.map((r) => `  ${r.id}  ${r.tag ?? ""}  ${r.value}`),
+    ...c.errors.map((e) => `  refused: ${e}`),
+  );
 }
 
 const list: CommandModule<object, CommonArgs> = {
@@ -106,10 +113,10 @@ const add: CommandModule<object, CommonArgs & { value: string; tag: string; "dry
       })
       .example('$0 rules add --value "(acme OR @acme) lang:en" --tag acme', "follow a brand"),
   handler: async (argv) => {
-    if (!/^[\p{L}\p{N}_-]{1,64}$/u.test(argv.tag))
+    if (!TOPIC_NAME.test(argv.tag))
       throw usageError(
         `--tag ${JSON.stringify(argv.tag)} is not a topic name`,
-        "use letters, digits, _ or -, e.g. acme",
+        `use 1 to ${MAX_TOPIC_LENGTH} letters, digits, _ or -, e.g. acme`,
       );
     if (argv.value.trim() === "" || argv.value.length > 1024)
       throw usageError("--value must be 1 to 1,024 characters", 'e.g. --value "acme lang:en"');

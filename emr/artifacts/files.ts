@@ -1,8 +1,9 @@
 import { createHash } from "node:crypto";
-import { existsSync, readdirSync, readFileSync, statSync } from "node:fs";
+import { existsSync, readFileSync } from "node:fs";
 import { basename, join, relative, sep } from "node:path";
 import { fileURLToPath } from "node:url";
 import { prerequisiteError } from "../../runtime/errors/index.ts";
+import { filesUnder, pathKind } from "../../runtime/paths/index.ts";
 
 /** One file of a step's code: its key under `artifacts/<hash>/` and where it is on disk. */
 export interface ArtifactFile {
@@ -20,9 +21,14 @@ export const STEP_SCRIPT_KEY = "steps/window_job.py";
  */
 export function collectArtifacts(o: { jdbcJar: string; generatedDir?: string }): ArtifactFile[] {
   const dir = o.generatedDir ?? GENERATED_DIR;
-  const files = existsSync(dir)
-    ? walk(dir).map((path) => ({ key: relative(dir, path).split(sep).join("/"), path }))
-    : [];
+  // A missing directory is a missing prerequisite (below); anything else there must be a directory.
+  const files =
+    pathKind(dir) === "missing"
+      ? []
+      : filesUnder(dir, "--generated-dir").map((path) => ({
+          key: relative(dir, path).split(sep).join("/"),
+          path,
+        }));
   if (!files.some((f) => f.key === STEP_SCRIPT_KEY)) {
     throw prerequisiteError(
       `the generated window step ${join(dir, STEP_SCRIPT_KEY)} does not exist`,
@@ -35,15 +41,6 @@ export function collectArtifacts(o: { jdbcJar: string; generatedDir?: string }):
   return [...files, { key: `jars/${basename(o.jdbcJar)}`, path: o.jdbcJar }].sort((a, b) =>
     cmp(a.key, b.key),
   );
-}
-
-function walk(dir: string): string[] {
-  return readdirSync(dir)
-    .filter((n) => !n.startsWith("."))
-    .flatMap((n) => {
-      const p = join(dir, n);
-      return statSync(p).isDirectory() ? walk(p) : [p];
-    });
 }
 
 const cmp = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0);

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { validateEvent } from "../../sparkgen/schema/index.ts";
+import { MAX_TOPIC_LENGTH, validateEvent } from "../../sparkgen/schema/index.ts";
 import { createNormaliser, normalise } from "./index.ts";
 
 const AT = "2026-11-26T04:15:04.123Z";
@@ -89,6 +89,34 @@ describe("normalise", () => {
     if (!r.ok) throw new Error(r.reason);
     const full = { ...r.record, sentiment_score: null, sentiment_magnitude: null, sentiment_source: null };
     expect(validateEvent(full)).toEqual({ ok: true, value: full });
+  });
+
+  it("refuses counts beyond the contract's integer range and tags longer than a topic", () => {
+    const why = (m: unknown) => {
+      const r = run(m);
+      return r.ok ? "ok" : r.reason;
+    };
+    const pm = { retweet_count: 0, like_count: 1e308, reply_count: 0, quote_count: 0 };
+    expect(why(message({ data: { public_metrics: pm } }))).toBe("tweet 1001: invalid public_metrics");
+    expect(
+      why(
+        message({
+          includes: { users: [{ id: "u1", username: "a", public_metrics: { followers_count: 2 ** 53 } }] },
+        }),
+      ),
+    ).toBe("tweet 1001: author has no followers_count");
+    const long = "t".repeat(MAX_TOPIC_LENGTH + 1);
+    expect(
+      why(
+        message({
+          matching_rules: [
+            { id: "r1", tag: "ok" },
+            { id: "r2", tag: long },
+          ],
+        }),
+      ),
+    ).toBe(`rule tag longer than ${MAX_TOPIC_LENGTH} characters`);
+    expect(why(message({ matching_rules: [{ id: "r1", tag: "🚀".repeat(MAX_TOPIC_LENGTH) }] }))).toBe("ok");
   });
 
   it("keeps a reference whose tweet is missing from includes, with null ref details", () => {

@@ -1,3 +1,4 @@
+import { INTEGER_BOUNDS, MAX_TOPIC_LENGTH } from "../../sparkgen/schema/index.ts";
 import type { NormalisedRecord, NormaliseResult, RawMessage } from "../types.ts";
 
 /**
@@ -13,6 +14,9 @@ import type { NormalisedRecord, NormaliseResult, RawMessage } from "../types.ts"
  * - X escapes `&`, `<`, `>` in `text` as HTML entities; they are unescaped so the word cloud does
  *   not count "amp". Long posts carry their full text in `note_tweet.text`, which wins over `text`.
  * - `rules` are the distinct tags of `matching_rules`, in order; rules without a tag are dropped.
+ *   A tag longer than MAX_TOPIC_LENGTH rejects the message (the contract's bound on topics).
+ * - Counts must be integers within the contract's `long` range (INTEGER_BOUNDS): `1e308` is not a
+ *   count, however integral JavaScript finds it.
  * - `hashtags`/`mentions`/`urls` come from `entities` (`tag`, `username` lower-cased; `expanded_url`
  *   as given), repeats kept; a list is absent when the tweet has none.
  */
@@ -30,7 +34,9 @@ const ISO_MS = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/;
 type Obj = Record<string, unknown>;
 
 const isObj = (v: unknown): v is Obj => typeof v === "object" && v !== null && !Array.isArray(v);
-const isCount = (v: unknown): v is number => typeof v === "number" && Number.isInteger(v) && v >= 0;
+const MAX_COUNT = INTEGER_BOUNDS.long.max;
+const isCount = (v: unknown): v is number =>
+  typeof v === "number" && Number.isInteger(v) && v >= 0 && v <= MAX_COUNT;
 
 // ES2024's String#isWellFormed/toWellFormed exist on Node 20 but not in the project's ES2023 lib.
 type WellFormedString = string & { isWellFormed(): boolean; toWellFormed(): string };
@@ -70,11 +76,16 @@ function codePointLength(s: string, limit: number): number {
   return n;
 }
 
-function tagsOf(matching: unknown): string[] {
+/** The distinct non-empty tags, or undefined when one is longer than a topic may be. */
+function tagsOf(matching: unknown): string[] | undefined {
   if (!Array.isArray(matching)) return [];
   const tags: string[] = [];
   for (const r of matching) {
-    if (isObj(r) && typeof r.tag === "string" && r.tag !== "" && !tags.includes(r.tag)) tags.push(r.tag);
+    if (isObj(r) && typeof r.tag === "string" && r.tag !== "" && !tags.includes(r.tag)) {
+      if (r.tag.length > MAX_TOPIC_LENGTH && codePointLength(r.tag, MAX_TOPIC_LENGTH) > MAX_TOPIC_LENGTH)
+        return undefined;
+      tags.push(r.tag);
+    }
   }
   return tags;
 }
@@ -185,6 +196,9 @@ export function normalise(
     }
   }
 
+  const rules = tagsOf(msg.matching_rules);
+  if (rules === undefined) return fail(`rule tag longer than ${MAX_TOPIC_LENGTH} characters`);
+
   const record: NormalisedRecord = {
     v: 1,
     id,
@@ -206,7 +220,7 @@ export function normalise(
     ref_author_followers: refAuthorFollowers,
     ref_retweet_count: refRetweets,
     ref_like_count: refLikes,
-    rules: tagsOf(msg.matching_rules),
+    rules,
   };
   // A long post's entities index its full text (note_tweet), like its text.
   addEntities(record, isObj(note) && isObj(note.entities) ? note.entities : data.entities);

@@ -38,6 +38,8 @@ export interface IngestSummary extends IngestCounters {
   sentiment: string;
   sink: string;
   stoppedBy: "end" | "max-events" | "signal";
+  /** Of the unscored events, those whose language the analyser does not score (vader: not English). */
+  unscoredLanguage: number;
   seconds: number;
   eventsPerSecond: number;
   sinkStats: SinkStats;
@@ -137,6 +139,7 @@ export async function runPipeline(o: PipelineOptions): Promise<IngestSummary> {
     sink: o.sink.kind,
     stoppedBy,
     ...c,
+    unscoredLanguage: o.analyser.skippedLanguage?.() ?? 0,
     seconds: Math.round(seconds * 1000) / 1000,
     eventsPerSecond: Math.round(c.events / Math.max(seconds, 1e-3)),
     sinkStats: o.sink.stats(),
@@ -150,7 +153,7 @@ async function send(o: PipelineOptions, records: NormalisedRecord[], c: IngestCo
     if (s) c.scored++;
     else c.unscored++;
     // eventLine writes the v1 fields in schema order without an intermediate object (the hot path).
-    const line = eventLine(records[i]!, s, s ? o.analyser.name : null);
+    const line = eventLine(records[i]!, s, s ? (s.source ?? o.analyser.name) : null);
     c.events++;
     if (!o.sink.write(line)) await o.sink.drain();
   }

@@ -9,9 +9,11 @@ export interface Column<T extends ColumnType = ColumnType, N extends boolean = b
   readonly nullable: N;
   /** Allowed values, for string columns with a closed set (`ref_type`). */
   readonly values?: readonly string[];
-  /** Inclusive numeric bounds checked by the validator. */
+  /** Inclusive numeric bounds checked by the validator; integer columns always have both. */
   readonly min?: number;
   readonly max?: number;
+  /** Longest element, in characters (code points), of a string array (`rules`: topic names). */
+  readonly maxLength?: number;
   /** The field may be absent from a record (always also nullable for the readers). */
   readonly optional?: boolean;
   readonly doc: string;
@@ -53,7 +55,19 @@ interface ColumnExtra {
   values?: readonly string[];
   min?: number;
   max?: number;
+  maxLength?: number;
 }
+
+/**
+ * The range every integer column admits unless its declaration narrows it: `int` is Spark's
+ * IntegerType; `long` is Spark's LongType cut to the integers a JavaScript number holds exactly
+ * (±(2^53 − 1)), since ingest and the readers handle counts as numbers. A value outside is a
+ * contract violation (e.g. `like_count: 1e308`), not a number to round.
+ */
+export const INTEGER_BOUNDS = {
+  int: { min: -(2 ** 31), max: 2 ** 31 - 1 },
+  long: { min: -Number.MAX_SAFE_INTEGER, max: Number.MAX_SAFE_INTEGER },
+} as const;
 
 /**
  * One factory per type. Overloads, not a defaulted generic: with `nullable` omitted a generic
@@ -72,7 +86,20 @@ function make<T extends ColumnType>(type: T) {
   ): Column<T, boolean> {
     // An optional field is absent in older records, which every reader sees as null.
     const { nullable = extra.optional === true, ...rest } = extra;
-    return Object.freeze({ type, nullable, doc, ...rest });
+    const bounds =
+      type === "int" || type === "long" ? INTEGER_BOUNDS[type as keyof typeof INTEGER_BOUNDS] : undefined;
+    return Object.freeze({
+      type,
+      nullable,
+      doc,
+      ...rest,
+      ...(bounds
+        ? {
+            min: Math.max(bounds.min, rest.min ?? bounds.min),
+            max: Math.min(bounds.max, rest.max ?? bounds.max),
+          }
+        : {}),
+    });
   }
   return column;
 }

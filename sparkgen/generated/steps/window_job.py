@@ -122,21 +122,30 @@ SELECT
     WHEN author_username IS NULL THEN 'author_username is missing'
     WHEN author_followers IS NULL THEN 'author_followers is missing'
     WHEN author_followers < 0 THEN 'author_followers is below 0'
+    WHEN author_followers > 9007199254740991 THEN 'author_followers is above 9007199254740991'
     WHEN text IS NULL THEN 'text is missing'
     WHEN retweet_count IS NULL THEN 'retweet_count is missing'
     WHEN retweet_count < 0 THEN 'retweet_count is below 0'
+    WHEN retweet_count > 9007199254740991 THEN 'retweet_count is above 9007199254740991'
     WHEN like_count IS NULL THEN 'like_count is missing'
     WHEN like_count < 0 THEN 'like_count is below 0'
+    WHEN like_count > 9007199254740991 THEN 'like_count is above 9007199254740991'
     WHEN reply_count IS NULL THEN 'reply_count is missing'
     WHEN reply_count < 0 THEN 'reply_count is below 0'
+    WHEN reply_count > 9007199254740991 THEN 'reply_count is above 9007199254740991'
     WHEN quote_count IS NULL THEN 'quote_count is missing'
     WHEN quote_count < 0 THEN 'quote_count is below 0'
+    WHEN quote_count > 9007199254740991 THEN 'quote_count is above 9007199254740991'
     WHEN ref_type NOT IN ('retweeted', 'quoted', 'replied_to') THEN 'ref_type is not one of retweeted, quoted, replied_to'
     WHEN ref_author_followers < 0 THEN 'ref_author_followers is below 0'
+    WHEN ref_author_followers > 9007199254740991 THEN 'ref_author_followers is above 9007199254740991'
     WHEN ref_retweet_count < 0 THEN 'ref_retweet_count is below 0'
+    WHEN ref_retweet_count > 9007199254740991 THEN 'ref_retweet_count is above 9007199254740991'
     WHEN ref_like_count < 0 THEN 'ref_like_count is below 0'
+    WHEN ref_like_count > 9007199254740991 THEN 'ref_like_count is above 9007199254740991'
     WHEN rules IS NULL THEN 'rules is missing'
     WHEN exists(rules, x -> x IS NULL) THEN 'rules is not an array of strings'
+    WHEN exists(rules, x -> length(x) > 64) THEN 'rules has an element longer than 64 characters'
     WHEN exists(hashtags, x -> x IS NULL) THEN 'hashtags is not an array of strings'
     WHEN exists(mentions, x -> x IS NULL) THEN 'mentions is not an array of strings'
     WHEN exists(urls, x -> x IS NULL) THEN 'urls is not an array of strings'
@@ -889,53 +898,99 @@ class Database:
 SPARK_OF = {"timestamptz": TimestampType(), "text": StringType(), "bigint": LongType(), "integer": LongType(), "double precision": DoubleType()}
 
 
-def read_history(spark, db, history, start, length):
-    """Stored rows of the windows before this one, read with parameters and registered as a view."""
+def read_history(db, history, start, length):
+    """Stored rows of the windows around this one, read with parameters, in a stable order."""
     names = [c for c, _ in history["columns"]]
-    types = [t for _, t in history["columns"]]
-    rows = db.query(
+    return db.query(
         f"SELECT {', '.join(quote(c) for c in names)} FROM {quote(history['table'])} "
-        f"WHERE {quote('window_start')} >= ? AND {quote('window_start')} <= ?",
+        f"WHERE {quote('window_start')} >= ? AND {quote('window_start')} <= ? "
+        f"ORDER BY {', '.join(str(i) for i in range(1, len(names) + 1))}",
         [db.instant(start - length * history["before"]), db.instant(start + length * history["after"])],
-        types,
+        [t for _, t in history["columns"]],
     )
-    schema = StructType([StructField(n, SPARK_OF[t], True) for n, t in history["columns"]])
-    spark.createDataFrame(rows, schema).createOrReplaceTempView(history["view"])
 
 
-def write_results(db, args, url, user, password, start, end, results, stats):
+def compute(spark, metric, history_rows):
+    """The metric's rows as a cached temp view of its name (later metrics may read it)."""
+    if metric["history"]:
+        schema = StructType([StructField(n, SPARK_OF[t], True) for n, t in metric["history"]["columns"]])
+        spark.createDataFrame(history_rows, schema).createOrReplaceTempView(metric["history"]["view"])
+    df = spark.sql(metric["sql"]).persist(StorageLevel.MEMORY_AND_DISK)
+    df.createOrReplaceTempView(metric["name"])
+    return df
+
+
+# Exactness when runs overlap (emr/scheduler/README.md, "Overlapping runs"): every commit of a job
+# that has history metrics takes this transaction-scoped advisory lock first, so such commits are
+# serial. Under it the step re-reads each history it computed from; if another run committed a
+# window of it meanwhile, the metric is computed again from what is stored now. Each commit's
+# history-based rows therefore rest on exactly the state they are committed on top of, and the
+# last commit that touches a window's history also rewrites that window's alert: the stored alerts
+# equal an in-order run whatever runs overlap. Two int4 keys in a namespace of their own ("trnh";
+# the scheduler's session locks use others, see emr/runs/locks.ts).
+HISTORY_LOCK = (0x74726E68, 0)
+# A commit holds the lock for a second or two; a wait this long means a stuck peer: fail the
+# attempt (the scheduler retries it) rather than hang.
+HISTORY_LOCK_TIMEOUT = "10min"
+
+
+def lock_history(db):
+    db.update(f"SET LOCAL lock_timeout = '{HISTORY_LOCK_TIMEOUT}'", [])
+    db.query("SELECT pg_advisory_xact_lock(CAST(? AS integer), CAST(? AS integer))", list(HISTORY_LOCK), [])
+
+
+def write_results(spark, db, args, url, user, password, start, end, results, stats):
     """Staging tables over JDBC, then DELETE + INSERT + DROP (+ run stats) in one transaction.
 
-    Window bounds travel as epoch seconds: Spark's JDBC writer would store TIMESTAMP values in the
-    JVM's time zone, epoch numbers mean the same instant everywhere.
+    Metrics without history are staged first; history metrics are checked against the stored
+    state and staged under the history lock (see HISTORY_LOCK). Window bounds travel as epoch
+    seconds: Spark's JDBC writer would store TIMESTAMP values in the JVM's time zone, epoch
+    numbers mean the same instant everywhere.
     """
     token = secrets.token_hex(4)
     staged = []
     bounds = [F.expr("unix_seconds(window_start)").alias("window_start_epoch"), F.expr("unix_seconds(window_end)").alias("window_end_epoch")]
+
+    def stage(result):
+        metric = result["metric"]
+        name = f"trends_stage_{metric['name']}_{token}"
+        (result["df"].select(*bounds, *metric["columns"]).write.format("jdbc")
+            .option("url", url).option("dbtable", quote(name))
+            .option("user", user).option("password", password)
+            .option("driver", "org.postgresql.Driver").option("reWriteBatchedInserts", "true")
+            .mode("errorifexists").save())
+        staged.append((metric, name))
+
     try:
-        for name, columns, rewrites_after, df in results:
-            stage = f"trends_stage_{name}_{token}"
-            (df.select(*bounds, *columns).write.format("jdbc")
-                .option("url", url).option("dbtable", quote(stage))
-                .option("user", user).option("password", password)
-                .option("driver", "org.postgresql.Driver").option("reWriteBatchedInserts", "true")
-                .mode("errorifexists").save())
-            staged.append((name, columns, rewrites_after, stage))
+        for result in results:
+            if not result["metric"]["history"]:
+                stage(result)
         db.conn.setAutoCommit(False)
         try:
-            for name, columns, rewrites_after, stage in staged:
-                cols = ", ".join(quote(c) for c in columns)
+            historic = [r for r in results if r["metric"]["history"]]
+            if historic:
+                lock_history(db)
+            for result in historic:
+                metric = result["metric"]
+                fresh = read_history(db, metric["history"], start, end - start)
+                if fresh != result["history_rows"]:
+                    log(f"{metric['name']}: another run committed part of its history meanwhile; computing it again")
+                    result["df"].unpersist()
+                    result["df"] = compute(spark, metric, fresh)
+                stage(result)
+            for metric, stage_table in staged:
+                cols = ", ".join(quote(c) for c in metric["columns"])
                 db.update(
-                    f"DELETE FROM {quote(name)} WHERE {quote('window_start')} >= ? AND {quote('window_start')} <= ?",
-                    [db.instant(start), db.instant(start + (end - start) * rewrites_after)],
+                    f"DELETE FROM {quote(metric['name'])} WHERE {quote('window_start')} >= ? AND {quote('window_start')} <= ?",
+                    [db.instant(start), db.instant(start + (end - start) * metric["rewrites_after"])],
                 )
                 db.update(
-                    f"INSERT INTO {quote(name)} ({quote('window_start')}, {quote('window_end')}, {cols}) "
+                    f"INSERT INTO {quote(metric['name'])} ({quote('window_start')}, {quote('window_end')}, {cols}) "
                     f"SELECT to_timestamp({quote('window_start_epoch')}), to_timestamp({quote('window_end_epoch')}), {cols} "
-                    f"FROM {quote(stage)}",
+                    f"FROM {quote(stage_table)}",
                     [],
                 )
-                db.update(f"DROP TABLE {quote(stage)}", [])
+                db.update(f"DROP TABLE {quote(stage_table)}", [])
             if args.run_id is not None:
                 n = db.update(
                     'UPDATE "pipeline_run" SET "rows_read" = ?, "bad_records" = ?, "duplicates" = ? WHERE "id" = ?',
@@ -950,11 +1005,11 @@ def write_results(db, args, url, user, password, start, end, results, stats):
         finally:
             db.conn.setAutoCommit(True)
     finally:
-        for _, _, _, stage in staged:
+        for _, stage_table in staged:
             try:
-                db.update(f"DROP TABLE IF EXISTS {quote(stage)}", [])
+                db.update(f"DROP TABLE IF EXISTS {quote(stage_table)}", [])
             except Exception as e:  # best effort: the transaction already decided
-                log(f"could not drop {stage}: {e}")
+                log(f"could not drop {stage_table}: {e}")
 
 
 def run(args):
@@ -1011,15 +1066,13 @@ def run(args):
 
         results = []
         for metric in METRICS:
-            if metric["history"]:
-                read_history(spark, db, metric["history"], start, end - start)
-            df = spark.sql(metric["sql"]).persist(StorageLevel.MEMORY_AND_DISK)
-            df.createOrReplaceTempView(metric["name"])
-            results.append((metric["name"], metric["columns"], metric["rewrites_after"], df))
+            history_rows = read_history(db, metric["history"], start, end - start) if metric["history"] else None
+            df = compute(spark, metric, history_rows)
+            results.append({"metric": metric, "df": df, "history_rows": history_rows})
             log(f"{metric['name']}: {df.count()} rows")
             phases.done(metric["name"])
 
-        write_results(db, args, args.jdbc_url, user, password, start, end, results, stats)
+        write_results(spark, db, args, args.jdbc_url, user, password, start, end, results, stats)
         phases.done("write")
         print("TRENDS_STEP_RESULT " + json.dumps(stats, sort_keys=True), flush=True)
     finally:
