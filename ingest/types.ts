@@ -9,6 +9,12 @@ import type { EventV1 } from "../sparkgen/schema/index.ts";
 export type RawMessage = string;
 
 /**
+ * What a source yields in place of a line it refused to read whole (longer than its cap), so the
+ * pipeline counts it with the other bad messages. Not JSON: a NUL byte cannot start one.
+ */
+export const OVERSIZED_MESSAGE: RawMessage = "\u0000line too long";
+
+/**
  * Where raw messages come from: the X filtered stream, a replay file, the synthetic generator,
  * Bluesky's Jetstream. The optional hooks let a source that does not speak X's format bring its
  * own normaliser, fill fields that need a lookup, and learn what the sink has durably taken.

@@ -242,6 +242,7 @@ describe("sparkgen window step: a baseline window committed by another run while
 async function waitingForLock(c: pg.Client): Promise<boolean> {
   const { rows } = await c.query<{ n: number }>(
     `select count(*)::int as n from pg_locks where locktype = 'advisory' and not granted
+       and database = (select oid from pg_database where datname = current_database())
        and classid = $1::int4::oid and objid = $2::int4::oid and objsubid = 2`,
     [HISTORY_LOCK.space, HISTORY_LOCK.id],
   );
