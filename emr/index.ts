@@ -32,9 +32,33 @@ export {
   submitWindows,
   windowRequests,
 } from "./runners/emr-ops.ts";
+// EMR Serverless: job runs through the same step contract.
+export {
+  checkServerlessIds,
+  DEFAULT_SERVERLESS_SIZING,
+  EmrServerlessStepRunner,
+  type EmrServerlessStepRunnerOptions,
+  jobRunLogPrefix,
+  mapServerlessError,
+  SERVERLESS_LIMITS,
+  type ServerlessApplication,
+  type ServerlessJobOptions,
+  type ServerlessSizing,
+  startJobRunInput,
+} from "./runners/emr-serverless.ts";
+export {
+  dryRunJobRuns,
+  findJobRunLogs,
+  type JobRunLogs,
+  type ServerlessSubmitPlan,
+  serverlessSizing,
+  serverlessTarget,
+  submitJobRuns,
+} from "./runners/emr-serverless-ops.ts";
 export { DEFAULT_STEP_SCRIPT, LocalStepRunner, type LocalStepRunnerOptions } from "./runners/local.ts";
 export { backoffDelay, pollUntilTerminal } from "./runners/poll.ts";
 export { runStatsReader } from "./runners/run-stats.ts";
+export { checkTarget, type SparkTarget, STEP_TARGETS, sparkTargetOf } from "./runners/spark-target.ts";
 export {
   checkJdbcUrl,
   jdbcFromDatabaseUrl,
@@ -53,7 +77,6 @@ export {
   type StepStatus,
   TERMINAL_STATES,
 } from "./runners/step-runner.ts";
-
 // emr B: run records, locks and the scheduler.
 export {
   finishAttempt,

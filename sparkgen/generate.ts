@@ -13,6 +13,7 @@ import {
   historyView,
   outputColumns,
 } from "./compile/index.ts";
+import { type SparkDialect, TARGETS } from "./print/dialect.ts";
 import { printPySparkStep, type StepMetric } from "./print/pyspark.ts";
 import { printSparkSql } from "./print/spark-sql.ts";
 import { type ColumnType, EVENT_V1 } from "./schema/index.ts";
@@ -34,13 +35,14 @@ export const WINDOW_JOB_STEP = `${GENERATED_DIR}/steps/window_job.py`;
 /** Absolute path of the same file in this checkout. */
 export const WINDOW_JOB_STEP_PATH = join(REPO_ROOT, WINDOW_JOB_STEP);
 
-const sqlOf = (m: MetricSpec, job: JobSpec) => printSparkSql(lower(compileMetric(m, job)));
+const sqlOf = (m: MetricSpec, job: JobSpec, target: SparkDialect) =>
+  printSparkSql(lower(compileMetric(m, job)), { spec: `${job.name}.${m.name}`, target });
 
-function stepMetric(m: MetricSpec, job: JobSpec): StepMetric {
+function stepMetric(m: MetricSpec, job: JobSpec, target: SparkDialect): StepMetric {
   const columns = outputColumns(m)
     .map((c) => c.name)
     .filter((n) => n !== "window_start" && n !== "window_end");
-  const base = { name: m.name, sql: sqlOf(m, job), columns, rewritesAfter: 0 };
+  const base = { name: m.name, sql: sqlOf(m, job, target), columns, rewritesAfter: 0 };
   if (m.kind !== "alert") return base;
   const source = outputColumns(m.from);
   const pick = (n: string) => source.find((c) => c.name === n)!;
@@ -61,12 +63,32 @@ function stepMetric(m: MetricSpec, job: JobSpec): StepMetric {
   };
 }
 
-/** Every generated file of `job` (default: the shipped window job), validated first. */
+/**
+ * Every generated file of `job` (default: the shipped window job), validated first, printed for
+ * every Spark target. The first target's files are the shared ones; another target gets its own
+ * copy under `generated/<target>/` only of the files whose text differs for it (today none: the
+ * printed SQL is the 3.5 ∩ 4.0 intersection).
+ */
 export function generate(job: JobSpec = windowJob): GeneratedFile[] {
   assertValidJob(job);
-  const classifySql = printSparkSql(lower(compileClassify(job)));
-  const windowEventsSql = printSparkSql(lower(compileWindowEvents(job)));
-  const metrics = job.metrics.map((m) => stepMetric(m, job));
+  const [base, ...others] = TARGETS.map((t) => ({ target: t, files: generateFor(job, t) }));
+  const shared = base!.files;
+  const overrides = others.flatMap(({ target, files }) =>
+    files
+      .filter((f, i) => f.text !== shared[i]!.text)
+      .map((f) => ({
+        path: f.path.replace(`${GENERATED_DIR}/`, `${GENERATED_DIR}/${target.name}/`),
+        text: f.text,
+      })),
+  );
+  return [...shared, ...overrides];
+}
+
+function generateFor(job: JobSpec, target: SparkDialect): GeneratedFile[] {
+  const spec = (part: string) => ({ spec: `${job.name}.${part}`, target });
+  const classifySql = printSparkSql(lower(compileClassify(job)), spec("classify_events"));
+  const windowEventsSql = printSparkSql(lower(compileWindowEvents(job)), spec("window_events"));
+  const metrics = job.metrics.map((m) => stepMetric(m, job, target));
   const step = printPySparkStep({
     name: job.name,
     source: job.source,
@@ -92,7 +114,7 @@ export function staleFiles(files: readonly GeneratedFile[], root = REPO_ROOT): s
     .filter((f) => !existsSync(join(root, f.path)) || readFileSync(join(root, f.path), "utf8") !== f.text)
     .map((f) => f.path);
   const wanted = new Set(files.map((f) => f.path));
-  for (const sub of ["sql", "steps"]) {
+  for (const sub of ["sql", "steps", ...TARGETS.flatMap((t) => [`${t.name}/sql`, `${t.name}/steps`])]) {
     const dir = join(root, GENERATED_DIR, sub);
     if (!existsSync(dir)) continue;
     for (const name of readdirSync(dir).sort()) {

@@ -42,3 +42,4 @@ export function resultTables(job: JobSpec = windowJob): Readonly<Record<string, 
     ]),
   );
 }
+export { SPARK_3_5, SPARK_4_0, type SparkDialect, TARGETS } from "./print/dialect.ts";

@@ -76,7 +76,7 @@ export const RUN_STATUSES = [
   "interrupted",
 ] as const;
 export type RunStatus = (typeof RUN_STATUSES)[number];
-export const RUNNERS = ["local", "emr"] as const;
+export const RUNNERS = ["local", "emr", "emr-serverless"] as const;
 export type Runner = (typeof RUNNERS)[number];
 
 export interface PipelineRunTable {

@@ -8,12 +8,21 @@ interface PolicyArgs {
   stream?: string;
   "cluster-arn"?: string;
   "secret-arn"?: string;
+  "application-arn"?: string;
+  "execution-role-arn"?: string;
   account?: string;
 }
 
+/** The key prefix of the configured serverless log URI when it is in the bucket. */
+const logPrefixOf = (uri: string | undefined, bucket: string | undefined): string | undefined => {
+  const m = uri ? /^s3:\/\/([^/]+)\/(.*)$/.exec(uri) : null;
+  return m && m[1] === bucket ? m[2] : undefined;
+};
+
 const policy: CommandModule<object, PolicyArgs> = {
   command: "policy",
-  describe: "print least-privilege IAM policy JSON for the ingestor, the scheduler and the EMR job role",
+  describe:
+    "print least-privilege IAM policy JSON for the ingestor, the scheduler and the EMR / EMR Serverless job roles",
   builder: (y) =>
     y
       .option("role", {
@@ -27,7 +36,18 @@ const policy: CommandModule<object, PolicyArgs> = {
         type: "string",
         describe: "arn:aws:elasticmapreduce:REGION:ACCOUNT:cluster/j-…",
       })
-      .option("secret-arn", { type: "string", describe: "ARN of the JDBC credentials secret (emr-job)" })
+      .option("secret-arn", {
+        type: "string",
+        describe: "ARN of the JDBC credentials secret (emr-job, serverless-job)",
+      })
+      .option("application-arn", {
+        type: "string",
+        describe: "arn:aws:emr-serverless:REGION:ACCOUNT:/applications/ID (scheduler on EMR Serverless)",
+      })
+      .option("execution-role-arn", {
+        type: "string",
+        describe: "the job runs' role the scheduler passes to EMR Serverless",
+      })
       .option("account", { type: "string", describe: "12-digit AWS account id (ingestor's stream ARN)" })
       .example(
         "$0 aws policy --role ingestor --stream trends --account 123456789012 --aws-region eu-west-1",
@@ -40,6 +60,9 @@ const policy: CommandModule<object, PolicyArgs> = {
       stream: argv.stream ?? s.firehoseStream,
       clusterArn: argv["cluster-arn"],
       secretArn: argv["secret-arn"],
+      applicationArn: argv["application-arn"],
+      executionRoleArn: argv["execution-role-arn"],
+      logPrefix: logPrefixOf(s.serverlessLogUri, argv.bucket ?? s.bucket),
       account: argv.account,
       region: s.awsRegion ?? process.env.AWS_REGION,
       rawPrefix: s.rawPrefix,

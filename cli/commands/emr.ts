@@ -47,12 +47,12 @@ const withCluster = <T>(y: Argv<T>) =>
     .option("json", { type: "boolean", default: false, describe: "print JSON on stdout" });
 
 /** Human lines go through printLines (neutralised); JSON is printed exactly. */
-const out = (text: string): void => printLines(...text.replace(/\n$/, "").split("\n"));
-const outJson = (value: unknown): void => {
+export const out = (text: string): void => printLines(...text.replace(/\n$/, "").split("\n"));
+export const outJson = (value: unknown): void => {
   process.stdout.write(`${JSON.stringify(value, null, 2)}\n`);
 };
 
-interface SubmitArgs extends EmrArgs {
+export interface SubmitArgs extends EmrArgs {
   bucket?: string;
   window?: string;
   from?: string;
@@ -63,36 +63,40 @@ interface SubmitArgs extends EmrArgs {
   "generated-dir"?: string;
 }
 
+/** The options of every `submit`: bucket, window or range, dry run, JDBC URL and secret. */
+export const submitOptions = <T>(y: Argv<T>, request: string) =>
+  y
+    .option("bucket", {
+      type: "string",
+      describe: "S3 bucket of raw events and artifacts (default: bucket / TRENDS_BUCKET)",
+    })
+    .option("window", { type: "string", describe: "one window start, ISO, on a window boundary" })
+    .option("from", { type: "string", describe: "first window start of a range (ISO)" })
+    .option("to", { type: "string", describe: "end of the range (ISO, exclusive)" })
+    .option("dry-run", {
+      type: "boolean",
+      default: false,
+      describe: `print the exact ${request} JSON (no secrets in it); contact nothing`,
+    })
+    .option("jdbc-url", {
+      type: "string",
+      describe: "jdbc:postgresql://host:port/db (default: from DATABASE_URL, without credentials)",
+    })
+    .option("jdbc-secret", {
+      type: "string",
+      describe: "Secrets Manager id of the DB credentials the step reads (default: TRENDS_JDBC_SECRET)",
+    })
+    .option("generated-dir", {
+      type: "string",
+      describe: "generated steps directory (default: sparkgen/generated)",
+    })
+    .conflicts("window", ["from", "to"]);
+
 const submit: CommandModule<object, SubmitArgs> = {
   command: "submit",
   describe: "upload the generated steps and submit one EMR step per window",
   builder: (y) =>
-    withCluster(y)
-      .option("bucket", {
-        type: "string",
-        describe: "S3 bucket of raw events and artifacts (default: bucket / TRENDS_BUCKET)",
-      })
-      .option("window", { type: "string", describe: "one window start, ISO, on a window boundary" })
-      .option("from", { type: "string", describe: "first window start of a range (ISO)" })
-      .option("to", { type: "string", describe: "end of the range (ISO, exclusive)" })
-      .option("dry-run", {
-        type: "boolean",
-        default: false,
-        describe: "print the exact AddJobFlowSteps JSON; contact nothing",
-      })
-      .option("jdbc-url", {
-        type: "string",
-        describe: "jdbc:postgresql://host:port/db (default: from DATABASE_URL, without credentials)",
-      })
-      .option("jdbc-secret", {
-        type: "string",
-        describe: "Secrets Manager id of the DB credentials the step reads (default: TRENDS_JDBC_SECRET)",
-      })
-      .option("generated-dir", {
-        type: "string",
-        describe: "generated steps directory (default: sparkgen/generated)",
-      })
-      .conflicts("window", ["from", "to"])
+    submitOptions(withCluster(y), "AddJobFlowSteps")
       .example(
         "$0 emr submit --cluster j-2AXXXXXXGAPLF --bucket my-trends --window 2026-11-26T04:15:00Z",
         "one window",
@@ -101,39 +105,7 @@ const submit: CommandModule<object, SubmitArgs> = {
   handler: async (argv) => {
     const s = settingsFrom(argv);
     const clusterId = clusterOf(argv, s);
-    const bucket = argv.bucket ?? s.bucket;
-    if (!bucket) throw usageError("no S3 bucket given", "pass --bucket NAME or set bucket (TRENDS_BUCKET)");
-    if (!BUCKET.test(bucket))
-      throw usageError(`${JSON.stringify(bucket)} is not an S3 bucket name`, "pass --bucket NAME");
-    const windows = windowsOf(argv, s.windowMinutes);
-    const jdbcUrl =
-      argv["jdbc-url"] ?? (s.databaseUrl ? jdbcFromDatabaseUrl(s.databaseUrl).jdbcUrl : undefined);
-    if (!jdbcUrl)
-      throw usageError(
-        "no database for the step",
-        "pass --jdbc-url jdbc:postgresql://host:5432/trends or set DATABASE_URL",
-      );
-    const jdbcSecret = argv["jdbc-secret"] ?? process.env.TRENDS_JDBC_SECRET;
-    if (!jdbcSecret) {
-      throw usageError(
-        "no database credentials for the step on EMR",
-        "store them in Secrets Manager and pass --jdbc-secret ID (or set TRENDS_JDBC_SECRET)",
-      );
-    }
-    const files = collectArtifacts({
-      jdbcJar: jdbcJarPath(s.cacheDir),
-      ...(argv["generated-dir"] ? { generatedDir: argv["generated-dir"] } : {}),
-    });
-    const plan = {
-      clusterId,
-      bucket,
-      rawPrefix: s.rawPrefix,
-      latenessMinutes: s.latenessMinutes,
-      windows,
-      jdbcUrl,
-      jdbcSecret,
-      files,
-    };
+    const plan = { clusterId, ...submitInputs(argv, s, "EMR") };
     if (argv["dry-run"]) {
       outJson(dryRunSteps(plan));
       return;
@@ -148,7 +120,43 @@ const submit: CommandModule<object, SubmitArgs> = {
   },
 };
 
-function windowsOf(argv: SubmitArgs, minutes: number): Window[] {
+/** What every submit needs besides the target: bucket, windows, JDBC URL and secret id, artifacts. */
+export function submitInputs(argv: SubmitArgs, s: Settings, where: string) {
+  const bucket = argv.bucket ?? s.bucket;
+  if (!bucket) throw usageError("no S3 bucket given", "pass --bucket NAME or set bucket (TRENDS_BUCKET)");
+  if (!BUCKET.test(bucket))
+    throw usageError(`${JSON.stringify(bucket)} is not an S3 bucket name`, "pass --bucket NAME");
+  const windows = windowsOf(argv, s.windowMinutes);
+  const jdbcUrl =
+    argv["jdbc-url"] ?? (s.databaseUrl ? jdbcFromDatabaseUrl(s.databaseUrl).jdbcUrl : undefined);
+  if (!jdbcUrl)
+    throw usageError(
+      "no database for the step",
+      "pass --jdbc-url jdbc:postgresql://host:5432/trends or set DATABASE_URL",
+    );
+  const jdbcSecret = argv["jdbc-secret"] ?? process.env.TRENDS_JDBC_SECRET;
+  if (!jdbcSecret) {
+    throw usageError(
+      `no database credentials for the step on ${where}`,
+      "store them in Secrets Manager and pass --jdbc-secret ID (or set TRENDS_JDBC_SECRET)",
+    );
+  }
+  const files = collectArtifacts({
+    jdbcJar: jdbcJarPath(s.cacheDir),
+    ...(argv["generated-dir"] ? { generatedDir: argv["generated-dir"] } : {}),
+  });
+  return {
+    bucket,
+    rawPrefix: s.rawPrefix,
+    latenessMinutes: s.latenessMinutes,
+    windows,
+    jdbcUrl,
+    jdbcSecret,
+    files,
+  };
+}
+
+export function windowsOf(argv: Pick<SubmitArgs, "window" | "from" | "to">, minutes: number): Window[] {
   if (argv.window) return [windowAt(parseTime(argv.window, "--window"), minutes)];
   if (argv.from && argv.to) {
     // One submit adds one step per window, and a cluster holds at most 256 active steps.
@@ -175,7 +183,7 @@ const runnerFor = (argv: EmrArgs & Record<string, unknown>) => {
   return { s, clusterId, aws, runner };
 };
 
-const line = (st: StepStatus): string =>
+export const line = (st: StepStatus): string =>
   [
     st.id.padEnd(15),
     st.state.padEnd(10),

@@ -4,6 +4,7 @@ import { db } from "./db.ts";
 import { demo } from "./demo.ts";
 import { doctor } from "./doctor.ts";
 import { emr } from "./emr.ts";
+import { emrServerless } from "./emr-serverless.ts";
 import { ingest } from "./ingest.ts";
 import { query } from "./query.ts";
 import { rules } from "./rules.ts";
@@ -31,6 +32,7 @@ export const commands: AnyCommand[] = [
   ingest,
   rules,
   emr,
+  emrServerless,
   aws,
   sparkgen,
 ];

@@ -30,6 +30,9 @@ interface ScheduleArgs {
   cluster?: string;
   bucket?: string;
   "jdbc-secret"?: string;
+  application?: string;
+  "execution-role"?: string;
+  "log-uri"?: string;
   json: boolean;
 }
 
@@ -39,7 +42,11 @@ export const schedule: CommandModule<object, ScheduleArgs> = {
     "run every due window (closed + lateness passed) once, retrying, catching up and reprocessing late data",
   builder: (y) =>
     y
-      .option("runner", { choices: ["local", "emr"], default: "local", describe: "where the steps run" })
+      .option("runner", {
+        choices: ["local", "emr", "emr-serverless"],
+        default: "local",
+        describe: "where the steps run",
+      })
       .option("every", { type: "string", default: "15m", describe: "tick period (aligned to the clock)" })
       .option("once", {
         type: "boolean",
@@ -73,14 +80,32 @@ export const schedule: CommandModule<object, ScheduleArgs> = {
       })
       .option("bucket", {
         type: "string",
-        describe: "--runner emr: artifacts bucket (default TRENDS_BUCKET)",
+        describe: "--runner emr|emr-serverless: artifacts bucket (default TRENDS_BUCKET)",
       })
       .option("jdbc-secret", {
         type: "string",
-        describe: "--runner emr: Secrets Manager id of the DB credentials (default TRENDS_JDBC_SECRET)",
+        describe:
+          "--runner emr|emr-serverless: Secrets Manager id of the DB credentials (default TRENDS_JDBC_SECRET)",
+      })
+      .option("application", {
+        type: "string",
+        describe: "--runner emr-serverless: application id (default TRENDS_SERVERLESS_APPLICATION)",
+      })
+      .option("execution-role", {
+        type: "string",
+        describe: "--runner emr-serverless: job role ARN (default TRENDS_SERVERLESS_EXECUTION_ROLE)",
+      })
+      .option("log-uri", {
+        type: "string",
+        describe:
+          "--runner emr-serverless: s3:// prefix of the job logs (default s3://BUCKET/logs/serverless/)",
       })
       .option("json", { type: "boolean", default: false, describe: "--once: print the tick summary as JSON" })
-      .example("$0 schedule --runner local --input ./raw --once", "process what is due now, then exit"),
+      .example("$0 schedule --runner local --input ./raw --once", "process what is due now, then exit")
+      .example(
+        "$0 schedule --runner emr-serverless --application 00fabcdexample09 --execution-role arn:aws:iam::123456789012:role/trends-job --bucket my-trends --jdbc-secret trends/jdbc",
+        "every 15 minutes on EMR Serverless",
+      ),
   handler: async (argv) => {
     const s = settingsFrom(argv);
     const everyMs = parseDuration(argv.every, "--every");
@@ -89,7 +114,7 @@ export const schedule: CommandModule<object, ScheduleArgs> = {
     const from = argv.from === undefined ? undefined : parseTime(argv.from, "--from");
     const stop = stopOnSignals();
     const p = await openPipeline(s, {
-      runner: argv.runner === "emr" ? "emr" : "local",
+      runner: argv.runner === "emr" || argv.runner === "emr-serverless" ? argv.runner : "local",
       input: argv.input,
       maxAttempts: Math.max(1, argv["max-attempts"]),
       retryDelayMs,
@@ -98,6 +123,9 @@ export const schedule: CommandModule<object, ScheduleArgs> = {
       cluster: argv.cluster,
       bucket: argv.bucket,
       jdbcSecret: argv["jdbc-secret"],
+      application: argv.application,
+      executionRole: argv["execution-role"],
+      logUri: argv["log-uri"],
     });
     try {
       const print = !(argv.once && argv.json);

@@ -1,6 +1,6 @@
 import { usageError } from "../../runtime/errors/index.ts";
 
-export const POLICY_ROLES = ["ingestor", "scheduler", "emr-job"] as const;
+export const POLICY_ROLES = ["ingestor", "scheduler", "emr-job", "serverless-job"] as const;
 export type PolicyRole = (typeof POLICY_ROLES)[number];
 
 export interface PolicyInputs {
@@ -9,6 +9,12 @@ export interface PolicyInputs {
   stream?: string | undefined;
   /** `arn:aws:elasticmapreduce:REGION:ACCOUNT:cluster/j-…` (scheduler). */
   clusterArn?: string | undefined;
+  /** `arn:aws:emr-serverless:REGION:ACCOUNT:/applications/ID` (scheduler on EMR Serverless). */
+  applicationArn?: string | undefined;
+  /** The job runs' IAM role, which the scheduler passes to EMR Serverless. */
+  executionRoleArn?: string | undefined;
+  /** Where the job runs write their logs (S3 monitoring logUri), under the bucket; default `logs/serverless/`. */
+  logPrefix?: string | undefined;
   /** `arn:aws:secretsmanager:REGION:ACCOUNT:secret:NAME-xxxxxx` of the JDBC credentials (emr-job). */
   secretArn?: string | undefined;
   region?: string | undefined;
@@ -53,9 +59,12 @@ const listPrefixes = (bucket: string, prefixes: string[]): PolicyStatement => ({
  * - `ingestor`: PutRecord/PutRecordBatch on the one Firehose stream, nothing else (Firehose's own
  *   delivery role writes S3).
  * - `scheduler`: reads and lists `raw/` (input fingerprints), writes and reads `artifacts/`, and the
- *   five EMR step actions on the one cluster.
+ *   five EMR step actions on the one cluster (and/or the EMR Serverless actions, below).
  * - `emr-job` (the cluster's EC2 instance profile): reads `raw/` and `artifacts/`, and reads the
  *   JDBC secret.
+ * - `serverless-job` (the EMR Serverless job runs' execution role): the same, and writes its logs
+ *   under `logs/serverless/`. The scheduler, given `--application-arn`, may start, get, list and
+ *   cancel job runs of that one application and pass that one role to EMR Serverless.
  */
 export function iamPolicy(role: PolicyRole, i: PolicyInputs): PolicyDocument {
   const raw = prefixOf(i.rawPrefix);
@@ -75,12 +84,12 @@ export function iamPolicy(role: PolicyRole, i: PolicyInputs): PolicyDocument {
     }
     case "scheduler": {
       const bucket = need(i.bucket, "--bucket", role, "my-trends-bucket");
-      const cluster = need(
-        i.clusterArn,
-        "--cluster-arn",
-        role,
-        "arn:aws:elasticmapreduce:eu-west-1:123456789012:cluster/j-…",
-      );
+      if (!i.clusterArn && !i.applicationArn) {
+        throw usageError(
+          "the scheduler policy needs --cluster-arn (EMR) or --application-arn (EMR Serverless)",
+          "pass --cluster-arn arn:aws:elasticmapreduce:eu-west-1:123456789012:cluster/j-… or --application-arn arn:aws:emr-serverless:eu-west-1:123456789012:/applications/ID --execution-role-arn ARN",
+        );
+      }
       return doc([
         listPrefixes(bucket, [raw, "artifacts/"]),
         {
@@ -95,21 +104,12 @@ export function iamPolicy(role: PolicyRole, i: PolicyInputs): PolicyDocument {
           Action: ["s3:GetObject", "s3:PutObject"],
           Resource: `arn:aws:s3:::${bucket}/artifacts/*`,
         },
-        {
-          Sid: "RunSteps",
-          Effect: "Allow",
-          Action: [
-            "elasticmapreduce:AddJobFlowSteps",
-            "elasticmapreduce:CancelSteps",
-            "elasticmapreduce:DescribeCluster",
-            "elasticmapreduce:DescribeStep",
-            "elasticmapreduce:ListSteps",
-          ],
-          Resource: cluster,
-        },
+        ...(i.clusterArn ? [emrSteps(i.clusterArn)] : []),
+        ...(i.applicationArn ? serverlessRuns(i.applicationArn, i.executionRoleArn, role) : []),
       ]);
     }
-    case "emr-job": {
+    case "emr-job":
+    case "serverless-job": {
       const bucket = need(i.bucket, "--bucket", role, "my-trends-bucket");
       const secret = need(
         i.secretArn,
@@ -125,6 +125,18 @@ export function iamPolicy(role: PolicyRole, i: PolicyInputs): PolicyDocument {
           Action: ["s3:GetObject"],
           Resource: [`arn:aws:s3:::${bucket}/${raw}*`, `arn:aws:s3:::${bucket}/artifacts/*`],
         },
+        // On EMR the cluster pushes logs with its own service role; on EMR Serverless the job's
+        // role writes them to the S3 monitoring logUri.
+        ...(role === "serverless-job"
+          ? [
+              {
+                Sid: "WriteJobLogs",
+                Effect: "Allow" as const,
+                Action: ["s3:PutObject"],
+                Resource: `arn:aws:s3:::${bucket}/${prefixOf(i.logPrefix ?? "logs/serverless/")}*`,
+              },
+            ]
+          : []),
         {
           Sid: "ReadJdbcSecret",
           Effect: "Allow",
@@ -135,6 +147,47 @@ export function iamPolicy(role: PolicyRole, i: PolicyInputs): PolicyDocument {
     }
   }
 }
+
+const emrSteps = (cluster: string): PolicyStatement => ({
+  Sid: "RunSteps",
+  Effect: "Allow",
+  Action: [
+    "elasticmapreduce:AddJobFlowSteps",
+    "elasticmapreduce:CancelSteps",
+    "elasticmapreduce:DescribeCluster",
+    "elasticmapreduce:DescribeStep",
+    "elasticmapreduce:ListSteps",
+  ],
+  Resource: cluster,
+});
+
+/** The five job run actions on the one application and its job runs, and passing the job's role. */
+const serverlessRuns = (app: string, jobRole: string | undefined, role: PolicyRole): PolicyStatement[] => [
+  {
+    Sid: "RunJobRuns",
+    Effect: "Allow",
+    Action: [
+      "emr-serverless:CancelJobRun",
+      "emr-serverless:GetApplication",
+      "emr-serverless:GetJobRun",
+      "emr-serverless:ListJobRuns",
+      "emr-serverless:StartJobRun",
+    ],
+    Resource: [app, `${app}/jobruns/*`],
+  },
+  {
+    Sid: "PassJobRole",
+    Effect: "Allow",
+    Action: ["iam:PassRole"],
+    Resource: need(
+      jobRole,
+      "--execution-role-arn",
+      role,
+      "arn:aws:iam::123456789012:role/trends-serverless-job",
+    ),
+    Condition: { StringLike: { "iam:PassedToService": ["emr-serverless.amazonaws.com"] } },
+  },
+];
 
 const doc = (Statement: PolicyStatement[]): PolicyDocument => ({ Version: "2012-10-17", Statement });
 
@@ -156,6 +209,21 @@ export function checkPolicyInputs(i: PolicyInputs): void {
     throw usageError(
       `--secret-arn ${JSON.stringify(i.secretArn)} is not a Secrets Manager ARN`,
       "copy it from `aws secretsmanager describe-secret`",
+    );
+  }
+  if (
+    i.applicationArn &&
+    !/^arn:aws[a-z-]*:emr-serverless:[a-z0-9-]+:\d{12}:\/applications\/[0-9a-z]+$/.test(i.applicationArn)
+  ) {
+    throw usageError(
+      `--application-arn ${JSON.stringify(i.applicationArn)} is not an EMR Serverless application ARN`,
+      "write it like arn:aws:emr-serverless:eu-west-1:123456789012:/applications/00fabcdexample09",
+    );
+  }
+  if (i.executionRoleArn && !/^arn:aws[a-z-]*:iam::\d{12}:role\/[\w+=,.@/-]+$/.test(i.executionRoleArn)) {
+    throw usageError(
+      `--execution-role-arn ${JSON.stringify(i.executionRoleArn)} is not an IAM role ARN`,
+      "write it like arn:aws:iam::123456789012:role/trends-serverless-job",
     );
   }
   if (i.account && !/^\d{12}$/.test(i.account))

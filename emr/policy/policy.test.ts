@@ -66,9 +66,65 @@ describe("iamPolicy", () => {
     expect(JSON.stringify(p)).not.toMatch(/"\*"|s3:\*|PutObject/);
   });
 
+  it("scheduler on EMR Serverless: job run actions on the one application, passing only the job role", () => {
+    const app = "arn:aws:emr-serverless:eu-west-1:123456789012:/applications/00fabcdexample09";
+    const jobRole = "arn:aws:iam::123456789012:role/trends-serverless-job";
+    const p = iamPolicy("scheduler", { bucket: "my-trends", applicationArn: app, executionRoleArn: jobRole });
+    expect(p.Statement.map((s) => s.Sid)).toEqual([
+      "ListOwnPrefixes",
+      "ReadRaw",
+      "WriteArtifacts",
+      "RunJobRuns",
+      "PassJobRole",
+    ]);
+    expect(p.Statement[3]).toEqual({
+      Sid: "RunJobRuns",
+      Effect: "Allow",
+      Action: [
+        "emr-serverless:CancelJobRun",
+        "emr-serverless:GetApplication",
+        "emr-serverless:GetJobRun",
+        "emr-serverless:ListJobRuns",
+        "emr-serverless:StartJobRun",
+      ],
+      Resource: [app, `${app}/jobruns/*`],
+    });
+    expect(p.Statement[4]).toEqual({
+      Sid: "PassJobRole",
+      Effect: "Allow",
+      Action: ["iam:PassRole"],
+      Resource: jobRole,
+      Condition: { StringLike: { "iam:PassedToService": ["emr-serverless.amazonaws.com"] } },
+    });
+    expect(JSON.stringify(p)).not.toMatch(/"\*"|elasticmapreduce|emr-serverless:\*/);
+    expect(() => iamPolicy("scheduler", { bucket: "b", applicationArn: app })).toThrow(
+      "the scheduler policy needs --execution-role-arn",
+    );
+  });
+
+  it("serverless-job: reads raw/ and artifacts/, writes only its log prefix, reads the secret", () => {
+    const p = iamPolicy("serverless-job", inputs);
+    expect(p.Statement.map((s) => [s.Sid, s.Action, s.Resource])).toEqual([
+      ["ListOwnPrefixes", ["s3:ListBucket"], "arn:aws:s3:::my-trends"],
+      [
+        "ReadInputsAndCode",
+        ["s3:GetObject"],
+        ["arn:aws:s3:::my-trends/raw/*", "arn:aws:s3:::my-trends/artifacts/*"],
+      ],
+      ["WriteJobLogs", ["s3:PutObject"], "arn:aws:s3:::my-trends/logs/serverless/*"],
+      ["ReadJdbcSecret", ["secretsmanager:GetSecretValue"], inputs.secretArn],
+    ]);
+    expect(iamPolicy("serverless-job", { ...inputs, logPrefix: "jobs/logs" }).Statement[2]!.Resource).toBe(
+      "arn:aws:s3:::my-trends/jobs/logs/*",
+    );
+  });
+
   it("names the missing flag", () => {
     expect(() => iamPolicy("scheduler", { bucket: "b" })).toThrow("the scheduler policy needs --cluster-arn");
     expect(() => iamPolicy("ingestor", { stream: "s", region: "eu-west-1" })).toThrow("needs --account");
     expect(() => checkPolicyInputs({ clusterArn: "j-123" })).toThrow("is not an EMR cluster ARN");
+    expect(() => checkPolicyInputs({ applicationArn: "00fabcdexample09" })).toThrow(
+      "is not an EMR Serverless application ARN",
+    );
   });
 });

@@ -21,7 +21,9 @@ export interface SubmitPlan {
 }
 
 /** The step request of each window: its arrival-hour prefixes under `s3://BUCKET/raw/`. */
-export const windowRequests = (p: SubmitPlan): StepRequest[] =>
+export const windowRequests = (
+  p: Pick<SubmitPlan, "bucket" | "rawPrefix" | "latenessMinutes" | "windows" | "jdbcUrl">,
+): StepRequest[] =>
   p.windows.map((window) => ({
     window,
     inputs: inputHourPrefixes(window, p.latenessMinutes).map((h) => `s3://${p.bucket}/${p.rawPrefix}${h}`),
@@ -77,9 +79,11 @@ export async function submitWindows(
 }
 
 /** Resolves the SDK's credential chain now, so "no credentials" is a one-line usage error. */
-export async function checkCredentials(emr: EMRClient): Promise<void> {
+export async function checkCredentials(client: {
+  config: { credentials: () => Promise<unknown> };
+}): Promise<void> {
   try {
-    await emr.config.credentials();
+    await client.config.credentials();
   } catch (e) {
     const err = mapEmrError(Object.assign(e as Error, { name: "CredentialsProviderError" }), "");
     throw err;
@@ -159,7 +163,8 @@ const parseS3 = (uri: string): { Bucket: string; Key: string } => {
   return { Bucket: m[1]!, Key: m[2]! };
 };
 
-async function getText(s3: S3Client, uri: string): Promise<string | undefined> {
+/** An S3 object's text (gunzipped for `.gz`), or undefined when it is not there (yet). */
+export async function getText(s3: S3Client, uri: string): Promise<string | undefined> {
   try {
     const out = await s3.send(new GetObjectCommand(parseS3(uri)));
     const bytes = Buffer.from(await out.Body!.transformToByteArray());

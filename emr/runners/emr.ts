@@ -14,6 +14,7 @@ import {
 import { TrendsError, usageError } from "../../runtime/errors/index.ts";
 import { log } from "../../runtime/log/index.ts";
 import { backoffDelay, pollUntilTerminal } from "./poll.ts";
+import { checkTarget, type SparkTarget } from "./spark-target.ts";
 import { runIdOf, stepArgs, stepName } from "./step-args.ts";
 import type { StepRequest, StepResult, StepRunner, StepState, StepStatus } from "./step-runner.ts";
 
@@ -34,6 +35,8 @@ export interface EmrStepOptions {
   readonly jdbcSecret?: string | undefined;
   /** Extra `--conf` pairs for spark-submit. */
   readonly sparkConf?: Readonly<Record<string, string>>;
+  /** The Spark targets the uploaded step was generated for (default: every target of sparkgen). */
+  readonly stepTargets?: readonly SparkTarget[];
 }
 
 /**
@@ -93,6 +96,8 @@ export interface ClusterInfo {
   id: string;
   state: string;
   stepConcurrencyLevel: number;
+  /** `emr-7.13.0`…: decides the Spark target (`sparkTargetOf`). */
+  releaseLabel?: string;
   /** `s3://…/` where EMR pushes logs, if the cluster has one. */
   logUri?: string;
 }
@@ -130,7 +135,8 @@ export class EmrStepRunner implements StepRunner {
 
   async submit(req: StepRequest): Promise<string> {
     const step = emrStepConfig(req, this.#o);
-    await this.cluster();
+    const c = await this.cluster();
+    checkTarget(`EMR cluster ${c.id}`, c.releaseLabel, this.#o.stepTargets);
     await this.#waitForSlot();
     const out = await this.#call((emr) =>
       emr.send(new AddJobFlowStepsCommand(addStepsInput(this.#o.clusterId, [step]))),
@@ -241,6 +247,7 @@ export class EmrStepRunner implements StepRunner {
       id: this.#o.clusterId,
       state,
       stepConcurrencyLevel: c?.StepConcurrencyLevel ?? 1,
+      ...(c?.ReleaseLabel ? { releaseLabel: c.ReleaseLabel } : {}),
       ...(logUri ? { logUri: logUri.endsWith("/") ? logUri : `${logUri}/` } : {}),
     };
   }
@@ -276,19 +283,22 @@ export class EmrStepRunner implements StepRunner {
   }
 }
 
+/** A missing-credentials error of an AWS client as a usage error, else undefined. */
+export function credentialsError(e: Error, service: string, requestError: string): TrendsError | undefined {
+  if (e.name !== "CredentialsProviderError" && !(/credential/i.test(e.message) && e.name !== requestError))
+    return undefined;
+  return usageError(
+    `no AWS credentials for ${service}: ${e.message.split("\n")[0]}`,
+    "set AWS_PROFILE, or AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY, or run on a host with an instance role",
+  );
+}
+
 /** EMR's client errors → one-line TrendsErrors naming the fix. */
 export function mapEmrError(e: unknown, clusterId: string, stepId?: string): unknown {
   if (!(e instanceof Error)) return e;
   const name = e.name;
-  if (
-    name === "CredentialsProviderError" ||
-    (/credential/i.test(e.message) && name !== "InvalidRequestException")
-  ) {
-    return usageError(
-      `no AWS credentials for EMR: ${e.message.split("\n")[0]}`,
-      "set AWS_PROFILE, or AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY, or run on a host with an instance role",
-    );
-  }
+  const creds = credentialsError(e, "EMR", "InvalidRequestException");
+  if (creds) return creds;
   if (name === "InvalidRequestException" || name === "ValidationException") {
     if (stepId && /step/i.test(e.message)) {
       return usageError(

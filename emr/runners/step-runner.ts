@@ -47,13 +47,14 @@ export interface StepStatus {
 }
 
 /**
- * Runs window steps somewhere: EMR (`EmrStepRunner`) or local `spark-submit` (`LocalStepRunner`).
+ * Runs window steps somewhere: EMR (`EmrStepRunner`), EMR Serverless (`EmrServerlessStepRunner`) or
+ * local `spark-submit` (`LocalStepRunner`).
  * `submit` returns as soon as the step is accepted; `wait` polls until a terminal state (or the
  * signal aborts the wait — the step keeps running; call `cancel` to stop it).
  * An unknown id is a `TrendsError` (usage) from `status`, `wait` and `cancel`.
  */
 export interface StepRunner {
-  readonly kind: "local" | "emr";
+  readonly kind: "local" | "emr" | "emr-serverless";
   submit(req: StepRequest): Promise<string>;
   status(id: string): Promise<StepStatus>;
   wait(id: string, signal?: AbortSignal): Promise<StepStatus>;

@@ -1,5 +1,5 @@
 import type { S3Client } from "@aws-sdk/client-s3";
-import { awsOptionsFrom, createEmr, createS3 } from "../../runtime/aws/index.ts";
+import { awsOptionsFrom, createEmr, createEmrServerless, createS3 } from "../../runtime/aws/index.ts";
 import type { Settings } from "../../runtime/config/index.ts";
 import { usageError } from "../../runtime/errors/index.ts";
 import { openDatabase } from "../../runtime/postgres/index.ts";
@@ -8,6 +8,8 @@ import { migrateToLatest, openDb } from "../../sql/index.ts";
 import { collectArtifacts, uploadArtifacts } from "../artifacts/index.ts";
 import { EmrStepRunner } from "../runners/emr.ts";
 import { checkCredentials } from "../runners/emr-ops.ts";
+import { EmrServerlessStepRunner } from "../runners/emr-serverless.ts";
+import { serverlessSizing, serverlessTarget } from "../runners/emr-serverless-ops.ts";
 import { LocalStepRunner } from "../runners/local.ts";
 import { runStatsReader } from "../runners/run-stats.ts";
 import { jdbcFromDatabaseUrl } from "../runners/step-args.ts";
@@ -18,7 +20,7 @@ import { type InputSource, inputSource } from "./input.ts";
 import type { ProcessDeps } from "./process.ts";
 
 export interface PipelineOptions {
-  readonly runner: "local" | "emr";
+  readonly runner: StepRunner["kind"];
   /** `--input`; defaults to `s3://<bucket>/<rawPrefix>` when a bucket is configured. */
   readonly input?: string | undefined;
   readonly maxAttempts: number;
@@ -30,6 +32,10 @@ export interface PipelineOptions {
   readonly cluster?: string | undefined;
   readonly bucket?: string | undefined;
   readonly jdbcSecret?: string | undefined;
+  /** EMR Serverless runner: `--application`, `--execution-role`, `--log-uri` (else their settings). */
+  readonly application?: string | undefined;
+  readonly executionRole?: string | undefined;
+  readonly logUri?: string | undefined;
 }
 
 export interface Pipeline {
@@ -70,6 +76,8 @@ export async function openPipeline(s: Settings, o: PipelineOptions): Promise<Pip
     let artifactsUri: string | undefined;
     if (o.runner === "emr") {
       ({ runner, artifactsUri } = await emrRunner(s, o, db));
+    } else if (o.runner === "emr-serverless") {
+      ({ runner, artifactsUri } = await serverlessRunner(s, o, db));
     } else {
       const spark = await ensureSpark({ cacheDir: s.cacheDir, sparkHome: s.sparkHome });
       runner = new LocalStepRunner({
@@ -112,25 +120,51 @@ async function emrRunner(
   const clusterId = o.cluster ?? s.emrCluster;
   if (!clusterId)
     throw usageError("no EMR cluster given", "pass --cluster j-XXXXXXXXXXXXX or set TRENDS_EMR_CLUSTER");
-  const bucket = o.bucket ?? s.bucket;
-  if (!bucket) throw usageError("no S3 bucket for the artifacts", "pass --bucket NAME or set TRENDS_BUCKET");
-  const jdbcSecret = o.jdbcSecret ?? process.env.TRENDS_JDBC_SECRET;
-  if (!jdbcSecret) {
-    throw usageError(
-      "no database credentials for the steps on EMR",
-      "store them in Secrets Manager and pass --jdbc-secret ID (or set TRENDS_JDBC_SECRET)",
-    );
-  }
+  const { bucket, jdbcSecret } = remoteInputs(s, o);
   const aws = awsOptionsFrom(s);
   const emr = createEmr(aws);
   await checkCredentials(emr);
   const probe = new EmrStepRunner({ emr, clusterId, artifacts: { stepScript: "", jdbcJar: "" } });
   await probe.cluster();
-  const artifacts = await uploadArtifacts({
-    s3: createS3(aws),
-    bucket,
-    files: collectArtifacts({ jdbcJar: jdbcJarPath(s.cacheDir) }),
-  });
+  const artifacts = await upload(s, bucket);
   const runner = new EmrStepRunner({ emr, clusterId, artifacts, jdbcSecret, readResult: runStatsReader(db) });
   return { runner, artifactsUri: artifacts.baseUri };
 }
+
+/** The EMR Serverless runner: the same checks, upload and stats as the EMR one, on an application. */
+async function serverlessRunner(
+  s: Settings,
+  o: PipelineOptions,
+  db: RunsDb,
+): Promise<{ runner: StepRunner; artifactsUri: string }> {
+  const target = serverlessTarget(s, o);
+  const { bucket, jdbcSecret } = remoteInputs(s, o);
+  const client = createEmrServerless(awsOptionsFrom(s));
+  await checkCredentials(client);
+  const job = { client, ...target, sizing: serverlessSizing(s), jdbcSecret };
+  await new EmrServerlessStepRunner({ ...job, artifacts: { stepScript: "", jdbcJar: "" } }).application();
+  const artifacts = await upload(s, bucket);
+  const runner = new EmrServerlessStepRunner({ ...job, artifacts, readResult: runStatsReader(db) });
+  return { runner, artifactsUri: artifacts.baseUri };
+}
+
+/** The artifacts bucket and the JDBC secret id every remote runner needs. */
+function remoteInputs(s: Settings, o: PipelineOptions): { bucket: string; jdbcSecret: string } {
+  const bucket = o.bucket ?? s.bucket;
+  if (!bucket) throw usageError("no S3 bucket for the artifacts", "pass --bucket NAME or set TRENDS_BUCKET");
+  const jdbcSecret = o.jdbcSecret ?? process.env.TRENDS_JDBC_SECRET;
+  if (!jdbcSecret) {
+    throw usageError(
+      `no database credentials for the steps on ${o.runner === "emr" ? "EMR" : "EMR Serverless"}`,
+      "store them in Secrets Manager and pass --jdbc-secret ID (or set TRENDS_JDBC_SECRET)",
+    );
+  }
+  return { bucket, jdbcSecret };
+}
+
+const upload = (s: Settings, bucket: string) =>
+  uploadArtifacts({
+    s3: createS3(awsOptionsFrom(s)),
+    bucket,
+    files: collectArtifacts({ jdbcJar: jdbcJarPath(s.cacheDir) }),
+  });

@@ -1,4 +1,5 @@
 import { EMRClient } from "@aws-sdk/client-emr";
+import { EMRServerlessClient } from "@aws-sdk/client-emr-serverless";
 import { FirehoseClient } from "@aws-sdk/client-firehose";
 import { S3Client } from "@aws-sdk/client-s3";
 import type { Settings } from "../config/index.ts";
@@ -52,3 +53,6 @@ export const createS3 = (o: AwsClientOptions): S3Client =>
 export const createFirehose = (o: AwsClientOptions): FirehoseClient => new FirehoseClient(common(o));
 
 export const createEmr = (o: AwsClientOptions): EMRClient => new EMRClient(common(o));
+
+export const createEmrServerless = (o: AwsClientOptions): EMRServerlessClient =>
+  new EMRServerlessClient(common(o));

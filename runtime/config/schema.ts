@@ -41,6 +41,30 @@ export const settingsSchema = z.object({
     .string()
     .regex(/^j-[A-Z0-9]{1,20}$/, "an EMR cluster id such as j-2AXXXXXXGAPLF")
     .optional(),
+  /** EMR Serverless: the application, the job's execution role and where its logs go. */
+  serverlessApplication: z
+    .string()
+    .regex(/^[0-9a-z]{1,64}$/, "an EMR Serverless application id such as 00fabcdexample09")
+    .optional(),
+  serverlessExecutionRole: z
+    .string()
+    .regex(/^arn:aws[a-z-]*:iam::\d{12}:role\/[\w+=,.@/-]+$/, "an IAM role ARN")
+    .optional(),
+  serverlessLogUri: z
+    .string()
+    .regex(/^s3:\/\/[^/]+\//, "an s3://bucket/prefix/ URI")
+    .optional(),
+  /** Size of each job run: the window job needs one small executor (see emr/README.md). */
+  serverlessExecutors: z.coerce.number().int().min(1).max(100).default(1),
+  serverlessExecutorCores: z.coerce
+    .number()
+    .int()
+    .refine((c) => [1, 2, 4, 8, 16].includes(c), "1, 2, 4, 8 or 16 (EMR Serverless worker sizes)")
+    .default(2),
+  serverlessExecutorMemory: z
+    .string()
+    .regex(/^\d+g$/, "gigabytes such as 4g")
+    .default("4g"),
   windowMinutes: z.coerce
     .number()
     .int()
@@ -70,6 +94,12 @@ export const ENV_NAMES: Partial<Record<SettingName, string>> = {
   bucket: "TRENDS_BUCKET",
   rawPrefix: "TRENDS_RAW_PREFIX",
   emrCluster: "TRENDS_EMR_CLUSTER",
+  serverlessApplication: "TRENDS_SERVERLESS_APPLICATION",
+  serverlessExecutionRole: "TRENDS_SERVERLESS_EXECUTION_ROLE",
+  serverlessLogUri: "TRENDS_SERVERLESS_LOG_URI",
+  serverlessExecutors: "TRENDS_SERVERLESS_EXECUTORS",
+  serverlessExecutorCores: "TRENDS_SERVERLESS_EXECUTOR_CORES",
+  serverlessExecutorMemory: "TRENDS_SERVERLESS_EXECUTOR_MEMORY",
   windowMinutes: "TRENDS_WINDOW_MINUTES",
   latenessMinutes: "TRENDS_LATENESS_MINUTES",
   xBearerToken: "X_BEARER_TOKEN",

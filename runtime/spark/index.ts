@@ -8,6 +8,8 @@ import { probe, type RunResult, run, withFileLock } from "../proc.ts";
 
 /** Spark of the newest EMR 7 release (EMR 7.13 ships Spark 3.5.6). */
 export const PYSPARK_VERSION = process.env.TRENDS_PYSPARK_VERSION ?? "3.5.6";
+/** Spark of Amazon's runtime emr-spark-8.0.0 (Spark 4.0.2); the second Spark the tests run on. */
+export const PYSPARK_4_VERSION = "4.0.2";
 /** PostgreSQL JDBC driver passed to every step with `--jars`. */
 export const JDBC_VERSION = "42.7.14";
 const JDBC_SHA1 = "0e7c94ce80cb1dd9875ff44ffe6a40a8aaa3eefd";
@@ -26,6 +28,8 @@ export interface ProvisionOptions {
   sparkHome?: string | undefined;
   /** Install what is missing (`trends setup`); otherwise a missing piece is a prerequisite error. */
   install?: boolean;
+  /** PySpark version of the virtualenv (default PYSPARK_VERSION); each version has its own. */
+  version?: string | undefined;
 }
 
 /** Java 17+ major version, or a prerequisite error with the install command. */
@@ -88,26 +92,27 @@ export async function ensureSpark(o: ProvisionOptions): Promise<SparkInstall> {
     const jdbcJar = await ensureJdbcJar(o);
     return { sparkSubmit, python: process.env.PYSPARK_PYTHON ?? "python3", jdbcJar, version: "SPARK_HOME" };
   }
-  const dir = pysparkDir(o.cacheDir);
+  const version = o.version ?? PYSPARK_VERSION;
+  const dir = pysparkDir(o.cacheDir, version);
   const sparkSubmit = join(dir, "bin", "spark-submit");
   const python = join(dir, "bin", "python");
   if (!existsSync(join(dir, READY))) {
     if (!o.install) {
       throw prerequisiteError(
-        `spark-submit not found: PySpark ${PYSPARK_VERSION} is not installed in ${dir}`,
+        `spark-submit not found: PySpark ${version} is not installed in ${dir}`,
         "run `npx trends setup` (or set SPARK_HOME to an existing Spark)",
       );
     }
     checkPython();
     await withFileLock(`${dir}.lock`, async () => {
       if (existsSync(join(dir, READY))) return;
-      log().info({ dir }, `installing pyspark==${PYSPARK_VERSION} (about 300 MB, once per machine)`);
+      log().info({ dir }, `installing pyspark==${version} (about 300 MB, once per machine)`);
       await mustRun("python3", ["-m", "venv", dir]);
-      await mustRun(join(dir, "bin", "pip"), ["install", "--quiet", `pyspark==${PYSPARK_VERSION}`]);
-      writeFileSync(join(dir, READY), `${PYSPARK_VERSION}\n`);
+      await mustRun(join(dir, "bin", "pip"), ["install", "--quiet", `pyspark==${version}`]);
+      writeFileSync(join(dir, READY), `${version}\n`);
     });
   }
-  return { sparkSubmit, python, jdbcJar: await ensureJdbcJar(o), version: PYSPARK_VERSION };
+  return { sparkSubmit, python, jdbcJar: await ensureJdbcJar(o), version };
 }
 
 /** Downloads the JDBC driver once from Maven Central and checks its SHA-1. */

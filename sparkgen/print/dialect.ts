@@ -4,19 +4,6 @@
  */
 import { TrendsError } from "../../runtime/errors/index.ts";
 
-export interface SparkDialect {
-  readonly name: string;
-  /** `spark.sql.ansi.enabled` default: false on 3.5, true on 4.0 — the step always sets it. */
-  readonly ansiDefault: boolean;
-  /** `WITH RECURSIVE` arrived in Spark 4.1; influencer depth is unrolled joins instead. */
-  readonly supportsRecursiveCte: boolean;
-}
-
-export const SPARK_3_5: SparkDialect = { name: "spark-3.5", ansiDefault: false, supportsRecursiveCte: false };
-export const SPARK_4_0: SparkDialect = { name: "spark-4.0", ansiDefault: true, supportsRecursiveCte: false };
-/** What the printed files must run on: EMR 7.13 (Spark 3.5.6) and emr-spark-8.0.0 (Spark 4.0.2). */
-export const TARGETS: readonly SparkDialect[] = [SPARK_3_5, SPARK_4_0];
-
 /**
  * Session settings the step pins so both versions compute the same thing:
  * - ansi off: 4.0 turns ANSI mode on by default, which would make a bad cast or a division by
@@ -35,8 +22,8 @@ export const SESSION_CONF: Readonly<Record<string, string>> = {
 };
 
 /**
- * Built-in functions available with the same meaning on 3.5 and 4.x. A call outside this list
- * fails generation: nothing reaches a cluster that one of the targets cannot run.
+ * Built-in functions available with the same meaning on 3.5 and 4.x. A call outside a target's
+ * list fails generation for that target: nothing reaches a cluster that cannot run it.
  */
 export const FUNCTIONS: ReadonlySet<string> = new Set([
   "array",
@@ -67,6 +54,48 @@ export const FUNCTIONS: ReadonlySet<string> = new Set([
   "unix_seconds",
 ]);
 
+/** Built-ins that arrived in Spark 4.0: printable for the spark-4.0 target only. */
+const SPARK_4_0_ONLY: readonly string[] = ["nullifzero", "zeroifnull"];
+
+export interface SparkDialect {
+  /** The target's name: `spark-3.5` (EMR 7.x), `spark-4.0` (emr-spark-8.0.0). */
+  readonly name: "spark-3.5" | "spark-4.0";
+  /** `spark.sql.ansi.enabled` default: false on 3.5, true on 4.0. */
+  readonly ansiDefault: boolean;
+  /**
+   * The ANSI choice the step makes on this target, explicitly, whatever the default: off on both,
+   * so a bad value is a NULL (then a bad record) and `x / 0` is NULL, as the metrics are defined.
+   */
+  readonly ansiEnabled: boolean;
+  /** `WITH RECURSIVE` arrived in Spark 4.1; influencer depth is unrolled joins instead. */
+  readonly supportsRecursiveCte: boolean;
+  /** Built-in functions the printer may emit for this target. */
+  readonly functions: ReadonlySet<string>;
+}
+
+export const SPARK_3_5: SparkDialect = {
+  name: "spark-3.5",
+  ansiDefault: false,
+  ansiEnabled: false,
+  supportsRecursiveCte: false,
+  functions: FUNCTIONS,
+};
+export const SPARK_4_0: SparkDialect = {
+  name: "spark-4.0",
+  ansiDefault: true,
+  ansiEnabled: false,
+  supportsRecursiveCte: false,
+  functions: new Set([...FUNCTIONS, ...SPARK_4_0_ONLY]),
+};
+/** What the printed files must run on: EMR 7.13 (Spark 3.5.6) and emr-spark-8.0.0 (Spark 4.0.2). */
+export const TARGETS: readonly SparkDialect[] = [SPARK_3_5, SPARK_4_0];
+
+/** The session settings of a target: SESSION_CONF with the target's explicit ANSI choice. */
+export const sessionConf = (d: SparkDialect): Readonly<Record<string, string>> => ({
+  ...SESSION_CONF,
+  "spark.sql.ansi.enabled": String(d.ansiEnabled),
+});
+
 /**
  * Words quoted with backticks when used as identifiers: Spark's ANSI reserved words (4.x
  * enforces them) plus names of functions we emit as columns (`count`, `rank`) and PostgreSQL
@@ -85,9 +114,16 @@ const SIMPLE = /^[a-z_][a-z0-9_]*$/;
 /** PostgreSQL truncates identifiers at 63 bytes; Spark takes more, so PostgreSQL sets the limit. */
 export const MAX_IDENTIFIER = 63;
 
+/** Which spec is being printed for which target: named in every UnsupportedError. */
+export interface PrintContext {
+  readonly spec?: string | undefined;
+  readonly target: SparkDialect;
+}
+
 export class UnsupportedError extends TrendsError {
-  constructor(what: string, fix: string) {
-    super(`sparkgen cannot print ${what}`, { fix, exitCode: 2 });
+  constructor(what: string, fix: string, ctx?: PrintContext) {
+    const where = ctx ? ` (${ctx.spec ? `spec ${ctx.spec}, ` : ""}target ${ctx.target.name})` : "";
+    super(`sparkgen cannot print ${what}${where}`, { fix, exitCode: 2 });
   }
 }
 

@@ -1,7 +1,15 @@
 import { describe, expect, it } from "vitest";
 import { QueryNode, sql } from "../ast/index.ts";
 import { lower } from "../transforms/index.ts";
-import { quoteIdentifier, quoteString } from "./dialect.ts";
+import {
+  quoteIdentifier,
+  quoteString,
+  SPARK_3_5,
+  SPARK_4_0,
+  sessionConf,
+  TARGETS,
+  UnsupportedError,
+} from "./dialect.ts";
 import { printExpression, printSparkSql } from "./spark-sql.ts";
 
 describe("Spark SQL printer", () => {
@@ -78,6 +86,28 @@ describe("Spark SQL printer", () => {
     expect(printSparkSql(lower(q(sql.share(sql.isNotNull("s")))))).toContain(
       "count_if(s IS NOT NULL) / nullif(count(1), 0) AS x",
     );
+  });
+
+  it("prints for a target: a Spark 4.0 built-in prints for spark-4.0 and names the spec and target on 3.5", () => {
+    const q = QueryNode.create([], [], sql.select([sql.as(sql.fn("zeroifnull", sql.col("s")), "x")]));
+    expect(printSparkSql(q, { spec: "window_job.demo", target: SPARK_4_0 })).toContain("zeroifnull(s) AS x");
+    let err: unknown;
+    try {
+      printSparkSql(q, { spec: "window_job.demo", target: SPARK_3_5 });
+    } catch (e) {
+      err = e;
+    }
+    expect(err).toBeInstanceOf(UnsupportedError);
+    expect((err as Error).message).toBe(
+      "sparkgen cannot print the function zeroifnull() (spec window_job.demo, target spark-3.5)",
+    );
+  });
+
+  it("sets the ANSI choice of each target explicitly: off on 3.5 (its default) and on 4.0 (against it)", () => {
+    expect(TARGETS.map((t) => [t.name, t.ansiDefault, sessionConf(t)["spark.sql.ansi.enabled"]])).toEqual([
+      ["spark-3.5", false, "false"],
+      ["spark-4.0", true, "false"],
+    ]);
   });
 
   it("packs long literal lists and wraps long conditions one per line", () => {

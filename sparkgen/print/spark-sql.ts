@@ -4,7 +4,17 @@
  * select item per line, a comment above each CTE, long calls and conditions wrapped.
  */
 import type { ExpressionNode, Node, NodeKind, QueryNode, SelectNode, UnionNode } from "../ast/index.ts";
-import { FUNCTIONS, printNumber, quoteIdentifier, quoteString, UnsupportedError } from "./dialect.ts";
+import {
+  type PrintContext,
+  printNumber,
+  quoteIdentifier,
+  quoteString,
+  SPARK_3_5,
+  UnsupportedError,
+} from "./dialect.ts";
+
+/** The spec and target of the statement being printed (printing is synchronous). */
+let context: PrintContext = { target: SPARK_3_5 };
 
 const WIDTH = 100;
 const INDENT = "  ";
@@ -53,10 +63,11 @@ function operand(child: ExpressionNode, parent: number, right = false, indent = 
 }
 
 function call(name: string, args: readonly string[], indent: string, distinct = false): string {
-  if (!FUNCTIONS.has(name))
+  if (!context.target.functions.has(name))
     throw new UnsupportedError(
       `the function ${name}()`,
       "use a built-in listed in sparkgen/print/dialect.ts FUNCTIONS (available on Spark 3.5 and 4.x)",
+      context,
     );
   const head = `${name}(${distinct ? "DISTINCT " : ""}`;
   const inline = `${head}${args.join(", ")})`;
@@ -201,9 +212,19 @@ const PRINTERS: Printers = {
   },
 };
 
-/** Prints a whole statement (header comment, CTEs, final SELECT), ending in a newline. */
-export function printSparkSql(query: QueryNode): string {
-  return PRINTERS.QueryNode(query, "");
+/**
+ * Prints a whole statement (header comment, CTEs, final SELECT), ending in a newline, for one
+ * target (default spark-3.5); what the target cannot run is an UnsupportedError naming the spec
+ * and the target.
+ */
+export function printSparkSql(query: QueryNode, ctx: PrintContext = { target: SPARK_3_5 }): string {
+  const outer = context;
+  context = ctx;
+  try {
+    return PRINTERS.QueryNode(query, "");
+  } finally {
+    context = outer;
+  }
 }
 
 /** Prints one expression (used for small goldens and the step's contract checks). */

@@ -3,6 +3,7 @@ import { resultTables } from "./0001_result_tables.ts";
 import { queryIndexes } from "./0002_query_indexes.ts";
 import { biViews } from "./0003_bi_views.ts";
 import { influencerIndexTweets } from "./0004_influencer_index_tweets.ts";
+import { runnerEmrServerless } from "./0005_runner_emr_serverless.ts";
 
 export { VIEW_NAMES } from "./0003_bi_views.ts";
 
@@ -16,4 +17,5 @@ export const MIGRATIONS: Record<string, Migration> = {
   "0002_query_indexes": queryIndexes,
   "0003_bi_views": biViews,
   "0004_influencer_index_tweets": influencerIndexTweets,
+  "0005_runner_emr_serverless": runnerEmrServerless,
 };

@@ -7,6 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { DEMO_DEFAULTS, type DemoPlan, type DemoSummary, summarise } from "../../demo/index.ts";
 import {
   collectArtifacts,
+  EmrServerlessStepRunner,
   EmrStepRunner,
   openPipeline,
   runRange,
@@ -23,7 +24,7 @@ import {
   type SynthTruth,
   writeSynthFile,
 } from "../../ingest/index.ts";
-import { createEmr, createFirehose } from "../../runtime/aws/index.ts";
+import { createEmr, createEmrServerless, createFirehose } from "../../runtime/aws/index.ts";
 import { loadConfig } from "../../runtime/config/index.ts";
 import { ensureS3aJars, s3aConf } from "../../runtime/spark/index.ts";
 import { type EmrEmulator, startEmrEmulator } from "../fakes/emr-emulator/index.ts";
@@ -32,6 +33,9 @@ import { freshDatabase, localAws, sparkInstall } from "../support/services.ts";
 import { expectTruth } from "./truth.ts";
 
 const CLUSTER = "j-E2EAWSPATH01";
+const APPLICATION = "00fe2eawspath001";
+const JOB_ROLE = "arn:aws:iam::123456789012:role/trends-serverless-job";
+const RESULT_TABLES = ["sentiment_window", "influencer_window", "word_window", "sentiment_alert"] as const;
 const MINUTE = 60_000;
 const HOUR = 60 * MINUTE;
 
@@ -39,13 +43,15 @@ const HOUR = 60 * MINUTE;
  * The same pipeline through the AWS path: ingest to Firehose on the local AWS endpoint (moto
  * writes each PutRecordBatch into S3 under the current arrival hour), the generated step uploaded
  * as an artifact and submitted through the EMR runner to the EMR emulator, whose spark-submit
- * reads the raw prefixes as `s3://` through s3a (hadoop-aws 3.3.4) from the same endpoint.
+ * reads the raw prefixes as `s3://` through s3a (hadoop-aws 3.3.4) from the same endpoint. Then the
+ * crisis window once more through the EMR Serverless runner (StartJobRun on the emulator's REST
+ * side, the same real spark-submit), reusing the ingested data so the suite pays for one job only.
  *
  * Firehose keys objects by real arrival time, so the event time is chosen around now: windows
  * from a quarter before this hour whose input prefixes include the current hour, judged due "as
  * of" the end of the range (their data has all arrived: it was just sent).
  */
-describe("e2e: the AWS path (Firehose → S3 → EMR steps reading s3a)", () => {
+describe("e2e: the AWS path (Firehose → S3 → EMR steps and EMR Serverless job runs reading s3a)", () => {
   let work: string;
   let emu: EmrEmulator;
   let s3: S3Client;
@@ -54,6 +60,9 @@ describe("e2e: the AWS path (Firehose → S3 → EMR steps reading s3a)", () => 
   let ingest: IngestSummary;
   let windows: WindowOutcome[];
   let summary: DemoSummary;
+  let serverlessWindows: WindowOutcome[];
+  let serverlessRuns: { runner: string; status: string; rows_read: number | null }[];
+  let summaryAfterServerless: DemoSummary;
   let bucket: string;
   const savedEnv = { ...process.env };
 
@@ -116,6 +125,7 @@ describe("e2e: the AWS path (Firehose → S3 → EMR steps reading s3a)", () => 
       s3,
       upstream: aws.endpoint,
       clusters: [{ id: CLUSTER, stepConcurrencyLevel: 1 }],
+      applications: [{ id: APPLICATION, maxConcurrentRuns: 1 }],
       // The cluster's instance role and JDBC secret, as the step's environment.
       stepEnv: {
         TRENDS_JDBC_USER: db.username,
@@ -157,9 +167,38 @@ describe("e2e: the AWS path (Firehose → S3 → EMR steps reading s3a)", () => 
         sparkConf: { "spark.sql.shuffle.partitions": "4" },
       }),
     };
+    const asOf = new Date(plan.end.getTime() + 11 * MINUTE);
     try {
-      windows = await runRange(deps, plan.start, plan.end, new Date(plan.end.getTime() + 11 * MINUTE));
+      windows = await runRange(deps, plan.start, plan.end, asOf);
       summary = await summarise(pipeline.deps.db, plan, DEMO_DEFAULTS, truth);
+
+      // EMR Serverless on the same ingested data: the crisis window (the last) again, as a job
+      // run, after deleting its results, so what is read back is what the job run wrote.
+      const db = pipeline.deps.db;
+      for (const table of RESULT_TABLES) {
+        await db.deleteFrom(table).where("window_start", "=", plan.crisisAt).execute();
+      }
+      const serverless = {
+        ...pipeline.deps,
+        runner: new EmrServerlessStepRunner({
+          client: createEmrServerless({ ...aws, endpoint: emu.endpoint }),
+          applicationId: APPLICATION,
+          executionRoleArn: JOB_ROLE,
+          artifacts,
+          logUri: `s3://${bucket}/logs/serverless/`,
+          readResult: runStatsReader(db),
+          poll: { initialMs: 250, maxMs: 1_000 },
+          sparkConf: { "spark.sql.shuffle.partitions": "4" },
+        }),
+      };
+      serverlessWindows = await runRange(serverless, plan.crisisAt, plan.end, asOf);
+      serverlessRuns = await db
+        .selectFrom("pipeline_run")
+        .select(["runner", "status", "rows_read"])
+        .where("window_start", "=", plan.crisisAt)
+        .orderBy("id")
+        .execute();
+      summaryAfterServerless = await summarise(db, plan, DEMO_DEFAULTS, truth);
     } finally {
       await pipeline.close();
     }
@@ -185,6 +224,30 @@ describe("e2e: the AWS path (Firehose → S3 → EMR steps reading s3a)", () => 
     expect(ingest.sinkStats).toBeDefined();
     expectTruth(
       { truth, plan, summary, ingested: ingest.events, badMessages: ingest.badMessages },
+      DEMO_DEFAULTS.crisisTopic,
+    );
+  });
+
+  it("ran the crisis window again as an EMR Serverless job run reading s3a, with the same numbers", () => {
+    expect(serverlessWindows.map((w) => [w.window.start.toISOString(), w.status])).toEqual([
+      [plan.crisisAt.toISOString(), "succeeded"],
+    ]);
+    const ran = emu.application(APPLICATION).steps.map((s) => s.ran ?? []);
+    expect(ran).toHaveLength(1);
+    expect(ran[0]).toContain("spark.hadoop.fs.s3.impl=org.apache.hadoop.fs.s3a.S3AFileSystem");
+    expect(ran[0]!.some((a) => a.startsWith(`s3://${bucket}/raw/`))).toBe(true);
+    const [onEmr, onServerless] = serverlessRuns;
+    expect([onEmr?.runner, onServerless?.runner]).toEqual(["emr", "emr-serverless"]);
+    expect(onServerless?.status).toBe("succeeded");
+    expect(onServerless?.rows_read).toBe(onEmr?.rows_read);
+    expectTruth(
+      {
+        truth,
+        plan,
+        summary: summaryAfterServerless,
+        ingested: ingest.events,
+        badMessages: ingest.badMessages,
+      },
       DEMO_DEFAULTS.crisisTopic,
     );
   });

@@ -13,6 +13,8 @@ const BIN = fileURLToPath(new URL("../../bin/trends.js", import.meta.url));
 const FAKE_STEP = fileURLToPath(new URL("../fakes/emr-emulator/steps/fake_window_step.py", import.meta.url));
 const BUCKET = "trends-cli-emr";
 const CLUSTER = "j-CLITEST00001";
+const APP = "00fclitest000001";
+const ROLE = "arn:aws:iam::123456789012:role/trends-serverless-job";
 
 let emu: EmrEmulator;
 let dir: string;
@@ -106,6 +108,7 @@ beforeAll(async () => {
     s3,
     upstream: localAws().endpoint,
     clusters: [{ id: CLUSTER, stepConcurrencyLevel: 2, logUri: `s3://${BUCKET}/emr-logs/` }],
+    applications: [{ id: APP, maxConcurrentRuns: 2 }],
     stepEnv: { TRENDS_JDBC_USER: u.username },
   });
 });
@@ -237,5 +240,96 @@ describe("trends emr (child process against the emulator)", () => {
       "trends/jdbc",
     ]);
     expect(emu.requests.length).toBe(before);
+  });
+});
+
+describe("trends emr-serverless (child process against the emulator)", () => {
+  const serverless = (cmd: string, ...args: string[]) => [
+    "emr-serverless",
+    cmd,
+    "--application",
+    APP,
+    ...args,
+  ];
+  const submit = (window: string) => [
+    ...serverless("submit", "--execution-role", ROLE),
+    ...submitArgs(window).slice(4), // --bucket … --generated-dir DIR, without `emr submit --cluster ID`
+  ];
+
+  it("--dry-run prints the exact StartJobRun request, secrets-free, without contacting anything", async () => {
+    const before = emu.requests.length;
+    const r = await trends([...submit("2026-11-26T04:15:00Z"), "--dry-run"], {
+      TRENDS_SERVERLESS_EXECUTORS: "3",
+    });
+    expect(r.code, r.stderr).toBe(0);
+    const [input] = JSON.parse(r.stdout) as {
+      applicationId: string;
+      executionRoleArn: string;
+      jobDriver: {
+        sparkSubmit: { entryPoint: string; entryPointArguments: string[]; sparkSubmitParameters: string };
+      };
+      configurationOverrides: unknown;
+    }[];
+    expect(input!.applicationId).toBe(APP);
+    expect(input!.executionRoleArn).toBe(ROLE);
+    expect(input!.jobDriver.sparkSubmit.entryPoint).toMatch(
+      new RegExp(`^s3://${BUCKET}/artifacts/[0-9a-f]+/steps/window_job\\.py$`),
+    );
+    expect(input!.jobDriver.sparkSubmit.entryPointArguments.slice(-2)).toEqual([
+      "--jdbc-secret",
+      "trends/jdbc",
+    ]);
+    expect(input!.jobDriver.sparkSubmit.sparkSubmitParameters).toContain("--conf spark.executor.instances=3");
+    expect(input!.configurationOverrides).toEqual({
+      monitoringConfiguration: { s3MonitoringConfiguration: { logUri: `s3://${BUCKET}/logs/serverless/` } },
+    });
+    expect(emu.requests.length).toBe(before);
+
+    const missing = await trends(
+      submit("2026-11-26T04:15:00Z").filter((a) => a !== "--execution-role" && a !== ROLE),
+    );
+    expect(missing.code).toBe(2);
+    expect(missing.stderr).toContain("trends: no execution role for the EMR Serverless job runs");
+  });
+
+  it("submits, follows, fetches the driver log from S3 and cancels", async () => {
+    const [ok, sleeper] = await Promise.all([
+      trends([...submit("2026-11-26T04:00:00Z"), "--json"]),
+      trends([...submit("2026-11-26T08:00:00Z"), "--json"]),
+    ]);
+    expect(ok.code, ok.stderr).toBe(0);
+    expect(sleeper.code, sleeper.stderr).toBe(0);
+    const okRun = (JSON.parse(ok.stdout) as { jobRuns: { stepId: string }[] }).jobRuns[0]!;
+    const sleepRun = (JSON.parse(sleeper.stdout) as { jobRuns: { stepId: string }[] }).jobRuns[0]!;
+    // Wait on the emulator (cheap), then ask the CLI once.
+    const run = emu
+      .application(APP)
+      .steps.find((x) => x.config.Name === "trends window 2026-11-26T04:00:00.000Z")!;
+    for (let i = 0; i < 600 && run.state !== "COMPLETED" && run.state !== "FAILED"; i++) {
+      await new Promise((r) => setTimeout(r, 100));
+    }
+    const st = await trends([...serverless("status", "--job-run", okRun.stepId), "--json"]);
+    expect(st.code, st.stderr).toBe(0);
+    expect(JSON.parse(st.stdout)[0]).toMatchObject({
+      id: okRun.stepId,
+      state: "COMPLETED",
+      name: "trends window 2026-11-26T04:00:00.000Z",
+    });
+    const logs = await trends([...serverless("logs", "--job-run", okRun.stepId), "--bucket", BUCKET]);
+    expect(logs.code, logs.stderr).toBe(0);
+    expect(logs.stdout).toContain(
+      `driver logs: s3://${BUCKET}/logs/serverless/applications/${APP}/jobs/${okRun.stepId}/SPARK_DRIVER/`,
+    );
+    expect(logs.stdout).toContain(
+      'TRENDS_STEP_RESULT {"rows_read": 3, "bad_records": 1, "duplicates": 0, "events": 2}',
+    );
+
+    const cancel = await trends(serverless("cancel", "--job-run", sleepRun.stepId));
+    expect(cancel.code, cancel.stderr).toBe(0);
+    expect(cancel.stdout.trim()).toBe(`${sleepRun.stepId}  CANCELLED`);
+
+    const unknown = await trends(serverless("status", "--job-run", "00fnosuchrun0000"));
+    expect(unknown.code).toBe(2);
+    expect(unknown.stderr).toContain(`no EMR Serverless job run 00fnosuchrun0000 on application ${APP}`);
   });
 });

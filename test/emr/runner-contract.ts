@@ -23,7 +23,7 @@ const window = (minute: number) => ({
   end: new Date(Date.UTC(2026, 10, 26, 4, minute + 15)),
 });
 
-async function newRun(db: Kysely<Database>, start: Date, runner: "local" | "emr"): Promise<number> {
+async function newRun(db: Kysely<Database>, start: Date, runner: StepRunner["kind"]): Promise<number> {
   const row = await db
     .insertInto("pipeline_run")
     .values({

@@ -1,6 +1,6 @@
 import { fileURLToPath } from "node:url";
 import { AddJobFlowStepsCommand, type EMRClient } from "@aws-sdk/client-emr";
-import { CreateBucketCommand, PutObjectCommand, type S3Client } from "@aws-sdk/client-s3";
+import { CreateBucketCommand, type S3Client } from "@aws-sdk/client-s3";
 import type { Kysely } from "kysely";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { EmrStepRunner, runStatsReader, type StepArtifacts, uploadArtifacts } from "../../emr/index.ts";
@@ -10,12 +10,13 @@ import { type Database, migrateToLatest, openDb } from "../../sql/index.ts";
 import { type EmrEmulator, startEmrEmulator } from "../fakes/emr-emulator/index.ts";
 import { freshDatabase, localAws, sparkInstall } from "../support/services.ts";
 import { type RunnerHarness, runnerContract } from "./runner-contract.ts";
-import { INPUT_FILES } from "./runner-inputs.ts";
+import { s3Inputs } from "./runner-inputs.ts";
 
 const FAKE_STEP = fileURLToPath(new URL("../fakes/emr-emulator/steps/fake_window_step.py", import.meta.url));
 const BUCKET = "trends-runner-emr";
 const CLUSTER = "j-RUNNERTEST01";
 const FULL = "j-FULLCLUSTER1";
+const OLD = "j-EMRSIXCLUSTR";
 /** The database password the cluster knows (through the secret); it must never be in a step argument. */
 const PASSWORD = "s3cr3t-Pa55word";
 
@@ -61,6 +62,7 @@ beforeAll(async () => {
     clusters: [
       { id: CLUSTER, stepConcurrencyLevel: 3, logUri: `s3://${BUCKET}/logs/` },
       { id: FULL, stepConcurrencyLevel: 1 },
+      { id: OLD, releaseLabel: "emr-6.15.0" },
     ],
     stepEnv: { TRENDS_JDBC_USER: u.username, TRENDS_JDBC_PASSWORD: PASSWORD },
   });
@@ -69,13 +71,7 @@ beforeAll(async () => {
     runner: runner(CLUSTER),
     db,
     jdbcUrl,
-    inputs: async (kind) => {
-      const prefix = `raw-${kind}/2026/11/26/04/`;
-      for (const [name, body] of Object.entries(INPUT_FILES[kind])) {
-        await s3.send(new PutObjectCommand({ Bucket: BUCKET, Key: `${prefix}${name}`, Body: body }));
-      }
-      return [`s3://${BUCKET}/${prefix}`, `s3://${BUCKET}/raw-${kind}/2026/11/26/05/`];
-    },
+    inputs: s3Inputs(() => s3, BUCKET),
     unknownId: "s-NOSUCHSTEP00",
   };
 });
@@ -128,6 +124,22 @@ describe("EMR runner specifics", () => {
     expect(isTrendsError(err) && err.exitCode).toBe(2);
     expect((err as Error).message).toBe(
       "EMR rejected cluster j-DOESNOTEXIST: Cluster id 'j-DOESNOTEXIST' is not valid.",
+    );
+    expect(emu.requests.filter((r) => r.target === "AddJobFlowSteps").length).toBe(before);
+  });
+
+  it("refuses a cluster whose release label is not a Spark target, before AddJobFlowSteps", async () => {
+    const before = emu.requests.filter((r) => r.target === "AddJobFlowSteps").length;
+    const err = await runner(OLD)
+      .submit({
+        window: { start: new Date("2026-11-26T04:00:00Z"), end: new Date("2026-11-26T04:15:00Z") },
+        inputs: [],
+        jdbcUrl,
+      })
+      .catch((e: unknown) => e);
+    expect(isTrendsError(err) && err.exitCode).toBe(2);
+    expect((err as Error).message).toBe(
+      `EMR cluster ${OLD} runs emr-6.15.0, which the generated step does not target (it targets spark-3.5, spark-4.0)`,
     );
     expect(emu.requests.filter((r) => r.target === "AddJobFlowSteps").length).toBe(before);
   });

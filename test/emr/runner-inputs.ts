@@ -1,5 +1,6 @@
 import { mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
+import { PutObjectCommand, type S3Client } from "@aws-sdk/client-s3";
 
 /** The fake step's input for each contract scenario: file name → content. */
 export const INPUT_FILES: Record<"ok" | "fail" | "sleep", Record<string, string>> = {
@@ -15,3 +16,14 @@ export function writeInputs(dir: string, kind: keyof typeof INPUT_FILES): string
   for (const [name, body] of Object.entries(INPUT_FILES[kind])) writeFileSync(join(prefix, name), body);
   return `${prefix}/`;
 }
+
+/** The harness's `inputs` over S3: a scenario's files under `s3://BUCKET/raw-<kind>/…/04/`, and an empty hour. */
+export const s3Inputs =
+  (s3: () => S3Client, bucket: string) =>
+  async (kind: keyof typeof INPUT_FILES): Promise<string[]> => {
+    const prefix = `raw-${kind}/2026/11/26/04/`;
+    for (const [name, body] of Object.entries(INPUT_FILES[kind])) {
+      await s3().send(new PutObjectCommand({ Bucket: bucket, Key: `${prefix}${name}`, Body: body }));
+    }
+    return [`s3://${bucket}/${prefix}`, `s3://${bucket}/raw-${kind}/2026/11/26/05/`];
+  };

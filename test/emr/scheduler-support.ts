@@ -86,7 +86,7 @@ export async function migratedDb(prefix: string): Promise<TestDb> {
  * window returns a step that is FAILED at once. Everything else goes to the real runner.
  */
 export class FaultyRunner implements StepRunner {
-  readonly kind: "local" | "emr";
+  readonly kind: StepRunner["kind"];
   /** Window starts (ISO) handed to the real runner, in order. */
   readonly realSubmits: string[] = [];
   readonly #real: StepRunner;

@@ -6,7 +6,7 @@ import { loadConfig } from "../../runtime/config/index.ts";
 import { isTrendsError } from "../../runtime/errors/index.ts";
 import { startMoto } from "../../runtime/moto/index.ts";
 import { startLocalPostgres } from "../../runtime/postgres/index.ts";
-import { ensureS3aJars, ensureSpark } from "../../runtime/spark/index.ts";
+import { ensureS3aJars, ensureSpark, PYSPARK_4_VERSION } from "../../runtime/spark/index.ts";
 import { ensureVader } from "../../runtime/vader/index.ts";
 
 declare module "vitest" {
@@ -17,6 +17,8 @@ declare module "vitest" {
     awsEndpoint: string;
     /** JSON of the SparkInstall the Spark tests use. */
     spark: string;
+    /** JSON of the PySpark 4.0 install (emr-spark-8.0.0's Spark) for the tests that run on both. */
+    spark4: string;
   }
 }
 
@@ -34,6 +36,11 @@ export default async function setup(project: TestProject): Promise<() => Promise
     install: process.env.TRENDS_TEST_NO_INSTALL !== "1",
   };
   const spark = await need("Spark", () => ensureSpark(install));
+  // The second Spark (emr-spark-8.0.0's 4.0), its own virtualenv in the cache; SPARK_HOME, when
+  // set, replaces only the default Spark.
+  const spark4 = await need(`PySpark ${PYSPARK_4_VERSION}`, () =>
+    ensureSpark({ ...install, sparkHome: undefined, version: PYSPARK_4_VERSION }),
+  );
   // The AWS-path end-to-end test reads s3:// through s3a (hadoop-aws + the AWS SDK bundle).
   await need("the s3a jars", () => ensureS3aJars(install));
   // The sentiment agreement test scores with the reference vaderSentiment (and its lexicons).
@@ -47,6 +54,7 @@ export default async function setup(project: TestProject): Promise<() => Promise
   project.provide("pgAdminUrl", pg.url);
   project.provide("awsEndpoint", moto.endpoint);
   project.provide("spark", JSON.stringify(spark));
+  project.provide("spark4", JSON.stringify(spark4));
   return async () => {
     await Promise.all([moto.stop(), pg.stop()]);
     rmSync(dataDir, { recursive: true, force: true });

@@ -1,7 +1,7 @@
 import { existsSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import type { Kysely } from "kysely";
-import { sparkSubmit } from "../../runtime/spark/index.ts";
+import { type SparkInstall, sparkSubmit } from "../../runtime/spark/index.ts";
 import { inputHourPrefixes, type Window } from "../../runtime/windows/index.ts";
 import { type Database, migrateToLatest, openDb } from "../../sql/index.ts";
 import { freshDatabase, sparkInstall } from "../support/services.ts";
@@ -75,6 +75,7 @@ export async function runWindowStep(
   w: Window,
   inputs: readonly string[],
   runId?: number,
+  spark: SparkInstall = sparkInstall(),
 ): Promise<StepRun> {
   if (!existsSync(WINDOW_STEP)) throw new Error(`${WINDOW_STEP} is not generated yet (sparkgen part A)`);
   const args = [
@@ -88,7 +89,7 @@ export async function runWindowStep(
     ...(runId === undefined ? [] : ["--run-id", String(runId)]),
   ];
   const res = await sparkSubmit({
-    spark: sparkInstall(),
+    spark,
     script: WINDOW_STEP,
     args,
     master: "local[2]",

@@ -17,7 +17,7 @@ describe("a failing migration", () => {
     try {
       const broken = {
         ...MIGRATIONS,
-        "0005_broken": {
+        "0099_broken": {
           up: async (trx: Kysely<unknown>) => {
             await sql`create table half_done (x int)`.execute(trx);
             await sql`select 1 / 0`.execute(trx);
@@ -26,7 +26,7 @@ describe("a failing migration", () => {
       };
       await expect(migrateToLatest(db, broken)).rejects.toMatchObject({
         message: expect.stringMatching(
-          /^database migration 0005_broken failed, nothing was applied: division by zero/,
+          /^database migration 0099_broken failed, nothing was applied: division by zero/,
         ),
       });
       const { rows } = await sql<{ n: number }>`
@@ -34,7 +34,7 @@ describe("a failing migration", () => {
         where table_schema = 'public' and table_name not like 'trends_migration%'`.execute(db);
       expect(rows[0]!.n).toBe(0);
       expect((await migrationStatus(db)).filter((m) => m.appliedAt !== undefined)).toEqual([]);
-      expect(await migrateToLatest(db)).toHaveLength(4);
+      expect(await migrateToLatest(db)).toHaveLength(5);
     } finally {
       await db.destroy();
     }
@@ -57,6 +57,7 @@ describe("sql migrations", () => {
       ["0002_query_indexes", undefined],
       ["0003_bi_views", undefined],
       ["0004_influencer_index_tweets", undefined],
+      ["0005_runner_emr_serverless", undefined],
     ]);
   });
 
@@ -66,6 +67,7 @@ describe("sql migrations", () => {
       "0002_query_indexes",
       "0003_bi_views",
       "0004_influencer_index_tweets",
+      "0005_runner_emr_serverless",
     ]);
     expect(await migrateToLatest(db)).toEqual([]);
     const status = await migrationStatus(db);

@@ -10,6 +10,8 @@ export async function freshDatabase(prefix = "t"): Promise<string> {
 }
 
 export const sparkInstall = (): SparkInstall => JSON.parse(inject("spark")) as SparkInstall;
+/** PySpark 4.0 (the Spark of emr-spark-8.0.0), provisioned beside the default one. */
+export const sparkInstall4 = (): SparkInstall => JSON.parse(inject("spark4")) as SparkInstall;
 
 /** Options for AWS clients pointed at the run's moto server. */
 export const localAws = () => ({

@@ -34,6 +34,8 @@ export interface ClusterSpec {
   name?: string;
   state?: string;
   stepConcurrencyLevel?: number;
+  /** Default emr-7.13.0 (Spark 3.5.6). */
+  releaseLabel?: string;
   /** `s3://bucket/logs/`: where step and container logs are pushed (in moto). */
   logUri?: string;
 }
@@ -64,8 +66,13 @@ export class EmulatedCluster {
   #apps = 0;
 
   constructor(
-    readonly spec: Required<Omit<ClusterSpec, "logUri">> & { logUri?: string },
+    readonly spec: Required<Omit<ClusterSpec, "logUri" | "releaseLabel">> & {
+      logUri?: string;
+      releaseLabel?: string;
+    },
     private readonly deps: ClusterDeps,
+    /** Where a finished step's logs go; default: EMR's steps/ and containers/ layout under LogUri. */
+    private readonly pushLogs?: (step: EmulatedStep) => Promise<void>,
   ) {}
 
   add(config: StepConfigJson): EmulatedStep {
@@ -169,7 +176,7 @@ export class EmulatedCluster {
       });
       child.on("close", (c, s) => resolve({ code: c, signal: s }));
     });
-    await this.#pushLogs(step, appId).catch(() => undefined);
+    await (this.pushLogs ? this.pushLogs(step) : this.#pushLogs(step, appId)).catch(() => undefined);
     rmSync(dir, { recursive: true, force: true });
     if (step.state === "CANCELLED") return this.#drain();
     if (code === 0) this.#end(step, "COMPLETED");

@@ -1,2 +1,3 @@
 export type { ClusterSpec, EmulatedCluster, EmulatedStep } from "./cluster.ts";
 export { type EmrEmulator, type EmrEmulatorOptions, startEmrEmulator } from "./server.ts";
+export type { ApplicationSpec } from "./serverless.ts";

@@ -5,6 +5,7 @@ import { join } from "node:path";
 import type { S3Client } from "@aws-sdk/client-s3";
 import type { SparkInstall } from "../../../runtime/spark/index.ts";
 import { type ClusterSpec, EmulatedCluster, type EmulatedStep, type StepConfigJson } from "./cluster.ts";
+import { type ApplicationSpec, ServerlessEndpoint } from "./serverless.ts";
 
 export interface EmrEmulatorOptions {
   spark: SparkInstall;
@@ -13,6 +14,8 @@ export interface EmrEmulatorOptions {
   /** Every non-EMR request is forwarded here (moto), so one endpoint serves S3 and EMR like AWS. */
   upstream: string;
   clusters: ClusterSpec[];
+  /** EMR Serverless applications served on the same endpoint (REST paths under /applications). */
+  applications?: ApplicationSpec[];
   stepEnv?: NodeJS.ProcessEnv;
   /** Read input prefixes through s3a (see ClusterDeps.s3a) instead of copying them. */
   s3a?: { conf: Record<string, string>; jars: string[] };
@@ -21,7 +24,9 @@ export interface EmrEmulatorOptions {
 export interface EmrEmulator {
   endpoint: string;
   cluster(id: string): EmulatedCluster;
-  /** Every AddJobFlowSteps request body received, for assertions on what a client sent. */
+  /** The engine of an EMR Serverless application: its job runs are `steps`. */
+  application(id: string): EmulatedCluster;
+  /** Every EMR and EMR Serverless request body received (target = the action), for assertions. */
   readonly requests: { target: string; body: Record<string, unknown> }[];
   stop(): Promise<void>;
 }
@@ -41,7 +46,7 @@ const PAGE = 50;
 
 /**
  * A small EMR endpoint speaking AWS JSON 1.1 (`X-Amz-Target: ElasticMapReduce.<Action>`), in which
- * submitted steps really run. moto records EMR steps but never finishes them and has no
+ * submitted steps really run, and EMR Serverless's REST protocol for job runs (serverless.ts). moto records EMR steps but never finishes them and has no
  * CancelSteps, hence this emulator.
  */
 export async function startEmrEmulator(o: EmrEmulatorOptions): Promise<EmrEmulator> {
@@ -57,6 +62,7 @@ export async function startEmrEmulator(o: EmrEmulatorOptions): Promise<EmrEmulat
           name: c.name ?? "trends",
           state: c.state ?? "WAITING",
           stepConcurrencyLevel: c.stepConcurrencyLevel ?? 1,
+          ...(c.releaseLabel ? { releaseLabel: c.releaseLabel } : {}),
           ...(c.logUri ? { logUri: c.logUri } : {}),
         },
         deps,
@@ -64,6 +70,7 @@ export async function startEmrEmulator(o: EmrEmulatorOptions): Promise<EmrEmulat
     );
   }
   const requests: EmrEmulator["requests"] = [];
+  const serverless = new ServerlessEndpoint(o.applications ?? [], deps, requests);
 
   const clusterOf = (id: unknown, type: ApiError["type"] = "InvalidRequestException"): EmulatedCluster => {
     const c = typeof id === "string" ? clusters.get(id) : undefined;
@@ -85,8 +92,10 @@ export async function startEmrEmulator(o: EmrEmulatorOptions): Promise<EmrEmulat
           Name: c.spec.name,
           Status: { State: c.spec.state, Timeline: { CreationDateTime: secs(c.created) } },
           StepConcurrencyLevel: c.spec.stepConcurrencyLevel,
-          ReleaseLabel: "emr-7.13.0",
-          Applications: [{ Name: "Spark", Version: "3.5.6" }],
+          ReleaseLabel: c.spec.releaseLabel ?? "emr-7.13.0",
+          Applications: [
+            { Name: "Spark", Version: c.spec.releaseLabel?.startsWith("emr-spark-8") ? "4.0.2" : "3.5.6" },
+          ],
           ...(c.spec.logUri ? { LogUri: c.spec.logUri.replace(/^s3:/, "s3n:") } : {}),
         },
       };
@@ -152,6 +161,7 @@ export async function startEmrEmulator(o: EmrEmulatorOptions): Promise<EmrEmulat
 
   const server = createServer((req, res) => {
     const target = String(req.headers["x-amz-target"] ?? "");
+    if (serverless.handle(req, res)) return;
     if (!target.startsWith("ElasticMapReduce.")) return forward(o.upstream, req, res);
     const chunks: Buffer[] = [];
     req.on("data", (c: Buffer) => chunks.push(c));
@@ -176,8 +186,10 @@ export async function startEmrEmulator(o: EmrEmulatorOptions): Promise<EmrEmulat
     endpoint: `http://127.0.0.1:${port}`,
     requests,
     cluster: (id) => clusterOf(id),
+    application: (id) => serverless.application(id),
     stop: async () => {
       for (const c of clusters.values()) c.killAll();
+      serverless.stopAll();
       server.closeAllConnections();
       await new Promise<void>((r) => server.close(() => r()));
       rmSync(workDir, { recursive: true, force: true });
