@@ -1,4 +1,4 @@
-import type { Sink, Source } from "../ingest/index.ts";
+import { type Sink, type Source, timeUsOf } from "../ingest/index.ts";
 
 /**
  * The demo replays hours of synthetic event time in seconds. Objects must still land in the
@@ -11,11 +11,12 @@ export class ReplayClock {
 
   constructor(private readonly delayMs = 5_000) {}
 
-  /** Advances to the message's `created_at` (+ delay); a cheap scan, no full parse. */
+  /** Advances to the message's `created_at` or Jetstream's `time_us` (+ delay); a cheap scan, no full parse. */
   observe(raw: string): void {
     const i = raw.indexOf('"created_at":"');
-    if (i < 0) return;
-    const t = Date.parse(raw.slice(i + 14, i + 38));
+    const us = i < 0 ? timeUsOf(raw) : undefined;
+    if (i < 0 && us === undefined) return;
+    const t = us === undefined ? Date.parse(raw.slice(i + 14, i + 38)) : Math.floor(us / 1000);
     if (!Number.isNaN(t) && t + this.delayMs > this.ms) this.ms = t + this.delayMs;
   }
 
@@ -35,7 +36,8 @@ export function simulatedArrival(
 ): Source {
   const slotMs = bufferSeconds * 1000;
   return {
-    name: source.name,
+    // The source's own normaliser, enrichment and cursor hooks stay (Bluesky replay has them).
+    ...source,
     async *messages(signal) {
       let slot: number | undefined;
       for await (const raw of source.messages(signal)) {

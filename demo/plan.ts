@@ -12,6 +12,8 @@ export interface DemoOptions {
   crisisTopic: string;
   /** Keep the work directory (stream, truth, raw tree) instead of deleting it. */
   keep: boolean;
+  /** `x`: synthetic X messages through replay; `bluesky-replay`: the same stream as Jetstream frames. */
+  source: "x" | "bluesky-replay";
 }
 
 export const DEMO_DEFAULTS: DemoOptions = {
@@ -22,6 +24,7 @@ export const DEMO_DEFAULTS: DemoOptions = {
   topics: ["acme", "globex", "initech"],
   crisisTopic: "acme",
   keep: false,
+  source: "x",
 };
 
 export interface DemoPlan {

@@ -3,13 +3,18 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { attemptLine, openPipeline, runRange, type WindowOutcome } from "../emr/index.ts";
 import {
+  blueskyReplaySource,
+  compileRule,
   createAnalyser,
   createNormaliser,
   DirSink,
   type IngestSummary,
+  profilesPathFor,
   replaySource,
   runPipeline,
+  type Source,
   type SynthTruth,
+  writeJetstreamFile,
   writeSynthFile,
 } from "../ingest/index.ts";
 import type { Settings } from "../runtime/config/index.ts";
@@ -63,25 +68,38 @@ export async function runDemo(
       STAGES,
       `synthetic stream: ${o.tweets} tweets over ${o.minutes} min from ${plan.start.toISOString()}, crisis in "${o.crisisTopic}" at ${plan.crisisAt.toISOString()}`,
     );
-    const streamFile = join(workDir, "stream.jsonl");
-    const truth = writeSynthFile(
-      {
-        tweets: o.tweets,
-        seed: o.seed,
-        start: plan.start,
-        minutes: o.minutes,
-        topics: o.topics,
-        crisisAt: plan.crisisAt,
-        crisisTopic: o.crisisTopic,
-        corrupt: o.corrupt,
-        windowMinutes: s.windowMinutes,
-      },
-      streamFile,
-    );
+    const bluesky = o.source === "bluesky-replay";
+    const streamFile = join(workDir, bluesky ? "frames.ndjson" : "stream.jsonl");
+    const synth = {
+      tweets: o.tweets,
+      seed: o.seed,
+      start: plan.start,
+      minutes: o.minutes,
+      topics: o.topics,
+      crisisAt: plan.crisisAt,
+      crisisTopic: o.crisisTopic,
+      corrupt: o.corrupt,
+      windowMinutes: s.windowMinutes,
+    };
+    const truth = bluesky
+      ? writeJetstreamFile(synth, streamFile, profilesPathFor(streamFile))
+      : writeSynthFile(synth, streamFile);
     progress.detail(`${truth.lines} lines (${truth.corrupted} deliberately malformed) in ${streamFile}`);
 
-    progress.stage(2, STAGES, "ingest: replay → normalise → offline sentiment (vader) → directory sink");
+    progress.stage(
+      2,
+      STAGES,
+      `ingest: ${bluesky ? "Jetstream frames → topic rules → map" : "replay → normalise"} → offline sentiment (vader) → directory sink`,
+    );
     const clock = new ReplayClock();
+    // Bluesky has no server-side rules: each topic is the rule "<topic>" (its brand name in the text).
+    const source: Source = bluesky
+      ? blueskyReplaySource({
+          file: streamFile,
+          rules: o.topics.map((t) => compileRule(t, t)),
+          mapper: { now: clock.now },
+        })
+      : replaySource({ file: streamFile, speed: "max" });
     const sink = new DirSink({
       out: workDir,
       rawPrefix: s.rawPrefix,
@@ -91,16 +109,16 @@ export async function runDemo(
     });
     const analyser = createAnalyser("vader", { vader: { cacheDir: s.cacheDir } });
     const ingest = await runPipeline({
-      source: simulatedArrival(replaySource({ file: streamFile, speed: "max" }), clock, sink),
+      source: simulatedArrival(source, clock, sink),
       analyser,
       sink,
       signal,
       progressMs: 1000,
       onProgress: (p) => progress.detail(`${p.events} events, ${p.eventsPerSecond} events/s`),
-      normalise: createNormaliser({ now: clock.now }),
+      ...(bluesky ? {} : { normalise: createNormaliser({ now: clock.now }) }),
     });
     progress.detail(
-      `${ingest.events} events in ${ingest.seconds} s (${ingest.eventsPerSecond}/s), ${ingest.badMessages} malformed skipped, raw tree in ${join(workDir, s.rawPrefix)}`,
+      `${ingest.events} events in ${ingest.seconds} s (${ingest.eventsPerSecond}/s), ${ingest.badMessages} malformed skipped, ${ingest.unscoredLanguage} left unscored as not English, raw tree in ${join(workDir, s.rawPrefix)}`,
     );
     if (signal.aborted) throw signal.reason;
 

@@ -46,6 +46,7 @@ export {
   blueskyReplaySource,
   blueskySource,
   CursorFile,
+  compileRule,
   JETSTREAM_ENDPOINTS,
   type LocalRule,
   ProfileCache,
@@ -53,6 +54,7 @@ export {
   profilesPathFor,
   type RecordedProfiles,
   RulesFile,
+  timeUsOf,
 } from "./sources/bluesky/index.ts";
 export { parseSpeed, type ReplayOptions, type ReplaySpeed, replaySource } from "./sources/replay/index.ts";
 export {
@@ -61,7 +63,9 @@ export {
   SynthStream,
   type SynthTruth,
   synthSource,
+  toJetstream,
   truthPathFor,
+  writeJetstreamFile,
   writeSynthFile,
 } from "./sources/synth/index.ts";
 export {

@@ -15,6 +15,7 @@ interface DemoArgs {
   tweets: number;
   seed: number;
   keep: boolean;
+  source: "x" | "bluesky-replay";
   json: boolean;
 }
 
@@ -43,6 +44,11 @@ export const demo: CommandModule<object, DemoArgs> = {
         default: false,
         describe: "keep the stream and raw event tree under the cache dir (demo/)",
       })
+      .option("source", {
+        choices: ["x", "bluesky-replay"] as const,
+        default: "x" as const,
+        describe: "x: synthetic X messages; bluesky-replay: the same stream as recorded Jetstream frames",
+      })
       .option("json", { type: "boolean", default: false, describe: "print the report as JSON on stdout" })
       .example(
         "$0 demo",
@@ -65,7 +71,14 @@ export const demo: CommandModule<object, DemoArgs> = {
     try {
       report = await runDemo(
         s,
-        { ...DEMO_DEFAULTS, minutes: argv.minutes, tweets: argv.tweets, seed: argv.seed, keep: argv.keep },
+        {
+          ...DEMO_DEFAULTS,
+          minutes: argv.minutes,
+          tweets: argv.tweets,
+          seed: argv.seed,
+          keep: argv.keep,
+          source: argv.source,
+        },
         {
           stage: (n, of, text) => say(`\n[${n}/${of}] ${text}`),
           detail: (text) => say(`      ${text}`),

@@ -1,9 +1,11 @@
 import type { CommandModule } from "yargs";
+import { profilesPathFor } from "../../ingest/index.ts";
 import {
   SYNTH_LIMITS,
   type SynthTruth,
   synthOptionsFrom,
   truthPathFor,
+  writeJetstreamFile,
   writeSynthFile,
 } from "../../ingest/sources/synth/index.ts";
 import { usageError } from "../../runtime/errors/index.ts";
@@ -18,6 +20,7 @@ interface SynthArgs {
   start: string;
   minutes: number;
   out: string;
+  format: "x" | "bluesky";
   topics?: string;
   "crisis-at"?: string;
   "crisis-topic"?: string;
@@ -69,6 +72,12 @@ export const synth: CommandModule<object, SynthArgs> = {
         default: 0,
         describe: "also write N malformed lines at seeded places",
       })
+      .option("format", {
+        choices: ["x", "bluesky"] as const,
+        default: "x" as const,
+        describe:
+          "x: API v2 messages; bluesky: Jetstream frames (+ FILE.profiles.json) for --source bluesky-replay",
+      })
       .option("json", { type: "boolean", describe: "print the truth as JSON" })
       .example(
         "$0 synth --tweets 20000 --start 2026-11-26T04:00:00Z --minutes 60 --out /tmp/stream.ndjson",
@@ -93,7 +102,10 @@ export const synth: CommandModule<object, SynthArgs> = {
     outputFile(argv.out, "--out");
     let truth: SynthTruth;
     try {
-      truth = writeSynthFile(options, argv.out);
+      truth =
+        argv.format === "bluesky"
+          ? writeJetstreamFile(options, argv.out, profilesPathFor(argv.out))
+          : writeSynthFile(options, argv.out);
     } catch (e) {
       const code = (e as NodeJS.ErrnoException).code;
       if (code === "ENOENT" || code === "EACCES" || code === "EISDIR" || code === "ENOTDIR")

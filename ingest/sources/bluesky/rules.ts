@@ -2,6 +2,7 @@ import { randomUUID } from "node:crypto";
 import { mkdirSync, readFileSync, renameSync, writeFileSync } from "node:fs";
 import { dirname } from "node:path";
 import { usageError } from "../../../runtime/errors/index.ts";
+import { MAX_TOPIC_LENGTH, TOPIC_NAME } from "../../../sparkgen/schema/index.ts";
 
 /**
  * Topic rules applied locally (Jetstream has no server-side keyword filter). A rule's value is a
@@ -84,12 +85,12 @@ export function matchRules(
   return tags;
 }
 
-/** Checked like X's tags: the topic name lands in PostgreSQL and the dashboard. */
+/** Checked like X's tags (the contract's topic name): it lands in PostgreSQL and the dashboard. */
 export function checkTag(tag: string): void {
-  if (!/^[\p{L}\p{N}_-]{1,64}$/u.test(tag))
+  if (!TOPIC_NAME.test(tag))
     throw usageError(
       `--tag ${JSON.stringify(tag)} is not a topic name`,
-      "use letters, digits, _ or -, e.g. acme",
+      `use 1 to ${MAX_TOPIC_LENGTH} letters, digits, _ or -, e.g. acme`,
     );
 }
 
