@@ -175,7 +175,8 @@ describe("overlapping runs: a killed run, two concurrent runs and a scheduler ti
           retryDelayMs: 10,
           owner: "test-tick",
           from: WINDOWS[0]!.start,
-          now: () => new Date("2026-11-24T11:40:00Z"),
+          // W5 (11:00–11:15) is the newest due window at 11:25 (10 minutes of lateness).
+          now: () => new Date("2026-11-24T11:25:00Z"),
         }).finally(() => tickDb.destroy()),
       ]);
       const ref = await reference;
