@@ -19,7 +19,8 @@ import { inputHourPrefixes, type Window } from "../runtime/windows/index.ts";
 import { migrateToLatest, openDb } from "../sql/index.ts";
 import { writeSyntheticWindow } from "./synth-events.ts";
 
-const STEP = new URL("../sparkgen/generated/steps/window_job.py", import.meta.url).pathname;
+const STEP = new URL("../sparkgen/runtime/window_step.py", import.meta.url).pathname;
+const PLAN = new URL("../sparkgen/generated/steps/window_job.json", import.meta.url).pathname;
 const LATENESS = 10;
 const HOUR = 3_600_000;
 const { values: opts } = parseArgs({
@@ -124,6 +125,8 @@ async function runStep(spark: SparkInstall, jdbcUrl: string, user: string, w: Wi
     master: "local[2]",
     conf: { "spark.driver.memory": "2g" },
     args: [
+      "--plan",
+      PLAN,
       "--window-start",
       w.start.toISOString(),
       "--window-end",

@@ -32,7 +32,12 @@ export {
   submitWindows,
   windowRequests,
 } from "./runners/emr-ops.ts";
-export { DEFAULT_STEP_SCRIPT, LocalStepRunner, type LocalStepRunnerOptions } from "./runners/local.ts";
+export {
+  DEFAULT_PLAN,
+  DEFAULT_STEP_SCRIPT,
+  LocalStepRunner,
+  type LocalStepRunnerOptions,
+} from "./runners/local.ts";
 export { backoffDelay, pollUntilTerminal } from "./runners/poll.ts";
 export { runStatsReader } from "./runners/run-stats.ts";
 export {

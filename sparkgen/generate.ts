@@ -12,8 +12,9 @@ import {
   compileWindowEvents,
   historyView,
   outputColumns,
+  VIEWS,
 } from "./compile/index.ts";
-import { printPySparkStep, type StepMetric } from "./print/pyspark.ts";
+import { printPlan, type StepMetric } from "./print/plan.ts";
 import { printSparkSql } from "./print/spark-sql.ts";
 import { type ColumnType, EVENT_V1 } from "./schema/index.ts";
 import type { JobSpec, MetricSpec } from "./spec/kinds.ts";
@@ -29,18 +30,23 @@ export interface GeneratedFile {
 
 export const REPO_ROOT = fileURLToPath(new URL("../", import.meta.url));
 export const GENERATED_DIR = "sparkgen/generated";
-/** Repository path of the step the emr stage submits. */
-export const WINDOW_JOB_STEP = `${GENERATED_DIR}/steps/window_job.py`;
+/** Repository path of the window job's plan, which the static runtime runs. */
+export const WINDOW_JOB_PLAN = `${GENERATED_DIR}/steps/window_job.json`;
 /** Absolute path of the same file in this checkout. */
-export const WINDOW_JOB_STEP_PATH = join(REPO_ROOT, WINDOW_JOB_STEP);
+export const WINDOW_JOB_PLAN_PATH = join(REPO_ROOT, WINDOW_JOB_PLAN);
+/** The static step runtime: the entry script and the `trends_step` package beside it. */
+export const STEP_RUNTIME_DIR = "sparkgen/runtime";
+export const STEP_ENTRY_PATH = join(REPO_ROOT, STEP_RUNTIME_DIR, "window_step.py");
 
 const sqlOf = (m: MetricSpec, job: JobSpec) => printSparkSql(lower(compileMetric(m, job)));
+/** A `.sql` file as the plan names it (relative to `steps/`). */
+const sqlFile = (name: string) => `../sql/${name}.sql`;
 
-function stepMetric(m: MetricSpec, job: JobSpec): StepMetric {
+function stepMetric(m: MetricSpec): StepMetric {
   const columns = outputColumns(m)
     .map((c) => c.name)
     .filter((n) => n !== "window_start" && n !== "window_end");
-  const base = { name: m.name, sql: sqlOf(m, job), columns, rewritesAfter: 0 };
+  const base = { name: m.name, sql: sqlFile(m.name), columns, rewritesAfter: 0 };
   if (m.kind !== "alert") return base;
   const source = outputColumns(m.from);
   const pick = (n: string) => source.find((c) => c.name === n)!;
@@ -66,23 +72,23 @@ export function generate(job: JobSpec = windowJob): GeneratedFile[] {
   assertValidJob(job);
   const classifySql = printSparkSql(lower(compileClassify(job)));
   const windowEventsSql = printSparkSql(lower(compileWindowEvents(job)));
-  const metrics = job.metrics.map((m) => stepMetric(m, job));
-  const step = printPySparkStep({
+  const plan = printPlan({
     name: job.name,
     source: job.source,
     description: job.description,
     schema: Object.entries(EVENT_V1).map(([name, c]) => ({ name, type: c.type as ColumnType })),
     corruptColumn: CORRUPT_COLUMN,
     eventTime: job.eventTime,
-    classifySql,
-    windowEventsSql,
-    metrics,
+    views: VIEWS,
+    classifySql: sqlFile("classify_events"),
+    windowEventsSql: sqlFile("window_events"),
+    metrics: job.metrics.map(stepMetric),
   });
   return [
     { path: `${GENERATED_DIR}/sql/classify_events.sql`, text: classifySql },
     { path: `${GENERATED_DIR}/sql/window_events.sql`, text: windowEventsSql },
-    ...metrics.map((m) => ({ path: `${GENERATED_DIR}/sql/${m.name}.sql`, text: m.sql })),
-    { path: `${GENERATED_DIR}/steps/${job.name}.py`, text: step },
+    ...job.metrics.map((m) => ({ path: `${GENERATED_DIR}/sql/${m.name}.sql`, text: sqlOf(m, job) })),
+    { path: `${GENERATED_DIR}/steps/${job.name}.json`, text: plan },
   ];
 }
 

@@ -57,6 +57,7 @@ interface SubmitArgs extends EmrArgs {
   "jdbc-url"?: string;
   "jdbc-secret"?: string;
   "generated-dir"?: string;
+  "runtime-dir"?: string;
 }
 
 const submit: CommandModule<object, SubmitArgs> = {
@@ -87,6 +88,10 @@ const submit: CommandModule<object, SubmitArgs> = {
       .option("generated-dir", {
         type: "string",
         describe: "generated steps directory (default: sparkgen/generated)",
+      })
+      .option("runtime-dir", {
+        type: "string",
+        describe: "step runtime directory: window_step.py and trends_step/ (default: sparkgen/runtime)",
       })
       .conflicts("window", ["from", "to"])
       .example(
@@ -119,6 +124,7 @@ const submit: CommandModule<object, SubmitArgs> = {
     const files = collectArtifacts({
       jdbcJar: jdbcJarPath(s.cacheDir),
       ...(argv["generated-dir"] ? { generatedDir: argv["generated-dir"] } : {}),
+      ...(argv["runtime-dir"] ? { runtimeDir: argv["runtime-dir"] } : {}),
     });
     const plan = {
       clusterId,

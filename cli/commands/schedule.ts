@@ -19,6 +19,7 @@ interface ScheduleArgs {
   every: string;
   once: boolean;
   "max-attempts": number;
+  "range-windows": number;
   "retry-delay": string;
   recheck: string;
   input?: string;
@@ -42,6 +43,12 @@ export const schedule: CommandModule<object, ScheduleArgs> = {
         type: "boolean",
         default: false,
         describe: "one tick, then exit (cron, EventBridge)",
+      })
+      .option("range-windows", {
+        type: "number",
+        default: 96,
+        describe:
+          "at most this many consecutive windows per step (one Spark application); 1 = a step per window",
       })
       .option("max-attempts", {
         type: "number",
@@ -89,6 +96,7 @@ export const schedule: CommandModule<object, ScheduleArgs> = {
       runner: argv.runner === "emr" ? "emr" : "local",
       input: argv.input,
       maxAttempts: Math.max(1, argv["max-attempts"]),
+      rangeWindows: Math.max(1, Math.floor(argv["range-windows"])),
       retryDelayMs,
       signal: stop.signal,
       master: argv.master,
