@@ -28,7 +28,9 @@ def test_every_prefix_is_read_once_tagged_and_counted_per_window(spark, tmp_path
     (a / "x").write_text(
         "\n".join([event(1, "2026-11-26T04:16:00.000Z"), event(2, "2026-11-26T04:31:00.000Z"), "not json"]) + "\n"
     )
-    (b / "y").write_text("\n".join([event(2, "2026-11-26T04:31:00.000Z"), event(3, "2026-11-26T04:59:00.000Z", v=2)]) + "\n")
+    (b / "y").write_text(
+        "\n".join([event(2, "2026-11-26T04:31:00.000Z"), event(3, "2026-11-26T04:59:00.000Z", v=2)]) + "\n"
+    )
     missing = tmp_path / "06"
     plan = load_plan(PLAN, lambda u: read_text(spark, u))
     for k, v in plan.session.items():

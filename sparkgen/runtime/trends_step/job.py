@@ -5,11 +5,11 @@ before k committed)."""
 import json
 
 from .db import Database, jdbc_credentials
-from .history import read_history
+from .history import read_history, register_history
 from .inputs import INPUT_COLUMN, classified_inputs, read_text
 from .log import Phases, log, set_prefix
 from .plan import load_plan
-from .write import write_window
+from .write import Result, write_window
 
 STATS = ("rows_read", "bad_records", "duplicates", "events")
 
@@ -79,16 +79,22 @@ def run_window(spark, db, jdbc, plan, request, k, classified, counts, phases):
         }
         phases.done("window events")
         results = []
-        for metric in plan.metrics:
+
+        def compute(metric, history_rows):
             if metric["history"]:
-                read_history(spark, db, metric["history"], start, end - start)
+                register_history(spark, metric["history"], history_rows)
             df = spark.sql(metric["sql"]).persist(StorageLevel.MEMORY_AND_DISK)
             cached.append(df)
             df.createOrReplaceTempView(metric["name"])
-            results.append((metric["name"], metric["columns"], metric["rewrites_after"], df))
-            log(f"{metric['name']}: {df.count()} rows")
+            return df
+
+        for metric in plan.metrics:
+            rows = read_history(db, metric["history"], start, end - start) if metric["history"] else None
+            r = Result(metric, compute(metric, rows), rows)
+            results.append(r)
+            log(f"{metric['name']}: {r.df.count()} rows")
             phases.done(metric["name"])
-        write_window(db, jdbc, (start, end), results, stats, request.run_ids[k])
+        write_window(db, jdbc, (start, end), results, stats, request.run_ids[k], compute)
         phases.done("write")
         return stats
     finally:

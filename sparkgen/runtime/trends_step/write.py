@@ -2,14 +2,36 @@
 
 Window bounds travel as epoch seconds: Spark's JDBC writer would store TIMESTAMP values in the
 JVM's time zone, epoch numbers mean the same instant everywhere.
+
+Exactness when runs overlap (emr/scheduler/README.md, "Overlapping runs"): every commit of a job
+that has history metrics takes a transaction-scoped advisory lock first, so such commits are
+serial. Under it the step re-reads each history it computed from; if another run committed a
+window of it meanwhile, the metric is computed again from what is stored now. The stored alerts
+therefore equal an in-order run whatever runs overlap — for every window of a range step too.
 """
 
 import secrets
 
 from .db import quote
+from .history import read_history
 from .log import log
 
 RUN_STATS_SQL = 'UPDATE "pipeline_run" SET "rows_read" = ?, "bad_records" = ?, "duplicates" = ? WHERE "id" = ?'
+# Two int4 keys in a namespace of their own ("trnh"; the scheduler's session locks use others,
+# see emr/runs/locks.ts).
+HISTORY_LOCK = (0x74726E68, 0)
+# A commit holds the lock for a second or two; a wait this long means a stuck peer: fail the
+# attempt (the scheduler retries it) rather than hang.
+HISTORY_LOCK_TIMEOUT = "10min"
+
+
+class Result:
+    """One metric's rows of a window: `df` (cached), and the history rows it was computed from."""
+
+    def __init__(self, metric, df, history_rows=None):
+        self.metric = metric
+        self.df = df
+        self.history_rows = history_rows
 
 
 def stage(df, name, columns, jdbc):
@@ -53,18 +75,44 @@ def replace_statements(name, columns, staging, start, last_start):
     ]
 
 
-def write_window(db, jdbc, window, results, stats, run_id):
-    """`results`: (name, columns, rewrites_after, df) in plan order. All or nothing."""
+def lock_history(db):
+    db.update(f"SET LOCAL lock_timeout = '{HISTORY_LOCK_TIMEOUT}'", [])
+    db.query("SELECT pg_advisory_xact_lock(CAST(? AS integer), CAST(? AS integer))", list(HISTORY_LOCK), [])
+
+
+def write_window(db, jdbc, window, results, stats, run_id, recompute):
+    """`results`: Result per metric in plan order. All or nothing.
+
+    `recompute(metric, history_rows)` gives the metric's rows again from other history rows.
+    Metrics without history are staged before the transaction; history metrics under the lock.
+    """
     start, end = window
     staged = []
+
+    def put(r):
+        m = r.metric
+        staged.append((m, stage(r.df, m["name"], m["columns"], jdbc)))
+
     try:
-        for name, columns, rewrites_after, df in results:
-            staged.append((name, columns, rewrites_after, stage(df, name, columns, jdbc)))
+        for r in results:
+            if not r.metric["history"]:
+                put(r)
         db.conn.setAutoCommit(False)
         try:
-            for name, columns, rewrites_after, table in staged:
-                last = start + (end - start) * rewrites_after
-                for sql, params in replace_statements(name, columns, table, start, last):
+            historic = [r for r in results if r.metric["history"]]
+            if historic:
+                lock_history(db)
+            for r in historic:
+                fresh = read_history(db, r.metric["history"], start, end - start)
+                if fresh != r.history_rows:
+                    log(f"{r.metric['name']}: another run committed part of its history meanwhile; computing it again")
+                    r.df.unpersist()
+                    r.df = recompute(r.metric, fresh)
+                    r.history_rows = fresh
+                put(r)
+            for m, table in staged:
+                last = start + (end - start) * m["rewrites_after"]
+                for sql, params in replace_statements(m["name"], m["columns"], table, start, last):
                     db.update(sql, [db.instant(p) for p in params])
             if run_id is not None:
                 n = db.update(RUN_STATS_SQL, [stats["rows_read"], stats["bad_records"], stats["duplicates"], run_id])
@@ -77,7 +125,7 @@ def write_window(db, jdbc, window, results, stats, run_id):
         finally:
             db.conn.setAutoCommit(True)
     finally:
-        for _, _, _, table in staged:
+        for _, table in staged:
             try:
                 db.update(f"DROP TABLE IF EXISTS {quote(table)}", [])
             except Exception as e:  # best effort: the transaction already decided
