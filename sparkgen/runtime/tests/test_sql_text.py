@@ -114,3 +114,23 @@ def test_history_metrics_are_recomputed_under_the_lock_when_their_history_moved(
         "DROP",
     ]
     assert ("update", "UPDATE", [1, 0, 0, 5]) in db.log
+
+
+def test_small_results_are_inserted_in_one_batch_inside_the_transaction(monkeypatch):
+    from trends_step import write
+
+    monkeypatch.setattr(write, "epoch_rows", lambda df, columns: [(1, 2, "*", "acme")])
+    monkeypatch.setattr(write, "stage", lambda *a: (_ for _ in ()).throw(AssertionError("no staging")))
+    batches = []
+    db = FakeDb(stored=[])
+    db.batch = lambda sql, rows: batches.append((sql, rows))
+    words = {"name": "word_window", "columns": ["topic", "word"], "history": None, "rewrites_after": 0}
+    write.write_window(db, {}, (W, W), [write.Result(words, FakeDf("w"), None, 1)], {}, None, None)
+    assert batches == [
+        (
+            'INSERT INTO "word_window" ("window_start", "window_end", "topic", "word") VALUES '
+            "(to_timestamp(CAST(? AS double precision)), to_timestamp(CAST(? AS double precision)), ?, ?)",
+            [(1, 2, "*", "acme")],
+        )
+    ]
+    assert [e[1] if e[0] == "update" else e[0] for e in db.log] == ["autocommit", "DELETE", "commit", "autocommit"]

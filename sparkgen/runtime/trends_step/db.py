@@ -76,5 +76,20 @@ class Database:
         finally:
             stmt.close()
 
+    def batch(self, sql, rows):
+        """One prepared statement executed for every row (a JDBC batch); returns the row count."""
+        if not rows:
+            return 0
+        stmt = self.conn.prepareStatement(sql)
+        try:
+            for row in rows:
+                for i, v in enumerate(row, start=1):
+                    stmt.setObject(i, v)
+                stmt.addBatch()
+            stmt.executeBatch()
+            return len(rows)
+        finally:
+            stmt.close()
+
     def close(self):
         self.conn.close()

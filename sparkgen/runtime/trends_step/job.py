@@ -90,9 +90,10 @@ def run_window(spark, db, jdbc, plan, request, k, classified, counts, phases):
 
         for metric in plan.metrics:
             rows = read_history(db, metric["history"], start, end - start) if metric["history"] else None
-            r = Result(metric, compute(metric, rows), rows)
+            df = compute(metric, rows)
+            r = Result(metric, df, rows, df.count())
             results.append(r)
-            log(f"{metric['name']}: {r.df.count()} rows")
+            log(f"{metric['name']}: {r.rows} rows")
             phases.done(metric["name"])
         write_window(db, jdbc, (start, end), results, stats, request.run_ids[k], compute)
         phases.done("write")
