@@ -7,7 +7,7 @@ import { log } from "../../runtime/log/index.ts";
 import { run } from "../../runtime/proc.ts";
 import { type SparkInstall, sparkSubmitArgs } from "../../runtime/spark/index.ts";
 import { pollUntilTerminal } from "./poll.ts";
-import { failureReason, parseStepResult, stepArgs, stepName } from "./step-args.ts";
+import { failureReason, parseStepResult, parseWindowResults, stepArgs, stepName } from "./step-args.ts";
 import type { StepRequest, StepRunner, StepState, StepStatus } from "./step-runner.ts";
 
 /** The static step runtime's entry and the generated plan it runs (see the step contract). */
@@ -158,12 +158,14 @@ export class LocalStepRunner implements StepRunner {
       const r = await run(o.spark.sparkSubmit, args, { env, signal: step.abort.signal });
       if (logUri) keepLog(logUri, r.stdout, r.stderr);
       const endedAt = new Date();
+      const windowResults = step.req.range ? { windowResults: parseWindowResults(r.stdout) } : {};
       if (r.code === 0) {
         const result = parseStepResult(r.stdout);
-        this.#set(step, "COMPLETED", { endedAt, ...(result ? { result } : {}) });
+        this.#set(step, "COMPLETED", { endedAt, ...(result ? { result } : {}), ...windowResults });
       } else {
         this.#set(step, "FAILED", {
           endedAt,
+          ...windowResults,
           reason: failureReason(`${r.stdout}\n${r.stderr}`, r.code, r.signal),
         });
       }

@@ -142,6 +142,24 @@ export function parseStepResult(stdout: string): StepResult | undefined {
   };
 }
 
+const WINDOW_LINE = /^TRENDS_WINDOW_RESULT (\{.*\})\s*$/gm;
+
+/** A range step's `TRENDS_WINDOW_RESULT {json}` lines (one per committed window), by window start. */
+export function parseWindowResults(stdout: string): Record<string, StepResult> {
+  const out: Record<string, StepResult> = {};
+  for (const m of stdout.matchAll(WINDOW_LINE)) {
+    const r = parseStepResult(`TRENDS_STEP_RESULT ${m[1]}`);
+    let start: unknown;
+    try {
+      start = (JSON.parse(m[1]!) as { window_start?: unknown }).window_start;
+    } catch {
+      continue;
+    }
+    if (r && typeof start === "string") out[new Date(start).toISOString()] = r;
+  }
+  return out;
+}
+
 /** The `--run-id` of a step's arguments (EMR returns them in DescribeStep). */
 export function runIdOf(args: readonly string[]): number | undefined {
   const i = args.indexOf("--run-id");

@@ -56,6 +56,8 @@ export interface StepStatus {
   readonly logUri?: string;
   /** Present once COMPLETED when the runner could read the stats (stdout locally, `pipeline_run` on EMR). */
   readonly result?: StepResult;
+  /** A range step's committed windows, by window start (ISO), when the runner sees stdout (local). */
+  readonly windowResults?: Readonly<Record<string, StepResult>>;
   readonly name?: string;
 }
 

@@ -205,6 +205,10 @@ async function attemptRange(deps: ProcessDeps, chunk: readonly PlanItem[]): Prom
       stepId,
       error,
       inputObjects: run.input_objects ?? 0,
+      events:
+        end !== undefined && end !== "aborted"
+          ? end.windowResults?.[item.window.start.toISOString()]?.events
+          : undefined,
       rowsRead: final?.rows_read,
       badRecords: final?.bad_records,
       duplicates: final?.duplicates,

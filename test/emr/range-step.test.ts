@@ -18,7 +18,8 @@ import { migratedDb, type TestDb, windowEvents, windowOf, writeObject } from "./
 const WINDOWS = ["04:00", "04:15", "04:30", "04:45", "05:00", "05:15"].map((t) =>
   windowOf(`2026-11-24T${t}:00Z`),
 );
-const SPARK_TIMEOUT = 900_000;
+// Two spark-submits of up to 900 s each on a loaded machine (test/sparkgen/support.ts).
+const SPARK_TIMEOUT = 1_800_000;
 
 let t: TestDb;
 let root: string;
@@ -48,7 +49,7 @@ beforeAll(async () => {
 afterAll(async () => {
   await t?.db.destroy();
   if (root) rmSync(root, { recursive: true, force: true });
-});
+}, SPARK_TIMEOUT);
 
 describe("a range step", () => {
   it(
