@@ -10,8 +10,14 @@ export default defineConfig({
         test: {
           name: "unit",
           sequence: { groupOrder: 0 },
-          include: ["{cli,runtime,ingest,sparkgen,emr,sql,dashboard,demo,bench}/**/*.test.ts"],
+          include: [
+            "{cli,runtime,ingest,sparkgen,emr,sql,dashboard,demo,bench}/**/*.test.ts",
+            // The test harness's own tests need no services.
+            "test/setup/**/*.test.ts",
+          ],
           environment: "node",
+          // VADER's lexicons come from the installed vaderSentiment (runtime/vader).
+          globalSetup: ["test/setup/vader.ts"],
         },
       },
       {
@@ -19,6 +25,7 @@ export default defineConfig({
           name: "integration",
           sequence: { groupOrder: 1 },
           include: ["test/**/*.test.ts"],
+          exclude: ["test/setup/**"],
           environment: "node",
           globalSetup: ["test/setup/global.ts"],
           // Spark steps start a JVM each; two at a time is what 2 cores take.

@@ -86,6 +86,9 @@ const packed = packer
 
 const fmt = (x: number) => Math.round(x).toLocaleString("en-US");
 console.log(`events                       ${fmt(summary.events)} (${fmt(summary.badMessages)} bad skipped)`);
+console.log(
+  `sentiment                    ${fmt(summary.scored)} scored, ${fmt(summary.unscored)} unscored (${fmt(summary.unscoredLanguage)} not English)`,
+);
 console.log(`wall                         ${wall.toFixed(2)} s → ${fmt(summary.events / wall)} events/s`);
 console.log(
   `cpu (main thread + GC)       ${cpuSeconds.toFixed(2)} s → ${fmt(summary.events / cpuSeconds)} events per CPU-second`,

@@ -1,5 +1,6 @@
 import { ExitCode, isTrendsError, NETWORK_ERROR_CODES } from "../runtime/errors/index.ts";
 import { log } from "../runtime/log/index.ts";
+import { terminalSafe } from "../runtime/terminal/index.ts";
 
 /**
  * The one place errors become messages and exit codes. A TrendsError is the user's to fix: one
@@ -8,9 +9,15 @@ import { log } from "../runtime/log/index.ts";
  */
 export function reportError(e: unknown): number {
   if (isTrendsError(e)) {
-    process.stderr.write(`trends: ${e.message}\n`);
-    if (e.fix) process.stderr.write(`  fix: ${e.fix}\n`);
+    // A message may quote user input (a flag's value, a file's line): neutralised like stdout.
+    process.stderr.write(`trends: ${terminalSafe(e.message)}\n`);
+    if (e.fix) process.stderr.write(`  fix: ${terminalSafe(e.fix)}\n`);
     return e.exitCode;
+  }
+  const listen = describeListen(e);
+  if (listen) {
+    process.stderr.write(`trends: ${listen.message}\n  fix: ${listen.fix}\n`);
+    return ExitCode.Usage;
   }
   const external = describeExternal(e);
   if (external) {
@@ -19,6 +26,34 @@ export function reportError(e: unknown): number {
   }
   log().error({ err: e }, "unexpected error (a bug: please report it with this output)");
   return ExitCode.Failure;
+}
+
+const LISTEN_ERRORS: Record<string, { says: string; fix: string }> = {
+  EADDRNOTAVAIL: {
+    says: "is not an address of this machine",
+    fix: "pass --host with one of this machine's addresses (`ip -brief address`), 127.0.0.1 or 0.0.0.0",
+  },
+  EADDRINUSE: { says: "is already in use", fix: "pick another --port (0 picks a free one)" },
+  EACCES: { says: "needs privileges this user lacks", fix: "use a --port of 1024 or above" },
+};
+
+/**
+ * A server that cannot bind (`serve --host` with an address the machine lacks, a taken port) is
+ * the user's choice of address: one line and exit 2, whichever server raised it.
+ */
+export function describeListen(e: unknown): { message: string; fix: string } | undefined {
+  if (!(e instanceof Error)) return undefined;
+  const err = e as Error & {
+    code?: string;
+    syscall?: string;
+    address?: string;
+    port?: number;
+    hostname?: string;
+  };
+  const known = err.code ? LISTEN_ERRORS[err.code] : undefined;
+  if (!known || err.syscall !== "listen") return undefined;
+  const where = `${err.address ?? "the address"}${err.port === undefined ? "" : `:${err.port}`}`;
+  return { message: `cannot listen on ${where}: it ${known.says} (${err.code})`, fix: known.fix };
 }
 
 /** A one-line account of a network error or an AWS service error, after the SDK's retries. */

@@ -18,6 +18,7 @@ describe("unavailableReason", () => {
 
   it("recognises missing tables, and leaves real bugs alone", () => {
     expect(unavailableReason(withCode("42P01"))).toEqual({ reason: "not migrated" });
+    expect(unavailableReason(withCode("57014"))).toEqual({ reason: "timeout" });
     expect(unavailableReason(withCode("42703", 'column "x" does not exist'))).toBeUndefined();
     expect(unavailableReason(new TypeError("undefined is not a function"))).toBeUndefined();
     expect(unavailableReason("a string")).toBeUndefined();

@@ -13,7 +13,7 @@ const NETWORK_CODES = new Set([
   "EPIPE",
 ]);
 
-export type Unavailable = { reason: "unreachable" | "not migrated" };
+export type Unavailable = { reason: "unreachable" | "not migrated" | "timeout" };
 
 export function unavailableReason(e: unknown): Unavailable | undefined {
   for (let err: unknown = e, depth = 0; err instanceof Error && depth < 5; depth++) {
@@ -24,6 +24,9 @@ export function unavailableReason(e: unknown): Unavailable | undefined {
       // 53300 too many connections, 28xxx authentication failed, 3D000 database does not exist.
       if (/^(08|57P0|28)/.test(code) || code === "53300" || code === "3D000")
         return { reason: "unreachable" };
+      // 57014 query_canceled: the statement timeout (or an operator's pg_cancel_backend) stopped
+      // the query; the code is fine, the range too wide for the server's patience.
+      if (code === "57014") return { reason: "timeout" };
       // 42P01 undefined table: the results database exists but was never migrated.
       if (code === "42P01") return { reason: "not migrated" };
     }

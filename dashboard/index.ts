@@ -15,3 +15,4 @@ export { dataFromDb } from "./db-data.ts";
 export { parseRangeQuery, type RangeQuery } from "./params.ts";
 export { type ServeOptions, serveUntilStopped } from "./run.ts";
 export { type DashboardOptions, type DashboardServer, startDashboard } from "./server.ts";
+export { resolveToken, type TokenSources } from "./token.ts";

@@ -1,4 +1,5 @@
 import { describe, expect, it } from "vitest";
+import { MAX_TOPIC_LENGTH } from "../sparkgen/index.ts";
 import { BadParam, parseNoParams, parseRangeQuery } from "./params.ts";
 
 const now = new Date("2026-11-26T12:00:00.000Z");
@@ -15,6 +16,16 @@ const message = (f: () => unknown): string => {
 };
 
 describe("parseRangeQuery", () => {
+  it("caps topics at the contract's MAX_TOPIC_LENGTH characters, as ingest and `rules add` do", () => {
+    expect(parse(`topic=${"x".repeat(MAX_TOPIC_LENGTH)}`).topic).toHaveLength(MAX_TOPIC_LENGTH);
+    expect(parse(`topic=${encodeURIComponent("🚀".repeat(MAX_TOPIC_LENGTH))}`).topic).toBe(
+      "🚀".repeat(MAX_TOPIC_LENGTH),
+    );
+    expect(message(() => parse(`topic=${"x".repeat(MAX_TOPIC_LENGTH + 1)}`))).toBe(
+      `topic is longer than ${MAX_TOPIC_LENGTH} characters`,
+    );
+  });
+
   it("defaults to topic *, the last 24 hours and the endpoint's limit", () => {
     expect(parse("")).toEqual({ topic: "*", from: new Date("2026-11-25T12:00:00.000Z"), to: now, limit: 20 });
   });
@@ -41,6 +52,9 @@ describe("parseRangeQuery", () => {
       "to must be an ISO-8601 time such as 2026-11-26T04:15:00Z",
     );
     expect(message(() => parse("from=2026-13-45"))).toBe("from is not a real date: 2026-13-45");
+    expect(message(() => parse("from=2026-02-30T00:00:00Z"))).toBe(
+      "from is not a real date: 2026-02-30T00:00:00Z",
+    );
     expect(message(() => parse("from=2025-11-01T00:00:00Z"))).toBe(
       "the range from..to is longer than 366 days",
     );

@@ -1,4 +1,6 @@
 import { z } from "zod";
+import { readInstant } from "../runtime/time/index.ts";
+import { codePoints, MAX_TOPIC_LENGTH } from "../sparkgen/index.ts";
 
 /** Query parameters of a data endpoint after validation: a topic and a half-open range `[from, to)`. */
 export interface RangeQuery {
@@ -11,7 +13,6 @@ export interface RangeQuery {
 export const DEFAULT_RANGE_MS = 24 * 3600_000;
 /** A year of 15-minute windows is ~35k points: the most a chart or a range query should carry. */
 export const MAX_RANGE_MS = 366 * 24 * 3600_000;
-export const MAX_TOPIC_LENGTH = 200;
 
 /** A query parameter the caller got wrong; the server answers 400 with its message. */
 export class BadParam extends Error {
@@ -19,25 +20,24 @@ export class BadParam extends Error {
 }
 
 const instant = (name: string) =>
-  z
-    .string()
-    // Date.parse accepts too much ("1", "March 7"): require an ISO-8601 date with an optional time.
-    .regex(/^\d{4}-\d{2}-\d{2}(T\d{2}:\d{2}(:\d{2}(\.\d{1,6})?)?(Z|[+-]\d{2}:?\d{2})?)?$/, {
-      message: `${name} must be an ISO-8601 time such as 2026-11-26T04:15:00Z`,
-    })
-    .transform((s, ctx) => {
-      const d = new Date(s);
-      if (Number.isNaN(d.getTime())) {
-        ctx.addIssue({ code: "custom", message: `${name} is not a real date: ${s}` });
-        return z.NEVER;
-      }
-      return d;
+  z.string().transform((s, ctx) => {
+    // The one time parser of the CLI and the API: ISO-8601 only, no rolled-over dates.
+    const r = readInstant(s);
+    if (r.ok) return r.date;
+    ctx.addIssue({
+      code: "custom",
+      message:
+        r.reason === "format"
+          ? `${name} must be an ISO-8601 time such as 2026-11-26T04:15:00Z`
+          : `${name} is not a real date: ${s}`,
     });
+    return z.NEVER;
+  });
 
 const topic = z
   .string()
   .min(1, "topic must not be empty")
-  .max(MAX_TOPIC_LENGTH, `topic is longer than ${MAX_TOPIC_LENGTH} characters`)
+  .refine((t) => codePoints(t) <= MAX_TOPIC_LENGTH, `topic is longer than ${MAX_TOPIC_LENGTH} characters`)
   .refine((t) => !/[\u0000-\u001f\u007f]/.test(t), "topic must not contain control characters");
 
 /**

@@ -1,15 +1,21 @@
+import type { Kysely } from "kysely";
 import { redactUrl, type Settings } from "../runtime/config/index.ts";
+import { messageOf } from "../runtime/errors/index.ts";
 import { log } from "../runtime/log/index.ts";
 import { openDatabase } from "../runtime/postgres/index.ts";
-import { dbOptionsFrom, openDb } from "../sql/index.ts";
+import { type Database, dbOptionsFrom, openDb, writableResultTables } from "../sql/index.ts";
 import { dataFromDb } from "./db-data.ts";
 import { type DashboardServer, startDashboard } from "./server.ts";
 
 export interface ServeOptions {
   host: string;
   port: number;
-  /** `--token`, else `TRENDS_DASHBOARD_TOKEN`. */
+  /** From `resolveToken` (`--token-file`, `--token` or `TRENDS_DASHBOARD_TOKEN`). */
   token?: string | undefined;
+  /** `--secure-cookie`: the browser reaches the dashboard over HTTPS. */
+  secureCookie?: boolean | undefined;
+  /** `--trust-proxy`: believe `X-Forwarded-Proto` from the proxy in front. */
+  trustProxy?: boolean | undefined;
   /**
    * The database the dashboard reads, ideally as a read-only role: `--database-url`, else
    * `TRENDS_DASHBOARD_DATABASE_URL`, else the results database of the settings.
@@ -41,11 +47,16 @@ export async function serveUntilStopped(settings: Settings, o: ServeOptions): Pr
       host: o.host,
       port: o.port,
       ...(o.token === undefined ? {} : { token: o.token }),
+      secureCookie: o.secureCookie === true,
+      trustProxy: o.trustProxy === true,
       migrateHint: "run `trends db migrate`",
     }).catch(async (e: unknown) => {
       await db.destroy();
       throw e;
     });
+    // The local server the tool starts is the user's own superuser; a database given by URL should
+    // be reached through a read-only role.
+    if (o.databaseUrl !== undefined) await warnIfWritable(db);
   } catch (e) {
     await handle.release();
     throw e;
@@ -62,4 +73,18 @@ export async function serveUntilStopped(settings: Settings, o: ServeOptions): Pr
   log().info({ signal }, "dashboard stopping");
   await server.close();
   await handle.release();
+}
+
+async function warnIfWritable(db: Kysely<Database>): Promise<void> {
+  try {
+    const { role, tables } = await writableResultTables(db);
+    if (tables.length === 0) return;
+    log().warn(
+      { role, tables },
+      `dashboard: database role ${role} can write to ${tables.join(", ")}; the dashboard needs SELECT only — create a read-only role with \`trends db grant-readonly --role trends_ro --login\` and point TRENDS_DASHBOARD_DATABASE_URL at it`,
+    );
+  } catch (e) {
+    // The database may be down at start; the page shows that, and this check is advice only.
+    log().debug({ cause: messageOf(e) }, "dashboard: could not check the role's privileges");
+  }
 }

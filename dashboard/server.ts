@@ -6,8 +6,11 @@ import {
   hostHeaderIsLoopback,
   isLoopbackAddress,
   presentedToken,
+  requestIsSecure,
+  sameOriginTarget,
   tokenCookie,
   tokenMatches,
+  tokenWeakness,
 } from "./auth.ts";
 import type { DashboardData } from "./data.ts";
 import { unavailableReason } from "./errors.ts";
@@ -20,8 +23,12 @@ export interface DashboardOptions {
   host?: string;
   /** Default 8080; 0 picks a free port. */
   port?: number;
-  /** Access token checked on every request; required off loopback. */
+  /** Access token checked on every request; required off loopback; see `tokenWeakness` for the rule. */
   token?: string;
+  /** Mark the token cookie `Secure` (the browser reaches the dashboard over HTTPS, e.g. through a TLS proxy). */
+  secureCookie?: boolean;
+  /** Trust `X-Forwarded-Proto` from the proxy in front: `https` there marks the cookie `Secure`. */
+  trustProxy?: boolean;
   /** A shown-once hint for the migrate command in the "not migrated" 503. */
   migrateHint?: string;
 }
@@ -100,13 +107,18 @@ export async function startDashboard(o: DashboardOptions): Promise<DashboardServ
       "pass --token T (or set TRENDS_DASHBOARD_TOKEN), or keep the default --host 127.0.0.1",
     );
   }
-  if (token !== undefined && token.length < 16) {
-    throw usageError("the dashboard token is shorter than 16 characters", "use e.g. `openssl rand -hex 24`");
+  const weakness = token === undefined ? undefined : tokenWeakness(token);
+  if (weakness !== undefined) {
+    throw usageError(
+      weakness,
+      "generate one, e.g. `openssl rand -hex 24 > token; chmod 600 token`, and pass --token-file token",
+    );
   }
   const files = loadStaticFiles();
   const server = createServer((req, res) => {
     handle(req, res, { ...o, token, files }).catch((e: unknown) => {
-      log().error({ err: e, url: req.url }, "dashboard request failed");
+      // The path only: a query string can carry a token.
+      log().error({ err: e, method: req.method, path: pathOnly(req.url) }, "dashboard request failed");
       if (!res.headersSent) send(res, 500, { error: "internal error" });
       else res.destroy();
     });
@@ -153,7 +165,10 @@ async function handle(req: IncomingMessage, res: ServerResponse, c: Context): Pr
   }
   let url: URL;
   try {
-    url = new URL(req.url ?? "/", "http://dashboard.invalid");
+    // Origin-form only ("/path?query"), appended rather than resolved: resolving `//evil.com/`
+    // against a base would read it as another host.
+    if (!req.url?.startsWith("/")) throw new Error("not origin-form");
+    url = new URL(`http://dashboard.invalid${req.url}`);
   } catch {
     return send(res, 400, { error: "malformed request URL" });
   }
@@ -163,17 +178,23 @@ async function handle(req: IncomingMessage, res: ServerResponse, c: Context): Pr
         error: "this dashboard answers only to localhost; start it with --token to share it",
       });
     }
-  } else {
+  }
+  // A token in an address ends up in logs, history and Referer headers: it is taken only where the
+  // page is opened, and swapped at once for a cookie.
+  if (url.searchParams.has("token") && url.pathname !== "/") {
+    return send(res, 400, {
+      error:
+        "?token= is accepted only on the page (/), where it is swapped for a cookie; send the API `Authorization: Bearer …` instead",
+    });
+  }
+  if (c.token !== undefined) {
     const fromQuery = url.searchParams.get("token");
     if (fromQuery !== null) {
       if (!tokenMatches(fromQuery, c.token)) return unauthorized(res);
-      // Exchange the token in the address for a cookie, then drop it from the URL (and history).
-      res.setHeader("set-cookie", tokenCookie(c.token, false));
+      res.setHeader("set-cookie", tokenCookie(c.token, requestIsSecure(req, c)));
       url.searchParams.delete("token");
-      if (!url.pathname.startsWith("/api/")) {
-        res.writeHead(303, { location: `${url.pathname}${url.search}` }).end();
-        return;
-      }
+      res.writeHead(303, { location: sameOriginTarget(url.pathname, url.search) }).end();
+      return;
     } else if (!tokenMatches(presentedToken(req), c.token)) {
       return unauthorized(res);
     }
@@ -194,6 +215,13 @@ async function handle(req: IncomingMessage, res: ServerResponse, c: Context): Pr
           error: `the results database has no result tables yet — ${c.migrateHint ?? "run the migrations"}`,
         });
       }
+      if (down?.reason === "timeout") {
+        log().warn({ path: url.pathname, cause: messageOf(e) }, "dashboard: query hit the statement timeout");
+        return send(res, 503, {
+          error:
+            "the query took longer than the database's statement timeout — choose a shorter range, or raise TRENDS_DATABASE_STATEMENT_TIMEOUT_MS",
+        });
+      }
       if (down) {
         log().warn({ path: url.pathname, cause: messageOf(e) }, "dashboard: database unreachable");
         return send(res, 503, { error: "database unreachable" });
@@ -211,6 +239,9 @@ async function handle(req: IncomingMessage, res: ServerResponse, c: Context): Pr
   });
   res.end(req.method === "HEAD" ? undefined : file.body);
 }
+
+/** The path of a request target without its query (which may carry a token), for logs. */
+const pathOnly = (target: string | undefined): string => (target ?? "/").split("?")[0]!.slice(0, 300);
 
 function unauthorized(res: ServerResponse): void {
   res.setHeader("www-authenticate", 'Bearer realm="trends"');

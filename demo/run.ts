@@ -14,6 +14,7 @@ import {
 } from "../ingest/index.ts";
 import type { Settings } from "../runtime/config/index.ts";
 import { ensureSpark } from "../runtime/spark/index.ts";
+import { ensureVader } from "../runtime/vader/index.ts";
 import { ReplayClock, simulatedArrival } from "./clock.ts";
 import { type DemoOptions, type DemoPlan, planDemo } from "./plan.ts";
 import { type DemoSummary, summarise } from "./summary.ts";
@@ -50,6 +51,7 @@ export async function runDemo(
   const plan = planDemo(o, now, s.windowMinutes, s.latenessMinutes);
   // Fail early, before generating anything, when Spark cannot run; install it on first use.
   await ensureSpark({ cacheDir: s.cacheDir, sparkHome: s.sparkHome, install: true });
+  await ensureVader({ cacheDir: s.cacheDir, install: true });
   const workDir = o.keep ? join(s.cacheDir, "demo") : mkdtempSync(join(tmpdir(), "trends-demo-"));
   if (o.keep) {
     rmSync(workDir, { recursive: true, force: true });
@@ -87,7 +89,7 @@ export async function runDemo(
       now: clock.date,
       flushMs: 60_000,
     });
-    const analyser = createAnalyser("vader", {});
+    const analyser = createAnalyser("vader", { vader: { cacheDir: s.cacheDir } });
     const ingest = await runPipeline({
       source: simulatedArrival(replaySource({ file: streamFile, speed: "max" }), clock, sink),
       analyser,

@@ -77,7 +77,6 @@ export {
 export {
   type AttemptOutcome,
   attemptLine,
-  BASELINE_WINDOWS,
   type InputSource,
   inputSource,
   lastDueWindow,
@@ -93,6 +92,7 @@ export {
   runScheduler,
   type SchedulerOptions,
   schedulerTick,
+  skippedLine,
   stopOnSignals,
   type TickSummary,
   type WindowOutcome,

@@ -5,6 +5,7 @@
 export { createNormaliser, eventLine, type NormaliseOptions, normalise } from "./normalise/index.ts";
 export {
   createSource,
+  DEFAULT_RULES_FILE,
   formatSummary,
   type IngestProgress,
   type IngestSummary,
@@ -19,6 +20,8 @@ export {
   type AnalyserName,
   type AnalyserOptions,
   createAnalyser,
+  createVaderAnalyser,
+  type VaderAnalyser,
 } from "./sentiment/index.ts";
 export {
   billedBytes,
@@ -38,8 +41,22 @@ export {
   type SinkStats,
   spoolDirFor,
 } from "./sinks/index.ts";
+export {
+  type BlueskyOptions,
+  blueskyReplaySource,
+  blueskySource,
+  CursorFile,
+  JETSTREAM_ENDPOINTS,
+  type LocalRule,
+  ProfileCache,
+  PUBLIC_APPVIEW,
+  profilesPathFor,
+  type RecordedProfiles,
+  RulesFile,
+} from "./sources/bluesky/index.ts";
 export { parseSpeed, type ReplayOptions, type ReplaySpeed, replaySource } from "./sources/replay/index.ts";
 export {
+  SYNTH_LIMITS,
   type SynthOptions,
   SynthStream,
   type SynthTruth,
@@ -62,6 +79,7 @@ export {
 export type {
   NormalisedRecord,
   NormaliseResult,
+  Normaliser,
   RawMessage,
   Sentiment,
   SentimentAnalyser,

@@ -8,11 +8,27 @@ import type { EventV1 } from "../sparkgen/schema/index.ts";
 /** One raw X API v2 stream message (a JSON text, as the stream sends it, without CRLF). */
 export type RawMessage = string;
 
-/** Where raw messages come from: the X filtered stream, a replay file, or the synthetic generator. */
+/**
+ * What a source yields in place of a line it refused to read whole (longer than its cap), so the
+ * pipeline counts it with the other bad messages. Not JSON: a NUL byte cannot start one.
+ */
+export const OVERSIZED_MESSAGE: RawMessage = "\u0000line too long";
+
+/**
+ * Where raw messages come from: the X filtered stream, a replay file, the synthetic generator,
+ * Bluesky's Jetstream. The optional hooks let a source that does not speak X's format bring its
+ * own normaliser, fill fields that need a lookup, and learn what the sink has durably taken.
+ */
 export interface Source {
   readonly name: string;
   /** Yields messages until the source ends or `signal` aborts (then it returns, it does not throw). */
   messages(signal: AbortSignal): AsyncIterable<RawMessage>;
+  /** This source's normaliser (default: X API v2's), called once per run. */
+  normaliser?(): Normaliser;
+  /** Completes a batch of records in place before sentiment (e.g. followers from a profile API). */
+  enrich?(records: NormalisedRecord[], signal: AbortSignal): Promise<void>;
+  /** The first `messages` messages yielded are delivered or durably spooled: persist a cursor. */
+  committed?(messages: number): Promise<void>;
 }
 
 /** One document sentiment, in Google Cloud Natural Language's terms. */
@@ -21,19 +37,32 @@ export interface Sentiment {
   score: number;
   /** ≥ 0: how much emotion the text carries, whatever its sign. */
   magnitude: number;
+  /** The analyser that scored it, when not the one called (vader hands other languages on). */
+  source?: string;
 }
 
-/** Something that scores texts: Google NL, the offline VADER-style lexicon, or `none`. */
+/** Something that scores texts: Google NL, the offline VADER (published lexicons), or `none`. */
 export interface SentimentAnalyser {
   /** Written to `sentiment_source`: "vader", "google", "none". */
   readonly name: string;
   /** Scores texts in order; null where it could not (the record is still sent). */
   analyse(items: readonly { text: string; lang: string | null }[]): Promise<(Sentiment | null)[]>;
   close?(): Promise<void>;
+  /** Texts left unscored because the analyser does not score their language (vader: not English). */
+  skippedLanguage?(): number;
 }
 
 /** The v1 record fields normalise fills; the analyser's result completes the record. */
 export type NormalisedRecord = Omit<EventV1, "sentiment_score" | "sentiment_magnitude" | "sentiment_source">;
 
-/** Normalise never throws: a malformed message is a reason, counted and logged by the pipeline. */
-export type NormaliseResult = { ok: true; record: NormalisedRecord } | { ok: false; reason: string };
+/**
+ * Normalise never throws: a malformed message is a reason, counted and logged by the pipeline.
+ * `skip` marks a well-formed message that is simply not an event (a delete, a post no topic rule
+ * matches); those are counted apart and never logged as bad.
+ */
+export type NormaliseResult =
+  | { ok: true; record: NormalisedRecord }
+  | { ok: false; reason: string; skip?: boolean };
+
+/** One raw message → its result; a stateful source may give several records for one message. */
+export type Normaliser = (raw: RawMessage) => NormaliseResult | readonly NormaliseResult[];

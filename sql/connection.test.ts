@@ -31,9 +31,13 @@ describe("poolConfig", () => {
     expect(typeof ca.checkServerIdentity).toBe("function");
   });
 
-  it("no sslmode, disable or prefer: plain TCP (the local server); defaults for pool and timeout", () => {
-    for (const url of [RDS, `${RDS}?sslmode=disable`, `${RDS}?sslmode=prefer`])
+  it("disable and allow: plain TCP; prefer or none: TLS first, unverified, as libpq; defaults", () => {
+    for (const url of [`${RDS}?sslmode=disable`, `${RDS}?sslmode=allow`])
       expect(poolConfig(url).ssl).toBe(false);
+    for (const url of [RDS, `${RDS}?sslmode=prefer`])
+      expect(poolConfig(url).ssl).toEqual({ rejectUnauthorized: false });
+    // Over a Unix socket libpq never uses TLS.
+    expect(poolConfig("postgres:///db?host=/var/run/postgresql").ssl).toBe(false);
     const c = poolConfig(RDS);
     expect(c.max).toBe(10);
     expect(c.statement_timeout).toBe(30_000);
@@ -47,6 +51,23 @@ describe("poolConfig", () => {
     expect(types.getTypeParser(20)("9007199254740991")).toBe(9007199254740991);
     expect(types.getTypeParser(23)("42")).toBe(42);
     expect(types.getTypeParser(1700)("1.50")).toBe("1.50");
+  });
+
+  it("refuses client-certificate parameters instead of dropping them, without printing secrets", () => {
+    for (const p of ["sslcert=/c.pem", "sslkey=/secret.key", "sslpassword=secret"]) {
+      const e = (() => {
+        try {
+          poolConfig(`${RDS}?sslmode=verify-full&${p}&password=secret`);
+        } catch (err) {
+          return err as Error & { exitCode: number };
+        }
+      })();
+      expect(e?.exitCode).toBe(2);
+      expect(e?.message).toMatch(
+        /asks for a client certificate \(ssl(cert|key|password)\), which trends does not support/,
+      );
+      expect(e?.message).not.toContain("secret");
+    }
   });
 
   it("usage errors name the problem without the password", () => {

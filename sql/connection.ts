@@ -6,6 +6,7 @@ import { redactUrl } from "../runtime/config/index.ts";
 import { usageError } from "../runtime/errors/index.ts";
 import type { Database } from "./database.ts";
 import { RejectNulPlugin } from "./nul.ts";
+import { serverOffersTls } from "./tls-probe.ts";
 
 export interface OpenDbOptions {
   /** Connections in the pool (setting `databasePoolSize`). Default 10. */
@@ -23,7 +24,12 @@ export interface OpenDbOptions {
 }
 
 /** URL parameters handled here instead of by pg-connection-string (whose `require` means verify-full). */
-const TLS_PARAMS = ["sslmode", "sslrootcert", "sslcert", "sslkey", "uselibpqcompat", "sslnegotiation"];
+const TLS_PARAMS = ["sslmode", "sslrootcert", "uselibpqcompat", "sslnegotiation"];
+/**
+ * Client-certificate parameters. pg would read the key file named in the URL (and its passphrase
+ * from the URL); this tool logs in with a password, so they are refused rather than dropped.
+ */
+const CLIENT_CERT_PARAMS = ["sslcert", "sslkey", "sslpassword"];
 
 /**
  * Opens the results database: a `Kysely<Database>` over a `pg.Pool`.
@@ -31,7 +37,8 @@ const TLS_PARAMS = ["sslmode", "sslrootcert", "sslcert", "sslkey", "uselibpqcomp
  * TLS follows libpq's `sslmode` in the URL (https://www.postgresql.org/docs/current/libpq-ssl.html):
  * `verify-full` checks the chain against the CA bundle and the host name (use it for RDS),
  * `verify-ca` the chain only, `require` encrypts without verifying (or verifies the chain when a CA
- * is given, as libpq does); `disable`, `allow`, `prefer` or none connect without TLS.
+ * is given, as libpq does); `prefer` (also when absent, libpq's default) asks the server for TLS
+ * first and falls back to plain TCP when it has none; `disable` and `allow` connect without TLS.
  * `bigint` values are returned as numbers.
  *
  * @example
@@ -41,15 +48,45 @@ const TLS_PARAMS = ["sslmode", "sslrootcert", "sslcert", "sslkey", "uselibpqcomp
  * await db.destroy();
  */
 export function openDb(url: string, options: OpenDbOptions = {}): Kysely<Database> {
-  const pool = new pg.Pool(poolConfig(url, options));
-  // An idle client losing its connection (server restart, failover) must not crash the process;
-  // the pool drops it and the next query opens a new one.
-  pool.on("error", () => {});
+  const { config, prefer } = connectionPlan(url, options);
+  const newPool = (c: pg.PoolConfig) => {
+    const pool = new pg.Pool(c);
+    // An idle client losing its connection (server restart, failover) must not crash the process;
+    // the pool drops it and the next query opens a new one.
+    pool.on("error", () => {});
+    return pool;
+  };
+  // prefer: one SSLRequest before the pool exists decides TLS or plain for the pool's connections
+  // (a server does not switch between the two). Kysely retries this on the next query if it fails.
+  const pool =
+    prefer === undefined
+      ? newPool(config)
+      : async () =>
+          newPool({
+            ...config,
+            ssl: (await serverOffersTls(prefer.host, prefer.port, PROBE_TIMEOUT_MS)) ? config.ssl : false,
+          });
   return new Kysely<Database>({ dialect: new PostgresDialect({ pool }), plugins: [new RejectNulPlugin()] });
 }
 
-/** The pg.Pool configuration for a URL; exported for tests. */
+const CONNECT_TIMEOUT_MS = 15_000;
+const PROBE_TIMEOUT_MS = CONNECT_TIMEOUT_MS;
+
+/**
+ * The pg.Pool configuration for a URL; exported for tests. With `sslmode=prefer` (or none) its
+ * `ssl` is the TLS attempt; `openDb` drops it when the server has no TLS.
+ */
 export function poolConfig(url: string, options: OpenDbOptions = {}): pg.PoolConfig {
+  return connectionPlan(url, options).config;
+}
+
+interface ConnectionPlan {
+  config: pg.PoolConfig;
+  /** Set for sslmode=prefer over TCP: where to ask whether the server speaks TLS. */
+  prefer?: { host: string; port: number };
+}
+
+function connectionPlan(url: string, options: OpenDbOptions): ConnectionPlan {
   let parsed: URL;
   try {
     parsed = new URL(url);
@@ -65,20 +102,33 @@ export function poolConfig(url: string, options: OpenDbOptions = {}): pg.PoolCon
       "write it like postgres://user@host:5432/db",
     );
   }
+  const certParams = CLIENT_CERT_PARAMS.filter((p) => parsed.searchParams.has(p));
+  if (certParams.length > 0) {
+    throw usageError(
+      `database URL ${redactUrl(url)} asks for a client certificate (${certParams.join(", ")}), which trends does not support`,
+      "remove sslcert/sslkey/sslpassword and log in with a password (sslmode=verify-full still encrypts and checks the server)",
+    );
+  }
   const mode = parsed.searchParams.get("sslmode") ?? "prefer";
   const caFile = options.caFile ?? parsed.searchParams.get("sslrootcert") ?? undefined;
   for (const p of TLS_PARAMS) parsed.searchParams.delete(p);
   const statementTimeout = options.statementTimeoutMs ?? 30_000;
-  return {
+  const config: pg.PoolConfig = {
     connectionString: parsed.toString(),
     max: options.poolSize ?? 10,
     ssl: tlsOptions(mode, caFile),
     ...(statementTimeout > 0 ? { statement_timeout: statementTimeout } : {}),
-    connectionTimeoutMillis: 15_000,
+    connectionTimeoutMillis: CONNECT_TIMEOUT_MS,
     idleTimeoutMillis: 30_000,
     application_name: options.applicationName ?? "trends",
     types: { getTypeParser: typeParser },
   };
+  if (mode !== "prefer") return { config };
+  // `?host=` overrides the URL's host (pg-connection-string); a path there is a Unix socket,
+  // over which libpq never uses TLS.
+  const host = parsed.searchParams.get("host") ?? parsed.hostname.replace(/^\[(.*)\]$/, "$1");
+  if (host === "" || host.startsWith("/")) return { config: { ...config, ssl: false } };
+  return { config, prefer: { host, port: Number(parsed.searchParams.get("port") ?? parsed.port) || 5432 } };
 }
 
 function tlsOptions(mode: string, caFile: string | undefined): ConnectionOptions | false {
@@ -87,8 +137,10 @@ function tlsOptions(mode: string, caFile: string | undefined): ConnectionOptions
   switch (mode) {
     case "disable":
     case "allow":
-    case "prefer":
       return false;
+    case "prefer":
+      // libpq's prefer encrypts when it can but never verifies the server.
+      return { rejectUnauthorized: false };
     case "require":
       // libpq: with a root certificate, `require` behaves as `verify-ca`.
       return ca === undefined
@@ -101,7 +153,7 @@ function tlsOptions(mode: string, caFile: string | undefined): ConnectionOptions
     default:
       throw usageError(
         `sslmode=${JSON.stringify(mode)} in the database URL is not a libpq sslmode`,
-        "use sslmode=verify-full (RDS), verify-ca, require or disable",
+        "use sslmode=verify-full (RDS), verify-ca, require, prefer or disable",
       );
   }
 }

@@ -11,5 +11,10 @@ export { type MigrationState, migrateToLatest, migrationStatus } from "./migrate
 export { MIGRATIONS, VIEW_NAMES } from "./migrations/index.ts";
 export { assertNoNul } from "./nul.ts";
 export * from "./queries/index.ts";
-export { grantReadonly, type ReadonlyRoleOptions, type ReadonlyRoleResult } from "./readonly.ts";
+export {
+  grantReadonly,
+  type ReadonlyRoleOptions,
+  type ReadonlyRoleResult,
+  writableResultTables,
+} from "./readonly.ts";
 export { dbOptionsFrom, withResultsDb } from "./session.ts";

@@ -79,3 +79,22 @@ export async function grantReadonly(
     throw e;
   }
 }
+
+/**
+ * The result tables the connected role can change (INSERT, UPDATE, DELETE or TRUNCATE), and the
+ * role's name. The dashboard warns when this is not empty: it needs SELECT only. Tables not yet
+ * created are left out.
+ */
+export async function writableResultTables(
+  db: Kysely<Database>,
+): Promise<{ role: string; tables: string[] }> {
+  const names = Object.keys(RESULT_COLUMNS);
+  const { rows } = await sql<{ role: string; tables: string[] | null }>`
+    select current_user::text as role,
+      array_agg(t.name order by t.name) filter (
+        where to_regclass(quote_ident(t.name)) is not null
+          and has_table_privilege(to_regclass(quote_ident(t.name)), 'INSERT, UPDATE, DELETE, TRUNCATE')
+      ) as tables
+    from unnest(${names}::text[]) as t(name)`.execute(db);
+  return { role: rows[0]!.role, tables: rows[0]!.tables ?? [] };
+}

@@ -1,10 +1,13 @@
 import type { CommandModule } from "yargs";
 import { DEMO_DEFAULTS, type DemoReport, formatSummary, runDemo } from "../../demo/index.ts";
 import { stopOnSignals } from "../../emr/index.ts";
+import { SYNTH_LIMITS } from "../../ingest/index.ts";
 import { ExitCode, usageError } from "../../runtime/errors/index.ts";
 import { createLogger, setLogger } from "../../runtime/log/index.ts";
 import { localDataDir } from "../../runtime/postgres/index.ts";
 import { settingsFrom } from "../context.ts";
+import { numberOption } from "../flags.ts";
+import { printLines } from "../output.ts";
 
 interface DemoArgs {
   "log-level"?: string;
@@ -21,17 +24,17 @@ export const demo: CommandModule<object, DemoArgs> = {
   builder: (y) =>
     y
       .option("minutes", {
-        type: "number",
+        ...numberOption("--minutes", { min: 1, max: SYNTH_LIMITS.minutes }),
         default: DEMO_DEFAULTS.minutes,
         describe: "event time to generate (whole 15-minute windows, at least 6)",
       })
       .option("tweets", {
-        type: "number",
+        ...numberOption("--tweets", { min: 1, max: SYNTH_LIMITS.tweets }),
         default: DEMO_DEFAULTS.tweets,
         describe: "synthetic tweets to generate",
       })
       .option("seed", {
-        type: "number",
+        ...numberOption("--seed", { min: 0, max: Number.MAX_SAFE_INTEGER }),
         default: DEMO_DEFAULTS.seed,
         describe: "seed of the synthetic stream (same seed, same stream)",
       })
@@ -83,7 +86,7 @@ export const demo: CommandModule<object, DemoArgs> = {
     if (argv.json) {
       process.stdout.write(`${JSON.stringify(report, null, 2)}\n`);
     } else {
-      process.stdout.write(`\n${formatSummary(report.summary, DEMO_DEFAULTS.crisisTopic)}\n`);
+      printLines("", ...formatSummary(report.summary, DEMO_DEFAULTS.crisisTopic).split("\n"));
       process.stdout.write(
         `\nDone in ${Math.round((Date.now() - started) / 1000)} s: ${report.ingest.events} events, ${report.windows.length} windows (${failed} failed).\n` +
           `Results are in the local PostgreSQL (${localDataDir(s)}). Next:\n` +

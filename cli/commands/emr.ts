@@ -2,6 +2,7 @@ import type { Argv, CommandModule } from "yargs";
 import {
   collectArtifacts,
   dryRunSteps,
+  EMR_LIMITS,
   EmrStepRunner,
   findStepLogs,
   jdbcFromDatabaseUrl,
@@ -15,6 +16,7 @@ import { usageError } from "../../runtime/errors/index.ts";
 import { jdbcJarPath } from "../../runtime/spark/index.ts";
 import { parseTime, type Window, windowAt, windowsBetween } from "../../runtime/windows/index.ts";
 import { settingsFrom } from "../context.ts";
+import { printLines } from "../output.ts";
 
 interface EmrArgs {
   cluster?: string;
@@ -44,8 +46,10 @@ const withCluster = <T>(y: Argv<T>) =>
     })
     .option("json", { type: "boolean", default: false, describe: "print JSON on stdout" });
 
-const out = (text: string): void => {
-  process.stdout.write(text.endsWith("\n") ? text : `${text}\n`);
+/** Human lines go through printLines (neutralised); JSON is printed exactly. */
+const out = (text: string): void => printLines(...text.replace(/\n$/, "").split("\n"));
+const outJson = (value: unknown): void => {
+  process.stdout.write(`${JSON.stringify(value, null, 2)}\n`);
 };
 
 interface SubmitArgs extends EmrArgs {
@@ -137,12 +141,12 @@ const submit: CommandModule<object, SubmitArgs> = {
       files,
     };
     if (argv["dry-run"]) {
-      out(JSON.stringify(dryRunSteps(plan), null, 2));
+      outJson(dryRunSteps(plan));
       return;
     }
     const aws = awsOptionsFrom(s);
     const r = await submitWindows(plan, { emr: createEmr(aws), s3: createS3(aws) });
-    if (argv.json) out(JSON.stringify(r, null, 2));
+    if (argv.json) outJson(r);
     else {
       out(`artifacts ${r.artifacts}`);
       for (const st of r.steps) out(`${st.window}  ${st.stepId}  submitted`);
@@ -153,7 +157,11 @@ const submit: CommandModule<object, SubmitArgs> = {
 function windowsOf(argv: SubmitArgs, minutes: number): Window[] {
   if (argv.window) return [windowAt(parseTime(argv.window, "--window"), minutes)];
   if (argv.from && argv.to) {
-    const ws = windowsBetween(parseTime(argv.from, "--from"), parseTime(argv.to, "--to"), minutes);
+    // One submit adds one step per window, and a cluster holds at most 256 active steps.
+    const ws = windowsBetween(parseTime(argv.from, "--from"), parseTime(argv.to, "--to"), minutes, {
+      windows: EMR_LIMITS.activeSteps,
+      why: "an EMR cluster holds at most that many pending and running steps",
+    });
     if (ws.length === 0) throw usageError("--from/--to hold no window", "make --to later than --from");
     return ws;
   }
@@ -204,7 +212,7 @@ const status: CommandModule<object, EmrArgs & { step?: string; window?: string }
         steps = steps.filter((st) => st.name === stepName({ window: w }));
       }
     }
-    if (argv.json) out(JSON.stringify(steps, null, 2));
+    if (argv.json) outJson(steps);
     else if (steps.length === 0) out("no steps");
     else for (const st of steps) out(line(st));
   },
@@ -219,7 +227,7 @@ const cancel: CommandModule<object, EmrArgs & { step: string }> = {
     const { runner } = runnerFor(argv);
     await runner.cancel(argv.step);
     const st = await runner.status(argv.step);
-    if (argv.json) out(JSON.stringify(st, null, 2));
+    if (argv.json) outJson(st);
     else out(`${st.id}  ${st.state}${st.state === "CANCELLED" ? "" : "  (cancel requested)"}`);
   },
 };
@@ -244,7 +252,7 @@ const logs: CommandModule<object, EmrArgs & { step: string; fetch: boolean }> = 
       stepId: argv.step,
       fetch: argv.fetch,
     });
-    if (argv.json) return out(JSON.stringify(r, null, 2));
+    if (argv.json) return outJson(r);
     if (r.stepLogs) out(`step logs:   ${r.stepLogs}`);
     if (r.driverLogs) out(`driver logs: ${r.driverLogs}  (${r.applicationId})`);
     if (r.note) out(`note: ${r.note}`);

@@ -8,10 +8,16 @@ import {
   runPipeline,
   SOURCE_KINDS,
   type SourceKind,
+  SYNTH_LIMITS,
 } from "../../ingest/index.ts";
+import type { Settings } from "../../runtime/config/index.ts";
 import { ExitCode } from "../../runtime/errors/index.ts";
 import { log } from "../../runtime/log/index.ts";
+import { inputFile, outputDir } from "../../runtime/paths/index.ts";
+import { ensureVader } from "../../runtime/vader/index.ts";
 import { settingsFrom } from "../context.ts";
+import { numberOption } from "../flags.ts";
+import { printLines } from "../output.ts";
 
 interface IngestArgs {
   source: SourceKind;
@@ -29,12 +35,17 @@ interface IngestArgs {
   "max-events"?: number;
   "progress-ms": number;
   "x-api-url"?: string;
+  "rules-file"?: string;
+  "jetstream-url"?: string[];
+  "appview-url"?: string;
+  "cursor-file"?: string;
   json: boolean;
 }
 
 export const ingest: CommandModule<object, IngestArgs> = {
   command: "ingest",
-  describe: "stream tweets (X, a replay file or synthetic) through sentiment into Firehose or a directory",
+  describe:
+    "stream posts (X, Bluesky, a replay file or synthetic) through sentiment into Firehose or a directory",
   builder: (y) =>
     y
       .option("source", {
@@ -47,11 +58,23 @@ export const ingest: CommandModule<object, IngestArgs> = {
         describe: "replay: recorded X API v2 payloads, one message per line",
       })
       .option("speed", { type: "string", default: "max", describe: "replay: max, 1 (recorded pace), 10 …" })
-      .option("tweets", { type: "number", describe: "synth: tweets to generate" })
+      .option("tweets", {
+        ...numberOption("--tweets", { min: 1, max: SYNTH_LIMITS.tweets }),
+        describe: "synth: tweets to generate",
+      })
       .option("seed", { type: "string", describe: "synth: PRNG seed (default 1)" })
       .option("start", { type: "string", describe: "synth: first created_at (default: --minutes ago)" })
-      .option("minutes", { type: "number", describe: "synth: length of the stream (default 60)" })
-      .option("sentiment", { choices: ANALYSER_NAMES, default: "vader", describe: "sentiment analyser" })
+      .option("minutes", {
+        ...numberOption("--minutes", { min: 1, max: SYNTH_LIMITS.minutes }),
+        describe: "synth: length of the stream (default 60)",
+      })
+      .option("sentiment", {
+        choices: ANALYSER_NAMES,
+        default: "vader",
+        describe:
+          "sentiment analyser; vader scores English (and unknown-language) texts and hands the others " +
+          "to Google NL when GOOGLE_APPLICATION_CREDENTIALS is set, else leaves them unscored",
+      })
       .option("sink", {
         choices: ["firehose", "dir"] as const,
         default: "dir" as const,
@@ -66,26 +89,55 @@ export const ingest: CommandModule<object, IngestArgs> = {
         describe: "Firehose delivery stream (default TRENDS_FIREHOSE_STREAM)",
       })
       .option("flush-ms", {
-        type: "number",
+        ...numberOption("--flush-ms", { min: 1, max: 3_600_000 }),
         default: 1000,
         describe: "send buffered events at least this often",
       })
-      .option("max-events", { type: "number", describe: "stop after this many events" })
+      .option("max-events", {
+        ...numberOption("--max-events", { min: 1, max: Number.MAX_SAFE_INTEGER }),
+        describe: "stop after this many events",
+      })
       .option("progress-ms", {
-        type: "number",
+        ...numberOption("--progress-ms", { min: 0, max: 86_400_000 }),
         default: 10_000,
         describe: "progress line interval on stderr (0: off)",
       })
       .option("x-api-url", { type: "string", hidden: true, describe: "X API origin (tests, proxies)" })
+      .option("rules-file", {
+        type: "string",
+        describe:
+          "bluesky: the local topic rules (`trends rules add --source bluesky`; default ./trends.rules.json)",
+      })
+      .option("jetstream-url", {
+        type: "string",
+        array: true,
+        describe:
+          "bluesky: Jetstream subscribe URL(s), tried in turn (default Bluesky's four public instances)",
+      })
+      .option("appview-url", {
+        type: "string",
+        describe: "bluesky: AppView for profiles (default https://public.api.bsky.app)",
+      })
+      .option("cursor-file", {
+        type: "string",
+        describe: "bluesky: where the Jetstream cursor is kept (default CACHE_DIR/bluesky/cursor)",
+      })
       .option("json", { type: "boolean", default: false, describe: "print the final summary as JSON" })
       .example("$0 ingest --source replay --file tweets.ndjson --sink dir --out ./data", "local mode")
       .example("$0 ingest --source x --sink firehose --stream trends-raw", "production: X → Firehose")
+      .example(
+        "$0 ingest --source bluesky --sink dir --out ./data",
+        "Bluesky's live Jetstream, no account needed",
+      )
       .epilog(
         "SIGINT/SIGTERM stop the source and flush everything; what Firehose does not take in time is " +
           "spooled under the cache dir and sent by the next run. Exit 130 after an interrupt.",
       ),
   handler: async (argv) => {
     const settings = settingsFrom(argv);
+    // Paths are checked before any source or sink opens, so a bad one leaves nothing behind.
+    if (argv.source === "replay" && argv.file !== undefined) inputFile(argv.file, "--file");
+    if (argv.sink === "dir" && argv.out !== undefined) outputDir(argv.out, "--out");
     const source = createSource(
       {
         kind: argv.source,
@@ -96,6 +148,10 @@ export const ingest: CommandModule<object, IngestArgs> = {
         start: argv.start,
         minutes: argv.minutes,
         xApiUrl: argv["x-api-url"],
+        rulesFile: argv["rules-file"],
+        jetstreamUrl: argv["jetstream-url"],
+        appViewUrl: argv["appview-url"],
+        cursorFile: argv["cursor-file"],
       },
       settings,
     );
@@ -103,7 +159,7 @@ export const ingest: CommandModule<object, IngestArgs> = {
       { kind: argv.sink, out: argv.out, stream: argv.stream, flushMs: argv["flush-ms"] },
       settings,
     );
-    const analyser = createAnalyser(argv.sentiment);
+    const analyser = await analyserFor(argv.sentiment, settings);
     const stop = new AbortController();
     const onSignal = (signal: NodeJS.Signals) => {
       if (stop.signal.aborted) {
@@ -124,9 +180,8 @@ export const ingest: CommandModule<object, IngestArgs> = {
         ...(argv["max-events"] === undefined ? {} : { maxEvents: argv["max-events"] }),
         progressMs: argv["progress-ms"],
       });
-      process.stdout.write(
-        argv.json ? `${JSON.stringify(summary, null, 2)}\n` : `${formatSummary(summary)}\n`,
-      );
+      if (argv.json) process.stdout.write(`${JSON.stringify(summary, null, 2)}\n`);
+      else printLines(...formatSummary(summary).split("\n"));
       if (summary.stoppedBy === "signal") process.exitCode = ExitCode.Interrupted;
     } finally {
       process.off("SIGINT", onSignal);
@@ -134,3 +189,20 @@ export const ingest: CommandModule<object, IngestArgs> = {
     }
   },
 };
+
+/**
+ * vader's lexicons come from the installed vaderSentiment (installed on first use, like the demo's
+ * PySpark); texts in other languages go to Google NL when it is configured.
+ */
+async function analyserFor(name: string, settings: Settings) {
+  if (name !== "vader") return createAnalyser(name);
+  await ensureVader({ cacheDir: settings.cacheDir, install: true });
+  const otherLanguages = settings.googleCredentials ? createAnalyser("google") : undefined;
+  if (otherLanguages)
+    log().info(
+      "vader: texts in languages other than English go to Google NL (GOOGLE_APPLICATION_CREDENTIALS is set)",
+    );
+  return createAnalyser("vader", {
+    vader: { cacheDir: settings.cacheDir, ...(otherLanguages ? { otherLanguages } : {}) },
+  });
+}

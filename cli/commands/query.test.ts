@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { formatTable, rangeFrom } from "./query.ts";
+import { formatTable } from "../output.ts";
+import { rangeFrom } from "./query.ts";
 
 const now = new Date("2026-11-26T12:00:00Z");
 

@@ -3,6 +3,7 @@ import { usageError } from "../../runtime/errors/index.ts";
 import { parseDuration, parseTime } from "../../runtime/windows/index.ts";
 import {
   listTopics,
+  MAX_LIMIT,
   pipelineRuns,
   RUN_STATUSES,
   type RunStatus,
@@ -13,6 +14,8 @@ import {
   withResultsDb,
 } from "../../sql/index.ts";
 import { settingsFrom } from "../context.ts";
+import { numberOption } from "../flags.ts";
+import { type Column, formatTable, printLines } from "../output.ts";
 
 interface RangeArgs {
   topic: string;
@@ -29,7 +32,10 @@ const rangeOptions = <T>(y: Argv<T>) =>
     .option("from", { type: "string", describe: "first window start, ISO-8601 (e.g. 2026-11-26T00:00:00Z)" })
     .option("to", { type: "string", describe: "end of the range, exclusive (default: now)" })
     .option("since", { type: "string", describe: "range ending at --to: 15m, 24h, 7d (default 24h)" })
-    .option("limit", { type: "number", describe: "at most this many rows" })
+    .option("limit", {
+      ...numberOption("--limit", { min: 1, max: MAX_LIMIT }),
+      describe: "at most this many rows",
+    })
     .option("json", { type: "boolean", describe: "print the rows as JSON" });
 
 /** `[from, to)` from --from/--to/--since; windows whose start lies in it are read. */
@@ -61,23 +67,6 @@ const rangeQuery = (a: RangeArgs) => ({
   ...(a.limit === undefined ? {} : { limit: a.limit }),
 });
 
-type Column<R> = [header: string, value: (r: R) => string, align?: "right"];
-
-/** Aligned columns for a terminal; numbers right-aligned. */
-export function formatTable<R>(rows: readonly R[], columns: readonly Column<R>[]): string {
-  const cells = rows.map((r) => columns.map(([, value]) => value(r)));
-  const widths = columns.map(([h], i) => Math.max(h.length, ...cells.map((c) => [...c[i]!].length)));
-  const line = (values: string[]) =>
-    values
-      .map((v, i) => {
-        const pad = " ".repeat(widths[i]! - [...v].length);
-        return columns[i]![2] === "right" ? pad + v : v + pad;
-      })
-      .join("  ")
-      .trimEnd();
-  return [line(columns.map(([h]) => h)), ...cells.map(line)].join("\n");
-}
-
 const time = (d: Date | null): string =>
   d === null ? "-" : `${d.toISOString().slice(0, 16).replace("T", " ")}Z`;
 const num = (n: number | null, digits?: number): string =>
@@ -91,7 +80,7 @@ function print<R>(
 ): void {
   if (json) process.stdout.write(`${JSON.stringify(rows, null, 2)}\n`);
   else if (rows.length === 0) process.stdout.write(`no ${what}\n`);
-  else process.stdout.write(`${formatTable(rows, columns)}\n`);
+  else printLines(...formatTable(rows, columns).split("\n"));
 }
 
 const influencers: CommandModule<object, RangeArgs> = {

@@ -2,37 +2,71 @@ import type { Argv, CommandModule } from "yargs";
 import {
   addRules,
   createXClient,
+  DEFAULT_RULES_FILE,
   deleteRules,
+  type LocalRule,
   listRules,
   type RuleChange,
+  RulesFile,
   type StreamRule,
 } from "../../ingest/index.ts";
 import { usageError } from "../../runtime/errors/index.ts";
+import { MAX_TOPIC_LENGTH, TOPIC_NAME } from "../../sparkgen/index.ts";
 import { settingsFrom } from "../context.ts";
+import { formatTable, printLines } from "../output.ts";
 
 interface CommonArgs {
   json: boolean;
   "x-api-url"?: string;
+  source: "x" | "bluesky";
+  "rules-file"?: string;
 }
 
 const common = <T>(y: Argv<T>) =>
   y
     .option("json", { type: "boolean", default: false, describe: "print the result as JSON" })
+    .option("source", {
+      choices: ["x", "bluesky"] as const,
+      default: "x" as const,
+      describe: "x: the rules on X's servers; bluesky: the local rules applied to Jetstream",
+    })
+    .option("rules-file", {
+      type: "string",
+      describe: `bluesky: the local rules file (default ./${DEFAULT_RULES_FILE})`,
+    })
     .option("x-api-url", { type: "string", hidden: true, describe: "X API origin (tests, proxies)" });
 
 function client(argv: Record<string, unknown> & CommonArgs) {
   return createXClient({ bearerToken: settingsFrom(argv).xBearerToken, apiUrl: argv["x-api-url"] });
 }
 
+const localFile = (argv: CommonArgs) => new RulesFile(argv["rules-file"] ?? DEFAULT_RULES_FILE);
+const asStreamRules = (rules: readonly LocalRule[]): StreamRule[] =>
+  rules.map((r) => ({ id: r.id, value: r.value, tag: r.tag }));
+
+/** Local rules change at once; reported in the shape of X's answer so one printer serves both. */
+const localChange = (rules: StreamRule[], deleted: number): RuleChange => ({
+  rules,
+  created: deleted === 0 ? rules.length : 0,
+  notCreated: 0,
+  deleted,
+  notDeleted: 0,
+  dryRun: false,
+  errors: [],
+});
+
 function printRules(rules: readonly StreamRule[]): void {
   if (rules.length === 0) {
-    process.stdout.write("no stream rules\n");
+    printLines("no stream rules");
     return;
   }
-  const w = Math.max(2, ...rules.map((r) => r.id.length));
-  const t = Math.max(3, ...rules.map((r) => (r.tag ?? "").length));
-  process.stdout.write(`${"id".padEnd(w)}  ${"tag".padEnd(t)}  rule\n`);
-  for (const r of rules) process.stdout.write(`${r.id.padEnd(w)}  ${(r.tag ?? "").padEnd(t)}  ${r.value}\n`);
+  printLines(
+    ...formatTable(rules, [
+      ["id", (r) => r.id],
+      ["tag", (r) => r.tag ?? ""],
+      ["rule", (r) => r.value],
+    ]).split("\n"),
+  );
 }
 
 function printChange(c: RuleChange): void {
@@ -41,9 +75,11 @@ function printChange(c: RuleChange): void {
     c.deleted + c.notDeleted > 0
       ? `${c.deleted} deleted, ${c.notDeleted} not deleted`
       : `${c.created} created, ${c.notCreated} not created`;
-  process.stdout.write(`${prefix}${parts}\n`);
-  for (const r of c.rules) process.stdout.write(`  ${r.id}  ${r.tag ?? ""}  ${r.value}\n`);
-  for (const e of c.errors) process.stdout.write(`  refused: ${e}\n`);
+  printLines(
+    `${prefix}${parts}`,
+    ...c.rules.map((r) => `  ${r.id}  ${r.tag ?? ""}  ${r.value}`),
+    ...c.errors.map((e) => `  refused: ${e}`),
+  );
 }
 
 const list: CommandModule<object, CommonArgs> = {
@@ -51,7 +87,8 @@ const list: CommandModule<object, CommonArgs> = {
   describe: "list the filtered-stream rules (tags are topics)",
   builder: (y) => common(y),
   handler: async (argv) => {
-    const rules = await listRules(client(argv));
+    const rules =
+      argv.source === "bluesky" ? asStreamRules(localFile(argv).list()) : await listRules(client(argv));
     if (argv.json) process.stdout.write(`${JSON.stringify(rules, null, 2)}\n`);
     else printRules(rules);
   },
@@ -65,7 +102,8 @@ const add: CommandModule<object, CommonArgs & { value: string; tag: string; "dry
       .option("value", {
         type: "string",
         demandOption: true,
-        describe: 'X rule syntax, e.g. "acme -is:retweet lang:en"',
+        describe:
+          'X rule syntax, e.g. "acme -is:retweet lang:en"; bluesky: words, "phrases", #tags, -word, lang:xx',
       })
       .option("tag", { type: "string", demandOption: true, describe: "topic name, e.g. acme" })
       .option("dry-run", {
@@ -75,14 +113,17 @@ const add: CommandModule<object, CommonArgs & { value: string; tag: string; "dry
       })
       .example('$0 rules add --value "(acme OR @acme) lang:en" --tag acme', "follow a brand"),
   handler: async (argv) => {
-    if (!/^[\p{L}\p{N}_-]{1,64}$/u.test(argv.tag))
+    if (!TOPIC_NAME.test(argv.tag))
       throw usageError(
         `--tag ${JSON.stringify(argv.tag)} is not a topic name`,
-        "use letters, digits, _ or -, e.g. acme",
+        `use 1 to ${MAX_TOPIC_LENGTH} letters, digits, _ or -, e.g. acme`,
       );
     if (argv.value.trim() === "" || argv.value.length > 1024)
       throw usageError("--value must be 1 to 1,024 characters", 'e.g. --value "acme lang:en"');
-    const change = await addRules(client(argv), [{ value: argv.value, tag: argv.tag }], argv["dry-run"]);
+    const change =
+      argv.source === "bluesky"
+        ? localChange(argv["dry-run"] ? [] : asStreamRules([localFile(argv).add(argv.tag, argv.value)]), 0)
+        : await addRules(client(argv), [{ value: argv.value, tag: argv.tag }], argv["dry-run"]);
     if (argv.json) process.stdout.write(`${JSON.stringify(change, null, 2)}\n`);
     else printChange(change);
     if (change.errors.length > 0) process.exitCode = 1;
@@ -102,6 +143,18 @@ const del: CommandModule<object, CommonArgs & { ids?: string[]; tag?: string; "d
         describe: "let X check the deletion without doing it",
       }),
   handler: async (argv) => {
+    if (argv.source === "bluesky") {
+      const ids = (argv.ids ?? []).map(String);
+      if (ids.length === 0 && argv.tag === undefined)
+        throw usageError("name the rules to delete", "pass rule ids or --tag TOPIC");
+      const gone = asStreamRules(localFile(argv).delete(ids, argv.tag));
+      if (gone.length === 0)
+        throw usageError("no Bluesky rule matches", "see `trends rules list --source bluesky`");
+      const change = localChange(gone, gone.length);
+      if (argv.json) process.stdout.write(`${JSON.stringify(change, null, 2)}\n`);
+      else printChange(change);
+      return;
+    }
     const x = client(argv);
     let ids = (argv.ids ?? []).map(String);
     if (argv.tag !== undefined) {
@@ -120,7 +173,7 @@ const del: CommandModule<object, CommonArgs & { ids?: string[]; tag?: string; "d
 
 export const rules: CommandModule = {
   command: "rules <command>",
-  describe: "manage the X filtered-stream rules (tags are topics)",
+  describe: "manage the topic rules: X's filtered-stream rules, or the local Bluesky rules (tags are topics)",
   builder: (y) =>
     y.command(list).command(add).command(del).demandCommand(1, "name a subcommand: list, add or delete"),
   handler: () => {},

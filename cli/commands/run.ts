@@ -5,11 +5,14 @@ import {
   openPipeline,
   outcomeJson,
   runRange,
+  skippedLine,
   stopOnSignals,
 } from "../../emr/index.ts";
 import { ExitCode } from "../../runtime/errors/index.ts";
 import { parseTime } from "../../runtime/windows/index.ts";
 import { settingsFrom } from "../context.ts";
+import { numberOption } from "../flags.ts";
+import { printLines } from "../output.ts";
 
 interface RunArgs {
   runner: string;
@@ -42,7 +45,7 @@ export const run: CommandModule<object, RunArgs> = {
           "at most this many consecutive windows per step (one Spark application); 1 = a step per window",
       })
       .option("max-attempts", {
-        type: "number",
+        ...numberOption("--max-attempts", { min: 1, max: 100 }),
         default: 1,
         describe: "attempts per window before it is left failed",
       })
@@ -69,14 +72,18 @@ export const run: CommandModule<object, RunArgs> = {
     try {
       const deps = argv.json
         ? p.deps
-        : { ...p.deps, onAttempt: (a: AttemptOutcome) => process.stdout.write(`${attemptLine(a)}\n`) };
+        : { ...p.deps, onAttempt: (a: AttemptOutcome) => printLines(attemptLine(a)) };
       const outcomes = await runRange(deps, from, to);
       const failed = outcomes.filter((o) => o.status !== "succeeded").length;
+      const held = outcomes.filter((o) => o.status === "locked");
       if (argv.json) {
         process.stdout.write(`${JSON.stringify({ windows: outcomes.map(outcomeJson), failed }, null, 2)}\n`);
       } else {
+        for (const o of held) process.stdout.write(`${skippedLine(o)}\n`);
         process.stdout.write(
-          `${outcomes.length} window(s), ${outcomes.length - failed} succeeded, ${failed} not\n`,
+          `${outcomes.length} window(s), ${outcomes.length - failed} succeeded, ${failed} not` +
+            (held.length > 0 ? ` (${held.length} held by another run)` : "") +
+            "\n",
         );
       }
       process.exitCode = stop.signal.aborted

@@ -6,6 +6,7 @@ import {
   outcomeJson,
   runScheduler,
   schedulerTick,
+  skippedLine,
   stopOnSignals,
   type TickSummary,
 } from "../../emr/index.ts";
@@ -13,6 +14,8 @@ import { ExitCode } from "../../runtime/errors/index.ts";
 import { log } from "../../runtime/log/index.ts";
 import { parseDuration, parseTime } from "../../runtime/windows/index.ts";
 import { settingsFrom } from "../context.ts";
+import { numberOption } from "../flags.ts";
+import { printLines } from "../output.ts";
 
 interface ScheduleArgs {
   runner: string;
@@ -51,7 +54,7 @@ export const schedule: CommandModule<object, ScheduleArgs> = {
           "at most this many consecutive windows per step (one Spark application); 1 = a step per window",
       })
       .option("max-attempts", {
-        type: "number",
+        ...numberOption("--max-attempts", { min: 1, max: 100 }),
         default: 3,
         describe: "failed attempts before a window is left failed",
       })
@@ -111,7 +114,7 @@ export const schedule: CommandModule<object, ScheduleArgs> = {
         from,
         recheckMs,
         onAttempt: (a: AttemptOutcome) => {
-          if (print) process.stdout.write(`${attemptLine(a)}\n`);
+          if (print) printLines(attemptLine(a));
         },
       };
       log().info({ runner: p.deps.runner.kind, every: argv.every, owner: p.deps.owner }, "scheduler started");
@@ -146,6 +149,7 @@ function summarise(t: TickSummary): void {
     { planned: t.planned.length, succeeded: ok, failed: t.failed.length, interrupted: t.interrupted },
     "tick done",
   );
+  for (const o of t.outcomes) if (o.status === "locked") process.stdout.write(`${skippedLine(o)}\n`);
   for (const f of t.failed) {
     log().error(
       { window: f.window.start.toISOString(), attempts: f.attempts.length, error: f.attempts.at(-1)?.error },

@@ -1,11 +1,15 @@
 import type { CommandModule } from "yargs";
-import { serveUntilStopped } from "../../dashboard/index.ts";
+import { resolveToken, serveUntilStopped } from "../../dashboard/index.ts";
 import { settingsFrom } from "../context.ts";
+import { numberOption } from "../flags.ts";
 
 interface ServeArgs {
   port: number;
   host: string;
   token?: string;
+  "token-file"?: string;
+  "secure-cookie": boolean;
+  "trust-proxy": boolean;
   "database-url"?: string;
 }
 
@@ -14,7 +18,11 @@ export const serve: CommandModule<object, ServeArgs> = {
   describe: "serve the dashboard (sentiment, influencers, words, alerts) and its read-only JSON API",
   builder: (y) =>
     y
-      .option("port", { type: "number", default: 8080, describe: "TCP port (0 picks a free one)" })
+      .option("port", {
+        ...numberOption("--port", { min: 0, max: 65_535 }),
+        default: 8080,
+        describe: "TCP port (0 picks a free one)",
+      })
       .option("host", {
         type: "string",
         default: "127.0.0.1",
@@ -22,12 +30,28 @@ export const serve: CommandModule<object, ServeArgs> = {
       })
       .option("token", {
         type: "string",
-        describe: "access token every request must carry (default: TRENDS_DASHBOARD_TOKEN)",
+        describe:
+          "access token every request must carry (visible in ps: prefer --token-file or TRENDS_DASHBOARD_TOKEN)",
+      })
+      .option("token-file", {
+        type: "string",
+        describe: "read the access token from the first line of this file (chmod 600)",
+      })
+      .option("secure-cookie", {
+        type: "boolean",
+        default: false,
+        describe: "mark the token cookie Secure (browsers reach the dashboard over HTTPS)",
+      })
+      .option("trust-proxy", {
+        type: "boolean",
+        default: false,
+        describe: "behind a TLS proxy: X-Forwarded-Proto: https marks the cookie Secure",
       })
       .epilog(
         [
           "The dashboard reads --database-url, else TRENDS_DASHBOARD_DATABASE_URL (a read-only role),",
-          "else DATABASE_URL, else the local PostgreSQL. With a token, open the page once as",
+          "else DATABASE_URL, else the local PostgreSQL. A token needs 16+ printable characters and",
+          "about 48 bits of entropy (`openssl rand -hex 24`). With a token, open the page once as",
           "http://HOST:PORT/?token=T (it is swapped for a cookie) or send `Authorization: Bearer T`.",
           "API: /api/topics, /api/sentiment, /api/influencers, /api/words, /api/alerts",
           "(?topic=*&from=ISO&to=ISO[&limit=N]), /api/health.",
@@ -36,11 +60,17 @@ export const serve: CommandModule<object, ServeArgs> = {
   handler: async (argv) => {
     const settings = settingsFrom(argv);
     const env = process.env;
-    const token = argv.token ?? (env.TRENDS_DASHBOARD_TOKEN || undefined);
+    const token = resolveToken({
+      flag: argv.token,
+      file: argv["token-file"],
+      env: env.TRENDS_DASHBOARD_TOKEN,
+    });
     await serveUntilStopped(settings, {
       host: argv.host,
       port: argv.port,
       token,
+      secureCookie: argv["secure-cookie"],
+      trustProxy: argv["trust-proxy"],
       databaseUrl: argv["database-url"] ?? (env.TRENDS_DASHBOARD_DATABASE_URL || settings.databaseUrl),
       onListening: (s) => {
         process.stdout.write(`dashboard: ${s.url}${token === undefined ? "" : "?token=… (your token)"}\n`);

@@ -1,5 +1,6 @@
 import type { CommandModule } from "yargs";
 import {
+  SYNTH_LIMITS,
   type SynthTruth,
   synthOptionsFrom,
   truthPathFor,
@@ -7,7 +8,9 @@ import {
 } from "../../ingest/sources/synth/index.ts";
 import { usageError } from "../../runtime/errors/index.ts";
 import { log } from "../../runtime/log/index.ts";
+import { outputFile } from "../../runtime/paths/index.ts";
 import { settingsFrom } from "../context.ts";
+import { numberOption } from "../flags.ts";
 
 interface SynthArgs {
   tweets: number;
@@ -27,7 +30,11 @@ export const synth: CommandModule<object, SynthArgs> = {
   describe: "write a reproducible synthetic X stream (one API v2 message per CRLF line) and its truth",
   builder: (y) =>
     y
-      .option("tweets", { type: "number", demandOption: true, describe: "valid tweets to write" })
+      .option("tweets", {
+        ...numberOption("--tweets", { min: 1, max: SYNTH_LIMITS.tweets }),
+        demandOption: true,
+        describe: "valid tweets to write",
+      })
       .option("seed", {
         type: "string",
         default: "1",
@@ -38,7 +45,11 @@ export const synth: CommandModule<object, SynthArgs> = {
         demandOption: true,
         describe: "first created_at, ISO-8601 (e.g. 2026-11-26T04:00:00Z)",
       })
-      .option("minutes", { type: "number", default: 60, describe: "length of the stream in minutes" })
+      .option("minutes", {
+        ...numberOption("--minutes", { min: 1, max: SYNTH_LIMITS.minutes }),
+        default: 60,
+        describe: "length of the stream in minutes",
+      })
       .option("out", {
         type: "string",
         demandOption: true,
@@ -54,7 +65,7 @@ export const synth: CommandModule<object, SynthArgs> = {
       })
       .option("crisis-topic", { type: "string", describe: "the topic in crisis (default the first topic)" })
       .option("corrupt", {
-        type: "number",
+        ...numberOption("--corrupt", { min: 0, max: SYNTH_LIMITS.corrupt }),
         default: 0,
         describe: "also write N malformed lines at seeded places",
       })
@@ -79,6 +90,7 @@ export const synth: CommandModule<object, SynthArgs> = {
       ...(argv["crisis-at"] === undefined ? {} : { crisisAt: argv["crisis-at"] }),
       ...(argv["crisis-topic"] === undefined ? {} : { crisisTopic: argv["crisis-topic"] }),
     });
+    outputFile(argv.out, "--out");
     let truth: SynthTruth;
     try {
       truth = writeSynthFile(options, argv.out);

@@ -22,6 +22,10 @@ const fmtWindow = (startIso, endIso) => {
   return `${fmtTime(s)}–${pad(e.getHours())}:${pad(e.getMinutes())}`;
 };
 const topicLabel = (t) => (t === "*" ? "all tweets" : t);
+// Stored values (names, ids, words, topics) may carry bidi controls such as U+202E: every one is
+// shown as a bidi isolate (<bdi>, `unicode-bidi: isolate` in style.css, or FSI…PDI inside an
+// attribute), so it cannot reorder the text around it.
+const isolate = (s) => `\u2068${s}\u2069`;
 
 function el(tag, props = {}, ...children) {
   const node = document.createElement(tag);
@@ -86,7 +90,11 @@ function showStatus(kind, parts, action) {
   box.className = kind;
   box.dataset.kind = kind;
   const text = $("status-text");
-  text.replaceChildren(...parts.map((p) => (typeof p === "string" ? p : el("code", { text: p.code }))));
+  text.replaceChildren(
+    ...parts.map((p) =>
+      typeof p === "string" ? p : "value" in p ? el("bdi", { text: p.value }) : el("code", { text: p.code }),
+    ),
+  );
   const button = $("status-action");
   button.hidden = !action;
   if (action) {
@@ -146,7 +154,9 @@ async function load() {
       showStatus(
         "range-empty",
         [
-          `No windows for ${topicLabel(state.topic)} in this range.`,
+          "No windows for ",
+          { value: topicLabel(state.topic) },
+          " in this range.",
           t ? ` Its latest window ends ${fmtTime(new Date(t.last_window_end))}.` : "",
         ],
         t ? { label: "Show latest", run: () => writeState({ ...state, end: t.last_window_end }) } : undefined,
@@ -354,9 +364,13 @@ function renderInfluencers(rows) {
         el("td", { "data-field": "rank", text: String(r.rank) }),
         el(
           "td",
-          { class: "author", "data-field": "author", title: `@${r.username} (${r.author_id})` },
-          el("span", { class: "name", text: `@${r.username}` }),
-          el("span", { class: "id", text: r.author_id }),
+          {
+            class: "author",
+            "data-field": "author",
+            title: `@${isolate(r.username)} (${isolate(r.author_id)})`,
+          },
+          el("bdi", { class: "name", text: `@${r.username}` }),
+          el("bdi", { class: "id", text: r.author_id }),
         ),
         el("td", { "data-field": "score", text: fixed(r.score) }),
         el("td", {}, mix),
@@ -377,7 +391,7 @@ let layout;
 function renderWords(words) {
   $("word-list").replaceChildren(
     ...words.map((w) =>
-      el("li", { "data-word": "" }, el("span", { class: "w", text: w.word }), ` ${num.format(w.count)}`),
+      el("li", { "data-word": "" }, el("bdi", { class: "w", text: w.word }), ` ${num.format(w.count)}`),
     ),
   );
   const svg = $("cloud");
@@ -430,7 +444,7 @@ function renderWords(words) {
         });
         t.textContent = d.text;
         const title = svgEl("title", {});
-        title.textContent = `${d.text}: ${num.format(d.count)}`;
+        title.textContent = `${isolate(d.text)}: ${num.format(d.count)}`;
         t.append(title);
         g.append(t);
       }

@@ -1,10 +1,11 @@
 import { createHash } from "node:crypto";
-import { existsSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { basename, join, relative, sep } from "node:path";
 import { fileURLToPath } from "node:url";
 import { type ZipOptions, zipSync } from "fflate";
 import { prerequisiteError } from "../../runtime/errors/index.ts";
+import { filesUnder, pathKind } from "../../runtime/paths/index.ts";
 
 /** One file of a step's code: its key under `artifacts/<hash>/` and where it is on disk. */
 export interface ArtifactFile {
@@ -32,9 +33,14 @@ export function collectArtifacts(o: {
   runtimeDir?: string;
 }): ArtifactFile[] {
   const dir = o.generatedDir ?? GENERATED_DIR;
-  const files = existsSync(dir)
-    ? walk(dir).map((path) => ({ key: relative(dir, path).split(sep).join("/"), path }))
-    : [];
+  // A missing directory is a missing prerequisite (below); anything else there must be a directory.
+  const files =
+    pathKind(dir) === "missing"
+      ? []
+      : filesUnder(dir, "--generated-dir").map((path) => ({
+          key: relative(dir, path).split(sep).join("/"),
+          path,
+        }));
   if (!files.some((f) => f.key === PLAN_KEY)) {
     throw prerequisiteError(
       `the generated window job plan ${join(dir, PLAN_KEY)} does not exist`,
@@ -78,15 +84,6 @@ export function runtimeZip(runtimeDir: string = RUNTIME_DIR): string {
 }
 
 const ZIP_TIME = new Date("2020-01-01T00:00:00Z");
-
-function walk(dir: string): string[] {
-  return readdirSync(dir)
-    .filter((n) => !n.startsWith("."))
-    .flatMap((n) => {
-      const p = join(dir, n);
-      return statSync(p).isDirectory() ? walk(p) : [p];
-    });
-}
 
 const cmp = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0);
 

@@ -39,6 +39,9 @@ describe("stepArgs", () => {
     ["jdbc:postgresql://db:5432/trends?password=pw", "credentials"],
     ["jdbc:postgresql://u:pw@db:5432/trends", "credentials"],
     ["postgres://db/trends", "is not jdbc:postgresql"],
+    ["jdbc:postgresql://db:5432/trends?sslmode=require&sslpassword=pw", "credentials"],
+    ["jdbc:postgresql://db:5432/trends?sslkey=/home/pw/k.pem", "credentials"],
+    ["jdbc:postgresql://db/?password=pw", "is not jdbc:postgresql"],
   ])("refuses the JDBC URL %s", (jdbcUrl, msg) => {
     const err = (() => {
       try {

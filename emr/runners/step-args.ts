@@ -1,3 +1,4 @@
+import { isSecretUrlParam, redactUrl } from "../../runtime/config/index.ts";
 import { usageError } from "../../runtime/errors/index.ts";
 import type { StepRange, StepRequest, StepResult } from "./step-runner.ts";
 
@@ -73,20 +74,18 @@ export function checkJdbcUrl(url: string): void {
   const m = /^jdbc:postgresql:\/\/([^/?#]+)\/([^?#]+)(\?.*)?$/.exec(url);
   if (!m) {
     throw usageError(
-      `JDBC URL ${JSON.stringify(redactJdbc(url))} is not jdbc:postgresql://host:port/database`,
+      `JDBC URL ${JSON.stringify(redactUrl(url))} is not jdbc:postgresql://host:port/database`,
       "pass --jdbc-url jdbc:postgresql://host:5432/trends (or set DATABASE_URL)",
     );
   }
-  if (m[1]!.includes("@") || /[?&](password|user)=/i.test(m[3] ?? "")) {
+  const names = [...new URLSearchParams(m[3] ?? "").keys()];
+  if (m[1]!.includes("@") || names.some((n) => n.toLowerCase() === "user" || isSecretUrlParam(n))) {
     throw usageError(
       "the JDBC URL carries credentials, which would be visible in the step's arguments",
-      "drop user/password from the URL; the step reads them from TRENDS_JDBC_USER/PASSWORD or --jdbc-secret",
+      "drop user, password, sslpassword and sslkey from the URL; the step reads credentials from TRENDS_JDBC_USER/PASSWORD or --jdbc-secret",
     );
   }
 }
-
-const redactJdbc = (url: string): string =>
-  url.replace(/(password=)[^&]*/gi, "$1***").replace(/\/\/[^/@]*@/, "//***@");
 
 /**
  * `postgres://user:pass@host:port/db?sslmode=require` → the JDBC URL (no credentials) and the

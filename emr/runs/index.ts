@@ -13,7 +13,6 @@ export { newOwner } from "./owner.ts";
 export {
   ACTIVE_STATUSES,
   attemptById,
-  baselineDigest,
   finishAttempt,
   foldHistory,
   historyBetween,

@@ -61,6 +61,7 @@ async function holds(conn: RunsDb, key: LockKey): Promise<boolean> {
     const { rows } = await sql<{ n: number }>`
       select count(*)::int as n from pg_locks
       where locktype = 'advisory' and pid = pg_backend_pid() and granted
+        and database = (select oid from pg_database where datname = current_database())
         and classid = ${key.space}::int4::oid and objid = ${key.id}::int4::oid and objsubid = 2`.execute(
       conn,
     );
@@ -70,11 +71,15 @@ async function holds(conn: RunsDb, key: LockKey): Promise<boolean> {
   }
 }
 
-/** Whether any session holds `key` right now (for status displays and tests). */
+/**
+ * Whether any session holds `key` in this database right now (for status displays and tests).
+ * Advisory locks are per database; pg_locks lists every database's.
+ */
 export async function isLocked(db: RunsDb, key: LockKey): Promise<boolean> {
   const { rows } = await sql<{ n: number }>`
     select count(*)::int as n from pg_locks
     where locktype = 'advisory' and granted
+      and database = (select oid from pg_database where datname = current_database())
       and classid = ${key.space}::int4::oid and objid = ${key.id}::int4::oid and objsubid = 2`.execute(db);
   return (rows[0]?.n ?? 0) > 0;
 }

@@ -1,4 +1,3 @@
-import { createHash } from "node:crypto";
 import { type Kysely, sql } from "kysely";
 import type { Window } from "../../runtime/windows/index.ts";
 import type { Database, PipelineRun, Runner, RunStatus } from "../../sql/index.ts";
@@ -176,21 +175,4 @@ export async function finishAttempt(
 /** The attempt row by id (the scheduler reads back the stats the step wrote). */
 export async function attemptById(db: RunsDb, id: number): Promise<PipelineRun | undefined> {
   return db.selectFrom("pipeline_run").selectAll().where("id", "=", id).executeTakeFirst();
-}
-
-/**
- * A digest of what the sentiment alert of later windows reads from this window (per topic:
- * n_scored and avg_score). When a rerun changes it, the alerts of the following windows that
- * already ran must be recomputed (their baseline includes this window).
- */
-export async function baselineDigest(db: RunsDb, w: Window): Promise<string> {
-  const rows = await db
-    .selectFrom("sentiment_window")
-    .select(["topic", "n_scored", "avg_score"])
-    .where("window_start", "=", w.start)
-    .orderBy("topic")
-    .execute();
-  return createHash("sha256")
-    .update(JSON.stringify(rows.map((r) => [r.topic, Number(r.n_scored), r.avg_score])))
-    .digest("hex");
 }

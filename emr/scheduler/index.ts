@@ -3,7 +3,7 @@
 
 export { openPipeline, type Pipeline, type PipelineOptions } from "./deps.ts";
 export { type InputObject, type InputSource, inputSource, type WindowInput, windowInput } from "./input.ts";
-export { BASELINE_WINDOWS, type PlanItem, planTick, type Reason, retryDelay, startOf } from "./plan.ts";
+export { type PlanItem, planTick, type Reason, retryDelay, startOf } from "./plan.ts";
 export {
   type AttemptOutcome,
   type ProcessDeps,
@@ -11,7 +11,7 @@ export {
   processWindow,
   type WindowOutcome,
 } from "./process.ts";
-export { attemptLine, outcomeJson, stopOnSignals } from "./report.ts";
+export { attemptLine, outcomeJson, skippedLine, stopOnSignals } from "./report.ts";
 export { runRange } from "./run-range.ts";
 export {
   lastDueWindow,

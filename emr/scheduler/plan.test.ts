@@ -118,10 +118,10 @@ describe("timing helpers", () => {
   it("queues oldest first without duplicates", () => {
     const q: PlanItem[] = [{ window: w("04:30"), reason: "new" }];
     enqueue(q, [
-      { window: w("05:00"), reason: "baseline" },
-      { window: w("04:30"), reason: "baseline" },
-      { window: w("04:45"), reason: "baseline" },
+      { window: w("05:00"), reason: "late-data" },
+      { window: w("04:30"), reason: "late-data" },
+      { window: w("04:45"), reason: "late-data" },
     ]);
-    expect(show(q)).toEqual(["04:30 new", "04:45 baseline", "05:00 baseline"]);
+    expect(show(q)).toEqual(["04:30 new", "04:45 late-data", "05:00 late-data"]);
   });
 });

@@ -7,21 +7,14 @@ import type { WindowHistory } from "../runs/records.ts";
  * - `retry`: its newest attempt failed (budget left), was interrupted or cancelled;
  * - `resume`: its newest attempt is still pending/running — taken over if its owner is gone;
  * - `late-data`: its input listing changed since it succeeded;
- * - `baseline`: an earlier window it reads for its alert baseline changed after it ran;
  * - `requested`: named explicitly (`trends run`).
  */
-export type Reason = "new" | "retry" | "resume" | "late-data" | "baseline" | "requested";
+export type Reason = "new" | "retry" | "resume" | "late-data" | "requested";
 
 export interface PlanItem {
   readonly window: Window;
   readonly reason: Reason;
 }
-
-/**
- * How many windows after a changed window must be recomputed: the alert baseline is the previous
- * 8 windows of the same topic (DESIGN.md, "Sentiment alert").
- */
-export const BASELINE_WINDOWS = 8;
 
 export interface StartPoints {
   /** `--from`: start there, and fill windows below the frontier that never ran. */

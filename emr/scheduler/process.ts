@@ -8,16 +8,14 @@ import { windowLockKey, withLock } from "../runs/locks.ts";
 import {
   ACTIVE_STATUSES,
   attemptById,
-  baselineDigest,
   finishAttempt,
-  historyBetween,
   historyOf,
   markRunning,
   type RunsDb,
   startAttempt,
 } from "../runs/records.ts";
 import { type InputSource, windowInput } from "./input.ts";
-import { BASELINE_WINDOWS, enqueue, type PlanItem, type Reason, retryDelay } from "./plan.ts";
+import { enqueue, type PlanItem, type Reason, retryDelay } from "./plan.ts";
 import { processRange } from "./process-range.ts";
 
 /** What processing a window needs; the scheduler and `trends run` both build one. */
@@ -63,8 +61,6 @@ export interface AttemptOutcome {
   readonly badRecords?: number | null | undefined;
   readonly duplicates?: number | null | undefined;
   readonly seconds: number;
-  /** The window's sentiment (what later alerts read) differs from before this attempt. */
-  readonly baselineChanged: boolean;
   /** It ran a step its previous owner had started (a scheduler that died mid-window). */
   readonly adopted?: boolean;
 }
@@ -79,11 +75,11 @@ export interface WindowOutcome {
 }
 
 /**
- * Processes queued windows oldest first, one at a time: a window's alert reads the sentiment of
- * the windows before it, so order is what makes a catch-up equal an in-order run. When a window's
- * sentiment changed and some of the next `BASELINE_WINDOWS` windows had already succeeded (late
- * data, a retry after later windows ran, a `trends run` of an old range), those are queued again
- * (`baseline`) so their alerts are recomputed against the new baseline.
+ * Processes queued windows oldest first, one at a time. Order keeps the work cheap (a window's
+ * alert reads the sentiment of the windows before it), but exactness does not rest on it: the step
+ * commits under the history lock and rewrites the alerts of the windows whose baseline it is
+ * (README.md, "Overlapping runs"), so no later window needs to run again when an earlier one
+ * changes.
  */
 export async function processQueue(deps: ProcessDeps, items: readonly PlanItem[]): Promise<WindowOutcome[]> {
   const queue: PlanItem[] = [];
@@ -91,18 +87,7 @@ export async function processQueue(deps: ProcessDeps, items: readonly PlanItem[]
   const outcomes: WindowOutcome[] = [];
   while (queue.length > 0 && !deps.signal?.aborted) {
     const run = takeRun(queue, deps.rangeWindows ?? 1);
-    const outs = run.length > 1 ? await processRange(deps, run) : [await processWindow(deps, run[0]!)];
-    outcomes.push(...outs);
-    // Windows of the same run after a changed one already read its new sentiment.
-    const inRun = new Set(run.map((i) => i.window.start.getTime()));
-    for (const out of outs) {
-      if (!out.attempts.some((a) => a.baselineChanged)) continue;
-      const later = await followers(deps, out.window);
-      enqueue(
-        queue,
-        later.filter((f) => !inRun.has(f.window.start.getTime())),
-      );
-    }
+    outcomes.push(...(run.length > 1 ? await processRange(deps, run) : [await processWindow(deps, run[0]!)]));
   }
   return outcomes;
 }
@@ -114,16 +99,6 @@ function takeRun(queue: PlanItem[], max: number): PlanItem[] {
     run.push(queue.shift()!);
   }
   return run;
-}
-
-/** The next BASELINE_WINDOWS windows that have a succeeded attempt. */
-async function followers(deps: ProcessDeps, w: Window): Promise<PlanItem[]> {
-  const size = deps.windowMinutes * 60_000;
-  const to = new Date(w.start.getTime() + (BASELINE_WINDOWS + 1) * size);
-  const later = await historyBetween(deps.db, w.end, to);
-  return [...later.values()]
-    .filter((h) => h.succeeded !== undefined)
-    .map((h) => ({ window: h.window, reason: "baseline" as const }));
 }
 
 /**
@@ -208,15 +183,13 @@ async function takeOver(
     { window: item.window.start.toISOString(), step: stale.step_id },
     "adopting a step of a stopped scheduler",
   );
-  const before = await baselineDigest(deps.db, item.window);
   const end = await waitOrCancel(deps, stale.step_id!, status);
-  return recordEnd(deps, item, stale, end, before, t0, true);
+  return recordEnd(deps, item, stale, end, t0, true);
 }
 
 async function attemptOnce(deps: ProcessDeps, item: PlanItem): Promise<AttemptOutcome> {
   const t0 = Date.now();
   const input = await windowInput(deps.input, item.window, deps.latenessMinutes);
-  const before = await baselineDigest(deps.db, item.window);
   const run = await startAttempt(deps.db, {
     window: item.window,
     runner: deps.runner.kind,
@@ -234,11 +207,11 @@ async function attemptOnce(deps: ProcessDeps, item: PlanItem): Promise<AttemptOu
     });
   } catch (e) {
     await finishAttempt(deps.db, run.id, { status: "failed", error: `submit failed: ${messageOf(e)}` });
-    return recordEnd(deps, item, { ...run, status: "failed" }, undefined, before, t0, false, messageOf(e));
+    return recordEnd(deps, item, { ...run, status: "failed" }, undefined, t0, false, messageOf(e));
   }
   await markRunning(deps.db, run.id, stepId, deps.artifactsUri);
   const end = await waitOrCancel(deps, stepId);
-  return recordEnd(deps, item, { ...run, step_id: stepId }, end, before, t0, false);
+  return recordEnd(deps, item, { ...run, step_id: stepId }, end, t0, false);
 }
 
 /**
@@ -276,7 +249,6 @@ async function recordEnd(
   item: PlanItem,
   run: PipelineRun,
   end: StepStatus | "aborted" | undefined,
-  before: string,
   t0: number,
   adopted: boolean,
   submitError?: string,
@@ -300,7 +272,6 @@ async function recordEnd(
     });
   }
   const row = await attemptById(deps.db, run.id);
-  const after = status === "succeeded" ? await baselineDigest(deps.db, item.window) : before;
   const result = end !== undefined && end !== "aborted" ? end.result : undefined;
   return {
     window: item.window,
@@ -316,7 +287,6 @@ async function recordEnd(
     badRecords: row?.bad_records,
     duplicates: row?.duplicates,
     seconds: (Date.now() - t0) / 1000,
-    baselineChanged: after !== before,
     ...(adopted ? { adopted } : {}),
   };
 }

@@ -14,7 +14,6 @@ const base: AttemptOutcome = {
   badRecords: 1,
   duplicates: 4,
   seconds: 12.34,
-  baselineChanged: true,
 };
 
 describe("attemptLine", () => {

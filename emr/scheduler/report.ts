@@ -38,6 +38,17 @@ export function attemptLine(a: AttemptOutcome): string {
   return parts.join("  ");
 }
 
+/**
+ * One line for a window this pass skipped because another process held its lock (a concurrent
+ * `trends run` or scheduler): the window is being processed there, and its stored results are
+ * exact whichever run commits last (README.md, "Overlapping runs"), but this pass cannot vouch
+ * for the outcome, so it says how to check it.
+ */
+export function skippedLine(o: WindowOutcome): string {
+  const from = o.window.start.toISOString();
+  return `${from}  held elsewhere  skipped: another run is processing it; check it afterwards with \`trends query runs --from ${from} --to ${o.window.end.toISOString()}\``;
+}
+
 /** JSON form of a window outcome (dates as ISO strings). */
 export const outcomeJson = (o: WindowOutcome) => ({
   window_start: o.window.start.toISOString(),

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { validateEvent } from "../../sparkgen/schema/index.ts";
+import { MAX_TOPIC_LENGTH, validateEvent } from "../../sparkgen/schema/index.ts";
 import { createNormaliser, normalise } from "./index.ts";
 
 const AT = "2026-11-26T04:15:04.123Z";
@@ -37,6 +37,27 @@ function message(
 const run = (m: unknown) => normalise(typeof m === "string" ? m : JSON.stringify(m), AT);
 
 describe("normalise", () => {
+  it("takes hashtags, mentions and URLs from entities, lower-casing tags and usernames", () => {
+    const entities = {
+      hashtags: [{ start: 0, end: 5, tag: "Acme" }, { tag: "acme" }, { tag: "" }],
+      mentions: [{ username: "Bob_Smith", id: "9" }],
+      urls: [{ url: "https://t.co/x", expanded_url: "https://Example.com/A?b=1" }],
+      cashtags: [{ tag: "ACME" }],
+    };
+    const r = run(message({ data: { entities } }));
+    expect(r.ok && r.record.hashtags).toEqual(["acme", "acme"]);
+    expect(r.ok && r.record.mentions).toEqual(["bob_smith"]);
+    expect(r.ok && r.record.urls).toEqual(["https://Example.com/A?b=1"]);
+    // A long post's entities index its full text.
+    const note = { text: "long #Post", entities: { hashtags: [{ tag: "Post" }] } };
+    const long = run(message({ data: { entities, note_tweet: note } }));
+    expect(long.ok && long.record.hashtags).toEqual(["post"]);
+    expect(long.ok && long.record.mentions).toBeUndefined();
+    // No entities: the lists are absent, not empty.
+    const none = run(message({ data: { entities: { hashtags: [] } } }));
+    expect(none.ok && Object.keys(none.record)).not.toContain("hashtags");
+  });
+
   it("maps a quote with its includes to a v1 record", () => {
     const r = run(message());
     expect(r).toEqual({
@@ -68,6 +89,34 @@ describe("normalise", () => {
     if (!r.ok) throw new Error(r.reason);
     const full = { ...r.record, sentiment_score: null, sentiment_magnitude: null, sentiment_source: null };
     expect(validateEvent(full)).toEqual({ ok: true, value: full });
+  });
+
+  it("refuses counts beyond the contract's integer range and tags longer than a topic", () => {
+    const why = (m: unknown) => {
+      const r = run(m);
+      return r.ok ? "ok" : r.reason;
+    };
+    const pm = { retweet_count: 0, like_count: 1e308, reply_count: 0, quote_count: 0 };
+    expect(why(message({ data: { public_metrics: pm } }))).toBe("tweet 1001: invalid public_metrics");
+    expect(
+      why(
+        message({
+          includes: { users: [{ id: "u1", username: "a", public_metrics: { followers_count: 2 ** 53 } }] },
+        }),
+      ),
+    ).toBe("tweet 1001: author has no followers_count");
+    const long = "t".repeat(MAX_TOPIC_LENGTH + 1);
+    expect(
+      why(
+        message({
+          matching_rules: [
+            { id: "r1", tag: "ok" },
+            { id: "r2", tag: long },
+          ],
+        }),
+      ),
+    ).toBe(`rule tag longer than ${MAX_TOPIC_LENGTH} characters`);
+    expect(why(message({ matching_rules: [{ id: "r1", tag: "🚀".repeat(MAX_TOPIC_LENGTH) }] }))).toBe("ok");
   });
 
   it("keeps a reference whose tweet is missing from includes, with null ref details", () => {

@@ -1,4 +1,5 @@
-import type { NormaliseResult, RawMessage } from "../types.ts";
+import { INTEGER_BOUNDS, MAX_TOPIC_LENGTH } from "../../sparkgen/schema/index.ts";
+import { type NormalisedRecord, type NormaliseResult, OVERSIZED_MESSAGE, type RawMessage } from "../types.ts";
 
 /**
  * X API v2 filtered-stream message → v1 record fields (DESIGN.md, "The event record, version 1").
@@ -13,6 +14,11 @@ import type { NormaliseResult, RawMessage } from "../types.ts";
  * - X escapes `&`, `<`, `>` in `text` as HTML entities; they are unescaped so the word cloud does
  *   not count "amp". Long posts carry their full text in `note_tweet.text`, which wins over `text`.
  * - `rules` are the distinct tags of `matching_rules`, in order; rules without a tag are dropped.
+ *   A tag longer than MAX_TOPIC_LENGTH rejects the message (the contract's bound on topics).
+ * - Counts must be integers within the contract's `long` range (INTEGER_BOUNDS): `1e308` is not a
+ *   count, however integral JavaScript finds it.
+ * - `hashtags`/`mentions`/`urls` come from `entities` (`tag`, `username` lower-cased; `expanded_url`
+ *   as given), repeats kept; a list is absent when the tweet has none.
  */
 
 export interface NormaliseOptions {
@@ -28,7 +34,9 @@ const ISO_MS = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/;
 type Obj = Record<string, unknown>;
 
 const isObj = (v: unknown): v is Obj => typeof v === "object" && v !== null && !Array.isArray(v);
-const isCount = (v: unknown): v is number => typeof v === "number" && Number.isInteger(v) && v >= 0;
+const MAX_COUNT = INTEGER_BOUNDS.long.max;
+const isCount = (v: unknown): v is number =>
+  typeof v === "number" && Number.isInteger(v) && v >= 0 && v <= MAX_COUNT;
 
 // ES2024's String#isWellFormed/toWellFormed exist on Node 20 but not in the project's ES2023 lib.
 type WellFormedString = string & { isWellFormed(): boolean; toWellFormed(): string };
@@ -68,13 +76,40 @@ function codePointLength(s: string, limit: number): number {
   return n;
 }
 
-function tagsOf(matching: unknown): string[] {
+/** The distinct non-empty tags, or undefined when one is longer than a topic may be. */
+function tagsOf(matching: unknown): string[] | undefined {
   if (!Array.isArray(matching)) return [];
   const tags: string[] = [];
   for (const r of matching) {
-    if (isObj(r) && typeof r.tag === "string" && r.tag !== "" && !tags.includes(r.tag)) tags.push(r.tag);
+    if (isObj(r) && typeof r.tag === "string" && r.tag !== "" && !tags.includes(r.tag)) {
+      if (r.tag.length > MAX_TOPIC_LENGTH && codePointLength(r.tag, MAX_TOPIC_LENGTH) > MAX_TOPIC_LENGTH)
+        return undefined;
+      tags.push(r.tag);
+    }
   }
   return tags;
+}
+
+/** The `field` strings of an entity list, lower-cased unless `keepCase`; repeats kept as given. */
+function entityValues(list: unknown, field: string, keepCase: boolean): string[] | undefined {
+  if (!Array.isArray(list) || list.length === 0) return undefined;
+  const out: string[] = [];
+  for (const e of list) {
+    const v = isObj(e) ? e[field] : undefined;
+    if (typeof v === "string" && v !== "") out.push(keepCase ? wellFormed(v) : wellFormed(v).toLowerCase());
+  }
+  return out.length > 0 ? out : undefined;
+}
+
+/** Adds `hashtags`, `mentions`, `urls` from X's `entities` (after `rules`, in EVENT_V1 order). */
+function addEntities(record: NormalisedRecord, entities: unknown): void {
+  if (!isObj(entities)) return;
+  const hashtags = entityValues(entities.hashtags, "tag", false);
+  const mentions = entityValues(entities.mentions, "username", false);
+  const urls = entityValues(entities.urls, "expanded_url", true);
+  if (hashtags) record.hashtags = hashtags;
+  if (mentions) record.mentions = mentions;
+  if (urls) record.urls = urls;
 }
 
 const fail = (reason: string): NormaliseResult => ({ ok: false, reason });
@@ -94,7 +129,7 @@ export function normalise(
   try {
     msg = JSON.parse(raw);
   } catch {
-    return fail("bad JSON");
+    return fail(raw === OVERSIZED_MESSAGE ? "line too long (skipped unread)" : "bad JSON");
   }
   if (!isObj(msg)) return fail("not a JSON object");
   const data = msg.data;
@@ -161,32 +196,35 @@ export function normalise(
     }
   }
 
-  return {
-    ok: true,
-    record: {
-      v: 1,
-      id,
-      created_at: createdAt,
-      ingested_at: ingestedAt,
-      author_id: authorId,
-      author_username: wellFormed(author.username),
-      author_followers: followers,
-      text: unescapeHtml(wellFormed(rawText)),
-      lang: typeof lang === "string" ? lang : null,
-      retweet_count,
-      like_count,
-      reply_count,
-      quote_count,
-      ref_type: refType,
-      ref_id: refId,
-      ref_author_id: refAuthorId,
-      ref_author_username: refAuthorUsername,
-      ref_author_followers: refAuthorFollowers,
-      ref_retweet_count: refRetweets,
-      ref_like_count: refLikes,
-      rules: tagsOf(msg.matching_rules),
-    },
+  const rules = tagsOf(msg.matching_rules);
+  if (rules === undefined) return fail(`rule tag longer than ${MAX_TOPIC_LENGTH} characters`);
+
+  const record: NormalisedRecord = {
+    v: 1,
+    id,
+    created_at: createdAt,
+    ingested_at: ingestedAt,
+    author_id: authorId,
+    author_username: wellFormed(author.username),
+    author_followers: followers,
+    text: unescapeHtml(wellFormed(rawText)),
+    lang: typeof lang === "string" ? lang : null,
+    retweet_count,
+    like_count,
+    reply_count,
+    quote_count,
+    ref_type: refType,
+    ref_id: refId,
+    ref_author_id: refAuthorId,
+    ref_author_username: refAuthorUsername,
+    ref_author_followers: refAuthorFollowers,
+    ref_retweet_count: refRetweets,
+    ref_like_count: refLikes,
+    rules,
   };
+  // A long post's entities index its full text (note_tweet), like its text.
+  addEntities(record, isObj(note) && isObj(note.entities) ? note.entities : data.entities);
+  return { ok: true, record };
 }
 
 /**

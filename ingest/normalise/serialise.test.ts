@@ -28,9 +28,15 @@ describe("eventLine", () => {
       };
       const line = eventLine(r, s, "vader");
       expect(line).toBe(`${JSON.stringify(full)}\n`);
-      expect(Object.keys(JSON.parse(line))).toEqual(EVENT_COLUMNS);
+      // Optional columns (the entity lists) appear only when the record has them.
+      expect(Object.keys(JSON.parse(line))).toEqual(EVENT_COLUMNS.filter((c) => c in full));
       expect(validateEvent(JSON.parse(line)).ok).toBe(true);
     });
+  });
+
+  it("writes the entity lists the synthetic stream fills", () => {
+    expect(records.some((r) => r.hashtags && r.mentions === undefined)).toBe(true);
+    expect(records.some((r) => r.urls !== undefined)).toBe(true);
   });
 
   it("escapes quotes, backslashes, control characters and U+2028 in free text", () => {

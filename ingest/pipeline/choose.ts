@@ -1,11 +1,16 @@
+import { join } from "node:path";
 import type { Settings } from "../../runtime/config/index.ts";
 import { usageError } from "../../runtime/errors/index.ts";
+import { blueskyReplaySource, blueskySource, RulesFile } from "../sources/bluesky/index.ts";
 import { parseSpeed, replaySource } from "../sources/replay/index.ts";
 import { synthOptionsFrom, synthSource } from "../sources/synth/index.ts";
 import { type XBackoff, xStreamSource } from "../sources/x-stream/index.ts";
 import type { Source } from "../types.ts";
 
-export const SOURCE_KINDS = ["x", "replay", "synth"] as const;
+export const SOURCE_KINDS = ["x", "replay", "synth", "bluesky", "bluesky-replay"] as const;
+
+/** Where the local topic rules live unless `--rules-file` says otherwise. */
+export const DEFAULT_RULES_FILE = "trends.rules.json";
 export type SourceKind = (typeof SOURCE_KINDS)[number];
 
 /** The flags of `trends ingest` that pick and configure the source. */
@@ -24,6 +29,14 @@ export interface SourceChoice {
   xApiUrl?: string | undefined;
   xBackoff?: Partial<XBackoff>;
   xKeepAliveMs?: number;
+  /** Bluesky: the local rules file, Jetstream endpoints, AppView origin, cursor file. */
+  rulesFile?: string | undefined;
+  jetstreamUrl?: readonly string[] | undefined;
+  appViewUrl?: string | undefined;
+  cursorFile?: string | undefined;
+  /** Bluesky: tests shorten the silence timeout and the backoff. */
+  blueskySilenceMs?: number;
+  blueskyBackoffMs?: number;
 }
 
 /** Builds the source `--source` names; flags that do not fit it are usage errors. */
@@ -50,6 +63,28 @@ export function createSource(c: SourceChoice, settings: Settings): Source {
         c.start ?? new Date(Math.floor(Date.now() / 60_000) * 60_000 - minutes * 60_000).toISOString();
       return synthSource(synthOptionsFrom({ tweets: c.tweets, seed: c.seed ?? "1", start, minutes }));
     }
+    case "bluesky":
+      return blueskySource({
+        rules: new RulesFile(c.rulesFile ?? DEFAULT_RULES_FILE).compiled(),
+        ...(c.jetstreamUrl ? { endpoints: c.jetstreamUrl } : {}),
+        cursorFile: c.cursorFile ?? join(settings.cacheDir, "bluesky", "cursor"),
+        ...(c.appViewUrl ? { profiles: { appViewUrl: c.appViewUrl } } : {}),
+        ...(c.blueskySilenceMs ? { silenceMs: c.blueskySilenceMs } : {}),
+        ...(c.blueskyBackoffMs
+          ? { backoff: { baseMs: c.blueskyBackoffMs, maxMs: c.blueskyBackoffMs * 8 } }
+          : {}),
+      });
+    case "bluesky-replay":
+      if (!c.file)
+        throw usageError(
+          "--source bluesky-replay needs --file FILE",
+          "add --file frames.ndjson (trends synth --format bluesky)",
+        );
+      return blueskyReplaySource({
+        file: c.file,
+        speed: parseSpeed(c.speed),
+        rules: new RulesFile(c.rulesFile ?? DEFAULT_RULES_FILE).compiled(),
+      });
     default:
       throw usageError(`unknown source "${String(c.kind)}"`, `use one of ${SOURCE_KINDS.join(", ")}`);
   }

@@ -1,5 +1,11 @@
 export { batches } from "./batches.ts";
-export { createSource, SOURCE_KINDS, type SourceChoice, type SourceKind } from "./choose.ts";
+export {
+  createSource,
+  DEFAULT_RULES_FILE,
+  SOURCE_KINDS,
+  type SourceChoice,
+  type SourceKind,
+} from "./choose.ts";
 export { type IngestSummary, type PipelineOptions, runPipeline } from "./pipeline.ts";
 export type { IngestCounters, IngestProgress } from "./progress.ts";
 export { formatSummary } from "./summary.ts";

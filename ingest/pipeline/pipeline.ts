@@ -1,7 +1,14 @@
 import { log } from "../../runtime/log/index.ts";
 import { createNormaliser, eventLine } from "../normalise/index.ts";
 import type { Sink, SinkStats } from "../sinks/sink.ts";
-import type { NormalisedRecord, NormaliseResult, RawMessage, SentimentAnalyser, Source } from "../types.ts";
+import type {
+  NormalisedRecord,
+  NormaliseResult,
+  Normaliser,
+  RawMessage,
+  SentimentAnalyser,
+  Source,
+} from "../types.ts";
 import { batches } from "./batches.ts";
 import { type IngestCounters, type IngestProgress, progressLine } from "./progress.ts";
 
@@ -20,8 +27,10 @@ export interface PipelineOptions {
   /** Interval of the progress line (0: none). */
   progressMs?: number;
   onProgress?: (p: IngestProgress) => void;
-  /** Defaults to `createNormaliser()` (the wall clock stamps `ingested_at`). */
-  normalise?: (raw: RawMessage) => NormaliseResult;
+  /** Defaults to the source's own, else `createNormaliser()` (the wall clock stamps `ingested_at`). */
+  normalise?: Normaliser;
+  /** How often a source with a cursor (`committed`) is told what the sink has durably taken. */
+  checkpointMs?: number;
 }
 
 export interface IngestSummary extends IngestCounters {
@@ -29,6 +38,8 @@ export interface IngestSummary extends IngestCounters {
   sentiment: string;
   sink: string;
   stoppedBy: "end" | "max-events" | "signal";
+  /** Of the unscored events, those whose language the analyser does not score (vader: not English). */
+  unscoredLanguage: number;
   seconds: number;
   eventsPerSecond: number;
   sinkStats: SinkStats;
@@ -49,13 +60,16 @@ export async function runPipeline(o: PipelineOptions): Promise<IngestSummary> {
   const onAbort = () => stop.abort();
   o.signal?.addEventListener("abort", onAbort, { once: true });
   if (o.signal?.aborted) stop.abort();
-  const normalise = o.normalise ?? createNormaliser();
+  const normalise = o.normalise ?? o.source.normaliser?.() ?? createNormaliser();
+  const checkpointMs = o.checkpointMs ?? 5_000;
+  let lastCheckpoint = performance.now();
   const max = o.maxEvents ?? Number.POSITIVE_INFINITY;
   const c: IngestCounters = {
     messages: 0,
     events: 0,
     badMessages: 0,
     badReasons: {},
+    skipped: 0,
     scored: 0,
     unscored: 0,
   };
@@ -84,10 +98,20 @@ export async function runPipeline(o: PipelineOptions): Promise<IngestSummary> {
         if (c.events + records.length >= max) break;
         c.messages++;
         const r = normalise(raw);
-        if (r.ok) records.push(r.record);
-        else countBad(c, r.reason, raw);
+        if (!Array.isArray(r)) take(r as NormaliseResult, raw, records, c);
+        else for (const x of r) take(x, raw, records, c);
       }
-      if (records.length > 0) await send(o, records, c);
+      if (records.length > 0) {
+        await o.source.enrich?.(records, stop.signal);
+        await send(o, records, c);
+      }
+      if (o.source.committed && performance.now() - lastCheckpoint >= checkpointMs) {
+        // Everything written so far is delivered or spooled once flush resolves: only then may
+        // the source move its cursor past these messages.
+        await o.sink.flush();
+        await o.source.committed(c.messages);
+        lastCheckpoint = performance.now();
+      }
       if (c.events >= max) {
         stoppedBy = "max-events";
         stop.abort();
@@ -106,6 +130,8 @@ export async function runPipeline(o: PipelineOptions): Promise<IngestSummary> {
     await o.sink.close();
     await o.analyser.close?.();
   }
+  // Reached only when the sink closed cleanly: everything read was taken.
+  await o.source.committed?.(c.messages);
   const seconds = (performance.now() - started) / 1000;
   return {
     source: o.source.name,
@@ -113,6 +139,7 @@ export async function runPipeline(o: PipelineOptions): Promise<IngestSummary> {
     sink: o.sink.kind,
     stoppedBy,
     ...c,
+    unscoredLanguage: o.analyser.skippedLanguage?.() ?? 0,
     seconds: Math.round(seconds * 1000) / 1000,
     eventsPerSecond: Math.round(c.events / Math.max(seconds, 1e-3)),
     sinkStats: o.sink.stats(),
@@ -126,10 +153,16 @@ async function send(o: PipelineOptions, records: NormalisedRecord[], c: IngestCo
     if (s) c.scored++;
     else c.unscored++;
     // eventLine writes the v1 fields in schema order without an intermediate object (the hot path).
-    const line = eventLine(records[i]!, s, s ? o.analyser.name : null);
+    const line = eventLine(records[i]!, s, s ? (s.source ?? o.analyser.name) : null);
     c.events++;
     if (!o.sink.write(line)) await o.sink.drain();
   }
+}
+
+function take(r: NormaliseResult, raw: RawMessage, records: NormalisedRecord[], c: IngestCounters): void {
+  if (r.ok) records.push(r.record);
+  else if (r.skip) c.skipped++;
+  else countBad(c, r.reason, raw);
 }
 
 function countBad(c: IngestCounters, reason: string, raw: RawMessage): void {

@@ -7,6 +7,8 @@ export interface IngestCounters {
   badMessages: number;
   /** Bad messages by reason (`bad JSON`, `huge text`, …). */
   badReasons: Record<string, number>;
+  /** Well-formed messages that are not events (deletes, posts no topic rule matches). */
+  skipped: number;
   scored: number;
   unscored: number;
 }

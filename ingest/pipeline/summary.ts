@@ -17,7 +17,8 @@ export function formatSummary(s: IngestSummary): string {
   return [
     `ingested ${s.events} events from ${s.source} in ${s.seconds.toFixed(1)} s (${s.eventsPerSecond}/s); stopped: ${why}`,
     `  bad messages skipped: ${s.badMessages}${bad ? ` (${bad})` : ""}`,
-    `  sentiment ${s.sentiment}: ${s.scored} scored, ${s.unscored} unscored`,
+    ...(s.skipped > 0 ? [`  not events (no topic matched, deletes, identity): ${s.skipped}`] : []),
+    `  sentiment ${s.sentiment}: ${s.scored} scored, ${s.unscored} unscored${s.unscoredLanguage > 0 ? ` (${s.unscoredLanguage} not in a language it scores)` : ""}`,
     `  sink ${s.sink}: ${k.linesDelivered} lines delivered in ${k.records} records / ${k.calls} calls, ${mb(k.bytesSent)} sent, ${mb(k.billedBytes)} billed (×${ratio})`,
     `  retries ${k.retries}, throttled ${k.throttled}, spooled ${k.linesSpooled} (replayed ${k.linesReplayed}), rejected ${k.linesRejected}`,
   ].join("\n");

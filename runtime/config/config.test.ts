@@ -32,5 +32,17 @@ describe("loadConfig", () => {
 
   it("redacts passwords in URLs", () => {
     expect(redactUrl("postgres://u:secret@h:5432/db")).toBe("postgres://u:***@h:5432/db");
+    // pg and libpq honour these parameters: a password there is as secret as in the userinfo.
+    expect(
+      redactUrl("postgres://u@h/db?sslmode=require&password=secret&sslpassword=secret&sslkey=%2Fsecret.pem"),
+    ).toBe("postgres://u@h/db?sslmode=require&password=***&sslpassword=***&sslkey=***");
+    expect(redactUrl("jdbc:postgresql://h:5432/db?PassWord=secret&user=u")).toBe(
+      "jdbc:postgresql://h:5432/db?PassWord=***&user=u",
+    );
+    expect(redactUrl("postgres://h/db?pass%77ord=secret")).toBe("postgres://h/db?pass%77ord=***");
+    expect(redactUrl("http://127.0.0.1:8080/?token=secret&topic=a")).toBe(
+      "http://127.0.0.1:8080/?token=***&topic=a",
+    );
+    expect(redactUrl("not a url secret")).toBe("[unparsable url]");
   });
 });

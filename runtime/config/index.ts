@@ -3,6 +3,7 @@ import { join } from "node:path";
 import { usageError } from "../errors/index.ts";
 import { ENV_NAMES, type SettingName, type Settings, settingsSchema } from "./schema.ts";
 
+export { isSecretUrlParam, redactUrl, SECRET_URL_PARAMS } from "./redact.ts";
 export { ENV_NAMES, type SettingName, type Settings, settingsSchema } from "./schema.ts";
 
 export const CONFIG_FILE = "trends.config.json";
@@ -75,14 +76,3 @@ function readConfigFile(cwd: string): Record<string, unknown> {
 
 const isSecret = (key: string): boolean => key === "xBearerToken" || key === "databaseUrl";
 const kebab = (s: string): string => s.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`);
-
-/** A database URL safe to print: the password is replaced. */
-export function redactUrl(url: string): string {
-  try {
-    const u = new URL(url);
-    if (u.password) u.password = "***";
-    return u.toString();
-  } catch {
-    return "[unparsable url]";
-  }
-}

@@ -8,6 +8,7 @@ import { isTrendsError, messageOf } from "../errors/index.ts";
 import { motoDir } from "../moto/index.ts";
 import { postgresBinDir } from "../postgres/index.ts";
 import { checkJava, checkPython, ensureJdbcJar, ensureSpark, PYSPARK_VERSION } from "../spark/index.ts";
+import { findVader } from "../vader/index.ts";
 
 export type CheckStatus = "ok" | "fail" | "skip";
 
@@ -51,6 +52,10 @@ const checks: Check[] = [
     return `${spark.version === "SPARK_HOME" ? `SPARK_HOME=${s.sparkHome}` : `pyspark ${PYSPARK_VERSION}`}: ${spark.sparkSubmit}`;
   }),
   guard("JDBC driver", async (s) => ensureJdbcJar({ cacheDir: s.cacheDir, install: false })),
+  guard("VADER lexicons", (s) => {
+    const v = findVader(s.cacheDir);
+    return `vaderSentiment ${v.version}: ${v.lexicon}`;
+  }),
   guard("Database", async (s) => {
     if (!s.databaseUrl)
       return `local PostgreSQL (server binaries in ${postgresBinDir()}); set DATABASE_URL for RDS`;

@@ -1,5 +1,8 @@
 import { usageError } from "../errors/index.ts";
 
+// The shared parsers of times and durations; re-exported so window code imports one module.
+export { MAX_DURATION_MS, parseDuration, parseTime, readInstant } from "../time/index.ts";
+
 /** A processing window: half-open `[start, end)` on event time, aligned to UTC. */
 export interface Window {
   readonly start: Date;
@@ -8,18 +11,6 @@ export interface Window {
 
 const MINUTE = 60_000;
 const HOUR = 60 * MINUTE;
-
-/** Parses an ISO time given on the command line; the error names the flag. */
-export function parseTime(value: string, flag: string): Date {
-  const d = new Date(value);
-  if (!/^\d{4}-\d{2}-\d{2}(T[\d:.]+(Z|[+-]\d{2}:?\d{2})?)?$/.test(value) || Number.isNaN(d.getTime())) {
-    throw usageError(
-      `${flag} ${JSON.stringify(value)} is not an ISO-8601 time`,
-      `write it like 2026-11-26T04:15:00Z`,
-    );
-  }
-  return d;
-}
 
 /** The window starting exactly at `start`; an unaligned start is a usage error. */
 export function windowAt(start: Date, minutes: number, flag = "--window"): Window {
@@ -40,12 +31,30 @@ export function windowContaining(t: Date, minutes: number): Window {
   return { start: new Date(start), end: new Date(start + size) };
 }
 
-/** Every window whose start lies in `[from, to)`, oldest first. `from` must be aligned. */
-export function windowsBetween(from: Date, to: Date, minutes: number): Window[] {
+/**
+ * Every window whose start lies in `[from, to)`, oldest first. `from` must be aligned. With
+ * `max`, a range holding more windows is refused before any is built (the fix names a `--to`
+ * that fits), so `--from 2016… --to 2026…` cannot print hundreds of megabytes.
+ */
+export function windowsBetween(
+  from: Date,
+  to: Date,
+  minutes: number,
+  max?: { windows: number; why: string },
+): Window[] {
   const first = windowAt(from, minutes, "--from");
+  const size = minutes * MINUTE;
+  const count = Math.max(0, Math.ceil((to.getTime() - first.start.getTime()) / size));
+  if (max && count > max.windows) {
+    const fits = new Date(first.start.getTime() + max.windows * size).toISOString();
+    throw usageError(
+      `--from/--to hold ${count} windows; at most ${max.windows} are taken at once (${max.why})`,
+      `split the range, e.g. --to ${fits} first`,
+    );
+  }
   const out: Window[] = [];
-  for (let t = first.start.getTime(); t < to.getTime(); t += minutes * MINUTE) {
-    out.push({ start: new Date(t), end: new Date(t + minutes * MINUTE) });
+  for (let t = first.start.getTime(); t < to.getTime(); t += size) {
+    out.push({ start: new Date(t), end: new Date(t + size) });
   }
   return out;
 }
@@ -72,13 +81,4 @@ export function inputHourPrefixes(w: Window, latenessMinutes: number): string[] 
 export function hourPrefix(t: Date): string {
   const iso = t.toISOString();
   return `${iso.slice(0, 4)}/${iso.slice(5, 7)}/${iso.slice(8, 10)}/${iso.slice(11, 13)}/`;
-}
-
-/** Parses `15m`, `1h`, `24h`, `7d` into milliseconds (for `--since`, `--every`). */
-export function parseDuration(value: string, flag: string): number {
-  const m = /^(\d+)(s|m|h|d)$/.exec(value.trim());
-  if (!m)
-    throw usageError(`${flag} ${JSON.stringify(value)} is not a duration`, "write it like 15m, 24h or 7d");
-  const unit = { s: 1000, m: MINUTE, h: HOUR, d: 24 * HOUR }[m[2] as "s" | "m" | "h" | "d"];
-  return Number(m[1]) * unit;
 }

@@ -51,6 +51,11 @@ function checks(name: string, c: Column): [ExpressionNode, string][] {
         sql.fn("exists", name, sql.lambda(["x"], sql.isNull("x"))),
         `${name} is not an array of strings`,
       ]);
+      if (c.maxLength !== undefined)
+        out.push([
+          sql.fn("exists", name, sql.lambda(["x"], sql.op(sql.fn("length", "x"), ">", c.maxLength))),
+          `${name} has an element longer than ${c.maxLength} characters`,
+        ]);
       break;
     case "int":
     case "long":

@@ -9,9 +9,13 @@ export interface Column<T extends ColumnType = ColumnType, N extends boolean = b
   readonly nullable: N;
   /** Allowed values, for string columns with a closed set (`ref_type`). */
   readonly values?: readonly string[];
-  /** Inclusive numeric bounds checked by the validator. */
+  /** Inclusive numeric bounds checked by the validator; integer columns always have both. */
   readonly min?: number;
   readonly max?: number;
+  /** Longest element, in characters (code points), of a string array (`rules`: topic names). */
+  readonly maxLength?: number;
+  /** The field may be absent from a record (always also nullable for the readers). */
+  readonly optional?: boolean;
   readonly doc: string;
 }
 
@@ -25,9 +29,15 @@ type TsOf<T extends ColumnType> = T extends "string" | "timestamp"
 export type ValueOf<C extends Column> =
   C extends Column<infer T, infer N> ? (N extends true ? TsOf<T> | null : TsOf<T>) : never;
 
-/** The TypeScript record type of a declaration. */
+type OptionalKeys<S extends Readonly<Record<string, Column>>> = {
+  [K in keyof S]: S[K] extends { readonly optional: true } ? K : never;
+}[keyof S];
+
+/** The TypeScript record type of a declaration; optional columns are optional keys without null. */
 export type RecordOf<S extends Readonly<Record<string, Column>>> = {
-  -readonly [K in keyof S]: ValueOf<S[K]>;
+  -readonly [K in Exclude<keyof S, OptionalKeys<S>>]: ValueOf<S[K]>;
+} & {
+  -readonly [K in OptionalKeys<S>]?: NonNullable<ValueOf<S[K]>>;
 };
 
 /** Column names of a declaration whose type is numeric, for typed aggregates. */
@@ -45,18 +55,51 @@ interface ColumnExtra {
   values?: readonly string[];
   min?: number;
   max?: number;
+  maxLength?: number;
 }
+
+/**
+ * The range every integer column admits unless its declaration narrows it: `int` is Spark's
+ * IntegerType; `long` is Spark's LongType cut to the integers a JavaScript number holds exactly
+ * (±(2^53 − 1)), since ingest and the readers handle counts as numbers. A value outside is a
+ * contract violation (e.g. `like_count: 1e308`), not a number to round.
+ */
+export const INTEGER_BOUNDS = {
+  int: { min: -(2 ** 31), max: 2 ** 31 - 1 },
+  long: { min: -Number.MAX_SAFE_INTEGER, max: Number.MAX_SAFE_INTEGER },
+} as const;
 
 /**
  * One factory per type. Overloads, not a defaulted generic: with `nullable` omitted a generic
  * parameter widens to `boolean` and every column would admit null.
  */
 function make<T extends ColumnType>(type: T) {
+  function column(
+    doc: string,
+    extra: ColumnExtra & { optional: true },
+  ): Column<T, true> & { readonly optional: true };
   function column(doc: string, extra: ColumnExtra & { nullable: true }): Column<T, true>;
   function column(doc: string, extra?: ColumnExtra & { nullable?: false }): Column<T, false>;
-  function column(doc: string, extra: ColumnExtra & { nullable?: boolean } = {}): Column<T, boolean> {
-    const { nullable = false, ...rest } = extra;
-    return Object.freeze({ type, nullable, doc, ...rest });
+  function column(
+    doc: string,
+    extra: ColumnExtra & { nullable?: boolean; optional?: boolean } = {},
+  ): Column<T, boolean> {
+    // An optional field is absent in older records, which every reader sees as null.
+    const { nullable = extra.optional === true, ...rest } = extra;
+    const bounds =
+      type === "int" || type === "long" ? INTEGER_BOUNDS[type as keyof typeof INTEGER_BOUNDS] : undefined;
+    return Object.freeze({
+      type,
+      nullable,
+      doc,
+      ...rest,
+      ...(bounds
+        ? {
+            min: Math.max(bounds.min, rest.min ?? bounds.min),
+            max: Math.min(bounds.max, rest.max ?? bounds.max),
+          }
+        : {}),
+    });
   }
   return column;
 }

@@ -1,6 +1,16 @@
 import { type Column, col, type RecordOf } from "./columns.ts";
 
 /**
+ * The longest topic (a stream rule's tag), in characters: ingest refuses a message whose rule tag
+ * is longer, `trends rules add` a tag, the Spark steps an event and the dashboard a `topic`
+ * parameter. 64 fits a brand or campaign name and keeps tables, URLs and charts readable.
+ */
+export const MAX_TOPIC_LENGTH = 64;
+
+/** The tags trends itself creates (`trends rules add`, `trends synth --topics`): letters, digits, `_`, `-`. */
+export const TOPIC_NAME = new RegExp(`^[\\p{L}\\p{N}_-]{1,${MAX_TOPIC_LENGTH}}$`, "u");
+
+/**
  * The event record, version 1: what ingest writes and the Spark steps read, one JSON object per
  * line. Declared once (DESIGN.md, "The event record, version 1"); new optional fields may be
  * added, none removed or renamed without a new `v`.
@@ -29,7 +39,14 @@ export const EVENT_V1 = {
   ref_author_followers: col.long("referenced author's followers at ingest", { nullable: true, min: 0 }),
   ref_retweet_count: col.long("referenced tweet's retweet_count at ingest", { nullable: true, min: 0 }),
   ref_like_count: col.long("referenced tweet's like_count at ingest", { nullable: true, min: 0 }),
-  rules: col.stringArray("tags of the matched stream rules (topics); may be empty"),
+  rules: col.stringArray("tags of the matched stream rules (topics); may be empty", {
+    maxLength: MAX_TOPIC_LENGTH,
+  }),
+  hashtags: col.stringArray("hashtags, lower-case, without #; absent or empty when none", { optional: true }),
+  mentions: col.stringArray("mentioned usernames, lower-case, without @; absent or empty when none", {
+    optional: true,
+  }),
+  urls: col.stringArray("expanded URLs; absent or empty when none", { optional: true }),
   sentiment_score: col.double("−1…1; null when no analyser scored it", { nullable: true, min: -1, max: 1 }),
   sentiment_magnitude: col.double("≥ 0", { nullable: true, min: 0 }),
   sentiment_source: col.string("analyser name (google, vader, …)", { nullable: true }),

@@ -9,4 +9,9 @@ describe("EventV1 type", () => {
     expectTypeOf<EventV1["lang"]>().toEqualTypeOf<string | null>();
     expectTypeOf<EventV1["sentiment_score"]>().toEqualTypeOf<number | null>();
   });
+
+  it("makes optional columns optional keys", () => {
+    expectTypeOf<EventV1["hashtags"]>().toEqualTypeOf<string[] | undefined>();
+    expectTypeOf<Pick<EventV1, "urls">>().toEqualTypeOf<{ urls?: string[] }>();
+  });
 });

@@ -3,6 +3,13 @@ import { EVENT_V1, type EventV1 } from "./event-v1.ts";
 
 export type Validation<T> = { ok: true; value: T } | { ok: false; reason: string };
 
+/** Length in code points, as Spark's `length` counts characters. */
+export const codePoints = (s: string): number => {
+  let n = 0;
+  for (const _ of s) n++;
+  return n;
+};
+
 const ISO_MS = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/;
 
 function checkColumn(name: string, c: Column, v: unknown): string | undefined {
@@ -26,9 +33,11 @@ function checkColumn(name: string, c: Column, v: unknown): string | undefined {
       return undefined;
     }
     case "string_array":
-      return Array.isArray(v) && v.every((x) => typeof x === "string")
-        ? undefined
-        : `${name} is not an array of strings`;
+      if (!Array.isArray(v) || !v.every((x) => typeof x === "string"))
+        return `${name} is not an array of strings`;
+      if (c.maxLength !== undefined && v.some((x) => codePoints(x) > c.maxLength!))
+        return `${name} has an element longer than ${c.maxLength} characters`;
+      return undefined;
   }
 }
 

@@ -20,6 +20,11 @@ export type ArrayColumns<S extends Schema> = {
   [K in keyof S]: S[K]["type"] extends "string_array" ? K : never;
 }[keyof S] &
   string;
+/** Array columns every record has (the topic column cannot be an optional one). */
+export type RequiredArrayColumns<S extends Schema> = {
+  [K in keyof S]: S[K]["type"] extends "string_array" ? (S[K]["nullable"] extends false ? K : never) : never;
+}[keyof S] &
+  string;
 export type { NumericColumns, StringColumns };
 
 /** PostgreSQL type of a result column (the sql stage's migrations must match). */

@@ -6,10 +6,10 @@
 import type { EventSchema } from "../schema/index.ts";
 import type {
   AnyColumn,
-  ArrayColumns,
   Measure,
   NumericColumns,
   Predicate,
+  RequiredArrayColumns,
   StringColumns,
   TimestampColumns,
 } from "./dsl.ts";
@@ -129,6 +129,6 @@ export interface JobSpec {
   readonly eventTime: TimestampColumns<Ev>;
   readonly dedup: { readonly key: AnyColumn<Ev>; readonly latest: TimestampColumns<Ev> };
   /** Topic of every event (`all`) plus one per tag in `column`. */
-  readonly topics: { readonly all: string; readonly column: ArrayColumns<Ev> };
+  readonly topics: { readonly all: string; readonly column: RequiredArrayColumns<Ev> };
   readonly metrics: readonly MetricSpec[];
 }

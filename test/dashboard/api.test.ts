@@ -1,11 +1,12 @@
 import { spawn } from "node:child_process";
 import { request } from "node:http";
 import { fileURLToPath } from "node:url";
+import pg from "pg";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { DashboardServer } from "../../dashboard/index.ts";
 import { dataFromDb, startDashboard } from "../../dashboard/index.ts";
 import { freePort } from "../../runtime/proc.ts";
-import { grantReadonly, migrateToLatest, openDb } from "../../sql/index.ts";
+import { grantReadonly, migrateToLatest, openDb, writableResultTables } from "../../sql/index.ts";
 import { freshDatabase } from "../support/services.ts";
 import { at, HOSTILE_TOPIC, IMG_WORD, LONG_WORD, SCRIPT_NAME, seedDashboard } from "./seed.ts";
 
@@ -223,7 +224,7 @@ describe("dashboard API on seeded results", () => {
       [`/api/words${q({ limit: "ten" })}`, "limit must be a whole number"],
       ["/api/words?topic=a&topic=b", "parameter topic is given more than once"],
       ["/api/alerts?form=2026-11-26", 'unknown parameter "form"; use topic, from, to, limit'],
-      [`/api/words${q({ topic: "x".repeat(201) })}`, "topic is longer than 200 characters"],
+      [`/api/words${q({ topic: "x".repeat(65) })}`, "topic is longer than 64 characters"],
       [`/api/words${q({ topic: "a\u0000b" })}`, "topic must not contain control characters"],
       [
         `/api/words${q({ from: "2025-01-01T00:00:00Z", to: "2026-11-26T00:00:00Z" })}`,
@@ -326,6 +327,22 @@ describe("dashboard on the read-only role", () => {
     await admin.destroy();
     const u = new URL(dbUrl);
     u.username = role;
+    const roDb = openDb(u.toString());
+    const owner = openDb(dbUrl);
+    try {
+      // What `trends serve` checks at start to warn about a role that can write.
+      expect(await writableResultTables(roDb)).toEqual({ role, tables: [] });
+      expect((await writableResultTables(owner)).tables).toEqual([
+        "influencer_window",
+        "pipeline_run",
+        "sentiment_alert",
+        "sentiment_window",
+        "word_window",
+      ]);
+    } finally {
+      await roDb.destroy();
+      await owner.destroy();
+    }
     const ro = await startDashboard({ data: dataFromDb(openDb(u.toString())), port: 0 });
     try {
       const topics = (await get(ro, "/api/topics")).json().topics as Array<{ topic: string }>;
@@ -356,6 +373,28 @@ describe("dashboard when the database cannot answer", () => {
       expect((await get(down, "/")).status).toBe(200);
     } finally {
       await down.close();
+    }
+  });
+
+  it("answers a statement timeout with 503 and the fix (a real 57014 behind a lock)", async () => {
+    const s = await startDashboard({ data: dataFromDb(openDb(dbUrl, { statementTimeoutMs: 300 })), port: 0 });
+    const locker = new pg.Client({ connectionString: dbUrl });
+    await locker.connect();
+    try {
+      await locker.query("begin");
+      await locker.query("lock table word_window in access exclusive mode");
+      const r = await get(s, `/api/words${q({ topic: "*", from: at(0), to: at(4) })}`);
+      expect([r.status, r.json()]).toEqual([
+        503,
+        {
+          error:
+            "the query took longer than the database's statement timeout — choose a shorter range, or raise TRENDS_DATABASE_STATEMENT_TIMEOUT_MS",
+        },
+      ]);
+    } finally {
+      await locker.query("rollback");
+      await locker.end();
+      await s.close();
     }
   });
 
@@ -407,6 +446,27 @@ describe("trends serve", () => {
     expect([health.status, await health.json()]).toEqual([200, { status: "ok" }]);
     child.kill("SIGTERM");
     expect(await exited).toBe(0);
+    // The suite's database user owns the tables: serve says the dashboard should not use it.
+    expect(stderr).toMatch(/dashboard: database role \w+ can write to influencer_window, pipeline_run,/);
+  });
+
+  it("warns about --token in ps, and refuses a predictable token with exit 2", async () => {
+    const child = spawn(
+      process.execPath,
+      [bin, "serve", "--token", "a".repeat(24), "--port", "0", "--database-url", dbUrl],
+      { env },
+    );
+    let stderr = "";
+    child.stderr.on("data", (b: Buffer) => {
+      stderr += b.toString();
+    });
+    const code = await new Promise<number | null>((resolve) => child.on("exit", (c) => resolve(c)));
+    expect(code).toBe(2);
+    expect(stderr).toContain("--token is visible to every user of this machine");
+    expect(stderr).toContain(
+      "trends: the dashboard token is too predictable (about 0 bits; at least 48 needed)\n" +
+        "  fix: generate one, e.g. `openssl rand -hex 24 > token; chmod 600 token`, and pass --token-file token\n",
+    );
   });
 
   it("exits 2 with the fix when --host 0.0.0.0 has no token", async () => {

@@ -8,7 +8,7 @@ import { type DashboardServer, dataFromDb, startDashboard } from "../../dashboar
 import { freePort } from "../../runtime/proc.ts";
 import { type Database, migrateToLatest, openDb } from "../../sql/index.ts";
 import { freshDatabase } from "../support/services.ts";
-import { at, HOSTILE_TOPIC, IMG_WORD, LONG_WORD, SCRIPT_NAME, seedDashboard } from "./seed.ts";
+import { at, HOSTILE_TOPIC, IMG_WORD, inf, LONG_WORD, SCRIPT_NAME, seedDashboard, word } from "./seed.ts";
 
 /** Debian's chromium, driven by playwright-core (no browser download). */
 const CHROMIUM = "/usr/bin/chromium";
@@ -308,6 +308,69 @@ describe("dashboard page in headless Chromium", () => {
     } finally {
       await empty.close();
       await down.close();
+    }
+  });
+
+  it("isolates user-supplied text: a right-to-left override cannot reorder what follows it", async () => {
+    // U+202E RIGHT-TO-LEFT OVERRIDE, never closed: without isolation it reverses the text after the
+    // value too (the author id beside a username, a word's count, the rest of a sentence).
+    const RLO = "\u202E";
+    const topic = `${RLO}spoof`;
+    await db
+      .insertInto("influencer_window")
+      .values(inf(0, topic, "a9", `${RLO}evil`, 1, 0.5, [1, 1, 1, 1, 1]))
+      .execute();
+    await db
+      .insertInto("word_window")
+      .values(word(0, topic, `${RLO}bad`, 3, 1))
+      .execute();
+    try {
+      const page = await newPage();
+      await page.goto(`${server.url}#${new URLSearchParams({ topic, range: "6h", end: END })}`);
+      await expect.poll(() => page.locator("#status").getAttribute("data-kind")).toBe("range-empty");
+      await expect.poll(() => page.locator("#influencers td.author").count()).toBe(1);
+
+      /** Whether `text` (inside the element `selector`) is laid out left to right, character by character. */
+      const readsForward = (selector: string, text: string) =>
+        page.evaluate(
+          ([sel, t]) => {
+            const root = document.querySelector(sel!)!;
+            const walker = document.createTreeWalker(root, NodeFilter.SHOW_TEXT);
+            for (let n = walker.nextNode(); n; n = walker.nextNode()) {
+              const i = n.textContent!.indexOf(t!);
+              if (i < 0) continue;
+              const xs = Array.from(t!, (_, k) => {
+                const r = document.createRange();
+                r.setStart(n, i + k);
+                r.setEnd(n, i + k + 1);
+                return r.getBoundingClientRect().left;
+              });
+              return xs.every((x, k) => k === 0 || x > xs[k - 1]!);
+            }
+            throw new Error(`${t} not found in ${sel}`);
+          },
+          [selector, text],
+        );
+      expect(await readsForward("#influencers td.author .id", "a9")).toBe(true);
+      expect(await readsForward("#word-list li", " 3")).toBe(true);
+      expect(await readsForward("#status-text", " in this range.")).toBe(true);
+      // …and the id still comes after the name.
+      const box = async (sel: string) => (await page.locator(sel).boundingBox())!;
+      expect((await box("#influencers td.author .id")).x).toBeGreaterThan(
+        (await box("#influencers td.author .name")).x,
+      );
+      // Every element that holds a stored value is a bidi isolate.
+      const notIsolated = await page.$$eval(
+        "#influencers td.author .name, #influencers td.author .id, #word-list .w, #cloud text, #topic option, #status-text bdi",
+        (els) => els.filter((e) => getComputedStyle(e).unicodeBidi !== "isolate").map((e) => e.outerHTML),
+      );
+      expect(notIsolated).toEqual([]);
+      expect(await page.locator("#status-text bdi").textContent()).toBe(topic);
+      expect(problems).toEqual([]);
+      await page.context().close();
+    } finally {
+      await db.deleteFrom("influencer_window").where("topic", "=", topic).execute();
+      await db.deleteFrom("word_window").where("topic", "=", topic).execute();
     }
   });
 });

@@ -16,7 +16,7 @@ export const ALL_N_TWEETS = [100, 120, 90, 110, 130, 125, 140, 135, 150, 160, 15
 const ALL_N_SCORED = [80, 100, 0, 100, 110, 100, 120, 115, 130, 140, 130, 150];
 const ALL_AVG = [0.5, 0.4, null, 0.45, 0.42, 0.48, 0.44, 0.46, 0.43, 0.47, -0.1, 0.05];
 
-const inf = (
+export const inf = (
   i: number,
   topic: string,
   author_id: string,
@@ -39,7 +39,7 @@ const inf = (
   depth: c[4],
 });
 
-const word = (i: number, topic: string, w: string, count: number, rank: number): NewWordWindow => ({
+export const word = (i: number, topic: string, w: string, count: number, rank: number): NewWordWindow => ({
   window_start: at(i),
   window_end: at(i + 1),
   topic,

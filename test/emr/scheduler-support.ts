@@ -47,6 +47,22 @@ export const windowEvents = (w: Window, tag: string, n: number, score: number): 
     eventLine(`${tag}-${k}`, new Date(w.start.getTime() + k * 30_000), score),
   );
 
+/** sentiment_window rows for seeded baseline windows: each topic n_scored 20 with `avg`. */
+export const seededSentiment = (starts: readonly Date[], topics: readonly string[], avg = 0.5) =>
+  starts.flatMap((start) =>
+    topics.map((topic) => ({
+      window_start: start,
+      window_end: new Date(start.getTime() + 15 * 60_000),
+      topic,
+      n_tweets: 20,
+      n_scored: 20,
+      avg_score: avg,
+      avg_magnitude: 0.5,
+      pos_share: 1,
+      neg_share: 0,
+    })),
+  );
+
 /** Writes an object into `root/<hourPrefix><name>` (Firehose's layout, newline-terminated lines). */
 export function writeObject(root: string, hourPrefix: string, name: string, lines: readonly string[]): void {
   mkdirSync(join(root, hourPrefix), { recursive: true });

@@ -1,10 +1,12 @@
 import { spawn } from "node:child_process";
-import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
+import { mkdtempSync, readdirSync, readFileSync, symlinkSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createXClient, deleteRules, listRules } from "../../ingest/index.ts";
+import { loadConfig } from "../../runtime/config/index.ts";
+import { vaderDir } from "../../runtime/vader/index.ts";
 import { validateEvent } from "../../sparkgen/schema/index.ts";
 import { type FakeXServer, startFakeXServer } from "../fakes/x-stream/index.ts";
 import { localAws } from "../support/services.ts";
@@ -98,6 +100,9 @@ describe("trends ingest", () => {
     writeFileSync(file, msgs.map((m) => `${m}\r\n`).join(""));
     const { bucket, stream, s3 } = await freshStream();
     const aws = localAws();
+    // This run's own cache (for its spool) shares the installed VADER lexicons instead of
+    // installing them again.
+    symlinkSync(vaderDir(loadConfig().cacheDir), vaderDir(dir));
     const r = await trends(
       [
         "ingest",
@@ -131,6 +136,7 @@ describe("trends ingest", () => {
       sink: "firehose",
       events: n,
       badMessages: 2,
+      unscoredLanguage: 0,
     });
     expect(r.stderr).toContain("skipped a malformed stream message");
     const lines = (await readBucket(s3, bucket)).flatMap((o) =>

@@ -6,7 +6,8 @@ import { loadConfig } from "../../runtime/config/index.ts";
 import { isTrendsError } from "../../runtime/errors/index.ts";
 import { startMoto } from "../../runtime/moto/index.ts";
 import { startLocalPostgres } from "../../runtime/postgres/index.ts";
-import { ensureSpark } from "../../runtime/spark/index.ts";
+import { ensureS3aJars, ensureSpark } from "../../runtime/spark/index.ts";
+import { ensureVader } from "../../runtime/vader/index.ts";
 
 declare module "vitest" {
   export interface ProvidedContext {
@@ -32,17 +33,17 @@ export default async function setup(project: TestProject): Promise<() => Promise
     sparkHome: settings.sparkHome,
     install: process.env.TRENDS_TEST_NO_INSTALL !== "1",
   };
-  let spark: Awaited<ReturnType<typeof ensureSpark>>;
-  try {
-    spark = await ensureSpark(install);
-  } catch (e) {
-    if (isTrendsError(e))
-      throw new Error(`integration tests need Spark: ${e.message} (fix: ${e.fix ?? "see trends doctor"})`);
-    throw e;
-  }
+  const spark = await need("Spark", () => ensureSpark(install));
+  // The AWS-path end-to-end test reads s3:// through s3a (hadoop-aws + the AWS SDK bundle).
+  await need("the s3a jars", () => ensureS3aJars(install));
+  // The sentiment agreement test scores with the reference vaderSentiment (and its lexicons).
+  await need("VADER", () => ensureVader(install));
   const dataDir = mkdtempSync(join(tmpdir(), "trends-test-pg-"));
   const pg = await startLocalPostgres({ dataDir });
-  const moto = await startMoto(install);
+  const moto = await need("moto", () => startMoto(install)).catch(async (e: unknown) => {
+    await pg.stop();
+    throw e;
+  });
   project.provide("pgAdminUrl", pg.url);
   project.provide("awsEndpoint", moto.endpoint);
   project.provide("spark", JSON.stringify(spark));
@@ -50,4 +51,15 @@ export default async function setup(project: TestProject): Promise<() => Promise
     await Promise.all([moto.stop(), pg.stop()]);
     rmSync(dataDir, { recursive: true, force: true });
   };
+}
+
+/** A missing prerequisite fails the whole run with the message and fix `trends doctor` gives. */
+async function need<T>(what: string, fn: () => Promise<T>): Promise<T> {
+  try {
+    return await fn();
+  } catch (e) {
+    if (isTrendsError(e))
+      throw new Error(`integration tests need ${what}: ${e.message} (fix: ${e.fix ?? "see trends doctor"})`);
+    throw e;
+  }
 }

@@ -120,6 +120,29 @@ describe("trends query / trends db (child processes)", () => {
     );
   });
 
+  it("a statement timeout is a one-line error with the fix, not a stack", async () => {
+    // A lock held elsewhere makes the query wait past the statement timeout: a real 57014.
+    const locker = new pg.Client({ connectionString: url });
+    await locker.connect();
+    try {
+      await locker.query("begin");
+      await locker.query("lock table sentiment_window in access exclusive mode");
+      const r = await trends(["query", "sentiment", "--topic", "acme", "--database-url", url], {
+        TRENDS_DATABASE_STATEMENT_TIMEOUT_MS: "300",
+      });
+      expect(r.code, r.stderr).toBe(1);
+      const lines = r.stderr.split("\n").filter(Boolean);
+      expect(lines).toHaveLength(2);
+      expect(lines[0]).toMatch(
+        /^trends: a query on postgres:\/\/\S+ was cancelled: canceling statement due to statement timeout$/,
+      );
+      expect(lines[1]).toBe("  fix: narrow the range, or raise TRENDS_DATABASE_STATEMENT_TIMEOUT_MS");
+    } finally {
+      await locker.query("rollback");
+      await locker.end();
+    }
+  });
+
   it("queries before migrating exit 3; db migrate then db status", async () => {
     const fresh = await freshDatabase("cli_migr");
     const early = await trends(["query", "influencers", "--database-url", fresh]);
@@ -196,6 +219,49 @@ describe("trends query / trends db (child processes)", () => {
       await expect(client.query("delete from word_window")).rejects.toMatchObject({ code: "42501" });
     } finally {
       await client.end();
+    }
+  });
+
+  it("neutralises terminal escapes of stored values in tables; --json stays exact", async () => {
+    const url2 = await freshDatabase("cli_escapes");
+    const db2 = openDb(url2);
+    // ESC colour, an OSC 8 link, CR/LF that would forge a row, and a right-to-left override.
+    const hostile =
+      "\u001b[31mred\u001b]8;;http://evil.example/\u0007click\u001b]8;;\u0007\r\n#  forged\u202egnp.exe\u009b";
+    try {
+      await migrateToLatest(db2);
+      await db2
+        .insertInto("influencer_window")
+        .values({
+          window_start: W1,
+          window_end: "2026-11-26T00:15:00.000Z",
+          topic: "acme",
+          author_id: "x1",
+          username: hostile,
+          rank: 1,
+          score: 1,
+          tweets: 1,
+          retweets: 0,
+          favourites: 0,
+          followers: 1,
+          depth: 0,
+        })
+        .execute();
+      const range = ["--topic", "acme", "--from", W1, "--to", W3, "--database-url", url2];
+      const [table, json] = await Promise.all([
+        trends(["query", "influencers", ...range]),
+        trends(["query", "influencers", "--json", ...range]),
+      ]);
+      expect(table.code, table.stderr).toBe(0);
+      expect(table.stdout).not.toMatch(/[\u0000-\u0009\u000b-\u001f\u007f-\u009f\u202a-\u202e\u2066-\u2069]/);
+      expect(table.stdout.trimEnd().split("\n")).toHaveLength(2);
+      expect(table.stdout).toContain(
+        "@\\x1b[31mred\\x1b]8;;http://evil.example/\\x07click\\x1b]8;;\\x07\\x0d\\x0a#  forged\\u202egnp.exe\\x9b",
+      );
+      expect(json.code, json.stderr).toBe(0);
+      expect((JSON.parse(json.stdout) as Array<{ username: string }>)[0]!.username).toBe(hostile);
+    } finally {
+      await db2.destroy();
     }
   });
 });

@@ -1,6 +1,7 @@
 import { sql } from "kysely";
 import { describe, expect, it } from "vitest";
 import { isTrendsError } from "../../runtime/errors/index.ts";
+import { freePort } from "../../runtime/proc.ts";
 import { explainDatabaseError, openDb } from "../../sql/index.ts";
 import { freshDatabase } from "../support/services.ts";
 
@@ -42,6 +43,37 @@ describe("openDb against the real server", () => {
       expect(isTrendsError(e)).toBe(true);
       expect((e as Error).message).toContain("does not accept TLS");
       expect((e as Error).message).toContain(":***@");
+      expect((e as Error).message).not.toContain("hunter2");
+    } finally {
+      await db.destroy();
+    }
+  });
+
+  it("sslmode=prefer (and none) falls back to plain TCP on a server without TLS, as libpq does", async () => {
+    const url = await freshDatabase("conn_prefer");
+    for (const u of [`${url}?sslmode=prefer`, url]) {
+      const db = openDb(u);
+      try {
+        expect(
+          (await sql<{ ssl: boolean }>`select ssl from pg_stat_ssl where pid = pg_backend_pid()`.execute(db))
+            .rows,
+        ).toEqual([{ ssl: false }]);
+      } finally {
+        await db.destroy();
+      }
+    }
+  });
+
+  it("a connect error hides a password given as ?password= (pg honours it)", async () => {
+    const port = await freePort();
+    const url = `postgres://trends@127.0.0.1:${port}/x?sslmode=disable&password=hunter2&application_name=t`;
+    const db = openDb(url);
+    try {
+      const e = explainDatabaseError(await failure(() => sql`select 1`.execute(db)), url);
+      expect(isTrendsError(e)).toBe(true);
+      expect((e as Error).message).toContain(
+        `cannot connect to the results database postgres://trends@127.0.0.1:${port}/x?sslmode=disable&password=***&application_name=t`,
+      );
       expect((e as Error).message).not.toContain("hunter2");
     } finally {
       await db.destroy();

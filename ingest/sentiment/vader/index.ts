@@ -1,3 +1,9 @@
-export { createVaderAnalyser, type VaderOptions } from "./analyser.ts";
-export { defaultLexicon, type Lexicon, parseLexicon } from "./lexicon.ts";
+export { createVaderAnalyser, type VaderAnalyser, type VaderOptions, vaderScores } from "./analyser.ts";
+export {
+  defaultLexicons,
+  loadVaderLexicons,
+  parseEmojiLexicon,
+  parseWordLexicon,
+  type VaderLexicons,
+} from "./lexicon.ts";
 export { VaderScorer } from "./scorer.ts";

@@ -1,1 +1,1 @@
-export { parseSpeed, type ReplayOptions, type ReplaySpeed, replaySource } from "./replay.ts";
+export { MAX_LINE_BYTES, parseSpeed, type ReplayOptions, type ReplaySpeed, replaySource } from "./replay.ts";

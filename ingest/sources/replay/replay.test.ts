@@ -2,7 +2,9 @@ import { mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { parseSpeed, replaySource } from "./index.ts";
+import { normalise } from "../../normalise/index.ts";
+import { OVERSIZED_MESSAGE } from "../../types.ts";
+import { MAX_LINE_BYTES, parseSpeed, replaySource } from "./index.ts";
 
 const dir = mkdtempSync(join(tmpdir(), "replay-"));
 const msg = (id: string, at: string) => JSON.stringify({ data: { id, created_at: at } });
@@ -20,6 +22,29 @@ describe("replay source", () => {
     const b = msg("2", "2026-11-26T04:00:01.000Z");
     writeFileSync(file, `${a}\r\n\r\n${b}\n{broken\r\n\r\n${a}`);
     expect(await collect(replaySource({ file }))).toEqual([a, b, "{broken", a]);
+  });
+
+  it("skips a line over the cap unread, standing in OVERSIZED_MESSAGE, and goes on", async () => {
+    const file = join(dir, "huge.ndjson");
+    const a = msg("1", "2026-11-26T04:00:00.000Z");
+    const atCap = `"${"y".repeat(1000 - 2)}"`;
+    // 300 KiB: several read chunks, so the cap is crossed in the middle of the line.
+    writeFileSync(file, `${a}\r\n${"x".repeat(300 * 1024)}\r\n${atCap}\n${a}\n${"z".repeat(1001)}`);
+    const out = await collect(replaySource({ file, maxLineBytes: 1000 }));
+    expect(out).toEqual([a, OVERSIZED_MESSAGE, atCap, a, OVERSIZED_MESSAGE]);
+    expect(normalise(OVERSIZED_MESSAGE, "2026-11-26T04:00:00.000Z")).toEqual({
+      ok: false,
+      reason: "line too long (skipped unread)",
+    });
+  });
+
+  it("caps lines at 1 MiB by default", async () => {
+    const file = join(dir, "mib.ndjson");
+    const a = msg("1", "2026-11-26T04:00:00.000Z");
+    writeFileSync(file, `${"x".repeat(MAX_LINE_BYTES)}\n${"x".repeat(MAX_LINE_BYTES + 1)}\n${a}`);
+    const out = await collect(replaySource({ file }));
+    expect(out.map((l) => l.length)).toEqual([MAX_LINE_BYTES, OVERSIZED_MESSAGE.length, a.length]);
+    expect(out[1]).toBe(OVERSIZED_MESSAGE);
   });
 
   it("keeps the recorded pace divided by the speed", async () => {

@@ -1,4 +1,4 @@
-import { closeSync, openSync, writeFileSync, writeSync } from "node:fs";
+import { closeSync, openSync, renameSync, rmSync, writeFileSync, writeSync } from "node:fs";
 import type { Source } from "../../types.ts";
 import { type SynthOptions, SynthStream, type SynthTruth } from "./generator.ts";
 
@@ -13,23 +13,35 @@ export const truthPathFor = (file: string): string => `${file}.truth.json`;
  */
 export function writeSynthFile(options: SynthOptions, file: string): SynthTruth {
   const stream = new SynthStream(options);
-  const fd = openSync(file, "w");
+  // Written beside the target and renamed into place: a failure (disk full, a bug) leaves neither
+  // an empty nor a half-written file, and an existing file stays as it was.
+  const tmp = `${file}.${process.pid}.partial`;
+  const truthTmp = `${truthPathFor(file)}.${process.pid}.partial`;
   try {
-    let buf = "";
-    for (const line of stream.lines()) {
-      buf += `${line}\r\n`;
-      if (buf.length >= CHUNK) {
-        writeSync(fd, buf);
-        buf = "";
+    const fd = openSync(tmp, "wx");
+    try {
+      let buf = "";
+      for (const line of stream.lines()) {
+        buf += `${line}\r\n`;
+        if (buf.length >= CHUNK) {
+          writeSync(fd, buf);
+          buf = "";
+        }
       }
+      if (buf) writeSync(fd, buf);
+    } finally {
+      closeSync(fd);
     }
-    if (buf) writeSync(fd, buf);
-  } finally {
-    closeSync(fd);
+    const truth = stream.result();
+    writeFileSync(truthTmp, `${JSON.stringify(truth, null, 2)}\n`);
+    renameSync(tmp, file);
+    renameSync(truthTmp, truthPathFor(file));
+    return truth;
+  } catch (e) {
+    rmSync(tmp, { force: true });
+    rmSync(truthTmp, { force: true });
+    throw e;
   }
-  const truth = stream.result();
-  writeFileSync(truthPathFor(file), `${JSON.stringify(truth, null, 2)}\n`);
-  return truth;
 }
 
 /** The synthetic stream as a live source (no pacing: as fast as the pipeline takes it). */

@@ -1,4 +1,5 @@
 import { windowContaining } from "../../../runtime/windows/index.ts";
+import { noEntities, type TextEntities, xEntities } from "./entities.ts";
 import { Rng } from "./prng.ts";
 import { EMOJI, EN, handle, LANGS, OPENERS, OTHER, type Polarity } from "./vocabulary.ts";
 
@@ -55,6 +56,7 @@ interface Tweet {
   author: User;
   topics: string[];
   text: string;
+  entities: TextEntities;
   createdAt: string;
   lang: string;
   kind: "original" | "retweeted" | "replied_to" | "quoted";
@@ -223,17 +225,30 @@ export class SynthStream {
     return r < pos ? "pos" : r < pos + neu ? "neu" : "neg";
   }
 
-  private text(topic: string, at: number, lang: string): string {
+  private text(topic: string, at: number, lang: string): { text: string; entities: TextEntities } {
+    const entities = noEntities();
     const pol = this.polarity(topic, at);
     const phrases = lang === "en" ? EN[pol] : OTHER[lang]![pol];
     let s = this.rng.pick(phrases).replace("{b}", brand(topic));
     if (lang === "en") s = this.rng.pick(OPENERS) + s;
     if (this.rng.chance(0.4)) s += ` ${this.rng.pick(EMOJI[pol])}`;
-    if (this.rng.chance(0.3)) s += ` #${topic}`;
-    if (this.rng.chance(0.2)) s = `@${this.rng.pick(this.users).username} ${s}`;
-    if (this.rng.chance(0.15)) s += ` https://t.co/${this.rng.int(36 ** 8).toString(36)}`;
+    if (this.rng.chance(0.3)) {
+      s += ` #${topic}`;
+      entities.hashtags.push(topic);
+    }
+    if (this.rng.chance(0.2)) {
+      const username = this.rng.pick(this.users).username;
+      s = `@${username} ${s}`;
+      entities.mentions.push(username);
+    }
+    if (this.rng.chance(0.15)) {
+      const code = this.rng.int(36 ** 8).toString(36);
+      s += ` https://t.co/${code}`;
+      // The reserved .example domain: links look real but lead nowhere.
+      entities.urls.push({ url: `https://t.co/${code}`, expanded: `https://www.${topic}.example/p/${code}` });
+    }
     if (this.rng.chance(0.05)) s += " &amp; more";
-    return s;
+    return { text: s, entities };
   }
 
   private author(): User {
@@ -281,13 +296,20 @@ export class SynthStream {
         if (other !== topic) topics.push(other);
       }
     }
-    const text =
-      kind === "retweeted" && ref ? `RT @${ref.author.username}: ${ref.text}` : this.text(topic, at, lang);
+    // A retweet carries the original's text and entities behind "RT @author:", as X sends it.
+    const { text, entities } =
+      kind === "retweeted" && ref
+        ? {
+            text: `RT @${ref.author.username}: ${ref.text}`,
+            entities: { ...ref.entities, mentions: [ref.author.username, ...ref.entities.mentions] },
+          }
+        : this.text(topic, at, lang);
     const t: Tweet = {
       id,
       author,
       topics,
       text,
+      entities,
       createdAt,
       lang,
       kind,
@@ -325,6 +347,8 @@ export class SynthStream {
       public_metrics: kind === "retweeted" && ref ? metrics(ref) : metrics(t),
       edit_history_tweet_ids: [id],
     };
+    const xe = xEntities(text, entities);
+    if (xe) data.entities = xe;
     if (ref) data.referenced_tweets = [{ type: kind, id: ref.id }];
     return {
       data,

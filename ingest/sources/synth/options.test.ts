@@ -18,9 +18,9 @@ describe("synthOptionsFrom", () => {
   });
 
   it.each([
-    [{ ...ok, tweets: 0 }, "--tweets 0 is not a positive integer"],
-    [{ ...ok, minutes: -1 }, "--minutes -1 is not a positive number"],
-    [{ ...ok, corrupt: 1.5 }, "--corrupt 1.5 is not a non-negative integer"],
+    [{ ...ok, tweets: 0 }, "--tweets 0 is not a whole number from 1 to 5000000"],
+    [{ ...ok, minutes: -1 }, "--minutes -1 is not a number of minutes above 0"],
+    [{ ...ok, corrupt: 1.5 }, "--corrupt 1.5 is not a whole number from 0 to 1000000"],
     [{ ...ok, start: "soon" }, '--start "soon" is not an ISO-8601 time'],
     [{ ...ok, topics: "a,,b" }, '--topics: "" is not a tag'],
     [{ ...ok, topics: "a,a" }, "--topics lists a tag twice"],

@@ -1,5 +1,6 @@
 import { usageError } from "../../../runtime/errors/index.ts";
 import { parseTime } from "../../../runtime/windows/index.ts";
+import { TOPIC_NAME } from "../../../sparkgen/schema/index.ts";
 import type { SynthOptions } from "./generator.ts";
 
 /** The flags of `trends synth`, as given. */
@@ -14,22 +15,36 @@ export interface SynthFlags {
   corrupt?: number;
 }
 
-const TAG = /^[\p{L}\p{N}_-]{1,64}$/u;
+/**
+ * Limits of a synthetic stream. The generator holds one 8-byte timestamp per tweet in memory and
+ * writes ~1 KB per tweet, so 5 million tweets are ~40 MB of memory and ~5 GB of file; 30 days of
+ * event time is far more than any test or demo needs.
+ */
+export const SYNTH_LIMITS = { tweets: 5_000_000, minutes: 43_200, corrupt: 1_000_000 } as const;
 
 /** Checks the flags and names the bad one: a usage error, before anything is written. */
 export function synthOptionsFrom(f: SynthFlags): SynthOptions {
-  if (!Number.isInteger(f.tweets) || f.tweets < 1)
-    throw usageError(`--tweets ${f.tweets} is not a positive integer`, "e.g. --tweets 10000");
+  if (!Number.isInteger(f.tweets) || f.tweets < 1 || f.tweets > SYNTH_LIMITS.tweets)
+    throw usageError(
+      `--tweets ${f.tweets} is not a whole number from 1 to ${SYNTH_LIMITS.tweets}`,
+      "e.g. --tweets 10000",
+    );
   const minutes = f.minutes ?? 60;
-  if (!Number.isFinite(minutes) || minutes <= 0)
-    throw usageError(`--minutes ${minutes} is not a positive number`, "e.g. --minutes 60");
+  if (!Number.isFinite(minutes) || minutes <= 0 || minutes > SYNTH_LIMITS.minutes)
+    throw usageError(
+      `--minutes ${minutes} is not a number of minutes above 0 and at most ${SYNTH_LIMITS.minutes} (30 days)`,
+      "e.g. --minutes 60",
+    );
   const corrupt = f.corrupt ?? 0;
-  if (!Number.isInteger(corrupt) || corrupt < 0)
-    throw usageError(`--corrupt ${corrupt} is not a non-negative integer`, "e.g. --corrupt 5");
+  if (!Number.isInteger(corrupt) || corrupt < 0 || corrupt > SYNTH_LIMITS.corrupt)
+    throw usageError(
+      `--corrupt ${corrupt} is not a whole number from 0 to ${SYNTH_LIMITS.corrupt}`,
+      "e.g. --corrupt 5",
+    );
   const start = parseTime(f.start, "--start");
   const topics = f.topics === undefined ? undefined : f.topics.split(",").map((t) => t.trim());
   if (topics) {
-    const bad = topics.find((t) => !TAG.test(t));
+    const bad = topics.find((t) => !TOPIC_NAME.test(t));
     if (bad !== undefined)
       throw usageError(`--topics: "${bad}" is not a tag`, "use letters, digits, _ or -, e.g. acme,globex");
     if (new Set(topics).size !== topics.length)

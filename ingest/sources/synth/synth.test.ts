@@ -32,6 +32,9 @@ interface Rec {
   text: string;
   lang: string | null;
   rules: string[];
+  hashtags?: string[];
+  mentions?: string[];
+  urls?: string[];
   ref_type: string | null;
   ref_id: string | null;
   ref_author_id: string | null;
@@ -141,6 +144,19 @@ describe("synthetic stream", () => {
     expect(ok.some((r) => /[😍🔥😡😭]/u.test(r.text))).toBe(true);
     expect(ok.some((r) => r.text.includes("https://t.co/"))).toBe(true);
     expect(ok.some((r) => r.text.startsWith("@"))).toBe(true);
+    // Entities match the text: every hashtag, mention and link the text carries is listed.
+    for (const r of ok) {
+      for (const h of r.hashtags ?? []) expect(r.text).toContain(`#${h}`);
+      for (const m of r.mentions ?? []) expect(r.text.toLowerCase()).toContain(`@${m}`);
+      expect((r.urls ?? []).length).toBe(r.text.split("https://t.co/").length - 1);
+      expect((r.mentions ?? []).length).toBe(r.text.split("@").length - 1);
+      if (r.ref_type === "retweeted") {
+        const original = byId.get(r.ref_id!);
+        if (original) expect(r.hashtags).toEqual(original.hashtags);
+      }
+    }
+    expect(ok.some((r) => r.urls?.[0]?.startsWith("https://www."))).toBe(true);
+    expect(ok.some((r) => (r.hashtags ?? []).length > 0)).toBe(true);
     // A retweet references the original directly: never a retweet of a retweet.
     for (const r of ok)
       if (r.ref_type === "retweeted") expect(byId.get(r.ref_id!)?.ref_type).not.toBe("retweeted");

@@ -1,7 +1,8 @@
 /**
  * Phrases the synthetic stream draws from. `{b}` is the topic's brand name. English phrases use
- * words of the offline lexicon so sentiment is visible to every analyser; other languages are
- * there because the real stream has them.
+ * words of VADER's lexicon so sentiment is visible to every analyser; other languages are there
+ * because the real stream has them (the offline analyser leaves them unscored; Google NL scores
+ * them).
  */
 export type Polarity = "pos" | "neu" | "neg";
 

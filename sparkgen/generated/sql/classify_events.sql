@@ -23,6 +23,9 @@ SELECT
   ref_retweet_count,
   ref_like_count,
   rules,
+  hashtags,
+  mentions,
+  urls,
   sentiment_score,
   sentiment_magnitude,
   sentiment_source,
@@ -40,21 +43,33 @@ SELECT
     WHEN author_username IS NULL THEN 'author_username is missing'
     WHEN author_followers IS NULL THEN 'author_followers is missing'
     WHEN author_followers < 0 THEN 'author_followers is below 0'
+    WHEN author_followers > 9007199254740991 THEN 'author_followers is above 9007199254740991'
     WHEN text IS NULL THEN 'text is missing'
     WHEN retweet_count IS NULL THEN 'retweet_count is missing'
     WHEN retweet_count < 0 THEN 'retweet_count is below 0'
+    WHEN retweet_count > 9007199254740991 THEN 'retweet_count is above 9007199254740991'
     WHEN like_count IS NULL THEN 'like_count is missing'
     WHEN like_count < 0 THEN 'like_count is below 0'
+    WHEN like_count > 9007199254740991 THEN 'like_count is above 9007199254740991'
     WHEN reply_count IS NULL THEN 'reply_count is missing'
     WHEN reply_count < 0 THEN 'reply_count is below 0'
+    WHEN reply_count > 9007199254740991 THEN 'reply_count is above 9007199254740991'
     WHEN quote_count IS NULL THEN 'quote_count is missing'
     WHEN quote_count < 0 THEN 'quote_count is below 0'
+    WHEN quote_count > 9007199254740991 THEN 'quote_count is above 9007199254740991'
     WHEN ref_type NOT IN ('retweeted', 'quoted', 'replied_to') THEN 'ref_type is not one of retweeted, quoted, replied_to'
     WHEN ref_author_followers < 0 THEN 'ref_author_followers is below 0'
+    WHEN ref_author_followers > 9007199254740991 THEN 'ref_author_followers is above 9007199254740991'
     WHEN ref_retweet_count < 0 THEN 'ref_retweet_count is below 0'
+    WHEN ref_retweet_count > 9007199254740991 THEN 'ref_retweet_count is above 9007199254740991'
     WHEN ref_like_count < 0 THEN 'ref_like_count is below 0'
+    WHEN ref_like_count > 9007199254740991 THEN 'ref_like_count is above 9007199254740991'
     WHEN rules IS NULL THEN 'rules is missing'
     WHEN exists(rules, x -> x IS NULL) THEN 'rules is not an array of strings'
+    WHEN exists(rules, x -> length(x) > 64) THEN 'rules has an element longer than 64 characters'
+    WHEN exists(hashtags, x -> x IS NULL) THEN 'hashtags is not an array of strings'
+    WHEN exists(mentions, x -> x IS NULL) THEN 'mentions is not an array of strings'
+    WHEN exists(urls, x -> x IS NULL) THEN 'urls is not an array of strings'
     WHEN isnan(sentiment_score) THEN 'sentiment_score is not a number'
     WHEN sentiment_score < -1 THEN 'sentiment_score is below -1'
     WHEN sentiment_score > 1 THEN 'sentiment_score is above 1'

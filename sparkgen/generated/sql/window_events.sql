@@ -39,6 +39,9 @@ SELECT
   ref_retweet_count,
   ref_like_count,
   rules,
+  hashtags,
+  mentions,
+  urls,
   sentiment_score,
   sentiment_magnitude,
   sentiment_source

@@ -2,7 +2,6 @@
 
 from .log import log
 
-SPARK_TYPES = ("string", "timestamp", "int", "long", "double", "string_array")
 INPUT_COLUMN = "_trends_input"
 
 

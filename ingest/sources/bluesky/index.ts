@@ -1,0 +1,12 @@
+export { CursorFile } from "./cursor.ts";
+export { COLLECTIONS, entitiesOf } from "./frames.ts";
+export { type HandlesOptions, PROFILES_PER_CALL, ProfileCache, PUBLIC_APPVIEW } from "./handles.ts";
+export { BlueskyMapper, type MapperOptions } from "./mapper.ts";
+export {
+  type BlueskyReplayOptions,
+  blueskyReplaySource,
+  profilesPathFor,
+  type RecordedProfiles,
+} from "./replay.ts";
+export { type CompiledRule, compileRule, type LocalRule, matchRules, RulesFile } from "./rules.ts";
+export { type BlueskyOptions, blueskySource, JETSTREAM_ENDPOINTS, subscribeUrl, timeUsOf } from "./source.ts";

@@ -1,0 +1,3 @@
+export default async function () {
+  throw new Error("global setup failed: no java");
+}
