@@ -4,6 +4,11 @@
  * without, because a window reads only its own arrival-hour prefixes).
  *
  *   npx tsx bench/spark-window.ts [--sizes 100000,1000000] [--old-hours 100] [--old-per-hour 10000] [--repeat 2]
+ *       [--range 96] [--range-events 1000]
+ *
+ * `--range N`: N consecutive windows of `--range-events` events each in ONE step (one Spark
+ * application, a transaction per window), as `trends run`, catch-up and the demo submit them.
+ * `--sizes ""` or `--old-hours 0` or `--range 0` skip that part.
  *
  * Prints wall seconds (spark-submit start to exit, JVM included), events/s, and the peak resident
  * memory (VmHWM from /proc) of the driver JVM and of the Python driver.
@@ -19,7 +24,8 @@ import { inputHourPrefixes, type Window } from "../runtime/windows/index.ts";
 import { migrateToLatest, openDb } from "../sql/index.ts";
 import { writeSyntheticWindow } from "./synth-events.ts";
 
-const STEP = new URL("../sparkgen/generated/steps/window_job.py", import.meta.url).pathname;
+const STEP = new URL("../sparkgen/runtime/window_step.py", import.meta.url).pathname;
+const PLAN = new URL("../sparkgen/generated/steps/window_job.json", import.meta.url).pathname;
 const LATENESS = 10;
 const HOUR = 3_600_000;
 const { values: opts } = parseArgs({
@@ -28,6 +34,8 @@ const { values: opts } = parseArgs({
     "old-hours": { type: "string", default: "100" },
     "old-per-hour": { type: "string", default: "10000" },
     repeat: { type: "string", default: "2" },
+    range: { type: "string", default: "96" },
+    "range-events": { type: "string", default: "1000" },
     keep: { type: "boolean", default: false },
   },
 });
@@ -114,8 +122,31 @@ function watchPeaks(): { stop: () => { jvm: number; python: number; cpuSeconds: 
   };
 }
 
-async function runStep(spark: SparkInstall, jdbcUrl: string, user: string, w: Window, root: string) {
-  const inputs = inputHourPrefixes(w, LATENESS).map((p) => `file://${root}/${p}`);
+async function runStep(
+  spark: SparkInstall,
+  jdbcUrl: string,
+  user: string,
+  w: Window,
+  root: string,
+  windows = 1,
+) {
+  // A range reads the union of its windows' prefixes; each window its own (by index).
+  const size = w.end.getTime() - w.start.getTime();
+  const perWindow = Array.from({ length: windows }, (_, k) =>
+    inputHourPrefixes(
+      { start: new Date(w.start.getTime() + k * size), end: new Date(w.end.getTime() + k * size) },
+      LATENESS,
+    ).map((p) => `file://${root}/${p}`),
+  );
+  const inputs = [...new Set(perWindow.flat())];
+  const range =
+    windows > 1
+      ? [
+          "--windows",
+          String(windows),
+          ...perWindow.flatMap((l) => ["--window-inputs", l.map((u) => inputs.indexOf(u)).join(",")]),
+        ]
+      : [];
   const watch = watchPeaks();
   const t0 = performance.now();
   const r = await sparkSubmit({
@@ -124,6 +155,8 @@ async function runStep(spark: SparkInstall, jdbcUrl: string, user: string, w: Wi
     master: "local[2]",
     conf: { "spark.driver.memory": "2g" },
     args: [
+      "--plan",
+      PLAN,
       "--window-start",
       w.start.toISOString(),
       "--window-end",
@@ -131,6 +164,7 @@ async function runStep(spark: SparkInstall, jdbcUrl: string, user: string, w: Wi
       ...inputs.flatMap((i) => ["--input", i]),
       "--jdbc-url",
       jdbcUrl,
+      ...range,
     ],
     env: { TRENDS_JDBC_USER: user, TRENDS_JDBC_PASSWORD: "" },
   });
@@ -138,8 +172,12 @@ async function runStep(spark: SparkInstall, jdbcUrl: string, user: string, w: Wi
   const peaks = watch.stop();
   if (r.code !== 0) throw new Error(`step failed (exit ${r.code}):\n${r.stderr.slice(-3000)}`);
   const line = r.stdout.split("\n").find((l) => l.startsWith("TRENDS_STEP_RESULT "));
-  // The step logs "window_job: phase <name>: <s> s" per phase; show where the time goes.
-  const phases = [...r.stderr.matchAll(/window_job: phase (.+?): ([\d.]+) s/g)].map((m) => `${m[1]} ${m[2]}`);
+  // The step logs "window_job: phase <name>: <s> s" per phase (per window of a range); show where
+  // the time goes, summed over the windows.
+  const sums = new Map<string, number>();
+  for (const m of r.stderr.matchAll(/window_job: phase (.+?): ([\d.]+) s/g))
+    sums.set(m[1]!, (sums.get(m[1]!) ?? 0) + Number(m[2]));
+  const phases = [...sums].map(([k, v]) => `${k} ${v.toFixed(2)}`);
   if (phases.length) console.log(`    phases (s): ${phases.join(", ")}`);
   return {
     wall,
@@ -192,7 +230,7 @@ async function main(): Promise<void> {
       const u = new URL(url);
       return { jdbcUrl: `jdbc:postgresql://${u.host}${u.pathname}`, user: decodeURIComponent(u.username) };
     };
-    const sizes = opts.sizes.split(",").map(Number);
+    const sizes = opts.sizes.split(",").filter(Boolean).map(Number);
     const roots: Record<number, string> = {};
     for (const n of sizes) {
       const root = join(work, `raw-${n}`);
@@ -208,9 +246,41 @@ async function main(): Promise<void> {
         console.log(`  run ${i + 1}: ${fmt(await runStep(spark, target.jdbcUrl, target.user, w, root), n)}`);
     }
 
+    const rangeWindows = Number(opts.range);
+    if (rangeWindows > 0) {
+      const per = Number(opts["range-events"]);
+      const root = join(work, "raw-range");
+      const first: Window = {
+        start: new Date("2026-11-20T00:00:00.000Z"),
+        end: new Date("2026-11-20T00:15:00.000Z"),
+      };
+      const size = first.end.getTime() - first.start.getTime();
+      for (let k = 0; k < rangeWindows; k++) {
+        writeSyntheticWindow({
+          root,
+          window: {
+            start: new Date(first.start.getTime() + k * size),
+            end: new Date(first.end.getTime() + k * size),
+          },
+          events: per,
+          seed: 500 + k,
+          idPrefix: `r${k}-`,
+        });
+      }
+      console.log(
+        `\nrange: ${rangeWindows} windows × ${per.toLocaleString("en")} events (${(duSync(root) / 2 ** 20).toFixed(0)} MiB) in one step`,
+      );
+      const target = await db("bench_range");
+      for (let i = 0; i < repeat; i++)
+        console.log(
+          `  run ${i + 1}: ${fmt(await runStep(spark, target.jdbcUrl, target.user, first, root, rangeWindows), rangeWindows * per)}`,
+        );
+    }
+
     // Older data: the same tree gets `old-hours` earlier hours, each written inside its own hour
     // (created in [H, H+50 min), arriving < 7 min later), all before the window's first prefix.
-    const n = sizes[0]!;
+    const n = sizes[0];
+    if (n === undefined || Number(opts["old-hours"]) === 0) return;
     const root = roots[n]!;
     const oldHours = Number(opts["old-hours"]);
     const perHour = Number(opts["old-per-hour"]);

@@ -55,7 +55,12 @@ export {
   serverlessTarget,
   submitJobRuns,
 } from "./runners/emr-serverless-ops.ts";
-export { DEFAULT_STEP_SCRIPT, LocalStepRunner, type LocalStepRunnerOptions } from "./runners/local.ts";
+export {
+  DEFAULT_PLAN,
+  DEFAULT_STEP_SCRIPT,
+  LocalStepRunner,
+  type LocalStepRunnerOptions,
+} from "./runners/local.ts";
 export { backoffDelay, pollUntilTerminal } from "./runners/poll.ts";
 export { runStatsReader } from "./runners/run-stats.ts";
 export { checkTarget, type SparkTarget, STEP_TARGETS, sparkTargetOf } from "./runners/spark-target.ts";

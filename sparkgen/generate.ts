@@ -12,9 +12,10 @@ import {
   compileWindowEvents,
   historyView,
   outputColumns,
+  VIEWS,
 } from "./compile/index.ts";
-import { type SparkDialect, TARGETS } from "./print/dialect.ts";
-import { printPySparkStep, type StepMetric } from "./print/pyspark.ts";
+import { type SparkDialect, sessionConf, TARGETS } from "./print/dialect.ts";
+import { printPlan, type StepMetric } from "./print/plan.ts";
 import { printSparkSql } from "./print/spark-sql.ts";
 import { type ColumnType, EVENT_V1 } from "./schema/index.ts";
 import type { JobSpec, MetricSpec } from "./spec/kinds.ts";
@@ -30,19 +31,24 @@ export interface GeneratedFile {
 
 export const REPO_ROOT = fileURLToPath(new URL("../", import.meta.url));
 export const GENERATED_DIR = "sparkgen/generated";
-/** Repository path of the step the emr stage submits. */
-export const WINDOW_JOB_STEP = `${GENERATED_DIR}/steps/window_job.py`;
+/** Repository path of the window job's plan, which the static runtime runs. */
+export const WINDOW_JOB_PLAN = `${GENERATED_DIR}/steps/window_job.json`;
 /** Absolute path of the same file in this checkout. */
-export const WINDOW_JOB_STEP_PATH = join(REPO_ROOT, WINDOW_JOB_STEP);
+export const WINDOW_JOB_PLAN_PATH = join(REPO_ROOT, WINDOW_JOB_PLAN);
+/** The static step runtime: the entry script and the `trends_step` package beside it. */
+export const STEP_RUNTIME_DIR = "sparkgen/runtime";
+export const STEP_ENTRY_PATH = join(REPO_ROOT, STEP_RUNTIME_DIR, "window_step.py");
 
 const sqlOf = (m: MetricSpec, job: JobSpec, target: SparkDialect) =>
   printSparkSql(lower(compileMetric(m, job)), { spec: `${job.name}.${m.name}`, target });
+/** A `.sql` file as the plan names it (relative to `steps/`). */
+const sqlFile = (name: string) => `../sql/${name}.sql`;
 
-function stepMetric(m: MetricSpec, job: JobSpec, target: SparkDialect): StepMetric {
+function stepMetric(m: MetricSpec): StepMetric {
   const columns = outputColumns(m)
     .map((c) => c.name)
     .filter((n) => n !== "window_start" && n !== "window_end");
-  const base = { name: m.name, sql: sqlOf(m, job, target), columns, rewritesAfter: 0 };
+  const base = { name: m.name, sql: sqlFile(m.name), columns, rewritesAfter: 0 };
   if (m.kind !== "alert") return base;
   const source = outputColumns(m.from);
   const pick = (n: string) => source.find((c) => c.name === n)!;
@@ -84,27 +90,35 @@ export function generate(job: JobSpec = windowJob): GeneratedFile[] {
   return [...shared, ...overrides];
 }
 
+/**
+ * One target's files: the SQL it prints and the plan with its session settings. The plan names its
+ * SQL relative to itself, so a target whose plan differs also gets its own copy of every SQL file
+ * that differs (none today).
+ */
 function generateFor(job: JobSpec, target: SparkDialect): GeneratedFile[] {
   const spec = (part: string) => ({ spec: `${job.name}.${part}`, target });
   const classifySql = printSparkSql(lower(compileClassify(job)), spec("classify_events"));
   const windowEventsSql = printSparkSql(lower(compileWindowEvents(job)), spec("window_events"));
-  const metrics = job.metrics.map((m) => stepMetric(m, job, target));
-  const step = printPySparkStep({
-    name: job.name,
-    source: job.source,
-    description: job.description,
-    schema: Object.entries(EVENT_V1).map(([name, c]) => ({ name, type: c.type as ColumnType })),
-    corruptColumn: CORRUPT_COLUMN,
-    eventTime: job.eventTime,
-    classifySql,
-    windowEventsSql,
-    metrics,
-  });
+  const plan = printPlan(
+    {
+      name: job.name,
+      source: job.source,
+      description: job.description,
+      schema: Object.entries(EVENT_V1).map(([name, c]) => ({ name, type: c.type as ColumnType })),
+      corruptColumn: CORRUPT_COLUMN,
+      eventTime: job.eventTime,
+      views: VIEWS,
+      classifySql: sqlFile("classify_events"),
+      windowEventsSql: sqlFile("window_events"),
+      metrics: job.metrics.map(stepMetric),
+    },
+    sessionConf(target),
+  );
   return [
     { path: `${GENERATED_DIR}/sql/classify_events.sql`, text: classifySql },
     { path: `${GENERATED_DIR}/sql/window_events.sql`, text: windowEventsSql },
-    ...metrics.map((m) => ({ path: `${GENERATED_DIR}/sql/${m.name}.sql`, text: m.sql })),
-    { path: `${GENERATED_DIR}/steps/${job.name}.py`, text: step },
+    ...job.metrics.map((m) => ({ path: `${GENERATED_DIR}/sql/${m.name}.sql`, text: sqlOf(m, job, target) })),
+    { path: `${GENERATED_DIR}/steps/${job.name}.json`, text: plan },
   ];
 }
 

@@ -1,9 +1,9 @@
 /**
- * sparkgen: typed metric specs → Spark SQL and the PySpark step of a window.
+ * sparkgen: typed metric specs → Spark SQL and the plan the static PySpark step runtime runs.
  * Other stages import only this file.
  *
  * @example
- *   import { generate, WINDOW_JOB_STEP_PATH, resultTables } from "../sparkgen/index.ts";
+ *   import { generate, WINDOW_JOB_PLAN_PATH, resultTables } from "../sparkgen/index.ts";
  *   const files = generate();                       // [{ path, text }, …]
  *   resultTables().sentiment_window.columns;        // [{ name: "window_start", type: "timestamptz", nullable: false }, …]
  */
@@ -17,9 +17,11 @@ export {
   type GeneratedFile,
   generate,
   REPO_ROOT,
+  STEP_ENTRY_PATH,
+  STEP_RUNTIME_DIR,
   staleFiles,
-  WINDOW_JOB_STEP,
-  WINDOW_JOB_STEP_PATH,
+  WINDOW_JOB_PLAN,
+  WINDOW_JOB_PLAN_PATH,
   writeGenerated,
 } from "./generate.ts";
 export * from "./schema/index.ts";

@@ -61,6 +61,7 @@ export interface SubmitArgs extends EmrArgs {
   "jdbc-url"?: string;
   "jdbc-secret"?: string;
   "generated-dir"?: string;
+  "runtime-dir"?: string;
 }
 
 /** The options of every `submit`: bucket, window or range, dry run, JDBC URL and secret. */
@@ -89,6 +90,10 @@ export const submitOptions = <T>(y: Argv<T>, request: string) =>
     .option("generated-dir", {
       type: "string",
       describe: "generated steps directory (default: sparkgen/generated)",
+    })
+    .option("runtime-dir", {
+      type: "string",
+      describe: "step runtime directory: window_step.py and trends_step/ (default: sparkgen/runtime)",
     })
     .conflicts("window", ["from", "to"]);
 
@@ -144,6 +149,7 @@ export function submitInputs(argv: SubmitArgs, s: Settings, where: string) {
   const files = collectArtifacts({
     jdbcJar: jdbcJarPath(s.cacheDir),
     ...(argv["generated-dir"] ? { generatedDir: argv["generated-dir"] } : {}),
+    ...(argv["runtime-dir"] ? { runtimeDir: argv["runtime-dir"] } : {}),
   });
   return {
     bucket,

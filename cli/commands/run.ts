@@ -20,6 +20,7 @@ interface RunArgs {
   from: string;
   to: string;
   "max-attempts": number;
+  "range-windows": number;
   master?: string;
   json: boolean;
 }
@@ -37,6 +38,12 @@ export const run: CommandModule<object, RunArgs> = {
         describe: "first window start (ISO, on a window boundary)",
       })
       .option("to", { type: "string", demandOption: true, describe: "end of the range (ISO, exclusive)" })
+      .option("range-windows", {
+        type: "number",
+        default: 96,
+        describe:
+          "at most this many consecutive windows per step (one Spark application); 1 = a step per window",
+      })
       .option("max-attempts", {
         ...numberOption("--max-attempts", { min: 1, max: 100 }),
         default: 1,
@@ -57,6 +64,7 @@ export const run: CommandModule<object, RunArgs> = {
       runner: "local",
       input: argv.input,
       maxAttempts: Math.max(1, argv["max-attempts"]),
+      rangeWindows: Math.max(1, Math.floor(argv["range-windows"])),
       retryDelayMs: 5_000,
       signal: stop.signal,
       master: argv.master,

@@ -22,6 +22,7 @@ interface ScheduleArgs {
   every: string;
   once: boolean;
   "max-attempts": number;
+  "range-windows": number;
   "retry-delay": string;
   recheck: string;
   input?: string;
@@ -52,6 +53,12 @@ export const schedule: CommandModule<object, ScheduleArgs> = {
         type: "boolean",
         default: false,
         describe: "one tick, then exit (cron, EventBridge)",
+      })
+      .option("range-windows", {
+        type: "number",
+        default: 96,
+        describe:
+          "at most this many consecutive windows per step (one Spark application); 1 = a step per window",
       })
       .option("max-attempts", {
         ...numberOption("--max-attempts", { min: 1, max: 100 }),
@@ -117,6 +124,7 @@ export const schedule: CommandModule<object, ScheduleArgs> = {
       runner: argv.runner === "emr" || argv.runner === "emr-serverless" ? argv.runner : "local",
       input: argv.input,
       maxAttempts: Math.max(1, argv["max-attempts"]),
+      rangeWindows: Math.max(1, Math.floor(argv["range-windows"])),
       retryDelayMs,
       signal: stop.signal,
       master: argv.master,

@@ -1,7 +1,9 @@
 import { createHash } from "node:crypto";
-import { existsSync, readFileSync } from "node:fs";
+import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
 import { basename, join, relative, sep } from "node:path";
 import { fileURLToPath } from "node:url";
+import { type ZipOptions, zipSync } from "fflate";
 import { prerequisiteError } from "../../runtime/errors/index.ts";
 import { filesUnder, pathKind } from "../../runtime/paths/index.ts";
 
@@ -11,15 +13,25 @@ export interface ArtifactFile {
   readonly path: string;
 }
 
-/** sparkgen's committed output: `steps/*.py`, `sql/*.sql`. */
+/** sparkgen's committed output: `steps/*.json` (plans), `sql/*.sql`. */
 export const GENERATED_DIR = fileURLToPath(new URL("../../sparkgen/generated/", import.meta.url));
-export const STEP_SCRIPT_KEY = "steps/window_job.py";
+/** The static step runtime: `window_step.py` and the `trends_step` package. */
+export const RUNTIME_DIR = fileURLToPath(new URL("../../sparkgen/runtime/", import.meta.url));
+export const PLAN_KEY = "steps/window_job.json";
+export const STEP_SCRIPT_KEY = "runtime/window_step.py";
+/** The `trends_step` package as one zip, for spark-submit's `--py-files`. */
+export const RUNTIME_ZIP_KEY = "runtime/trends_step.zip";
 
 /**
  * The files a step run needs: everything under the generated directory (keys keep their
- * relative paths) plus the JDBC jar under `jars/`. The window step must be among them.
+ * relative paths), the runtime's entry script and package zip under `runtime/`, and the JDBC jar
+ * under `jars/`. The window job's plan must be among them.
  */
-export function collectArtifacts(o: { jdbcJar: string; generatedDir?: string }): ArtifactFile[] {
+export function collectArtifacts(o: {
+  jdbcJar: string;
+  generatedDir?: string;
+  runtimeDir?: string;
+}): ArtifactFile[] {
   const dir = o.generatedDir ?? GENERATED_DIR;
   // A missing directory is a missing prerequisite (below); anything else there must be a directory.
   const files =
@@ -29,19 +41,49 @@ export function collectArtifacts(o: { jdbcJar: string; generatedDir?: string }):
           key: relative(dir, path).split(sep).join("/"),
           path,
         }));
-  if (!files.some((f) => f.key === STEP_SCRIPT_KEY)) {
+  if (!files.some((f) => f.key === PLAN_KEY)) {
     throw prerequisiteError(
-      `the generated window step ${join(dir, STEP_SCRIPT_KEY)} does not exist`,
+      `the generated window job plan ${join(dir, PLAN_KEY)} does not exist`,
       "run `npx trends sparkgen` to generate the steps",
     );
   }
   if (!existsSync(o.jdbcJar)) {
     throw prerequisiteError(`the JDBC driver ${o.jdbcJar} does not exist`, "run `npx trends setup`");
   }
-  return [...files, { key: `jars/${basename(o.jdbcJar)}`, path: o.jdbcJar }].sort((a, b) =>
-    cmp(a.key, b.key),
-  );
+  const runtime = o.runtimeDir ?? RUNTIME_DIR;
+  return [
+    ...files,
+    { key: STEP_SCRIPT_KEY, path: join(runtime, "window_step.py") },
+    { key: RUNTIME_ZIP_KEY, path: runtimeZip(runtime) },
+    { key: `jars/${basename(o.jdbcJar)}`, path: o.jdbcJar },
+  ].sort((a, b) => cmp(a.key, b.key));
 }
+
+/**
+ * `trends_step/*.py` zipped with fixed timestamps, so the same code gives the same bytes (and the
+ * same content hash). Written under the temp directory, named by its own hash.
+ */
+export function runtimeZip(runtimeDir: string = RUNTIME_DIR): string {
+  const pkg = join(runtimeDir, "trends_step");
+  const entries = Object.fromEntries(
+    readdirSync(pkg)
+      .filter((n) => n.endsWith(".py"))
+      .sort()
+      .map((n): [string, [Uint8Array, ZipOptions]] => [
+        `trends_step/${n}`,
+        [readFileSync(join(pkg, n)), { mtime: ZIP_TIME }],
+      ]),
+  );
+  const bytes = zipSync(entries, { level: 6 });
+  const sha = createHash("sha256").update(bytes).digest("hex").slice(0, 16);
+  const dir = join(tmpdir(), "trends-runtime");
+  mkdirSync(dir, { recursive: true });
+  const path = join(dir, `trends_step-${sha}.zip`);
+  if (!existsSync(path)) writeFileSync(path, bytes);
+  return path;
+}
+
+const ZIP_TIME = new Date("2020-01-01T00:00:00Z");
 
 const cmp = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0);
 

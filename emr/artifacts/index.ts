@@ -4,6 +4,9 @@ export {
   GENERATED_DIR,
   type HashedFile,
   hashFiles,
+  PLAN_KEY,
+  RUNTIME_ZIP_KEY,
+  runtimeZip,
   STEP_SCRIPT_KEY,
 } from "./files.ts";
 export {

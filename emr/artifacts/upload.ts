@@ -2,7 +2,14 @@ import { readFileSync } from "node:fs";
 import { HeadBucketCommand, HeadObjectCommand, PutObjectCommand, type S3Client } from "@aws-sdk/client-s3";
 import { TrendsError, usageError } from "../../runtime/errors/index.ts";
 import { log } from "../../runtime/log/index.ts";
-import { type ArtifactFile, type HashedFile, hashFiles, STEP_SCRIPT_KEY } from "./files.ts";
+import {
+  type ArtifactFile,
+  type HashedFile,
+  hashFiles,
+  PLAN_KEY,
+  RUNTIME_ZIP_KEY,
+  STEP_SCRIPT_KEY,
+} from "./files.ts";
 
 export const ARTIFACTS_PREFIX = "artifacts/";
 export const MANIFEST_KEY = "manifest.json";
@@ -13,9 +20,12 @@ export interface ArtifactLocation {
   readonly hash: string;
   /** `s3://BUCKET/artifacts/<hash>/` — recorded with each run, so it names the exact code it ran. */
   readonly baseUri: string;
-  /** Every file's URI, by key (`steps/window_job.py`, `jars/postgresql-….jar`, …). */
+  /** Every file's URI, by key (`steps/window_job.json`, `jars/postgresql-….jar`, …). */
   readonly uris: Readonly<Record<string, string>>;
   readonly stepScript: string;
+  /** The job plan and the runtime zip; absent only in a set carrying a stand-in step script. */
+  readonly plan?: string;
+  readonly pyFiles?: string;
   readonly jdbcJar: string;
 }
 
@@ -34,8 +44,19 @@ export function planArtifacts(
   const uris = Object.fromEntries(hashed.map((f) => [f.key, `${baseUri}${f.key}`]));
   const jar = hashed.find((f) => f.key.startsWith("jars/") && f.key.endsWith(".jar"));
   const stepScript = uris[STEP_SCRIPT_KEY];
+  const plan = uris[PLAN_KEY];
+  const pyFiles = uris[RUNTIME_ZIP_KEY];
   if (!stepScript || !jar) throw usageError(`the artifacts need ${STEP_SCRIPT_KEY} and a jars/*.jar`);
-  return { hash, baseUri, uris, stepScript, jdbcJar: uris[jar.key]!, files: hashed };
+  return {
+    hash,
+    baseUri,
+    uris,
+    stepScript,
+    ...(plan ? { plan } : {}),
+    ...(pyFiles ? { pyFiles } : {}),
+    jdbcJar: uris[jar.key]!,
+    files: hashed,
+  };
 }
 
 /**

@@ -3,6 +3,7 @@ import type { S3Client } from "@aws-sdk/client-s3";
 import type { Settings } from "../../runtime/config/index.ts";
 import { usageError } from "../../runtime/errors/index.ts";
 import { type ArtifactFile, planArtifacts, uploadArtifacts } from "../artifacts/index.ts";
+import type { StepArtifacts } from "./emr.ts";
 import { checkCredentials, getText, type SubmitPlan, type Submitted, windowRequests } from "./emr-ops.ts";
 import {
   checkServerlessIds,
@@ -67,7 +68,7 @@ export interface ServerlessSubmitPlan extends Omit<SubmitPlan, "clusterId" | "fi
   files: readonly ArtifactFile[];
 }
 
-const jobOptions = (p: ServerlessSubmitPlan, artifacts: { stepScript: string; jdbcJar: string }) => ({
+const jobOptions = (p: ServerlessSubmitPlan, artifacts: StepArtifacts) => ({
   applicationId: p.applicationId,
   executionRoleArn: p.executionRoleArn,
   artifacts,

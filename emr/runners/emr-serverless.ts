@@ -110,9 +110,11 @@ export function startJobRunInput(req: StepRequest, o: ServerlessJobOptions): Sta
   };
   const params = [
     `--jars ${o.artifacts.jdbcJar}`,
+    // The step runtime's package, as on EMR (emrStepConfig).
+    ...(o.artifacts.pyFiles ? [`--py-files ${o.artifacts.pyFiles}`] : []),
     ...Object.entries(conf).map(([k, v]) => `--conf ${k}=${v}`),
   ].join(" ");
-  const args = stepArgs(req, { jdbcSecret: o.jdbcSecret });
+  const args = stepArgs(req, { jdbcSecret: o.jdbcSecret, plan: o.artifacts.plan });
   const at = req.window.start.toISOString();
   if (o.artifacts.stepScript.length > SERVERLESS_LIMITS.entryPointChars) {
     throw usageError(

@@ -20,8 +20,12 @@ import type { StepRequest, StepResult, StepRunner, StepState, StepStatus } from 
 
 /** S3 URIs of the uploaded artifacts a step runs (see `uploadArtifacts`). */
 export interface StepArtifacts {
-  /** `s3://BUCKET/artifacts/<hash>/steps/window_job.py` */
+  /** `s3://BUCKET/artifacts/<hash>/runtime/window_step.py` */
   readonly stepScript: string;
+  /** `s3://BUCKET/artifacts/<hash>/steps/window_job.json` (the generated plan; its SQL files beside it) */
+  readonly plan?: string;
+  /** `s3://BUCKET/artifacts/<hash>/runtime/trends_step.zip` (the runtime package, `--py-files`) */
+  readonly pyFiles?: string;
   /** `s3://BUCKET/artifacts/<hash>/jars/postgresql-….jar` */
   readonly jdbcJar: string;
 }
@@ -56,9 +60,10 @@ export function emrStepConfig(req: StepRequest, o: EmrStepOptions): StepConfig {
     "cluster",
     "--jars",
     o.artifacts.jdbcJar,
+    ...(o.artifacts.pyFiles ? ["--py-files", o.artifacts.pyFiles] : []),
     ...Object.entries(conf).flatMap(([k, v]) => ["--conf", `${k}=${v}`]),
     o.artifacts.stepScript,
-    ...stepArgs(req, { jdbcSecret: o.jdbcSecret }),
+    ...stepArgs(req, { jdbcSecret: o.jdbcSecret, plan: o.artifacts.plan }),
   ];
   const chars = args.reduce((n, a) => n + a.length, 0);
   if (chars > EMR_LIMITS.argumentChars) {

@@ -7,18 +7,23 @@ import { log } from "../../runtime/log/index.ts";
 import { run } from "../../runtime/proc.ts";
 import { type SparkInstall, sparkSubmitArgs } from "../../runtime/spark/index.ts";
 import { pollUntilTerminal } from "./poll.ts";
-import { failureReason, parseStepResult, stepArgs, stepName } from "./step-args.ts";
+import { failureReason, parseStepResult, parseWindowResults, stepArgs, stepName } from "./step-args.ts";
 import type { StepRequest, StepRunner, StepState, StepStatus } from "./step-runner.ts";
 
-/** The generated window step, relative to this file (sparkgen writes it; see the step contract). */
+/** The static step runtime's entry and the generated plan it runs (see the step contract). */
 export const DEFAULT_STEP_SCRIPT = fileURLToPath(
-  new URL("../../sparkgen/generated/steps/window_job.py", import.meta.url),
+  new URL("../../sparkgen/runtime/window_step.py", import.meta.url),
+);
+export const DEFAULT_PLAN = fileURLToPath(
+  new URL("../../sparkgen/generated/steps/window_job.json", import.meta.url),
 );
 
 export interface LocalStepRunnerOptions {
   spark: SparkInstall;
-  /** The step script; defaults to the generated window step. */
+  /** The step script; defaults to the runtime's entry, which runs `plan`. */
   script?: string;
+  /** The job plan (`--plan`); defaults to the generated window job's when `script` is the default. */
+  plan?: string;
   /** `local[*]` by default; tests use `local[2]`. */
   master?: string;
   /** How many steps run at once; later ones wait PENDING, as on an EMR cluster. Default 1. */
@@ -134,7 +139,7 @@ export class LocalStepRunner implements StepRunner {
     this.#set(step, "RUNNING", { startedAt: new Date(), ...(logUri ? { logUri } : {}) });
     const args = sparkSubmitArgs({
       script: o.script ?? DEFAULT_STEP_SCRIPT,
-      args: stepArgs(step.req),
+      args: stepArgs(step.req, { plan: o.plan ?? (o.script ? undefined : DEFAULT_PLAN) }),
       master: o.master ?? "local[*]",
       jdbcJar: o.spark.jdbcJar,
       ...(o.conf ? { conf: o.conf } : {}),
@@ -153,12 +158,14 @@ export class LocalStepRunner implements StepRunner {
       const r = await run(o.spark.sparkSubmit, args, { env, signal: step.abort.signal });
       if (logUri) keepLog(logUri, r.stdout, r.stderr);
       const endedAt = new Date();
+      const windowResults = step.req.range ? { windowResults: parseWindowResults(r.stdout) } : {};
       if (r.code === 0) {
         const result = parseStepResult(r.stdout);
-        this.#set(step, "COMPLETED", { endedAt, ...(result ? { result } : {}) });
+        this.#set(step, "COMPLETED", { endedAt, ...(result ? { result } : {}), ...windowResults });
       } else {
         this.#set(step, "FAILED", {
           endedAt,
+          ...windowResults,
           reason: failureReason(`${r.stdout}\n${r.stderr}`, r.code, r.signal),
         });
       }

@@ -55,6 +55,27 @@ describe("stepArgs", () => {
     expect((err as Error).message).not.toContain("pw");
   });
 
+  it("passes the plan first and a range as --windows, --window-inputs and one --run-id per window", () => {
+    const range = { count: 2, windowInputs: [[0], [0, 1]], runIds: [7, 8] };
+    const args = stepArgs({ ...req, runId: 99, range }, { plan: "s3://b/artifacts/h/steps/window_job.json" });
+    expect(args.slice(0, 2)).toEqual(["--plan", "s3://b/artifacts/h/steps/window_job.json"]);
+    expect(args.slice(-10)).toEqual([
+      "--windows",
+      "2",
+      "--window-inputs",
+      "0",
+      "--window-inputs",
+      "0,1",
+      "--run-id",
+      "7",
+      "--run-id",
+      "8",
+    ]);
+    expect(runIdOf(args)).toBe(7);
+    expect(() => stepArgs({ ...req, range: { ...range, runIds: [7] } })).toThrow(/one run id per window/);
+    expect(() => stepArgs({ ...req, range: { ...range, windowInputs: [[0], [2]] } })).toThrow(/input index/);
+  });
+
   it("refuses an input that is not a path or a known URI", () => {
     expect(() => stepArgs({ ...req, inputs: ["http://x/raw/"] })).toThrow(/not a path or an s3/);
   });

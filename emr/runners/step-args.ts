@@ -1,11 +1,13 @@
 import { isSecretUrlParam, redactUrl } from "../../runtime/config/index.ts";
 import { usageError } from "../../runtime/errors/index.ts";
-import type { StepRequest, StepResult } from "./step-runner.ts";
+import type { StepRange, StepRequest, StepResult } from "./step-runner.ts";
 
 /** Where `--jdbc-*` credentials come from; never the password itself (step arguments are visible in the EMR console). */
 export interface StepCredentials {
   /** An AWS Secrets Manager id the step reads with boto3 on EMR. */
   readonly jdbcSecret?: string | undefined;
+  /** The job plan the step runtime runs (`--plan`); a step script that is not the runtime takes none. */
+  readonly plan?: string | undefined;
 }
 
 const INPUT_SCHEME = /^(file:\/\/|s3:\/\/|s3a:\/\/|\/|\.{0,2}\/)/;
@@ -31,6 +33,7 @@ export function stepArgs(req: StepRequest, creds: StepCredentials = {}): string[
     }
   }
   const args = [
+    ...(creds.plan !== undefined ? ["--plan", creds.plan] : []),
     "--window-start",
     req.window.start.toISOString(),
     "--window-end",
@@ -40,17 +43,31 @@ export function stepArgs(req: StepRequest, creds: StepCredentials = {}): string[
     req.jdbcUrl,
   ];
   if (creds.jdbcSecret !== undefined) args.push("--jdbc-secret", creds.jdbcSecret);
-  if (req.runId !== undefined) {
-    if (!Number.isSafeInteger(req.runId) || req.runId < 1)
-      throw usageError(`run id ${req.runId} is not a positive integer`);
-    args.push("--run-id", String(req.runId));
+  if (req.range) args.push(...rangeArgs(req.range, req.inputs.length));
+  const runIds = req.range ? (req.range.runIds ?? []) : req.runId !== undefined ? [req.runId] : [];
+  for (const id of runIds) {
+    if (!Number.isSafeInteger(id) || id < 1) throw usageError(`run id ${id} is not a positive integer`);
+    args.push("--run-id", String(id));
   }
   return args;
 }
 
+function rangeArgs(range: StepRange, inputs: number): string[] {
+  const { count, windowInputs, runIds } = range;
+  if (!Number.isSafeInteger(count) || count < 1) throw usageError(`a range of ${count} windows`);
+  if (windowInputs.length !== count || (runIds && runIds.length !== count))
+    throw usageError(`a range of ${count} windows needs one input list and one run id per window`);
+  if (windowInputs.some((l) => l.some((i) => !Number.isSafeInteger(i) || i < 0 || i >= inputs)))
+    throw usageError("a window of the range names an input index that is not among the inputs");
+  return ["--windows", String(count), ...windowInputs.flatMap((l) => ["--window-inputs", l.join(",")])];
+}
+
 /** The default step name; `trends emr status --window` finds steps by it. */
-export const stepName = (req: Pick<StepRequest, "window" | "name">): string =>
-  req.name ?? `trends window ${req.window.start.toISOString()}`;
+export const stepName = (req: Pick<StepRequest, "window" | "name" | "range">): string =>
+  req.name ??
+  (req.range && req.range.count > 1
+    ? `trends windows ${req.window.start.toISOString()} x${req.range.count}`
+    : `trends window ${req.window.start.toISOString()}`);
 
 /** `jdbc:postgresql://host:port/db` without user, password or other secrets in it. */
 export function checkJdbcUrl(url: string): void {
@@ -122,6 +139,24 @@ export function parseStepResult(stdout: string): StepResult | undefined {
     duplicates: n("duplicates"),
     events: n("events"),
   };
+}
+
+const WINDOW_LINE = /^TRENDS_WINDOW_RESULT (\{.*\})\s*$/gm;
+
+/** A range step's `TRENDS_WINDOW_RESULT {json}` lines (one per committed window), by window start. */
+export function parseWindowResults(stdout: string): Record<string, StepResult> {
+  const out: Record<string, StepResult> = {};
+  for (const m of stdout.matchAll(WINDOW_LINE)) {
+    const r = parseStepResult(`TRENDS_STEP_RESULT ${m[1]}`);
+    let start: unknown;
+    try {
+      start = (JSON.parse(m[1]!) as { window_start?: unknown }).window_start;
+    } catch {
+      continue;
+    }
+    if (r && typeof start === "string") out[new Date(start).toISOString()] = r;
+  }
+  return out;
 }
 
 /** The `--run-id` of a step's arguments (EMR returns them in DescribeStep). */

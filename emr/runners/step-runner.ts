@@ -1,11 +1,13 @@
 import type { Window } from "../../runtime/windows/index.ts";
 
 /**
- * One run of the generated window step (`sparkgen/generated/steps/window_job.py`) for one window.
+ * One run of the window step (the static runtime `sparkgen/runtime/window_step.py` running the
+ * generated plan) for one window, or for a range of consecutive windows in one Spark application.
  * Both runners build the same step arguments from it (see `stepArgs`), so a window runs the same
  * code locally and on EMR.
  */
 export interface StepRequest {
+  /** The window (the first one of a range). */
   readonly window: Window;
   /** Arrival-hour prefixes from `inputHourPrefixes()`, as URIs (`s3://…/raw/2026/11/26/04/`, `file://…`). */
   readonly inputs: readonly string[];
@@ -15,6 +17,17 @@ export interface StepRequest {
   readonly runId?: number;
   /** A human-readable step name; defaults to `trends window <start>`. */
   readonly name?: string;
+  /**
+   * More than one window: `count` consecutive windows from `window`, each its own transaction
+   * (and `runIds[k]`, replacing `runId`), reading the `inputs` at its `windowInputs[k]` indexes.
+   */
+  readonly range?: StepRange;
+}
+
+export interface StepRange {
+  readonly count: number;
+  readonly windowInputs: readonly (readonly number[])[];
+  readonly runIds?: readonly number[];
 }
 
 /** EMR's step states (https://docs.aws.amazon.com/emr/latest/APIReference/API_StepStatus.html). */
@@ -43,6 +56,8 @@ export interface StepStatus {
   readonly logUri?: string;
   /** Present once COMPLETED when the runner could read the stats (stdout locally, `pipeline_run` on EMR). */
   readonly result?: StepResult;
+  /** A range step's committed windows, by window start (ISO), when the runner sees stdout (local). */
+  readonly windowResults?: Readonly<Record<string, StepResult>>;
   readonly name?: string;
 }
 

@@ -1,6 +1,14 @@
 // pipeline_run records (one row per window attempt) and the advisory locks that keep a window
 // from running twice at once. Used by the scheduler and by `trends run`.
-export { isLocked, type Locked, type LockKey, schedulerLockKey, windowLockKey, withLock } from "./locks.ts";
+export {
+  isLocked,
+  type Locked,
+  type LockKey,
+  schedulerLockKey,
+  windowLockKey,
+  withLock,
+  withLocks,
+} from "./locks.ts";
 export { newOwner } from "./owner.ts";
 export {
   ACTIVE_STATUSES,

@@ -83,3 +83,35 @@ export async function isLocked(db: RunsDb, key: LockKey): Promise<boolean> {
       and classid = ${key.space}::int4::oid and objid = ${key.id}::int4::oid and objsubid = 2`.execute(db);
   return (rows[0]?.n ?? 0) > 0;
 }
+
+/**
+ * Like `withLock` for several keys on one connection (a range step holds every window it runs):
+ * takes them in order and stops at the first one another session holds, so `fn` gets the number
+ * of leading keys held (at least 1; `{ locked: false }` when not even the first is free).
+ */
+export async function withLocks<T>(
+  db: RunsDb,
+  keys: readonly LockKey[],
+  fn: (held: number) => Promise<T>,
+): Promise<Locked<T>> {
+  return db.connection().execute(async (conn) => {
+    let held = 0;
+    try {
+      for (const key of keys) {
+        const { rows } = await sql<{
+          ok: boolean;
+        }>`select pg_try_advisory_lock(${key.space}::int4, ${key.id}::int4) as ok`.execute(conn);
+        if (rows[0]?.ok !== true) break;
+        held++;
+      }
+      if (held === 0) return { locked: false } as const;
+      return { locked: true, value: await fn(held) } as const;
+    } finally {
+      for (const key of keys.slice(0, held)) {
+        await sql`select pg_advisory_unlock(${key.space}::int4, ${key.id}::int4)`
+          .execute(conn)
+          .catch(() => {});
+      }
+    }
+  });
+}

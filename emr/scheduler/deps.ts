@@ -25,6 +25,8 @@ export interface PipelineOptions {
   readonly input?: string | undefined;
   readonly maxAttempts: number;
   readonly retryDelayMs: number;
+  /** Consecutive windows per step (one Spark application); default `DEFAULT_RANGE_WINDOWS`. */
+  readonly rangeWindows?: number | undefined;
   readonly signal?: AbortSignal | undefined;
   /** Spark master of the local runner (default `local[*]`). */
   readonly master?: string | undefined;
@@ -37,6 +39,9 @@ export interface PipelineOptions {
   readonly executionRole?: string | undefined;
   readonly logUri?: string | undefined;
 }
+
+/** A day of 15-minute windows per step: catch-up and backfill pay one JVM start per day, not per window. */
+export const DEFAULT_RANGE_WINDOWS = 96;
 
 export interface Pipeline {
   readonly deps: ProcessDeps;
@@ -96,6 +101,7 @@ export async function openPipeline(s: Settings, o: PipelineOptions): Promise<Pip
       latenessMinutes: s.latenessMinutes,
       maxAttempts: o.maxAttempts,
       retryDelayMs: o.retryDelayMs,
+      rangeWindows: o.rangeWindows ?? DEFAULT_RANGE_WINDOWS,
       owner: newOwner(),
       signal: o.signal,
       artifactsUri,

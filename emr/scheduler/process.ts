@@ -16,6 +16,7 @@ import {
 } from "../runs/records.ts";
 import { type InputSource, windowInput } from "./input.ts";
 import { enqueue, type PlanItem, type Reason, retryDelay } from "./plan.ts";
+import { processRange } from "./process-range.ts";
 
 /** What processing a window needs; the scheduler and `trends run` both build one. */
 export interface ProcessDeps {
@@ -38,6 +39,11 @@ export interface ProcessDeps {
   readonly artifactsUri?: string | undefined;
   /** Called after every attempt (progress output). */
   readonly onAttempt?: ((a: AttemptOutcome) => void) | undefined;
+  /**
+   * At most this many consecutive queued windows run in one step (one Spark application, see
+   * `processRange`); 1 (the default) runs one step per window.
+   */
+  readonly rangeWindows?: number | undefined;
 }
 
 /** One attempt of one window, as recorded in `pipeline_run`. */
@@ -79,8 +85,20 @@ export async function processQueue(deps: ProcessDeps, items: readonly PlanItem[]
   const queue: PlanItem[] = [];
   enqueue(queue, items);
   const outcomes: WindowOutcome[] = [];
-  while (queue.length > 0 && !deps.signal?.aborted) outcomes.push(await processWindow(deps, queue.shift()!));
+  while (queue.length > 0 && !deps.signal?.aborted) {
+    const run = takeRun(queue, deps.rangeWindows ?? 1);
+    outcomes.push(...(run.length > 1 ? await processRange(deps, run) : [await processWindow(deps, run[0]!)]));
+  }
   return outcomes;
+}
+
+/** The head of the queue and the queued windows right after it (each starting where the last ends), at most `max`. */
+function takeRun(queue: PlanItem[], max: number): PlanItem[] {
+  const run = [queue.shift()!];
+  while (run.length < max && queue[0]?.window.start.getTime() === run.at(-1)!.window.end.getTime()) {
+    run.push(queue.shift()!);
+  }
+  return run;
 }
 
 /**
@@ -200,7 +218,7 @@ async function attemptOnce(deps: ProcessDeps, item: PlanItem): Promise<AttemptOu
  * Waits for the step; on SIGINT/SIGTERM cancels it and waits (bounded) for the cancel to land,
  * so no step outlives the scheduler that recorded it `interrupted`.
  */
-async function waitOrCancel(
+export async function waitOrCancel(
   deps: ProcessDeps,
   stepId: string,
   known?: StepStatus,
@@ -217,7 +235,7 @@ async function waitOrCancel(
   }
 }
 
-const STATUS_OF: Record<StepStatus["state"], RunStatus> = {
+export const STATUS_OF: Record<StepStatus["state"], RunStatus> = {
   PENDING: "pending",
   RUNNING: "running",
   COMPLETED: "succeeded",

@@ -1,5 +1,5 @@
 import { spawn } from "node:child_process";
-import { copyFileSync, mkdirSync, mkdtempSync, rmSync } from "node:fs";
+import { copyFileSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -81,6 +81,8 @@ const submitArgs = (window: string) => [
   "trends/jdbc",
   "--generated-dir",
   gen,
+  "--runtime-dir",
+  join(dir, "runtime"),
 ];
 
 const submitted = () => emu.requests.filter((r) => r.target === "AddJobFlowSteps").length;
@@ -89,7 +91,10 @@ beforeAll(async () => {
   dir = mkdtempSync(join(tmpdir(), "trends-emr-cli-"));
   gen = join(dir, "generated");
   mkdirSync(join(gen, "steps"), { recursive: true });
-  copyFileSync(FAKE_STEP, join(gen, "steps", "window_job.py"));
+  writeFileSync(join(gen, "steps", "window_job.json"), '{"version": 1}\n');
+  mkdirSync(join(dir, "runtime", "trends_step"), { recursive: true });
+  copyFileSync(FAKE_STEP, join(dir, "runtime", "window_step.py"));
+  writeFileSync(join(dir, "runtime", "trends_step", "__init__.py"), "\n");
   const u = new URL(await freshDatabase("emrcli"));
   jdbcUrl = `jdbc:postgresql://${u.host}${u.pathname}`;
   const s3 = createS3(localAws());

@@ -6,9 +6,10 @@ import { inputHourPrefixes, type Window } from "../../runtime/windows/index.ts";
 import { type Database, migrateToLatest, openDb } from "../../sql/index.ts";
 import { freshDatabase, sparkInstall } from "../support/services.ts";
 
-/** The generated window step (the step contract in tables.md). */
-export const WINDOW_STEP = fileURLToPath(
-  new URL("../../sparkgen/generated/steps/window_job.py", import.meta.url),
+/** The step runtime's entry and the generated window job plan it runs (the step contract). */
+export const WINDOW_STEP = fileURLToPath(new URL("../../sparkgen/runtime/window_step.py", import.meta.url));
+export const WINDOW_PLAN = fileURLToPath(
+  new URL("../../sparkgen/generated/steps/window_job.json", import.meta.url),
 );
 /** Root of the committed NDJSON fixtures (`…/raw/YYYY/MM/DD/HH/<object>`). */
 export const fixtureRoot = (name: string): string =>
@@ -77,8 +78,11 @@ export async function runWindowStep(
   runId?: number,
   spark: SparkInstall = sparkInstall(),
 ): Promise<StepRun> {
-  if (!existsSync(WINDOW_STEP)) throw new Error(`${WINDOW_STEP} is not generated yet (sparkgen part A)`);
+  if (!existsSync(WINDOW_PLAN))
+    throw new Error(`${WINDOW_PLAN} is not generated yet: run npx trends sparkgen`);
   const args = [
+    "--plan",
+    WINDOW_PLAN,
     "--window-start",
     w.start.toISOString(),
     "--window-end",

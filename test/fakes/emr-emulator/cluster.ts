@@ -203,7 +203,13 @@ export class EmulatedCluster {
         continue;
       }
       const parts = a.split(",");
-      if (this.deps.s3a && isS3Uri(a) && a.endsWith("/")) {
+      if (args[i - 1] === "--plan" && isS3Uri(a)) {
+        // The plan names its .sql files relative to itself: copy the whole artifact set, as EMR
+        // reads them from S3 beside the plan.
+        const base = a.replace(/[^/]+\/[^/]+$/, "");
+        await fetchS3(this.deps.s3, base, dir);
+        out.push(join(dir, a.slice("s3://".length)));
+      } else if (this.deps.s3a && isS3Uri(a) && a.endsWith("/")) {
         out.push(a);
       } else if (parts.every(isS3Uri)) {
         out.push((await Promise.all(parts.map((p) => fetchS3(this.deps.s3, p, dir)))).join(","));

@@ -10,6 +10,7 @@ import sys
 import time
 
 p = argparse.ArgumentParser()
+p.add_argument("--plan")  # the real runtime's plan; the stand-in runs none
 p.add_argument("--window-start", required=True)
 p.add_argument("--window-end", required=True)
 p.add_argument("--input", action="append", default=[])
@@ -20,7 +21,7 @@ a = p.parse_args()
 
 
 def local(uri):
-    return uri[len("file://"):] if uri.startswith("file://") else uri
+    return uri[len("file://") :] if uri.startswith("file://") else uri
 
 
 dirs = [local(i) for i in a.input if os.path.isdir(local(i))]
@@ -59,7 +60,9 @@ if a.run_id is not None:
     props.setProperty("password", os.environ.get("TRENDS_JDBC_PASSWORD", ""))
     conn = jvm.org.postgresql.Driver().connect(a.jdbc_url, props)
     try:
-        st = conn.prepareStatement("UPDATE pipeline_run SET rows_read = ?, bad_records = ?, duplicates = ? WHERE id = ?")
+        st = conn.prepareStatement(
+            "UPDATE pipeline_run SET rows_read = ?, bad_records = ?, duplicates = ? WHERE id = ?"
+        )
         st.setLong(1, rows)
         st.setLong(2, bad)
         st.setLong(3, 0)
