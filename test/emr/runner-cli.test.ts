@@ -277,8 +277,17 @@ describe("trends emr-serverless (child process against the emulator)", () => {
     }[];
     expect(input!.applicationId).toBe(APP);
     expect(input!.executionRoleArn).toBe(ROLE);
+    // The static runtime is the entry point; its package and the generated plan travel with it.
+    const artifacts = `s3://${BUCKET}/artifacts/[0-9a-f]+`;
     expect(input!.jobDriver.sparkSubmit.entryPoint).toMatch(
-      new RegExp(`^s3://${BUCKET}/artifacts/[0-9a-f]+/steps/window_job\\.py$`),
+      new RegExp(`^${artifacts}/runtime/window_step\\.py$`),
+    );
+    expect(input!.jobDriver.sparkSubmit.entryPointArguments.slice(0, 2)).toEqual([
+      "--plan",
+      expect.stringMatching(new RegExp(`^${artifacts}/steps/window_job\\.json$`)),
+    ]);
+    expect(input!.jobDriver.sparkSubmit.sparkSubmitParameters).toMatch(
+      new RegExp(`--py-files ${artifacts}/runtime/trends_step\\.zip`),
     );
     expect(input!.jobDriver.sparkSubmit.entryPointArguments.slice(-2)).toEqual([
       "--jdbc-secret",

@@ -12,7 +12,8 @@ const REPO = fileURLToPath(new URL("../../", import.meta.url));
 describe("the step runtime (Python)", () => {
   let tools: PythonTools;
   beforeAll(async () => {
-    tools = await ensurePythonTools(sparkInstall());
+    const spark = sparkInstall();
+    tools = await ensurePythonTools({ spark, install: process.env.TRENDS_TEST_NO_INSTALL !== "1" });
   }, SPARK_TIMEOUT);
 
   it("passes ruff check and ruff format --check", async () => {

@@ -1,6 +1,7 @@
 import { existsSync, readdirSync, writeFileSync } from "node:fs";
 import { homedir } from "node:os";
 import { dirname, join } from "node:path";
+import { prerequisiteError } from "../../runtime/errors/index.ts";
 import { run, withFileLock } from "../../runtime/proc.ts";
 import type { SparkInstall } from "../../runtime/spark/index.ts";
 
@@ -14,9 +15,11 @@ export interface PythonTools {
 
 /**
  * A venv of its own for pytest and ruff (the shared PySpark venv stays as `trends setup` made it),
- * with a `.pth` file that puts the PySpark venv's site-packages on its path. Made once per cache.
+ * with a `.pth` file that puts the PySpark venv's site-packages on its path. Made once per cache, by
+ * the test that needs it (`install`), so `npm test` on a fresh clone provisions it.
  */
-export async function ensurePythonTools(spark: SparkInstall): Promise<PythonTools> {
+export async function ensurePythonTools(o: { spark: SparkInstall; install: boolean }): Promise<PythonTools> {
+  const { spark } = o;
   const sparkVenv = dirname(dirname(spark.python));
   const cache = existsSync(join(sparkVenv, "bin", "spark-submit"))
     ? dirname(sparkVenv)
@@ -25,6 +28,11 @@ export async function ensurePythonTools(spark: SparkInstall): Promise<PythonTool
   const python = join(dir, "bin", "python");
   const ready = join(dir, ".trends-ready");
   if (existsSync(ready)) return { python };
+  if (!o.install)
+    throw prerequisiteError(
+      `pytest and ruff are not in ${dir}`,
+      "run `npm test` without TRENDS_TEST_NO_INSTALL",
+    );
   await withFileLock(`${dir}.lock`, async () => {
     if (existsSync(ready)) return;
     await must("python3", ["-m", "venv", "--clear", dir]);
