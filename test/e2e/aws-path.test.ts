@@ -210,10 +210,10 @@ describe("e2e: the AWS path (Firehose → S3 → EMR steps and EMR Serverless jo
     if (work) rmSync(work, { recursive: true, force: true });
   });
 
-  it("ran every window as an EMR step that read s3:// prefixes through s3a", () => {
+  it("ran every window in EMR steps (a range step holds several) that read s3:// prefixes through s3a", () => {
     expect(windows.map((w) => w.status)).toEqual(Array(6).fill("succeeded"));
     const ran = emu.cluster(CLUSTER).steps.map((s) => s.ran ?? []);
-    expect(ran.length).toBeGreaterThanOrEqual(6);
+    expect(ran.length).toBeGreaterThanOrEqual(1);
     for (const argv of ran) {
       expect(argv).toContain("spark.hadoop.fs.s3.impl=org.apache.hadoop.fs.s3a.S3AFileSystem");
       expect(argv.some((a) => a.startsWith(`s3://${bucket}/raw/`))).toBe(true);
