@@ -62,7 +62,7 @@ beforeAll(async () => {
     s3,
     bucket: BUCKET,
     files: [
-      { key: "steps/window_job.py", path: FAKE_STEP },
+      { key: "runtime/window_step.py", path: FAKE_STEP },
       { key: "jars/postgresql.jar", path: spark.jdbcJar },
     ],
   });
