@@ -31,7 +31,7 @@ import {
  * runs"). One range, processed twice into two databases:
  * - clean: one `trends run` over the range, in order;
  * - chaos: a `trends run` SIGKILLed (its whole process group, like a crashed machine) after two
- *   windows committed, then two `trends run` of the same range and one scheduler tick, all at once.
+ *   windows of its range step committed, then two `trends run` of the same range and one scheduler tick, all at once.
  * Every result table of chaos must equal clean row for row, and pipeline_run must explain every
  * window's history.
  *
@@ -138,15 +138,19 @@ describe("overlapping runs: a killed run, two concurrent runs and a scheduler ti
       const reference = trendsRun(clean).done;
 
       const killed = trendsRun(chaos);
+      // A range step commits window by window (pipeline_run says `succeeded` only when the step
+      // ends), so watch the results themselves.
       await waitFor(
         "two windows committed by the run to be killed",
         async () => {
           const { rows } = await sql<{ n: number }>`
-            select count(*)::int as n from pipeline_run where status = 'succeeded'`.execute(chaos.db);
+            select count(distinct window_start)::int as n from sentiment_window
+            where window_start >= ${WINDOWS[0]!.start}`.execute(chaos.db);
           return (rows[0]?.n ?? 0) >= 2;
         },
         TIMEOUT,
       );
+      expect(killed.child.exitCode, "the run to be killed ended before two windows committed").toBeNull();
       process.kill(-killed.child.pid!, "SIGKILL");
       await killed.done;
       // The server frees the dead session's window lock once it sees the closed socket.
