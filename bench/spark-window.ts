@@ -1,5 +1,5 @@
 /**
- * The generated window step on `local[2]` (DESIGN.md targets: 1M events ≤ 60 s with the JVM start,
+ * The generated window step on `local[2]` (docs/contracts.md targets: 1M events ≤ 60 s with the JVM start,
  * driver memory ≤ 2 GiB; a window in a tree that also holds 100 hours of older data ≤ 1.1× the time
  * without, because a window reads only its own arrival-hour prefixes).
  *

@@ -19,7 +19,7 @@ const dbl = { type: "double precision", nullable: false } as const;
 const dblNull = { type: "double precision", nullable: true } as const;
 
 /**
- * The result-table contract (DESIGN.md and the agreed "Result tables contract") as data: what the
+ * The result-table contract (docs/contracts.md and the agreed "Result tables contract") as data: what the
  * migrations create, what the Kysely `Database` type declares (checked below at compile time) and
  * what the sparkgen specs write (`resultTables()` of sparkgen/index.ts; test/sql/columns.test.ts
  * compares both with the migrated schema, naming any column that differs).

@@ -1,7 +1,7 @@
 import type { ColumnType, Generated, Insertable, Selectable, Updateable } from "kysely";
 
 /**
- * The Kysely view of the result tables (the contract in DESIGN.md, "Result tables").
+ * The Kysely view of the result tables (the contract in docs/contracts.md, "Result tables").
  * Columns are checked against the migrated schema and the sparkgen specs by test/sql/columns.test.ts,
  * and against `RESULT_COLUMNS` at compile time (sql/columns.ts), so the three cannot drift apart.
  *

@@ -2,7 +2,7 @@ import { INTEGER_BOUNDS, MAX_TOPIC_LENGTH } from "../../sparkgen/schema/index.ts
 import { type NormalisedRecord, type NormaliseResult, OVERSIZED_MESSAGE, type RawMessage } from "../types.ts";
 
 /**
- * X API v2 filtered-stream message → v1 record fields (DESIGN.md, "The event record, version 1").
+ * X API v2 filtered-stream message → v1 record fields (docs/contracts.md, "The event record, version 1").
  * The hot path of ingest: one JSON.parse, lookups by id in `includes`, no regex on the text unless
  * it needs fixing. It never throws; a message it cannot use gives `{ ok: false, reason }`.
  *

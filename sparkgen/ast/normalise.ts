@@ -3,7 +3,7 @@ import type { ExpressionNode } from "./node.ts";
 
 /**
  * `c(x) = ln(1 + x) / ln(1 + max x)` with the max taken over `partitionBy`, 0 when the max is 0
- * (DESIGN.md, influencers). A spec-level node: `transforms/lower-normalise` rewrites it.
+ * (docs/contracts.md, influencers). A spec-level node: `transforms/lower-normalise` rewrites it.
  */
 export interface NormaliseNode {
   readonly kind: "NormaliseNode";

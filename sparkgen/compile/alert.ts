@@ -3,7 +3,7 @@ import type { AlertSpec } from "../spec/kinds.ts";
 import { header, historyView, VIEWS } from "./common.ts";
 
 /**
- * DESIGN.md "Sentiment alert". Reading of "the previous N windows": the N window slots right
+ * docs/contracts.md "Sentiment alert". Reading of "the previous N windows": the N window slots right
  * before a window (by time, same topic), of which those with enough scored tweets form the
  * baseline — a quiet night shrinks the baseline instead of reaching back to yesterday.
  *

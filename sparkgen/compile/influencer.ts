@@ -3,7 +3,7 @@ import type { InfluencerSpec, JobSpec } from "../spec/kinds.ts";
 import { eventTopics, header, VIEWS, windowColumns, withParams } from "./common.ts";
 
 /**
- * DESIGN.md "Influencers", step by step: the tweets each author is known for, their retweet and
+ * docs/contracts.md "Influencers", step by step: the tweets each author is known for, their retweet and
  * like counts, the reference chains below them (unrolled to the cap: Spark 3.5 has no
  * WITH RECURSIVE), the author's facts, then normalise, weigh, rank and keep the top N.
  */

@@ -2,7 +2,7 @@ import { type ExpressionNode, QueryNode as Q, type QueryNode, sql } from "../ast
 import type { JobSpec, WordSpec } from "../spec/kinds.ts";
 import { eventTopics, header, VIEWS, windowColumns, withParams } from "./common.ts";
 
-/** DESIGN.md "Words": lower-case, drop URLs and mentions, split, trim, filter, count, rank. */
+/** docs/contracts.md "Words": lower-case, drop URLs and mentions, split, trim, filter, count, rank. */
 export function compileWords(spec: WordSpec, job: JobSpec): QueryNode {
   const cleaned = spec.drop.reduce<ExpressionNode>(
     (text, pattern) => sql.fn("regexp_replace", text, sql.lit(pattern), sql.lit(" ")),

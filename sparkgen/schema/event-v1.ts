@@ -12,7 +12,7 @@ export const TOPIC_NAME = new RegExp(`^[\\p{L}\\p{N}_-]{1,${MAX_TOPIC_LENGTH}}$`
 
 /**
  * The event record, version 1: what ingest writes and the Spark steps read, one JSON object per
- * line. Declared once (DESIGN.md, "The event record, version 1"); new optional fields may be
+ * line. Declared once (docs/contracts.md, "The event record, version 1"); new optional fields may be
  * added, none removed or renamed without a new `v`.
  */
 export const EVENT_V1 = {

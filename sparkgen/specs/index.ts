@@ -1,4 +1,4 @@
-/** The shipped specs: the metrics of DESIGN.md and the job that runs them. */
+/** The shipped specs: the metrics of docs/contracts.md and the job that runs them. */
 export { influencerWindow } from "./influencer-window.ts";
 export { sentimentAlert } from "./sentiment-alert.ts";
 export { sentimentWindow } from "./sentiment-window.ts";

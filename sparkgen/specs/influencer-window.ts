@@ -1,6 +1,6 @@
 import { define } from "../spec/define.ts";
 
-/** DESIGN.md "Influencers": retweets, favourites, followers and reference depth, normalised and weighted. */
+/** docs/contracts.md "Influencers": retweets, favourites, followers and reference depth, normalised and weighted. */
 export const influencerWindow = define.influencer(import.meta.url, {
   name: "influencer_window",
   description: "who is influential: authors ranked by normalised retweets, favourites, followers and depth",

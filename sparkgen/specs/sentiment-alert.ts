@@ -1,7 +1,7 @@
 import { define } from "../spec/define.ts";
 import { sentimentWindow } from "./sentiment-window.ts";
 
-/** DESIGN.md "Sentiment alert": a drop of the mean score against the previous windows of the topic. */
+/** docs/contracts.md "Sentiment alert": a drop of the mean score against the previous windows of the topic. */
 export const sentimentAlert = define.alert(import.meta.url, {
   name: "sentiment_alert",
   description: "a possible PR crisis: the mean sentiment dropped against the topic's recent baseline",

@@ -3,7 +3,7 @@ import { e } from "./events.ts";
 
 const scored = e.isNotNull("sentiment_score");
 
-/** DESIGN.md "Sentiment": counts, means over scored tweets, and the shares beyond ±0.25. */
+/** docs/contracts.md "Sentiment": counts, means over scored tweets, and the shares beyond ±0.25. */
 export const sentimentWindow = define.aggregate(import.meta.url, {
   name: "sentiment_window",
   description:

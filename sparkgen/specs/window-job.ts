@@ -4,7 +4,7 @@ import { sentimentAlert } from "./sentiment-alert.ts";
 import { sentimentWindow } from "./sentiment-window.ts";
 import { wordWindow } from "./word-window.ts";
 
-/** The step run once per closed window (DESIGN.md "Windows"). Order matters: the alert reads sentiment. */
+/** The step run once per closed window (docs/contracts.md "Windows"). Order matters: the alert reads sentiment. */
 export const windowJob = define.job(import.meta.url, {
   name: "window_job",
   description: "every metric of one window, written atomically to PostgreSQL",

@@ -2,7 +2,7 @@ import { define } from "../spec/define.ts";
 import { e } from "./events.ts";
 import { ENGLISH_STOP_WORDS } from "./stop-words.ts";
 
-/** DESIGN.md "Words": the word cloud, retweets excluded (their text is the original's). */
+/** docs/contracts.md "Words": the word cloud, retweets excluded (their text is the original's). */
 export const wordWindow = define.words(import.meta.url, {
   name: "word_window",
   description: "which words dominate: the most frequent words of original tweets, quotes and replies",

@@ -2,7 +2,7 @@ import { type ExpressionNode, sql } from "../ast/index.ts";
 
 /**
  * `c(x)` → `CASE WHEN max(x) OVER (…) = 0 THEN 0 ELSE ln(1 + x) / ln(1 + max(x) OVER (…)) END`
- * (DESIGN.md: `c(x) = ln(1+x) / ln(1+max x)`, 0 when `max x` is 0).
+ * (docs/contracts.md: `c(x) = ln(1+x) / ln(1+max x)`, 0 when `max x` is 0).
  */
 export function lowerNormalise(e: ExpressionNode): ExpressionNode {
   if (e.kind !== "NormaliseNode") return e;

@@ -3,7 +3,7 @@ import { runStatements } from "./run.ts";
 
 /**
  * The five result tables of the contract with their keys and CHECK constraints.
- * Checks state what the metric definitions guarantee (DESIGN.md, "Metrics"), so a step that writes
+ * Checks state what the metric definitions guarantee (docs/contracts.md, "Metrics"), so a step that writes
  * nonsense fails its transaction instead of publishing it.
  */
 const up = [

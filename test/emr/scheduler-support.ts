@@ -11,7 +11,7 @@ export const windowOf = (iso: string): Window => {
   return { start, end: new Date(start.getTime() + 15 * 60_000) };
 };
 
-/** One valid event record v1 (DESIGN.md), scored, tagged with the `acme` rule. */
+/** One valid event record v1 (docs/contracts.md), scored, tagged with the `acme` rule. */
 export function eventLine(id: string, createdAt: Date, score: number): string {
   return JSON.stringify({
     v: 1,

@@ -16,7 +16,7 @@ import {
 } from "./support.ts";
 
 /*
- * Sentiment alerts (DESIGN.md, "Sentiment alert"): baseline = the previous 8 windows of the topic
+ * Sentiment alerts (docs/contracts.md, "Sentiment alert"): baseline = the previous 8 windows of the topic
  * with n_scored ≥ 20, at least 4 of them; drop = mean(baseline) − avg(W); alert when n_scored(W) ≥ 20
  * and drop ≥ max(0.2, 2·sd); critical when drop ≥ max(0.4, 3·sd); sd = sample standard deviation.
  *

@@ -2,7 +2,7 @@ import { fixtureRoot, windowOf } from "./support.ts";
 
 /*
  * The generated window step over test/fixtures/sparkgen/main (records in generate.ts), checked
- * against results worked out by hand from DESIGN.md, "Metrics". Three spark-submits: the window,
+ * against results worked out by hand from docs/contracts.md, "Metrics". Three spark-submits: the window,
  * its rerun, and an empty window.
  *
  * Window W = [2026-11-26T04:45Z, 05:00Z); inputs 03/ (missing), 04/, 05/.

@@ -201,7 +201,7 @@ describe("synthetic stream", () => {
     }
   });
 
-  it("ranks that author first in every window by DESIGN.md's influencer score", () => {
+  it("ranks that author first in every window by docs/contracts.md's influencer score", () => {
     const s = new SynthStream(base);
     const { ok } = records([...s.lines()]);
     const truth = s.result();
@@ -249,7 +249,7 @@ describe("synthetic stream", () => {
   });
 });
 
-/** DESIGN.md's influencer score for one (window, topic), worked out plainly: the top author. */
+/** docs/contracts.md's influencer score for one (window, topic), worked out plainly: the top author. */
 function topInfluencer(rs: Rec[]): string {
   const tweetsOf = new Map<string, Set<string>>();
   const followers = new Map<string, number>();

@@ -4,7 +4,7 @@ import type { RawMessage, Source } from "../../types.ts";
 import { reconnectDelayMs, X_BACKOFF, type XBackoff } from "./backoff.ts";
 import { createXClient, httpStatusOf, type XClientOptions, xApiError } from "./client.ts";
 
-/** The fields and expansions every v1 record needs (issue 5; DESIGN.md, the event record). */
+/** The fields and expansions every v1 record needs (issue 5; docs/contracts.md, the event record). */
 export const X_STREAM_QUERY: Partial<TweetSearchV2StreamParams> = {
   "tweet.fields": [
     "created_at",
