@@ -16,6 +16,12 @@ describe("generated files (goldens)", () => {
       "sparkgen/generated/sql/sentiment_window.sql",
       "sparkgen/generated/sql/influencer_window.sql",
       "sparkgen/generated/sql/word_window.sql",
+      "sparkgen/generated/sql/hashtag_window.sql",
+      "sparkgen/generated/sql/mention_window.sql",
+      "sparkgen/generated/sql/domain_window.sql",
+      "sparkgen/generated/sql/language_window.sql",
+      "sparkgen/generated/sql/share_of_voice_window.sql",
+      "sparkgen/generated/sql/volume_minute.sql",
       "sparkgen/generated/sql/sentiment_alert.sql",
       WINDOW_JOB_PLAN,
     ]);
@@ -100,6 +106,12 @@ describe("result tables", () => {
       "sentiment_window",
       "influencer_window",
       "word_window",
+      "hashtag_window",
+      "mention_window",
+      "domain_window",
+      "language_window",
+      "share_of_voice_window",
+      "volume_minute",
       "sentiment_alert",
     ]);
     expect(t.sentiment_window!.columns.map((c) => `${c.name} ${c.type}${c.nullable ? " null" : ""}`)).toEqual(

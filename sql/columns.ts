@@ -74,6 +74,64 @@ export const RESULT_COLUMNS = {
     n_scored: big,
     computed_at: ts,
   },
+  hashtag_window: {
+    window_start: ts,
+    window_end: ts,
+    topic: text,
+    tag: text,
+    count: big,
+    authors: big,
+    rank: int,
+    computed_at: ts,
+  },
+  mention_window: {
+    window_start: ts,
+    window_end: ts,
+    topic: text,
+    username: text,
+    count: big,
+    authors: big,
+    rank: int,
+    computed_at: ts,
+  },
+  domain_window: {
+    window_start: ts,
+    window_end: ts,
+    topic: text,
+    domain: text,
+    count: big,
+    authors: big,
+    rank: int,
+    computed_at: ts,
+  },
+  language_window: {
+    window_start: ts,
+    window_end: ts,
+    topic: text,
+    lang: text,
+    n_tweets: big,
+    share: dblNull,
+    computed_at: ts,
+  },
+  share_of_voice_window: {
+    window_start: ts,
+    window_end: ts,
+    topic: text,
+    n_tweets: big,
+    share_of_all: dblNull,
+    share_of_tracked: dblNull,
+    computed_at: ts,
+  },
+  volume_minute: {
+    window_start: ts,
+    window_end: ts,
+    topic: text,
+    minute: ts,
+    n_tweets: big,
+    n_scored: big,
+    avg_score: dblNull,
+    computed_at: ts,
+  },
   pipeline_run: {
     id: big,
     window_start: ts,
@@ -95,12 +153,18 @@ export const RESULT_COLUMNS = {
   },
 } as const satisfies Record<keyof Database, Record<string, ColumnSpec>>;
 
-/** The four tables a Spark step writes (pipeline_run is the runner's). */
+/** The tables a Spark step writes (pipeline_run is the runner's). */
 export const METRIC_TABLES = [
   "sentiment_window",
   "influencer_window",
   "word_window",
   "sentiment_alert",
+  "hashtag_window",
+  "mention_window",
+  "domain_window",
+  "language_window",
+  "share_of_voice_window",
+  "volume_minute",
 ] as const;
 export type MetricTable = (typeof METRIC_TABLES)[number];
 
@@ -114,6 +178,12 @@ const columnsAgree: ColumnsAgree = {
   influencer_window: true,
   word_window: true,
   sentiment_alert: true,
+  hashtag_window: true,
+  mention_window: true,
+  domain_window: true,
+  language_window: true,
+  share_of_voice_window: true,
+  volume_minute: true,
   pipeline_run: true,
 };
 void columnsAgree;

@@ -67,6 +67,60 @@ export interface SentimentAlertTable {
   computed_at: ComputedAt;
 }
 
+/** A ranked dimension of docs/contracts.md "More metrics": records using each value, distinct authors, rank. */
+interface RankedDimensionColumns {
+  window_start: Timestamp;
+  window_end: Timestamp;
+  topic: string;
+  count: number;
+  authors: number;
+  rank: number;
+  computed_at: ComputedAt;
+}
+
+export interface HashtagWindowTable extends RankedDimensionColumns {
+  tag: string;
+}
+
+export interface MentionWindowTable extends RankedDimensionColumns {
+  username: string;
+}
+
+export interface DomainWindowTable extends RankedDimensionColumns {
+  domain: string;
+}
+
+export interface LanguageWindowTable {
+  window_start: Timestamp;
+  window_end: Timestamp;
+  topic: string;
+  lang: string;
+  n_tweets: number;
+  share: number | null;
+  computed_at: ComputedAt;
+}
+
+export interface ShareOfVoiceWindowTable {
+  window_start: Timestamp;
+  window_end: Timestamp;
+  topic: string;
+  n_tweets: number;
+  share_of_all: number | null;
+  share_of_tracked: number | null;
+  computed_at: ComputedAt;
+}
+
+export interface VolumeMinuteTable {
+  window_start: Timestamp;
+  window_end: Timestamp;
+  topic: string;
+  minute: Timestamp;
+  n_tweets: number;
+  n_scored: number;
+  avg_score: number | null;
+  computed_at: ComputedAt;
+}
+
 export const RUN_STATUSES = [
   "pending",
   "running",
@@ -104,6 +158,12 @@ export interface Database {
   influencer_window: InfluencerWindowTable;
   word_window: WordWindowTable;
   sentiment_alert: SentimentAlertTable;
+  hashtag_window: HashtagWindowTable;
+  mention_window: MentionWindowTable;
+  domain_window: DomainWindowTable;
+  language_window: LanguageWindowTable;
+  share_of_voice_window: ShareOfVoiceWindowTable;
+  volume_minute: VolumeMinuteTable;
   pipeline_run: PipelineRunTable;
 }
 

@@ -333,10 +333,16 @@ describe("dashboard on the read-only role", () => {
       // What `trends serve` checks at start to warn about a role that can write.
       expect(await writableResultTables(roDb)).toEqual({ role, tables: [] });
       expect((await writableResultTables(owner)).tables).toEqual([
+        "domain_window",
+        "hashtag_window",
         "influencer_window",
+        "language_window",
+        "mention_window",
         "pipeline_run",
         "sentiment_alert",
         "sentiment_window",
+        "share_of_voice_window",
+        "volume_minute",
         "word_window",
       ]);
     } finally {

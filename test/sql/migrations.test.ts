@@ -34,7 +34,7 @@ describe("a failing migration", () => {
         where table_schema = 'public' and table_name not like 'trends_migration%'`.execute(db);
       expect(rows[0]!.n).toBe(0);
       expect((await migrationStatus(db)).filter((m) => m.appliedAt !== undefined)).toEqual([]);
-      expect(await migrateToLatest(db)).toHaveLength(5);
+      expect(await migrateToLatest(db)).toHaveLength(Object.keys(MIGRATIONS).length);
     } finally {
       await db.destroy();
     }
@@ -58,6 +58,7 @@ describe("sql migrations", () => {
       ["0003_bi_views", undefined],
       ["0004_influencer_index_tweets", undefined],
       ["0005_runner_emr_serverless", undefined],
+      ["0006_more_metrics", undefined],
     ]);
   });
 
@@ -68,6 +69,7 @@ describe("sql migrations", () => {
       "0003_bi_views",
       "0004_influencer_index_tweets",
       "0005_runner_emr_serverless",
+      "0006_more_metrics",
     ]);
     expect(await migrateToLatest(db)).toEqual([]);
     const status = await migrationStatus(db);
@@ -77,13 +79,19 @@ describe("sql migrations", () => {
       where table_schema = 'public' order by table_name`.execute(db);
     expect(rows.map((r) => r.name)).toEqual(
       [
+        "domain_window",
+        "hashtag_window",
         "influencer_window",
+        "language_window",
+        "mention_window",
         "pipeline_run",
         "sentiment_alert",
         "sentiment_window",
+        "share_of_voice_window",
         "trends_migration",
         "trends_migration_lock",
         ...VIEW_NAMES.slice().sort(),
+        "volume_minute",
         "word_window",
       ].sort(),
     );
