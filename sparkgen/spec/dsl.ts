@@ -70,7 +70,7 @@ export function dsl<S extends Schema>(schema: S) {
   type Num = NumericColumns<S>;
   type Str = StringColumns<S>;
   const numericResult = <C extends Num>(c: C) =>
-    (schema[c]!.type === "double" ? "double precision" : "bigint") as NumericResult<S[C]>;
+    (schema[c]?.type === "double" ? "double precision" : "bigint") as NumericResult<S[C]>;
   return Object.freeze({
     isNull: (c: Any) => pred(sql.isNull(sql.col(c))),
     isNotNull: (c: Any) => pred(sql.isNotNull(sql.col(c))),
