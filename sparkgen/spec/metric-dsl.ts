@@ -92,7 +92,8 @@ export function dimensionDsl<S extends Schema>(schema: S) {
     if (!d.exploded) return dimension(f(d.node), "text", false, n);
     return dimension(sql.fn("transform", d.node, sql.lambda(["x"], f(sql.col("x")))), "text", true, n);
   };
-  const column = (c: Text): TextDimension => dimension(sql.col(c), "text", false, schema[c]?.nullable !== false);
+  const column = (c: Text): TextDimension =>
+    dimension(sql.col(c), "text", false, schema[c]?.nullable !== false);
   return Object.freeze({
     /** A text column as a dimension. */
     column,
