@@ -1,4 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { PYSPARK_4_VERSION, PYSPARK_VERSION } from "../../runtime/spark/index.ts";
+import { sparkInstall, sparkInstall4 } from "../support/services.ts";
 import {
   fixtureRoot,
   inputsFor,
@@ -138,13 +140,17 @@ const EXPECTED_VOLUME = [
   { topic: "zeta", minute: at("10:03"), n_tweets: 1, n_scored: 0, avg_score: null },
 ];
 
-describe("sparkgen window step: the More metrics, by hand", () => {
+// The same window on both Sparks the generated SQL targets (EMR 7: 3.5, emr-spark-8.0.0: 4.0).
+describe.each([
+  [PYSPARK_VERSION, sparkInstall],
+  [PYSPARK_4_VERSION, sparkInstall4],
+])("sparkgen window step on PySpark %s: the More metrics, by hand", (_version, install) => {
   let r: ResultsDb;
   let run: StepRun;
 
   beforeAll(async () => {
     r = await resultsDb("sg_more");
-    run = await runWindowStep(r, W, inputsFor(MORE, W));
+    run = await runWindowStep(r, W, inputsFor(MORE, W), undefined, install());
   }, SPARK_TIMEOUT);
   afterAll(async () => {
     await r?.db.destroy();
