@@ -14,12 +14,14 @@ const METRIC_KINDS = new Set(["aggregate", "influencer", "words", "alert", "metr
 
 /**
  * A spec value as plain parameters: numbers, strings, booleans and lists of them, nested objects
- * kept; another spec it refers to becomes its name; compiled expressions (measures, predicates,
+ * kept (lists of at most 16 items); another spec it refers to becomes its name; compiled expressions (measures, predicates,
  * SQL nodes) are left out — they are the `.sql` file's business.
  */
 function parameters(value: unknown): unknown {
   if (value === null || ["number", "string", "boolean"].includes(typeof value)) return value;
   if (Array.isArray(value)) {
+    // Long lists (the stop words) are data, not parameters a reader needs: they stay in the spec.
+    if (value.length > 16) return undefined;
     const items = value.map(parameters).filter((v) => v !== undefined);
     return items.length === value.length ? items : undefined;
   }
