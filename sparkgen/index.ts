@@ -26,7 +26,7 @@ export {
 } from "./generate.ts";
 export { CONSTANTS_JSON, CONSTANTS_TS, constantsOf } from "./print/constants.ts";
 export { checksOf, diffSchemas, type SchemaChange, type SchemaTable, schemaOf } from "./print/ddl.ts";
-export { KYSELY_TABLES } from "./print/kysely.ts";
+export { catalogOf, KYSELY_TABLES } from "./print/kysely.ts";
 export {
   GENERATED_MIGRATIONS_DIR,
   nextHistory,
