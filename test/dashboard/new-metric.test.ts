@@ -130,7 +130,17 @@ beforeAll(async () => {
       w(1, HOSTILE_TOPIC, "elsewhere", 50, 1),
     ])
     .execute();
-  catalog = catalogOf(job) as MetricCatalog;
+  // No kind of this branch yields a series yet (the general metric kind's time bucket will): a view
+  // over reply_window, listed with a series shape, stands in for one.
+  await sql`create view reply_series as select * from reply_window`.execute(db);
+  const generated = catalogOf(job) as MetricCatalog;
+  catalog = {
+    ...generated,
+    reply_series: {
+      ...generated.reply_window!,
+      shape: { kind: "series", time: "window_start", value: "n_replies" },
+    },
+  };
   server = await startDashboard({ data: dataFromDb(openDb(url), catalog), port: 0 });
   browser = await launchChromium();
 });
@@ -190,6 +200,7 @@ describe("a brand-new spec, with nothing else edited", () => {
       ["sentiment_alert", { kind: "alert" }],
       ["reply_window", { kind: "row" }],
       ["long_word_window", { kind: "ranked", label: "word", by: "count" }],
+      ["reply_series", { kind: "series", time: "window_start", value: "n_replies" }],
     ]);
     const r = await get(`/api/metrics/long_word_window?${new URLSearchParams({ ...range, limit: "2" })}`);
     expect(r).toEqual({
@@ -224,7 +235,7 @@ describe("a brand-new spec, with nothing else edited", () => {
       status: 404,
       body: {
         error:
-          'no metric "nope"; known metrics: sentiment_window, influencer_window, word_window, sentiment_alert, reply_window, long_word_window',
+          'no metric "nope"; known metrics: sentiment_window, influencer_window, word_window, sentiment_alert, reply_window, long_word_window, reply_series',
       },
     });
     expect((await get("/api/metrics/%3Cscript%3E")).body.error).toMatch(/^no metric of that name; known/);
@@ -272,7 +283,11 @@ describe("a brand-new spec, with nothing else edited", () => {
     expect(await page.$$eval("section.metric", (s) => s.map((x) => x.getAttribute("data-metric")))).toEqual([
       "reply_window",
       "long_word_window",
+      "reply_series",
     ]);
+    // Series shape: a small uPlot line with one point per stored window.
+    await page.waitForSelector('section[data-metric="reply_series"] .series canvas');
+    expect(await page.getAttribute('section[data-metric="reply_series"] .series', "data-points")).toBe("3");
     // The weights in the influencer heading come from the generated constants.
     expect(await page.textContent("#influencer-weights")).toBe(
       "score = Σ window scores (0.35 retweets · 0.25 favourites · 0.25 followers · 0.15 depth)",
