@@ -28,6 +28,7 @@ export { CONSTANTS_JSON, CONSTANTS_TS, constantsOf } from "./print/constants.ts"
 export { checksOf, diffSchemas, type SchemaChange, type SchemaTable, schemaOf } from "./print/ddl.ts";
 export { catalogOf, KYSELY_TABLES } from "./print/kysely.ts";
 export {
+  driftLine,
   GENERATED_MIGRATIONS_DIR,
   nextHistory,
   readHistory,
@@ -55,3 +56,4 @@ export function resultTables(job: JobSpec = windowJob): Readonly<Record<string, 
   );
 }
 export { SPARK_3_5, SPARK_4_0, type SparkDialect, TARGETS } from "./print/dialect.ts";
+export { CONSTANTS } from "./generated/constants.ts";

@@ -2,6 +2,7 @@ import type { CommandModule } from "yargs";
 import { ExitCode } from "../../runtime/errors/index.ts";
 import { log } from "../../runtime/log/index.ts";
 import {
+  driftLine,
   generate,
   REPO_ROOT,
   schemaDrift,
@@ -36,10 +37,7 @@ export const sparkgen: CommandModule<object, { check?: boolean; json?: boolean }
       else if (stale.length === 0)
         process.stdout.write(`sparkgen: ${files.length} generated files are up to date\n`);
       else {
-        for (const d of drift)
-          process.stdout.write(
-            `${d.source}: ${d.what} is in no migration — run \`npx trends sparkgen\` and commit the new migration\n`,
-          );
+        for (const d of drift) process.stdout.write(`${driftLine(d)}\n`);
         process.stdout.write(
           `sparkgen: stale generated files (run \`npx trends sparkgen\` and commit them):\n`,
         );

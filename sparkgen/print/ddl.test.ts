@@ -9,6 +9,7 @@ import { e } from "../specs/events.ts";
 import { sentimentWindow, windowJob } from "../specs/index.ts";
 import { diffSchemas, schemaChanges, schemaOf } from "./ddl.ts";
 import {
+  driftLine,
   GENERATED_MIGRATIONS_DIR,
   MIGRATIONS_DIR,
   readHistory,
@@ -133,6 +134,9 @@ describe("generated result-table migrations", () => {
       ["sparkgen/specs/sentiment-window.ts", "likes", "new column sentiment_window.likes (bigint)"],
       ["sparkgen/specs/sentiment-window.ts", "neg_share", "column sentiment_window.neg_share removed"],
     ]);
+    expect(driftLine(schemaChanges(from, to)[0]!)).toBe(
+      "sparkgen/specs/sentiment-window.ts: new column sentiment_window.n_retweets (bigint) is in no migration — run `npx trends sparkgen` and commit the new migration",
+    );
     expect(diffSchemas(from, to)).toEqual([
       `alter table "sentiment_window" drop constraint "sentiment_window_neg_share"`,
       `alter table "sentiment_window" drop column "neg_share"`,

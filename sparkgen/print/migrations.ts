@@ -59,6 +59,10 @@ export function schemaDrift(job: JobSpec, root: string): SchemaChange[] {
   return schemaChanges(lastTables(readHistory(root)), schemaOf(job));
 }
 
+/** The `--check` line of one uncovered change: the spec file, the column, the fix. */
+export const driftLine = (c: SchemaChange): string =>
+  `${c.source}: ${c.what} is in no migration — run \`npx trends sparkgen\` and commit the new migration`;
+
 /** The highest migration number in use: hand-written files and generated steps. */
 function lastNumber(root: string, h: SchemaHistory): number {
   const dir = join(root, MIGRATIONS_DIR);
