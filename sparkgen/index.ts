@@ -55,5 +55,5 @@ export function resultTables(job: JobSpec = windowJob): Readonly<Record<string, 
     ]),
   );
 }
-export { SPARK_3_5, SPARK_4_0, type SparkDialect, TARGETS } from "./print/dialect.ts";
 export { CONSTANTS } from "./generated/constants.ts";
+export { SPARK_3_5, SPARK_4_0, type SparkDialect, TARGETS } from "./print/dialect.ts";
