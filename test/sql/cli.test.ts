@@ -4,7 +4,7 @@ import { fileURLToPath } from "node:url";
 import { type Kysely, sql } from "kysely";
 import pg from "pg";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { type Database, grantReadonly, migrateToLatest, openDb } from "../../sql/index.ts";
+import { type Database, grantReadonly, migrateToLatest, openDb, RESULT_TABLES } from "../../sql/index.ts";
 import { freshDatabase } from "../support/services.ts";
 import { HOSTILE_TOPIC, seedResults, W1, W2, W3 } from "./seed.ts";
 
@@ -174,9 +174,15 @@ describe("trends query / trends db (child processes)", () => {
       "",
     ]);
     expect(unknown.code).toBe(2);
+    expect(Object.keys(RESULT_TABLES).slice(0, 4)).toEqual([
+      "sentiment_window",
+      "influencer_window",
+      "word_window",
+      "sentiment_alert",
+    ]);
     expect(unknown.stdout).toBe("");
     expect(unknown.stderr).toBe(
-      'trends: no metric "word_windw"; known metrics: sentiment_window, influencer_window, word_window, sentiment_alert\n  fix: pick one of them, e.g. `trends query metric word_window`\n',
+      `trends: no metric "word_windw"; known metrics: ${Object.keys(RESULT_TABLES).join(", ")}\n  fix: pick one of them, e.g. \`trends query metric word_window\`\n`,
     );
   });
 
