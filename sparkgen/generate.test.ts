@@ -25,6 +25,7 @@ describe("generated files (goldens)", () => {
       "sparkgen/generated/sql/sentiment_alert.sql",
       WINDOW_JOB_PLAN,
       "sql/migrations/generated/schema.json",
+      "sql/migrations/generated/0006_spec_6_tables.ts",
       "sql/migrations/generated/index.ts",
       "sql/generated/tables.ts",
       "sparkgen/generated/constants.json",
