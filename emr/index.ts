@@ -100,6 +100,7 @@ export {
 export {
   type AttemptOutcome,
   attemptLine,
+  DEFAULT_RANGE_WINDOWS,
   type InputSource,
   inputSource,
   lastDueWindow,

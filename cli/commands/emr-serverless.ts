@@ -13,7 +13,7 @@ import { awsOptionsFrom, createEmrServerless, createS3 } from "../../runtime/aws
 import { usageError } from "../../runtime/errors/index.ts";
 import { parseTime, windowAt } from "../../runtime/windows/index.ts";
 import { settingsFrom } from "../context.ts";
-import { line, out, outJson, type SubmitArgs, submitInputs, submitOptions } from "./emr.ts";
+import { line, out, outJson, type SubmitArgs, submitInputs, submitOptions, windowsLine } from "./emr.ts";
 
 interface ServerlessArgs {
   application?: string;
@@ -76,7 +76,7 @@ const submit: CommandModule<object, SubmitArgs & ServerlessArgs> = {
     if (argv.json) outJson(r);
     else {
       out(`artifacts ${r.artifacts}`);
-      for (const j of r.jobRuns) out(`${j.window}  ${j.stepId}  submitted`);
+      for (const j of r.jobRuns) out(`${windowsLine(j)}  ${j.stepId}  submitted`);
     }
   },
 };

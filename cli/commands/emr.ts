@@ -1,6 +1,7 @@
 import type { Argv, CommandModule } from "yargs";
 import {
   collectArtifacts,
+  DEFAULT_RANGE_WINDOWS,
   dryRunSteps,
   EMR_LIMITS,
   EmrStepRunner,
@@ -58,6 +59,7 @@ export interface SubmitArgs extends EmrArgs {
   from?: string;
   to?: string;
   "dry-run": boolean;
+  "range-windows": number;
   "jdbc-url"?: string;
   "jdbc-secret"?: string;
   "generated-dir"?: string;
@@ -74,6 +76,12 @@ export const submitOptions = <T>(y: Argv<T>, request: string) =>
     .option("window", { type: "string", describe: "one window start, ISO, on a window boundary" })
     .option("from", { type: "string", describe: "first window start of a range (ISO)" })
     .option("to", { type: "string", describe: "end of the range (ISO, exclusive)" })
+    .option("range-windows", {
+      type: "number",
+      default: DEFAULT_RANGE_WINDOWS,
+      describe:
+        "at most this many consecutive windows per step (one Spark application, a transaction per window); 1 = a step per window",
+    })
     .option("dry-run", {
       type: "boolean",
       default: false,
@@ -99,14 +107,17 @@ export const submitOptions = <T>(y: Argv<T>, request: string) =>
 
 const submit: CommandModule<object, SubmitArgs> = {
   command: "submit",
-  describe: "upload the generated steps and submit one EMR step per window",
+  describe: "upload the generated steps and submit one EMR step per range of windows (--range-windows)",
   builder: (y) =>
     submitOptions(withCluster(y), "AddJobFlowSteps")
       .example(
         "$0 emr submit --cluster j-2AXXXXXXGAPLF --bucket my-trends --window 2026-11-26T04:15:00Z",
         "one window",
       )
-      .example("$0 emr submit --from 2026-11-26T00:00Z --to 2026-11-26T06:00Z --dry-run", "print 24 steps"),
+      .example(
+        "$0 emr submit --from 2026-11-26T00:00Z --to 2026-11-26T06:00Z --dry-run",
+        "print one step for the 24 windows",
+      ),
   handler: async (argv) => {
     const s = settingsFrom(argv);
     const clusterId = clusterOf(argv, s);
@@ -120,10 +131,14 @@ const submit: CommandModule<object, SubmitArgs> = {
     if (argv.json) outJson(r);
     else {
       out(`artifacts ${r.artifacts}`);
-      for (const st of r.steps) out(`${st.window}  ${st.stepId}  submitted`);
+      for (const st of r.steps) out(`${windowsLine(st)}  ${st.stepId}  submitted`);
     }
   },
 };
+
+/** `START` for one window, `START x N` for a range step. */
+export const windowsLine = (st: { window: string; windows: number }): string =>
+  st.windows > 1 ? `${st.window} x${st.windows}` : st.window;
 
 /** What every submit needs besides the target: bucket, windows, JDBC URL and secret id, artifacts. */
 export function submitInputs(argv: SubmitArgs, s: Settings, where: string) {
@@ -151,11 +166,18 @@ export function submitInputs(argv: SubmitArgs, s: Settings, where: string) {
     ...(argv["generated-dir"] ? { generatedDir: argv["generated-dir"] } : {}),
     ...(argv["runtime-dir"] ? { runtimeDir: argv["runtime-dir"] } : {}),
   });
+  const range = argv["range-windows"];
+  if (!Number.isInteger(range) || range < 1)
+    throw usageError(
+      `--range-windows ${range} is not a positive whole number`,
+      "pass --range-windows 96 (or 1)",
+    );
   return {
     bucket,
     rawPrefix: s.rawPrefix,
     latenessMinutes: s.latenessMinutes,
     windows,
+    rangeWindows: range,
     jdbcUrl,
     jdbcSecret,
     files,

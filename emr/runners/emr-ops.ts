@@ -18,17 +18,44 @@ export interface SubmitPlan {
   jdbcUrl: string;
   jdbcSecret: string;
   files: readonly ArtifactFile[];
+  /**
+   * At most this many consecutive windows per step (one Spark application, a transaction per
+   * window, as `trends run` submits them); 1 = a step per window. Default 1.
+   */
+  rangeWindows?: number | undefined;
 }
 
-/** The step request of each window: its arrival-hour prefixes under `s3://BUCKET/raw/`. */
-export const windowRequests = (
-  p: Pick<SubmitPlan, "bucket" | "rawPrefix" | "latenessMinutes" | "windows" | "jdbcUrl">,
-): StepRequest[] =>
-  p.windows.map((window) => ({
-    window,
-    inputs: inputHourPrefixes(window, p.latenessMinutes).map((h) => `s3://${p.bucket}/${p.rawPrefix}${h}`),
-    jdbcUrl: p.jdbcUrl,
-  }));
+/**
+ * The step requests of the windows: runs of at most `rangeWindows` consecutive windows, each a
+ * step reading the union of its windows' arrival-hour prefixes under `s3://BUCKET/raw/`, every
+ * window its own prefixes (by index) — the step contract's `--windows`/`--window-inputs`.
+ */
+export function windowRequests(
+  p: Pick<SubmitPlan, "bucket" | "rawPrefix" | "latenessMinutes" | "windows" | "jdbcUrl" | "rangeWindows">,
+): StepRequest[] {
+  const prefixes = (w: Window) =>
+    inputHourPrefixes(w, p.latenessMinutes).map((h) => `s3://${p.bucket}/${p.rawPrefix}${h}`);
+  const per = Math.max(1, Math.floor(p.rangeWindows ?? 1));
+  const runs: Window[][] = [];
+  for (const w of p.windows) {
+    const run = runs.at(-1);
+    const last = run?.at(-1);
+    // Only windows that follow each other make a range (the step runs N from the first).
+    if (run && last && run.length < per && last.end.getTime() === w.start.getTime()) run.push(w);
+    else runs.push([w]);
+  }
+  return runs.map((run) => {
+    const first = run[0]!;
+    if (run.length === 1) return { window: first, inputs: prefixes(first), jdbcUrl: p.jdbcUrl };
+    const inputs = [...new Set(run.flatMap(prefixes))];
+    return {
+      window: first,
+      inputs,
+      jdbcUrl: p.jdbcUrl,
+      range: { count: run.length, windowInputs: run.map((w) => prefixes(w).map((u) => inputs.indexOf(u))) },
+    };
+  });
+}
 
 /** Exactly what `submitWindows` would send, computed from local files only (`--dry-run`). */
 export function dryRunSteps(p: SubmitPlan): AddJobFlowStepsInput {
@@ -40,13 +67,17 @@ export function dryRunSteps(p: SubmitPlan): AddJobFlowStepsInput {
 }
 
 export interface Submitted {
+  /** The first window of the step. */
   window: string;
+  /** How many consecutive windows the step processes (1 for a single window). */
+  windows: number;
   stepId: string;
   name: string;
 }
 
 /**
- * Checks credentials and the cluster, uploads the artifacts, then submits one step per window.
+ * Checks credentials and the cluster, uploads the artifacts, then submits one step per range of
+ * windows (`rangeWindows`).
  * Everything a user can get wrong fails before the first AddJobFlowSteps.
  */
 export async function submitWindows(
@@ -73,7 +104,12 @@ export async function submitWindows(
   });
   const steps: Submitted[] = [];
   for (const r of requests) {
-    steps.push({ window: r.window.start.toISOString(), stepId: await runner.submit(r), name: stepName(r) });
+    steps.push({
+      window: r.window.start.toISOString(),
+      windows: r.range?.count ?? 1,
+      stepId: await runner.submit(r),
+      name: stepName(r),
+    });
   }
   return { artifacts: artifacts.baseUri, steps };
 }

@@ -101,7 +101,12 @@ export async function submitJobRuns(
   const runner = new EmrServerlessStepRunner({ client: clients.serverless, ...jobOptions(p, artifacts) });
   const jobRuns: Submitted[] = [];
   for (const r of requests) {
-    jobRuns.push({ window: r.window.start.toISOString(), stepId: await runner.submit(r), name: stepName(r) });
+    jobRuns.push({
+      window: r.window.start.toISOString(),
+      windows: r.range?.count ?? 1,
+      stepId: await runner.submit(r),
+      name: stepName(r),
+    });
   }
   return { artifacts: artifacts.baseUri, jobRuns };
 }
