@@ -28,8 +28,24 @@ const STEP = new URL("../sparkgen/runtime/window_step.py", import.meta.url).path
 const PLAN = new URL("../sparkgen/generated/steps/window_job.json", import.meta.url).pathname;
 const LATENESS = 10;
 const HOUR = 3_600_000;
+const USAGE = `Usage: npx tsx bench/spark-window.ts [options]
+
+The generated window step through spark-submit on local[2] (JVM start included), writing to a
+PostgreSQL the script starts. Prints wall seconds, CPU-seconds (utime + stime from /proc of every
+process of the step), the peak RSS of the driver JVM and the Python driver, and the step's own
+phase log, per run. Run it under the shared Spark lock: flock /tmp/trends-spark.lock npx tsx …
+
+  --sizes N,N        single-window sizes in events (default 100000,1000000; "" skips)
+  --repeat N         runs per measurement (default 2)
+  --range N          N consecutive windows in ONE step (default 96; 0 skips)
+  --range-events N   events per window of the range (default 1000)
+  --old-hours N      older hours added to the first size's tree, ratio with/without (default 100; 0 skips)
+  --old-per-hour N   events per older hour (default 10000)
+  --keep             keep the generated input under the temp directory
+  -h, --help         this text`;
 const { values: opts } = parseArgs({
   options: {
+    help: { type: "boolean", short: "h", default: false },
     sizes: { type: "string", default: "100000,1000000" },
     "old-hours": { type: "string", default: "100" },
     "old-per-hour": { type: "string", default: "10000" },
@@ -39,6 +55,11 @@ const { values: opts } = parseArgs({
     keep: { type: "boolean", default: false },
   },
 });
+
+if (opts.help) {
+  console.log(USAGE);
+  process.exit(0);
+}
 
 interface Measured {
   wall: number;
@@ -175,10 +196,14 @@ async function runStep(
   // The step logs "window_job: phase <name>: <s> s" per phase (per window of a range); show where
   // the time goes, summed over the windows.
   const sums = new Map<string, number>();
-  for (const m of r.stderr.matchAll(/window_job: phase (.+?): ([\d.]+) s/g))
+  // PySpark's launcher pipes the Python driver's stderr into the JVM's stdout: read both.
+  for (const m of `${r.stdout}\n${r.stderr}`.matchAll(/window_job: phase (.+?): ([\d.]+) s/g))
     sums.set(m[1]!, (sums.get(m[1]!) ?? 0) + Number(m[2]));
   const phases = [...sums].map(([k, v]) => `${k} ${v.toFixed(2)}`);
   if (phases.length) console.log(`    phases (s): ${phases.join(", ")}`);
+  console.log(
+    `    load average after: ${readFileSync("/proc/loadavg", "utf8").split(" ").slice(0, 3).join(" ")}`,
+  );
   return {
     wall,
     cpuSeconds: peaks.cpuSeconds,
