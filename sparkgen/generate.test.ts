@@ -17,6 +17,7 @@ describe("generated files (goldens)", () => {
       "sparkgen/generated/sql/influencer_window.sql",
       "sparkgen/generated/sql/word_window.sql",
       "sparkgen/generated/sql/sentiment_alert.sql",
+      "sparkgen/generated/sql/volume_alert.sql",
       WINDOW_JOB_PLAN,
     ]);
   });
@@ -101,6 +102,7 @@ describe("result tables", () => {
       "influencer_window",
       "word_window",
       "sentiment_alert",
+      "volume_alert",
     ]);
     expect(t.sentiment_window!.columns.map((c) => `${c.name} ${c.type}${c.nullable ? " null" : ""}`)).toEqual(
       [
@@ -128,5 +130,19 @@ describe("result tables", () => {
       "drop",
       "n_scored",
     ]);
+    expect(t.sentiment_alert!.columns.every((c) => !c.nullable)).toBe(true);
+    expect(t.volume_alert!.columns.map((c) => `${c.name} ${c.type}${c.nullable ? " null" : ""}`)).toEqual([
+      "window_start timestamptz",
+      "window_end timestamptz",
+      "topic text",
+      "severity text",
+      "n_tweets bigint",
+      "baseline_mean double precision",
+      "baseline_sd double precision",
+      "baseline_windows integer",
+      // m = 0 (four empty windows of *) gives no ratio
+      "ratio double precision null",
+    ]);
+    expect(t.volume_alert!.primaryKey).toEqual(["window_start", "topic"]);
   });
 });

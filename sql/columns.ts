@@ -74,6 +74,18 @@ export const RESULT_COLUMNS = {
     n_scored: big,
     computed_at: ts,
   },
+  volume_alert: {
+    window_start: ts,
+    window_end: ts,
+    topic: text,
+    severity: text,
+    n_tweets: big,
+    baseline_mean: dbl,
+    baseline_sd: dbl,
+    baseline_windows: int,
+    ratio: dblNull,
+    computed_at: ts,
+  },
   pipeline_run: {
     id: big,
     window_start: ts,
@@ -95,12 +107,13 @@ export const RESULT_COLUMNS = {
   },
 } as const satisfies Record<keyof Database, Record<string, ColumnSpec>>;
 
-/** The four tables a Spark step writes (pipeline_run is the runner's). */
+/** The tables a Spark step writes (pipeline_run is the runner's). */
 export const METRIC_TABLES = [
   "sentiment_window",
   "influencer_window",
   "word_window",
   "sentiment_alert",
+  "volume_alert",
 ] as const;
 export type MetricTable = (typeof METRIC_TABLES)[number];
 
@@ -114,6 +127,7 @@ const columnsAgree: ColumnsAgree = {
   influencer_window: true,
   word_window: true,
   sentiment_alert: true,
+  volume_alert: true,
   pipeline_run: true,
 };
 void columnsAgree;

@@ -67,6 +67,48 @@ export interface SentimentAlertTable {
   computed_at: ComputedAt;
 }
 
+export interface VolumeAlertTable {
+  window_start: Timestamp;
+  window_end: Timestamp;
+  topic: string;
+  severity: AlertSeverity;
+  n_tweets: number;
+  baseline_mean: number;
+  baseline_sd: number;
+  baseline_windows: number;
+  /** n_tweets / baseline_mean; NULL when the mean is 0. */
+  ratio: number | null;
+  computed_at: ComputedAt;
+}
+
+/** The alert tables (`alerts.kind` names one). */
+export const ALERT_TABLES = ["sentiment_alert", "volume_alert"] as const;
+export type AlertKind = (typeof ALERT_TABLES)[number];
+
+/** The `alerts` view (migration 0007): every alert of every kind; a kind's own columns are NULL for the others. */
+export interface AlertsView {
+  kind: AlertKind;
+  window_start: Date;
+  window_end: Date;
+  topic: string;
+  severity: AlertSeverity;
+  /** The column the baseline is over (`avg_score`, `n_tweets`) and its value in the window. */
+  measure: string;
+  value: number;
+  baseline_mean: number;
+  baseline_sd: number;
+  baseline_windows: number;
+  drop: number | null;
+  n_scored: number | null;
+  ratio: number | null;
+  computed_at: Date;
+}
+
+/** Views the typed queries read (`db.withTables<Views>()`). */
+export interface Views {
+  alerts: AlertsView;
+}
+
 export const RUN_STATUSES = [
   "pending",
   "running",
@@ -104,6 +146,7 @@ export interface Database {
   influencer_window: InfluencerWindowTable;
   word_window: WordWindowTable;
   sentiment_alert: SentimentAlertTable;
+  volume_alert: VolumeAlertTable;
   pipeline_run: PipelineRunTable;
 }
 
@@ -117,6 +160,8 @@ export type WordWindow = Selectable<WordWindowTable>;
 export type NewWordWindow = Insertable<WordWindowTable>;
 export type SentimentAlert = Selectable<SentimentAlertTable>;
 export type NewSentimentAlert = Insertable<SentimentAlertTable>;
+export type VolumeAlert = Selectable<VolumeAlertTable>;
+export type NewVolumeAlert = Insertable<VolumeAlertTable>;
 export type PipelineRun = Selectable<PipelineRunTable>;
 export type NewPipelineRun = Insertable<PipelineRunTable>;
 export type PipelineRunUpdate = Updateable<PipelineRunTable>;

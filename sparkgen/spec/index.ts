@@ -1,4 +1,17 @@
 /** The typed spec language: DSL, spec kinds, definers and validation. */
+export {
+  type AlertColumn,
+  type AlertCondition,
+  type AlertSpec,
+  type AlertValue,
+  alertColumns,
+  alertMath,
+  alertSourceColumns,
+  type Baseline,
+  baseline,
+  SEVERITIES,
+  type Severity,
+} from "./alert-kind.ts";
 export { define, specSource } from "./define.ts";
 export {
   type AnyColumn,
@@ -14,8 +27,6 @@ export {
 } from "./dsl.ts";
 export type {
   AggregateSpec,
-  AlertLevel,
-  AlertSpec,
   InfluencerColumns,
   InfluencerSpec,
   InfluencerWeights,

@@ -2,9 +2,10 @@ import { define } from "../spec/define.ts";
 import { influencerWindow } from "./influencer-window.ts";
 import { sentimentAlert } from "./sentiment-alert.ts";
 import { sentimentWindow } from "./sentiment-window.ts";
+import { volumeAlert } from "./volume-alert.ts";
 import { wordWindow } from "./word-window.ts";
 
-/** The step run once per closed window (docs/contracts.md "Windows"). Order matters: the alert reads sentiment. */
+/** The step run once per closed window (docs/contracts.md "Windows"). Order matters: the alerts read sentiment. */
 export const windowJob = define.job(import.meta.url, {
   name: "window_job",
   description: "every metric of one window, written atomically to PostgreSQL",
@@ -12,5 +13,5 @@ export const windowJob = define.job(import.meta.url, {
   eventTime: "created_at",
   dedup: { key: "id", latest: "ingested_at" },
   topics: { all: "*", column: "rules" },
-  metrics: [sentimentWindow, influencerWindow, wordWindow, sentimentAlert],
+  metrics: [sentimentWindow, influencerWindow, wordWindow, sentimentAlert, volumeAlert],
 });

@@ -34,7 +34,7 @@ describe("a failing migration", () => {
         where table_schema = 'public' and table_name not like 'trends_migration%'`.execute(db);
       expect(rows[0]!.n).toBe(0);
       expect((await migrationStatus(db)).filter((m) => m.appliedAt !== undefined)).toEqual([]);
-      expect(await migrateToLatest(db)).toHaveLength(5);
+      expect(await migrateToLatest(db)).toHaveLength(Object.keys(MIGRATIONS).length);
     } finally {
       await db.destroy();
     }
@@ -58,6 +58,7 @@ describe("sql migrations", () => {
       ["0003_bi_views", undefined],
       ["0004_influencer_index_tweets", undefined],
       ["0005_runner_emr_serverless", undefined],
+      ["0007_alerts", undefined],
     ]);
   });
 
@@ -68,6 +69,7 @@ describe("sql migrations", () => {
       "0003_bi_views",
       "0004_influencer_index_tweets",
       "0005_runner_emr_serverless",
+      "0007_alerts",
     ]);
     expect(await migrateToLatest(db)).toEqual([]);
     const status = await migrationStatus(db);
@@ -84,6 +86,7 @@ describe("sql migrations", () => {
         "trends_migration",
         "trends_migration_lock",
         ...VIEW_NAMES.slice().sort(),
+        "volume_alert",
         "word_window",
       ].sort(),
     );
