@@ -86,7 +86,7 @@ export const ALERT_TABLES = ["sentiment_alert", "volume_alert"] as const;
 export type AlertKind = (typeof ALERT_TABLES)[number];
 
 /** The `alerts` view (migration 0007): every alert of every kind; a kind's own columns are NULL for the others. */
-export interface AlertsView {
+export type AlertsView = {
   kind: AlertKind;
   window_start: Date;
   window_end: Date;
@@ -102,12 +102,12 @@ export interface AlertsView {
   n_scored: number | null;
   ratio: number | null;
   computed_at: Date;
-}
+};
 
 /** Views the typed queries read (`db.withTables<Views>()`). */
-export interface Views {
+export type Views = {
   alerts: AlertsView;
-}
+};
 
 export const RUN_STATUSES = [
   "pending",

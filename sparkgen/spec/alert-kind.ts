@@ -296,3 +296,66 @@ export function alertProblems(
     if (reaches(e, "output")) add(`columns.${n}`, "reads another output column", "write the expression out");
   return out;
 }
+
+/** The right side of a level's deciding (last) comparison: the bound the alert's value had to reach. */
+function bound(spec: AlertSpec, severity: Severity): AlertValue {
+  let c = spec.levels[severity];
+  while (c.op === "and") c = c.args[c.args.length - 1]!;
+  return c.right;
+}
+
+/** An output column that is exactly `e` (a stored row holds its value), if any. */
+const storedAs = (spec: AlertSpec, e: AlertValue): string | undefined =>
+  Object.entries(spec.columns).find(([, v]) => JSON.stringify(v) === JSON.stringify(e))?.[0];
+
+/**
+ * What a reader shows beside a stored alert: the bound its severity's level compared against
+ * (e.g. `max(0.4, 3·baseline_sd)`), as text and as the number for that row. The number is NULL
+ * when the bound needs a value the row does not store.
+ */
+export function alertBound(
+  spec: AlertSpec,
+  severity: Severity,
+  row: Readonly<Record<string, number | null>>,
+): { rule: string; value: number | null } {
+  const text = (e: AlertValue): string => {
+    const stored = e.op === "output" ? e.column : storedAs(spec, e);
+    if (stored) return stored;
+    switch (e.op) {
+      case "current":
+        return e.column;
+      case "baseline":
+        return e.stat;
+      case "literal":
+        return String(e.value);
+      case "arith":
+        return `${text(e.left)} ${e.fn === "*" ? "·" : e.fn} ${text(e.right)}`.replace(/ · /, "·");
+      case "greatest":
+        return `max(${e.args.map(text).join(", ")})`;
+      default:
+        return "?";
+    }
+  };
+  const value = (e: AlertValue): number | null => {
+    const stored = e.op === "output" ? e.column : storedAs(spec, e);
+    if (stored) return row[stored] ?? null;
+    switch (e.op) {
+      case "literal":
+        return e.value;
+      case "arith": {
+        const [l, r] = [value(e.left), value(e.right)];
+        if (l === null || r === null) return null;
+        const ops = { "+": l + r, "-": l - r, "*": l * r, "/": r === 0 ? null : l / r };
+        return ops[e.fn];
+      }
+      case "greatest": {
+        const vs = e.args.map(value).filter((v): v is number => v !== null);
+        return vs.length ? Math.max(...vs) : null;
+      }
+      default:
+        return null;
+    }
+  };
+  const b = bound(spec, severity);
+  return { rule: text(b), value: value(b) };
+}

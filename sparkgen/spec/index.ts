@@ -4,6 +4,7 @@ export {
   type AlertCondition,
   type AlertSpec,
   type AlertValue,
+  alertBound,
   alertColumns,
   alertMath,
   alertSourceColumns,
