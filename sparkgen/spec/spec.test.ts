@@ -1,7 +1,7 @@
 import { describe, expect, expectTypeOf, it } from "vitest";
 import { EVENT_V1 } from "../schema/index.ts";
-import { influencerWindow } from "../specs/index.ts";
-import { alertColumns, alertMath, baseline } from "./alert-kind.ts";
+import { influencerWindow, sentimentAlert, volumeAlert } from "../specs/index.ts";
+import { alertBound, alertColumns, alertMath, baseline } from "./alert-kind.ts";
 import { define } from "./define.ts";
 import { dsl } from "./dsl.ts";
 import type { InfluencerColumns, JobSpec } from "./kinds.ts";
@@ -90,6 +90,22 @@ describe("spec language: what the types reject", () => {
       // @ts-expect-error a level reads a column the alert does not declare
       levels: (_w, _b, out) => ({ warning: atLeast(out.drop, 1), critical: atLeast(out.n, 2) }),
     });
+  });
+
+  it("states the bound each shipped alert level compares against, from the spec", () => {
+    expect(alertBound(sentimentAlert, "critical", { baseline_sd: 0.02 })).toEqual({
+      rule: "max(0.4, 3·baseline_sd)",
+      value: 0.4,
+    });
+    expect(alertBound(sentimentAlert, "warning", { baseline_sd: 0.12 }).value).toBeCloseTo(0.24, 12);
+    // 60 + max(3·10, 60) and 60 + max(5·10, 3·60)
+    const row = { n_tweets: 170, baseline_mean: 60, baseline_sd: 10 };
+    expect(alertBound(volumeAlert, "warning", row)).toEqual({
+      rule: "baseline_mean + max(3·baseline_sd, baseline_mean)",
+      value: 120,
+    });
+    expect(alertBound(volumeAlert, "critical", row).value).toBe(240);
+    expect(alertBound(volumeAlert, "critical", {}).value).toBeNull();
   });
 
   it("types the job's topic, dedup and event-time columns", () => {
