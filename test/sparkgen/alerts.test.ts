@@ -4,6 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import {
   alertRows,
   fixtureRoot,
+  HISTORY_LOCK,
   inputsFor,
   type ResultsDb,
   resultsDb,
@@ -11,6 +12,7 @@ import {
   SPARK_TIMEOUT,
   type StepRun,
   sentimentRows,
+  waitingForLock,
   why,
   windowOf,
 } from "./support.ts";
@@ -179,7 +181,6 @@ describe("sparkgen window step: sentiment alerts, in order and after a catch-up"
  * The "other run" is this test's own transaction, holding the history lock with W-1's sentiment
  * inserted but not committed until W's step is seen waiting for the lock.
  */
-const HISTORY_LOCK = { space: 0x74726e68, id: 0 };
 /** W-1's sentiment as its step computes it from the fixture (see the table above). */
 const W_PREV_SCORES: Record<string, number> = {
   crit: 0.625,
@@ -238,13 +239,3 @@ describe("sparkgen window step: a baseline window committed by another run while
     SPARK_TIMEOUT,
   );
 });
-
-async function waitingForLock(c: pg.Client): Promise<boolean> {
-  const { rows } = await c.query<{ n: number }>(
-    `select count(*)::int as n from pg_locks where locktype = 'advisory' and not granted
-       and database = (select oid from pg_database where datname = current_database())
-       and classid = $1::int4::oid and objid = $2::int4::oid and objsubid = 2`,
-    [HISTORY_LOCK.space, HISTORY_LOCK.id],
-  );
-  return (rows[0]?.n ?? 0) > 0;
-}

@@ -1,6 +1,7 @@
 import { existsSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import type { Kysely } from "kysely";
+import type pg from "pg";
 import { type SparkInstall, sparkSubmit } from "../../runtime/spark/index.ts";
 import { inputHourPrefixes, type Window } from "../../runtime/windows/index.ts";
 import { type Database, migrateToLatest, openDb } from "../../sql/index.ts";
@@ -181,4 +182,18 @@ export async function alertRows(db: Kysely<Database>) {
     drop: r9(x.drop),
     n_scored: Number(x.n_scored),
   }));
+}
+
+/** The step's history lock (sparkgen/runtime/trends_step/write.py `HISTORY_LOCK`). */
+export const HISTORY_LOCK = { space: 0x74726e68, id: 0 };
+
+/** Whether some session waits for the history lock (the step under test, blocked by `c`'s transaction). */
+export async function waitingForLock(c: pg.Client): Promise<boolean> {
+  const { rows } = await c.query<{ n: number }>(
+    `select count(*)::int as n from pg_locks where locktype = 'advisory' and not granted
+       and database = (select oid from pg_database where datname = current_database())
+       and classid = $1::int4::oid and objid = $2::int4::oid and objsubid = 2`,
+    [HISTORY_LOCK.space, HISTORY_LOCK.id],
+  );
+  return (rows[0]?.n ?? 0) > 0;
 }

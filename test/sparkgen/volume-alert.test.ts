@@ -1,13 +1,17 @@
+import { setTimeout as sleep } from "node:timers/promises";
 import { sql } from "kysely";
+import pg from "pg";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import {
   fixtureRoot,
+  HISTORY_LOCK,
   inputsFor,
   type ResultsDb,
   r9,
   resultsDb,
   runWindowStep,
   SPARK_TIMEOUT,
+  waitingForLock,
   why,
   windowOf,
 } from "./support.ts";
@@ -62,9 +66,11 @@ function byOffset(values: number[]): Record<number, number> {
   return Object.fromEntries(values.map((v, k) => [k - 8, v]));
 }
 
-async function seed(r: ResultsDb): Promise<void> {
-  const rows = Object.entries(SEEDS).flatMap(([topic, s]) =>
-    Object.entries(s).map(([offset, n]) => {
+/** The seeded rows, but `withheld` (a topic's row at an offset). */
+function seedRows(withheld?: { topic: string; offset: number }) {
+  return Object.entries(SEEDS).flatMap(([topic, s]) =>
+    Object.entries(s).flatMap(([offset, n]) => {
+      if (topic === withheld?.topic && Number(offset) === withheld.offset) return [];
       const start = new Date(W.start.getTime() + Number(offset) * SLOT);
       return {
         window_start: start,
@@ -79,7 +85,10 @@ async function seed(r: ResultsDb): Promise<void> {
       };
     }),
   );
-  await r.db.insertInto("sentiment_window").values(rows).execute();
+}
+
+async function seed(r: ResultsDb, withheld?: { topic: string; offset: number }): Promise<void> {
+  await r.db.insertInto("sentiment_window").values(seedRows(withheld)).execute();
 }
 
 const SD = 10.690449676; // √(800/7)
@@ -181,6 +190,59 @@ describe("sparkgen window step: volume alerts", () => {
           value: a.n_tweets,
         })),
       );
+    },
+    SPARK_TIMEOUT,
+  );
+});
+
+/**
+ * Overlapping runs (emr/scheduler/README.md, "Overlapping runs") hold for the volume alert too:
+ * another run commits four's W-2 row while W's step runs. Without it four has 3 baseline windows
+ * (no alert); W's step must wait for the history lock, see W-2 under it, compute its volume alert
+ * again and store the in-order alerts (four: critical with 4 windows). The "other run" is this
+ * test's transaction, holding the lock with the row inserted until the step waits for the lock.
+ */
+describe("sparkgen window step: a volume baseline window committed by another run while W runs", () => {
+  const LATE = { topic: "four", offset: -2 };
+  let r: ResultsDb;
+  beforeAll(async () => {
+    r = await resultsDb("sg_volume_overlap");
+    await seed(r, LATE);
+  }, SPARK_TIMEOUT);
+  afterAll(async () => {
+    await r?.db.destroy();
+  });
+
+  it(
+    "W waits for the history lock, recomputes its volume alert with W-2, and stores the in-order alerts",
+    async () => {
+      const other = new pg.Client({ connectionString: r.url });
+      await other.connect();
+      try {
+        await other.query("begin");
+        await other.query("select pg_advisory_xact_lock($1::int4, $2::int4)", [
+          HISTORY_LOCK.space,
+          HISTORY_LOCK.id,
+        ]);
+        const start = new Date(W.start.getTime() + LATE.offset * SLOT);
+        await other.query(
+          `insert into sentiment_window (window_start, window_end, topic, n_tweets, n_scored) values ($1, $2, $3, 10, 0)`,
+          [start, new Date(start.getTime() + SLOT), LATE.topic],
+        );
+        let done = false;
+        const step = runWindowStep(r, W, inputsFor(ROOT, W)).finally(() => {
+          done = true;
+        });
+        while (!done && !(await waitingForLock(other))) await sleep(200);
+        await other.query("commit");
+        const s = await step;
+        expect(s.code, why(s)).toBe(0);
+        expect(await volumeRows(r)).toEqual(EXPECTED);
+        const recomputed = "volume_alert: another run committed part of its history meanwhile";
+        expect(`${s.stdout}${s.stderr}`.includes(recomputed), why(s)).toBe(true);
+      } finally {
+        await other.end();
+      }
     },
     SPARK_TIMEOUT,
   );
