@@ -1,17 +1,14 @@
-import { setTimeout as sleep } from "node:timers/promises";
 import { sql } from "kysely";
-import pg from "pg";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import {
   fixtureRoot,
-  HISTORY_LOCK,
   inputsFor,
   type ResultsDb,
   r9,
   resultsDb,
   runWindowStep,
   SPARK_TIMEOUT,
-  waitingForLock,
+  stepWhileHistoryIsWritten,
   why,
   windowOf,
 } from "./support.ts";
@@ -216,33 +213,17 @@ describe("sparkgen window step: a volume baseline window committed by another ru
   it(
     "W waits for the history lock, recomputes its volume alert with W-2, and stores the in-order alerts",
     async () => {
-      const other = new pg.Client({ connectionString: r.url });
-      await other.connect();
-      try {
-        await other.query("begin");
-        await other.query("select pg_advisory_xact_lock($1::int4, $2::int4)", [
-          HISTORY_LOCK.space,
-          HISTORY_LOCK.id,
-        ]);
+      const s = await stepWhileHistoryIsWritten(r, W, inputsFor(ROOT, W), async (other) => {
         const start = new Date(W.start.getTime() + LATE.offset * SLOT);
         await other.query(
-          `insert into sentiment_window (window_start, window_end, topic, n_tweets, n_scored) values ($1, $2, $3, 10, 0)`,
+          "insert into sentiment_window (window_start, window_end, topic, n_tweets, n_scored) values ($1, $2, $3, 10, 0)",
           [start, new Date(start.getTime() + SLOT), LATE.topic],
         );
-        let done = false;
-        const step = runWindowStep(r, W, inputsFor(ROOT, W)).finally(() => {
-          done = true;
-        });
-        while (!done && !(await waitingForLock(other))) await sleep(200);
-        await other.query("commit");
-        const s = await step;
-        expect(s.code, why(s)).toBe(0);
-        expect(await volumeRows(r)).toEqual(EXPECTED);
-        const recomputed = "volume_alert: another run committed part of its history meanwhile";
-        expect(`${s.stdout}${s.stderr}`.includes(recomputed), why(s)).toBe(true);
-      } finally {
-        await other.end();
-      }
+      });
+      expect(s.code, why(s)).toBe(0);
+      expect(await volumeRows(r)).toEqual(EXPECTED);
+      const recomputed = "volume_alert: another run committed part of its history meanwhile";
+      expect(`${s.stdout}${s.stderr}`.includes(recomputed), why(s)).toBe(true);
     },
     SPARK_TIMEOUT,
   );
