@@ -9,7 +9,7 @@ import { generate, REPO_ROOT, resultTables, staleFiles, WINDOW_JOB_PLAN, writeGe
 describe("generated files (goldens)", () => {
   const files = generate();
 
-  it("generates one SQL file per metric, the two event statements and the plan", () => {
+  it("generates one SQL file per metric, the two event statements, the plan, the result schema and constants", () => {
     expect(files.map((f) => f.path)).toEqual([
       "sparkgen/generated/sql/classify_events.sql",
       "sparkgen/generated/sql/window_events.sql",
@@ -19,6 +19,11 @@ describe("generated files (goldens)", () => {
       "sparkgen/generated/sql/sentiment_alert.sql",
       "sparkgen/generated/sql/volume_alert.sql",
       WINDOW_JOB_PLAN,
+      "sql/migrations/generated/schema.json",
+      "sql/migrations/generated/index.ts",
+      "sql/generated/tables.ts",
+      "sparkgen/generated/constants.json",
+      "sparkgen/generated/constants.ts",
     ]);
   });
 

@@ -5,6 +5,7 @@ import { VIEW_NAMES as BI_VIEWS, biViews } from "./0003_bi_views.ts";
 import { influencerIndexTweets } from "./0004_influencer_index_tweets.ts";
 import { runnerEmrServerless } from "./0005_runner_emr_serverless.ts";
 import { ALERT_VIEWS, alerts } from "./0007_alerts.ts";
+import { GENERATED_MIGRATIONS } from "./generated/index.ts";
 
 /** Every view the migrations create (granted to the read-only role). */
 export const VIEW_NAMES: readonly string[] = [...BI_VIEWS, ...ALERT_VIEWS];
@@ -12,7 +13,8 @@ export const VIEW_NAMES: readonly string[] = [...BI_VIEWS, ...ALERT_VIEWS];
 /**
  * Every migration, by name (applied in name order). A static list rather than Kysely's
  * FileMigrationProvider: no directory scan at run time, so migrate works from any cwd and from a
- * bundled CLI. Never edit an applied migration; add the next number.
+ * bundled CLI. Never edit an applied migration; add the next number. Result-table changes are not
+ * written here: `trends sparkgen` generates them from the specs (./generated/, sql/README.md).
  */
 export const MIGRATIONS: Record<string, Migration> = {
   "0001_result_tables": resultTables,
@@ -20,5 +22,6 @@ export const MIGRATIONS: Record<string, Migration> = {
   "0003_bi_views": biViews,
   "0004_influencer_index_tweets": influencerIndexTweets,
   "0005_runner_emr_serverless": runnerEmrServerless,
+  ...GENERATED_MIGRATIONS,
   "0007_alerts": alerts,
 };
