@@ -58,6 +58,7 @@ describe("sql migrations", () => {
       ["0003_bi_views", undefined],
       ["0004_influencer_index_tweets", undefined],
       ["0005_runner_emr_serverless", undefined],
+      ["0006_spec_volume_alert", undefined],
       ["0007_alerts", undefined],
     ]);
   });
@@ -69,6 +70,7 @@ describe("sql migrations", () => {
       "0003_bi_views",
       "0004_influencer_index_tweets",
       "0005_runner_emr_serverless",
+      "0006_spec_volume_alert",
       "0007_alerts",
     ]);
     expect(await migrateToLatest(db)).toEqual([]);
