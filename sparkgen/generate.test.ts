@@ -20,6 +20,7 @@ describe("generated files (goldens)", () => {
       "sparkgen/generated/sql/volume_alert.sql",
       WINDOW_JOB_PLAN,
       "sql/migrations/generated/schema.json",
+      "sql/migrations/generated/0006_spec_volume_alert.ts",
       "sql/migrations/generated/index.ts",
       "sql/generated/tables.ts",
       "sparkgen/generated/constants.json",

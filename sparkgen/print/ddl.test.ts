@@ -110,11 +110,12 @@ describe("generated result-table migrations", () => {
     const steps = JSON.parse(back.find((f) => f.path === SCHEMA_HISTORY)!.text).steps;
     expect(steps.map((s: { migration: string }) => s.migration.slice(5))).toEqual([
       "runner_emr_serverless",
+      "spec_volume_alert",
       "spec_reply_window",
       "spec_reply_window",
     ]);
-    expect(Number(steps[2].migration.slice(0, 4))).toBe(Number(steps[1].migration.slice(0, 4)) + 1);
-    const drop = back.find((f) => f.path.endsWith(`${steps[2].migration}.ts`))!.text;
+    expect(Number(steps[3].migration.slice(0, 4))).toBe(Number(steps[2].migration.slice(0, 4)) + 1);
+    const drop = back.find((f) => f.path.endsWith(`${steps[3].migration}.ts`))!.text;
     expect(drop).toContain('const up: readonly string[] = [\n  `drop table "reply_window"`,\n];');
   });
 
