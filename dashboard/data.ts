@@ -13,6 +13,7 @@ export interface TopicSummary {
   last_window_end: string;
 }
 
+/** A sentiment alert on its window of the timeline. */
 export interface AlertInfo {
   severity: "warning" | "critical";
   avg_score: number;
@@ -21,6 +22,9 @@ export interface AlertInfo {
   baseline_windows: number;
   drop: number;
   n_scored: number;
+  /** The bound the severity's level compared against, from the spec (`max(0.4, 3·baseline_sd)`), and its value. */
+  rule: string;
+  threshold: number | null;
 }
 
 export interface SentimentPoint {
@@ -56,10 +60,24 @@ export interface WordRow {
   count: number;
 }
 
-export interface AlertRow extends AlertInfo {
+/** Any alert (the `alerts` view): `kind` is its table; a kind's own fields are null for the others. */
+export interface AlertRow {
+  kind: string;
   topic: string;
   window_start: string;
   window_end: string;
+  severity: "warning" | "critical";
+  /** The column the baseline is over, and its value in the window. */
+  measure: string;
+  value: number;
+  baseline_mean: number;
+  baseline_sd: number;
+  baseline_windows: number;
+  drop: number | null;
+  n_scored: number | null;
+  ratio: number | null;
+  rule: string;
+  threshold: number | null;
 }
 
 /** A metric of the specs as `/api/metrics` lists it: the page picks its panel from `shape`. */

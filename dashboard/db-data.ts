@@ -1,5 +1,7 @@
 import { type Kysely, sql } from "kysely";
+import { type AlertSpec, alertBound, sentimentAlert, windowJob } from "../sparkgen/index.ts";
 import {
+  allAlerts,
   type Database,
   listTopics,
   METRIC_CATALOG,
@@ -14,25 +16,55 @@ import type { AlertInfo, DashboardData } from "./data.ts";
 
 const iso = (d: Date): string => d.toISOString();
 
+/** The alert specs by table name (`alerts.kind`), for the bound each alert crossed. */
+const ALERT_SPECS = new Map(
+  windowJob.metrics.filter((m): m is AlertSpec => m.kind === "alert").map((m) => [m.name, m]),
+);
+
 /**
  * `DashboardData` over the results database through the typed queries of sql/, reshaped into the
  * API's JSON (snake_case, ISO times). `catalog` lists the metrics `/api/metrics` serves (the
  * generated one; tests add a spec of their own). `close()` destroys the pool.
  */
 export function dataFromDb(db: Kysely<Database>, catalog: MetricCatalog = METRIC_CATALOG): DashboardData {
+  const sentimentAlertInfo = async (q: Parameters<DashboardData["alerts"]>[0]) =>
+    (await sentimentAlerts(db, q)).map((a) => {
+      const row = {
+        avg_score: a.avgScore,
+        baseline_mean: a.baselineMean,
+        baseline_sd: a.baselineSd,
+        baseline_windows: a.baselineWindows,
+        drop: a.drop,
+        n_scored: a.nScored,
+      };
+      const { rule, value } = alertBound(sentimentAlert, a.severity, row);
+      return { window_start: iso(a.windowStart), severity: a.severity, ...row, rule, threshold: value };
+    });
   const alerts = async (q: Parameters<DashboardData["alerts"]>[0]) =>
-    (await sentimentAlerts(db, q)).map((a) => ({
-      topic: a.topic,
-      window_start: iso(a.windowStart),
-      window_end: iso(a.windowEnd),
-      severity: a.severity,
-      avg_score: a.avgScore,
-      baseline_mean: a.baselineMean,
-      baseline_sd: a.baselineSd,
-      baseline_windows: a.baselineWindows,
-      drop: a.drop,
-      n_scored: a.nScored,
-    }));
+    (await allAlerts(db, q)).map((a) => {
+      const row = {
+        value: a.value,
+        baseline_mean: a.baselineMean,
+        baseline_sd: a.baselineSd,
+        baseline_windows: a.baselineWindows,
+        drop: a.drop,
+        n_scored: a.nScored,
+        ratio: a.ratio,
+      };
+      const spec = ALERT_SPECS.get(a.kind)!;
+      const { rule, value } = alertBound(spec, a.severity, { ...row, [a.measure]: a.value });
+      return {
+        kind: a.kind,
+        topic: a.topic,
+        window_start: iso(a.windowStart),
+        window_end: iso(a.windowEnd),
+        severity: a.severity,
+        measure: a.measure,
+        ...row,
+        rule,
+        threshold: value,
+      };
+    });
   return {
     health: async () => {
       await sql`select 1`.execute(db);
@@ -48,10 +80,11 @@ export function dataFromDb(db: Kysely<Database>, catalog: MetricCatalog = METRIC
     sentiment: async (q) => {
       // The timeline carries the alert's drop and baseline; the full alert rows add the number
       // of baseline windows, which the page shows when it explains a drop.
-      const [points, raised] = await Promise.all([sentimentTimeline(db, q), alerts({ ...q, limit: 10_000 })]);
-      const byStart = new Map<string, AlertInfo>(
-        raised.map(({ topic: _t, window_start, window_end: _e, ...a }) => [window_start, a]),
-      );
+      const [points, raised] = await Promise.all([
+        sentimentTimeline(db, q),
+        sentimentAlertInfo({ ...q, limit: 10_000 }),
+      ]);
+      const byStart = new Map<string, AlertInfo>(raised.map(({ window_start, ...a }) => [window_start, a]));
       return points.map((p) => ({
         window_start: iso(p.windowStart),
         window_end: iso(p.windowEnd),

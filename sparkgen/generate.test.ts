@@ -23,9 +23,11 @@ describe("generated files (goldens)", () => {
       "sparkgen/generated/sql/share_of_voice_window.sql",
       "sparkgen/generated/sql/volume_minute.sql",
       "sparkgen/generated/sql/sentiment_alert.sql",
+      "sparkgen/generated/sql/volume_alert.sql",
       WINDOW_JOB_PLAN,
       "sql/migrations/generated/schema.json",
       "sql/migrations/generated/0006_spec_6_tables.ts",
+      "sql/migrations/generated/0007_spec_volume_alert.ts",
       "sql/migrations/generated/index.ts",
       "sql/generated/tables.ts",
       "sparkgen/generated/constants.json",
@@ -119,6 +121,7 @@ describe("result tables", () => {
       "share_of_voice_window",
       "volume_minute",
       "sentiment_alert",
+      "volume_alert",
     ]);
     expect(t.sentiment_window!.columns.map((c) => `${c.name} ${c.type}${c.nullable ? " null" : ""}`)).toEqual(
       [
@@ -146,5 +149,19 @@ describe("result tables", () => {
       "drop",
       "n_scored",
     ]);
+    expect(t.sentiment_alert!.columns.every((c) => !c.nullable)).toBe(true);
+    expect(t.volume_alert!.columns.map((c) => `${c.name} ${c.type}${c.nullable ? " null" : ""}`)).toEqual([
+      "window_start timestamptz",
+      "window_end timestamptz",
+      "topic text",
+      "severity text",
+      "n_tweets bigint",
+      "baseline_mean double precision",
+      "baseline_sd double precision",
+      "baseline_windows integer",
+      // m = 0 (four empty windows of *) gives no ratio
+      "ratio double precision null",
+    ]);
+    expect(t.volume_alert!.primaryKey).toEqual(["window_start", "topic"]);
   });
 });

@@ -6,11 +6,11 @@ import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import {
+  alertHistoryView,
   CORRUPT_COLUMN,
   compileClassify,
   compileMetric,
   compileWindowEvents,
-  historyView,
   outputColumns,
   VIEWS,
 } from "./compile/index.ts";
@@ -21,6 +21,7 @@ import { GENERATED_MIGRATIONS_DIR, migrationFiles } from "./print/migrations.ts"
 import { printPlan, type StepMetric } from "./print/plan.ts";
 import { printSparkSql } from "./print/spark-sql.ts";
 import { type ColumnType, EVENT_V1 } from "./schema/index.ts";
+import { alertSourceColumns } from "./spec/alert-kind.ts";
 import type { JobSpec, MetricSpec } from "./spec/kinds.ts";
 import { assertValidJob } from "./spec/validate.ts";
 import { windowJob } from "./specs/index.ts";
@@ -53,18 +54,19 @@ function stepMetric(m: MetricSpec): StepMetric {
     .filter((n) => n !== "window_start" && n !== "window_end");
   const base = { name: m.name, sql: sqlFile(m.name), columns, rewritesAfter: 0 };
   if (m.kind !== "alert") return base;
-  const source = outputColumns(m.from);
-  const pick = (n: string) => source.find((c) => c.name === n)!;
+  const { metric, windows } = m.baseline;
+  const stored = outputColumns(metric);
+  const pick = (n: string) => stored.find((c) => c.name === n)!;
   return {
     ...base,
-    // W is in the baseline of the next baselineWindows windows: recompute their alerts too.
-    rewritesAfter: m.baselineWindows,
+    // W is in the baseline of the next K windows: recompute their alerts too.
+    rewritesAfter: windows,
     history: {
-      table: m.from.name,
-      view: historyView(m.from.name),
-      windowsBefore: m.baselineWindows,
-      windowsAfter: m.baselineWindows,
-      columns: ["window_start", "window_end", "topic", m.scored, m.score].map((n) => ({
+      table: metric.name,
+      view: alertHistoryView(m),
+      windowsBefore: windows,
+      windowsAfter: windows,
+      columns: ["window_start", "window_end", "topic", ...alertSourceColumns(m)].map((n) => ({
         name: n,
         type: pick(n).type,
       })),

@@ -1,6 +1,6 @@
 import type { ColumnType, Generated, Insertable, Selectable, Updateable } from "kysely";
 import type { Timestamp } from "./column-types.ts";
-import type { ResultTables, SentimentAlertTable } from "./generated/tables.ts";
+import { RESULT_TABLES, type ResultTables, type SentimentAlertTable } from "./generated/tables.ts";
 
 /**
  * The Kysely view of the results database: the result tables, whose interfaces `trends sparkgen`
@@ -11,6 +11,39 @@ export type { ComputedAt, Timestamp } from "./column-types.ts";
 export type * from "./generated/tables.ts";
 
 export type AlertSeverity = SentimentAlertTable["severity"];
+
+type Tables = typeof RESULT_TABLES;
+/** The alert tables (`alerts.kind` names one): the generated tables whose shape is an alert. */
+export type AlertKind = {
+  [T in keyof Tables]: Tables[T]["shape"]["kind"] extends "alert" ? T : never;
+}[keyof Tables];
+export const ALERT_TABLES = (Object.keys(RESULT_TABLES) as (keyof Tables)[]).filter(
+  (t): t is AlertKind => RESULT_TABLES[t].shape.kind === "alert",
+);
+
+/** The `alerts` view (migration 0007): every alert of every kind; a kind's own columns are NULL for the others. */
+export type AlertsView = {
+  kind: AlertKind;
+  window_start: Date;
+  window_end: Date;
+  topic: string;
+  severity: AlertSeverity;
+  /** The column the baseline is over (`avg_score`, `n_tweets`) and its value in the window. */
+  measure: string;
+  value: number;
+  baseline_mean: number;
+  baseline_sd: number;
+  baseline_windows: number;
+  drop: number | null;
+  n_scored: number | null;
+  ratio: number | null;
+  computed_at: Date;
+};
+
+/** Views the typed queries read (`db.withTables<Views>()`). */
+export type Views = {
+  alerts: AlertsView;
+};
 
 export const RUN_STATUSES = [
   "pending",

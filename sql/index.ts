@@ -5,7 +5,7 @@
 export { METRIC_TABLES, type MetricTable, RESULT_COLUMNS } from "./columns.ts";
 export { type OpenDbOptions, openDb } from "./connection.ts";
 export type * from "./database.ts";
-export { RUN_STATUSES, RUNNERS } from "./database.ts";
+export { ALERT_TABLES, RUN_STATUSES, RUNNERS } from "./database.ts";
 export { explainDatabaseError } from "./errors.ts";
 export { RESULT_TABLES } from "./generated/tables.ts";
 export { type MigrationState, migrateToLatest, migrationStatus } from "./migrate.ts";

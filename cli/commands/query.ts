@@ -2,6 +2,9 @@ import type { Argv, CommandModule } from "yargs";
 import { usageError } from "../../runtime/errors/index.ts";
 import { parseDuration, parseTime } from "../../runtime/windows/index.ts";
 import {
+  ALERT_TABLES,
+  type AlertKind,
+  allAlerts,
   listTopics,
   MAX_LIMIT,
   METRIC_CATALOG,
@@ -11,7 +14,6 @@ import {
   RUN_STATUSES,
   type RunStatus,
   readMetric,
-  sentimentAlerts,
   sentimentTimeline,
   topInfluencers,
   topWords,
@@ -165,17 +167,23 @@ const words: CommandModule<object, RangeArgs> = {
   },
 };
 
-const alerts: CommandModule<object, RangeArgs & { "all-topics"?: boolean }> = {
+const alerts: CommandModule<object, RangeArgs & { "all-topics"?: boolean; kind?: string }> = {
   command: "alerts",
-  describe: "sentiment alerts (possible PR crises) over the range, newest first",
+  describe: "every alert over the range (sentiment drops, volume spikes), newest first",
   builder: (y) =>
-    rangeOptions(y).option("all-topics", {
-      type: "boolean",
-      describe: "alerts of every topic, not only --topic",
-    }),
+    rangeOptions(y)
+      .option("all-topics", {
+        type: "boolean",
+        describe: "alerts of every topic, not only --topic",
+      })
+      .option("kind", { type: "string", choices: ALERT_TABLES, describe: "only alerts of this kind" }),
   handler: async (a) => {
-    const q = { ...rangeQuery(a), allTopics: a["all-topics"] === true };
-    const rows = await withResultsDb(settingsFrom(a), (db) => sentimentAlerts(db, q), {
+    const q = {
+      ...rangeQuery(a),
+      allTopics: a["all-topics"] === true,
+      ...(a.kind === undefined ? {} : { kind: a.kind as AlertKind }),
+    };
+    const rows = await withResultsDb(settingsFrom(a), (db) => allAlerts(db, q), {
       requireMigrated: true,
     });
     print(
@@ -184,12 +192,15 @@ const alerts: CommandModule<object, RangeArgs & { "all-topics"?: boolean }> = {
       [
         ["window", (r) => time(r.windowStart)],
         ["topic", (r) => r.topic],
+        ["kind", (r) => r.kind],
         ["severity", (r) => r.severity],
-        ["avg", (r) => num(r.avgScore, 3), "right"],
+        ["measure", (r) => r.measure],
+        ["value", (r) => num(r.value, 3), "right"],
         ["baseline", (r) => num(r.baselineMean, 3), "right"],
         ["sd", (r) => num(r.baselineSd, 3), "right"],
+        ["windows", (r) => num(r.baselineWindows), "right"],
         ["drop", (r) => num(r.drop, 3), "right"],
-        ["scored", (r) => num(r.nScored), "right"],
+        ["ratio", (r) => num(r.ratio, 2), "right"],
       ],
       "alerts in this range",
     );

@@ -12,11 +12,6 @@ let CONSTANTS;
 // panel chosen from its shape (ranked, series, row or alert).
 const DEDICATED = new Set(["sentiment_window", "influencer_window", "word_window", "sentiment_alert"]);
 const weights = () => CONSTANTS.metrics.influencer_window.weights;
-/** The alert level a severity crossed: the drop must reach max(minDrop, sdFactor·sd). */
-const alertLevel = (severity) => {
-  const level = CONSTANTS.metrics.sentiment_alert[severity];
-  return [level.minDrop, level.sdFactor];
-};
 const CLOUD_COLORS = ["#1f4e79", "#2e7d32", "#ad1457", "#6a1b9a", "#e65100", "#00838f", "#4e342e", "#283593"];
 
 const $ = (id) => document.getElementById(id);
@@ -300,7 +295,6 @@ function showTip(u, windows) {
   ];
   if (w.alert) {
     const a = w.alert;
-    const [floor, k] = alertLevel(a.severity);
     lines.push([
       `${a.severity.toUpperCase()} alert: sentiment dropped ${fixed(a.drop)}`,
       `sev-${a.severity}`,
@@ -308,7 +302,8 @@ function showTip(u, windows) {
     lines.push([
       `baseline mean ${fixed(a.baseline_mean)} (sd ${fixed(a.baseline_sd)}, ${a.baseline_windows} windows)`,
     ]);
-    lines.push([`threshold max(${floor}, ${k}·sd) = ${fixed(Math.max(floor, k * a.baseline_sd))}`]);
+    // The bound comes from the alert's spec (sparkgen/specs), with its value for this window.
+    lines.push([`threshold ${a.rule} = ${fixed(a.threshold)}`]);
   }
   tip.replaceChildren(...lines.map(([t, cls]) => el("div", { text: t, ...(cls ? { class: cls } : {}) })));
   tip.hidden = false;
@@ -319,30 +314,36 @@ function showTip(u, windows) {
   tip.style.top = `${over.top - panel.top + u.cursor.top + 14}px`;
 }
 
+/** Every kind of alert (`kind` = its table); a kind's own columns are "–" for the others. */
 function renderAlerts(alerts) {
   const body = $("alerts").tBodies[0];
   if (alerts.length === 0) {
     body.replaceChildren(
-      el("tr", { class: "empty-row" }, el("td", { colspan: "8", text: "no alerts in this range" })),
+      el("tr", { class: "empty-row" }, el("td", { colspan: "10", text: "no alerts in this range" })),
     );
     return;
   }
+  const opt = (v, f) => (v === null ? "–" : f(v));
   body.replaceChildren(
-    ...alerts.map((a) => {
-      const [floor, k] = alertLevel(a.severity);
-      return el(
+    ...alerts.map((a) =>
+      el(
         "tr",
         {},
         el("td", { "data-field": "window", text: fmtWindow(a.window_start, a.window_end) }),
+        el("td", { "data-field": "kind", text: a.kind }),
         el("td", { "data-field": "severity", class: `sev-${a.severity}`, text: a.severity }),
-        el("td", { "data-field": "avg_score", text: fixed(a.avg_score) }),
+        el("td", {
+          "data-field": "value",
+          text: `${a.measure} ${Number.isInteger(a.value) ? num.format(a.value) : fixed(a.value)}`,
+        }),
         el("td", { "data-field": "baseline_mean", text: fixed(a.baseline_mean) }),
         el("td", { "data-field": "baseline_sd", text: fixed(a.baseline_sd) }),
-        el("td", { "data-field": "drop", text: fixed(a.drop) }),
-        el("td", { "data-field": "threshold", text: fixed(Math.max(floor, k * a.baseline_sd)) }),
-        el("td", { "data-field": "n_scored", text: num.format(a.n_scored) }),
-      );
-    }),
+        el("td", { "data-field": "drop", text: opt(a.drop, fixed) }),
+        el("td", { "data-field": "ratio", text: opt(a.ratio, (r) => `×${r.toFixed(2)}`) }),
+        el("td", { "data-field": "threshold", text: opt(a.threshold, fixed) }),
+        el("td", { "data-field": "n_scored", text: opt(a.n_scored, (n) => num.format(n)) }),
+      ),
+    ),
   );
 }
 

@@ -13,9 +13,6 @@ export const VIEWS = Object.freeze({
   params: "window_params",
 });
 
-/** `<metric>_history`: the stored rows of earlier windows the step reads back from PostgreSQL. */
-export const historyView = (metric: string) => `${metric}_history`;
-
 /** Every event once per topic: the catch-all topic plus each distinct tag. */
 export function eventTopics(job: JobSpec): CteNode {
   const tags = sql.fn(

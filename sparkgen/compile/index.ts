@@ -1,17 +1,19 @@
 /** Spec → Spark SQL tree, one compiler per spec kind, and the result columns each one yields. */
 import { type QueryNode, ShareNode } from "../ast/index.ts";
+import { alertColumns, SEVERITIES } from "../spec/alert-kind.ts";
 import type { ResultType } from "../spec/dsl.ts";
 import type { JobSpec, MetricSpec } from "../spec/kinds.ts";
 import { compileAggregate } from "./aggregate.ts";
-import { compileAlert } from "./alert.ts";
+import { alertHistoryView, compileAlert } from "./alert.ts";
 import { compileInfluencer } from "./influencer.ts";
 import { compileMetricKind, metricColumns, metricKey } from "./metric.ts";
 import { compileWords } from "./words.ts";
 
-export { historyView, VIEWS } from "./common.ts";
+export { VIEWS } from "./common.ts";
 export { CORRUPT_COLUMN, compileClassify, compileWindowEvents, TIMESTAMP_PATTERN } from "./events.ts";
 export { metricShape } from "./metric.ts";
 export { type ResultShape, resultShape } from "./shape.ts";
+export { alertHistoryView };
 
 export function compileMetric(spec: MetricSpec, job: JobSpec): QueryNode {
   switch (spec.kind) {
@@ -86,13 +88,8 @@ export function outputColumns(spec: MetricSpec): readonly OutputColumn[] {
     case "alert":
       return [
         ...key,
-        column("severity", "text", false, { values: ["warning", "critical"] }),
-        column("avg_score", "double precision"),
-        column("baseline_mean", "double precision"),
-        column("baseline_sd", "double precision"),
-        column("baseline_windows", "integer"),
-        column("drop", "double precision"),
-        column("n_scored", "bigint"),
+        column("severity", "text", false, { values: SEVERITIES }),
+        ...alertColumns(spec).map((c) => column(c.name, c.type, c.nullable)),
       ];
     case "metric":
       return [...key, ...metricColumns(spec).map((c) => column(c.name, c.type, c.nullable))];

@@ -180,19 +180,279 @@ export const CONSTANTS = {
       "shape": {
         "kind": "alert"
       },
-      "from": "sentiment_window",
-      "score": "avg_score",
-      "scored": "n_scored",
-      "minScored": 20,
-      "baselineWindows": 8,
-      "minBaselineWindows": 4,
-      "warning": {
-        "minDrop": 0.2,
-        "sdFactor": 2
+      "baseline": {
+        "metric": "sentiment_window",
+        "column": "avg_score",
+        "windows": 8,
+        "min": 4,
+        "where": {
+          "op": "compare",
+          "fn": ">=",
+          "left": {
+            "op": "current",
+            "column": "n_scored"
+          },
+          "right": {
+            "op": "literal",
+            "value": 20
+          }
+        }
       },
-      "critical": {
-        "minDrop": 0.4,
-        "sdFactor": 3
+      "columns": {
+        "avg_score": {
+          "op": "current",
+          "column": "avg_score"
+        },
+        "baseline_mean": {
+          "op": "baseline",
+          "stat": "mean"
+        },
+        "baseline_sd": {
+          "op": "baseline",
+          "stat": "sd"
+        },
+        "baseline_windows": {
+          "op": "baseline",
+          "stat": "count"
+        },
+        "drop": {
+          "op": "arith",
+          "fn": "-",
+          "left": {
+            "op": "baseline",
+            "stat": "mean"
+          },
+          "right": {
+            "op": "current",
+            "column": "avg_score"
+          }
+        },
+        "n_scored": {
+          "op": "current",
+          "column": "n_scored"
+        }
+      },
+      "levels": {
+        "warning": {
+          "op": "and",
+          "args": [
+            {
+              "op": "compare",
+              "fn": ">=",
+              "left": {
+                "op": "current",
+                "column": "n_scored"
+              },
+              "right": {
+                "op": "literal",
+                "value": 20
+              }
+            },
+            {
+              "op": "compare",
+              "fn": ">=",
+              "left": {
+                "op": "output",
+                "column": "drop"
+              },
+              "right": {
+                "op": "greatest",
+                "args": [
+                  {
+                    "op": "literal",
+                    "value": 0.2
+                  },
+                  {
+                    "op": "arith",
+                    "fn": "*",
+                    "left": {
+                      "op": "literal",
+                      "value": 2
+                    },
+                    "right": {
+                      "op": "output",
+                      "column": "baseline_sd"
+                    }
+                  }
+                ]
+              }
+            }
+          ]
+        },
+        "critical": {
+          "op": "compare",
+          "fn": ">=",
+          "left": {
+            "op": "output",
+            "column": "drop"
+          },
+          "right": {
+            "op": "greatest",
+            "args": [
+              {
+                "op": "literal",
+                "value": 0.4
+              },
+              {
+                "op": "arith",
+                "fn": "*",
+                "left": {
+                  "op": "literal",
+                  "value": 3
+                },
+                "right": {
+                  "op": "output",
+                  "column": "baseline_sd"
+                }
+              }
+            ]
+          }
+        }
+      }
+    },
+    "volume_alert": {
+      "kind": "alert",
+      "source": "sparkgen/specs/volume-alert.ts",
+      "description": "a burst of attention: the topic's tweet count spiked against its recent baseline",
+      "shape": {
+        "kind": "alert"
+      },
+      "baseline": {
+        "metric": "sentiment_window",
+        "column": "n_tweets",
+        "windows": 8,
+        "min": 4
+      },
+      "columns": {
+        "n_tweets": {
+          "op": "current",
+          "column": "n_tweets"
+        },
+        "baseline_mean": {
+          "op": "baseline",
+          "stat": "mean"
+        },
+        "baseline_sd": {
+          "op": "baseline",
+          "stat": "sd"
+        },
+        "baseline_windows": {
+          "op": "baseline",
+          "stat": "count"
+        },
+        "ratio": {
+          "op": "arith",
+          "fn": "/",
+          "left": {
+            "op": "current",
+            "column": "n_tweets"
+          },
+          "right": {
+            "op": "baseline",
+            "stat": "mean"
+          }
+        }
+      },
+      "levels": {
+        "warning": {
+          "op": "and",
+          "args": [
+            {
+              "op": "compare",
+              "fn": ">=",
+              "left": {
+                "op": "current",
+                "column": "n_tweets"
+              },
+              "right": {
+                "op": "literal",
+                "value": 50
+              }
+            },
+            {
+              "op": "compare",
+              "fn": ">=",
+              "left": {
+                "op": "current",
+                "column": "n_tweets"
+              },
+              "right": {
+                "op": "arith",
+                "fn": "+",
+                "left": {
+                  "op": "baseline",
+                  "stat": "mean"
+                },
+                "right": {
+                  "op": "greatest",
+                  "args": [
+                    {
+                      "op": "arith",
+                      "fn": "*",
+                      "left": {
+                        "op": "literal",
+                        "value": 3
+                      },
+                      "right": {
+                        "op": "baseline",
+                        "stat": "sd"
+                      }
+                    },
+                    {
+                      "op": "baseline",
+                      "stat": "mean"
+                    }
+                  ]
+                }
+              }
+            }
+          ]
+        },
+        "critical": {
+          "op": "compare",
+          "fn": ">=",
+          "left": {
+            "op": "current",
+            "column": "n_tweets"
+          },
+          "right": {
+            "op": "arith",
+            "fn": "+",
+            "left": {
+              "op": "baseline",
+              "stat": "mean"
+            },
+            "right": {
+              "op": "greatest",
+              "args": [
+                {
+                  "op": "arith",
+                  "fn": "*",
+                  "left": {
+                    "op": "literal",
+                    "value": 5
+                  },
+                  "right": {
+                    "op": "baseline",
+                    "stat": "sd"
+                  }
+                },
+                {
+                  "op": "arith",
+                  "fn": "*",
+                  "left": {
+                    "op": "literal",
+                    "value": 3
+                  },
+                  "right": {
+                    "op": "baseline",
+                    "stat": "mean"
+                  }
+                }
+              ]
+            }
+          }
+        }
       }
     }
   }

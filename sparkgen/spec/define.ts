@@ -1,7 +1,8 @@
 import { relative } from "node:path";
 import { fileURLToPath } from "node:url";
+import { type AlertDefinition, type AlertSpec, alertFromDefinition } from "./alert-kind.ts";
 import type { Measure } from "./dsl.ts";
-import type { AggregateSpec, AlertSpec, InfluencerSpec, JobSpec, WordSpec } from "./kinds.ts";
+import type { AggregateSpec, InfluencerSpec, JobSpec, WordSpec } from "./kinds.ts";
 import type { CheckedMeasures, Dimensions, MetricKindSpec, MetricMeasures } from "./metric-kind.ts";
 
 const ROOT = fileURLToPath(new URL("../../", import.meta.url));
@@ -22,8 +23,11 @@ export const define = Object.freeze({
     Object.freeze({ ...s, kind: "influencer", source: specSource(url) }),
   words: (url: string, s: Def<WordSpec>): WordSpec =>
     Object.freeze({ ...s, kind: "words", source: specSource(url) }),
-  alert: <M extends Readonly<Record<string, Measure>>>(url: string, s: Def<AlertSpec<M>>): AlertSpec<M> =>
-    Object.freeze({ ...s, kind: "alert", source: specSource(url) }),
+  /** Columns and levels are functions of the current row and the baseline, evaluated here once. */
+  alert: <M extends Readonly<Record<string, Measure>>, O extends string>(
+    url: string,
+    s: AlertDefinition<M, O>,
+  ): AlertSpec => alertFromDefinition(specSource(url), s),
   /** The general kind; a derived measure or `rank.by` naming no measure of the spec is a type error. */
   metric: <D extends Dimensions, M extends MetricMeasures & CheckedMeasures<M>>(
     url: string,

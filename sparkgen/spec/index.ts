@@ -1,4 +1,18 @@
 /** The typed spec language: DSL, spec kinds, definers and validation. */
+export {
+  type AlertColumn,
+  type AlertCondition,
+  type AlertSpec,
+  type AlertValue,
+  alertBound,
+  alertColumns,
+  alertMath,
+  alertSourceColumns,
+  type Baseline,
+  baseline,
+  SEVERITIES,
+  type Severity,
+} from "./alert-kind.ts";
 export { define, specSource } from "./define.ts";
 export {
   type AnyColumn,
@@ -14,8 +28,6 @@ export {
 } from "./dsl.ts";
 export type {
   AggregateSpec,
-  AlertLevel,
-  AlertSpec,
   InfluencerColumns,
   InfluencerSpec,
   InfluencerWeights,

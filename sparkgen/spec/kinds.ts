@@ -4,6 +4,7 @@
  * spec values, never in the compiler.
  */
 import type { EventSchema } from "../schema/index.ts";
+import type { AlertSpec } from "./alert-kind.ts";
 import type {
   AnyColumn,
   Measure,
@@ -91,31 +92,6 @@ export interface WordSpec extends SpecBase {
   readonly dropNumbers: boolean;
   readonly stopWords: readonly string[];
   readonly topN: number;
-}
-
-export interface AlertLevel {
-  /** The drop must be at least this much… */
-  readonly minDrop: number;
-  /** …and at least this many sample standard deviations of the baseline. */
-  readonly sdFactor: number;
-}
-
-/** Per (window, topic): an alert when a score column drops against the previous windows. */
-export interface AlertSpec<M extends Readonly<Record<string, Measure>> = Readonly<Record<string, Measure>>>
-  extends SpecBase {
-  readonly kind: "alert";
-  /** The aggregate whose current row and stored history are compared. */
-  readonly from: AggregateSpec<M>;
-  readonly score: keyof M & string;
-  readonly scored: keyof M & string;
-  /** Both the window and each baseline window need at least this many scored events. */
-  readonly minScored: number;
-  /** How many windows before W are looked at… */
-  readonly baselineWindows: number;
-  /** …and how many of them (with enough scored events) are needed. */
-  readonly minBaselineWindows: number;
-  readonly warning: AlertLevel;
-  readonly critical: AlertLevel;
 }
 
 export type MetricSpec = AggregateSpec | InfluencerSpec | WordSpec | AlertSpec | MetricKindSpec;

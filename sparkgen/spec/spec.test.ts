@@ -1,6 +1,7 @@
 import { describe, expect, expectTypeOf, it } from "vitest";
 import { EVENT_V1 } from "../schema/index.ts";
-import { influencerWindow } from "../specs/index.ts";
+import { influencerWindow, sentimentAlert, volumeAlert } from "../specs/index.ts";
+import { alertBound, alertColumns, alertMath, baseline } from "./alert-kind.ts";
 import { define } from "./define.ts";
 import { dsl } from "./dsl.ts";
 import type { InfluencerColumns, JobSpec } from "./kinds.ts";
@@ -49,32 +50,62 @@ describe("spec language: what the types reject", () => {
     expect(columns.author).toBe("author_id");
   });
 
-  it("types the alert's columns against the measures of the aggregate it reads", () => {
+  it("types a baseline and an alert's rows against the measures of the aggregate they read", () => {
     const agg = define.aggregate(import.meta.url, {
       name: "scores",
       description: "d",
       measures: { mean: e.avg("sentiment_score"), n: e.countOf("sentiment_score") },
     });
-    const level = { minDrop: 0.2, sdFactor: 2 };
+    const { atLeast, minus } = alertMath;
+    const base = baseline(agg, "mean", 8, { min: 4, where: (w) => atLeast(w.n, 20) });
     const alert = define.alert(import.meta.url, {
       name: "a",
       description: "d",
-      from: agg,
-      score: "mean",
-      scored: "n",
-      minScored: 1,
-      baselineWindows: 8,
-      minBaselineWindows: 4,
-      warning: level,
-      critical: level,
+      baseline: base,
+      columns: (w, b) => ({ mean: w.mean, drop: minus(b.mean, w.mean) }),
+      levels: (_w, _b, out) => ({ warning: atLeast(out.drop, 0.2), critical: atLeast(out.drop, 0.4) }),
     });
     expect(alert.source).toBe("sparkgen/spec/spec.test.ts");
+    expect(alertColumns(alert)).toEqual([
+      { name: "mean", type: "double precision", nullable: false },
+      { name: "drop", type: "double precision", nullable: false },
+    ]);
+    // @ts-expect-error a baseline over a metric that lacks the named column
+    baseline(agg, "avg_score", 8, { min: 4 });
+    // @ts-expect-error the baseline's condition names a column the metric lacks
+    baseline(agg, "mean", 8, { min: 4, where: (w) => atLeast(w.n_scored, 20) });
     define.alert(import.meta.url, {
-      ...alert,
-      from: agg,
-      // @ts-expect-error the aggregate has no measure avg_score
-      score: "avg_score",
+      name: "a",
+      description: "d",
+      baseline: base,
+      // @ts-expect-error the current row has no column avg_score
+      columns: (w) => ({ score: w.avg_score }),
+      levels: (w) => ({ warning: atLeast(w.n, 1), critical: atLeast(w.n, 2) }),
     });
+    define.alert(import.meta.url, {
+      name: "a",
+      description: "d",
+      baseline: base,
+      columns: (w) => ({ n: w.n }),
+      // @ts-expect-error a level reads a column the alert does not declare
+      levels: (_w, _b, out) => ({ warning: atLeast(out.drop, 1), critical: atLeast(out.n, 2) }),
+    });
+  });
+
+  it("states the bound each shipped alert level compares against, from the spec", () => {
+    expect(alertBound(sentimentAlert, "critical", { baseline_sd: 0.02 })).toEqual({
+      rule: "max(0.4, 3·baseline_sd)",
+      value: 0.4,
+    });
+    expect(alertBound(sentimentAlert, "warning", { baseline_sd: 0.12 }).value).toBeCloseTo(0.24, 12);
+    // 60 + max(3·10, 60) and 60 + max(5·10, 3·60)
+    const row = { n_tweets: 170, baseline_mean: 60, baseline_sd: 10 };
+    expect(alertBound(volumeAlert, "warning", row)).toEqual({
+      rule: "baseline_mean + max(3·baseline_sd, baseline_mean)",
+      value: 120,
+    });
+    expect(alertBound(volumeAlert, "critical", row).value).toBe(240);
+    expect(alertBound(volumeAlert, "critical", {}).value).toBeNull();
   });
 
   it("types the job's topic, dedup and event-time columns", () => {

@@ -68,15 +68,19 @@ describe("spec validation (what types cannot catch)", () => {
   it("rejects an alert that reads a metric the job does not compute first", () => {
     expect(failure(withMetrics([sentimentAlert, sentimentWindow]))).toMatchObject({
       message:
-        "sparkgen/specs/sentiment-alert.ts: from reads sentiment_window, which the job does not compute before it",
+        "sparkgen/specs/sentiment-alert.ts: baseline reads sentiment_window, which the job does not compute before it",
       fix: "list sentiment_window before sentiment_alert in sparkgen/specs/window-job.ts metrics",
     });
   });
 
-  it("rejects inconsistent alert levels and baselines, counting further problems", () => {
-    const bad = { ...sentimentAlert, minBaselineWindows: 9, critical: { minDrop: 0.1, sdFactor: 3 } };
+  it("rejects a baseline longer than its windows and a key column among the alert columns, counting further problems", () => {
+    const bad = {
+      ...sentimentAlert,
+      baseline: { ...sentimentAlert.baseline, min: 9 },
+      columns: { ...sentimentAlert.columns, topic: sentimentAlert.columns.drop! },
+    };
     expect(failure(withMetrics([sentimentWindow, bad])).message).toBe(
-      "sparkgen/specs/sentiment-alert.ts: minBaselineWindows is 9 (and 1 more problem)",
+      "sparkgen/specs/sentiment-alert.ts: baseline min is 9 (and 1 more problem)",
     );
   });
 

@@ -4,6 +4,7 @@
  */
 import { usageError } from "../../runtime/errors/index.ts";
 import { identifierProblem } from "../print/dialect.ts";
+import { alertProblems } from "./alert-kind.ts";
 import type { JobSpec, MetricSpec } from "./kinds.ts";
 import { metricKindProblems } from "./validate-metric.ts";
 
@@ -76,46 +77,14 @@ function metricProblems(m: MetricSpec, job: JobSpec, seen: readonly string[]): S
       if (!m.tokenChars) add("tokenChars", "is empty", "list the characters tokens are made of");
       break;
     }
-    case "alert": {
-      if (!seen.includes(m.from.name))
-        add(
-          "from",
-          `reads ${m.from.name}, which the job does not compute before it`,
-          `list ${m.from.name} before ${m.name} in ${job.source} metrics`,
-        );
-      positiveInt("minScored", m.minScored);
-      if (!Number.isInteger(m.baselineWindows) || m.baselineWindows < 2)
-        add(
-          "baselineWindows",
-          `is ${m.baselineWindows}`,
-          "use 2 or more (a standard deviation needs two windows)",
-        );
-      if (
-        !Number.isInteger(m.minBaselineWindows) ||
-        m.minBaselineWindows < 2 ||
-        m.minBaselineWindows > m.baselineWindows
-      )
-        add(
-          "minBaselineWindows",
-          `is ${m.minBaselineWindows}`,
-          `use a whole number from 2 to baselineWindows (${m.baselineWindows})`,
-        );
-      for (const level of ["warning", "critical"] as const) {
-        const l = m[level];
-        if (!(l.minDrop > 0 && l.minDrop <= 2))
-          add(`${level}.minDrop`, `is ${l.minDrop}`, "use a drop between 0 and 2 (scores lie in -1…1)");
-        if (!(l.sdFactor >= 0))
-          add(`${level}.sdFactor`, `is ${l.sdFactor}`, "use a non-negative number of standard deviations");
+    case "alert":
+      for (const p of alertProblems(m, seen))
+        add(p.field, p.problem, p.fix.replace("the job's", `${job.source}`));
+      for (const name of Object.keys(m.columns)) {
+        const p = identifierProblem(name);
+        if (p) add(`columns.${name}`, p, "rename the column in lower_snake_case");
       }
-      if (m.critical.minDrop < m.warning.minDrop || m.critical.sdFactor < m.warning.sdFactor)
-        add("critical", "is below warning", "make critical's minDrop and sdFactor at least warning's");
-      const measure = m.from.measures;
-      if (measure[m.score]?.type !== "double precision")
-        add("score", `${m.from.name}.${m.score} is not a double`, "point score at an average measure");
-      if (measure[m.scored]?.type !== "bigint")
-        add("scored", `${m.from.name}.${m.scored} is not a count`, "point scored at a count measure");
       break;
-    }
   }
   return out;
 }

@@ -7,10 +7,11 @@ import { mentionWindow } from "./mention-window.ts";
 import { sentimentAlert } from "./sentiment-alert.ts";
 import { sentimentWindow } from "./sentiment-window.ts";
 import { shareOfVoiceWindow } from "./share-of-voice-window.ts";
+import { volumeAlert } from "./volume-alert.ts";
 import { volumeMinute } from "./volume-minute.ts";
 import { wordWindow } from "./word-window.ts";
 
-/** The step run once per closed window (docs/contracts.md "Windows"). Order matters: the alert reads sentiment. */
+/** The step run once per closed window (docs/contracts.md "Windows"). Order matters: the alerts read sentiment. */
 export const windowJob = define.job(import.meta.url, {
   name: "window_job",
   description: "every metric of one window, written atomically to PostgreSQL",
@@ -29,5 +30,6 @@ export const windowJob = define.job(import.meta.url, {
     shareOfVoiceWindow,
     volumeMinute,
     sentimentAlert,
+    volumeAlert,
   ],
 });

@@ -149,6 +149,22 @@ export interface SentimentAlertTable {
 export type SentimentAlert = Selectable<SentimentAlertTable>;
 export type NewSentimentAlert = Insertable<SentimentAlertTable>;
 
+/** volume_alert: a burst of attention: the topic's tweet count spiked against its recent baseline (sparkgen/specs/volume-alert.ts) */
+export interface VolumeAlertTable {
+  window_start: Timestamp;
+  window_end: Timestamp;
+  topic: string;
+  severity: "warning" | "critical";
+  n_tweets: number;
+  baseline_mean: number;
+  baseline_sd: number;
+  baseline_windows: number;
+  ratio: number | null;
+  computed_at: ComputedAt;
+}
+export type VolumeAlert = Selectable<VolumeAlertTable>;
+export type NewVolumeAlert = Insertable<VolumeAlertTable>;
+
 /** Every result table a spec writes, by name. */
 export interface ResultTables {
   sentiment_window: SentimentWindowTable;
@@ -161,6 +177,7 @@ export interface ResultTables {
   share_of_voice_window: ShareOfVoiceWindowTable;
   volume_minute: VolumeMinuteTable;
   sentiment_alert: SentimentAlertTable;
+  volume_alert: VolumeAlertTable;
 }
 
 /**
@@ -705,8 +722,65 @@ export const RESULT_TABLES = {
       "sentiment_alert_window": "\"window_end\" > \"window_start\"",
       "sentiment_alert_severity": "\"severity\" in ('warning', 'critical')"
     }
+  },
+  "volume_alert": {
+    "source": "sparkgen/specs/volume-alert.ts",
+    "description": "a burst of attention: the topic's tweet count spiked against its recent baseline",
+    "shape": {
+      "kind": "alert"
+    },
+    "primaryKey": [
+      "window_start",
+      "topic"
+    ],
+    "columns": {
+      "window_start": {
+        "type": "timestamp with time zone",
+        "nullable": false
+      },
+      "window_end": {
+        "type": "timestamp with time zone",
+        "nullable": false
+      },
+      "topic": {
+        "type": "text",
+        "nullable": false
+      },
+      "severity": {
+        "type": "text",
+        "nullable": false
+      },
+      "n_tweets": {
+        "type": "bigint",
+        "nullable": false
+      },
+      "baseline_mean": {
+        "type": "double precision",
+        "nullable": false
+      },
+      "baseline_sd": {
+        "type": "double precision",
+        "nullable": false
+      },
+      "baseline_windows": {
+        "type": "integer",
+        "nullable": false
+      },
+      "ratio": {
+        "type": "double precision",
+        "nullable": true
+      },
+      "computed_at": {
+        "type": "timestamp with time zone",
+        "nullable": false
+      }
+    },
+    "checks": {
+      "volume_alert_window": "\"window_end\" > \"window_start\"",
+      "volume_alert_severity": "\"severity\" in ('warning', 'critical')"
+    }
   }
 } as const;
 
 /** The tables the window step writes, in job order. */
-export const METRIC_TABLES = ["sentiment_window","influencer_window","word_window","hashtag_window","mention_window","domain_window","language_window","share_of_voice_window","volume_minute","sentiment_alert"] as const;
+export const METRIC_TABLES = ["sentiment_window","influencer_window","word_window","hashtag_window","mention_window","domain_window","language_window","share_of_voice_window","volume_minute","sentiment_alert","volume_alert"] as const;

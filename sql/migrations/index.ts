@@ -1,12 +1,14 @@
 import type { Migration } from "kysely";
 import { resultTables } from "./0001_result_tables.ts";
 import { queryIndexes } from "./0002_query_indexes.ts";
-import { biViews } from "./0003_bi_views.ts";
+import { VIEW_NAMES as BI_VIEWS, biViews } from "./0003_bi_views.ts";
 import { influencerIndexTweets } from "./0004_influencer_index_tweets.ts";
 import { runnerEmrServerless } from "./0005_runner_emr_serverless.ts";
+import { ALERT_VIEWS, alerts } from "./0009_alerts.ts";
 import { GENERATED_MIGRATIONS } from "./generated/index.ts";
 
-export { VIEW_NAMES } from "./0003_bi_views.ts";
+/** Every view the migrations create (granted to the read-only role). */
+export const VIEW_NAMES: readonly string[] = [...BI_VIEWS, ...ALERT_VIEWS];
 
 /**
  * Every migration, by name (applied in name order). A static list rather than Kysely's
@@ -21,4 +23,6 @@ export const MIGRATIONS: Record<string, Migration> = {
   "0004_influencer_index_tweets": influencerIndexTweets,
   "0005_runner_emr_serverless": runnerEmrServerless,
   ...GENERATED_MIGRATIONS,
+  // The view reads volume_alert, which generated/0007_spec_volume_alert creates.
+  "0009_alerts": alerts,
 };

@@ -1,5 +1,5 @@
 import type { Kysely } from "kysely";
-import type { AlertSeverity, Database } from "../database.ts";
+import type { AlertKind, AlertSeverity, Database, Views } from "../database.ts";
 import { checkRange, type RangeQuery } from "./range.ts";
 
 export interface AlertRow {
@@ -45,5 +45,65 @@ export async function sentimentAlerts(db: Kysely<Database>, q: AlertsQuery): Pro
     baselineWindows: r.baseline_windows,
     drop: r.drop,
     nScored: r.n_scored,
+  }));
+}
+
+/** One row of the `alerts` view: every kind of alert in one shape. */
+export interface AnyAlertRow {
+  /** The alert's table: `sentiment_alert`, `volume_alert`. */
+  kind: AlertKind;
+  windowStart: Date;
+  windowEnd: Date;
+  topic: string;
+  severity: AlertSeverity;
+  /** The column the baseline is over, and its value in the window. */
+  measure: string;
+  value: number;
+  baselineMean: number;
+  baselineSd: number;
+  baselineWindows: number;
+  /** Sentiment alerts: baseline mean − avg_score, and the scored tweets. */
+  drop: number | null;
+  nScored: number | null;
+  /** Volume alerts: n_tweets / baseline mean (NULL when the mean is 0). */
+  ratio: number | null;
+}
+
+export interface AnyAlertsQuery extends AlertsQuery {
+  /** Only this kind. */
+  kind?: AlertKind;
+}
+
+/** Every alert of every kind over a range (the `alerts` view), newest first, then topic and kind; default limit 100. */
+export async function allAlerts(db: Kysely<Database>, q: AnyAlertsQuery): Promise<AnyAlertRow[]> {
+  const { topic, limit } = checkRange(q, 100);
+  let query = db
+    .withTables<Views>()
+    .selectFrom("alerts")
+    .where("window_start", ">=", q.from)
+    .where("window_start", "<", q.to);
+  if (!q.allTopics) query = query.where("topic", "=", topic);
+  if (q.kind !== undefined) query = query.where("kind", "=", q.kind);
+  const rows = await query
+    .selectAll()
+    .orderBy("window_start", "desc")
+    .orderBy("topic", "asc")
+    .orderBy("kind", "asc")
+    .limit(limit)
+    .execute();
+  return rows.map((r) => ({
+    kind: r.kind,
+    windowStart: r.window_start,
+    windowEnd: r.window_end,
+    topic: r.topic,
+    severity: r.severity,
+    measure: r.measure,
+    value: r.value,
+    baselineMean: r.baseline_mean,
+    baselineSd: r.baseline_sd,
+    baselineWindows: r.baseline_windows,
+    drop: r.drop,
+    nScored: r.n_scored,
+    ratio: r.ratio,
   }));
 }

@@ -1,4 +1,11 @@
-export { type AlertRow, type AlertsQuery, sentimentAlerts } from "./alerts.ts";
+export {
+  type AlertRow,
+  type AlertsQuery,
+  type AnyAlertRow,
+  type AnyAlertsQuery,
+  allAlerts,
+  sentimentAlerts,
+} from "./alerts.ts";
 export { type InfluencerRanking, topInfluencers, topInfluencersQuery } from "./influencers.ts";
 export {
   METRIC_CATALOG,

@@ -95,6 +95,9 @@ describe("dashboard API on seeded results", () => {
         baseline_windows: 8,
         drop: 0.555,
         n_scored: 130,
+        // the bound of the spec's critical level, for this row
+        rule: "max(0.4, 3·baseline_sd)",
+        threshold: 0.4,
       },
       {
         severity: "warning",
@@ -104,6 +107,8 @@ describe("dashboard API on seeded results", () => {
         baseline_windows: 8,
         drop: 0.25,
         n_scored: 150,
+        rule: "max(0.2, 2·baseline_sd)",
+        threshold: 0.24,
       },
     ]);
     expect(windows.map((w) => [w.n_tweets, w.avg_score])).toEqual([
@@ -188,26 +193,38 @@ describe("dashboard API on seeded results", () => {
     ]);
   });
 
-  it("lists a topic's alerts newest first", async () => {
+  it("lists a topic's alerts of every kind newest first", async () => {
     const all = await get(open, `/api/alerts${q({ topic: "*", from: at(0), to: at(12) })}`);
     const alerts = all.json().alerts as Array<Record<string, unknown>>;
-    expect(alerts.map((a) => [a.window_start, a.severity, a.drop])).toEqual([
-      [at(11), "warning", 0.25],
-      [at(10), "critical", 0.555],
+    expect(alerts.map((a) => [a.window_start, a.kind, a.severity, a.drop, a.ratio])).toEqual([
+      [at(11), "sentiment_alert", "warning", 0.25, null],
+      [at(11), "volume_alert", "warning", null, 170 / 60],
+      [at(10), "sentiment_alert", "critical", 0.555, null],
     ]);
+    expect(alerts[1]).toMatchObject({
+      measure: "n_tweets",
+      value: 170,
+      rule: "baseline_mean + max(3·baseline_sd, baseline_mean)",
+      threshold: 120,
+    });
     const acme = await get(open, `/api/alerts${q({ topic: "acme", from: at(0), to: at(12) })}`);
     expect(acme.json().alerts).toEqual([
       {
+        kind: "sentiment_alert",
         topic: "acme",
         window_start: at(1),
         window_end: at(2),
         severity: "warning",
-        avg_score: -0.1,
+        measure: "avg_score",
+        value: -0.1,
         baseline_mean: 0.25,
         baseline_sd: 0.05,
         baseline_windows: 4,
         drop: 0.35,
         n_scored: 20,
+        ratio: null,
+        rule: "max(0.2, 2·baseline_sd)",
+        threshold: 0.2,
       },
     ]);
   });

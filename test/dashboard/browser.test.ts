@@ -82,7 +82,7 @@ describe("dashboard page in headless Chromium", () => {
     expect(await text(page, "#sum-scored")).toBe(num.format(sums.scored));
     expect(await text(page, "#sum-score")).toBe(sums.avg.toFixed(3));
     expect(await text(page, "#sum-windows")).toBe(String(sums.windows));
-    expect(await text(page, "#sum-alerts")).toBe("2");
+    expect(await text(page, "#sum-alerts")).toBe("3"); // two sentiment alerts, one volume alert
 
     // Influencers table = the range aggregate straight from influencer_window.
     const inf = await db
@@ -115,25 +115,41 @@ describe("dashboard page in headless Chromium", () => {
     );
     expect(inf.map((r) => r.author_id)).toEqual(["a2", "a1", "a3"]);
 
-    // Alerts table = sentiment_alert rows, newest first, with the threshold the drop crossed.
+    // Alerts table = every kind (the alerts view), newest first, with the bound each severity crossed.
     expect(await shownTable(page, "#alerts")).toEqual([
       {
         window: "2026-11-26 02:45–03:00",
+        kind: "sentiment_alert",
         severity: "warning",
-        avg_score: "0.050",
+        value: "avg_score 0.050",
         baseline_mean: "0.300",
         baseline_sd: "0.120",
         drop: "0.250",
+        ratio: "–",
         threshold: "0.240", // max(0.2, 2 · 0.12)
         n_scored: "150",
       },
       {
+        window: "2026-11-26 02:45–03:00",
+        kind: "volume_alert",
+        severity: "warning",
+        value: "n_tweets 170",
+        baseline_mean: "60.000",
+        baseline_sd: "10.000",
+        drop: "–",
+        ratio: "×2.83",
+        threshold: "120.000", // 60 + max(3 · 10, 60)
+        n_scored: "–",
+      },
+      {
         window: "2026-11-26 02:30–02:45",
+        kind: "sentiment_alert",
         severity: "critical",
-        avg_score: "-0.100",
+        value: "avg_score -0.100",
         baseline_mean: "0.455",
         baseline_sd: "0.020",
         drop: "0.555",
+        ratio: "–",
         threshold: "0.400", // max(0.4, 3 · 0.02)
         n_scored: "130",
       },
@@ -166,7 +182,7 @@ describe("dashboard page in headless Chromium", () => {
       "positive 20% · negative 40%",
       "CRITICAL alert: sentiment dropped 0.555",
       "baseline mean 0.455 (sd 0.020, 8 windows)",
-      "threshold max(0.4, 3·sd) = 0.400",
+      "threshold max(0.4, 3·baseline_sd) = 0.400",
     ]);
 
     // Hostile data is text: shown verbatim, never parsed or run.

@@ -123,6 +123,22 @@ export async function seedDashboard(db: Kysely<Database>): Promise<void> {
       alert(1, "acme", "warning", [-0.1, 0.25, 0.05, 4, 0.35, 20]),
     ])
     .execute();
+  // A volume spike in the same window as the sentiment warning: 170 ≥ 60 + max(3·10, 60) = 120,
+  // < 60 + max(5·10, 3·60) = 240 → warning; ratio 170 / 60.
+  await db
+    .insertInto("volume_alert")
+    .values({
+      window_start: at(11),
+      window_end: at(12),
+      topic: "*",
+      severity: "warning",
+      n_tweets: 170,
+      baseline_mean: 60,
+      baseline_sd: 10,
+      baseline_windows: 8,
+      ratio: 170 / 60,
+    })
+    .execute();
 
   await db
     .insertInto("influencer_window")

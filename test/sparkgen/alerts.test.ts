@@ -1,5 +1,3 @@
-import { setTimeout as sleep } from "node:timers/promises";
-import pg from "pg";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import {
   alertRows,
@@ -11,6 +9,7 @@ import {
   SPARK_TIMEOUT,
   type StepRun,
   sentimentRows,
+  stepWhileHistoryIsWritten,
   why,
   windowOf,
 } from "./support.ts";
@@ -179,7 +178,6 @@ describe("sparkgen window step: sentiment alerts, in order and after a catch-up"
  * The "other run" is this test's own transaction, holding the history lock with W-1's sentiment
  * inserted but not committed until W's step is seen waiting for the lock.
  */
-const HISTORY_LOCK = { space: 0x74726e68, id: 0 };
 /** W-1's sentiment as its step computes it from the fixture (see the table above). */
 const W_PREV_SCORES: Record<string, number> = {
   crit: 0.625,
@@ -203,14 +201,7 @@ describe("sparkgen window step: a baseline window committed by another run while
   it(
     "W waits for the history lock, recomputes its alert with W-1, and stores the in-order alerts",
     async () => {
-      const other = new pg.Client({ connectionString: r.url });
-      await other.connect();
-      try {
-        await other.query("begin");
-        await other.query("select pg_advisory_xact_lock($1::int4, $2::int4)", [
-          HISTORY_LOCK.space,
-          HISTORY_LOCK.id,
-        ]);
+      const s = await stepWhileHistoryIsWritten(r, W, inputsFor(ROOT, W), async (other) => {
         for (const [topic, avg] of Object.entries(W_PREV_SCORES)) {
           await other.query(
             `insert into sentiment_window (window_start, window_end, topic, n_tweets, n_scored, avg_score,
@@ -218,33 +209,13 @@ describe("sparkgen window step: a baseline window committed by another run while
             [WPREV.start, WPREV.end, topic, avg],
           );
         }
-        let done = false;
-        const step = runWindowStep(r, W, inputsFor(ROOT, W)).finally(() => {
-          done = true;
-        });
-        // Before the rule existed the step never waited: it finished with W-1 unseen.
-        while (!done && !(await waitingForLock(other))) await sleep(200);
-        await other.query("commit");
-        const s = await step;
-        expect(s.code, why(s)).toBe(0);
-        expect(await alertRows(r.db)).toEqual(EXPECTED_ALERTS);
-        const recomputed = "sentiment_alert: another run committed part of its history meanwhile";
-        // PySpark sends the driver's stderr to spark-submit's stdout.
-        expect(`${s.stdout}${s.stderr}`.includes(recomputed), why(s)).toBe(true);
-      } finally {
-        await other.end();
-      }
+      });
+      expect(s.code, why(s)).toBe(0);
+      expect(await alertRows(r.db)).toEqual(EXPECTED_ALERTS);
+      const recomputed = "sentiment_alert: another run committed part of its history meanwhile";
+      // PySpark sends the driver's stderr to spark-submit's stdout.
+      expect(`${s.stdout}${s.stderr}`.includes(recomputed), why(s)).toBe(true);
     },
     SPARK_TIMEOUT,
   );
 });
-
-async function waitingForLock(c: pg.Client): Promise<boolean> {
-  const { rows } = await c.query<{ n: number }>(
-    `select count(*)::int as n from pg_locks where locktype = 'advisory' and not granted
-       and database = (select oid from pg_database where datname = current_database())
-       and classid = $1::int4::oid and objid = $2::int4::oid and objsubid = 2`,
-    [HISTORY_LOCK.space, HISTORY_LOCK.id],
-  );
-  return (rows[0]?.n ?? 0) > 0;
-}

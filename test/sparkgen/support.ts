@@ -1,6 +1,8 @@
 import { existsSync } from "node:fs";
+import { setTimeout as sleep } from "node:timers/promises";
 import { fileURLToPath } from "node:url";
 import type { Kysely } from "kysely";
+import pg from "pg";
 import { type SparkInstall, sparkSubmit } from "../../runtime/spark/index.ts";
 import { inputHourPrefixes, type Window } from "../../runtime/windows/index.ts";
 import { type Database, migrateToLatest, openDb } from "../../sql/index.ts";
@@ -181,4 +183,50 @@ export async function alertRows(db: Kysely<Database>) {
     drop: r9(x.drop),
     n_scored: Number(x.n_scored),
   }));
+}
+
+/** The step's history lock (sparkgen/runtime/trends_step/write.py `HISTORY_LOCK`). */
+const HISTORY_LOCK = { space: 0x74726e68, id: 0 };
+
+/** Whether some session waits for the history lock (the step under test, blocked by `c`'s transaction). */
+async function waitingForLock(c: pg.Client): Promise<boolean> {
+  const { rows } = await c.query<{ n: number }>(
+    `select count(*)::int as n from pg_locks where locktype = 'advisory' and not granted
+       and database = (select oid from pg_database where datname = current_database())
+       and classid = $1::int4::oid and objid = $2::int4::oid and objsubid = 2`,
+    [HISTORY_LOCK.space, HISTORY_LOCK.id],
+  );
+  return (rows[0]?.n ?? 0) > 0;
+}
+
+/**
+ * W's step while "another run" (a transaction of the test's own) holds the history lock with
+ * `write` done but not committed; it commits once the step is seen waiting for the lock. Before
+ * the rule existed the step never waited: it finished with that write unseen.
+ */
+export async function stepWhileHistoryIsWritten(
+  r: ResultsDb,
+  w: Window,
+  inputs: readonly string[],
+  write: (other: pg.Client) => Promise<void>,
+): Promise<StepRun> {
+  const other = new pg.Client({ connectionString: r.url });
+  await other.connect();
+  try {
+    await other.query("begin");
+    await other.query("select pg_advisory_xact_lock($1::int4, $2::int4)", [
+      HISTORY_LOCK.space,
+      HISTORY_LOCK.id,
+    ]);
+    await write(other);
+    let done = false;
+    const step = runWindowStep(r, w, inputs).finally(() => {
+      done = true;
+    });
+    while (!done && !(await waitingForLock(other))) await sleep(200);
+    await other.query("commit");
+    return await step;
+  } finally {
+    await other.end();
+  }
 }

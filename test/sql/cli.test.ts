@@ -213,6 +213,36 @@ describe("trends query / trends db (child processes)", () => {
     }
   });
 
+  it("query alerts lists every kind from the alerts view; --kind narrows, a bad kind exits 2", async () => {
+    const range = ["--from", W1, "--to", W3, "--database-url", url];
+    const [table, sentimentOnly, badKind] = await Promise.all([
+      trends(["query", "alerts", "--topic", "acme", ...range]),
+      trends(["query", "alerts", "--all-topics", "--kind", "sentiment_alert", "--json", ...range]),
+      trends(["query", "alerts", "--kind", "loudness", ...range]),
+    ]);
+    expect(table.code, table.stderr).toBe(0);
+    expect(table.stdout.split("\n")[0]!.split(/\s+/)).toEqual([
+      "window",
+      "topic",
+      "kind",
+      "severity",
+      "measure",
+      "value",
+      "baseline",
+      "sd",
+      "windows",
+      "drop",
+      "ratio",
+    ]);
+    expect(table.stdout).toContain("acme   sentiment_alert  critical  avg_score  -0.400");
+    expect(sentimentOnly.code, sentimentOnly.stderr).toBe(0);
+    const rows = JSON.parse(sentimentOnly.stdout) as Array<{ kind: string }>;
+    expect(rows.length).toBeGreaterThan(0);
+    expect(new Set(rows.map((r) => r.kind))).toEqual(new Set(["sentiment_alert"]));
+    expect(badKind.code).toBe(2);
+    expect(badKind.stderr).toContain("loudness");
+  });
+
   it("queries before migrating exit 3; db migrate then db status", async () => {
     const fresh = await freshDatabase("cli_migr");
     const early = await trends(["query", "influencers", "--database-url", fresh]);

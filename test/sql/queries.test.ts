@@ -2,6 +2,7 @@ import { type Kysely, sql } from "kysely";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { TrendsError } from "../../runtime/errors/index.ts";
 import {
+  allAlerts,
   type Database,
   listTopics,
   metricRows,
@@ -217,6 +218,62 @@ describe("sql queries on seeded results", () => {
       [W2, "*", "warning"],
       [W2, "acme", "critical"],
     ]);
+  });
+
+  it("every alert kind through the alerts view, newest first, then topic and kind; --kind narrows", async () => {
+    await db
+      .insertInto("volume_alert")
+      .values({
+        window_start: W2,
+        window_end: W3,
+        topic: "acme",
+        severity: "warning",
+        n_tweets: 120,
+        baseline_mean: 40,
+        baseline_sd: 5,
+        baseline_windows: 6,
+        ratio: 3,
+      })
+      .execute();
+    try {
+      const acme = await allAlerts(db, { topic: "acme", from, to });
+      expect(acme).toEqual([
+        {
+          kind: "sentiment_alert",
+          windowStart: new Date(W2),
+          windowEnd: new Date(W3),
+          topic: "acme",
+          severity: "critical",
+          measure: "avg_score",
+          value: -0.4,
+          baselineMean: 0.25,
+          baselineSd: 0.05,
+          baselineWindows: 4,
+          drop: 0.65,
+          nScored: 20,
+          ratio: null,
+        },
+        {
+          kind: "volume_alert",
+          windowStart: new Date(W2),
+          windowEnd: new Date(W3),
+          topic: "acme",
+          severity: "warning",
+          measure: "n_tweets",
+          value: 120,
+          baselineMean: 40,
+          baselineSd: 5,
+          baselineWindows: 6,
+          drop: null,
+          nScored: null,
+          ratio: 3,
+        },
+      ]);
+      const volume = await allAlerts(db, { from, to, allTopics: true, kind: "volume_alert" });
+      expect(volume.map((a) => [a.topic, a.kind])).toEqual([["acme", "volume_alert"]]);
+    } finally {
+      await db.deleteFrom("volume_alert").execute();
+    }
   });
 
   it("pipeline runs: attempts, durations, bad records", async () => {

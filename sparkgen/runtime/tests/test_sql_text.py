@@ -148,3 +148,36 @@ def test_small_results_are_inserted_in_one_batch_inside_the_transaction(monkeypa
         )
     ]
     assert [e[1] if e[0] == "update" else e[0] for e in db.log] == ["autocommit", "DELETE", "commit", "autocommit"]
+
+
+def test_each_alert_rereads_its_own_history_and_only_a_moved_one_is_recomputed(monkeypatch):
+    from trends_step import write
+
+    monkeypatch.setattr(write, "epoch_rows", lambda df, columns: [(1, 2, df.name)])
+    monkeypatch.setattr(write, "stage", lambda df, name, columns, jdbc: f"s_{name}")
+    columns = [{"name": "window_start", "type": "timestamptz"}]
+
+    def alert(name, view):
+        history = {"table": "sentiment_window", "view": view, "before": 8, "after": 8, "columns": columns}
+        return {"name": name, "columns": ["topic"], "history": history, "rewrites_after": 8}
+
+    sentiment, volume = alert("sentiment_alert", "a"), alert("volume_alert", "b")
+    db = FakeDb(stored=[("same",)])
+    db.batch = lambda sql, rows: None
+    results = [
+        write.Result(sentiment, FakeDf("s"), [("same",)], 0),
+        write.Result(volume, FakeDf("v"), [("older",)], 0),
+    ]
+    recomputed = []
+
+    def recompute(metric, rows):
+        recomputed.append(metric["name"])
+        return FakeDf("v again")
+
+    write.write_window(db, {}, (W, W + timedelta(minutes=15)), results, {}, None, recompute)
+    assert recomputed == ["volume_alert"]
+    reads = [e for e in db.log if e[0] == "query" and e[1].startswith('"window_start"')]
+    assert len(reads) == 2
+    deletes = [e[2] for e in db.log if e[0] == "update" and e[1] == "DELETE" and e[2]]
+    # W … W+8 windows of both alert tables
+    assert deletes == [[W, W + timedelta(minutes=120)]] * 2
