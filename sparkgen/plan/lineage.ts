@@ -10,6 +10,7 @@
  * from, and is left out: otherwise every column would depend on `rules` (the topic) and on the
  * dedup keys.
  */
+import { createHash } from "node:crypto";
 import type {
   ExpressionNode,
   QueryNode,
@@ -38,19 +39,39 @@ export interface ColumnLineage {
   readonly via: readonly string[];
   /** It is (or carries) the window's bounds. */
   readonly window: boolean;
+  /**
+   * A hash of everything the column's values depend on: its expression with every column it reads
+   * expanded down to the event record (literals such as weights included), and the row shaping
+   * (WHERE, JOIN, GROUP BY, PARTITION BY) on the way. Equal fingerprints: equal values.
+   */
+  readonly fingerprint: string;
 }
 
 /** A leaf of the walk: `event:<column>`, `metric:<table>.<column>` or `window:<bound>`. */
 type Leaves = ReadonlySet<string>;
 
-interface Relation {
-  readonly columns: readonly string[];
-  lineage(column: string): Leaves;
+/** What an expression or column reads (`leaves`) and a description of how (`fp`). */
+interface Trace {
+  readonly leaves: Leaves;
+  readonly fp: string;
 }
 
-const leafRelation = (columns: readonly string[], leaf: (c: string) => string): Relation => ({
+interface Relation {
+  readonly columns: readonly string[];
+  /** Fingerprint of which rows it has. */
+  readonly rows: string;
+  column(name: string): Trace;
+  /** The column's value alone, without this relation's own row shaping (a query's final SELECT). */
+  value(name: string): Trace;
+}
+
+const hash = (s: string) => createHash("sha256").update(s).digest("hex").slice(0, 16);
+
+const leafRelation = (name: string, columns: readonly string[], leaf: (c: string) => string): Relation => ({
   columns,
-  lineage: (c) => new Set([leaf(c)]),
+  rows: name,
+  column: (c) => ({ leaves: new Set([leaf(c)]), fp: leaf(c) }),
+  value: (c) => ({ leaves: new Set([leaf(c)]), fp: leaf(c) }),
 });
 
 const union = (sets: Iterable<Leaves>): Set<string> => {
@@ -58,6 +79,13 @@ const union = (sets: Iterable<Leaves>): Set<string> => {
   for (const s of sets) for (const x of s) out.add(x);
   return out;
 };
+
+/** Combines traces: `fp` is `name(a, b, …)`; `feeding` says which parts feed the value. */
+const node = (name: string, parts: readonly Trace[], feeding: readonly Trace[] = parts): Trace => ({
+  leaves: union(feeding.map((p) => p.leaves)),
+  fp: `${name}(${parts.map((p) => p.fp).join(",")})`,
+});
+const atom = (fp: string): Trace => ({ leaves: new Set(), fp });
 
 /** The columns a relation name resolves to, by scope: CTEs first, then the job's temp views. */
 type Catalog = ReadonlyMap<string, Relation>;
@@ -69,66 +97,92 @@ function selectRelation(s: SelectNode, catalog: Catalog): Relation {
     const r = catalog.get(t.name);
     if (!r) throw new Error(`lineage: ${t.name} is neither a CTE nor a known view`);
     scope.push([t.alias ?? t.name, r]);
+    return r;
   };
-  if (s.from) bind(s.from);
-  for (const j of s.joins) bind(j.table);
   const find = (name: string, table: string | undefined): Relation => {
     const hit = scope.find(([alias, r]) => (table ? alias === table : r.columns.includes(name)));
     if (!hit) throw new Error(`lineage: column ${table ? `${table}.` : ""}${name} not found`);
     return hit[1];
   };
   const bound = new Set<string>();
-  const expr = (e: ExpressionNode): Leaves => {
+  const expr = (e: ExpressionNode): Trace => {
     switch (e.kind) {
       case "ColumnNode":
-        if (!e.table && bound.has(e.name)) return new Set();
-        return find(e.name, e.table).lineage(e.name);
+        if (!e.table && bound.has(e.name)) return atom(`param:${e.name}`);
+        return find(e.name, e.table).column(e.name);
       case "LiteralNode":
+        return atom(JSON.stringify(e.value));
       case "StarNode":
+        return atom("*");
       case "IntervalNode":
-        return new Set();
+        return atom(`interval ${e.amount} ${e.unit}`);
       case "BinaryNode":
-        return union([expr(e.left), expr(e.right)]);
+        return node(e.op, [expr(e.left), expr(e.right)]);
       case "UnaryNode":
+        return node(e.op, [expr(e.operand)]);
       case "CastNode":
+        return node(`cast ${e.type}`, [expr(e.operand)]);
       case "IsNullNode":
-        return expr(e.operand);
+        return node(e.negated ? "is not null" : "is null", [expr(e.operand)]);
       case "CallNode":
-        return union(e.args.map(expr));
+        return node(`${e.name}${e.distinct ? " distinct" : ""}`, e.args.map(expr));
       case "CaseNode":
-        return union([
+        return node("case", [
           ...e.whens.flatMap((w) => [expr(w.when), expr(w.result)]),
           ...(e.otherwise ? [expr(e.otherwise)] : []),
         ]);
       case "InNode":
-        return union([expr(e.operand), ...e.list.map(expr)]);
+        return node(e.negated ? "not in" : "in", [expr(e.operand), ...e.list.map(expr)]);
       case "LambdaNode": {
         for (const p of e.params) bound.add(p);
         const body = expr(e.body);
         for (const p of e.params) bound.delete(p);
-        return body;
+        return node(`lambda ${e.params.join(" ")}`, [body]);
       }
-      case "WindowFunctionNode":
+      case "WindowFunctionNode": {
         // PARTITION BY groups rows; ORDER BY decides the value (a rank).
-        return union([expr(e.call), ...e.orderBy.map((o) => expr(o.expr))]);
-      case "NormaliseNode":
-        return expr(e.operand);
+        const order = e.orderBy.map((o) => node(o.direction, [expr(o.expr)]));
+        const partition = e.partitionBy.map(expr);
+        return node("over", [expr(e.call), node("partition", partition), ...order], [expr(e.call), ...order]);
+      }
+      case "NormaliseNode": {
+        const operand = expr(e.operand);
+        return node("normalise", [operand, ...e.partitionBy.map(expr)], [operand]);
+      }
       case "ShareNode":
-        return union([expr(e.when), ...(e.of ? [expr(e.of)] : [])]);
+        return node("share", [expr(e.when), ...(e.of ? [expr(e.of)] : [])]);
     }
   };
+  const shape: string[] = [];
+  if (s.from) shape.push(`from ${bind(s.from).rows}`);
+  for (const j of s.joins) {
+    const r = bind(j.table);
+    shape.push(`${j.joinType} ${r.rows} on ${j.on ? expr(j.on).fp : ""}`);
+  }
   for (const v of s.lateralViews) {
     const from = expr(v.generator);
-    scope.push([v.alias, { columns: v.columns, lineage: () => from }]);
+    shape.push(`lateral ${from.fp}`);
+    scope.push([v.alias, { columns: v.columns, rows: from.fp, column: () => from, value: () => from }]);
   }
-  const items: [string, () => Leaves][] = s.items.flatMap((i) => itemColumns(i, scope, expr));
+  if (s.where) shape.push(`where ${expr(s.where).fp}`);
+  if (s.groupBy.length) shape.push(`group ${s.groupBy.map((g) => expr(g).fp).join(",")}`);
+  const items: [string, () => Trace][] = s.items.flatMap((i) => itemColumns(i, scope, expr));
+  if (s.distinct) shape.push(`distinct ${items.map(([, t]) => t().fp).join(",")}`);
+  const rows = hash(shape.join("\n"));
   const byName = new Map(items);
+  const value = (c: string): Trace => {
+    const f = byName.get(c);
+    if (!f) throw new Error(`lineage: no column ${c}`);
+    const t = f();
+    return { leaves: t.leaves, fp: hash(t.fp) };
+  };
   return {
     columns: items.map(([n]) => n),
-    lineage: (c) => {
-      const f = byName.get(c);
-      if (!f) throw new Error(`lineage: no column ${c}`);
-      return f();
+    rows,
+    value,
+    column: (c) => {
+      const t = value(c);
+      return { leaves: t.leaves, fp: hash(`${rows}|${t.fp}`) };
     },
   };
 }
@@ -136,13 +190,13 @@ function selectRelation(s: SelectNode, catalog: Catalog): Relation {
 function itemColumns(
   i: SelectItemNode,
   scope: readonly [string, Relation][],
-  expr: (e: ExpressionNode) => Leaves,
-): [string, () => Leaves][] {
+  expr: (e: ExpressionNode) => Trace,
+): [string, () => Trace][] {
   if (i.expr.kind === "StarNode") {
     const table = i.expr.table;
     return scope
       .filter(([alias]) => !table || alias === table)
-      .flatMap(([, r]) => r.columns.map((c): [string, () => Leaves] => [c, () => r.lineage(c)]));
+      .flatMap(([, r]) => r.columns.map((c): [string, () => Trace] => [c, () => r.column(c)]));
   }
   const name = i.alias ?? (i.expr.kind === "ColumnNode" ? i.expr.name : undefined);
   if (!name) throw new Error("lineage: an unnamed select item");
@@ -154,14 +208,20 @@ function setRelation(q: SelectNode | UnionNode, catalog: Catalog): Relation {
   if (q.kind === "SelectNode") return selectRelation(q, catalog);
   const parts = q.selects.map((s) => selectRelation(s, catalog));
   const first = parts[0]!;
-  return {
-    columns: first.columns,
-    // UNION matches columns by position.
-    lineage: (c) => {
-      const k = first.columns.indexOf(c);
-      return union(parts.map((p) => p.lineage(p.columns[k]!)));
-    },
+  // UNION matches columns by position; a distinct UNION's rows depend on every column's values.
+  const at = (k: number) =>
+    node(
+      "union",
+      parts.map((p) => p.column(p.columns[k]!)),
+    );
+  const rows = hash(
+    `${q.all ? "union all" : "union"} ${parts.map((p) => p.rows).join(",")}${q.all ? "" : first.columns.map((_, k) => at(k).fp).join(",")}`,
+  );
+  const column = (c: string): Trace => {
+    const t = at(first.columns.indexOf(c));
+    return { leaves: t.leaves, fp: hash(`${rows}|${t.fp}`) };
   };
+  return { columns: first.columns, rows, column, value: column };
 }
 
 /** The relation a whole statement yields, its CTEs resolved in order. */
@@ -172,13 +232,15 @@ function queryRelation(q: QueryNode, views: Catalog): Relation {
 }
 
 const memo = (r: Relation): Relation => {
-  const seen = new Map<string, Leaves>();
+  const seen = new Map<string, Trace>();
   return {
     columns: r.columns,
-    lineage: (c) => {
+    rows: r.rows,
+    value: (c) => r.value(c),
+    column: (c) => {
       let v = seen.get(c);
       if (!v) {
-        v = r.lineage(c);
+        v = r.column(c);
         seen.set(c, v);
       }
       return v;
@@ -186,22 +248,32 @@ const memo = (r: Relation): Relation => {
   };
 };
 
+/** One metric's lineage: per result column, and a fingerprint of which rows it stores. */
+export interface MetricLineage {
+  readonly columns: ReadonlyMap<string, ColumnLineage>;
+  /** Changes when the rows change (a filter, the top-N cut), whatever the values. */
+  readonly rows: string;
+}
+
 /** Lineage of every result column of every metric of `job`, by metric then column. */
-export function jobLineage(job: JobSpec): ReadonlyMap<string, ReadonlyMap<string, ColumnLineage>> {
+export function jobLineage(job: JobSpec): ReadonlyMap<string, MetricLineage> {
   const views = new Map<string, Relation>([
-    [VIEWS.raw, leafRelation([...EVENT_COLUMNS, CORRUPT_COLUMN], (c) => `event:${c}`)],
-    [VIEWS.params, leafRelation(["window_start", "window_end"], (c) => `window:${c}`)],
+    [VIEWS.raw, leafRelation(VIEWS.raw, [...EVENT_COLUMNS, CORRUPT_COLUMN], (c) => `event:${c}`)],
+    [VIEWS.params, leafRelation(VIEWS.params, ["window_start", "window_end"], (c) => `window:${c}`)],
   ]);
   views.set(VIEWS.classified, queryRelation(compileClassify(job), views));
   views.set(VIEWS.events, queryRelation(compileWindowEvents(job), views));
-  const out = new Map<string, ReadonlyMap<string, ColumnLineage>>();
+  const out = new Map<string, MetricLineage>();
   for (const m of job.metrics) {
     const r = queryRelation(compileMetric(m, job), views);
     // A later metric reads this one as a temp view (this window) or as its stored history.
     const stored = readsAs(m, r);
     views.set(m.name, stored);
     views.set(historyView(m.name), stored);
-    out.set(m.name, new Map(outputColumns(m).map((c) => [c.name, described(r.lineage(c.name))])));
+    out.set(m.name, {
+      columns: new Map(outputColumns(m).map((c) => [c.name, described(r.value(c.name))])),
+      rows: r.rows,
+    });
   }
   return out;
 }
@@ -210,28 +282,31 @@ export function jobLineage(job: JobSpec): ReadonlyMap<string, ReadonlyMap<string
 function readsAs(m: MetricSpec, r: Relation): Relation {
   return {
     columns: r.columns,
-    lineage: (c) => union([new Set([`metric:${m.name}.${c}`]), r.lineage(c)]),
+    rows: r.rows,
+    value: (c) => r.value(c),
+    column: (c) => {
+      const t = r.column(c);
+      return { leaves: union([new Set([`metric:${m.name}.${c}`]), t.leaves]), fp: t.fp };
+    },
   };
 }
 
 const EVENT_ORDER = new Map(EVENT_COLUMNS.map((c, k) => [c as string, k]));
 
-function described(leaves: Leaves): ColumnLineage {
+function described(t: Trace): ColumnLineage {
   const of = (prefix: string) =>
-    [...leaves].filter((l) => l.startsWith(prefix)).map((l) => l.slice(prefix.length));
+    [...t.leaves].filter((l) => l.startsWith(prefix)).map((l) => l.slice(prefix.length));
   return Object.freeze({
     events: of("event:").sort((a, b) => EVENT_ORDER.get(a)! - EVENT_ORDER.get(b)!),
     via: of("metric:").sort(),
     window: of("window:").length > 0,
+    fingerprint: t.fp,
   });
 }
 
 /** `metric.column ← a, b, c (via x.y)` — one line of `trends sparkgen lineage`. */
 export function lineageLine(metric: string, column: string, l: ColumnLineage): string {
-  const parts = [
-    ...l.events,
-    ...(l.window ? ["(window bounds)"] : []),
-  ];
+  const parts = [...l.events, ...(l.window ? ["(window bounds)"] : [])];
   const from = parts.length > 0 ? parts.join(", ") : "(no column: a count or a constant)";
   return `${metric}.${column} ← ${from}${l.via.length ? ` (via ${l.via.join(", ")})` : ""}`;
 }

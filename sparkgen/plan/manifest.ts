@@ -31,6 +31,8 @@ export interface ManifestMetric {
   readonly columns: readonly OutputColumn[];
   readonly primaryKey: readonly string[];
   readonly sqlHash: string;
+  /** Fingerprint of which rows the metric stores (see `MetricLineage`). */
+  readonly rows: string;
   readonly lineage: Readonly<Record<string, ColumnLineage>>;
 }
 
@@ -86,7 +88,7 @@ export function specFields(spec: object, skip: ReadonlySet<string> = IDENTITY): 
 export function buildManifest(job: JobSpec, sql: Readonly<Record<string, string>>): Manifest {
   const lineage = jobLineage(job);
   const metric = (m: MetricSpec): ManifestMetric => {
-    const cols = lineage.get(m.name)!;
+    const { columns: cols, rows } = lineage.get(m.name)!;
     const reads = new Set([...cols.values()].flatMap((l) => l.via.map((v) => v.split(".")[0]!)));
     return {
       name: m.name,
@@ -98,6 +100,7 @@ export function buildManifest(job: JobSpec, sql: Readonly<Record<string, string>
       columns: outputColumns(m),
       primaryKey: primaryKey(m),
       sqlHash: sqlHash(sql[m.name]!),
+      rows,
       lineage: Object.fromEntries(cols),
     };
   };
