@@ -100,6 +100,8 @@ export {
 export {
   type AttemptOutcome,
   attemptLine,
+  type BackfillOptions,
+  type BackfillSummary,
   type InputSource,
   inputSource,
   lastDueWindow,
@@ -111,6 +113,7 @@ export {
   type ProcessDeps,
   processQueue,
   type Reason,
+  runBackfill,
   runRange,
   runScheduler,
   type SchedulerOptions,

@@ -1,7 +1,9 @@
 /** Where a plan's base comes from: the manifest committed at a git ref, or the live database. */
 import { execFileSync } from "node:child_process";
+import { existsSync, readFileSync } from "node:fs";
+import { join } from "node:path";
 import { type Kysely, sql } from "kysely";
-import { usageError } from "../../runtime/errors/index.ts";
+import { prerequisiteError, usageError } from "../../runtime/errors/index.ts";
 import { migrationStatus } from "../../sql/index.ts";
 import type { OutputColumn } from "../compile/index.ts";
 import { MANIFEST, REPO_ROOT } from "../generate.ts";
@@ -38,6 +40,13 @@ export function manifestAtRef(ref: string, root: string = REPO_ROOT): Manifest {
     );
   }
   return JSON.parse(text) as Manifest;
+}
+
+/** The manifest committed in this checkout (what the runners' plan was generated with). */
+export function committedManifest(root: string = REPO_ROOT): Manifest {
+  const path = join(root, MANIFEST);
+  if (!existsSync(path)) throw prerequisiteError(`${MANIFEST} does not exist`, "run `npx trends sparkgen`");
+  return JSON.parse(readFileSync(path, "utf8")) as Manifest;
 }
 
 /** The live database as a plan reads it. */
@@ -77,14 +86,17 @@ export async function readLiveState(db: AnyDb): Promise<LiveState> {
     });
     tables.set(c.table_name, list);
   }
-  const runs = tables.has("pipeline_run") ? await succeededRuns(db) : [];
+  const run = tables.get("pipeline_run");
+  const runs = run ? await succeededRuns(db, run.some((c) => c.name === "sql_hashes")) : [];
   return { migrations, tables, runs };
 }
 
 /** Each window's newest succeeded run with the SQL hashes it recorded. */
-export async function succeededRuns(db: AnyDb): Promise<SucceededRun[]> {
+export async function succeededRuns(db: AnyDb, recorded = true): Promise<SucceededRun[]> {
+  // Before migration 0008 no run recorded its SQL.
+  const hashes = recorded ? sql.ref("sql_hashes") : sql`null::jsonb`;
   const { rows } = await sql<{ window_start: Date; window_end: Date; sql_hashes: SqlHashes | null }>`
-    select distinct on (window_start) window_start, window_end, sql_hashes
+    select distinct on (window_start) window_start, window_end, ${hashes} as sql_hashes
     from pipeline_run where status = 'succeeded'
     order by window_start, attempt desc`.execute(db);
   return rows.map((r) => ({ windowStart: r.window_start, windowEnd: r.window_end, sqlHashes: r.sql_hashes }));

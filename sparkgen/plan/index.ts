@@ -18,7 +18,7 @@ import { manifestHashes } from "./manifest.ts";
 import { recomputeCommands, recomputeList, type SucceededRun } from "./recompute.ts";
 import type { PlanReport } from "./render.ts";
 
-export { type LiveState, manifestAtRef, readLiveState, succeededRuns } from "./base.ts";
+export { committedManifest, type LiveState, manifestAtRef, readLiveState, succeededRuns } from "./base.ts";
 export { renderColumnChanges, renderCreateTable } from "./ddl.ts";
 export {
   type Category,

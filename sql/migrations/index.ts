@@ -4,6 +4,7 @@ import { queryIndexes } from "./0002_query_indexes.ts";
 import { biViews } from "./0003_bi_views.ts";
 import { influencerIndexTweets } from "./0004_influencer_index_tweets.ts";
 import { runnerEmrServerless } from "./0005_runner_emr_serverless.ts";
+import { runSqlHashes } from "./0008_run_sql_hashes.ts";
 
 export { VIEW_NAMES } from "./0003_bi_views.ts";
 
@@ -18,4 +19,5 @@ export const MIGRATIONS: Record<string, Migration> = {
   "0003_bi_views": biViews,
   "0004_influencer_index_tweets": influencerIndexTweets,
   "0005_runner_emr_serverless": runnerEmrServerless,
+  "0008_run_sql_hashes": runSqlHashes,
 };

@@ -153,7 +153,7 @@ describe("trends query / trends db (child processes)", () => {
     const first = await trends(["db", "migrate", "--database-url", fresh]);
     expect(first.code, first.stderr).toBe(0);
     expect(first.stdout).toBe(
-      "applied 0001_result_tables, 0002_query_indexes, 0003_bi_views, 0004_influencer_index_tweets, 0005_runner_emr_serverless\n",
+      "applied 0001_result_tables, 0002_query_indexes, 0003_bi_views, 0004_influencer_index_tweets, 0005_runner_emr_serverless, 0008_run_sql_hashes\n",
     );
     const after = await trends(["db", "status", "--database-url", fresh]);
     expect(
@@ -167,6 +167,7 @@ describe("trends query / trends db (child processes)", () => {
       "0003_bi_views                 applied",
       "0004_influencer_index_tweets  applied",
       "0005_runner_emr_serverless    applied",
+      "0008_run_sql_hashes           applied",
     ]);
   });
 

@@ -58,6 +58,7 @@ describe("sql migrations", () => {
       ["0003_bi_views", undefined],
       ["0004_influencer_index_tweets", undefined],
       ["0005_runner_emr_serverless", undefined],
+      ["0008_run_sql_hashes", undefined],
     ]);
   });
 
@@ -68,6 +69,7 @@ describe("sql migrations", () => {
       "0003_bi_views",
       "0004_influencer_index_tweets",
       "0005_runner_emr_serverless",
+      "0008_run_sql_hashes",
     ]);
     expect(await migrateToLatest(db)).toEqual([]);
     const status = await migrationStatus(db);
