@@ -1,7 +1,13 @@
 import type { Database } from "./database.ts";
 
 /** PostgreSQL types as `information_schema.columns.data_type` spells them. */
-export type PgType = "timestamp with time zone" | "text" | "bigint" | "double precision" | "integer" | "jsonb";
+export type PgType =
+  | "timestamp with time zone"
+  | "text"
+  | "bigint"
+  | "double precision"
+  | "integer"
+  | "jsonb";
 
 export interface ColumnSpec {
   readonly type: PgType;

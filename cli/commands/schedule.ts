@@ -13,9 +13,9 @@ import {
   type TickSummary,
 } from "../../emr/index.ts";
 import { ExitCode, usageError } from "../../runtime/errors/index.ts";
-import { committedManifest, readsOf } from "../../sparkgen/plan/index.ts";
 import { log } from "../../runtime/log/index.ts";
 import { parseDuration, parseTime } from "../../runtime/windows/index.ts";
+import { committedManifest, readsOf } from "../../sparkgen/plan/index.ts";
 import { settingsFrom } from "../context.ts";
 import { numberOption } from "../flags.ts";
 import { printLines } from "../output.ts";
@@ -143,7 +143,8 @@ export const schedule: CommandModule<object, ScheduleArgs> = {
     const recheckMs = parseDuration(argv.recheck, "--recheck");
     const from = argv.from === undefined ? undefined : parseTime(argv.from, "--from");
     const metrics = argv.metrics === undefined ? undefined : parseMetrics(argv.metrics);
-    if (metrics && !argv.backfill) throw usageError("--metrics goes with --backfill", "add --backfill or drop --metrics");
+    if (metrics && !argv.backfill)
+      throw usageError("--metrics goes with --backfill", "add --backfill or drop --metrics");
     const reads = argv.backfill ? readsOf(committedManifest()) : undefined;
     const stop = stopOnSignals();
     const p = await openPipeline(s, {
@@ -169,7 +170,11 @@ export const schedule: CommandModule<object, ScheduleArgs> = {
         if (argv.json) process.stdout.write(`${JSON.stringify(backfillJson(b), null, 2)}\n`);
         else printLines(backfillLine(b));
         const failed = b.outcomes.filter((o) => o.status !== "succeeded").length;
-        process.exitCode = stop.signal.aborted ? ExitCode.Interrupted : failed > 0 ? ExitCode.Failure : ExitCode.Ok;
+        process.exitCode = stop.signal.aborted
+          ? ExitCode.Interrupted
+          : failed > 0
+            ? ExitCode.Failure
+            : ExitCode.Ok;
         return;
       }
       const print = !(argv.once && argv.json);
@@ -225,13 +230,17 @@ function summarise(t: TickSummary): void {
 function parseMetrics(v: string): string[] {
   const names = v.split(",").map((x) => x.trim());
   if (names.some((n) => !/^[a-z][a-z0-9_]{0,62}$/.test(n)))
-    throw usageError(`--metrics ${JSON.stringify(v)} is not a comma-separated list of metric names`, "e.g. --metrics influencer_window,sentiment_window");
+    throw usageError(
+      `--metrics ${JSON.stringify(v)} is not a comma-separated list of metric names`,
+      "e.g. --metrics influencer_window,sentiment_window",
+    );
   return names;
 }
 
 function backfillLine(b: BackfillSummary): string {
   if (b.standby) return "another scheduler is active; backfill did nothing (run it again when it is idle)";
-  if (b.planned.windows.length === 0) return "backfill: no stored window ran another SQL; nothing to recompute";
+  if (b.planned.windows.length === 0)
+    return "backfill: no stored window ran another SQL; nothing to recompute";
   const ok = b.outcomes.filter((o) => o.status === "succeeded").length;
   return `backfill: ${b.planned.windows.length} window(s), ${ok} recomputed, ${b.outcomes.length - ok} not`;
 }

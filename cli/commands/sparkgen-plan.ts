@@ -1,16 +1,16 @@
 import type { CommandModule } from "yargs";
 import { usageError } from "../../runtime/errors/index.ts";
+import { windowJob } from "../../sparkgen/index.ts";
 import {
   jobLineage,
-  lineageLine,
   type LiveState,
+  lineageLine,
   manifestAtRef,
   planJson,
   planReport,
   readLiveState,
   renderMarkdown,
 } from "../../sparkgen/plan/index.ts";
-import { windowJob } from "../../sparkgen/index.ts";
 import { withResultsDb } from "../../sql/index.ts";
 import { settingsFrom } from "../context.ts";
 import { printLines } from "../output.ts";
@@ -58,7 +58,10 @@ export const sparkgenPlan: CommandModule<object, PlanArgs> = {
     let live: LiveState | undefined;
     if (argv.database !== undefined) {
       if (!/^postgres(ql)?:\/\//.test(argv.database))
-        throw usageError("--database is not a postgres:// URL", "pass --database postgres://user@host:5432/trends");
+        throw usageError(
+          "--database is not a postgres:// URL",
+          "pass --database postgres://user@host:5432/trends",
+        );
       live = await withResultsDb({ ...s, databaseUrl: argv.database }, readLiveState);
     }
     const report = planReport({
@@ -73,7 +76,8 @@ export const sparkgenPlan: CommandModule<object, PlanArgs> = {
 
 export const sparkgenLineage: CommandModule<object, { target: string; json: boolean }> = {
   command: "lineage <target>",
-  describe: "which event columns (and other metrics' columns) feed a metric's result columns, from the compiled SQL",
+  describe:
+    "which event columns (and other metrics' columns) feed a metric's result columns, from the compiled SQL",
   builder: (y) =>
     y
       .positional("target", { type: "string", demandOption: true, describe: "METRIC or METRIC.COLUMN" })
@@ -94,7 +98,9 @@ export const sparkgenLineage: CommandModule<object, { target: string; json: bool
       );
     const picked = [...cols.columns].filter(([c]) => column === undefined || c === column);
     if (argv.json) {
-      const doc = Object.fromEntries(picked.map(([c, l]) => [`${metric}.${c}`, { events: l.events, via: l.via, window: l.window }]));
+      const doc = Object.fromEntries(
+        picked.map(([c, l]) => [`${metric}.${c}`, { events: l.events, via: l.via, window: l.window }]),
+      );
       process.stdout.write(`${JSON.stringify(doc, null, 2)}\n`);
     } else printLines(...picked.map(([c, l]) => lineageLine(metric, c, l)));
   },

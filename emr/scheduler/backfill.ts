@@ -31,12 +31,18 @@ export interface BackfillSummary {
 export async function runBackfill(deps: ProcessDeps, o: BackfillOptions): Promise<BackfillSummary> {
   const current: SqlHashes | undefined = deps.sqlHashes;
   if (!current)
-    throw usageError("the runner's plan has no SQL hashes to compare with", "run `npx trends sparkgen` first");
+    throw usageError(
+      "the runner's plan has no SQL hashes to compare with",
+      "run `npx trends sparkgen` first",
+    );
   const known = [...o.reads.keys()];
   const metrics = o.metrics ?? known;
   const unknown = metrics.filter((m) => !known.includes(m));
   if (unknown.length > 0)
-    throw usageError(`--metrics names no metric of the job: ${unknown.join(", ")}`, `pick from ${known.join(", ")}`);
+    throw usageError(
+      `--metrics names no metric of the job: ${unknown.join(", ")}`,
+      `pick from ${known.join(", ")}`,
+    );
   const r = await withLock(deps.db, schedulerLockKey, async () => {
     const now = o.now ?? new Date();
     const runs = (await succeededRuns(deps.db)).filter((x) =>

@@ -87,7 +87,12 @@ export async function readLiveState(db: AnyDb): Promise<LiveState> {
     tables.set(c.table_name, list);
   }
   const run = tables.get("pipeline_run");
-  const runs = run ? await succeededRuns(db, run.some((c) => c.name === "sql_hashes")) : [];
+  const runs = run
+    ? await succeededRuns(
+        db,
+        run.some((c) => c.name === "sql_hashes"),
+      )
+    : [];
   return { migrations, tables, runs };
 }
 

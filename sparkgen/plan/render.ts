@@ -24,11 +24,10 @@ const iso = (d: Date) => d.toISOString().replace(".000Z", "Z");
 function lineageOf(head: Manifest, p: MetricPlan): string[] {
   const m = head.metrics.find((x) => x.name === p.name);
   if (!m) return [];
+  // The columns whose values change (breaking) or that are new (non-breaking).
   const names =
     p.category === "breaking"
-      ? p.rowsChanged
-        ? m.columns.map((c) => c.name)
-        : p.affected
+      ? p.affected
       : p.columns.filter((c) => c.change !== "removed").map((c) => c.column);
   return names
     .filter((c) => m.lineage[c])
