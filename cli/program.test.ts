@@ -71,6 +71,20 @@ describe("user input is refused in one line, never with a stack (issue 15)", () 
     expect(r.stderr).toContain("EADDRNOTAVAIL");
   });
 
+  it("serve --host with a name that does not resolve is a usage error, not 'cannot reach'", async () => {
+    const r = await runInProcess([
+      "serve",
+      "--host",
+      "no-such-host.invalid", // RFC 2606: .invalid never resolves
+      "--port",
+      "0",
+      "--token",
+      "a-long-enough-test-token-123",
+      ...noDb,
+    ]);
+    expectUsage(r, "--host no-such-host.invalid does not resolve");
+  });
+
   it("emr submit --generated-dir refuses a file and a directory with a dangling link", async () => {
     const w = ["--window", "2026-11-26T04:00:00Z"];
     expectUsage(

@@ -2,6 +2,7 @@ import { createServer, type IncomingMessage, type ServerResponse } from "node:ht
 import type { AddressInfo } from "node:net";
 import { ExitCode, isTrendsError, messageOf, usageError } from "../runtime/errors/index.ts";
 import { log } from "../runtime/log/index.ts";
+import { terminalSafe } from "../runtime/terminal/index.ts";
 import {
   hostHeaderIsLoopback,
   isLoopbackAddress,
@@ -128,7 +129,13 @@ export async function startDashboard(o: DashboardOptions): Promise<DashboardServ
       reject(
         e.code === "EADDRINUSE"
           ? usageError(`port ${o.port ?? 8080} on ${host} is already in use`, "pick another with --port")
-          : e,
+          : // listen() looks a host name up first: a name that does not resolve is the user's --host.
+            e.code === "ENOTFOUND" || e.code === "EAI_AGAIN"
+            ? usageError(
+                `--host ${terminalSafe(host)} does not resolve to an address (${e.code})`,
+                "pass one of this machine's addresses (`ip -brief address`), 127.0.0.1 or 0.0.0.0",
+              )
+            : e,
       ),
     );
     server.listen(o.port ?? 8080, host, () => resolve());
