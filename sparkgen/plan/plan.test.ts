@@ -227,5 +227,10 @@ describe("recompute list from pipeline runs", () => {
     const n = planReport({ head: workingManifest(added), base: { label: "HEAD", manifest: base }, runs });
     expect(n.recompute!.windows).toEqual([]);
     expect(n.commands).toEqual([]);
+    const text = renderMarkdown(n).join("\n");
+    expect(text).toContain("### volume_window (aggregate): non-breaking");
+    expect(text).toContain('create table "volume_window" (');
+    expect(text).toContain("  - `volume_window.n ← (no column: a count or a constant)`");
+    expect(text).toContain("Nothing to recompute: no change is breaking.");
   });
 });

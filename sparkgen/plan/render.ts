@@ -24,11 +24,14 @@ const iso = (d: Date) => d.toISOString().replace(".000Z", "Z");
 function lineageOf(head: Manifest, p: MetricPlan): string[] {
   const m = head.metrics.find((x) => x.name === p.name);
   if (!m) return [];
-  // The columns whose values change (breaking) or that are new (non-breaking).
+  // The columns whose values change (breaking) or that are new (non-breaking; all of a new metric).
+  const fresh = p.category === "non-breaking" && p.columns.length === 0;
   const names =
     p.category === "breaking"
       ? p.affected
-      : p.columns.filter((c) => c.change !== "removed").map((c) => c.column);
+      : fresh
+        ? m.columns.map((c) => c.name)
+        : p.columns.filter((c) => c.change !== "removed").map((c) => c.column);
   return names
     .filter((c) => m.lineage[c])
     .map((c) => `  - \`${lineageLine(m.name, c, m.lineage[c] as ColumnLineage)}\``);
@@ -65,8 +68,11 @@ export function renderMarkdown(r: PlanReport): string[] {
     .map(([c, n]) => `**${c}**: ${n.join(", ")}`);
   out.push(summary.length > 0 ? summary.join(" · ") : "No metric changed.", "");
   for (const p of changed) out.push(...metricSection(r.head, p));
-  if (r.recomputeMetrics.length === 0) return out;
   out.push("### Recompute", "");
+  if (r.recomputeMetrics.length === 0) {
+    out.push("Nothing to recompute: no change is breaking.");
+    return out;
+  }
   const rc = r.recompute;
   if (!rc) {
     out.push("No database given: pass `--database URL` to list the stored windows to recompute.");
