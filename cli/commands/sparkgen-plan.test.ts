@@ -96,3 +96,14 @@ describe("trends sparkgen plan / lineage", () => {
     expect(r.stderr.split("\n").filter(Boolean).length).toBeLessThanOrEqual(2);
   });
 });
+
+describe("trends schedule --backfill flags", () => {
+  it.each([
+    [["schedule", "--metrics", "influencer_window"], "--metrics goes with --backfill"],
+    [["schedule", "--backfill", "--metrics", "Influencer Window"], "is not a comma-separated list of metric names"],
+  ])("%j is one line and exit 2", async (args, message) => {
+    const r = await runInProcess(args);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain(message);
+  });
+});
