@@ -176,11 +176,14 @@ export const columnText = (c: ColumnChange): string => {
 
 /** Compares `base` (a git ref's manifest) with `head` (the working tree's). */
 export function diffManifests(base: Manifest, head: Manifest): ManifestDiff {
-  const jobReasons: Reason[] = fieldReasons("job", base.job.fields, head.job.fields).map((r) => ({
+  // A job field (window length, event time, dedup, topics) changes every window of every metric,
+  // whether or not the SQL text shows it (the window length is a step argument).
+  const jobFields: Reason[] = fieldReasons("job", base.job.fields, head.job.fields).map((r) => ({
     ...r,
     role: "job",
     text: `job ${r.text}`,
   }));
+  const jobReasons = [...jobFields];
   for (const [k, v] of Object.entries(head.job.sql))
     if (base.job.sql[k] !== v)
       jobReasons.push({ role: "job", text: `the ${k} statement every metric reads through changed` });
@@ -188,7 +191,7 @@ export function diffManifests(base: Manifest, head: Manifest): ManifestDiff {
   const baseByName = new Map(base.metrics.map((m) => [m.name, m]));
   for (const h of head.metrics) {
     const b = baseByName.get(h.name);
-    plans.set(h.name, b ? changed(b, h, jobReasons, plans) : added(h));
+    plans.set(h.name, b ? changed(b, h, jobReasons, jobFields.length > 0, plans) : added(h));
   }
   for (const b of base.metrics) {
     if (plans.has(b.name)) continue;
@@ -233,6 +236,7 @@ function changed(
   b: ManifestMetric,
   h: ManifestMetric,
   jobReasons: readonly Reason[],
+  jobChanged: boolean,
   plans: ReadonlyMap<string, MetricPlan>,
 ): MetricPlan {
   const columns = diffColumns(b, h);
@@ -254,7 +258,7 @@ function changed(
   ];
   const kindChanged = b.kind !== h.kind;
   const breakingColumns = columns.filter((c) => c.change !== "added");
-  if (kindChanged || affected.length > 0 || rowsChanged || breakingColumns.length > 0) {
+  if (kindChanged || jobChanged || affected.length > 0 || rowsChanged || breakingColumns.length > 0) {
     const reasons: Reason[] = [
       ...(kindChanged
         ? [{ role: "formula" as const, field: "kind", text: `kind ${b.kind} → ${h.kind}` }]

@@ -165,6 +165,14 @@ describe("plan categories", () => {
     ]);
   });
 
+  it("a job field (the window length) makes every metric breaking", () => {
+    const d = plan({ ...windowJob, windowMinutes: 30 });
+    expect(d.metrics.map((m) => m.category)).toEqual(Array(4).fill("breaking"));
+    expect(metric(d, "word_window").reasons).toEqual([
+      { role: "job", field: "windowMinutes", text: "job windowMinutes 15 → 30" },
+    ]);
+  });
+
   it("a removed metric is breaking; an unchanged job plans nothing", () => {
     const d = plan(job(windowJob.metrics.filter((m) => m.name !== "word_window")));
     expect(metric(d, "word_window").category).toBe("breaking");
