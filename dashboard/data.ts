@@ -1,3 +1,4 @@
+import type { MetricResult, MetricShape } from "../sql/index.ts";
 import type { RangeQuery } from "./params.ts";
 
 /**
@@ -61,6 +62,14 @@ export interface AlertRow extends AlertInfo {
   window_end: string;
 }
 
+/** A metric of the specs as `/api/metrics` lists it: the page picks its panel from `shape`. */
+export interface MetricSummary {
+  name: string;
+  description: string;
+  shape: MetricShape;
+  columns: { name: string; type: string }[];
+}
+
 export interface DashboardData {
   /** Throws when the database cannot answer; the server turns that into 503. */
   health(): Promise<void>;
@@ -69,5 +78,9 @@ export interface DashboardData {
   influencers(q: RangeQuery): Promise<InfluencerRow[]>;
   words(q: RangeQuery): Promise<WordRow[]>;
   alerts(q: RangeQuery): Promise<AlertRow[]>;
+  /** Every metric of the specs (the generated catalog). */
+  metrics(): MetricSummary[];
+  /** One metric read the way its shape says; undefined when there is no metric of that name. */
+  metric(name: string, q: RangeQuery): Promise<MetricResult | undefined>;
   close(): Promise<void>;
 }

@@ -2,6 +2,9 @@ import { type Kysely, sql } from "kysely";
 import {
   type Database,
   listTopics,
+  METRIC_CATALOG,
+  type MetricCatalog,
+  readMetric,
   sentimentAlerts,
   sentimentTimeline,
   topInfluencers,
@@ -13,9 +16,10 @@ const iso = (d: Date): string => d.toISOString();
 
 /**
  * `DashboardData` over the results database through the typed queries of sql/, reshaped into the
- * API's JSON (snake_case, ISO times). `close()` destroys the pool.
+ * API's JSON (snake_case, ISO times). `catalog` lists the metrics `/api/metrics` serves (the
+ * generated one; tests add a spec of their own). `close()` destroys the pool.
  */
-export function dataFromDb(db: Kysely<Database>): DashboardData {
+export function dataFromDb(db: Kysely<Database>, catalog: MetricCatalog = METRIC_CATALOG): DashboardData {
   const alerts = async (q: Parameters<DashboardData["alerts"]>[0]) =>
     (await sentimentAlerts(db, q)).map((a) => ({
       topic: a.topic,
@@ -76,6 +80,14 @@ export function dataFromDb(db: Kysely<Database>): DashboardData {
       })),
     words: (q) => topWords(db, q),
     alerts,
+    metrics: () =>
+      Object.entries(catalog).map(([name, m]) => ({
+        name,
+        description: m.description,
+        shape: m.shape,
+        columns: Object.entries(m.columns).map(([c, t]) => ({ name: c, type: t.type })),
+      })),
+    metric: async (name, q) => (Object.hasOwn(catalog, name) ? readMetric(db, name, q, catalog) : undefined),
     close: () => db.destroy(),
   };
 }

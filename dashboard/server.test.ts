@@ -22,6 +22,8 @@ const failing = (e: () => Error): DashboardData => ({
   alerts: async () => {
     throw Object.assign(new Error("canceling statement due to statement timeout"), { code: "57014" });
   },
+  metrics: () => [],
+  metric: async () => undefined,
   close: async () => {},
 });
 

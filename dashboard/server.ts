@@ -75,7 +75,62 @@ const API: Record<string, Endpoint> = {
     const q = parseRangeQuery(p, { defaultLimit: 100, maxLimit: 1000 });
     return { ...range(q), alerts: await d.alerts(q) };
   },
+  "/api/metrics": async (p, d) => {
+    parseNoParams(p);
+    return { metrics: d.metrics() };
+  },
 };
+
+/** A metric name as the catalog spells them; anything else is not echoed back. */
+const METRIC_NAME = /^[a-z_][a-z0-9_]{0,62}$/;
+/** Default limits by shape: the leaders of a range, or its stored rows. */
+const METRIC_LIMIT = { ranked: 20, alert: 100, row: 1000, series: 1000 } as const;
+
+/** `/api/metrics/NAME`: any metric of the specs, read the way its shape says. */
+function metricEndpoint(name: string): Endpoint {
+  return async (p, d) => {
+    const m = d.metrics().find((x) => x.name === name);
+    if (m === undefined) {
+      const shown = METRIC_NAME.test(name) ? `"${name}"` : "of that name";
+      throw new NotFound(
+        `no metric ${shown}; known metrics: ${d
+          .metrics()
+          .map((x) => x.name)
+          .join(", ")}`,
+      );
+    }
+    const q = parseRangeQuery(p, { defaultLimit: METRIC_LIMIT[m.shape.kind], maxLimit: 10_000 });
+    const r = await d.metric(name, q);
+    if (r === undefined) throw new NotFound(`no metric "${name}"`);
+    return {
+      metric: r.metric,
+      description: r.description,
+      shape: r.shape,
+      ...range(q),
+      columns: r.columns,
+      rows: r.rows,
+    };
+  };
+}
+
+/** An API path that names nothing: 404 with the message. */
+class NotFound extends Error {
+  override readonly name = "NotFound";
+}
+
+function endpointOf(path: string): Endpoint | undefined {
+  if (Object.hasOwn(API, path)) return API[path];
+  if (!path.startsWith("/api/metrics/")) return undefined;
+  let name: string;
+  try {
+    name = decodeURIComponent(path.slice("/api/metrics/".length));
+  } catch {
+    return async () => {
+      throw new NotFound("no metric of that name");
+    };
+  }
+  return metricEndpoint(name);
+}
 
 /**
  * Headers on every response. The CSP allows only this origin's scripts and no inline script, so
@@ -207,13 +262,14 @@ async function handle(req: IncomingMessage, res: ServerResponse, c: Context): Pr
     }
   }
 
-  const endpoint = API[url.pathname];
+  const endpoint = endpointOf(url.pathname);
   if (endpoint) {
     res.setHeader("cache-control", "no-store");
     try {
       return send(res, 200, await endpoint(url.searchParams, c.data), req.method === "HEAD");
     } catch (e) {
       if (e instanceof BadParam) return send(res, 400, { error: e.message });
+      if (e instanceof NotFound) return send(res, 404, { error: e.message });
       // The typed queries re-check their inputs; what they reject is the caller's to fix too.
       if (isTrendsError(e) && e.exitCode === ExitCode.Usage) return send(res, 400, { error: e.message });
       const down = unavailableReason(e);

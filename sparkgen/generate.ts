@@ -14,9 +14,12 @@ import {
   outputColumns,
   VIEWS,
 } from "./compile/index.ts";
+import { CONSTANTS_JSON, CONSTANTS_TS, printConstantsJson, printConstantsTs } from "./print/constants.ts";
 import { buildManifest } from "./plan/manifest.ts";
 import { type SparkDialect, sessionConf, TARGETS } from "./print/dialect.ts";
+import { KYSELY_TABLES, printKyselyTables } from "./print/kysely.ts";
 import { printManifest } from "./print/manifest.ts";
+import { GENERATED_MIGRATIONS_DIR, migrationFiles } from "./print/migrations.ts";
 import { printPlan, type StepMetric } from "./print/plan.ts";
 import { printSparkSql } from "./print/spark-sql.ts";
 import { type ColumnType, EVENT_V1 } from "./schema/index.ts";
@@ -79,7 +82,7 @@ function stepMetric(m: MetricSpec): StepMetric {
  * copy under `generated/<target>/` only of the files whose text differs for it (today none: the
  * printed SQL is the 3.5 ∩ 4.0 intersection).
  */
-export function generate(job: JobSpec = windowJob): GeneratedFile[] {
+export function generate(job: JobSpec = windowJob, root = REPO_ROOT): GeneratedFile[] {
   assertValidJob(job);
   const [base, ...others] = TARGETS.map((t) => ({ target: t, files: generateFor(job, t) }));
   const shared = base!.files;
@@ -91,7 +94,15 @@ export function generate(job: JobSpec = windowJob): GeneratedFile[] {
         text: f.text,
       })),
   );
-  return [...shared, ...overrides];
+  return [
+    ...shared,
+    ...overrides,
+    // Target-independent: the result tables' migrations, Kysely types and the constants file.
+    ...migrationFiles(job, root),
+    { path: KYSELY_TABLES, text: printKyselyTables(job) },
+    { path: CONSTANTS_JSON, text: printConstantsJson(job) },
+    { path: CONSTANTS_TS, text: printConstantsTs(job) },
+  ];
 }
 
 /**
@@ -141,11 +152,17 @@ export function staleFiles(files: readonly GeneratedFile[], root = REPO_ROOT): s
     .filter((f) => !existsSync(join(root, f.path)) || readFileSync(join(root, f.path), "utf8") !== f.text)
     .map((f) => f.path);
   const wanted = new Set(files.map((f) => f.path));
-  for (const sub of ["sql", "steps", ...TARGETS.flatMap((t) => [`${t.name}/sql`, `${t.name}/steps`])]) {
-    const dir = join(root, GENERATED_DIR, sub);
+  const dirs = [
+    ...["sql", "steps", ...TARGETS.flatMap((t) => [`${t.name}/sql`, `${t.name}/steps`])].map(
+      (sub) => `${GENERATED_DIR}/${sub}`,
+    ),
+    GENERATED_MIGRATIONS_DIR,
+  ];
+  for (const sub of dirs) {
+    const dir = join(root, sub);
     if (!existsSync(dir)) continue;
     for (const name of readdirSync(dir).sort()) {
-      const path = `${GENERATED_DIR}/${sub}/${name}`;
+      const path = `${sub}/${name}`;
       if (!wanted.has(path)) stale.push(path);
     }
   }

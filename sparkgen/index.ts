@@ -11,7 +11,7 @@ import { type OutputColumn, outputColumns, primaryKey } from "./compile/index.ts
 import type { JobSpec } from "./spec/kinds.ts";
 import { windowJob } from "./specs/index.ts";
 
-export type { OutputColumn } from "./compile/index.ts";
+export { type OutputColumn, type ResultShape, resultShape } from "./compile/index.ts";
 export {
   GENERATED_DIR,
   type GeneratedFile,
@@ -25,6 +25,17 @@ export {
   WINDOW_JOB_PLAN_PATH,
   writeGenerated,
 } from "./generate.ts";
+export { CONSTANTS_JSON, CONSTANTS_TS, constantsOf } from "./print/constants.ts";
+export { checksOf, diffSchemas, type SchemaChange, type SchemaTable, schemaOf } from "./print/ddl.ts";
+export { catalogOf, KYSELY_TABLES } from "./print/kysely.ts";
+export {
+  driftLine,
+  GENERATED_MIGRATIONS_DIR,
+  nextHistory,
+  readHistory,
+  SCHEMA_HISTORY,
+  schemaDrift,
+} from "./print/migrations.ts";
 export * from "./schema/index.ts";
 export * from "./spec/index.ts";
 export * from "./specs/index.ts";
@@ -45,4 +56,5 @@ export function resultTables(job: JobSpec = windowJob): Readonly<Record<string, 
     ]),
   );
 }
+export { CONSTANTS } from "./generated/constants.ts";
 export { SPARK_3_5, SPARK_4_0, type SparkDialect, TARGETS } from "./print/dialect.ts";

@@ -1,4 +1,5 @@
 import type { Database } from "./database.ts";
+import { METRIC_TABLES, RESULT_TABLES } from "./generated/tables.ts";
 
 /** PostgreSQL types as `information_schema.columns.data_type` spells them. */
 export type PgType =
@@ -15,71 +16,25 @@ export interface ColumnSpec {
 }
 
 const ts = { type: "timestamp with time zone", nullable: false } as const;
-const text = { type: "text", nullable: false } as const;
 const textNull = { type: "text", nullable: true } as const;
 const big = { type: "bigint", nullable: false } as const;
 const bigNull = { type: "bigint", nullable: true } as const;
 const int = { type: "integer", nullable: false } as const;
 const intNull = { type: "integer", nullable: true } as const;
-const dbl = { type: "double precision", nullable: false } as const;
-const dblNull = { type: "double precision", nullable: true } as const;
+const text = { type: "text", nullable: false } as const;
+
+const resultColumns = Object.fromEntries(
+  Object.entries(RESULT_TABLES).map(([name, t]) => [name, t.columns]),
+) as { [T in keyof typeof RESULT_TABLES]: (typeof RESULT_TABLES)[T]["columns"] };
 
 /**
- * The result-table contract (docs/contracts.md and the agreed "Result tables contract") as data: what the
- * migrations create, what the Kysely `Database` type declares (checked below at compile time) and
- * what the sparkgen specs write (`resultTables()` of sparkgen/index.ts; test/sql/columns.test.ts
- * compares both with the migrated schema, naming any column that differs).
+ * The result-table contract as data: what the migrations create and what the Kysely `Database`
+ * type declares (checked below at compile time). The metric tables' columns are generated from the
+ * specs (sql/generated/tables.ts, `trends sparkgen`); `pipeline_run` is the runner's own table.
+ * test/sql/columns.test.ts compares all of them with the migrated schema, naming any column that differs.
  */
 export const RESULT_COLUMNS = {
-  sentiment_window: {
-    window_start: ts,
-    window_end: ts,
-    topic: text,
-    n_tweets: big,
-    n_scored: big,
-    avg_score: dblNull,
-    avg_magnitude: dblNull,
-    pos_share: dblNull,
-    neg_share: dblNull,
-    computed_at: ts,
-  },
-  influencer_window: {
-    window_start: ts,
-    window_end: ts,
-    topic: text,
-    author_id: text,
-    username: text,
-    rank: int,
-    score: dbl,
-    tweets: big,
-    retweets: big,
-    favourites: big,
-    followers: big,
-    depth: int,
-    computed_at: ts,
-  },
-  word_window: {
-    window_start: ts,
-    window_end: ts,
-    topic: text,
-    word: text,
-    count: big,
-    rank: int,
-    computed_at: ts,
-  },
-  sentiment_alert: {
-    window_start: ts,
-    window_end: ts,
-    topic: text,
-    severity: text,
-    avg_score: dbl,
-    baseline_mean: dbl,
-    baseline_sd: dbl,
-    baseline_windows: int,
-    drop: dbl,
-    n_scored: big,
-    computed_at: ts,
-  },
+  ...resultColumns,
   pipeline_run: {
     id: big,
     window_start: ts,
@@ -102,13 +57,7 @@ export const RESULT_COLUMNS = {
   },
 } as const satisfies Record<keyof Database, Record<string, ColumnSpec>>;
 
-/** The four tables a Spark step writes (pipeline_run is the runner's). */
-export const METRIC_TABLES = [
-  "sentiment_window",
-  "influencer_window",
-  "word_window",
-  "sentiment_alert",
-] as const;
+export { METRIC_TABLES };
 export type MetricTable = (typeof METRIC_TABLES)[number];
 
 // Compile-time: the Kysely interface and the column list name exactly the same columns.
@@ -116,11 +65,6 @@ type Same<A, B> = [A] extends [B] ? ([B] extends [A] ? true : false) : false;
 type ColumnsAgree = {
   [T in keyof Database]: Same<keyof Database[T], keyof (typeof RESULT_COLUMNS)[T]>;
 };
-const columnsAgree: ColumnsAgree = {
-  sentiment_window: true,
-  influencer_window: true,
-  word_window: true,
-  sentiment_alert: true,
-  pipeline_run: true,
-};
+// A union of the per-table answers: `true` only when every table agrees (a new table needs no line here).
+const columnsAgree: ColumnsAgree[keyof ColumnsAgree] extends true ? true : never = true;
 void columnsAgree;

@@ -4,9 +4,13 @@ import { parseDuration, parseTime } from "../../runtime/windows/index.ts";
 import {
   listTopics,
   MAX_LIMIT,
+  METRIC_CATALOG,
+  type MetricResult,
+  metricInfo,
   pipelineRuns,
   RUN_STATUSES,
   type RunStatus,
+  readMetric,
   sentimentAlerts,
   sentimentTimeline,
   topInfluencers,
@@ -243,13 +247,64 @@ const topics: CommandModule<object, { json?: boolean }> = {
   },
 };
 
+/** A cell of a generic metric table: times as in the other tables, doubles to 3 places. */
+function cell(v: unknown, type: string): string {
+  if (v === null || v === undefined) return "-";
+  if (v instanceof Date) return time(v);
+  if (typeof v === "number") return type === "double precision" ? v.toFixed(3) : String(v);
+  return String(v);
+}
+
+function printMetric(r: MetricResult, json: boolean | undefined): void {
+  print(
+    r.rows,
+    json,
+    r.columns
+      .filter((c) => !(c.name === "window_end" || (c.name === "topic" && r.shape.kind !== "alert")))
+      .map((c) => [
+        c.name === "window_start" ? "window" : c.name,
+        (row: Record<string, unknown>) => cell(row[c.name], c.type),
+        c.type === "text" || c.type.startsWith("timestamp") ? undefined : "right",
+      ]) as Column<Record<string, unknown>>[],
+    `${r.metric} rows in this range`,
+  );
+}
+
+const metric: CommandModule<object, RangeArgs & { name: string; "all-topics"?: boolean }> = {
+  command: "metric <name>",
+  describe: "any metric of the specs, read the way its shape says (ranked, series, row or alert)",
+  builder: (y) =>
+    rangeOptions(y)
+      .positional("name", {
+        type: "string",
+        demandOption: true,
+        describe: `a metric of the specs: ${Object.keys(METRIC_CATALOG).join(", ")}`,
+      })
+      .option("all-topics", { type: "boolean", describe: "alert metrics: every topic, not only --topic" })
+      .epilog(
+        "ranked metrics: the leaders of the range (the rank measure summed over the windows); series and row metrics: the stored rows, oldest first; alerts: newest first.",
+      ),
+  handler: async (a) => {
+    // Before any connection: an unknown name is a usage error listing the known metrics.
+    metricInfo(a.name);
+    const q = { ...rangeQuery(a), allTopics: a["all-topics"] === true };
+    const result = await withResultsDb(settingsFrom(a), (db) => readMetric(db, a.name, q), {
+      requireMigrated: true,
+    });
+    printMetric(result, a.json);
+  },
+};
+
 export const query: CommandModule = {
   command: "query",
-  describe: "read the results: influencers, sentiment, words, alerts, runs, topics",
+  describe: "read the results: influencers, sentiment, words, alerts, runs, topics, or any metric",
   builder: (y) =>
     y
-      .command([influencers, sentiment, words, alerts, runs, topics] as CommandModule[])
-      .demandCommand(1, "name what to query: influencers, sentiment, words, alerts, runs or topics")
+      .command([influencers, sentiment, words, alerts, runs, topics, metric] as CommandModule[])
+      .demandCommand(
+        1,
+        "name what to query: influencers, sentiment, words, alerts, runs, topics or metric NAME",
+      )
       .epilog(
         "Ranges select windows whose start lies in [--from, --to); --since 24h is the default. An unknown topic gives no rows.",
       ),

@@ -1,5 +1,5 @@
 /** Spec → Spark SQL tree, one compiler per spec kind, and the result columns each one yields. */
-import type { QueryNode } from "../ast/index.ts";
+import { type QueryNode, ShareNode } from "../ast/index.ts";
 import type { ResultType } from "../spec/dsl.ts";
 import type { JobSpec, MetricSpec } from "../spec/kinds.ts";
 import { compileAggregate } from "./aggregate.ts";
@@ -9,6 +9,7 @@ import { compileWords } from "./words.ts";
 
 export { historyView, VIEWS } from "./common.ts";
 export { CORRUPT_COLUMN, compileClassify, compileWindowEvents, TIMESTAMP_PATTERN } from "./events.ts";
+export { type ResultShape, resultShape } from "./shape.ts";
 
 export function compileMetric(spec: MetricSpec, job: JobSpec): QueryNode {
   switch (spec.kind) {
@@ -28,10 +29,20 @@ export interface OutputColumn {
   readonly name: string;
   readonly type: ResultType;
   readonly nullable: boolean;
+  /**
+   * Bounds the metric's definition guarantees (a share is 0…1, a depth at most the cap): the
+   * generated DDL states them as CHECK constraints, so a step that writes nonsense fails its
+   * transaction. A `rank` column is ≥ 1 without saying so.
+   */
+  readonly min?: number;
+  readonly max?: number;
+  /** The only values a text column takes (an alert's severity): a union type and a CHECK. */
+  readonly values?: readonly string[];
 }
 
-const column = (name: string, type: ResultType, nullable = false): OutputColumn =>
-  Object.freeze({ name, type, nullable });
+type Bounds = Pick<OutputColumn, "min" | "max" | "values">;
+const column = (name: string, type: ResultType, nullable = false, bounds: Bounds = {}): OutputColumn =>
+  Object.freeze({ name, type, nullable, ...bounds });
 
 /** The columns the step writes, in order (the table's `computed_at` defaults to now()). */
 export function outputColumns(spec: MetricSpec): readonly OutputColumn[] {
@@ -42,26 +53,36 @@ export function outputColumns(spec: MetricSpec): readonly OutputColumn[] {
   ];
   switch (spec.kind) {
     case "aggregate":
-      return [...key, ...Object.entries(spec.measures).map(([n, m]) => column(n, m.type, m.nullable))];
+      return [
+        ...key,
+        ...Object.entries(spec.measures).map(([n, m]) =>
+          column(n, m.type, m.nullable, ShareNode.is(m.node) ? { min: 0, max: 1 } : {}),
+        ),
+      ];
     case "influencer":
       return [
         ...key,
         column("author_id", "text"),
         column("username", "text"),
         column("rank", "integer"),
-        column("score", "double precision"),
+        column("score", "double precision", false, { min: 0, max: 1 }),
         column("tweets", "bigint"),
         column("retweets", "bigint"),
         column("favourites", "bigint"),
         column("followers", "bigint"),
-        column("depth", "integer"),
+        column("depth", "integer", false, { min: 0, max: spec.depthCap }),
       ];
     case "words":
-      return [...key, column("word", "text"), column("count", "bigint"), column("rank", "integer")];
+      return [
+        ...key,
+        column("word", "text"),
+        column("count", "bigint", false, { min: 1 }),
+        column("rank", "integer"),
+      ];
     case "alert":
       return [
         ...key,
-        column("severity", "text"),
+        column("severity", "text", false, { values: ["warning", "critical"] }),
         column("avg_score", "double precision"),
         column("baseline_mean", "double precision"),
         column("baseline_sd", "double precision"),

@@ -5,13 +5,15 @@ import { biViews } from "./0003_bi_views.ts";
 import { influencerIndexTweets } from "./0004_influencer_index_tweets.ts";
 import { runnerEmrServerless } from "./0005_runner_emr_serverless.ts";
 import { runSqlHashes } from "./0008_run_sql_hashes.ts";
+import { GENERATED_MIGRATIONS } from "./generated/index.ts";
 
 export { VIEW_NAMES } from "./0003_bi_views.ts";
 
 /**
  * Every migration, by name (applied in name order). A static list rather than Kysely's
  * FileMigrationProvider: no directory scan at run time, so migrate works from any cwd and from a
- * bundled CLI. Never edit an applied migration; add the next number.
+ * bundled CLI. Never edit an applied migration; add the next number. Result-table changes are not
+ * written here: `trends sparkgen` generates them from the specs (./generated/, sql/README.md).
  */
 export const MIGRATIONS: Record<string, Migration> = {
   "0001_result_tables": resultTables,
@@ -20,4 +22,5 @@ export const MIGRATIONS: Record<string, Migration> = {
   "0004_influencer_index_tweets": influencerIndexTweets,
   "0005_runner_emr_serverless": runnerEmrServerless,
   "0008_run_sql_hashes": runSqlHashes,
+  ...GENERATED_MIGRATIONS,
 };

@@ -1,5 +1,17 @@
 export { type AlertRow, type AlertsQuery, sentimentAlerts } from "./alerts.ts";
 export { type InfluencerRanking, topInfluencers, topInfluencersQuery } from "./influencers.ts";
+export {
+  METRIC_CATALOG,
+  type MetricCatalog,
+  type MetricName,
+  type MetricQuery,
+  type MetricResult,
+  type MetricShape,
+  type MetricTableInfo,
+  metricInfo,
+  metricRows,
+  readMetric,
+} from "./metric.ts";
 export { ALL_TWEETS, MAX_LIMIT, type RangeQuery } from "./range.ts";
 export { pipelineRuns, type RunRow, type RunsQuery } from "./runs.ts";
 export { type SentimentPoint, sentimentTimeline } from "./sentiment.ts";

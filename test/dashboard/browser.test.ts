@@ -1,27 +1,16 @@
-import { existsSync, mkdirSync } from "node:fs";
+import { mkdirSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import type { Kysely } from "kysely";
 import { sql } from "kysely";
-import { type Browser, chromium, type Page } from "playwright-core";
+import type { Browser, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type DashboardServer, dataFromDb, startDashboard } from "../../dashboard/index.ts";
 import { freePort } from "../../runtime/proc.ts";
 import { type Database, migrateToLatest, openDb } from "../../sql/index.ts";
 import { freshDatabase } from "../support/services.ts";
+import { launchChromium } from "./chromium.ts";
 import { at, HOSTILE_TOPIC, IMG_WORD, inf, LONG_WORD, SCRIPT_NAME, seedDashboard, word } from "./seed.ts";
 
-/** Debian's chromium, driven by playwright-core (no browser download). */
-const CHROMIUM = "/usr/bin/chromium";
-const ARGS = [
-  "--headless",
-  "--no-sandbox",
-  "--disable-gpu",
-  "--disable-quic",
-  "--no-first-run",
-  "--disable-background-networking",
-  "--disable-component-update",
-  "--disable-sync",
-];
 const SCREENSHOT = fileURLToPath(new URL("../artifacts/dashboard.png", import.meta.url));
 
 const num = new Intl.NumberFormat("en-US");
@@ -34,17 +23,12 @@ let server: DashboardServer;
 const problems: string[] = [];
 
 beforeAll(async () => {
-  if (!existsSync(CHROMIUM)) {
-    throw new Error(
-      `the browser test needs Debian's chromium at ${CHROMIUM}: apt-get install -y chromium (.ci/run does)`,
-    );
-  }
   const url = await freshDatabase("dash_ui");
   db = openDb(url);
   await migrateToLatest(db);
   await seedDashboard(db);
   server = await startDashboard({ data: dataFromDb(openDb(url)), port: 0 });
-  browser = await chromium.launch({ executablePath: CHROMIUM, args: ARGS });
+  browser = await launchChromium();
 });
 
 afterAll(async () => {

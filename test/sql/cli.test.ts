@@ -4,9 +4,9 @@ import { fileURLToPath } from "node:url";
 import { type Kysely, sql } from "kysely";
 import pg from "pg";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { type Database, grantReadonly, migrateToLatest, openDb } from "../../sql/index.ts";
+import { type Database, grantReadonly, migrateToLatest, openDb, RESULT_TABLES } from "../../sql/index.ts";
 import { freshDatabase } from "../support/services.ts";
-import { HOSTILE_TOPIC, seedResults, W1, W3 } from "./seed.ts";
+import { HOSTILE_TOPIC, seedResults, W1, W2, W3 } from "./seed.ts";
 
 const bin = fileURLToPath(new URL("../../bin/trends.js", import.meta.url));
 
@@ -117,6 +117,69 @@ describe("trends query / trends db (child processes)", () => {
     expect(badSince.stdout).toBe("");
     expect(badSince.stderr).toBe(
       'trends: --since "yesterday" is not a duration\n  fix: write it like 15m, 24h or 7d\n',
+    );
+  });
+
+  it("query metric NAME reads any metric by its shape; an unknown name exits 2 listing the metrics", async () => {
+    const range = ["--from", W1, "--to", W3, "--database-url", url];
+    const [words, sentiment, alerts, unknown] = await Promise.all([
+      trends(["query", "metric", "word_window", "--topic", "acme", "--limit", "3", ...range]),
+      trends(["query", "metric", "sentiment_window", "--topic", "acme", "--json", ...range]),
+      trends(["query", "metric", "sentiment_alert", "--all-topics", ...range]),
+      trends(["query", "metric", "word_windw", "--database-url", url]),
+    ]);
+    // Ranked (word, by count): the same leaders as `query words`, with windows and best rank.
+    expect(words.code, words.stderr).toBe(0);
+    expect(words.stdout).toBe(
+      [
+        "word    count  windows  best_rank",
+        "brand       9        2          1",
+        "launch      7        2          2",
+        "#acme       3        1          4",
+        "",
+      ].join("\n"),
+    );
+    // Row: the stored windows, oldest first, every column of the generated contract.
+    expect(sentiment.code, sentiment.stderr).toBe(0);
+    expect(JSON.parse(sentiment.stdout)).toEqual([
+      {
+        window_start: W1,
+        window_end: W2,
+        topic: "acme",
+        n_tweets: 10,
+        n_scored: 8,
+        avg_score: 0.25,
+        avg_magnitude: 0.5,
+        pos_share: 0.5,
+        neg_share: 0.125,
+      },
+      {
+        window_start: W2,
+        window_end: W3,
+        topic: "acme",
+        n_tweets: 20,
+        n_scored: 20,
+        avg_score: -0.4,
+        avg_magnitude: 0.9,
+        pos_share: 0.1,
+        neg_share: 0.7,
+      },
+    ]);
+    // Alert: newest first, every topic; the W3 alert lies outside [W1, W3).
+    expect(alerts.code, alerts.stderr).toBe(0);
+    expect(alerts.stdout.split("\n").map((l) => l.replace(/ +/g, " "))).toEqual([
+      "window topic severity avg_score baseline_mean baseline_sd baseline_windows drop n_scored",
+      "2026-11-26 00:15Z * warning 0.000 0.300 0.010 8 0.300 40",
+      "2026-11-26 00:15Z acme critical -0.400 0.250 0.050 4 0.650 20",
+      "",
+    ]);
+    expect(unknown.code).toBe(2);
+    expect(Object.keys(RESULT_TABLES)).toEqual(
+      expect.arrayContaining(["sentiment_window", "influencer_window", "word_window", "sentiment_alert"]),
+    );
+    expect(unknown.stdout).toBe("");
+    expect(unknown.stderr).toBe(
+      `trends: no metric "word_windw"; known metrics: ${Object.keys(RESULT_TABLES).join(", ")}\n  fix: pick one of them, e.g. \`trends query metric word_window\`\n`,
     );
   });
 

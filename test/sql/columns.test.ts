@@ -1,7 +1,14 @@
 import { type Kysely, sql } from "kysely";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { resultTables } from "../../sparkgen/index.ts";
-import { type Database, METRIC_TABLES, migrateToLatest, openDb, RESULT_COLUMNS } from "../../sql/index.ts";
+import {
+  type Database,
+  METRIC_TABLES,
+  migrateToLatest,
+  openDb,
+  RESULT_COLUMNS,
+  RESULT_TABLES,
+} from "../../sql/index.ts";
 import { freshDatabase } from "../support/services.ts";
 
 interface Migrated {
@@ -93,5 +100,22 @@ describe("result-table columns", () => {
         diffs.push(`${key}: migrated, no spec writes it`);
     }
     expect(diffs).toEqual([]);
+  });
+
+  it("every CHECK the generated contract states exists on the migrated table, under its name", async () => {
+    const { rows } = await sql<{ table: string; name: string; def: string }>`
+      select c.conrelid::regclass::text as table, c.conname as name, pg_get_constraintdef(c.oid) as def
+      from pg_constraint c where c.contype = 'c' and c.conrelid::regclass::text = any(${[...METRIC_TABLES]})`.execute(
+      db,
+    );
+    const migrated = new Map(rows.map((r) => [r.name, r]));
+    const missing = Object.entries(RESULT_TABLES).flatMap(([table, t]) =>
+      Object.keys(t.checks)
+        .filter((name) => migrated.get(name)?.table !== table)
+        .map((name) => `${table}: CHECK ${name} (${t.checks[name as keyof typeof t.checks]}) not migrated`),
+    );
+    expect(missing).toEqual([]);
+    // Spot check that a name carries the spec's bound: depth ≤ the influencer spec's depthCap (8).
+    expect(migrated.get("influencer_window_depth")?.def).toMatch(/depth >= 0\) AND \(depth <= 8/);
   });
 });

@@ -4,9 +4,11 @@ import { TrendsError } from "../../runtime/errors/index.ts";
 import {
   type Database,
   listTopics,
+  metricRows,
   migrateToLatest,
   openDb,
   pipelineRuns,
+  readMetric,
   sentimentAlerts,
   sentimentTimeline,
   topInfluencers,
@@ -169,6 +171,27 @@ describe("sql queries on seeded results", () => {
       { word: "brand", count: 9 },
       { word: "launch", count: 7 },
       { word: "#acme", count: 3 },
+    ]);
+  });
+
+  it("generic readers: stored rows typed by the generated interface; ranked leaders equal topWords", async () => {
+    const rows = await metricRows(db, "word_window", { topic: "acme", from, to, limit: 3 });
+    // The last 3 rows of the range in key order (window, topic, word), `word`/`count`/`rank` typed by
+    // WordWindowTable: W2's words after "#acme".
+    const shown: Array<[string, number, number]> = rows.map((r) => [r.word, r.count, r.rank]);
+    expect(shown).toEqual([
+      ["brand", 4, 1],
+      ["launch", 4, 2],
+      ["o'brien--", 3, 3],
+    ]);
+    const words = await topWords(db, { topic: "acme", from, to });
+    const ranked = await readMetric(db, "word_window", { topic: "acme", from, to, limit: 100 });
+    expect(ranked.rows.map((r) => ({ word: r.word, count: r.count }))).toEqual(words);
+    // An influencer's label (username) is the latest one, grouped by the key (author_id).
+    const inf = await readMetric(db, "influencer_window", { topic: "acme", from, to, limit: 2 });
+    expect(inf.rows).toEqual([
+      { author_id: "a2", username: "bobby", score: 1.3, windows: 2, best_rank: 1 },
+      { author_id: "a1", username: "alice", score: 0.9, windows: 1, best_rank: 1 },
     ]);
   });
 
