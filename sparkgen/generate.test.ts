@@ -2,7 +2,15 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { generate, MANIFEST, REPO_ROOT, resultTables, staleFiles, WINDOW_JOB_PLAN, writeGenerated } from "./index.ts";
+import {
+  generate,
+  MANIFEST,
+  REPO_ROOT,
+  resultTables,
+  staleFiles,
+  WINDOW_JOB_PLAN,
+  writeGenerated,
+} from "./index.ts";
 
 // Goldens: the committed generated files are the expected output. A change to a spec or the
 // printers shows up here and in the PR as a SQL diff; `npx trends sparkgen` accepts it.

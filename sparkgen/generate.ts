@@ -14,8 +14,8 @@ import {
   outputColumns,
   VIEWS,
 } from "./compile/index.ts";
-import { CONSTANTS_JSON, CONSTANTS_TS, printConstantsJson, printConstantsTs } from "./print/constants.ts";
 import { buildManifest } from "./plan/manifest.ts";
+import { CONSTANTS_JSON, CONSTANTS_TS, printConstantsJson, printConstantsTs } from "./print/constants.ts";
 import { type SparkDialect, sessionConf, TARGETS } from "./print/dialect.ts";
 import { KYSELY_TABLES, printKyselyTables } from "./print/kysely.ts";
 import { printManifest } from "./print/manifest.ts";

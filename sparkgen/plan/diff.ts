@@ -9,7 +9,7 @@
  * threshold, …) only word the reasons; `fieldRole` has one case per spec kind.
  */
 import type { OutputColumn } from "../compile/index.ts";
-import { renderColumnChanges, renderCreateTable } from "./ddl.ts";
+import { renderCreateTable, renderTableChange } from "./ddl.ts";
 import type { FieldValue, Manifest, ManifestMetric } from "./manifest.ts";
 
 export type Category = "breaking" | "non-breaking" | "metadata" | "unchanged";
@@ -227,7 +227,7 @@ export function added(h: ManifestMetric): MetricPlan {
     columns: [],
     affected: [],
     rowsChanged: false,
-    migration: [renderCreateTable(h.name, h.columns, h.primaryKey)],
+    migration: renderCreateTable(h.name, h),
   };
 }
 
@@ -247,7 +247,7 @@ function changed(
     .map((c) => c.name);
   const rowsChanged = b.rows !== h.rows;
   const base = { name: h.name, kind: h.kind, columns, affected, rowsChanged };
-  const migration = renderColumnChanges(h.name, columns);
+  const migration = renderTableChange(h.name, b, h);
   const meta: Reason[] = [
     ...(b.description !== h.description
       ? [{ role: "metadata" as const, field: "description", text: "description changed" }]

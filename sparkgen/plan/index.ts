@@ -19,7 +19,7 @@ import { recomputeCommands, recomputeList, type SucceededRun } from "./recompute
 import type { PlanReport } from "./render.ts";
 
 export { committedManifest, type LiveState, manifestAtRef, readLiveState, succeededRuns } from "./base.ts";
-export { renderColumnChanges, renderCreateTable } from "./ddl.ts";
+export { renderCreateTable, renderTableChange, type TableShape } from "./ddl.ts";
 export {
   type Category,
   type ColumnChange,

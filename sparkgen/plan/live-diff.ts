@@ -4,7 +4,7 @@
  * reported by hash; `--base REF` names the fields.
  */
 import type { LiveState } from "./base.ts";
-import { renderColumnChanges } from "./ddl.ts";
+import { renderTableChange } from "./ddl.ts";
 import {
   added,
   type ColumnChange,
@@ -51,11 +51,21 @@ export function diffLive(head: Manifest, live: LiveState): ManifestDiff {
       columns,
       affected: [],
       rowsChanged: false,
-      migration: renderColumnChanges(h.name, columns),
+      // The database keeps no CHECK bounds in the catalog read here: unchanged columns are taken
+      // as the spec declares them, so the DDL shows only what the column diff found.
+      migration: renderTableChange(h.name, { columns: asLive(table, h), primaryKey: h.primaryKey }, h),
     };
   });
   metrics.sort((x, y) => ORDER[x.category] - ORDER[y.category]);
   return { metrics, breaking: metrics.some((m) => m.category === "breaking") };
+}
+
+function asLive(table: readonly ManifestMetric["columns"][number][], h: ManifestMetric) {
+  const spec = new Map(h.columns.map((c) => [c.name, c]));
+  return table.map((c) => {
+    const s = spec.get(c.name);
+    return s && s.type === c.type && s.nullable === c.nullable ? s : c;
+  });
 }
 
 function columnsAgainst(

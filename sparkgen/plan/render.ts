@@ -52,7 +52,8 @@ function metricSection(head: Manifest, p: MetricPlan): string[] {
   }
   const lineage = lineageOf(head, p);
   if (lineage.length > 0) out.push("- Lineage:", ...lineage);
-  if (p.migration.length > 0) out.push("", "```sql", ...p.migration, "```");
+  if (p.migration.length > 0)
+    out.push("", "```sql", ...p.migration.map((s) => (s.endsWith(";") ? s : `${s};`)), "```");
   else if (p.category !== "unchanged") out.push("- Migration: none (same columns)");
   out.push("");
   return out;

@@ -155,7 +155,8 @@ describe("recompute list from pipeline_run", () => {
     );
     expect(by("sentiment_window").category).toBe("non-breaking");
     expect(by("sentiment_window").migration).toEqual([
-      'alter table "sentiment_window" add column "neg_share" double precision;',
+      'alter table "sentiment_window" add column "neg_share" double precision',
+      'alter table "sentiment_window" add constraint "sentiment_window_neg_share" check ("neg_share" between 0 and 1)',
     ]);
     expect(by("volume_window").category).toBe("non-breaking");
     expect(by("volume_window").migration[0]).toMatch(/^create table "volume_window" \(/);
