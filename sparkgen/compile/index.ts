@@ -5,10 +5,12 @@ import type { JobSpec, MetricSpec } from "../spec/kinds.ts";
 import { compileAggregate } from "./aggregate.ts";
 import { compileAlert } from "./alert.ts";
 import { compileInfluencer } from "./influencer.ts";
+import { compileMetricKind, metricColumns, metricKey } from "./metric.ts";
 import { compileWords } from "./words.ts";
 
 export { historyView, VIEWS } from "./common.ts";
 export { CORRUPT_COLUMN, compileClassify, compileWindowEvents, TIMESTAMP_PATTERN } from "./events.ts";
+export { metricShape } from "./metric.ts";
 export { type ResultShape, resultShape } from "./shape.ts";
 
 export function compileMetric(spec: MetricSpec, job: JobSpec): QueryNode {
@@ -21,6 +23,8 @@ export function compileMetric(spec: MetricSpec, job: JobSpec): QueryNode {
       return compileWords(spec, job);
     case "alert":
       return compileAlert(spec);
+    case "metric":
+      return compileMetricKind(spec, job);
   }
 }
 
@@ -90,6 +94,8 @@ export function outputColumns(spec: MetricSpec): readonly OutputColumn[] {
         column("drop", "double precision"),
         column("n_scored", "bigint"),
       ];
+    case "metric":
+      return [...key, ...metricColumns(spec).map((c) => column(c.name, c.type, c.nullable))];
   }
 }
 
@@ -103,5 +109,7 @@ export function primaryKey(spec: MetricSpec): readonly string[] {
     case "aggregate":
     case "alert":
       return ["window_start", "topic"];
+    case "metric":
+      return metricKey(spec);
   }
 }

@@ -5,6 +5,7 @@
  * bucket column of a series, `value` the measure it plots.
  */
 import type { MetricSpec } from "../spec/kinds.ts";
+import { metricShape } from "./metric.ts";
 
 export type ResultShape =
   | { kind: "row" }
@@ -22,5 +23,7 @@ export function resultShape(spec: MetricSpec): ResultShape {
       return { kind: "ranked", label: "word", by: "count" };
     case "alert":
       return { kind: "alert" };
+    case "metric":
+      return metricShape(spec);
   }
 }

@@ -73,6 +73,106 @@ export const CONSTANTS = {
       "dropNumbers": true,
       "topN": 100
     },
+    "hashtag_window": {
+      "kind": "metric",
+      "source": "sparkgen/specs/hashtag-window.ts",
+      "description": "which hashtags are used: records using each tag and their distinct authors, retweets excluded",
+      "shape": {
+        "kind": "ranked",
+        "label": "tag",
+        "by": "count"
+      },
+      "rank": {
+        "top": 50,
+        "by": "count"
+      }
+    },
+    "mention_window": {
+      "kind": "metric",
+      "source": "sparkgen/specs/mention-window.ts",
+      "description": "who is mentioned: records mentioning each username and their distinct authors, retweets excluded",
+      "shape": {
+        "kind": "ranked",
+        "label": "username",
+        "by": "count"
+      },
+      "rank": {
+        "top": 50,
+        "by": "count"
+      }
+    },
+    "domain_window": {
+      "kind": "metric",
+      "source": "sparkgen/specs/domain-window.ts",
+      "description": "which sites are linked: records linking each domain and their distinct authors, retweets excluded",
+      "shape": {
+        "kind": "ranked",
+        "label": "domain",
+        "by": "count"
+      },
+      "rank": {
+        "top": 50,
+        "by": "count"
+      }
+    },
+    "language_window": {
+      "kind": "metric",
+      "source": "sparkgen/specs/language-window.ts",
+      "description": "which languages the audience writes in: tweets per language and their share of the topic",
+      "shape": {
+        "kind": "row"
+      },
+      "measures": {
+        "share": {
+          "kind": "derived",
+          "op": "shareOfTopic",
+          "refs": [
+            "n_tweets"
+          ],
+          "type": "double precision",
+          "nullable": true
+        }
+      }
+    },
+    "share_of_voice_window": {
+      "kind": "metric",
+      "source": "sparkgen/specs/share-of-voice-window.ts",
+      "description": "share of voice: each tracked topic's tweets as a share of all tweets and of the tracked topics' tweets",
+      "shape": {
+        "kind": "row"
+      },
+      "topics": "tracked",
+      "measures": {
+        "share_of_all": {
+          "kind": "derived",
+          "op": "shareOfAll",
+          "refs": [
+            "n_tweets"
+          ],
+          "type": "double precision",
+          "nullable": true
+        },
+        "share_of_tracked": {
+          "kind": "derived",
+          "op": "shareOfTracked",
+          "refs": [
+            "n_tweets"
+          ],
+          "type": "double precision",
+          "nullable": true
+        }
+      }
+    },
+    "volume_minute": {
+      "kind": "metric",
+      "source": "sparkgen/specs/volume-minute.ts",
+      "description": "volume inside the window: tweets, scored tweets and mean score per minute",
+      "shape": {
+        "kind": "series",
+        "time": "minute",
+        "value": "n_tweets"
+      }
+    },
     "sentiment_alert": {
       "kind": "alert",
       "source": "sparkgen/specs/sentiment-alert.ts",

@@ -175,7 +175,7 @@ describe("plan categories", () => {
 
   it("a job field (the window length) makes every metric breaking", () => {
     const d = plan({ ...windowJob, windowMinutes: 30 });
-    expect(d.metrics.map((m) => m.category)).toEqual(Array(4).fill("breaking"));
+    expect(d.metrics.map((m) => m.category)).toEqual(Array(windowJob.metrics.length).fill("breaking"));
     expect(metric(d, "word_window").reasons).toEqual([
       { role: "job", field: "windowMinutes", text: "job windowMinutes 15 → 30" },
     ]);

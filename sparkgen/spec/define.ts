@@ -2,6 +2,7 @@ import { relative } from "node:path";
 import { fileURLToPath } from "node:url";
 import type { Measure } from "./dsl.ts";
 import type { AggregateSpec, AlertSpec, InfluencerSpec, JobSpec, WordSpec } from "./kinds.ts";
+import type { CheckedMeasures, Dimensions, MetricKindSpec, MetricMeasures } from "./metric-kind.ts";
 
 const ROOT = fileURLToPath(new URL("../../", import.meta.url));
 
@@ -23,5 +24,11 @@ export const define = Object.freeze({
     Object.freeze({ ...s, kind: "words", source: specSource(url) }),
   alert: <M extends Readonly<Record<string, Measure>>>(url: string, s: Def<AlertSpec<M>>): AlertSpec<M> =>
     Object.freeze({ ...s, kind: "alert", source: specSource(url) }),
+  /** The general kind; a derived measure or `rank.by` naming no measure of the spec is a type error. */
+  metric: <D extends Dimensions, M extends MetricMeasures & CheckedMeasures<M>>(
+    url: string,
+    s: Def<MetricKindSpec<D, M, keyof M & string>>,
+  ): MetricKindSpec<D, M, keyof M & string> =>
+    Object.freeze({ ...s, kind: "metric", source: specSource(url) }),
   job: (url: string, s: Omit<JobSpec, "source">): JobSpec => Object.freeze({ ...s, source: specSource(url) }),
 });

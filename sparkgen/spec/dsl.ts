@@ -6,9 +6,13 @@
  *   e.avg("sentiment_score");   // ok
  *   e.avg("text");              // compile error: "text" is not a numeric column
  *   e.avg("sentimnt_score");    // compile error: no such column
+ *
+ * The dimensions and the measures over measures of the general `metric` kind come from
+ * `metric-dsl.ts` and are part of the same object.
  */
 import { type ExpressionNode, sql } from "../ast/index.ts";
 import type { Column, NumericColumns, StringColumns } from "../schema/index.ts";
+import { derivedDsl, dimensionDsl } from "./metric-dsl.ts";
 
 export type Schema = Readonly<Record<string, Column>>;
 export type AnyColumn<S extends Schema> = keyof S & string;
@@ -25,6 +29,11 @@ export type RequiredArrayColumns<S extends Schema> = {
   [K in keyof S]: S[K]["type"] extends "string_array" ? (S[K]["nullable"] extends false ? K : never) : never;
 }[keyof S] &
   string;
+/** Plain text columns (not timestamps): what a text dimension, `lower` or `hostOf` takes. */
+export type TextColumns<S extends Schema> = {
+  [K in keyof S]: S[K]["type"] extends "string" ? K : never;
+}[keyof S] &
+  string;
 export type { NumericColumns, StringColumns };
 
 /** PostgreSQL type of a result column (the sql stage's migrations must match). */
@@ -36,47 +45,83 @@ export interface Predicate {
   readonly node: ExpressionNode;
 }
 
-/** An aggregate over the events of one (window, topic), with its result column type. */
-export interface Measure {
+/** An aggregate over the events of one group, with its result column type. */
+export interface Measure<T extends ResultType = ResultType> {
   readonly kind: "measure";
   readonly node: ExpressionNode;
-  readonly type: ResultType;
+  readonly type: T;
   readonly nullable: boolean;
 }
 
+/** The result type of sum/min/max of a numeric column: integers stay integers. */
+export type NumericResult<C extends Column> = C["type"] extends "double" ? "double precision" : "bigint";
+
 const pred = (node: ExpressionNode): Predicate => Object.freeze({ kind: "predicate", node });
-const measure = (node: ExpressionNode, type: ResultType, nullable: boolean): Measure =>
+const measure = <T extends ResultType>(node: ExpressionNode, type: T, nullable: boolean): Measure<T> =>
   Object.freeze({ kind: "measure", node, type, nullable });
 const when = (p: Predicate | undefined, value: ExpressionNode) =>
   p ? sql.caseWhen([[p.node, value]]) : value;
 
-export function dsl<S extends Schema>(_schema: S) {
+/** Comparison operators of `compare`. */
+export type Comparison = "=" | "<>" | "<" | "<=" | ">" | ">=";
+
+export function dsl<S extends Schema>(schema: S) {
   type Any = AnyColumn<S>;
   type Num = NumericColumns<S>;
   type Str = StringColumns<S>;
+  const numericResult = <C extends Num>(c: C) =>
+    (schema[c]?.type === "double" ? "double precision" : "bigint") as NumericResult<S[C]>;
   return Object.freeze({
     isNull: (c: Any) => pred(sql.isNull(sql.col(c))),
     isNotNull: (c: Any) => pred(sql.isNotNull(sql.col(c))),
     atLeast: (c: Num, v: number) => pred(sql.op(sql.col(c), ">=", sql.lit(v))),
     atMost: (c: Num, v: number) => pred(sql.op(sql.col(c), "<=", sql.lit(v))),
+    /** `c op v`: numbers for numeric columns, strings (ISO-8601 for timestamps) otherwise. NULL is false. */
+    compare: <C extends Num | Str>(c: C, o: Comparison, v: C extends Num ? number : string) =>
+      pred(sql.op(sql.col(c), o, sql.lit(v))),
+    /** `lo <= c AND c <= hi` (both ends included). */
+    between: (c: Num, lo: number, hi: number) =>
+      pred(sql.and(sql.op(sql.col(c), ">=", sql.lit(lo)), sql.op(sql.col(c), "<=", sql.lit(hi)))),
     equals: (c: Str, v: string) => pred(sql.eq(sql.col(c), sql.lit(v))),
+    /** One of the listed values (NULL is none of them). */
+    in: <C extends Num | Str>(c: C, values: readonly (C extends Num ? number : string)[]) =>
+      pred(
+        sql.inList(
+          sql.col(c),
+          values.map((v) => sql.lit(v)),
+        ),
+      ),
+    /** A Java regular expression found anywhere in the column (`RLIKE`; anchor with ^…$). NULL is false. */
+    matches: (c: Str, javaRegex: string) => pred(sql.op(sql.col(c), "RLIKE", sql.lit(javaRegex))),
     /** NULL-safe "is not": true when the column is NULL or holds another value. */
     differsFrom: (c: Str, v: string) =>
       pred(sql.or(sql.isNull(sql.col(c)), sql.op(sql.col(c), "<>", sql.lit(v)))),
     and: (...ps: Predicate[]) => pred(sql.and(...ps.map((p) => p.node))),
+    or: (...ps: Predicate[]) => pred(sql.or(...ps.map((p) => p.node))),
     not: (p: Predicate) => pred(sql.not(p.node)),
     /** Number of events (where `where` holds). Never NULL. */
     count: (where?: Predicate) =>
       measure(where ? sql.fn("count_if", where.node) : sql.count(), "bigint", false),
+    /** Number of events where `p` holds (`count(p)` under a name that reads as a measure). */
+    countIf: (p: Predicate) => measure(sql.fn("count_if", p.node), "bigint", false),
     /** Number of events where column `c` is not NULL. */
     countOf: (c: Any) => measure(sql.count(sql.col(c)), "bigint", false),
+    /** Exact number of distinct non-NULL values of `c`. */
+    countDistinct: (c: Any) => measure(sql.countDistinct(sql.col(c)), "bigint", false),
     /** Mean of a numeric column over the events where `where` holds; NULL when there are none. */
     avg: (c: Num, where?: Predicate) =>
       measure(sql.fn("avg", when(where, sql.col(c))), "double precision", true),
-    sum: (c: Num) => measure(sql.fn("coalesce", sql.fn("sum", sql.col(c)), sql.lit(0)), "bigint", false),
-    max: (c: Num) => measure(sql.fn("max", sql.col(c)), "double precision", true),
+    /** Total of a numeric column, 0 when there is none: bigint for integer columns, double for doubles. */
+    sum: <C extends Num>(c: C) =>
+      measure(sql.fn("coalesce", sql.fn("sum", sql.col(c)), sql.lit(0)), numericResult(c), false),
+    /** Smallest value (NULL when every value is NULL), typed like the column. */
+    min: <C extends Num>(c: C) => measure(sql.fn("min", sql.col(c)), numericResult(c), true),
+    /** Largest value (NULL when every value is NULL), typed like the column. */
+    max: <C extends Num>(c: C) => measure(sql.fn("max", sql.col(c)), numericResult(c), true),
     /** Share of the events where `of` holds that also satisfy `hit`; NULL when `of` never holds. */
     share: (hit: Predicate, of?: Predicate) =>
       measure(sql.share(hit.node, of?.node), "double precision", true),
+    ...dimensionDsl(schema),
+    ...derivedDsl(),
   });
 }

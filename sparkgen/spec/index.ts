@@ -23,4 +23,6 @@ export type {
   MetricSpec,
   WordSpec,
 } from "./kinds.ts";
+export type { BucketSize, DerivedMeasure, Dimension } from "./metric-dsl.ts";
+export type { Dimensions, MetricKindSpec, MetricMeasure, MetricMeasures, Rank } from "./metric-kind.ts";
 export { assertValidJob, type SpecProblem, specProblems } from "./validate.ts";

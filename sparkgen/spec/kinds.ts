@@ -13,10 +13,11 @@ import type {
   StringColumns,
   TimestampColumns,
 } from "./dsl.ts";
+import type { MetricKindSpec } from "./metric-kind.ts";
 
 type Ev = EventSchema;
 
-interface SpecBase {
+export interface SpecBase {
   /** Result table and temp view name: lower_snake_case. */
   readonly name: string;
   /** Repository path of the file declaring the spec; named by every error and generated header. */
@@ -117,7 +118,7 @@ export interface AlertSpec<M extends Readonly<Record<string, Measure>> = Readonl
   readonly critical: AlertLevel;
 }
 
-export type MetricSpec = AggregateSpec | InfluencerSpec | WordSpec | AlertSpec;
+export type MetricSpec = AggregateSpec | InfluencerSpec | WordSpec | AlertSpec | MetricKindSpec;
 
 /** The step that computes every metric for one window. */
 export interface JobSpec {

@@ -5,6 +5,7 @@
 import { usageError } from "../../runtime/errors/index.ts";
 import { identifierProblem } from "../print/dialect.ts";
 import type { JobSpec, MetricSpec } from "./kinds.ts";
+import { metricKindProblems } from "./validate-metric.ts";
 
 export interface SpecProblem {
   readonly source: string;
@@ -34,6 +35,9 @@ function metricProblems(m: MetricSpec, job: JobSpec, seen: readonly string[]): S
         if (RESERVED_COLUMNS.has(name))
           add(`measures.${name}`, "is a key column of every result", "rename the measure");
       }
+      break;
+    case "metric":
+      metricKindProblems(m, job, RESERVED_COLUMNS, add);
       break;
     case "influencer": {
       const w = m.weights;

@@ -1,7 +1,13 @@
 import { define } from "../spec/define.ts";
+import { domainWindow } from "./domain-window.ts";
+import { hashtagWindow } from "./hashtag-window.ts";
 import { influencerWindow } from "./influencer-window.ts";
+import { languageWindow } from "./language-window.ts";
+import { mentionWindow } from "./mention-window.ts";
 import { sentimentAlert } from "./sentiment-alert.ts";
 import { sentimentWindow } from "./sentiment-window.ts";
+import { shareOfVoiceWindow } from "./share-of-voice-window.ts";
+import { volumeMinute } from "./volume-minute.ts";
 import { wordWindow } from "./word-window.ts";
 
 /** The step run once per closed window (docs/contracts.md "Windows"). Order matters: the alert reads sentiment. */
@@ -12,5 +18,16 @@ export const windowJob = define.job(import.meta.url, {
   eventTime: "created_at",
   dedup: { key: "id", latest: "ingested_at" },
   topics: { all: "*", column: "rules" },
-  metrics: [sentimentWindow, influencerWindow, wordWindow, sentimentAlert],
+  metrics: [
+    sentimentWindow,
+    influencerWindow,
+    wordWindow,
+    hashtagWindow,
+    mentionWindow,
+    domainWindow,
+    languageWindow,
+    shareOfVoiceWindow,
+    volumeMinute,
+    sentimentAlert,
+  ],
 });

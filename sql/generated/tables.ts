@@ -50,6 +50,88 @@ export interface WordWindowTable {
 export type WordWindow = Selectable<WordWindowTable>;
 export type NewWordWindow = Insertable<WordWindowTable>;
 
+/** hashtag_window: which hashtags are used: records using each tag and their distinct authors, retweets excluded (sparkgen/specs/hashtag-window.ts) */
+export interface HashtagWindowTable {
+  window_start: Timestamp;
+  window_end: Timestamp;
+  topic: string;
+  tag: string;
+  count: number;
+  authors: number;
+  rank: number;
+  computed_at: ComputedAt;
+}
+export type HashtagWindow = Selectable<HashtagWindowTable>;
+export type NewHashtagWindow = Insertable<HashtagWindowTable>;
+
+/** mention_window: who is mentioned: records mentioning each username and their distinct authors, retweets excluded (sparkgen/specs/mention-window.ts) */
+export interface MentionWindowTable {
+  window_start: Timestamp;
+  window_end: Timestamp;
+  topic: string;
+  username: string;
+  count: number;
+  authors: number;
+  rank: number;
+  computed_at: ComputedAt;
+}
+export type MentionWindow = Selectable<MentionWindowTable>;
+export type NewMentionWindow = Insertable<MentionWindowTable>;
+
+/** domain_window: which sites are linked: records linking each domain and their distinct authors, retweets excluded (sparkgen/specs/domain-window.ts) */
+export interface DomainWindowTable {
+  window_start: Timestamp;
+  window_end: Timestamp;
+  topic: string;
+  domain: string;
+  count: number;
+  authors: number;
+  rank: number;
+  computed_at: ComputedAt;
+}
+export type DomainWindow = Selectable<DomainWindowTable>;
+export type NewDomainWindow = Insertable<DomainWindowTable>;
+
+/** language_window: which languages the audience writes in: tweets per language and their share of the topic (sparkgen/specs/language-window.ts) */
+export interface LanguageWindowTable {
+  window_start: Timestamp;
+  window_end: Timestamp;
+  topic: string;
+  lang: string;
+  n_tweets: number;
+  share: number | null;
+  computed_at: ComputedAt;
+}
+export type LanguageWindow = Selectable<LanguageWindowTable>;
+export type NewLanguageWindow = Insertable<LanguageWindowTable>;
+
+/** share_of_voice_window: share of voice: each tracked topic's tweets as a share of all tweets and of the tracked topics' tweets (sparkgen/specs/share-of-voice-window.ts) */
+export interface ShareOfVoiceWindowTable {
+  window_start: Timestamp;
+  window_end: Timestamp;
+  topic: string;
+  n_tweets: number;
+  share_of_all: number | null;
+  share_of_tracked: number | null;
+  computed_at: ComputedAt;
+}
+export type ShareOfVoiceWindow = Selectable<ShareOfVoiceWindowTable>;
+export type NewShareOfVoiceWindow = Insertable<ShareOfVoiceWindowTable>;
+
+/** volume_minute: volume inside the window: tweets, scored tweets and mean score per minute (sparkgen/specs/volume-minute.ts) */
+export interface VolumeMinuteTable {
+  window_start: Timestamp;
+  window_end: Timestamp;
+  topic: string;
+  minute: Timestamp;
+  n_tweets: number;
+  n_scored: number;
+  avg_score: number | null;
+  computed_at: ComputedAt;
+}
+export type VolumeMinute = Selectable<VolumeMinuteTable>;
+export type NewVolumeMinute = Insertable<VolumeMinuteTable>;
+
 /** sentiment_alert: a possible PR crisis: the mean sentiment dropped against the topic's recent baseline (sparkgen/specs/sentiment-alert.ts) */
 export interface SentimentAlertTable {
   window_start: Timestamp;
@@ -72,6 +154,12 @@ export interface ResultTables {
   sentiment_window: SentimentWindowTable;
   influencer_window: InfluencerWindowTable;
   word_window: WordWindowTable;
+  hashtag_window: HashtagWindowTable;
+  mention_window: MentionWindowTable;
+  domain_window: DomainWindowTable;
+  language_window: LanguageWindowTable;
+  share_of_voice_window: ShareOfVoiceWindowTable;
+  volume_minute: VolumeMinuteTable;
   sentiment_alert: SentimentAlertTable;
 }
 
@@ -261,6 +349,302 @@ export const RESULT_TABLES = {
       "word_window_rank": "\"rank\" >= 1"
     }
   },
+  "hashtag_window": {
+    "source": "sparkgen/specs/hashtag-window.ts",
+    "description": "which hashtags are used: records using each tag and their distinct authors, retweets excluded",
+    "shape": {
+      "kind": "ranked",
+      "label": "tag",
+      "by": "count"
+    },
+    "primaryKey": [
+      "window_start",
+      "topic",
+      "tag"
+    ],
+    "columns": {
+      "window_start": {
+        "type": "timestamp with time zone",
+        "nullable": false
+      },
+      "window_end": {
+        "type": "timestamp with time zone",
+        "nullable": false
+      },
+      "topic": {
+        "type": "text",
+        "nullable": false
+      },
+      "tag": {
+        "type": "text",
+        "nullable": false
+      },
+      "count": {
+        "type": "bigint",
+        "nullable": false
+      },
+      "authors": {
+        "type": "bigint",
+        "nullable": false
+      },
+      "rank": {
+        "type": "integer",
+        "nullable": false
+      },
+      "computed_at": {
+        "type": "timestamp with time zone",
+        "nullable": false
+      }
+    },
+    "checks": {
+      "hashtag_window_window": "\"window_end\" > \"window_start\"",
+      "hashtag_window_rank": "\"rank\" >= 1"
+    }
+  },
+  "mention_window": {
+    "source": "sparkgen/specs/mention-window.ts",
+    "description": "who is mentioned: records mentioning each username and their distinct authors, retweets excluded",
+    "shape": {
+      "kind": "ranked",
+      "label": "username",
+      "by": "count"
+    },
+    "primaryKey": [
+      "window_start",
+      "topic",
+      "username"
+    ],
+    "columns": {
+      "window_start": {
+        "type": "timestamp with time zone",
+        "nullable": false
+      },
+      "window_end": {
+        "type": "timestamp with time zone",
+        "nullable": false
+      },
+      "topic": {
+        "type": "text",
+        "nullable": false
+      },
+      "username": {
+        "type": "text",
+        "nullable": false
+      },
+      "count": {
+        "type": "bigint",
+        "nullable": false
+      },
+      "authors": {
+        "type": "bigint",
+        "nullable": false
+      },
+      "rank": {
+        "type": "integer",
+        "nullable": false
+      },
+      "computed_at": {
+        "type": "timestamp with time zone",
+        "nullable": false
+      }
+    },
+    "checks": {
+      "mention_window_window": "\"window_end\" > \"window_start\"",
+      "mention_window_rank": "\"rank\" >= 1"
+    }
+  },
+  "domain_window": {
+    "source": "sparkgen/specs/domain-window.ts",
+    "description": "which sites are linked: records linking each domain and their distinct authors, retweets excluded",
+    "shape": {
+      "kind": "ranked",
+      "label": "domain",
+      "by": "count"
+    },
+    "primaryKey": [
+      "window_start",
+      "topic",
+      "domain"
+    ],
+    "columns": {
+      "window_start": {
+        "type": "timestamp with time zone",
+        "nullable": false
+      },
+      "window_end": {
+        "type": "timestamp with time zone",
+        "nullable": false
+      },
+      "topic": {
+        "type": "text",
+        "nullable": false
+      },
+      "domain": {
+        "type": "text",
+        "nullable": false
+      },
+      "count": {
+        "type": "bigint",
+        "nullable": false
+      },
+      "authors": {
+        "type": "bigint",
+        "nullable": false
+      },
+      "rank": {
+        "type": "integer",
+        "nullable": false
+      },
+      "computed_at": {
+        "type": "timestamp with time zone",
+        "nullable": false
+      }
+    },
+    "checks": {
+      "domain_window_window": "\"window_end\" > \"window_start\"",
+      "domain_window_rank": "\"rank\" >= 1"
+    }
+  },
+  "language_window": {
+    "source": "sparkgen/specs/language-window.ts",
+    "description": "which languages the audience writes in: tweets per language and their share of the topic",
+    "shape": {
+      "kind": "row"
+    },
+    "primaryKey": [
+      "window_start",
+      "topic",
+      "lang"
+    ],
+    "columns": {
+      "window_start": {
+        "type": "timestamp with time zone",
+        "nullable": false
+      },
+      "window_end": {
+        "type": "timestamp with time zone",
+        "nullable": false
+      },
+      "topic": {
+        "type": "text",
+        "nullable": false
+      },
+      "lang": {
+        "type": "text",
+        "nullable": false
+      },
+      "n_tweets": {
+        "type": "bigint",
+        "nullable": false
+      },
+      "share": {
+        "type": "double precision",
+        "nullable": true
+      },
+      "computed_at": {
+        "type": "timestamp with time zone",
+        "nullable": false
+      }
+    },
+    "checks": {
+      "language_window_window": "\"window_end\" > \"window_start\""
+    }
+  },
+  "share_of_voice_window": {
+    "source": "sparkgen/specs/share-of-voice-window.ts",
+    "description": "share of voice: each tracked topic's tweets as a share of all tweets and of the tracked topics' tweets",
+    "shape": {
+      "kind": "row"
+    },
+    "primaryKey": [
+      "window_start",
+      "topic"
+    ],
+    "columns": {
+      "window_start": {
+        "type": "timestamp with time zone",
+        "nullable": false
+      },
+      "window_end": {
+        "type": "timestamp with time zone",
+        "nullable": false
+      },
+      "topic": {
+        "type": "text",
+        "nullable": false
+      },
+      "n_tweets": {
+        "type": "bigint",
+        "nullable": false
+      },
+      "share_of_all": {
+        "type": "double precision",
+        "nullable": true
+      },
+      "share_of_tracked": {
+        "type": "double precision",
+        "nullable": true
+      },
+      "computed_at": {
+        "type": "timestamp with time zone",
+        "nullable": false
+      }
+    },
+    "checks": {
+      "share_of_voice_window_window": "\"window_end\" > \"window_start\""
+    }
+  },
+  "volume_minute": {
+    "source": "sparkgen/specs/volume-minute.ts",
+    "description": "volume inside the window: tweets, scored tweets and mean score per minute",
+    "shape": {
+      "kind": "series",
+      "time": "minute",
+      "value": "n_tweets"
+    },
+    "primaryKey": [
+      "window_start",
+      "topic",
+      "minute"
+    ],
+    "columns": {
+      "window_start": {
+        "type": "timestamp with time zone",
+        "nullable": false
+      },
+      "window_end": {
+        "type": "timestamp with time zone",
+        "nullable": false
+      },
+      "topic": {
+        "type": "text",
+        "nullable": false
+      },
+      "minute": {
+        "type": "timestamp with time zone",
+        "nullable": false
+      },
+      "n_tweets": {
+        "type": "bigint",
+        "nullable": false
+      },
+      "n_scored": {
+        "type": "bigint",
+        "nullable": false
+      },
+      "avg_score": {
+        "type": "double precision",
+        "nullable": true
+      },
+      "computed_at": {
+        "type": "timestamp with time zone",
+        "nullable": false
+      }
+    },
+    "checks": {
+      "volume_minute_window": "\"window_end\" > \"window_start\""
+    }
+  },
   "sentiment_alert": {
     "source": "sparkgen/specs/sentiment-alert.ts",
     "description": "a possible PR crisis: the mean sentiment dropped against the topic's recent baseline",
@@ -325,4 +709,4 @@ export const RESULT_TABLES = {
 } as const;
 
 /** The tables the window step writes, in job order. */
-export const METRIC_TABLES = ["sentiment_window","influencer_window","word_window","sentiment_alert"] as const;
+export const METRIC_TABLES = ["sentiment_window","influencer_window","word_window","hashtag_window","mention_window","domain_window","language_window","share_of_voice_window","volume_minute","sentiment_alert"] as const;

@@ -59,7 +59,7 @@ describe("result-table columns", () => {
     }
     for (const key of migrated.keys()) diffs.push(`${key}: migrated, not in the contract`);
     expect(diffs).toEqual([]);
-    expect(rows.length).toBe(Object.values(RESULT_COLUMNS).reduce((n, t) => n + Object.keys(t).length, 0));
+    expect(rows.length).toBe(Object.values(RESULT_COLUMNS).reduce((n, c) => n + Object.keys(c).length, 0));
   });
 
   it("the sparkgen specs write exactly the migrated columns and keys (computed_at is the database's)", async () => {

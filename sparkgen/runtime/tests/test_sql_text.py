@@ -1,10 +1,11 @@
 from datetime import datetime, timedelta, timezone
+from types import SimpleNamespace
 
 import pytest
 
 from trends_step.db import quote
 from trends_step.history import history_bounds, history_query
-from trends_step.write import replace_statements
+from trends_step.write import insert_statement, replace_statements
 
 W = datetime(2026, 11, 26, 4, 15, tzinfo=timezone.utc)
 
@@ -21,6 +22,16 @@ def test_a_window_replaces_its_rows_from_staging_in_three_statements():
     assert [s.split()[0] for s, _ in stmts] == ["DELETE", "INSERT", "DROP"]
     assert stmts[0] == ('DELETE FROM "word_window" WHERE "window_start" >= ? AND "window_start" <= ?', [W, W])
     assert '"topic", "word" FROM "trends_stage_word_window_ab12"' in stmts[1][0]
+
+
+def test_timestamp_result_columns_travel_as_epoch_seconds():
+    ts = frozenset(["minute"])
+    stmts = replace_statements("volume_minute", ["topic", "minute", "n"], "trends_stage_v_ab12", W, W, ts)
+    assert '"topic", to_timestamp("minute"), "n" FROM "trends_stage_v_ab12"' in stmts[1][0]
+    assert insert_statement("volume_minute", ["topic", "minute"], ts).endswith(
+        "VALUES (to_timestamp(CAST(? AS double precision)), to_timestamp(CAST(? AS double precision)), "
+        "?, to_timestamp(CAST(? AS double precision)))"
+    )
 
 
 def test_history_is_one_parameterised_query_over_the_baseline_range():
@@ -71,6 +82,7 @@ class FakeDf:
     def __init__(self, name):
         self.name = name
         self.unpersisted = False
+        self.schema = SimpleNamespace(fields=[])
 
     def unpersist(self):
         self.unpersisted = True
@@ -80,7 +92,9 @@ def test_history_metrics_are_recomputed_under_the_lock_when_their_history_moved(
     from trends_step import write
 
     staged = []
-    monkeypatch.setattr(write, "stage", lambda df, name, columns, jdbc: staged.append((name, df.name)) or f"s_{name}")
+    monkeypatch.setattr(
+        write, "stage", lambda df, name, columns, jdbc, ts: staged.append((name, df.name)) or f"s_{name}"
+    )
     plain = {"name": "word_window", "columns": ["topic"], "history": None, "rewrites_after": 0}
     alert_history = {"table": "sentiment_window", "view": "h", "before": 8, "after": 8, "columns": [{"name": "window_start", "type": "timestamptz"}]}  # fmt: skip
     alert = {"name": "sentiment_alert", "columns": ["topic"], "history": alert_history, "rewrites_after": 8}
@@ -119,7 +133,7 @@ def test_history_metrics_are_recomputed_under_the_lock_when_their_history_moved(
 def test_small_results_are_inserted_in_one_batch_inside_the_transaction(monkeypatch):
     from trends_step import write
 
-    monkeypatch.setattr(write, "epoch_rows", lambda df, columns: [(1, 2, "*", "acme")])
+    monkeypatch.setattr(write, "epoch_rows", lambda df, columns, ts: [(1, 2, "*", "acme")])
     monkeypatch.setattr(write, "stage", lambda *a: (_ for _ in ()).throw(AssertionError("no staging")))
     batches = []
     db = FakeDb(stored=[])

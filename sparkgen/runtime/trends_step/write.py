@@ -42,22 +42,39 @@ class Result:
         self.rows = rows
 
 
-def epoch_rows(df, columns):
+def timestamp_columns(df, columns):
+    """The result columns that are timestamps (a time-bucket dimension): they travel as epoch seconds too."""
+    from pyspark.sql.types import TimestampType
+
+    types = {f.name: f.dataType for f in df.schema.fields}
+    return frozenset(c for c in columns if isinstance(types.get(c), TimestampType))
+
+
+def epoch_columns(columns, timestamps):
+    """`columns` for a select, timestamps as whole epoch seconds (results are never finer than a second)."""
+    from pyspark.sql import functions as F
+
+    return [F.col(c).cast("long").alias(c) if c in timestamps else F.col(c) for c in columns]
+
+
+def epoch_rows(df, columns, timestamps=frozenset()):
     """(window_start epoch, window_end epoch, columns…) tuples of a small result."""
     from pyspark.sql import functions as F
 
     bounds = [F.expr("unix_seconds(window_start)"), F.expr("unix_seconds(window_end)")]
-    return [tuple(r) for r in df.select(*bounds, *columns).collect()]
+    return [tuple(r) for r in df.select(*bounds, *epoch_columns(columns, timestamps)).collect()]
 
 
-def insert_statement(name, columns):
+EPOCH_MARK = "to_timestamp(CAST(? AS double precision))"
+
+
+def insert_statement(name, columns, timestamps=frozenset()):
     cols = ", ".join(quote(c) for c in columns)
-    marks = ", ".join("?" for _ in columns)
-    epoch = "to_timestamp(CAST(? AS double precision))"
-    return f"INSERT INTO {quote(name)} ({quote('window_start')}, {quote('window_end')}, {cols}) VALUES ({epoch}, {epoch}, {marks})"
+    marks = ", ".join(EPOCH_MARK if c in timestamps else "?" for c in columns)
+    return f"INSERT INTO {quote(name)} ({quote('window_start')}, {quote('window_end')}, {cols}) VALUES ({EPOCH_MARK}, {EPOCH_MARK}, {marks})"
 
 
-def stage(df, name, columns, jdbc):
+def stage(df, name, columns, jdbc, timestamps=frozenset()):
     """Writes `df` (window_start, window_end, columns…) to a new staging table; returns its name."""
     from pyspark.sql import functions as F
 
@@ -67,7 +84,7 @@ def stage(df, name, columns, jdbc):
         F.expr("unix_seconds(window_end)").alias("window_end_epoch"),
     ]
     (
-        df.select(*bounds, *columns)
+        df.select(*bounds, *epoch_columns(columns, timestamps))
         .write.format("jdbc")
         .option("url", jdbc["url"])
         .option("dbtable", quote(table))
@@ -82,15 +99,16 @@ def stage(df, name, columns, jdbc):
     return table
 
 
-def replace_statements(name, columns, staging, start, last_start):
+def replace_statements(name, columns, staging, start, last_start, timestamps=frozenset()):
     """DELETE the rows of [start, last_start] of table `name`, INSERT the staged ones, DROP staging."""
     cols = ", ".join(quote(c) for c in columns)
+    values = ", ".join(f"to_timestamp({quote(c)})" if c in timestamps else quote(c) for c in columns)
     ws = quote("window_start")
     return [
         (delete_statement(name), [start, last_start]),
         (
             f"INSERT INTO {quote(name)} ({ws}, {quote('window_end')}, {cols}) "
-            f"SELECT to_timestamp({quote('window_start_epoch')}), to_timestamp({quote('window_end_epoch')}), {cols} "
+            f"SELECT to_timestamp({quote('window_start_epoch')}), to_timestamp({quote('window_end_epoch')}), {values} "
             f"FROM {quote(staging)}",
             [],
         ),
@@ -116,17 +134,18 @@ def write_window(db, jdbc, window, results, stats, run_id, recompute):
     """
     start, end = window
     staged = []
-    # per metric, in plan order: ("rows", tuples) or ("table", staging table)
+    # per metric, in plan order: ("rows", tuples) or ("table", staging table), and its timestamp columns
     sources = {}
 
     def put(r):
         m = r.metric
+        timestamps = timestamp_columns(r.df, m["columns"])
         if r.rows is not None and r.rows <= SMALL_RESULT:
-            sources[m["name"]] = ("rows", epoch_rows(r.df, m["columns"]))
+            sources[m["name"]] = ("rows", epoch_rows(r.df, m["columns"], timestamps), timestamps)
         else:
-            table = stage(r.df, m["name"], m["columns"], jdbc)
+            table = stage(r.df, m["name"], m["columns"], jdbc, timestamps)
             staged.append(table)
-            sources[m["name"]] = ("table", table)
+            sources[m["name"]] = ("table", table, timestamps)
 
     try:
         for r in results:
@@ -149,13 +168,13 @@ def write_window(db, jdbc, window, results, stats, run_id, recompute):
             for r in results:
                 m = r.metric
                 last = start + (end - start) * m["rewrites_after"]
-                kind, source = sources[m["name"]]
+                kind, source, timestamps = sources[m["name"]]
                 if kind == "table":
-                    for sql, params in replace_statements(m["name"], m["columns"], source, start, last):
+                    for sql, params in replace_statements(m["name"], m["columns"], source, start, last, timestamps):
                         db.update(sql, [db.instant(p) for p in params])
                 else:
                     db.update(delete_statement(m["name"]), [db.instant(start), db.instant(last)])
-                    db.batch(insert_statement(m["name"], m["columns"]), source)
+                    db.batch(insert_statement(m["name"], m["columns"], timestamps), source)
             if run_id is not None:
                 n = db.update(RUN_STATS_SQL, [stats["rows_read"], stats["bad_records"], stats["duplicates"], run_id])
                 if n != 1:

@@ -1,0 +1,235 @@
+import {
+  type CteNode,
+  type ExpressionNode,
+  type LateralViewNode,
+  QueryNode as Q,
+  type QueryNode,
+  type SelectItemNode,
+  sql,
+} from "../ast/index.ts";
+import type { JobSpec } from "../spec/kinds.ts";
+import type { DerivedMeasure } from "../spec/metric-dsl.ts";
+import type { MetricKindSpec } from "../spec/metric-kind.ts";
+import { eventTopics, header, VIEWS, windowColumns, withParams } from "./common.ts";
+import type { OutputColumn } from "./index.ts";
+import type { ResultShape } from "./shape.ts";
+
+/** Column of dimension `name` in `dimension_rows` (prefixed: the event columns are there too). */
+const dimColumn = (name: string) => `dim_${name}`;
+
+const entries = <T>(r: Readonly<Record<string, T>>) => Object.entries(r) as [string, T][];
+
+/** Aggregate measures first computed per group; derived ones read them afterwards. */
+function split(spec: MetricKindSpec) {
+  const aggregates = entries(spec.measures).filter(([, m]) => m.kind === "measure");
+  const derived = entries(spec.measures).filter(([, m]) => m.kind === "derived") as [
+    string,
+    DerivedMeasure,
+  ][];
+  return { aggregates, derived };
+}
+
+/**
+ * docs/contracts.md "Metric language": events of each topic that pass `where`, grouped by the
+ * dimensions (an exploded dimension: each distinct element once per event), aggregated, then the
+ * derived measures, then the rank. Groups without events have no row.
+ */
+export function compileMetricKind(spec: MetricKindSpec, job: JobSpec): QueryNode {
+  const dims = entries(spec.dimensions);
+  const { aggregates, derived } = split(spec);
+  const ctes: CteNode[] = [eventTopics(job)];
+
+  const scalar = dims.filter(([, d]) => !d.exploded);
+  const exploded = dims.filter(([, d]) => d.exploded);
+  const lateralViews: LateralViewNode[] = exploded.map(([name, d], i) =>
+    sql.lateralView(
+      sql.fn(
+        "explode",
+        sql.fn("array_distinct", sql.fn("filter", d.node, sql.lambda(["x"], sql.isNotNull(sql.col("x"))))),
+      ),
+      `d${i}`,
+      [dimColumn(name)],
+    ),
+  );
+  const conditions = [
+    ...(spec.where ? [spec.where.node] : []),
+    ...scalar.filter(([, d]) => d.nullable).map(([, d]) => sql.isNotNull(d.node)),
+  ];
+  const dimNames = dims.map(([n]) => n);
+  // Without dimensions or a filter, the groups read event_topics directly.
+  const rows = dims.length || spec.where ? "dimension_rows" : "event_topics";
+  if (rows === "dimension_rows") {
+    const notes = [
+      ...(exploded.length ? ["each distinct element of an exploded dimension once per event"] : []),
+      ...(conditions.length > (spec.where ? 1 : 0) ? ["events whose value is NULL left out"] : []),
+    ];
+    ctes.push(
+      sql.cte(
+        "dimension_rows",
+        `the events of each topic${spec.where ? " that pass the filter" : ""}${dims.length ? `, with ${dimNames.join(", ")}` : ""}${notes.length ? ` (${notes.join("; ")})` : ""}`,
+        sql.select(
+          [
+            sql.star("e"),
+            ...scalar.map(([n, d]) => sql.as(d.node, dimColumn(n))),
+            ...exploded.map(([n]) => dimColumn(n)),
+          ],
+          {
+            from: sql.table("event_topics", "e"),
+            lateralViews,
+            ...(conditions.length ? { where: sql.and(...conditions) } : {}),
+          },
+        ),
+      ),
+    );
+  }
+  const groupKeys = ["topic", ...dimNames.map(dimColumn)].map((c) => sql.col(c));
+  ctes.push(
+    sql.cte(
+      "grouped",
+      `the aggregate measures per topic${dims.length ? ` and ${dimNames.join(", ")}` : ""}`,
+      sql.select(
+        [
+          "topic",
+          ...dimNames.map((n) => sql.as(dimColumn(n), n)),
+          ...aggregates.map(([n, m]) => sql.as((m as { node: ExpressionNode }).node, n)),
+        ],
+        { from: sql.table(rows), groupBy: groupKeys },
+      ),
+    ),
+  );
+
+  // Topic totals of the measures a shareOfTopic reads: the same aggregate over the topic's events.
+  const totals = [...new Set(derived.filter(([, m]) => m.op === "shareOfTopic").map(([, m]) => m.refs[0]!))];
+  if (totals.length)
+    ctes.push(
+      sql.cte(
+        "topic_totals",
+        `${totals.join(", ")} over every event of the topic${spec.where ? " that passes the filter" : ""}`,
+        sql.select(
+          ["topic", ...totals.map((n) => sql.as((spec.measures[n] as { node: ExpressionNode }).node, n))],
+          {
+            from: sql.table("event_topics"),
+            ...(spec.where ? { where: spec.where.node } : {}),
+            groupBy: [sql.col("topic")],
+          },
+        ),
+      ),
+    );
+  let last = "grouped";
+  if (derived.length) {
+    const safe = (n: ExpressionNode, d: ExpressionNode) => sql.op(n, "/", sql.fn("nullif", d, sql.lit(0)));
+    const partition = dimNames.map((n) => sql.col(n, "g"));
+    const derivedNode = (m: DerivedMeasure): ExpressionNode => {
+      const a = sql.col(m.refs[0]!, "g");
+      switch (m.op) {
+        case "ratio":
+          return safe(a, sql.col(m.refs[1]!, "g"));
+        case "shareOfTopic":
+          return safe(a, sql.col(m.refs[0]!, "t"));
+        case "shareOfAll":
+          return safe(
+            a,
+            sql.over(
+              sql.fn("max", sql.caseWhen([[sql.eq("g.topic", sql.lit(job.topics.all)), a]])),
+              partition,
+            ),
+          );
+        case "shareOfTracked":
+          return safe(
+            a,
+            sql.over(
+              sql.fn("sum", sql.caseWhen([[sql.op("g.topic", "<>", sql.lit(job.topics.all)), a]])),
+              partition,
+            ),
+          );
+      }
+    };
+    ctes.push(
+      sql.cte(
+        "measured",
+        `the derived measures: ${derived.map(([n]) => n).join(", ")} (NULL when the denominator is 0 or NULL)`,
+        sql.select([sql.star("g"), ...derived.map(([n, m]) => sql.as(derivedNode(m), n))], {
+          from: sql.table("grouped", "g"),
+          joins: totals.length
+            ? [sql.join("LEFT", sql.table("topic_totals", "t"), sql.eq("t.topic", "g.topic"))]
+            : [],
+        }),
+      ),
+    );
+    last = "measured";
+  }
+  if (spec.rank) {
+    ctes.push(
+      sql.cte(
+        "ranked",
+        `rank by ${spec.rank.by} descending${dims.length ? `, then ${dimNames.join(", ")} ascending` : ""}`,
+        sql.select(
+          [
+            sql.star(),
+            sql.as(
+              sql.over(
+                sql.fn("row_number"),
+                ["topic"],
+                [sql.desc(spec.rank.by), ...dimNames.map((n) => sql.asc(n))],
+              ),
+              "rank",
+            ),
+          ],
+          { from: sql.table(last) },
+        ),
+      ),
+    );
+    last = "ranked";
+  }
+  const keep = [
+    ...(spec.rank ? [sql.op("r.rank", "<=", spec.rank.top)] : []),
+    ...(spec.topics === "tracked" ? [sql.op("r.topic", "<>", sql.lit(job.topics.all))] : []),
+  ];
+  const columns: SelectItemNode[] = [
+    ...windowColumns(),
+    ...["topic", ...dimNames, ...Object.keys(spec.measures), ...(spec.rank ? ["rank"] : [])].map((n) =>
+      sql.as(`r.${n}`, n),
+    ),
+  ];
+  const body = sql.select(columns, {
+    from: sql.table(last, "r"),
+    joins: [withParams()],
+    ...(keep.length ? { where: sql.and(...keep) } : {}),
+  });
+  return Q.create(
+    header(spec.source, spec.name, spec.description, `${VIEWS.events} and ${VIEWS.params}`),
+    ctes,
+    body,
+  );
+}
+
+/** Result columns after window_start, window_end and topic: the dimensions, the measures, the rank. */
+export function metricColumns(spec: MetricKindSpec): OutputColumn[] {
+  return [
+    ...entries(spec.dimensions).map(([name, d]) => ({ name, type: d.type, nullable: false })),
+    ...entries(spec.measures).map(([name, m]) => ({ name, type: m.type, nullable: m.nullable })),
+    ...(spec.rank ? [{ name: "rank", type: "integer" as const, nullable: false }] : []),
+  ];
+}
+
+export const metricKey = (spec: MetricKindSpec): string[] => [
+  "window_start",
+  "topic",
+  ...Object.keys(spec.dimensions),
+];
+
+/**
+ * How a reader shows the metric: a ranked list (label = the first text dimension), a time series
+ * (the bucket dimension against the first measure), or plain rows.
+ */
+export function metricShape(spec: MetricKindSpec): ResultShape {
+  const dims = entries(spec.dimensions);
+  if (spec.rank) {
+    const label = dims.find(([, d]) => d.type === "text") ?? dims[0];
+    return { kind: "ranked", label: label ? label[0] : "topic", by: spec.rank.by };
+  }
+  const time = dims.find(([, d]) => d.bucketMinutes !== undefined);
+  const value = Object.keys(spec.measures)[0];
+  if (time && value) return { kind: "series", time: time[0], value };
+  return { kind: "row" };
+}

@@ -1,0 +1,138 @@
+/**
+ * The parts of the DSL only the general `metric` kind uses: dimensions (what a row is per,
+ * besides window and topic) and derived measures (measures over other measures of the same row).
+ * Spread into `dsl()`, so specs write `e.explode("hashtags")`, `e.ratio("a", "b")`.
+ */
+import { type ExpressionNode, sql } from "../ast/index.ts";
+import type { ArrayColumns, Schema, TextColumns, TimestampColumns } from "./dsl.ts";
+
+/** Sizes of a time bucket inside the window, in minutes. */
+export const BUCKET_SIZES = { "1m": 1, "5m": 5 } as const;
+export type BucketSize = keyof typeof BUCKET_SIZES;
+
+/**
+ * One grouping column of a metric. A scalar dimension has one value per event (events where it
+ * is NULL are left out of the metric: a key column cannot be NULL); an exploded one is an array
+ * expression, each distinct non-NULL element once per event.
+ */
+export interface Dimension<T extends "text" | "timestamptz" = "text" | "timestamptz"> {
+  readonly kind: "dimension";
+  readonly node: ExpressionNode;
+  readonly exploded: boolean;
+  readonly type: T;
+  /** Whether an event's value can be NULL (such events are left out). */
+  readonly nullable: boolean;
+  /** Minutes of a time bucket (`bucket`), so validation can check it divides the window. */
+  readonly bucketMinutes?: number;
+}
+
+/** A measure computed from other measures of the row (their names, checked by `define.metric`). */
+export interface DerivedMeasure<R extends string = string> {
+  readonly kind: "derived";
+  /**
+   * ratio: refs[0] / refs[1]. shareOfTopic: refs[0] / the same measure over every event of the
+   * (window, topic). shareOfAll: refs[0] / its value for the catch-all topic (same dimensions).
+   * shareOfTracked: refs[0] / its sum over every topic but the catch-all (same dimensions).
+   */
+  readonly op: "ratio" | "shareOfTopic" | "shareOfAll" | "shareOfTracked";
+  readonly refs: readonly R[];
+  readonly type: "double precision";
+  /** NULL when the denominator is 0 or NULL. */
+  readonly nullable: true;
+}
+
+type TextDimension = Dimension<"text">;
+const dimension = <T extends "text" | "timestamptz">(
+  node: ExpressionNode,
+  type: T,
+  exploded: boolean,
+  nullable: boolean,
+  bucketMinutes?: number,
+): Dimension<T> =>
+  Object.freeze({
+    kind: "dimension",
+    node,
+    type,
+    exploded,
+    nullable,
+    ...(bucketMinutes ? { bucketMinutes } : {}),
+  });
+
+/**
+ * The host of an absolute URL (`scheme://[userinfo@]host[:port]…`), lower-case, without a leading
+ * `www.`; NULL when the text is not such a URL. A regular expression rather than `parse_url`:
+ * java.net.URI rejects URLs X does deliver (spaces, `|`, non-ASCII paths).
+ */
+const URL_HOST = "^[A-Za-z][A-Za-z0-9+.-]*://(?:[^/?#@]*@)?([^/?#:]+)";
+const hostOf = (url: ExpressionNode) =>
+  sql.fn(
+    "nullif",
+    sql.fn(
+      "regexp_replace",
+      sql.fn("lower", sql.fn("regexp_extract", url, sql.lit(URL_HOST), sql.lit(1))),
+      sql.lit("^www\\."),
+      sql.lit(""),
+    ),
+    sql.lit(""),
+  );
+
+export function dimensionDsl<S extends Schema>(schema: S) {
+  type Text = TextColumns<S>;
+  /**
+   * Applies `f` to a text column, a scalar dimension, or each element of an exploded one;
+   * `nullable`: whether f's result can be NULL (undefined: when its input can).
+   */
+  const mapText = (
+    v: Text | TextDimension,
+    f: (x: ExpressionNode) => ExpressionNode,
+    nullable?: boolean,
+  ): TextDimension => {
+    const d = typeof v === "string" ? column(v) : v;
+    const n = nullable ?? d.nullable;
+    if (!d.exploded) return dimension(f(d.node), "text", false, n);
+    return dimension(sql.fn("transform", d.node, sql.lambda(["x"], f(sql.col("x")))), "text", true, n);
+  };
+  const column = (c: Text): TextDimension =>
+    dimension(sql.col(c), "text", false, schema[c]?.nullable !== false);
+  return Object.freeze({
+    /** A text column as a dimension. */
+    column,
+    /** Lower-case of a text column or dimension. */
+    lower: (v: Text | TextDimension) => mapText(v, (x) => sql.fn("lower", x)),
+    /** The host of a URL column or dimension, lower-case, without a leading `www.`. */
+    hostOf: (v: Text | TextDimension) => mapText(v, hostOf, true),
+    /** `fallback` where the value is NULL (`ifNull("lang", "und")`). */
+    ifNull: (v: Text | TextDimension, fallback: string) =>
+      mapText(v, (x) => sql.fn("coalesce", x, sql.lit(fallback)), false),
+    /** Each element of an array column, once per event (repeats inside one event count once). */
+    explode: (c: ArrayColumns<S>): TextDimension => dimension(sql.col(c), "text", true, true),
+    /** The start of the 1- or 5-minute bucket of a timestamp (aligned to the epoch, so to the window). */
+    bucket: (c: TimestampColumns<S>, size: BucketSize): Dimension<"timestamptz"> => {
+      const secs = BUCKET_SIZES[size] * 60;
+      const start = sql.op(sql.fn("floor", sql.op(sql.fn("unix_seconds", sql.col(c)), "/", secs)), "*", secs);
+      return dimension(
+        sql.fn("timestamp_seconds", start),
+        "timestamptz",
+        false,
+        schema[c]?.nullable !== false,
+        BUCKET_SIZES[size],
+      );
+    },
+  });
+}
+
+const derived = <R extends string>(op: DerivedMeasure["op"], ...refs: R[]): DerivedMeasure<R> =>
+  Object.freeze({ kind: "derived", op, refs: Object.freeze(refs), type: "double precision", nullable: true });
+
+export function derivedDsl() {
+  return Object.freeze({
+    /** `a / b` of two measures of the row; NULL when b is 0 or NULL. */
+    ratio: <A extends string, B extends string>(a: A, b: B) => derived<A | B>("ratio", a, b),
+    /** A measure's share of its value over every event of the (window, topic). */
+    shareOfTopic: <A extends string>(a: A) => derived("shareOfTopic", a),
+    /** A measure's share of its value for the catch-all topic (same dimension values). */
+    shareOfAll: <A extends string>(a: A) => derived("shareOfAll", a),
+    /** A measure's share of its sum over the tracked topics (every topic but the catch-all). */
+    shareOfTracked: <A extends string>(a: A) => derived("shareOfTracked", a),
+  });
+}

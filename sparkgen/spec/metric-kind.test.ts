@@ -1,0 +1,184 @@
+import { describe, expect, expectTypeOf, it } from "vitest";
+import { isTrendsError } from "../../runtime/errors/index.ts";
+import { compileMetric, metricShape, outputColumns, primaryKey } from "../compile/index.ts";
+import { printExpression, printSparkSql } from "../print/spark-sql.ts";
+import { EVENT_V1 } from "../schema/index.ts";
+import {
+  domainWindow,
+  hashtagWindow,
+  languageWindow,
+  sentimentWindow,
+  shareOfVoiceWindow,
+  volumeMinute,
+  windowJob,
+} from "../specs/index.ts";
+import { lower } from "../transforms/index.ts";
+import { define } from "./define.ts";
+import { dsl, type Measure } from "./dsl.ts";
+import type { MetricKindSpec } from "./metric-kind.ts";
+import { assertValidJob } from "./validate.ts";
+
+// The @ts-expect-error lines are type tests: `tsc --noEmit` fails if any stops being an error.
+const e = dsl(EVENT_V1);
+const base = { name: "m", description: "d", dimensions: { tag: e.explode("hashtags") } };
+
+describe("metric kind: what the types reject", () => {
+  it("a misspelled column, avg of a string, a dimension on a missing column, rank by a non-measure", () => {
+    expect(() => {
+      // @ts-expect-error misspelled column
+      e.countDistinct("author_idd");
+      // @ts-expect-error avg of a string column
+      e.avg("author_username");
+      // @ts-expect-error a dimension on a column that does not exist
+      e.column("language");
+      // @ts-expect-error explode takes an array column only
+      e.explode("text");
+      // @ts-expect-error hostOf takes a text column or dimension, not a number
+      e.hostOf("like_count");
+      // @ts-expect-error buckets come in 1 and 5 minutes
+      e.bucket("created_at", "2m");
+      // @ts-expect-error a bucket of a column that is not a timestamp
+      e.bucket("text", "1m");
+      define.metric(import.meta.url, {
+        ...base,
+        measures: { count: e.count() },
+        // @ts-expect-error rank by something that is not a measure of the spec
+        rank: { top: 10, by: "authors" },
+      });
+      define.metric(import.meta.url, {
+        ...base,
+        // @ts-expect-error a derived measure reading a measure the spec does not have
+        measures: { n: e.count(), share: e.shareOfTopic("n_tweets") },
+      });
+    }).not.toThrow();
+  });
+
+  it("types sum, min and max from their column", () => {
+    expectTypeOf(e.sum("like_count")).toEqualTypeOf<Measure<"bigint">>();
+    expectTypeOf(e.sum("sentiment_score")).toEqualTypeOf<Measure<"double precision">>();
+    expectTypeOf(e.max("author_followers")).toEqualTypeOf<Measure<"bigint">>();
+    expect(e.sum("like_count").type).toBe("bigint");
+    expect(e.sum("sentiment_score").type).toBe("double precision");
+    expect(e.min("sentiment_magnitude")).toMatchObject({ type: "double precision", nullable: true });
+  });
+});
+
+const job = (...metrics: MetricKindSpec[]) => ({ ...windowJob, metrics: [sentimentWindow, ...metrics] });
+function failure(m: MetricKindSpec): string {
+  try {
+    assertValidJob(job(m));
+  } catch (err) {
+    if (isTrendsError(err)) return err.message;
+    throw err;
+  }
+  throw new Error("expected a validation error");
+}
+
+describe("metric kind: validation (one line naming the file and field)", () => {
+  it("rejects a top N out of range", () => {
+    expect(failure({ ...hashtagWindow, rank: { top: 0, by: "count" } })).toBe(
+      "sparkgen/specs/hashtag-window.ts: rank.top is 0",
+    );
+  });
+
+  it("rejects a regex that does not compile", () => {
+    const m = define.metric(import.meta.url, {
+      ...base,
+      where: e.or(e.matches("text", "(unclosed"), e.in("lang", ["en", "fr"])),
+      measures: { n: e.count() },
+    });
+    expect(failure(m)).toBe(
+      'sparkgen/spec/metric-kind.test.ts: where matches "(unclosed", which is not a regular expression',
+    );
+  });
+
+  it("rejects a bucket that does not divide the window and a name used twice", () => {
+    const m = define.metric(import.meta.url, {
+      name: "m",
+      description: "d",
+      dimensions: { n: e.bucket("created_at", "5m") },
+      measures: { n: e.count() },
+    });
+    expect(() => assertValidJob({ ...job(m), windowMinutes: 4 })).toThrow(
+      "sparkgen/spec/metric-kind.test.ts: dimensions.n buckets of 5 minutes do not divide the 4-minute window of sparkgen/specs/window-job.ts (and 1 more problem)",
+    );
+    expect(failure(m)).toBe(
+      "sparkgen/spec/metric-kind.test.ts: measures.n has the same name as dimensions.n",
+    );
+  });
+
+  it("rejects key-column names", () => {
+    const m = define.metric(import.meta.url, { ...base, measures: { rank: e.count() } });
+    expect(failure(m)).toBe(
+      'sparkgen/spec/metric-kind.test.ts: measures.rank "rank" is a key column of every result (or the rank)',
+    );
+  });
+});
+
+describe("metric kind: compiled", () => {
+  it("prints the predicates of the language", () => {
+    const p = e.and(
+      e.or(e.in("lang", ["en", "es"]), e.isNull("lang")),
+      e.not(e.matches("text", "(?i)^rt @")),
+      e.between("sentiment_score", -0.25, 0.25),
+      e.compare("like_count", ">", 3),
+      e.compare("created_at", "<", "2026-11-28T10:05:00Z"),
+      e.equals("author_username", "a'b"),
+    );
+    expect(printExpression(p.node)).toBe(
+      "(lang IN ('en', 'es') OR lang IS NULL) AND NOT (text RLIKE '(?i)^rt @') AND sentiment_score >= -0.25D AND sentiment_score <= 0.25D AND like_count > 3 AND created_at < '2026-11-28T10:05:00Z' AND author_username = 'a\\'b'",
+    );
+  });
+
+  it("keys, columns and shapes", () => {
+    expect(primaryKey(hashtagWindow)).toEqual(["window_start", "topic", "tag"]);
+    expect(outputColumns(volumeMinute).map((c) => `${c.name} ${c.type}${c.nullable ? " null" : ""}`)).toEqual(
+      [
+        "window_start timestamptz",
+        "window_end timestamptz",
+        "topic text",
+        "minute timestamptz",
+        "n_tweets bigint",
+        "n_scored bigint",
+        "avg_score double precision null",
+      ],
+    );
+    expect(
+      outputColumns(domainWindow)
+        .map((c) => c.name)
+        .slice(3),
+    ).toEqual(["domain", "count", "authors", "rank"]);
+    expect(metricShape(hashtagWindow)).toEqual({ kind: "ranked", label: "tag", by: "count" });
+    expect(metricShape(volumeMinute)).toEqual({ kind: "series", time: "minute", value: "n_tweets" });
+    expect(metricShape(languageWindow)).toEqual({ kind: "row" });
+    expect(metricShape(shareOfVoiceWindow)).toEqual({ kind: "row" });
+  });
+
+  it("a general metric prints with each measure kind", () => {
+    const m = define.metric(import.meta.url, {
+      name: "everything",
+      description: "d",
+      where: e.differsFrom("ref_type", "retweeted"),
+      dimensions: { who: e.lower("author_username"), site: e.hostOf(e.explode("urls")) },
+      measures: {
+        n: e.count(),
+        liked: e.countIf(e.atLeast("like_count", 1)),
+        likes: e.sum("like_count"),
+        mean: e.avg("sentiment_score"),
+        low: e.min("sentiment_score"),
+        high: e.max("retweet_count"),
+        pos: e.share(e.atLeast("sentiment_score", 0.25)),
+        per: e.ratio("likes", "n"),
+        of_topic: e.shareOfTopic("n"),
+      },
+      rank: { top: 5, by: "likes" },
+    });
+    const text = printSparkSql(lower(compileMetric(m, windowJob)));
+    expect(text).toContain("lower(author_username) AS dim_who");
+    expect(text).toContain("coalesce(sum(like_count), 0) AS likes");
+    expect(text).toContain("min(sentiment_score) AS low");
+    expect(text).toContain("g.likes / nullif(g.n, 0) AS per");
+    expect(text).toContain("g.n / nullif(t.n, 0) AS of_topic");
+    expect(text).toContain("ORDER BY likes DESC, who, site) AS `rank`");
+  });
+});

@@ -1,0 +1,51 @@
+/**
+ * The general metric kind: a filter, dimensions, measures and an optional top-N rank, per
+ * (window, topic). docs/contracts.md "Metric language" states what each part means.
+ *
+ *   define.metric(import.meta.url, {
+ *     name: "hashtag_window",
+ *     description: "…",
+ *     where: e.differsFrom("ref_type", "retweeted"),
+ *     dimensions: { tag: e.explode("hashtags") },
+ *     measures: { count: e.count(), authors: e.countDistinct("author_id") },
+ *     rank: { top: 50, by: "count" },
+ *   });
+ */
+import type { Measure, Predicate } from "./dsl.ts";
+import type { SpecBase } from "./kinds.ts";
+import type { DerivedMeasure, Dimension } from "./metric-dsl.ts";
+
+export type Dimensions = Readonly<Record<string, Dimension>>;
+export type MetricMeasure = Measure | DerivedMeasure;
+export type MetricMeasures = Readonly<Record<string, MetricMeasure>>;
+
+/** Measures whose derived entries name only measures of the same record (checked by the compiler). */
+export type CheckedMeasures<M> = {
+  readonly [K in keyof M]: Measure | DerivedMeasure<keyof M & string>;
+};
+
+/** Top `top` rows per (window, topic) by measure `by` descending, ties by the dimensions ascending. */
+export interface Rank<By extends string = string> {
+  readonly top: number;
+  readonly by: By;
+}
+
+/** `By`: the names `rank.by` may take (`define.metric` sets it to the measure names). */
+export interface MetricKindSpec<
+  D extends Dimensions = Dimensions,
+  M extends MetricMeasures = MetricMeasures,
+  By extends string = string,
+> extends SpecBase {
+  readonly kind: "metric";
+  /** Which events count (default: all of the window). */
+  readonly where?: Predicate;
+  /**
+   * Which topics get rows: `every` (default) is the catch-all topic and each tag; `tracked` leaves
+   * the catch-all topic out (share of voice is about the tracked topics).
+   */
+  readonly topics?: "every" | "tracked";
+  /** Grouping columns besides window_start and topic, in result-column order (may be empty). */
+  readonly dimensions: D;
+  readonly measures: M;
+  readonly rank?: Rank<By>;
+}
