@@ -100,6 +100,8 @@ export {
 export {
   type AttemptOutcome,
   attemptLine,
+  type BackfillOptions,
+  type BackfillSummary,
   DEFAULT_RANGE_WINDOWS,
   type InputSource,
   inputSource,
@@ -112,6 +114,7 @@ export {
   type ProcessDeps,
   processQueue,
   type Reason,
+  runBackfill,
   runRange,
   runScheduler,
   type SchedulerOptions,

@@ -2,14 +2,22 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { generate, REPO_ROOT, resultTables, staleFiles, WINDOW_JOB_PLAN, writeGenerated } from "./index.ts";
+import {
+  generate,
+  MANIFEST,
+  REPO_ROOT,
+  resultTables,
+  staleFiles,
+  WINDOW_JOB_PLAN,
+  writeGenerated,
+} from "./index.ts";
 
 // Goldens: the committed generated files are the expected output. A change to a spec or the
 // printers shows up here and in the PR as a SQL diff; `npx trends sparkgen` accepts it.
 describe("generated files (goldens)", () => {
   const files = generate();
 
-  it("generates one SQL file per metric, the two event statements, the plan, the result schema and constants", () => {
+  it("generates one SQL file per metric, the two event statements, the plan, the manifest, the result schema and constants", () => {
     expect(files.map((f) => f.path)).toEqual([
       "sparkgen/generated/sql/classify_events.sql",
       "sparkgen/generated/sql/window_events.sql",
@@ -25,6 +33,7 @@ describe("generated files (goldens)", () => {
       "sparkgen/generated/sql/sentiment_alert.sql",
       "sparkgen/generated/sql/volume_alert.sql",
       WINDOW_JOB_PLAN,
+      MANIFEST,
       "sql/migrations/generated/schema.json",
       "sql/migrations/generated/0006_spec_6_tables.ts",
       "sql/migrations/generated/0007_spec_volume_alert.ts",

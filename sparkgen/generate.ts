@@ -14,9 +14,11 @@ import {
   outputColumns,
   VIEWS,
 } from "./compile/index.ts";
+import { buildManifest } from "./plan/manifest.ts";
 import { CONSTANTS_JSON, CONSTANTS_TS, printConstantsJson, printConstantsTs } from "./print/constants.ts";
 import { type SparkDialect, sessionConf, TARGETS } from "./print/dialect.ts";
 import { KYSELY_TABLES, printKyselyTables } from "./print/kysely.ts";
+import { printManifest } from "./print/manifest.ts";
 import { GENERATED_MIGRATIONS_DIR, migrationFiles } from "./print/migrations.ts";
 import { printPlan, type StepMetric } from "./print/plan.ts";
 import { printSparkSql } from "./print/spark-sql.ts";
@@ -37,6 +39,8 @@ export const REPO_ROOT = fileURLToPath(new URL("../", import.meta.url));
 export const GENERATED_DIR = "sparkgen/generated";
 /** Repository path of the window job's plan, which the static runtime runs. */
 export const WINDOW_JOB_PLAN = `${GENERATED_DIR}/steps/window_job.json`;
+/** Repository path of the job's manifest (spec fields, columns, SQL hashes, lineage) for `trends sparkgen plan`. */
+export const MANIFEST = `${GENERATED_DIR}/manifest.json`;
 /** Absolute path of the same file in this checkout. */
 export const WINDOW_JOB_PLAN_PATH = join(REPO_ROOT, WINDOW_JOB_PLAN);
 /** The static step runtime: the entry script and the `trends_step` package beside it. */
@@ -112,6 +116,9 @@ function generateFor(job: JobSpec, target: SparkDialect): GeneratedFile[] {
   const spec = (part: string) => ({ spec: `${job.name}.${part}`, target });
   const classifySql = printSparkSql(lower(compileClassify(job)), spec("classify_events"));
   const windowEventsSql = printSparkSql(lower(compileWindowEvents(job)), spec("window_events"));
+  const metricSql: Record<string, string> = Object.fromEntries(
+    job.metrics.map((m) => [m.name, sqlOf(m, job, target)]),
+  );
   const plan = printPlan(
     {
       name: job.name,
@@ -130,8 +137,14 @@ function generateFor(job: JobSpec, target: SparkDialect): GeneratedFile[] {
   return [
     { path: `${GENERATED_DIR}/sql/classify_events.sql`, text: classifySql },
     { path: `${GENERATED_DIR}/sql/window_events.sql`, text: windowEventsSql },
-    ...job.metrics.map((m) => ({ path: `${GENERATED_DIR}/sql/${m.name}.sql`, text: sqlOf(m, job, target) })),
+    ...job.metrics.map((m) => ({ path: `${GENERATED_DIR}/sql/${m.name}.sql`, text: metricSql[m.name]! })),
     { path: `${GENERATED_DIR}/steps/${job.name}.json`, text: plan },
+    {
+      path: MANIFEST,
+      text: printManifest(
+        buildManifest(job, { classify_events: classifySql, window_events: windowEventsSql, ...metricSql }),
+      ),
+    },
   ];
 }
 

@@ -16,6 +16,7 @@ export {
   GENERATED_DIR,
   type GeneratedFile,
   generate,
+  MANIFEST,
   REPO_ROOT,
   STEP_ENTRY_PATH,
   STEP_RUNTIME_DIR,

@@ -2,7 +2,13 @@ import type { Database } from "./database.ts";
 import { METRIC_TABLES, RESULT_TABLES } from "./generated/tables.ts";
 
 /** PostgreSQL types as `information_schema.columns.data_type` spells them. */
-export type PgType = "timestamp with time zone" | "text" | "bigint" | "double precision" | "integer";
+export type PgType =
+  | "timestamp with time zone"
+  | "text"
+  | "bigint"
+  | "double precision"
+  | "integer"
+  | "jsonb";
 
 export interface ColumnSpec {
   readonly type: PgType;
@@ -47,6 +53,7 @@ export const RESULT_COLUMNS = {
     error: textNull,
     artifacts_uri: textNull,
     owner: textNull,
+    sql_hashes: { type: "jsonb", nullable: true },
   },
 } as const satisfies Record<keyof Database, Record<string, ColumnSpec>>;
 

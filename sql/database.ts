@@ -75,6 +75,12 @@ export interface PipelineRunTable {
   error: string | null;
   artifacts_uri: string | null;
   owner: string | null;
+  /** Per statement the attempt ran, its SQL hash (sparkgen/plan); NULL before migration 0008. */
+  sql_hashes: ColumnType<
+    Readonly<Record<string, string>> | null,
+    Readonly<Record<string, string>> | null | undefined,
+    Readonly<Record<string, string>> | null
+  >;
 }
 
 export interface Database extends ResultTables {

@@ -2,17 +2,20 @@ import type { CommandModule } from "yargs";
 import {
   type AttemptOutcome,
   attemptLine,
+  type BackfillSummary,
   openPipeline,
   outcomeJson,
+  runBackfill,
   runScheduler,
   schedulerTick,
   skippedLine,
   stopOnSignals,
   type TickSummary,
 } from "../../emr/index.ts";
-import { ExitCode } from "../../runtime/errors/index.ts";
+import { ExitCode, usageError } from "../../runtime/errors/index.ts";
 import { log } from "../../runtime/log/index.ts";
 import { parseDuration, parseTime } from "../../runtime/windows/index.ts";
+import { committedManifest, readsOf } from "../../sparkgen/plan/index.ts";
 import { settingsFrom } from "../context.ts";
 import { numberOption } from "../flags.ts";
 import { printLines } from "../output.ts";
@@ -34,6 +37,8 @@ interface ScheduleArgs {
   application?: string;
   "execution-role"?: string;
   "log-uri"?: string;
+  backfill: boolean;
+  metrics?: string;
   json: boolean;
 }
 
@@ -107,8 +112,26 @@ export const schedule: CommandModule<object, ScheduleArgs> = {
         describe:
           "--runner emr-serverless: s3:// prefix of the job logs (default s3://BUCKET/logs/serverless/)",
       })
-      .option("json", { type: "boolean", default: false, describe: "--once: print the tick summary as JSON" })
+      .option("backfill", {
+        type: "boolean",
+        default: false,
+        describe:
+          "once: recompute the windows whose last run used another SQL (the list `trends sparkgen plan` prints), oldest first, then exit",
+      })
+      .option("metrics", {
+        type: "string",
+        describe: "--backfill: only windows stale for these metrics (comma-separated; default every metric)",
+      })
+      .option("json", {
+        type: "boolean",
+        default: false,
+        describe: "--once/--backfill: print the summary as JSON",
+      })
       .example("$0 schedule --runner local --input ./raw --once", "process what is due now, then exit")
+      .example(
+        "$0 schedule --input ./raw --backfill --metrics influencer_window",
+        "after a breaking metric change: recompute the windows `trends sparkgen plan` listed",
+      )
       .example(
         "$0 schedule --runner emr-serverless --application 00fabcdexample09 --execution-role arn:aws:iam::123456789012:role/trends-job --bucket my-trends --jdbc-secret trends/jdbc",
         "every 15 minutes on EMR Serverless",
@@ -119,6 +142,10 @@ export const schedule: CommandModule<object, ScheduleArgs> = {
     const retryDelayMs = parseDuration(argv["retry-delay"], "--retry-delay");
     const recheckMs = parseDuration(argv.recheck, "--recheck");
     const from = argv.from === undefined ? undefined : parseTime(argv.from, "--from");
+    const metrics = argv.metrics === undefined ? undefined : parseMetrics(argv.metrics);
+    if (metrics && !argv.backfill)
+      throw usageError("--metrics goes with --backfill", "add --backfill or drop --metrics");
+    const reads = argv.backfill ? readsOf(committedManifest()) : undefined;
     const stop = stopOnSignals();
     const p = await openPipeline(s, {
       runner: argv.runner === "emr" || argv.runner === "emr-serverless" ? argv.runner : "local",
@@ -136,6 +163,20 @@ export const schedule: CommandModule<object, ScheduleArgs> = {
       logUri: argv["log-uri"],
     });
     try {
+      if (reads) {
+        const print = !argv.json;
+        const deps = { ...p.deps, onAttempt: (a: AttemptOutcome) => print && printLines(attemptLine(a)) };
+        const b = await runBackfill(deps, { metrics, reads });
+        if (argv.json) process.stdout.write(`${JSON.stringify(backfillJson(b), null, 2)}\n`);
+        else printLines(backfillLine(b));
+        const failed = b.outcomes.filter((o) => o.status !== "succeeded").length;
+        process.exitCode = stop.signal.aborted
+          ? ExitCode.Interrupted
+          : failed > 0
+            ? ExitCode.Failure
+            : ExitCode.Ok;
+        return;
+      }
       const print = !(argv.once && argv.json);
       const o = {
         ...p.deps,
@@ -185,6 +226,30 @@ function summarise(t: TickSummary): void {
     );
   }
 }
+
+function parseMetrics(v: string): string[] {
+  const names = v.split(",").map((x) => x.trim());
+  if (names.some((n) => !/^[a-z][a-z0-9_]{0,62}$/.test(n)))
+    throw usageError(
+      `--metrics ${JSON.stringify(v)} is not a comma-separated list of metric names`,
+      "e.g. --metrics influencer_window,sentiment_window",
+    );
+  return names;
+}
+
+function backfillLine(b: BackfillSummary): string {
+  if (b.standby) return "another scheduler is active; backfill did nothing (run it again when it is idle)";
+  if (b.planned.windows.length === 0)
+    return "backfill: no stored window ran another SQL; nothing to recompute";
+  const ok = b.outcomes.filter((o) => o.status === "succeeded").length;
+  return `backfill: ${b.planned.windows.length} window(s), ${ok} recomputed, ${b.outcomes.length - ok} not`;
+}
+
+const backfillJson = (b: BackfillSummary) => ({
+  standby: b.standby,
+  planned: b.planned.windows.map((w) => ({ window_start: w.start.toISOString(), metrics: w.metrics })),
+  windows: b.outcomes.map(outcomeJson),
+});
 
 const tickJson = (t: TickSummary) => ({
   standby: t.standby,

@@ -11,6 +11,7 @@ import {
   writeGenerated,
 } from "../../sparkgen/index.ts";
 import { settingsFrom } from "../context.ts";
+import { sparkgenLineage, sparkgenPlan } from "./sparkgen-plan.ts";
 
 export const sparkgen: CommandModule<object, { check?: boolean; json?: boolean }> = {
   command: "sparkgen",
@@ -23,6 +24,8 @@ export const sparkgen: CommandModule<object, { check?: boolean; json?: boolean }
         describe: "write nothing; exit 4 naming the generated files that are stale (CI runs this)",
       })
       .option("json", { type: "boolean", describe: "print the affected files as JSON" })
+      .command(sparkgenPlan)
+      .command(sparkgenLineage)
       .epilog(
         "Change a metric: edit its spec in sparkgen/specs/, run `trends sparkgen`, review the SQL diff, run the tests.",
       ),

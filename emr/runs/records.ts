@@ -96,6 +96,8 @@ export interface NewAttempt {
   readonly owner: string;
   readonly inputObjects: number;
   readonly inputFingerprint: string;
+  /** The SQL hashes of the plan the step runs (`planSqlHashes`), for `trends sparkgen plan`. */
+  readonly sqlHashes?: Readonly<Record<string, string>> | undefined;
 }
 
 /**
@@ -118,6 +120,7 @@ export async function startAttempt(db: RunsDb, a: NewAttempt): Promise<PipelineR
       runner: a.runner,
       input_objects: a.inputObjects,
       input_fingerprint: a.inputFingerprint,
+      sql_hashes: a.sqlHashes ?? null,
       // the database's clock for both ends, so finished_at >= started_at holds whatever the host's clock says
       started_at: sql<Date>`now()`,
       owner: a.owner,

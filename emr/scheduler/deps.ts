@@ -1,16 +1,18 @@
+import { existsSync } from "node:fs";
 import type { S3Client } from "@aws-sdk/client-s3";
 import { awsOptionsFrom, createEmr, createEmrServerless, createS3 } from "../../runtime/aws/index.ts";
 import type { Settings } from "../../runtime/config/index.ts";
 import { usageError } from "../../runtime/errors/index.ts";
 import { openDatabase } from "../../runtime/postgres/index.ts";
 import { ensureSpark, jdbcJarPath } from "../../runtime/spark/index.ts";
+import { planSqlHashes } from "../../sparkgen/plan/index.ts";
 import { migrateToLatest, openDb } from "../../sql/index.ts";
 import { collectArtifacts, uploadArtifacts } from "../artifacts/index.ts";
 import { EmrStepRunner } from "../runners/emr.ts";
 import { checkCredentials } from "../runners/emr-ops.ts";
 import { EmrServerlessStepRunner } from "../runners/emr-serverless.ts";
 import { serverlessSizing, serverlessTarget } from "../runners/emr-serverless-ops.ts";
-import { LocalStepRunner } from "../runners/local.ts";
+import { DEFAULT_PLAN, LocalStepRunner } from "../runners/local.ts";
 import { runStatsReader } from "../runners/run-stats.ts";
 import { jdbcFromDatabaseUrl } from "../runners/step-args.ts";
 import type { StepRunner } from "../runners/step-runner.ts";
@@ -105,6 +107,9 @@ export async function openPipeline(s: Settings, o: PipelineOptions): Promise<Pip
       owner: newOwner(),
       signal: o.signal,
       artifactsUri,
+      // Every runner runs the generated plan of this checkout (the local runner from disk, EMR
+      // and EMR Serverless from the artifacts uploaded from the same directory).
+      sqlHashes: existsSync(DEFAULT_PLAN) ? planSqlHashes(DEFAULT_PLAN) : undefined,
     };
     return { deps, close };
   } catch (e) {

@@ -1,6 +1,7 @@
 // The scheduler: due windows from the run records, one window at a time under PostgreSQL locks,
 // retries with backoff, late-data reprocessing and alert-baseline cascades, graceful stop.
 
+export { type BackfillOptions, type BackfillSummary, runBackfill } from "./backfill.ts";
 export { DEFAULT_RANGE_WINDOWS, openPipeline, type Pipeline, type PipelineOptions } from "./deps.ts";
 export { type InputObject, type InputSource, inputSource, type WindowInput, windowInput } from "./input.ts";
 export { type PlanItem, planTick, type Reason, retryDelay, startOf } from "./plan.ts";

@@ -26,6 +26,7 @@ const row = (hhmm: string, attempt: number, status: RunStatus, fingerprint = "fp
   error: null,
   artifacts_uri: null,
   owner: "test",
+  sql_hashes: null,
 });
 const show = (items: PlanItem[]) =>
   items.map((i) => `${i.window.start.toISOString().slice(11, 16)} ${i.reason}`);

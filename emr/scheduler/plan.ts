@@ -7,9 +7,10 @@ import type { WindowHistory } from "../runs/records.ts";
  * - `retry`: its newest attempt failed (budget left), was interrupted or cancelled;
  * - `resume`: its newest attempt is still pending/running — taken over if its owner is gone;
  * - `late-data`: its input listing changed since it succeeded;
- * - `requested`: named explicitly (`trends run`).
+ * - `requested`: named explicitly (`trends run`);
+ * - `backfill`: it last ran another SQL for a changed metric (`trends schedule --backfill`).
  */
-export type Reason = "new" | "retry" | "resume" | "late-data" | "requested";
+export type Reason = "new" | "retry" | "resume" | "late-data" | "requested" | "backfill";
 
 export interface PlanItem {
   readonly window: Window;

@@ -145,6 +145,7 @@ async function attemptRange(deps: ProcessDeps, chunk: readonly PlanItem[]): Prom
         owner: deps.owner,
         inputObjects: inputs[k]!.objects,
         inputFingerprint: inputs[k]!.fingerprint,
+        sqlHashes: deps.sqlHashes,
       }),
     );
   }

@@ -44,6 +44,11 @@ export interface ProcessDeps {
    * `processRange`); 1 (the default) runs one step per window.
    */
   readonly rangeWindows?: number | undefined;
+  /**
+   * The SQL hashes of the plan the runner runs (`planSqlHashes` of sparkgen/plan), recorded with
+   * every attempt so `trends sparkgen plan` knows which windows ran which SQL.
+   */
+  readonly sqlHashes?: Readonly<Record<string, string>> | undefined;
 }
 
 /** One attempt of one window, as recorded in `pipeline_run`. */
@@ -196,6 +201,7 @@ async function attemptOnce(deps: ProcessDeps, item: PlanItem): Promise<AttemptOu
     owner: deps.owner,
     inputObjects: input.objects,
     inputFingerprint: input.fingerprint,
+    sqlHashes: deps.sqlHashes,
   });
   let stepId: string;
   try {

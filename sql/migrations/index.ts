@@ -4,6 +4,7 @@ import { queryIndexes } from "./0002_query_indexes.ts";
 import { VIEW_NAMES as BI_VIEWS, biViews } from "./0003_bi_views.ts";
 import { influencerIndexTweets } from "./0004_influencer_index_tweets.ts";
 import { runnerEmrServerless } from "./0005_runner_emr_serverless.ts";
+import { runSqlHashes } from "./0008_run_sql_hashes.ts";
 import { ALERT_VIEWS, alerts } from "./0009_alerts.ts";
 import { GENERATED_MIGRATIONS } from "./generated/index.ts";
 
@@ -22,6 +23,7 @@ export const MIGRATIONS: Record<string, Migration> = {
   "0003_bi_views": biViews,
   "0004_influencer_index_tweets": influencerIndexTweets,
   "0005_runner_emr_serverless": runnerEmrServerless,
+  "0008_run_sql_hashes": runSqlHashes,
   ...GENERATED_MIGRATIONS,
   // The view reads volume_alert, which generated/0007_spec_volume_alert creates.
   "0009_alerts": alerts,

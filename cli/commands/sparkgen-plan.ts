@@ -1,0 +1,107 @@
+import type { CommandModule } from "yargs";
+import { usageError } from "../../runtime/errors/index.ts";
+import { windowJob } from "../../sparkgen/index.ts";
+import {
+  jobLineage,
+  type LiveState,
+  lineageLine,
+  manifestAtRef,
+  planJson,
+  planReport,
+  readLiveState,
+  renderMarkdown,
+} from "../../sparkgen/plan/index.ts";
+import { withResultsDb } from "../../sql/index.ts";
+import { settingsFrom } from "../context.ts";
+import { printLines } from "../output.ts";
+
+/** `--exit-code`: the plan has a breaking change (a CI job can require a label). */
+export const EXIT_BREAKING = 5;
+
+interface PlanArgs {
+  base?: string;
+  database?: string;
+  json: boolean;
+  "exit-code": boolean;
+}
+
+export const sparkgenPlan: CommandModule<object, PlanArgs> = {
+  command: "plan",
+  describe:
+    "what the spec changes break: per metric its category and reasons, column changes and DDL, lineage, and the stored windows to recompute",
+  builder: (y) =>
+    y
+      .option("base", {
+        type: "string",
+        describe: "git ref whose committed generated/manifest.json is the base (default HEAD)",
+      })
+      .option("database", {
+        type: "string",
+        describe:
+          "results database URL: lists the windows to recompute from pipeline_run; without --base it is the base too (its tables and the SQL its runs used)",
+      })
+      .option("json", { type: "boolean", default: false, describe: "print the plan as JSON (CI bots)" })
+      .option("exit-code", {
+        type: "boolean",
+        default: false,
+        describe: `exit ${EXIT_BREAKING} when a change is breaking`,
+      })
+      .example("$0 sparkgen plan", "the working tree's specs against HEAD, as Markdown for the pull request")
+      .example(
+        "$0 sparkgen plan --base main --database postgres://trends@db/trends --exit-code",
+        "in CI: exit 5 on a breaking change, with the windows to recompute",
+      ),
+  handler: async (argv) => {
+    const s = settingsFrom(argv);
+    const ref = argv.base ?? (argv.database ? undefined : "HEAD");
+    const manifest = ref === undefined ? undefined : manifestAtRef(ref);
+    let live: LiveState | undefined;
+    if (argv.database !== undefined) {
+      if (!/^postgres(ql)?:\/\//.test(argv.database))
+        throw usageError(
+          "--database is not a postgres:// URL",
+          "pass --database postgres://user@host:5432/trends",
+        );
+      live = await withResultsDb({ ...s, databaseUrl: argv.database }, readLiveState);
+    }
+    const report = planReport({
+      base: manifest ? { label: ref!, manifest } : { label: "database", live: live! },
+      runs: live?.runs,
+    });
+    if (argv.json) process.stdout.write(`${JSON.stringify(planJson(report), null, 2)}\n`);
+    else printLines(...renderMarkdown(report));
+    if (argv["exit-code"] && report.diff.breaking) process.exitCode = EXIT_BREAKING;
+  },
+};
+
+export const sparkgenLineage: CommandModule<object, { target: string; json: boolean }> = {
+  command: "lineage <target>",
+  describe:
+    "which event columns (and other metrics' columns) feed a metric's result columns, from the compiled SQL",
+  builder: (y) =>
+    y
+      .positional("target", { type: "string", demandOption: true, describe: "METRIC or METRIC.COLUMN" })
+      .option("json", { type: "boolean", default: false, describe: "print the lineage as JSON" })
+      .example("$0 sparkgen lineage influencer_window.score", "one column")
+      .example("$0 sparkgen lineage sentiment_alert", "every column of a metric"),
+  handler: (argv) => {
+    settingsFrom(argv);
+    const [metric = "", column] = argv.target.split(".", 2);
+    const all = jobLineage(windowJob);
+    const cols = all.get(metric);
+    if (!cols)
+      throw usageError(`no metric ${JSON.stringify(metric)}`, `pick one of ${[...all.keys()].join(", ")}`);
+    if (column !== undefined && !cols.columns.has(column))
+      throw usageError(
+        `${metric} has no column ${JSON.stringify(column)}`,
+        `pick one of ${[...cols.columns.keys()].join(", ")}`,
+      );
+    const picked = [...cols.columns].filter(([c]) => column === undefined || c === column);
+    if (argv.json) {
+      const doc = Object.fromEntries(
+        picked.map(([c, l]) => [`${metric}.${c}`, { events: l.events, via: l.via, window: l.window }]),
+      );
+      process.stdout.write(`${JSON.stringify(doc, null, 2)}\n`);
+    } else printLines(...picked.map(([c, l]) => lineageLine(metric, c, l)));
+  },
+};

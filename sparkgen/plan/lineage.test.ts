@@ -1,0 +1,70 @@
+import { describe, expect, it } from "vitest";
+import { windowJob } from "../specs/index.ts";
+import { jobLineage, lineageLine } from "./lineage.ts";
+
+// Hand-written: what each result column of the shipped metrics is computed from, worked out from
+// the specs and docs/contracts.md (value lineage: WHERE, JOIN ON, GROUP BY and PARTITION BY left out).
+const EXPECTED = `
+sentiment_window.window_start ← (window bounds)
+sentiment_window.window_end ← (window bounds)
+sentiment_window.topic ← rules
+sentiment_window.n_tweets ← (no column: a count or a constant)
+sentiment_window.n_scored ← sentiment_score
+sentiment_window.avg_score ← sentiment_score
+sentiment_window.avg_magnitude ← sentiment_score, sentiment_magnitude
+sentiment_window.pos_share ← sentiment_score
+sentiment_window.neg_share ← sentiment_score
+influencer_window.window_start ← (window bounds)
+influencer_window.window_end ← (window bounds)
+influencer_window.topic ← rules
+influencer_window.author_id ← author_id, ref_author_id
+influencer_window.username ← created_at, ingested_at, author_id, author_username, ref_author_id, ref_author_username
+influencer_window.rank ← id, author_id, author_followers, retweet_count, like_count, ref_author_id, ref_author_followers, ref_retweet_count, ref_like_count
+influencer_window.score ← id, author_followers, retweet_count, like_count, ref_author_followers, ref_retweet_count, ref_like_count
+influencer_window.tweets ← (no column: a count or a constant)
+influencer_window.retweets ← retweet_count, ref_retweet_count
+influencer_window.favourites ← like_count, ref_like_count
+influencer_window.followers ← author_followers, ref_author_followers
+influencer_window.depth ← id
+word_window.window_start ← (window bounds)
+word_window.window_end ← (window bounds)
+word_window.topic ← rules
+word_window.word ← text
+word_window.count ← (no column: a count or a constant)
+word_window.rank ← text
+sentiment_alert.window_start ← (window bounds) (via sentiment_window.window_start)
+sentiment_alert.window_end ← (window bounds) (via sentiment_window.window_end)
+sentiment_alert.topic ← rules (via sentiment_window.topic)
+sentiment_alert.severity ← sentiment_score (via sentiment_window.avg_score)
+sentiment_alert.avg_score ← sentiment_score (via sentiment_window.avg_score)
+sentiment_alert.baseline_mean ← sentiment_score (via sentiment_window.avg_score)
+sentiment_alert.baseline_sd ← sentiment_score (via sentiment_window.avg_score)
+sentiment_alert.baseline_windows ← sentiment_score (via sentiment_window.avg_score)
+sentiment_alert.drop ← sentiment_score (via sentiment_window.avg_score)
+sentiment_alert.n_scored ← sentiment_score (via sentiment_window.n_scored)
+`
+  .trim()
+  .split("\n");
+
+describe("lineage of every shipped metric", () => {
+  const all = jobLineage(windowJob);
+  const lines = [...all].flatMap(([m, l]) => [...l.columns].map(([c, x]) => lineageLine(m, c, x)));
+
+  it.each(EXPECTED.map((l) => [l.split(" ")[0]!, l]))("%s", (column, expected) => {
+    expect(lines.find((l) => l.split(" ")[0] === column)).toBe(expected);
+  });
+
+  it("covers every result column of these four metrics, and nothing else", () => {
+    const four = new Set(["sentiment_window", "influencer_window", "word_window", "sentiment_alert"]);
+    expect(lines.filter((l) => four.has(l.split(".")[0]!))).toEqual(EXPECTED);
+  });
+
+  it("gives columns computing the same thing equal fingerprints, others different ones", () => {
+    const fp = (m: string, c: string) => all.get(m)!.columns.get(c)!.fingerprint;
+    expect(fp("sentiment_window", "pos_share")).not.toBe(fp("sentiment_window", "neg_share"));
+    expect(fp("influencer_window", "score")).not.toBe(fp("influencer_window", "retweets"));
+    expect(jobLineage(windowJob).get("influencer_window")!.columns.get("score")!.fingerprint).toBe(
+      fp("influencer_window", "score"),
+    );
+  });
+});
