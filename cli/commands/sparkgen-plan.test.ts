@@ -100,7 +100,10 @@ describe("trends sparkgen plan / lineage", () => {
 describe("trends schedule --backfill flags", () => {
   it.each([
     [["schedule", "--metrics", "influencer_window"], "--metrics goes with --backfill"],
-    [["schedule", "--backfill", "--metrics", "Influencer Window"], "is not a comma-separated list of metric names"],
+    [
+      ["schedule", "--backfill", "--metrics", "Influencer Window"],
+      "is not a comma-separated list of metric names",
+    ],
   ])("%j is one line and exit 2", async (args, message) => {
     const r = await runInProcess(args);
     expect(r.code).toBe(2);
