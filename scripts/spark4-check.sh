@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Runs the Spark step tests (test/sparkgen) on the newest PySpark 4.0.x instead of the pinned 3.5.6
-# (the Spark of EMR 7.13), so the generated SQL is known to run on both (DESIGN.md, "Generated
-# artifacts"). Optional: CI (.ci/run) does not call it.
+# (the Spark of EMR 7.13), so the generated SQL is known to run on both (docs/contracts.md, "Spark
+# versions"). Optional: CI (.ci/run) does not call it.
 #
 #   scripts/spark4-check.sh            # newest 4.0.x on PyPI (pip index versions pyspark)
 #   scripts/spark4-check.sh 4.0.2      # a given version (4.0.2 is the Spark of emr-spark-8.0.0)
