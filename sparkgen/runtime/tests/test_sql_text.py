@@ -153,8 +153,8 @@ def test_small_results_are_inserted_in_one_batch_inside_the_transaction(monkeypa
 def test_each_alert_rereads_its_own_history_and_only_a_moved_one_is_recomputed(monkeypatch):
     from trends_step import write
 
-    monkeypatch.setattr(write, "epoch_rows", lambda df, columns: [(1, 2, df.name)])
-    monkeypatch.setattr(write, "stage", lambda df, name, columns, jdbc: f"s_{name}")
+    monkeypatch.setattr(write, "epoch_rows", lambda df, columns, timestamps: [(1, 2, df.name)])
+    monkeypatch.setattr(write, "stage", lambda df, name, columns, jdbc, timestamps: f"s_{name}")
     columns = [{"name": "window_start", "type": "timestamptz"}]
 
     def alert(name, view):
