@@ -48,6 +48,7 @@ export const FUNCTIONS: ReadonlySet<string> = new Set([
   "named_struct",
   "nullif",
   "regexp_extract",
+  "regexp_extract_all",
   "regexp_replace",
   "replace",
   "row_number",

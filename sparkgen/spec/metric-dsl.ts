@@ -104,6 +104,12 @@ export function dimensionDsl<S extends Schema>(schema: S) {
     /** `fallback` where the value is NULL (`ifNull("lang", "und")`). */
     ifNull: (v: Text | TextDimension, fallback: string) =>
       mapText(v, (x) => sql.fn("coalesce", x, sql.lit(fallback)), false),
+    /**
+     * Each distinct match of a Java regular expression in a text column (the whole match), once
+     * per event: `matchesOf("text", EMOJI)`. A text with no match adds no row.
+     */
+    matchesOf: (c: Text, javaRegex: string): TextDimension =>
+      dimension(sql.fn("regexp_extract_all", sql.col(c), sql.lit(javaRegex), sql.lit(0)), "text", true, true),
     /** Each element of an array column, once per event (repeats inside one event count once). */
     explode: (c: ArrayColumns<S>): TextDimension => dimension(sql.col(c), "text", true, true),
     /** The start of the 1- or 5-minute bucket of a timestamp (aligned to the epoch, so to the window). */

@@ -181,4 +181,26 @@ describe("metric kind: compiled", () => {
     expect(text).toContain("g.n / nullif(t.n, 0) AS of_topic");
     expect(text).toContain("ORDER BY likes DESC, who, site) AS `rank`");
   });
+
+  it("matchesOf explodes each distinct regex match of a text column, the pattern a SQL literal", () => {
+    const m = define.metric(import.meta.url, {
+      name: "digits",
+      description: "d",
+      dimensions: { run: e.matchesOf("text", "\\d+") },
+      measures: { n: e.count() },
+    });
+    const text = printSparkSql(lower(compileMetric(m, windowJob)));
+    expect(text).toContain(
+      "explode(array_distinct(filter(regexp_extract_all(text, '\\\\d+', 0), x -> x IS NOT NULL))) d0 AS dim_run",
+    );
+    expect(() =>
+      // @ts-expect-error matchesOf reads a text column
+      define.metric(import.meta.url, {
+        name: "bad",
+        description: "d",
+        dimensions: { x: e.matchesOf("hashtags", ".") },
+        measures: { n: e.count() },
+      }),
+    ).toBeDefined();
+  });
 });
