@@ -19,7 +19,7 @@ import { join } from "node:path";
 import { parseArgs } from "node:util";
 import { loadConfig } from "../runtime/config/index.ts";
 import { createDatabase, startLocalPostgres } from "../runtime/postgres/index.ts";
-import { ensureSpark, type SparkInstall, sparkSubmit } from "../runtime/spark/index.ts";
+import { ensureSpark, LOG4J_CONFIG, type SparkInstall, sparkSubmit } from "../runtime/spark/index.ts";
 import { inputHourPrefixes, type Window } from "../runtime/windows/index.ts";
 import { migrateToLatest, openDb } from "../sql/index.ts";
 import { writeSyntheticWindow } from "./synth-events.ts";
@@ -41,6 +41,9 @@ phase log, per run. Run it under the shared Spark lock: flock /tmp/trends-spark.
   --range-events N   events per window of the range (default 1000)
   --old-hours N      older hours added to the first size's tree, ratio with/without (default 100; 0 skips)
   --old-per-hour N   events per older hour (default 10000)
+  --variant L:K=V,…  compare Spark settings side by side: each measurement runs once per variant
+                     (repeatable; "default" with no extra settings always runs first). A
+                     spark.driver.extraJavaOptions value is added to the step's own options.
   --keep             keep the generated input under the temp directory
   -h, --help         this text`;
 const { values: opts } = parseArgs({
@@ -53,8 +56,32 @@ const { values: opts } = parseArgs({
     range: { type: "string", default: "96" },
     "range-events": { type: "string", default: "1000" },
     keep: { type: "boolean", default: false },
+    variant: { type: "string", multiple: true, default: [] },
   },
 });
+
+/** `label:key=value,key=value`: Spark settings measured beside the default, in the same run. */
+function parseVariant(text: string): { label: string; conf: Record<string, string> } {
+  const colon = text.indexOf(":");
+  const label = colon > 0 ? text.slice(0, colon) : "";
+  const pairs = (colon > 0 ? text.slice(colon + 1) : "").split(",").filter(Boolean);
+  if (!/^[a-z0-9_]+$/.test(label) || pairs.some((p) => !/^[\w.]+=.+$/.test(p))) {
+    console.error(
+      `bench: --variant ${JSON.stringify(text)} is not LABEL:KEY=VALUE[,KEY=VALUE…] (LABEL in a-z, 0-9, _); fix the flag`,
+    );
+    process.exit(2);
+  }
+  const conf: Record<string, string> = {};
+  for (const p of pairs) {
+    const eq = p.indexOf("=");
+    conf[p.slice(0, eq)] = p.slice(eq + 1);
+  }
+  return { label, conf };
+}
+const VARIANTS = [
+  { label: "default", conf: {} as Record<string, string> },
+  ...opts.variant.map(parseVariant),
+];
 
 if (opts.help) {
   console.log(USAGE);
@@ -150,6 +177,7 @@ async function runStep(
   w: Window,
   root: string,
   windows = 1,
+  extra: Record<string, string> = {},
 ) {
   // A range reads the union of its windows' prefixes; each window its own (by index).
   const size = w.end.getTime() - w.start.getTime();
@@ -174,7 +202,17 @@ async function runStep(
     spark,
     script: STEP,
     master: "local[2]",
-    conf: { "spark.driver.memory": "2g" },
+    conf: {
+      "spark.driver.memory": "2g",
+      ...extra,
+      // The step's logging options stay; a variant's JVM options come after them.
+      "spark.driver.extraJavaOptions": [
+        `-Dlog4j2.configurationFile=file:${LOG4J_CONFIG}`,
+        extra["spark.driver.extraJavaOptions"] ?? "",
+      ]
+        .join(" ")
+        .trim(),
+    },
     args: [
       "--plan",
       PLAN,
@@ -268,7 +306,10 @@ async function main(): Promise<void> {
       );
       const target = await db(`bench_${n}`);
       for (let i = 0; i < repeat; i++)
-        console.log(`  run ${i + 1}: ${fmt(await runStep(spark, target.jdbcUrl, target.user, w, root), n)}`);
+        for (const v of VARIANTS)
+          console.log(
+            `  run ${i + 1} [${v.label}]: ${fmt(await runStep(spark, target.jdbcUrl, target.user, w, root, 1, v.conf), n)}`,
+          );
     }
 
     const rangeWindows = Number(opts.range);
@@ -295,11 +336,15 @@ async function main(): Promise<void> {
       console.log(
         `\nrange: ${rangeWindows} windows × ${per.toLocaleString("en")} events (${(duSync(root) / 2 ** 20).toFixed(0)} MiB) in one step`,
       );
-      const target = await db("bench_range");
+      // A database per variant: each variant's range meets the same stored history.
+      const targets = await Promise.all(VARIANTS.map((v) => db(`bench_range_${v.label}`)));
       for (let i = 0; i < repeat; i++)
-        console.log(
-          `  run ${i + 1}: ${fmt(await runStep(spark, target.jdbcUrl, target.user, first, root, rangeWindows), rangeWindows * per)}`,
-        );
+        for (const [j, v] of VARIANTS.entries()) {
+          const target = targets[j]!;
+          console.log(
+            `  run ${i + 1} [${v.label}]: ${fmt(await runStep(spark, target.jdbcUrl, target.user, first, root, rangeWindows, v.conf), rangeWindows * per)}`,
+          );
+        }
     }
 
     // Older data: the same tree gets `old-hours` earlier hours, each written inside its own hour
