@@ -13,6 +13,7 @@
  * Prints wall seconds (spark-submit start to exit, JVM included), events/s, and the peak resident
  * memory (VmHWM from /proc) of the driver JVM and of the Python driver.
  */
+import { spawnSync } from "node:child_process";
 import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -44,6 +45,8 @@ phase log, per run. Run it under the shared Spark lock: flock /tmp/trends-spark.
   --variant L:K=V,…  compare Spark settings side by side: each measurement runs once per variant
                      (repeatable; "default" with no extra settings always runs first). A
                      spark.driver.extraJavaOptions value is added to the step's own options.
+  --ref REF          also run the step of git REF (its sparkgen/runtime and generated plan) as the
+                     variant "ref_REF", to compare a change with the code before it (repeatable)
   --keep             keep the generated input under the temp directory
   -h, --help         this text`;
 const { values: opts } = parseArgs({
@@ -57,11 +60,20 @@ const { values: opts } = parseArgs({
     "range-events": { type: "string", default: "1000" },
     keep: { type: "boolean", default: false },
     variant: { type: "string", multiple: true, default: [] },
+    ref: { type: "string", multiple: true, default: [] },
   },
 });
 
+/** What one measurement runs: Spark settings and the step's code (this tree's, or a git ref's). */
+interface Variant {
+  label: string;
+  conf: Record<string, string>;
+  step: string;
+  plan: string;
+}
+
 /** `label:key=value,key=value`: Spark settings measured beside the default, in the same run. */
-function parseVariant(text: string): { label: string; conf: Record<string, string> } {
+function parseVariant(text: string): Variant {
   const colon = text.indexOf(":");
   const label = colon > 0 ? text.slice(0, colon) : "";
   const pairs = (colon > 0 ? text.slice(colon + 1) : "").split(",").filter(Boolean);
@@ -76,11 +88,38 @@ function parseVariant(text: string): { label: string; conf: Record<string, strin
     const eq = p.indexOf("=");
     conf[p.slice(0, eq)] = p.slice(eq + 1);
   }
-  return { label, conf };
+  return { label, conf, step: STEP, plan: PLAN };
 }
-const VARIANTS = [
-  { label: "default", conf: {} as Record<string, string> },
+
+/** The step of git `ref`, exported to a temp directory (the runtime and the generated plan and SQL). */
+function refVariant(ref: string): Variant {
+  const dir = mkdtempSync(join(tmpdir(), "trends-bench-ref-"));
+  const archive = spawnSync(
+    "git",
+    ["archive", "--format=tar", ref, "sparkgen/runtime", "sparkgen/generated"],
+    {
+      cwd: new URL("..", import.meta.url).pathname,
+      maxBuffer: 1 << 30,
+    },
+  );
+  if (archive.status !== 0) {
+    console.error(
+      `bench: --ref ${JSON.stringify(ref)}: ${archive.stderr.toString().trim()}; name a commit or branch`,
+    );
+    process.exit(2);
+  }
+  spawnSync("tar", ["-x", "-C", dir], { input: archive.stdout });
+  return {
+    label: `ref_${ref.replace(/[^A-Za-z0-9]+/g, "_").toLowerCase()}`,
+    conf: {},
+    step: join(dir, "sparkgen/runtime/window_step.py"),
+    plan: join(dir, "sparkgen/generated/steps/window_job.json"),
+  };
+}
+const VARIANTS: Variant[] = [
+  { label: "default", conf: {}, step: STEP, plan: PLAN },
   ...opts.variant.map(parseVariant),
+  ...opts.ref.map(refVariant),
 ];
 
 if (opts.help) {
@@ -127,7 +166,7 @@ function descendants(): Set<number> {
  * Peak RSS (VmHWM) of the step's driver JVM and Python driver. Only this process's descendants
  * count: other Spark jobs on the machine run the same script.
  */
-function watchPeaks(): { stop: () => { jvm: number; python: number; cpuSeconds: number } } {
+function watchPeaks(step: string): { stop: () => { jvm: number; python: number; cpuSeconds: number } } {
   const peaks = new Map<number, { kind: "jvm" | "python"; hwm: number }>();
   // Last seen utime + stime (clock ticks, 100/s) of every process of the run: CPU-seconds do not
   // depend on what else the machine is doing, wall seconds do.
@@ -139,7 +178,7 @@ function watchPeaks(): { stop: () => { jvm: number; python: number; cpuSeconds: 
         cpu.set(pid, Number(stat[11]) + Number(stat[12]));
         // Classified on every tick: spark-submit is a shell script that execs the JVM under the same pid.
         const cmd = readFileSync(`/proc/${pid}/cmdline`, "utf8").split("\0");
-        const kind = !cmd.includes(STEP)
+        const kind = !cmd.includes(step)
           ? null
           : cmd[0]!.endsWith("java")
             ? "jvm"
@@ -177,8 +216,9 @@ async function runStep(
   w: Window,
   root: string,
   windows = 1,
-  extra: Record<string, string> = {},
+  variant: Variant = VARIANTS[0]!,
 ) {
+  const extra = variant.conf;
   // A range reads the union of its windows' prefixes; each window its own (by index).
   const size = w.end.getTime() - w.start.getTime();
   const perWindow = Array.from({ length: windows }, (_, k) =>
@@ -196,11 +236,11 @@ async function runStep(
           ...perWindow.flatMap((l) => ["--window-inputs", l.map((u) => inputs.indexOf(u)).join(",")]),
         ]
       : [];
-  const watch = watchPeaks();
+  const watch = watchPeaks(variant.step);
   const t0 = performance.now();
   const r = await sparkSubmit({
     spark,
-    script: STEP,
+    script: variant.step,
     master: "local[2]",
     conf: {
       "spark.driver.memory": "2g",
@@ -215,7 +255,7 @@ async function runStep(
     },
     args: [
       "--plan",
-      PLAN,
+      variant.plan,
       "--window-start",
       w.start.toISOString(),
       "--window-end",
@@ -308,7 +348,7 @@ async function main(): Promise<void> {
       for (let i = 0; i < repeat; i++)
         for (const v of VARIANTS)
           console.log(
-            `  run ${i + 1} [${v.label}]: ${fmt(await runStep(spark, target.jdbcUrl, target.user, w, root, 1, v.conf), n)}`,
+            `  run ${i + 1} [${v.label}]: ${fmt(await runStep(spark, target.jdbcUrl, target.user, w, root, 1, v), n)}`,
           );
     }
 
@@ -342,7 +382,7 @@ async function main(): Promise<void> {
         for (const [j, v] of VARIANTS.entries()) {
           const target = targets[j]!;
           console.log(
-            `  run ${i + 1} [${v.label}]: ${fmt(await runStep(spark, target.jdbcUrl, target.user, first, root, rangeWindows, v.conf), rangeWindows * per)}`,
+            `  run ${i + 1} [${v.label}]: ${fmt(await runStep(spark, target.jdbcUrl, target.user, first, root, rangeWindows, v), rangeWindows * per)}`,
           );
         }
     }

@@ -1,6 +1,7 @@
 """Stored rows of the windows around this one (the alert baseline), read with one parameterised query."""
 
 from .db import quote
+from .frames import local_frame
 
 
 def history_query(history):
@@ -24,7 +25,7 @@ def read_history(db, history, start, length):
 
 def register_history(spark, history, rows):
     """`rows` as the temp view `history["view"]` the metric's SQL reads."""
-    from pyspark.sql.types import DoubleType, LongType, StringType, StructField, StructType, TimestampType
+    from pyspark.sql.types import DoubleType, LongType, StringType, TimestampType
 
     spark_type = {
         "timestamptz": TimestampType(),
@@ -33,5 +34,5 @@ def register_history(spark, history, rows):
         "integer": LongType(),
         "double precision": DoubleType(),
     }
-    schema = StructType([StructField(c["name"], spark_type[c["type"]], True) for c in history["columns"]])
-    spark.createDataFrame(rows, schema).createOrReplaceTempView(history["view"])
+    fields = [(c["name"], spark_type[c["type"]]) for c in history["columns"]]
+    local_frame(spark, fields, rows).createOrReplaceTempView(history["view"])

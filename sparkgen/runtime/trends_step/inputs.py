@@ -1,5 +1,6 @@
 """Reading: the plan's files and the input prefixes, parsed and classified once per run."""
 
+from .frames import local_frame
 from .log import log
 
 INPUT_COLUMN = "_trends_input"
@@ -68,7 +69,7 @@ def classified_inputs(spark, plan, uris):
         raw.createOrReplaceTempView(plan.views["raw"])
         frames.append(spark.sql(plan.classify_sql).withColumn(INPUT_COLUMN, F.lit(i)))
     if not frames:
-        spark.createDataFrame([], schema).createOrReplaceTempView(plan.views["raw"])
+        local_frame(spark, [(f.name, f.dataType) for f in schema.fields], []).createOrReplaceTempView(plan.views["raw"])
         frames.append(spark.sql(plan.classify_sql).withColumn(INPUT_COLUMN, F.lit(-1)))
     out = frames[0]
     for f in frames[1:]:

@@ -5,6 +5,7 @@ before k committed)."""
 import json
 
 from .db import Database, jdbc_credentials
+from .frames import local_frame
 from .history import read_history, register_history
 from .inputs import INPUT_COLUMN, classified_inputs, read_text
 from .log import Phases, log, set_prefix
@@ -46,12 +47,10 @@ def log_violations(classified):
 
 
 def window_params(spark, plan, window):
-    from pyspark.sql.types import StructField, StructType, TimestampType
+    from pyspark.sql.types import TimestampType
 
-    schema = StructType(
-        [StructField("window_start", TimestampType(), False), StructField("window_end", TimestampType(), False)]
-    )
-    spark.createDataFrame([window], schema).createOrReplaceTempView(plan.views["params"])
+    fields = [("window_start", TimestampType()), ("window_end", TimestampType())]
+    local_frame(spark, fields, [window]).createOrReplaceTempView(plan.views["params"])
 
 
 def run_window(spark, db, jdbc, plan, request, k, classified, counts, phases):
