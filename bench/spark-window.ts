@@ -269,7 +269,9 @@ async function runStep(
   });
   const wall = (performance.now() - t0) / 1000;
   const peaks = watch.stop();
-  if (r.code !== 0) throw new Error(`step failed (exit ${r.code}):\n${r.stderr.slice(-3000)}`);
+  // PySpark pipes the Python driver's errors into the JVM's stdout: show the end of both.
+  if (r.code !== 0)
+    throw new Error(`step failed (exit ${r.code}):\n${r.stdout.slice(-3000)}\n${r.stderr.slice(-2000)}`);
   const line = r.stdout.split("\n").find((l) => l.startsWith("TRENDS_STEP_RESULT "));
   // The step logs "window_job: phase <name>: <s> s" per phase (per window of a range); show where
   // the time goes, summed over the windows.
