@@ -202,7 +202,9 @@ describe("e2e: the AWS path (Firehose → S3 → EMR steps and EMR Serverless jo
     } finally {
       await pipeline.close();
     }
-  }, 900_000);
+    // Seven windows through two emulated services, each step a JVM reading s3a: 13 minutes on a
+    // loaded 2-core CI machine was not enough once the job had eleven metrics.
+  }, 1_500_000);
 
   afterAll(async () => {
     process.env = savedEnv;
