@@ -1,5 +1,15 @@
 import { usageError } from "../runtime/errors/index.ts";
 import { windowContaining } from "../runtime/windows/index.ts";
+import { CONSTANTS } from "../sparkgen/index.ts";
+
+/**
+ * From the sentiment alert's spec: the earlier windows its baseline needs, and the scored tweets a
+ * window needs to count in it. The demo needs those windows before the crisis window, plus one
+ * spare, so one thin window (a small --tweets) does not leave the crisis without a baseline.
+ */
+const ALERT_BASELINE = CONSTANTS.metrics.sentiment_alert.baseline;
+const MIN_WINDOWS = ALERT_BASELINE.min + 2;
+const MIN_SCORED = ALERT_BASELINE.where.right.value;
 
 export interface DemoOptions {
   /** Event time covered by the synthetic stream (whole windows, at least 2 hours by default). */
@@ -38,7 +48,7 @@ export interface DemoPlan {
 /**
  * The demo's event time: whole windows ending before now − lateness, so every window is due
  * when the stream has been ingested. The crisis begins at the start of the last window: the
- * alert baseline needs at least 4 earlier windows, and one crisis window makes one alert.
+ * alert baseline needs its earlier windows (MIN_WINDOWS), and one crisis window makes one alert.
  */
 export function planDemo(
   o: DemoOptions,
@@ -47,15 +57,15 @@ export function planDemo(
   latenessMinutes: number,
 ): DemoPlan {
   const windows = o.minutes / windowMinutes;
-  if (!Number.isInteger(windows) || windows < 6) {
+  if (!Number.isInteger(windows) || windows < MIN_WINDOWS) {
     throw usageError(
-      `--minutes ${o.minutes} must be a multiple of ${windowMinutes} covering at least 6 windows`,
+      `--minutes ${o.minutes} must be a multiple of ${windowMinutes} covering at least ${MIN_WINDOWS} windows`,
       `pass e.g. --minutes ${8 * windowMinutes}`,
     );
   }
   if (!Number.isInteger(o.tweets) || o.tweets < windows * 100) {
     throw usageError(
-      `--tweets ${o.tweets} is too few for ${windows} windows (alerts need 20 scored tweets per topic and window)`,
+      `--tweets ${o.tweets} is too few for ${windows} windows (alerts need ${MIN_SCORED} scored tweets per topic and window)`,
       `pass at least --tweets ${windows * 100}`,
     );
   }

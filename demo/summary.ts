@@ -4,6 +4,7 @@ import {
   type AlertRow,
   type Database,
   type InfluencerRanking,
+  readMetric,
   type SentimentPoint,
   sentimentAlerts,
   sentimentTimeline,
@@ -18,6 +19,8 @@ export interface DemoSummary {
   sentiment: SentimentPoint[];
   /** Every alert of the range, all topics. */
   alerts: AlertRow[];
+  /** The most used hashtags of topic `*` over the range (hashtag_window), most records first. */
+  hashtags: { tag: string; count: number }[];
   /** Tweets counted in topic `*` over all windows (= events ingested − malformed − duplicates). */
   tweets: number;
 }
@@ -34,13 +37,17 @@ export async function summarise(
     influencers[topic] = await topInfluencers(db, { ...range, topic, limit: 5 });
   }
   const all = await sentimentTimeline(db, { ...range, topic: "*" });
+  const tags = await readMetric(db, "hashtag_window", { ...range, topic: "*", limit: TOP_HASHTAGS });
   return {
     influencers,
+    hashtags: tags.rows.map((r) => ({ tag: String(r.tag), count: Number(r.count) })),
     sentiment: await sentimentTimeline(db, { ...range, topic: o.crisisTopic }),
     alerts: await sentimentAlerts(db, { ...range, allTopics: true }),
     tweets: all.reduce((n, p) => n + p.nTweets, 0),
   };
 }
+
+const TOP_HASHTAGS = 5;
 
 const hhmm = (d: Date): string => d.toISOString().slice(11, 16);
 const fixed = (v: number | null, digits = 3): string => (v === null ? "–" : v.toFixed(digits));
@@ -58,6 +65,10 @@ export function formatSummary(s: DemoSummary, crisisTopic: string): string {
     }
     out.push("");
   }
+  out.push(
+    `Top hashtags — topic *: ${s.hashtags.length ? s.hashtags.map((h) => `#${h.tag} ${h.count}`).join(" · ") : "none"}`,
+    "",
+  );
   out.push(`Sentiment per window — topic ${crisisTopic}`);
   out.push("  window  tweets  scored  avg score  pos share  neg share  alert");
   for (const p of s.sentiment) {

@@ -115,6 +115,20 @@ export const CONSTANTS = {
         "by": "count"
       }
     },
+    "emoji_window": {
+      "kind": "metric",
+      "source": "sparkgen/specs/emoji-window.ts",
+      "description": "which emoji are used: records using each emoji and their distinct authors, retweets excluded",
+      "shape": {
+        "kind": "ranked",
+        "label": "emoji",
+        "by": "count"
+      },
+      "rank": {
+        "top": 20,
+        "by": "count"
+      }
+    },
     "language_window": {
       "kind": "metric",
       "source": "sparkgen/specs/language-window.ts",

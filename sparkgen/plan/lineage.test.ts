@@ -53,6 +53,13 @@ domain_window.domain ← urls
 domain_window.count ← (no column: a count or a constant)
 domain_window.authors ← author_id
 domain_window.rank ← urls
+emoji_window.window_start ← (window bounds)
+emoji_window.window_end ← (window bounds)
+emoji_window.topic ← rules
+emoji_window.emoji ← text
+emoji_window.count ← (no column: a count or a constant)
+emoji_window.authors ← author_id
+emoji_window.rank ← text
 language_window.window_start ← (window bounds)
 language_window.window_end ← (window bounds)
 language_window.topic ← rules

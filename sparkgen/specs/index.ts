@@ -1,5 +1,6 @@
 /** The shipped specs: the metrics of docs/contracts.md and the job that runs them. */
 export { domainWindow } from "./domain-window.ts";
+export { emojiWindow } from "./emoji-window.ts";
 export { hashtagWindow } from "./hashtag-window.ts";
 export { influencerWindow } from "./influencer-window.ts";
 export { languageWindow } from "./language-window.ts";

@@ -1,5 +1,6 @@
 import { define } from "../spec/define.ts";
 import { domainWindow } from "./domain-window.ts";
+import { emojiWindow } from "./emoji-window.ts";
 import { hashtagWindow } from "./hashtag-window.ts";
 import { influencerWindow } from "./influencer-window.ts";
 import { languageWindow } from "./language-window.ts";
@@ -26,6 +27,7 @@ export const windowJob = define.job(import.meta.url, {
     hashtagWindow,
     mentionWindow,
     domainWindow,
+    emojiWindow,
     languageWindow,
     shareOfVoiceWindow,
     volumeMinute,

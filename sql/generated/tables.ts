@@ -92,6 +92,20 @@ export interface DomainWindowTable {
 export type DomainWindow = Selectable<DomainWindowTable>;
 export type NewDomainWindow = Insertable<DomainWindowTable>;
 
+/** emoji_window: which emoji are used: records using each emoji and their distinct authors, retweets excluded (sparkgen/specs/emoji-window.ts) */
+export interface EmojiWindowTable {
+  window_start: Timestamp;
+  window_end: Timestamp;
+  topic: string;
+  emoji: string;
+  count: number;
+  authors: number;
+  rank: number;
+  computed_at: ComputedAt;
+}
+export type EmojiWindow = Selectable<EmojiWindowTable>;
+export type NewEmojiWindow = Insertable<EmojiWindowTable>;
+
 /** language_window: which languages the audience writes in: tweets per language and their share of the topic (sparkgen/specs/language-window.ts) */
 export interface LanguageWindowTable {
   window_start: Timestamp;
@@ -173,6 +187,7 @@ export interface ResultTables {
   hashtag_window: HashtagWindowTable;
   mention_window: MentionWindowTable;
   domain_window: DomainWindowTable;
+  emoji_window: EmojiWindowTable;
   language_window: LanguageWindowTable;
   share_of_voice_window: ShareOfVoiceWindowTable;
   volume_minute: VolumeMinuteTable;
@@ -522,6 +537,58 @@ export const RESULT_TABLES = {
       "domain_window_rank": "\"rank\" >= 1"
     }
   },
+  "emoji_window": {
+    "source": "sparkgen/specs/emoji-window.ts",
+    "description": "which emoji are used: records using each emoji and their distinct authors, retweets excluded",
+    "shape": {
+      "kind": "ranked",
+      "label": "emoji",
+      "by": "count"
+    },
+    "primaryKey": [
+      "window_start",
+      "topic",
+      "emoji"
+    ],
+    "columns": {
+      "window_start": {
+        "type": "timestamp with time zone",
+        "nullable": false
+      },
+      "window_end": {
+        "type": "timestamp with time zone",
+        "nullable": false
+      },
+      "topic": {
+        "type": "text",
+        "nullable": false
+      },
+      "emoji": {
+        "type": "text",
+        "nullable": false
+      },
+      "count": {
+        "type": "bigint",
+        "nullable": false
+      },
+      "authors": {
+        "type": "bigint",
+        "nullable": false
+      },
+      "rank": {
+        "type": "integer",
+        "nullable": false
+      },
+      "computed_at": {
+        "type": "timestamp with time zone",
+        "nullable": false
+      }
+    },
+    "checks": {
+      "emoji_window_window": "\"window_end\" > \"window_start\"",
+      "emoji_window_rank": "\"rank\" >= 1"
+    }
+  },
   "language_window": {
     "source": "sparkgen/specs/language-window.ts",
     "description": "which languages the audience writes in: tweets per language and their share of the topic",
@@ -783,4 +850,4 @@ export const RESULT_TABLES = {
 } as const;
 
 /** The tables the window step writes, in job order. */
-export const METRIC_TABLES = ["sentiment_window","influencer_window","word_window","hashtag_window","mention_window","domain_window","language_window","share_of_voice_window","volume_minute","sentiment_alert","volume_alert"] as const;
+export const METRIC_TABLES = ["sentiment_window","influencer_window","word_window","hashtag_window","mention_window","domain_window","emoji_window","language_window","share_of_voice_window","volume_minute","sentiment_alert","volume_alert"] as const;

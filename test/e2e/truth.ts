@@ -19,6 +19,13 @@ export function expectTruth(
     expect(r.summary.influencers[topic]?.[0]?.authorId, `top influencer of ${topic}`).toBe(top.author_id);
   }
 
+  // Synth tags a text only with its topic's name (#topic): the entities reach hashtag_window, and
+  // the summary names them, most used first.
+  expect(r.summary.hashtags.length).toBeGreaterThan(0);
+  for (const h of r.summary.hashtags) expect(r.truth.topics).toContain(h.tag);
+  const counts = r.summary.hashtags.map((h) => h.count);
+  expect(counts).toEqual([...counts].sort((a, b) => b - a));
+
   // The crisis window alerts, for the crisis topic at least, and no other window does. Other
   // topics may alert in that window too: `*` includes the crisis topic, and tweets matching
   // several rules carry the crisis into the other topics' averages.

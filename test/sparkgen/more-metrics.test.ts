@@ -30,6 +30,9 @@ import {
  *   2006 alice   10:14:59.999  acme        null  quote      acme                  (absent)            (absent)
  *   2008 ed      10:07:00      (none)      fr    reply      (absent)              (absent)            (absent)
  *
+ * Emoji in the texts: 2001 🔥🔥 ❤️ (❤ and U+FE0F), 2002 🔥, 2003 the same as 2001 (a retweet),
+ * 2004 👍🏽 (👍 and a skin tone), 2005 ❤, 2006 😡, 2007 🔥, 2008 © 😡.
+ *
  * Scores: 2001 0.5, 2002 -0.5, 2003 0.5, 2005 0.25, 2008 0; 2004 and 2006 unscored.
  * Records per topic: * = all 7; acme = 2001, 2002, 2003, 2006 (4); zeta = 2002, 2004 (2).
  * Originals (ref_type not retweeted): * = 2001, 2002, 2004, 2005, 2006, 2008; acme = 2001, 2002,
@@ -89,6 +92,26 @@ const EXPECTED_DOMAINS = [
   { topic: "acme", domain: "news.example.org", count: 1, authors: 1, rank: 2 },
   { topic: "zeta", domain: "news.example.org", count: 1, authors: 1, rank: 1 },
   { topic: "zeta", domain: "zeta.io", count: 1, authors: 1, rank: 2 },
+];
+
+/*
+ * emoji_window (originals; one code point of the emoji blocks: 2001's 🔥 twice counts once, ❤️'s
+ * variation selector and 👍🏽's skin tone are not emoji of their own, © is not in the blocks):
+ *   *:    ❤ 2001 alice, 2005 dora; 🔥 2001 alice, 2002 bob; 😡 2006 alice, 2008 ed → 2 / 2 each;
+ *         👍 2004 alice → 1 / 1. The tie at 2 goes by code point: ❤ U+2764, 🔥 U+1F525, 😡 U+1F621.
+ *   acme: 🔥 2001 alice, 2002 bob → 2 / 2; ❤ 2001 → 1 / 1; 😡 2006 → 1 / 1 (❤ before 😡).
+ *   zeta: 👍 2004 (U+1F44D), 🔥 2002 (U+1F525) → 1 / 1 each.
+ */
+const EXPECTED_EMOJI = [
+  { topic: "*", emoji: "❤", count: 2, authors: 2, rank: 1 },
+  { topic: "*", emoji: "🔥", count: 2, authors: 2, rank: 2 },
+  { topic: "*", emoji: "😡", count: 2, authors: 2, rank: 3 },
+  { topic: "*", emoji: "👍", count: 1, authors: 1, rank: 4 },
+  { topic: "acme", emoji: "🔥", count: 2, authors: 2, rank: 1 },
+  { topic: "acme", emoji: "❤", count: 1, authors: 1, rank: 2 },
+  { topic: "acme", emoji: "😡", count: 1, authors: 1, rank: 3 },
+  { topic: "zeta", emoji: "👍", count: 1, authors: 1, rank: 1 },
+  { topic: "zeta", emoji: "🔥", count: 1, authors: 1, rank: 2 },
 ];
 
 /*
@@ -156,7 +179,10 @@ describe.each([
     await r?.db.destroy();
   });
 
-  const rows = async (table: "hashtag_window" | "mention_window" | "domain_window", label: string) => {
+  const rows = async (
+    table: "hashtag_window" | "mention_window" | "domain_window" | "emoji_window",
+    label: string,
+  ) => {
     const found = await r.db
       .selectFrom(table)
       .selectAll()
@@ -191,6 +217,10 @@ describe.each([
 
   it("domain_window: the same over the hosts of the links", async () => {
     expect(await rows("domain_window", "domain")).toEqual(EXPECTED_DOMAINS);
+  });
+
+  it("emoji_window: each distinct emoji of the text, a spec of one file (matchesOf)", async () => {
+    expect(await rows("emoji_window", "emoji")).toEqual(EXPECTED_EMOJI);
   });
 
   it("language_window: every record, null lang as und, share of the topic", async () => {
