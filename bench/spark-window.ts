@@ -20,7 +20,7 @@ import { join } from "node:path";
 import { parseArgs } from "node:util";
 import { loadConfig } from "../runtime/config/index.ts";
 import { createDatabase, startLocalPostgres } from "../runtime/postgres/index.ts";
-import { ensureSpark, LOG4J_CONFIG, type SparkInstall, sparkSubmit } from "../runtime/spark/index.ts";
+import { ensureSpark, type SparkInstall, sparkSubmit } from "../runtime/spark/index.ts";
 import { inputHourPrefixes, type Window } from "../runtime/windows/index.ts";
 import { migrateToLatest, openDb } from "../sql/index.ts";
 import { writeSyntheticWindow } from "./synth-events.ts";
@@ -44,7 +44,8 @@ phase log, per run. Run it under the shared Spark lock: flock /tmp/trends-spark.
   --old-per-hour N   events per older hour (default 10000)
   --variant L:K=V,…  compare Spark settings side by side: each measurement runs once per variant
                      (repeatable; "default" with no extra settings always runs first). A
-                     spark.driver.extraJavaOptions value is added to the step's own options.
+                     spark.driver.extraJavaOptions value is added after the step's own options
+                     (-XX:TieredStopAtLevel=4 brings C2 back).
   --ref REF          also run the step of git REF (its sparkgen/runtime and generated plan) as the
                      variant "ref_REF", to compare a change with the code before it (repeatable)
   --keep             keep the generated input under the temp directory
@@ -242,17 +243,7 @@ async function runStep(
     spark,
     script: variant.step,
     master: "local[2]",
-    conf: {
-      "spark.driver.memory": "2g",
-      ...extra,
-      // The step's logging options stay; a variant's JVM options come after them.
-      "spark.driver.extraJavaOptions": [
-        `-Dlog4j2.configurationFile=file:${LOG4J_CONFIG}`,
-        extra["spark.driver.extraJavaOptions"] ?? "",
-      ]
-        .join(" ")
-        .trim(),
-    },
+    conf: { "spark.driver.memory": "2g", ...extra },
     args: [
       "--plan",
       variant.plan,

@@ -79,7 +79,7 @@ describe("a shipped spec added as one file: emoji_window", () => {
     const range = ["--from", at(0), "--to", at(2), "--database-url", url];
     const json = await trends(["query", "metric", "emoji_window", "--topic", "*", "--json", ...range]);
     expect(json.code, json.stderr).toBe(0);
-    expect(JSON.parse(json.stdout).rows).toEqual(EXPECTED);
+    expect(JSON.parse(json.stdout)).toEqual(EXPECTED);
     const table = await trends(["query", "metric", "emoji_window", "--topic", "*", "--limit", "1", ...range]);
     expect(table.code, table.stderr).toBe(0);
     expect(table.stdout).toContain("😡");
