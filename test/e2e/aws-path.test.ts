@@ -27,6 +27,7 @@ import {
 import { createEmr, createEmrServerless, createFirehose } from "../../runtime/aws/index.ts";
 import { loadConfig } from "../../runtime/config/index.ts";
 import { ensureS3aJars, s3aConf } from "../../runtime/spark/index.ts";
+import { METRIC_TABLES } from "../../sql/index.ts";
 import { type EmrEmulator, startEmrEmulator } from "../fakes/emr-emulator/index.ts";
 import { freshStream } from "../ingest/aws.ts";
 import { freshDatabase, localAws, sparkInstall } from "../support/services.ts";
@@ -35,7 +36,6 @@ import { expectTruth } from "./truth.ts";
 const CLUSTER = "j-E2EAWSPATH01";
 const APPLICATION = "00fe2eawspath001";
 const JOB_ROLE = "arn:aws:iam::123456789012:role/trends-serverless-job";
-const RESULT_TABLES = ["sentiment_window", "influencer_window", "word_window", "sentiment_alert"] as const;
 const MINUTE = 60_000;
 const HOUR = 60 * MINUTE;
 
@@ -175,7 +175,7 @@ describe("e2e: the AWS path (Firehose → S3 → EMR steps and EMR Serverless jo
       // EMR Serverless on the same ingested data: the crisis window (the last) again, as a job
       // run, after deleting its results, so what is read back is what the job run wrote.
       const db = pipeline.deps.db;
-      for (const table of RESULT_TABLES) {
+      for (const table of METRIC_TABLES) {
         await db.deleteFrom(table).where("window_start", "=", plan.crisisAt).execute();
       }
       const serverless = {
