@@ -1,33 +1,11 @@
-import { execFile } from "node:child_process";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { fileURLToPath } from "node:url";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { trends } from "../support/cli.ts";
 import { eventLine, migratedDb, type TestDb, windowOf, writeObject } from "./scheduler-support.ts";
 
-const BIN = fileURLToPath(new URL("../../bin/trends.js", import.meta.url));
 const W = windowOf("2026-11-25T06:00:00Z");
-
-interface Ran {
-  code: number;
-  stdout: string;
-  stderr: string;
-}
-
-function trends(args: string[], env: NodeJS.ProcessEnv = {}): Promise<Ran> {
-  return new Promise((resolve) => {
-    execFile(
-      process.execPath,
-      [BIN, ...args],
-      { env: { ...process.env, TRENDS_LOG_LEVEL: "warn", ...env }, maxBuffer: 1 << 24 },
-      (err, stdout, stderr) => {
-        const code = err ? (typeof err.code === "number" ? err.code : 1) : 0;
-        resolve({ code, stdout, stderr });
-      },
-    );
-  });
-}
 
 let t: TestDb;
 let root: string;

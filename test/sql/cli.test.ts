@@ -1,6 +1,4 @@
-import { execFile } from "node:child_process";
 import { randomBytes } from "node:crypto";
-import { fileURLToPath } from "node:url";
 import { type Kysely, sql } from "kysely";
 import pg from "pg";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -12,30 +10,12 @@ import {
   openDb,
   RESULT_TABLES,
 } from "../../sql/index.ts";
+import { trends as run } from "../support/cli.ts";
 import { freshDatabase } from "../support/services.ts";
 import { HOSTILE_TOPIC, seedResults, W1, W2, W3 } from "./seed.ts";
 
-const bin = fileURLToPath(new URL("../../bin/trends.js", import.meta.url));
-
-interface Run {
-  code: number;
-  stdout: string;
-  stderr: string;
-}
-
-function trends(args: string[], env: Record<string, string> = {}): Promise<Run> {
-  return new Promise((resolve) => {
-    execFile(
-      process.execPath,
-      [bin, ...args],
-      { env: { ...process.env, TRENDS_LOG_LEVEL: "warn", ...env }, timeout: 60_000 },
-      (err, stdout, stderr) => {
-        const code = err === null ? 0 : typeof err.code === "number" ? err.code : 1;
-        resolve({ code, stdout, stderr });
-      },
-    );
-  });
-}
+// A query answers in well under a minute; a hung one fails the test instead of the run.
+const trends = (args: string[], env: Record<string, string> = {}) => run(args, env, { timeoutMs: 60_000 });
 
 describe("trends query / trends db (child processes)", () => {
   let url: string;
