@@ -14,6 +14,7 @@ export {
   type ArtifactLocation,
   MANIFEST_KEY,
   planArtifacts,
+  planFor,
   type UploadResult,
   uploadArtifacts,
 } from "./upload.ts";

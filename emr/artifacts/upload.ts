@@ -29,6 +29,19 @@ export interface ArtifactLocation {
   readonly jdbcJar: string;
 }
 
+/**
+ * The job plan for a Spark target (`spark-3.5`, `spark-4.0`): `trends sparkgen` writes a target
+ * its own plan (`generated/<target>/steps/…`, with the SQL files that differ for it) only where
+ * its printed files differ from the shared ones, and the upload carries that directory too. No
+ * target (a cluster whose release label is unknown here) gets the shared plan.
+ */
+export function planFor(
+  a: { readonly uris?: Readonly<Record<string, string>>; readonly plan?: string },
+  target?: string,
+): string | undefined {
+  return (target === undefined ? undefined : a.uris?.[`${target}/${PLAN_KEY}`]) ?? a.plan;
+}
+
 export interface UploadResult extends ArtifactLocation {
   readonly uploaded: readonly string[];
   readonly skipped: readonly string[];

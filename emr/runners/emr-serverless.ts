@@ -14,6 +14,7 @@ import {
 } from "@aws-sdk/client-emr-serverless";
 import { TrendsError, usageError } from "../../runtime/errors/index.ts";
 import { log } from "../../runtime/log/index.ts";
+import { planFor } from "../artifacts/index.ts";
 import { credentialsError, type StepArtifacts } from "./emr.ts";
 import { backoffDelay, pollUntilTerminal } from "./poll.ts";
 import { checkTarget, type SparkTarget } from "./spark-target.ts";
@@ -96,7 +97,12 @@ export function checkServerlessIds(applicationId: string, executionRoleArn?: str
  * run id when there is one, so a retried call does not start a second job for the same attempt),
  * so `trends emr-serverless submit --dry-run` prints what `submit` sends.
  */
-export function startJobRunInput(req: StepRequest, o: ServerlessJobOptions): StartJobRunRequest {
+/** `target`: the application's Spark target (from its release label), which picks the job plan. */
+export function startJobRunInput(
+  req: StepRequest,
+  o: ServerlessJobOptions,
+  target?: SparkTarget,
+): StartJobRunRequest {
   checkServerlessIds(o.applicationId, o.executionRoleArn);
   const size = o.sizing ?? DEFAULT_SERVERLESS_SIZING;
   const conf: Record<string, string> = {
@@ -114,7 +120,7 @@ export function startJobRunInput(req: StepRequest, o: ServerlessJobOptions): Sta
     ...(o.artifacts.pyFiles ? [`--py-files ${o.artifacts.pyFiles}`] : []),
     ...Object.entries(conf).map(([k, v]) => `--conf ${k}=${v}`),
   ].join(" ");
-  const args = stepArgs(req, { jdbcSecret: o.jdbcSecret, plan: o.artifacts.plan });
+  const args = stepArgs(req, { jdbcSecret: o.jdbcSecret, plan: planFor(o.artifacts, target) });
   const at = req.window.start.toISOString();
   if (o.artifacts.stepScript.length > SERVERLESS_LIMITS.entryPointChars) {
     throw usageError(
@@ -230,9 +236,9 @@ export class EmrServerlessStepRunner implements StepRunner {
         "pass --execution-role arn:aws:iam::ACCOUNT:role/NAME (`trends aws policy --role serverless-job`)",
       );
     }
-    const input = startJobRunInput(req, { ...this.#o, executionRoleArn });
     const app = await this.application();
-    checkTarget(`EMR Serverless application ${app.id}`, app.releaseLabel, this.#o.stepTargets);
+    const target = checkTarget(`EMR Serverless application ${app.id}`, app.releaseLabel, this.#o.stepTargets);
+    const input = startJobRunInput(req, { ...this.#o, executionRoleArn }, target);
     await this.#waitForSlot();
     const out = await this.#call((c) => c.send(new StartJobRunCommand(input)));
     log().info(

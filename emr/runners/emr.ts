@@ -13,6 +13,7 @@ import {
 } from "@aws-sdk/client-emr";
 import { TrendsError, usageError } from "../../runtime/errors/index.ts";
 import { log } from "../../runtime/log/index.ts";
+import { planFor } from "../artifacts/index.ts";
 import { backoffDelay, pollUntilTerminal } from "./poll.ts";
 import { checkTarget, type SparkTarget } from "./spark-target.ts";
 import { runIdOf, stepArgs, stepName } from "./step-args.ts";
@@ -28,6 +29,8 @@ export interface StepArtifacts {
   readonly pyFiles?: string;
   /** `s3://BUCKET/artifacts/<hash>/jars/postgresql-….jar` */
   readonly jdbcJar: string;
+  /** Every file's URI by key: a Spark target's own plan is among them when it has one (`planFor`). */
+  readonly uris?: Readonly<Record<string, string>>;
 }
 
 /** EMR's documented limits (https://docs.aws.amazon.com/emr/latest/ManagementGuide/emr-add-steps.html). */
@@ -47,7 +50,8 @@ export interface EmrStepOptions {
  * The EMR step for a request: `command-runner.jar spark-submit --deploy-mode cluster …`.
  * Pure, so `trends emr submit --dry-run` prints exactly what `submit` sends.
  */
-export function emrStepConfig(req: StepRequest, o: EmrStepOptions): StepConfig {
+/** `target`: the cluster's Spark target (from its release label), which picks the job plan. */
+export function emrStepConfig(req: StepRequest, o: EmrStepOptions, target?: SparkTarget): StepConfig {
   const conf: Record<string, string> = {
     // One YARN attempt: a failed step is reported once and the scheduler decides about retries
     // (YARN's default of 2 attempts would silently rerun the window inside one step).
@@ -63,7 +67,7 @@ export function emrStepConfig(req: StepRequest, o: EmrStepOptions): StepConfig {
     ...(o.artifacts.pyFiles ? ["--py-files", o.artifacts.pyFiles] : []),
     ...Object.entries(conf).flatMap(([k, v]) => ["--conf", `${k}=${v}`]),
     o.artifacts.stepScript,
-    ...stepArgs(req, { jdbcSecret: o.jdbcSecret, plan: o.artifacts.plan }),
+    ...stepArgs(req, { jdbcSecret: o.jdbcSecret, plan: planFor(o.artifacts, target) }),
   ];
   const chars = args.reduce((n, a) => n + a.length, 0);
   if (chars > EMR_LIMITS.argumentChars) {
@@ -139,9 +143,9 @@ export class EmrStepRunner implements StepRunner {
   }
 
   async submit(req: StepRequest): Promise<string> {
-    const step = emrStepConfig(req, this.#o);
     const c = await this.cluster();
-    checkTarget(`EMR cluster ${c.id}`, c.releaseLabel, this.#o.stepTargets);
+    const target = checkTarget(`EMR cluster ${c.id}`, c.releaseLabel, this.#o.stepTargets);
+    const step = emrStepConfig(req, this.#o, target);
     await this.#waitForSlot();
     const out = await this.#call((emr) =>
       emr.send(new AddJobFlowStepsCommand(addStepsInput(this.#o.clusterId, [step]))),
