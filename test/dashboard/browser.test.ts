@@ -9,7 +9,17 @@ import { freePort } from "../../runtime/proc.ts";
 import { type Database, migrateToLatest, openDb } from "../../sql/index.ts";
 import { freshDatabase } from "../support/services.ts";
 import { launchChromium } from "./chromium.ts";
-import { at, HOSTILE_TOPIC, IMG_WORD, inf, LONG_WORD, SCRIPT_NAME, seedDashboard, word } from "./seed.ts";
+import {
+  at,
+  HOSTILE_TOPIC,
+  IMG_WORD,
+  inf,
+  LONG_WORD,
+  SCRIPT_NAME,
+  seedDashboard,
+  unscored,
+  word,
+} from "./seed.ts";
 
 const SCREENSHOT = fileURLToPath(new URL("../artifacts/dashboard.png", import.meta.url));
 
@@ -249,17 +259,7 @@ describe("dashboard page in headless Chromium", () => {
     // A new window lands while the page is open.
     await db
       .insertInto("sentiment_window")
-      .values({
-        window_start: at(12),
-        window_end: at(13),
-        topic: "acme",
-        n_tweets: 40,
-        n_scored: 0,
-        avg_score: null,
-        avg_magnitude: null,
-        pos_share: null,
-        neg_share: null,
-      })
+      .values(unscored(12, "acme", 40))
       .execute();
     try {
       await page.clock.fastForward(60_000);

@@ -26,7 +26,7 @@ import {
 } from "../../sql/index.ts";
 import { freshDatabase } from "../support/services.ts";
 import { launchChromium } from "./chromium.ts";
-import { at, HOSTILE_TOPIC, IMG_WORD } from "./seed.ts";
+import { at, HOSTILE_TOPIC, IMG_WORD, unscored } from "./seed.ts";
 
 /**
  * A new spec reaches every reader with nothing else edited: a job with two metrics more than the
@@ -86,19 +86,7 @@ beforeAll(async () => {
   // The page lists topics from sentiment_window: three windows of `*`.
   await db
     .insertInto("sentiment_window")
-    .values(
-      [0, 1, 2].map((i) => ({
-        window_start: at(i),
-        window_end: at(i + 1),
-        topic: "*",
-        n_tweets: 10,
-        n_scored: 0,
-        avg_score: null,
-        avg_magnitude: null,
-        pos_share: null,
-        neg_share: null,
-      })),
-    )
+    .values([0, 1, 2].map((i) => unscored(i, "*", 10)))
     .execute();
   const k = db as unknown as Kysely<Record<string, Record<string, unknown>>>;
   await k

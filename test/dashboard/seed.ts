@@ -1,5 +1,5 @@
 import type { Kysely } from "kysely";
-import type { Database, NewInfluencerWindow, NewWordWindow } from "../../sql/index.ts";
+import type { Database, NewInfluencerWindow, NewSentimentWindow, NewWordWindow } from "../../sql/index.ts";
 
 /** Window i starts at T0 + 15·i minutes. */
 export const T0 = Date.parse("2026-11-26T00:00:00.000Z");
@@ -37,6 +37,19 @@ export const inf = (
   favourites: c[2],
   followers: c[3],
   depth: c[4],
+});
+
+/** A sentiment_window row of window i with tweets but none scored (what lists a topic on the page). */
+export const unscored = (i: number, topic: string, n_tweets: number): NewSentimentWindow => ({
+  window_start: at(i),
+  window_end: at(i + 1),
+  topic,
+  n_tweets,
+  n_scored: 0,
+  avg_score: null,
+  avg_magnitude: null,
+  pos_share: null,
+  neg_share: null,
 });
 
 export const word = (i: number, topic: string, w: string, count: number, rank: number): NewWordWindow => ({

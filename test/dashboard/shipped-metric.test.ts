@@ -6,7 +6,7 @@ import { type Database, migrateToLatest, openDb } from "../../sql/index.ts";
 import { trends } from "../support/cli.ts";
 import { freshDatabase } from "../support/services.ts";
 import { launchChromium } from "./chromium.ts";
-import { at, HOSTILE_TOPIC } from "./seed.ts";
+import { at, HOSTILE_TOPIC, unscored } from "./seed.ts";
 
 /**
  * emoji_window was added as one spec file (sparkgen/specs/emoji-window.ts) and `trends sparkgen`;
@@ -25,19 +25,7 @@ beforeAll(async () => {
   // The page lists topics from sentiment_window.
   await db
     .insertInto("sentiment_window")
-    .values(
-      [0, 1].map((i) => ({
-        window_start: at(i),
-        window_end: at(i + 1),
-        topic: "*",
-        n_tweets: 10,
-        n_scored: 0,
-        avg_score: null,
-        avg_magnitude: null,
-        pos_share: null,
-        neg_share: null,
-      })),
-    )
+    .values([0, 1].map((i) => unscored(i, "*", 10)))
     .execute();
   const row = (i: number, topic: string, emoji: string, count: number, authors: number, rank: number) => ({
     window_start: at(i),
