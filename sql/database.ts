@@ -21,30 +21,6 @@ export const ALERT_TABLES = (Object.keys(RESULT_TABLES) as (keyof Tables)[]).fil
   (t): t is AlertKind => RESULT_TABLES[t].shape.kind === "alert",
 );
 
-/** The `alerts` view (migration 0007): every alert of every kind; a kind's own columns are NULL for the others. */
-export type AlertsView = {
-  kind: AlertKind;
-  window_start: Date;
-  window_end: Date;
-  topic: string;
-  severity: AlertSeverity;
-  /** The column the baseline is over (`avg_score`, `n_tweets`) and its value in the window. */
-  measure: string;
-  value: number;
-  baseline_mean: number;
-  baseline_sd: number;
-  baseline_windows: number;
-  drop: number | null;
-  n_scored: number | null;
-  ratio: number | null;
-  computed_at: Date;
-};
-
-/** Views the typed queries read (`db.withTables<Views>()`). */
-export type Views = {
-  alerts: AlertsView;
-};
-
 export const RUN_STATUSES = [
   "pending",
   "running",

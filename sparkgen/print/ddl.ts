@@ -7,6 +7,7 @@
 import { type OutputColumn, outputColumns, primaryKey } from "../compile/index.ts";
 import type { ResultType } from "../spec/dsl.ts";
 import type { JobSpec } from "../spec/kinds.ts";
+import { ALERTS_VIEW, type AlertRoles, alertRoles, alertsViewOf } from "./alerts-view.ts";
 
 /** One result table as the DDL sees it (`computed_at` is implicit: every table has it). */
 export interface SchemaTable {
@@ -14,6 +15,8 @@ export interface SchemaTable {
   readonly source: string;
   readonly columns: readonly OutputColumn[];
   readonly primaryKey: readonly string[];
+  /** An alert table: which of its columns are the `alerts` view's measure and baseline. */
+  readonly alert?: AlertRoles;
 }
 
 /** The schema after one migration: `generated` false for the hand-written baseline. */
@@ -35,6 +38,7 @@ export function schemaOf(job: JobSpec): SchemaTable[] {
     source: m.source,
     columns: outputColumns(m).map(plainColumn),
     primaryKey: [...primaryKey(m)],
+    ...(m.kind === "alert" ? { alert: alertRoles(m) } : {}),
   }));
 }
 
@@ -148,17 +152,25 @@ function alterTable(from: SchemaTable, to: SchemaTable): string[] {
   return out;
 }
 
-/** The statements that take the database from schema `from` to schema `to`. */
+/**
+ * The statements that take the database from schema `from` to schema `to`. The `alerts` view is
+ * dropped first and created last when it or a table it reads changes: PostgreSQL refuses to drop
+ * or retype a column a view reads. (`if exists`: the hand-written migration 0009 made the first one.)
+ */
 export function diffSchemas(from: readonly SchemaTable[], to: readonly SchemaTable[]): string[] {
   const old = new Map(from.map((t) => [t.name, t]));
-  const next = new Set(to.map((t) => t.name));
+  const next = new Map(to.map((t) => [t.name, t]));
   const out: string[] = [];
   for (const t of to) {
     const o = old.get(t.name);
     out.push(...(o === undefined ? createTable(t) : alterTable(o, t)));
   }
   for (const t of [...from].reverse()) if (!next.has(t.name)) out.push(`drop table ${q(t.name)}`);
-  return out;
+  const before = alertsViewOf(from);
+  const after = alertsViewOf(to);
+  const readChanged = (before?.reads ?? []).some((n) => !sameJson(old.get(n), next.get(n)));
+  if (!readChanged && sameJson(before?.statements, after?.statements)) return out;
+  return [`drop view if exists ${q(ALERTS_VIEW)}`, ...out, ...(after?.statements ?? [])];
 }
 
 /** What the specs change against the last migrated schema: one line each for `--check`. */
@@ -184,6 +196,12 @@ export function schemaChanges(from: readonly SchemaTable[], to: readonly SchemaT
     for (const c of oc.keys()) add(`column ${t.name}.${c} removed`, c);
     if (!sameJson(o.primaryKey, t.primaryKey))
       add(`primary key of ${t.name} changed to (${t.primaryKey.join(", ")})`);
+    if (!sameJson(o.alert, t.alert))
+      out.push({
+        source: t.source,
+        table: ALERTS_VIEW,
+        what: `the alerts view's columns of ${t.name} changed`,
+      });
   }
   const next = new Set(to.map((t) => t.name));
   for (const t of from)

@@ -179,6 +179,29 @@ export interface VolumeAlertTable {
 export type VolumeAlert = Selectable<VolumeAlertTable>;
 export type NewVolumeAlert = Insertable<VolumeAlertTable>;
 
+/** alerts: every alert of every kind, the generated view (sparkgen/print/alerts-view.ts); a kind's own columns are NULL for the others */
+export interface AlertsView {
+  kind: "sentiment_alert" | "volume_alert";
+  window_start: Timestamp;
+  window_end: Timestamp;
+  topic: string;
+  severity: "warning" | "critical";
+  measure: string;
+  value: number;
+  baseline_mean: number;
+  baseline_sd: number;
+  baseline_windows: number;
+  drop: number | null;
+  n_scored: number | null;
+  ratio: number | null;
+  computed_at: Timestamp;
+}
+
+/** Views the typed queries read (`db.withTables<Views>()`). */
+export type Views = {
+  alerts: AlertsView;
+};
+
 /** Every result table a spec writes, by name. */
 export interface ResultTables {
   sentiment_window: SentimentWindowTable;

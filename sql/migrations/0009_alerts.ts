@@ -2,6 +2,10 @@ import type { Kysely } from "kysely";
 import { runStatements } from "./run.ts";
 
 /**
+ * The first `alerts` view, written by hand. The generated migration 0011_spec_alerts replaced it
+ * with the same view derived from the alert specs (sparkgen/print/alerts-view.ts), which every
+ * later alert spec change regenerates; this file stays for databases that applied it.
+ *
  * `alerts`: every alert of every kind in one view, so the CLI, the dashboard and BI tools list
  * them together. The alert tables themselves are generated from the specs (sentiment_alert in
  * 0001; volume_alert in generated/0007_spec_volume_alert, which sorts before this file). `kind` is the alert's table; `measure` names the
@@ -22,7 +26,8 @@ const up = [
   `comment on view alerts is 'Every alert, one row per (kind, window, topic): kind = the alert table, value = the window''s measure, its baseline, and the kind''s own columns (drop and n_scored: sentiment; ratio: volume).'`,
 ];
 
-const down = ["drop view alerts"];
+// `if exists`: the generated migration that took the view over (0011_spec_alerts) drops it on its way down.
+const down = ["drop view if exists alerts"];
 
 /** Views created here, for grants (sql/readonly.ts). */
 export const ALERT_VIEWS = ["alerts"] as const;

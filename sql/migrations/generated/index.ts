@@ -3,10 +3,12 @@ import type { Migration } from "kysely";
 import { migration as m0006 } from "./0006_spec_6_tables.ts";
 import { migration as m0007 } from "./0007_spec_volume_alert.ts";
 import { migration as m0010 } from "./0010_spec_emoji_window.ts";
+import { migration as m0011 } from "./0011_spec_alerts.ts";
 
 /** Every migration `trends sparkgen` wrote from a spec change, by name. */
 export const GENERATED_MIGRATIONS: Record<string, Migration> = {
   "0006_spec_6_tables": m0006,
   "0007_spec_volume_alert": m0007,
   "0010_spec_emoji_window": m0010,
+  "0011_spec_alerts": m0011,
 };

@@ -1,0 +1,135 @@
+/**
+ * The `alerts` view: every alert table of the specs in one shape, so the CLI, the dashboard and BI
+ * tools list every kind together. Derived from the schema (each alert table carries the roles of
+ * its columns, `SchemaTable.alert`), so a new alert spec joins the view through the next generated
+ * migration, with no hand-written SQL.
+ *
+ *   kind, window_start, window_end, topic, severity,
+ *   measure (the column the baseline is over), value (it, in the window),
+ *   baseline_mean, baseline_sd, baseline_windows,
+ *   every other column of every alert (NULL for the kinds without it), computed_at
+ */
+import { usageError } from "../../runtime/errors/index.ts";
+import type { OutputColumn } from "../compile/index.ts";
+import type { AlertSpec } from "../spec/alert-kind.ts";
+
+export const ALERTS_VIEW = "alerts";
+
+/** Which of an alert table's columns play the view's parts (null: the alert has no such column). */
+export interface AlertRoles {
+  /** The baseline metric's column the alert watches. */
+  readonly measure: string;
+  readonly value: string | null;
+  readonly mean: string | null;
+  readonly sd: string | null;
+  readonly count: string | null;
+}
+
+/** The roles of an alert spec's columns: found from their expressions, not from their names. */
+export function alertRoles(spec: AlertSpec): AlertRoles {
+  const entries = Object.entries(spec.columns);
+  const find = (test: (v: AlertSpec["columns"][string]) => boolean) =>
+    entries.find(([, v]) => test(v))?.[0] ?? null;
+  const stat = (s: "mean" | "sd" | "count") => find((v) => v.op === "baseline" && v.stat === s);
+  return {
+    measure: spec.baseline.column,
+    value: find((v) => v.op === "current" && v.column === spec.baseline.column),
+    mean: stat("mean"),
+    sd: stat("sd"),
+    count: stat("count"),
+  };
+}
+
+/** What the view needs of a result table. */
+export interface ViewSource {
+  readonly name: string;
+  readonly columns: readonly OutputColumn[];
+  readonly alert?: AlertRoles;
+}
+
+export interface AlertsView {
+  /** The tables it reads, in job order. */
+  readonly reads: readonly string[];
+  readonly columns: readonly OutputColumn[];
+  readonly statements: readonly string[];
+}
+
+const KEY = ["window_start", "window_end", "topic", "severity"] as const;
+const ROLES = [
+  ["value", "double precision"],
+  ["mean", "double precision"],
+  ["sd", "double precision"],
+  ["count", "integer"],
+] as const;
+const ROLE_COLUMN = {
+  value: "value",
+  mean: "baseline_mean",
+  sd: "baseline_sd",
+  count: "baseline_windows",
+} as const;
+
+const q = (id: string): string => `"${id.replaceAll('"', '""')}"`;
+const lit = (s: string): string => `'${s.replaceAll("'", "''")}'`;
+
+/** The view over `tables`' alert tables; undefined when there are none. */
+export function alertsViewOf(tables: readonly ViewSource[]): AlertsView | undefined {
+  const alerts = tables.filter((t): t is ViewSource & { alert: AlertRoles } => t.alert !== undefined);
+  if (alerts.length === 0) return undefined;
+  const taken = (t: ViewSource & { alert: AlertRoles }) =>
+    new Set<string>([...KEY, ...ROLES.map(([r]) => t.alert[r]).filter((c): c is string => c !== null)]);
+  // Every other column of every alert, in job order; one name must mean one type.
+  const own: OutputColumn[] = [];
+  for (const t of alerts) {
+    const skip = taken(t);
+    for (const c of t.columns) {
+      if (skip.has(c.name)) continue;
+      const seen = own.find((o) => o.name === c.name);
+      if (seen && seen.type !== c.type)
+        throw usageError(
+          `the alerts view cannot hold column ${c.name}: it is ${seen.type} in one alert and ${c.type} in ${t.name}`,
+          `rename it in one of the two alert specs`,
+        );
+      if (!seen) own.push({ name: c.name, type: c.type, nullable: true });
+    }
+  }
+  const column = (t: ViewSource, name: string | null) => t.columns.find((c) => c.name === name);
+  const severity = alerts[0]!.columns.find((c) => c.name === "severity")!;
+  const columns: OutputColumn[] = [
+    { name: "kind", type: "text", nullable: false, values: alerts.map((t) => t.name) },
+    ...KEY.map((k) => (k === "severity" ? severity : alerts[0]!.columns.find((c) => c.name === k)!)),
+    { name: "measure", type: "text", nullable: false },
+    ...ROLES.map(([role, type]) => ({
+      name: ROLE_COLUMN[role],
+      type,
+      nullable: alerts.some((t) => column(t, t.alert[role])?.nullable !== false),
+    })),
+    ...own,
+    { name: "computed_at", type: "timestamptz", nullable: false },
+  ];
+  const selects = alerts.map((t) => {
+    const has = new Set(t.columns.map((c) => c.name));
+    const items = [
+      `${lit(t.name)}::text as "kind"`,
+      ...KEY.map(q),
+      `${lit(t.alert.measure)}::text as "measure"`,
+      ...ROLES.map(([role, type]) => {
+        const c = t.alert[role];
+        return `${c === null ? "null" : q(c)}::${type} as ${q(ROLE_COLUMN[role])}`;
+      }),
+      ...own.map((c) => (has.has(c.name) ? q(c.name) : `null::${c.type} as ${q(c.name)}`)),
+      `"computed_at"`,
+    ];
+    return `select\n      ${items.join(",\n      ")}\n    from ${q(t.name)}`;
+  });
+  const comment =
+    "Every alert, one row per (kind, window, topic): kind = the alert table, measure = the column its baseline is over " +
+    `and value = that column in the window, its baseline, then each kind's own columns (${own.map((c) => c.name).join(", ")}), NULL for the other kinds. Generated by trends sparkgen from the alert specs.`;
+  return {
+    reads: alerts.map((t) => t.name),
+    columns,
+    statements: [
+      `create view ${q(ALERTS_VIEW)} as\n    ${selects.join("\n    union all\n    ")}`,
+      `comment on view ${q(ALERTS_VIEW)} is ${lit(comment)}`,
+    ],
+  };
+}
