@@ -1,4 +1,4 @@
-import type { MetricResult, MetricShape } from "../sql/index.ts";
+import type { AlertsView, MetricResult, MetricShape } from "../sql/index.ts";
 import type { RangeQuery } from "./params.ts";
 
 /**
@@ -60,25 +60,16 @@ export interface WordRow {
   count: number;
 }
 
-/** Any alert (the `alerts` view): `kind` is its table; a kind's own fields are null for the others. */
-export interface AlertRow {
-  kind: string;
-  topic: string;
+/**
+ * Any alert: a row of the `alerts` view (generated from the alert specs, so a new kind's own
+ * columns come with it) with ISO times, and the rule and threshold its severity met.
+ */
+export type AlertRow = Omit<AlertsView, "window_start" | "window_end" | "computed_at"> & {
   window_start: string;
   window_end: string;
-  severity: "warning" | "critical";
-  /** The column the baseline is over, and its value in the window. */
-  measure: string;
-  value: number;
-  baseline_mean: number;
-  baseline_sd: number;
-  baseline_windows: number;
-  drop: number | null;
-  n_scored: number | null;
-  ratio: number | null;
   rule: string;
   threshold: number | null;
-}
+};
 
 /** A metric of the specs as `/api/metrics` lists it: the page picks its panel from `shape`. */
 export interface MetricSummary {
