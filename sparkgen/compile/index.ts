@@ -92,7 +92,12 @@ export function outputColumns(spec: MetricSpec): readonly OutputColumn[] {
         ...alertColumns(spec).map((c) => column(c.name, c.type, c.nullable)),
       ];
     case "metric":
-      return [...key, ...metricColumns(spec).map((c) => column(c.name, c.type, c.nullable))];
+      return [
+        ...key,
+        ...metricColumns(spec).map(({ name, type, nullable, ...bounds }) =>
+          column(name, type, nullable, bounds),
+        ),
+      ];
   }
 }
 

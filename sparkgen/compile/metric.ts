@@ -5,6 +5,7 @@ import {
   QueryNode as Q,
   type QueryNode,
   type SelectItemNode,
+  ShareNode,
   sql,
 } from "../ast/index.ts";
 import type { JobSpec } from "../spec/kinds.ts";
@@ -207,10 +208,23 @@ export function compileMetricKind(spec: MetricKindSpec, job: JobSpec): QueryNode
 export function metricColumns(spec: MetricKindSpec): OutputColumn[] {
   return [
     ...entries(spec.dimensions).map(([name, d]) => ({ name, type: d.type, nullable: false })),
-    ...entries(spec.measures).map(([name, m]) => ({ name, type: m.type, nullable: m.nullable })),
+    ...entries(spec.measures).map(([name, m]) => ({
+      name,
+      type: m.type,
+      nullable: m.nullable,
+      ...(isShare(m) ? { min: 0, max: 1 } : {}),
+    })),
     ...(spec.rank ? [{ name: "rank", type: "integer" as const, nullable: false }] : []),
   ];
 }
+
+/**
+ * A share is a part over a whole that contains it (`share`; a measure over its topic, over the
+ * catch-all topic, or over the sum of the tracked topics), so 0…1: the DDL states it as a CHECK,
+ * as for the aggregate kind's shares. A ratio of two measures has no such bound.
+ */
+const isShare = (m: MetricKindSpec["measures"][string]): boolean =>
+  m.kind === "derived" ? m.op !== "ratio" : ShareNode.is(m.node);
 
 export const metricKey = (spec: MetricKindSpec): string[] => [
   "window_start",

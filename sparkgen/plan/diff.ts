@@ -292,12 +292,27 @@ function changed(
     };
   }
   const cosmetic = fields.map((r) => ({ ...r, text: `${r.text} (the stored results do not change)` }));
-  if (meta.length > 0 || cosmetic.length > 0 || b.sqlHash !== h.sqlHash) {
+  // Same columns, other constraints (a share's 0…1 CHECK): the table changes, its rows do not.
+  const constraints: Reason[] =
+    migration.length > 0
+      ? [
+          {
+            role: "columns",
+            text: "its CHECK constraints changed (the migration below); the stored results do not change",
+          },
+        ]
+      : [];
+  if (meta.length > 0 || cosmetic.length > 0 || constraints.length > 0 || b.sqlHash !== h.sqlHash) {
     const sql: Reason[] =
       b.sqlHash !== h.sqlHash && cosmetic.length === 0
         ? [{ role: "sql", text: "the SQL text changed, but every column computes the same" }]
         : [];
-    return { ...base, category: "metadata", reasons: [...meta, ...cosmetic, ...sql], migration };
+    return {
+      ...base,
+      category: "metadata",
+      reasons: [...meta, ...cosmetic, ...constraints, ...sql],
+      migration,
+    };
   }
   return { ...base, category: "unchanged", reasons: [], migration };
 }

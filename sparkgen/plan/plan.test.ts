@@ -97,6 +97,24 @@ describe("plan categories", () => {
     expect(d.breaking).toBe(false);
   });
 
+  it("a new CHECK (a share's 0…1) is metadata: the table's migration changes, its rows do not", () => {
+    // The manifest as it was before the metric kind stated its shares' bounds.
+    const unbounded: Manifest = {
+      ...base,
+      metrics: base.metrics.map((m) =>
+        m.name === "language_window"
+          ? { ...m, columns: m.columns.map(({ min: _min, max: _max, ...c }) => c) }
+          : m,
+      ),
+    };
+    const p = diffManifests(unbounded, base).metrics.find((m) => m.name === "language_window")!;
+    expect(p.category).toBe("metadata");
+    expect(p.reasons.map((r) => r.role)).toEqual(["columns"]);
+    expect(p.migration).toEqual([
+      'alter table "language_window" add constraint "language_window_share" check ("share" between 0 and 1)',
+    ]);
+  });
+
   it("a filter change is breaking (role filter)", () => {
     const d = plan(variant({ word_window: { ...wordWindow, include: e.equals("lang", "en") } }));
     const p = metric(d, "word_window");

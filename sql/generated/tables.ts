@@ -654,7 +654,8 @@ export const RESULT_TABLES = {
       }
     },
     "checks": {
-      "language_window_window": "\"window_end\" > \"window_start\""
+      "language_window_window": "\"window_end\" > \"window_start\"",
+      "language_window_share": "\"share\" between 0 and 1"
     }
   },
   "share_of_voice_window": {
@@ -698,7 +699,9 @@ export const RESULT_TABLES = {
       }
     },
     "checks": {
-      "share_of_voice_window_window": "\"window_end\" > \"window_start\""
+      "share_of_voice_window_window": "\"window_end\" > \"window_start\"",
+      "share_of_voice_window_share_of_all": "\"share_of_all\" between 0 and 1",
+      "share_of_voice_window_share_of_tracked": "\"share_of_tracked\" between 0 and 1"
     }
   },
   "volume_minute": {

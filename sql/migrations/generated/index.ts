@@ -4,6 +4,7 @@ import { migration as m0006 } from "./0006_spec_6_tables.ts";
 import { migration as m0007 } from "./0007_spec_volume_alert.ts";
 import { migration as m0010 } from "./0010_spec_emoji_window.ts";
 import { migration as m0011 } from "./0011_spec_alerts.ts";
+import { migration as m0012 } from "./0012_spec_2_tables.ts";
 
 /** Every migration `trends sparkgen` wrote from a spec change, by name. */
 export const GENERATED_MIGRATIONS: Record<string, Migration> = {
@@ -11,4 +12,5 @@ export const GENERATED_MIGRATIONS: Record<string, Migration> = {
   "0007_spec_volume_alert": m0007,
   "0010_spec_emoji_window": m0010,
   "0011_spec_alerts": m0011,
+  "0012_spec_2_tables": m0012,
 };
