@@ -109,7 +109,10 @@ function refVariant(ref: string): Variant {
     );
     process.exit(2);
   }
-  spawnSync("tar", ["-x", "-C", dir], { input: archive.stdout });
+  if (spawnSync("tar", ["-x", "-C", dir], { input: archive.stdout }).status !== 0) {
+    console.error(`bench: --ref ${JSON.stringify(ref)}: could not unpack its files into ${dir}`);
+    process.exit(2);
+  }
   return {
     label: `ref_${ref.replace(/[^A-Za-z0-9]+/g, "_").toLowerCase()}`,
     conf: {},
@@ -219,7 +222,6 @@ async function runStep(
   windows = 1,
   variant: Variant = VARIANTS[0]!,
 ) {
-  const extra = variant.conf;
   // A range reads the union of its windows' prefixes; each window its own (by index).
   const size = w.end.getTime() - w.start.getTime();
   const perWindow = Array.from({ length: windows }, (_, k) =>
@@ -243,7 +245,7 @@ async function runStep(
     spark,
     script: variant.step,
     master: "local[2]",
-    conf: { "spark.driver.memory": "2g", ...extra },
+    conf: { "spark.driver.memory": "2g", ...variant.conf },
     args: [
       "--plan",
       variant.plan,

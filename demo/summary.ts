@@ -25,6 +25,9 @@ export interface DemoSummary {
   tweets: number;
 }
 
+/** Hashtags the summary names. */
+const TOP_HASHTAGS = 5;
+
 export async function summarise(
   db: Kysely<Database>,
   plan: DemoPlan,
@@ -46,8 +49,6 @@ export async function summarise(
     tweets: all.reduce((n, p) => n + p.nTweets, 0),
   };
 }
-
-const TOP_HASHTAGS = 5;
 
 const hhmm = (d: Date): string => d.toISOString().slice(11, 16);
 const fixed = (v: number | null, digits = 3): string => (v === null ? "–" : v.toFixed(digits));

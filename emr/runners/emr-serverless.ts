@@ -95,9 +95,9 @@ export function checkServerlessIds(applicationId: string, executionRoleArn?: str
  * The StartJobRun request for a window: the same uploaded script and JDBC jar and the same step
  * arguments as on EMR, with worker sizes as `--conf`s. Pure apart from the idempotency token (the
  * run id when there is one, so a retried call does not start a second job for the same attempt),
- * so `trends emr-serverless submit --dry-run` prints what `submit` sends.
+ * so `trends emr-serverless submit --dry-run` prints what `submit` sends. `target`: the
+ * application's Spark target (from its release label), which picks the job plan (`planFor`).
  */
-/** `target`: the application's Spark target (from its release label), which picks the job plan. */
 export function startJobRunInput(
   req: StepRequest,
   o: ServerlessJobOptions,

@@ -48,9 +48,9 @@ export interface EmrStepOptions {
 
 /**
  * The EMR step for a request: `command-runner.jar spark-submit --deploy-mode cluster …`.
- * Pure, so `trends emr submit --dry-run` prints exactly what `submit` sends.
+ * Pure, so `trends emr submit --dry-run` prints exactly what `submit` sends. `target`: the
+ * cluster's Spark target (from its release label), which picks the job plan (`planFor`).
  */
-/** `target`: the cluster's Spark target (from its release label), which picks the job plan. */
 export function emrStepConfig(req: StepRequest, o: EmrStepOptions, target?: SparkTarget): StepConfig {
   const conf: Record<string, string> = {
     // One YARN attempt: a failed step is reported once and the scheduler decides about retries

@@ -12,6 +12,7 @@
 import { usageError } from "../../runtime/errors/index.ts";
 import type { OutputColumn } from "../compile/index.ts";
 import type { AlertSpec } from "../spec/alert-kind.ts";
+import { lit, q } from "./pg-quote.ts";
 
 export const ALERTS_VIEW = "alerts";
 
@@ -68,9 +69,6 @@ const ROLE_COLUMN = {
   count: "baseline_windows",
 } as const;
 
-const q = (id: string): string => `"${id.replaceAll('"', '""')}"`;
-const lit = (s: string): string => `'${s.replaceAll("'", "''")}'`;
-
 /** The view over `tables`' alert tables; undefined when there are none. */
 export function alertsViewOf(tables: readonly ViewSource[]): AlertsView | undefined {
   const alerts = tables.filter((t): t is ViewSource & { alert: AlertRoles } => t.alert !== undefined);
@@ -93,10 +91,10 @@ export function alertsViewOf(tables: readonly ViewSource[]): AlertsView | undefi
     }
   }
   const column = (t: ViewSource, name: string | null) => t.columns.find((c) => c.name === name);
-  const severity = alerts[0]!.columns.find((c) => c.name === "severity")!;
   const columns: OutputColumn[] = [
     { name: "kind", type: "text", nullable: false, values: alerts.map((t) => t.name) },
-    ...KEY.map((k) => (k === "severity" ? severity : alerts[0]!.columns.find((c) => c.name === k)!)),
+    // The key and severity are every alert table's first columns, the same in each.
+    ...KEY.map((k) => column(alerts[0]!, k)!),
     { name: "measure", type: "text", nullable: false },
     ...ROLES.map(([role, type]) => ({
       name: ROLE_COLUMN[role],

@@ -8,6 +8,7 @@ import { type OutputColumn, outputColumns, primaryKey } from "../compile/index.t
 import type { ResultType } from "../spec/dsl.ts";
 import type { JobSpec } from "../spec/kinds.ts";
 import { ALERTS_VIEW, type AlertRoles, alertRoles, alertsViewOf } from "./alerts-view.ts";
+import { lit, q } from "./pg-quote.ts";
 
 /** One result table as the DDL sees it (`computed_at` is implicit: every table has it). */
 export interface SchemaTable {
@@ -62,8 +63,6 @@ export interface SchemaChange {
   readonly what: string;
 }
 
-const q = (id: string): string => `"${id.replaceAll('"', '""')}"`;
-const lit = (s: string): string => `'${s.replaceAll("'", "''")}'`;
 const sameJson = (a: unknown, b: unknown): boolean => JSON.stringify(a) === JSON.stringify(b);
 
 function columnDdl(c: OutputColumn): string {
