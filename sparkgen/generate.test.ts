@@ -41,6 +41,7 @@ describe("generated files (goldens)", () => {
       "sql/migrations/generated/0010_spec_emoji_window.ts",
       "sql/migrations/generated/0011_spec_alerts.ts",
       "sql/migrations/generated/0012_spec_2_tables.ts",
+      "sql/migrations/generated/0013_spec_7_tables.ts",
       "sql/migrations/generated/index.ts",
       "sql/generated/tables.ts",
       "sparkgen/generated/constants.json",

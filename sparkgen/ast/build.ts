@@ -73,6 +73,14 @@ export const interval = (amount: number, unit: IntervalNode["unit"]) => Interval
 export const share = (when: ExpressionNode, of?: ExpressionNode) => ShareNode.create(when, of);
 export const normalise = (e: Operand, partitionBy: Operand[]) =>
   NormaliseNode.create(ex(e), partitionBy.map(ex));
+/**
+ * `Σ weight · c(x)` with c the normalisation over `partitionBy` (docs/contracts.md "Influencers":
+ * the influencer score, and the metric kind's `score`).
+ */
+export const weightedScore = (terms: readonly (readonly [number, Operand])[], partitionBy: Operand[]) =>
+  terms
+    .map(([w, x]): ExpressionNode => op(lit(w), "*", normalise(x, partitionBy)))
+    .reduce((a, b) => op(a, "+", b));
 
 /** A select item; a bare string selects that column under its own name. */
 export const as = (e: Operand, alias?: string) => SelectItemNode.create(ex(e), alias);

@@ -7,7 +7,6 @@ import { compileAggregate } from "./aggregate.ts";
 import { alertHistoryView, compileAlert } from "./alert.ts";
 import { compileInfluencer } from "./influencer.ts";
 import { compileMetricKind, metricColumns, metricKey } from "./metric.ts";
-import { compileWords } from "./words.ts";
 
 export { VIEWS } from "./common.ts";
 export { CORRUPT_COLUMN, compileClassify, compileWindowEvents, TIMESTAMP_PATTERN } from "./events.ts";
@@ -21,8 +20,6 @@ export function compileMetric(spec: MetricSpec, job: JobSpec): QueryNode {
       return compileAggregate(spec, job);
     case "influencer":
       return compileInfluencer(spec, job);
-    case "words":
-      return compileWords(spec, job);
     case "alert":
       return compileAlert(spec);
     case "metric":
@@ -78,13 +75,6 @@ export function outputColumns(spec: MetricSpec): readonly OutputColumn[] {
         column("followers", "bigint"),
         column("depth", "integer", false, { min: 0, max: spec.depthCap }),
       ];
-    case "words":
-      return [
-        ...key,
-        column("word", "text"),
-        column("count", "bigint", false, { min: 1 }),
-        column("rank", "integer"),
-      ];
     case "alert":
       return [
         ...key,
@@ -106,8 +96,6 @@ export function primaryKey(spec: MetricSpec): readonly string[] {
   switch (spec.kind) {
     case "influencer":
       return ["window_start", "topic", "author_id"];
-    case "words":
-      return ["window_start", "topic", "word"];
     case "aggregate":
     case "alert":
       return ["window_start", "topic"];

@@ -237,8 +237,6 @@ export function compileInfluencer(spec: InfluencerSpec, job: JobSpec): QueryNode
     ),
   );
   const w = spec.weights;
-  const term = (weight: number, column: string) =>
-    sql.op(sql.lit(weight), "*", sql.normalise(column, ["topic"]));
   const scores = sql.cte(
     "author_scores",
     "score = Σ weight · c(component), c(x) = ln(1 + x) / ln(1 + max x in the topic), 0 when max x = 0",
@@ -246,12 +244,15 @@ export function compileInfluencer(spec: InfluencerSpec, job: JobSpec): QueryNode
       [
         sql.star(),
         sql.as(
-          [
-            term(w.retweets, "retweets"),
-            term(w.favourites, "favourites"),
-            term(w.followers, "followers"),
-            term(w.depth, "depth"),
-          ].reduce((a, b) => sql.op(a, "+", b)),
+          sql.weightedScore(
+            [
+              [w.retweets, "retweets"],
+              [w.favourites, "favourites"],
+              [w.followers, "followers"],
+              [w.depth, "depth"],
+            ],
+            ["topic"],
+          ),
           "score",
         ),
       ],

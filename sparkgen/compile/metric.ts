@@ -1,6 +1,7 @@
 import {
   type CteNode,
   type ExpressionNode,
+  type LambdaNode,
   type LateralViewNode,
   QueryNode as Q,
   type QueryNode,
@@ -9,14 +10,25 @@ import {
   sql,
 } from "../ast/index.ts";
 import type { JobSpec } from "../spec/kinds.ts";
-import type { DerivedMeasure } from "../spec/metric-dsl.ts";
+import type { DerivedMeasure, Dimension } from "../spec/metric-dsl.ts";
 import type { MetricKindSpec } from "../spec/metric-kind.ts";
+import { mapExpression } from "../transforms/map-expressions.ts";
 import { eventTopics, header, VIEWS, windowColumns, withParams } from "./common.ts";
 import type { OutputColumn } from "./index.ts";
 import type { ResultShape } from "./shape.ts";
 
 /** Column of dimension `name` in `dimension_rows` (prefixed: the event columns are there too). */
 const dimColumn = (name: string) => `dim_${name}`;
+/** The lateral view's column of an occurrence dimension's raw elements (before its value lambda). */
+const elementColumn = (name: string) => `element_${name}`;
+/** The left-out values of dimension `name`. */
+const excludedView = (name: string) => `${name}_left_out`;
+
+/** A one-parameter lambda's body with its parameter replaced by `arg`. */
+const apply = (f: LambdaNode, arg: ExpressionNode): ExpressionNode =>
+  mapExpression(f.body, (x) =>
+    x.kind === "ColumnNode" && x.table === undefined && x.name === f.params[0] ? arg : x,
+  );
 
 const entries = <T>(r: Readonly<Record<string, T>>) => Object.entries(r) as [string, T][];
 
@@ -42,27 +54,42 @@ export function compileMetricKind(spec: MetricKindSpec, job: JobSpec): QueryNode
 
   const scalar = dims.filter(([, d]) => !d.exploded);
   const exploded = dims.filter(([, d]) => d.exploded);
+  // An exploded dimension: its elements as a lateral view; each distinct non-NULL one once per
+  // event, or (tokens) every occurrence, through the dimension's value and keep lambdas.
+  const element = (name: string, i: number, d: Dimension) =>
+    d.elements ? apply(d.elements.value, sql.col(elementColumn(name), `d${i}`)) : sql.col(dimColumn(name));
   const lateralViews: LateralViewNode[] = exploded.map(([name, d], i) =>
     sql.lateralView(
       sql.fn(
         "explode",
-        sql.fn("array_distinct", sql.fn("filter", d.node, sql.lambda(["x"], sql.isNotNull(sql.col("x"))))),
+        d.elements
+          ? d.node
+          : sql.fn(
+              "array_distinct",
+              sql.fn("filter", d.node, sql.lambda(["x"], sql.isNotNull(sql.col("x")))),
+            ),
       ),
       `d${i}`,
-      [dimColumn(name)],
+      [d.elements ? elementColumn(name) : dimColumn(name)],
     ),
   );
   const conditions = [
     ...(spec.where ? [spec.where.node] : []),
     ...scalar.filter(([, d]) => d.nullable).map(([, d]) => sql.isNotNull(d.node)),
+    ...exploded.flatMap(([name, d], i) =>
+      d.elements?.keep ? [apply(d.elements.keep, element(name, i, d))] : [],
+    ),
   ];
   const dimNames = dims.map(([n]) => n);
   // Without dimensions or a filter, the groups read event_topics directly.
-  const rows = dims.length || spec.where ? "dimension_rows" : "event_topics";
+  let rows = dims.length || spec.where ? "dimension_rows" : "event_topics";
   if (rows === "dimension_rows") {
     const notes = [
-      ...(exploded.length ? ["each distinct element of an exploded dimension once per event"] : []),
-      ...(conditions.length > (spec.where ? 1 : 0) ? ["events whose value is NULL left out"] : []),
+      ...(exploded.some(([, d]) => !d.elements)
+        ? ["each distinct element of an exploded dimension once per event"]
+        : []),
+      ...(exploded.some(([, d]) => d.elements) ? ["every token, repeats included"] : []),
+      ...(scalar.some(([, d]) => d.nullable) ? ["events whose value is NULL left out"] : []),
     ];
     ctes.push(
       sql.cte(
@@ -72,7 +99,9 @@ export function compileMetricKind(spec: MetricKindSpec, job: JobSpec): QueryNode
           [
             sql.star("e"),
             ...scalar.map(([n, d]) => sql.as(d.node, dimColumn(n))),
-            ...exploded.map(([n]) => dimColumn(n)),
+            ...exploded.map(([n, d], i) =>
+              d.elements ? sql.as(element(n, i, d), dimColumn(n)) : dimColumn(n),
+            ),
           ],
           {
             from: sql.table("event_topics", "e"),
@@ -82,6 +111,37 @@ export function compileMetricKind(spec: MetricKindSpec, job: JobSpec): QueryNode
         ),
       ),
     );
+  }
+  // Left-out values (stop words): a literal list per dimension, anti-joined.
+  const excluding = dims.filter(([, d]) => d.exclude?.length);
+  if (excluding.length) {
+    for (const [name, d] of excluding)
+      ctes.push(
+        sql.cte(
+          excludedView(name),
+          `the values of ${name} left out (${d.exclude!.length})`,
+          sql.select([
+            sql.as(sql.fn("explode", sql.fn("array", ...d.exclude!.map((w) => sql.lit(w)))), "value"),
+          ]),
+        ),
+      );
+    ctes.push(
+      sql.cte(
+        "kept_rows",
+        `those rows without the left-out values of ${excluding.map(([n]) => n).join(", ")}`,
+        sql.select([sql.star("d")], {
+          from: sql.table(rows, "d"),
+          joins: excluding.map(([name], i) =>
+            sql.join(
+              "LEFT ANTI",
+              sql.table(excludedView(name), `x${i}`),
+              sql.eq(`x${i}.value`, `d.${dimColumn(name)}`),
+            ),
+          ),
+        }),
+      ),
+    );
+    rows = "kept_rows";
   }
   const groupKeys = ["topic", ...dimNames.map(dimColumn)].map((c) => sql.col(c));
   ctes.push(
@@ -134,6 +194,11 @@ export function compileMetricKind(spec: MetricKindSpec, job: JobSpec): QueryNode
               sql.fn("max", sql.caseWhen([[sql.eq("g.topic", sql.lit(job.topics.all)), a]])),
               partition,
             ),
+          );
+        case "score":
+          return sql.weightedScore(
+            m.refs.map((r, i) => [m.weights![i]!, sql.col(r, "g")] as const),
+            [sql.col("topic", "g")],
           );
         case "shareOfTracked":
           return safe(
@@ -212,7 +277,7 @@ export function metricColumns(spec: MetricKindSpec): OutputColumn[] {
       name,
       type: m.type,
       nullable: m.nullable,
-      ...(isShare(m) ? { min: 0, max: 1 } : {}),
+      ...(isShare(m) ? { min: 0, max: 1 } : countsRows(m) ? { min: 1 } : {}),
     })),
     ...(spec.rank ? [{ name: "rank", type: "integer" as const, nullable: false }] : []),
   ];
@@ -225,6 +290,15 @@ export function metricColumns(spec: MetricKindSpec): OutputColumn[] {
  */
 const isShare = (m: MetricKindSpec["measures"][string]): boolean =>
   m.kind === "derived" ? m.op !== "ratio" : ShareNode.is(m.node);
+
+/** `count()` of a group's rows: a group exists only for its rows, so it is at least 1. */
+const countsRows = (m: MetricKindSpec["measures"][string]): boolean =>
+  m.kind === "measure" &&
+  m.node.kind === "CallNode" &&
+  m.node.name === "count" &&
+  !m.node.distinct &&
+  m.node.args.length === 1 &&
+  m.node.args[0]!.kind === "LiteralNode";
 
 export const metricKey = (spec: MetricKindSpec): string[] => [
   "window_start",

@@ -19,8 +19,6 @@ export function resultShape(spec: MetricSpec): ResultShape {
       return { kind: "row" };
     case "influencer":
       return { kind: "ranked", label: "username", by: "score" };
-    case "words":
-      return { kind: "ranked", label: "word", by: "count" };
     case "alert":
       return { kind: "alert" };
     case "metric":

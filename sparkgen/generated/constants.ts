@@ -53,7 +53,7 @@ export const CONSTANTS = {
       "topN": 100
     },
     "word_window": {
-      "kind": "words",
+      "kind": "metric",
       "source": "sparkgen/specs/word-window.ts",
       "description": "which words dominate: the most frequent words of original tweets, quotes and replies",
       "shape": {
@@ -61,17 +61,25 @@ export const CONSTANTS = {
         "label": "word",
         "by": "count"
       },
-      "text": "text",
-      "drop": [
-        "https?://\\S+",
-        "@\\w+"
-      ],
-      "tokenChars": "\\p{L}\\p{Nd}_#'",
-      "trimChars": "'",
-      "minLength": 3,
-      "notCounted": "#",
-      "dropNumbers": true,
-      "topN": 100
+      "dimensions": {
+        "word": {
+          "tokens": {
+            "drop": [
+              "https?://\\S+",
+              "@\\w+"
+            ],
+            "tokenChars": "\\p{L}\\p{Nd}_#'",
+            "trimChars": "'",
+            "minLength": 3,
+            "notCounted": "#",
+            "dropNumbers": true
+          }
+        }
+      },
+      "rank": {
+        "top": 100,
+        "by": "count"
+      }
     },
     "hashtag_window": {
       "kind": "metric",
@@ -185,6 +193,11 @@ export const CONSTANTS = {
         "kind": "series",
         "time": "minute",
         "value": "n_tweets"
+      },
+      "dimensions": {
+        "minute": {
+          "bucketMinutes": 1
+        }
       }
     },
     "sentiment_alert": {

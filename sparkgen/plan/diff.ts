@@ -78,10 +78,6 @@ export function fieldRole(kind: string, path: string): Role {
       if (head === "depthCap" || head === "topN") return "cap";
       if (head === "retweetRelation") return "filter";
       return head === "columns" ? "formula" : generic(head);
-    case "words":
-      if (head === "text") return "formula";
-      if (head === "topN") return "cap";
-      return "filter"; // include, drop, token rules, length, stop words: which words count
     case "alert":
       // baseline.metric/column and the stored columns say what is compared; the levels and the
       // baseline's length, minimum and filter say when it alerts.

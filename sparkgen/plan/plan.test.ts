@@ -103,7 +103,13 @@ describe("plan categories", () => {
       ...base,
       metrics: base.metrics.map((m) =>
         m.name === "language_window"
-          ? { ...m, columns: m.columns.map(({ min: _min, max: _max, ...c }) => c) }
+          ? {
+              ...m,
+              columns: m.columns.map((c) => {
+                const { min: _min, max: _max, ...rest } = c;
+                return c.name === "share" ? rest : c;
+              }),
+            }
           : m,
       ),
     };
@@ -116,11 +122,11 @@ describe("plan categories", () => {
   });
 
   it("a filter change is breaking (role filter)", () => {
-    const d = plan(variant({ word_window: { ...wordWindow, include: e.equals("lang", "en") } }));
+    const d = plan(variant({ word_window: { ...wordWindow, where: e.equals("lang", "en") } }));
     const p = metric(d, "word_window");
     expect(p.category).toBe("breaking");
-    expect(p.reasons[0]).toMatchObject({ role: "filter", field: "include" });
-    expect(p.reasons[0]!.text).toBe("include ref_type IS NULL OR ref_type <> 'retweeted' → lang = 'en'");
+    expect(p.reasons[0]).toMatchObject({ role: "filter", field: "where" });
+    expect(p.reasons[0]!.text).toBe("where ref_type IS NULL OR ref_type <> 'retweeted' → lang = 'en'");
   });
 
   it("a threshold and a cap change are breaking and name their fields", () => {
@@ -131,7 +137,7 @@ describe("plan categories", () => {
           ...sentimentAlert,
           levels: JSON.parse(JSON.stringify(sentimentAlert.levels).replace('"value":0.2}', '"value":0.25}')),
         },
-        word_window: { ...wordWindow, topN: 50 },
+        word_window: { ...wordWindow, rank: { top: 50, by: "count" } },
       }),
     );
     expect(metric(d, "sentiment_alert").reasons).toEqual([
@@ -141,7 +147,9 @@ describe("plan categories", () => {
         text: expect.stringMatching(/^levels\.warning\.args /),
       },
     ]);
-    expect(metric(d, "word_window").reasons).toEqual([{ role: "cap", field: "topN", text: "topN 100 → 50" }]);
+    expect(metric(d, "word_window").reasons).toEqual([
+      { role: "cap", field: "rank.top", text: "rank.top 100 → 50" },
+    ]);
     expect(metric(d, "word_window").rowsChanged).toBe(true);
   });
 

@@ -10,7 +10,7 @@ export const CONSTANTS_JSON = "sparkgen/generated/constants.json";
 export const CONSTANTS_TS = "sparkgen/generated/constants.ts";
 
 const SPEC_FIELDS = new Set(["name", "source", "description", "kind"]);
-const METRIC_KINDS = new Set(["aggregate", "influencer", "words", "alert", "metric"]);
+const METRIC_KINDS = new Set(["aggregate", "influencer", "alert", "metric"]);
 
 /**
  * A spec value as plain parameters: numbers, strings, booleans and lists of them, nested objects
@@ -28,6 +28,9 @@ function parameters(value: unknown): unknown {
   if (typeof value !== "object") return undefined;
   const o = value as Record<string, unknown>;
   if (typeof o.kind === "string" && METRIC_KINDS.has(o.kind) && typeof o.name === "string") return o.name;
+  // A dimension's expression is the .sql file's; its plain rules (a bucket's size, how text is
+  // tokenised) are parameters.
+  if (o.kind === "dimension") return parameters({ bucketMinutes: o.bucketMinutes, tokens: o.tokens });
   if ("node" in o || (typeof o.kind === "string" && /Node$|^(measure|predicate)$/.test(o.kind)))
     return undefined;
   const out: Record<string, unknown> = {};

@@ -2,7 +2,7 @@ import { relative } from "node:path";
 import { fileURLToPath } from "node:url";
 import { type AlertDefinition, type AlertSpec, alertFromDefinition } from "./alert-kind.ts";
 import type { Measure } from "./dsl.ts";
-import type { AggregateSpec, InfluencerSpec, JobSpec, WordSpec } from "./kinds.ts";
+import type { AggregateSpec, InfluencerSpec, JobSpec } from "./kinds.ts";
 import type { CheckedMeasures, Dimensions, MetricKindSpec, MetricMeasures } from "./metric-kind.ts";
 
 const ROOT = fileURLToPath(new URL("../../", import.meta.url));
@@ -21,8 +21,6 @@ export const define = Object.freeze({
   ): AggregateSpec<M> => Object.freeze({ ...s, kind: "aggregate", source: specSource(url) }),
   influencer: (url: string, s: Def<InfluencerSpec>): InfluencerSpec =>
     Object.freeze({ ...s, kind: "influencer", source: specSource(url) }),
-  words: (url: string, s: Def<WordSpec>): WordSpec =>
-    Object.freeze({ ...s, kind: "words", source: specSource(url) }),
   /** Columns and levels are functions of the current row and the baseline, evaluated here once. */
   alert: <M extends Readonly<Record<string, Measure>>, O extends string>(
     url: string,

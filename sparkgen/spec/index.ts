@@ -33,7 +33,6 @@ export type {
   InfluencerWeights,
   JobSpec,
   MetricSpec,
-  WordSpec,
 } from "./kinds.ts";
 export type { BucketSize, DerivedMeasure, Dimension } from "./metric-dsl.ts";
 export type { Dimensions, MetricKindSpec, MetricMeasure, MetricMeasures, Rank } from "./metric-kind.ts";

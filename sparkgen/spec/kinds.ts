@@ -9,7 +9,6 @@ import type {
   AnyColumn,
   Measure,
   NumericColumns,
-  Predicate,
   RequiredArrayColumns,
   StringColumns,
   TimestampColumns,
@@ -73,28 +72,7 @@ export interface InfluencerSpec extends SpecBase {
   readonly topN: number;
 }
 
-/** Per (window, topic): the most frequent words of a text column. */
-export interface WordSpec extends SpecBase {
-  readonly kind: "words";
-  readonly text: StringColumns<Ev>;
-  /** Which events contribute words. */
-  readonly include: Predicate;
-  /** Regular expressions (Java syntax) of spans removed before splitting: URLs, @mentions. */
-  readonly drop: readonly string[];
-  /** Characters that make up a token; everything else splits (a Java regex character class body). */
-  readonly tokenChars: string;
-  /** Characters trimmed from both ends of a token. */
-  readonly trimChars: string;
-  /** Minimum token length, not counting the characters in `notCounted`. */
-  readonly minLength: number;
-  readonly notCounted: string;
-  /** Drop tokens made only of digits. */
-  readonly dropNumbers: boolean;
-  readonly stopWords: readonly string[];
-  readonly topN: number;
-}
-
-export type MetricSpec = AggregateSpec | InfluencerSpec | WordSpec | AlertSpec | MetricKindSpec;
+export type MetricSpec = AggregateSpec | InfluencerSpec | AlertSpec | MetricKindSpec;
 
 /** The step that computes every metric for one window. */
 export interface JobSpec {

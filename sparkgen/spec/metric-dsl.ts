@@ -3,7 +3,7 @@
  * besides window and topic) and derived measures (measures over other measures of the same row).
  * Spread into `dsl()`, so specs write `e.explode("hashtags")`, `e.ratio("a", "b")`.
  */
-import { type ExpressionNode, sql } from "../ast/index.ts";
+import { type ExpressionNode, type LambdaNode, sql } from "../ast/index.ts";
 import type { ArrayColumns, Schema, TextColumns, TimestampColumns } from "./dsl.ts";
 
 /** Sizes of a time bucket inside the window, in minutes. */
@@ -24,6 +24,31 @@ export interface Dimension<T extends "text" | "timestamptz" = "text" | "timestam
   readonly nullable: boolean;
   /** Minutes of a time bucket (`bucket`), so validation can check it divides the window. */
   readonly bucketMinutes?: number;
+  /**
+   * An exploded dimension whose elements are occurrences (`tokens`): every element counts, repeats
+   * in one event included, and `value` (of the element `x`) is the dimension's value, kept where
+   * `keep` (of that value) holds. Without it, each distinct non-NULL element counts once per event.
+   */
+  readonly elements?: { readonly value: LambdaNode; readonly keep?: LambdaNode };
+  /** The rules a `tokens` dimension was made with (validation checks them). */
+  readonly tokens?: TokenRules;
+  /** Values left out of the metric (`without`: stop words), compared after `elements.value`. */
+  readonly exclude?: readonly string[];
+}
+
+/** How `tokens` cuts a text into words (docs/contracts.md "Words"). */
+export interface TokenRules {
+  /** Java regular expressions replaced by a space before splitting (URLs, then @mentions). */
+  readonly drop?: readonly string[];
+  /** The characters tokens are made of, as the inside of a regex character class. */
+  readonly tokenChars: string;
+  /** Characters trimmed from both ends of each token. */
+  readonly trimChars?: string;
+  /** The least length of a kept token, not counting the `notCounted` characters. */
+  readonly minLength?: number;
+  readonly notCounted?: string;
+  /** Leave out tokens made of digits only. */
+  readonly dropNumbers?: boolean;
 }
 
 /** A measure computed from other measures of the row (their names, checked by `define.metric`). */
@@ -33,9 +58,13 @@ export interface DerivedMeasure<R extends string = string> {
    * ratio: refs[0] / refs[1]. shareOfTopic: refs[0] / the same measure over every event of the
    * (window, topic). shareOfAll: refs[0] / its value for the catch-all topic (same dimensions).
    * shareOfTracked: refs[0] / its sum over every topic but the catch-all (same dimensions).
+   * score: Σ weights[i] · c(refs[i]), c(x) = ln(1 + x) / ln(1 + max x over the (window, topic)),
+   * 0 when that max is 0 — the influencer score's normalisation and weighting, for any measures.
    */
-  readonly op: "ratio" | "shareOfTopic" | "shareOfAll" | "shareOfTracked";
+  readonly op: "ratio" | "shareOfTopic" | "shareOfAll" | "shareOfTracked" | "score";
   readonly refs: readonly R[];
+  /** score: the weight of each ref, in order (0…1, summing to 1). */
+  readonly weights?: readonly number[];
   readonly type: "double precision";
   /** NULL when the denominator is 0 or NULL. */
   readonly nullable: true;
@@ -76,6 +105,36 @@ const hostOf = (url: ExpressionNode) =>
     sql.lit(""),
   );
 
+/**
+ * The tokens of a text, in order, repeats kept: `drop` patterns blanked, split on anything not in
+ * `tokenChars`, `trimChars` trimmed, short and all-digit tokens left out.
+ */
+function tokenDimension(text: TextDimension, rules: TokenRules): TextDimension {
+  const cleaned = (rules.drop ?? []).reduce<ExpressionNode>(
+    (t, pattern) => sql.fn("regexp_replace", t, sql.lit(pattern), sql.lit(" ")),
+    text.node,
+  );
+  const trim = rules.trimChars;
+  const value = trim
+    ? sql.fn("regexp_replace", "x", sql.lit(`^[${trim}]+|[${trim}]+$`), sql.lit(""))
+    : sql.col("x");
+  const counted = rules.notCounted
+    ? sql.fn("regexp_replace", "w", sql.lit(`[${rules.notCounted}]`), sql.lit(""))
+    : sql.col("w");
+  const keep = [
+    ...(rules.minLength ? [sql.op(sql.fn("length", counted), ">=", rules.minLength)] : []),
+    ...(rules.dropNumbers ? [sql.not(sql.op("w", "RLIKE", sql.lit("^\\p{Nd}+$")))] : []),
+  ];
+  return Object.freeze({
+    ...dimension(sql.fn("split", cleaned, sql.lit(`[^${rules.tokenChars}]+`)), "text", true, true),
+    tokens: Object.freeze({ ...rules }),
+    elements: Object.freeze({
+      value: sql.lambda(["x"], value),
+      ...(keep.length ? { keep: sql.lambda(["w"], sql.and(...keep)) } : {}),
+    }),
+  });
+}
+
 export function dimensionDsl<S extends Schema>(schema: S) {
   type Text = TextColumns<S>;
   /**
@@ -110,6 +169,19 @@ export function dimensionDsl<S extends Schema>(schema: S) {
      */
     matchesOf: (c: Text, javaRegex: string): TextDimension =>
       dimension(sql.fn("regexp_extract_all", sql.col(c), sql.lit(javaRegex), sql.lit(0)), "text", true, true),
+    /**
+     * The words of a text column or scalar dimension, each occurrence counted
+     * (`tokens(lower("text"), { tokenChars: "\\p{L}\\p{Nd}_", minLength: 3 })`).
+     */
+    tokens: (v: Text | TextDimension, rules: TokenRules): TextDimension => {
+      const d = typeof v === "string" ? column(v) : v;
+      if (d.exploded)
+        throw new TypeError("tokens() takes a text column or a scalar dimension, not an exploded one");
+      return tokenDimension(d, rules);
+    },
+    /** A text dimension without the listed values (stop words), compared after any transformation. */
+    without: (d: TextDimension, values: readonly string[]): TextDimension =>
+      Object.freeze({ ...d, exclude: Object.freeze([...(d.exclude ?? []), ...values]) }),
     /** Each element of an array column, once per event (repeats inside one event count once). */
     explode: (c: ArrayColumns<S>): TextDimension => dimension(sql.col(c), "text", true, true),
     /** The start of the 1- or 5-minute bucket of a timestamp (aligned to the epoch, so to the window). */
@@ -140,5 +212,14 @@ export function derivedDsl() {
     shareOfAll: <A extends string>(a: A) => derived("shareOfAll", a),
     /** A measure's share of its sum over the tracked topics (every topic but the catch-all). */
     shareOfTracked: <A extends string>(a: A) => derived("shareOfTracked", a),
+    /**
+     * A 0…1 score of non-negative measures: `Σ weight · ln(1 + m) / ln(1 + max m in the topic)`
+     * (`score({ retweets: 0.6, authors: 0.4 })`); the weights sum to 1.
+     */
+    score: <A extends string>(weights: Readonly<Record<A, number>>): DerivedMeasure<A> =>
+      Object.freeze({
+        ...derived("score", ...(Object.keys(weights) as A[])),
+        weights: Object.freeze(Object.values<number>(weights)),
+      }),
   });
 }

@@ -196,4 +196,50 @@ describe("metric kind: compiled", () => {
       "explode(array_distinct(filter(regexp_extract_all(text, '\\\\d+', 0), x -> x IS NOT NULL))) d0 AS dim_run",
     );
   });
+
+  it("score is the influencer score's normalise-and-weight operator, over any measures", () => {
+    const m = define.metric(import.meta.url, {
+      name: "domain_reach",
+      description: "d",
+      dimensions: { domain: e.hostOf(e.explode("urls")) },
+      measures: {
+        links: e.count(),
+        retweets: e.sum("retweet_count"),
+        reach: e.score({ links: 0.4, retweets: 0.6 }),
+      },
+      rank: { top: 10, by: "reach" },
+    });
+    const text = printSparkSql(lower(compileMetric(m, windowJob)));
+    // The same lowering as influencer_window's score (docs/contracts.md "Influencers").
+    const c = (x: string) =>
+      `CASE\n      WHEN max(g.${x}) OVER (PARTITION BY g.topic) = 0 THEN 0\n      ELSE ln(1 + g.${x}) / ln(1 + max(g.${x}) OVER (PARTITION BY g.topic))\n    END`;
+    expect(text).toContain(`0.4D * ${c("links")} + 0.6D * ${c("retweets")} AS reach`);
+    const reach = outputColumns(m).find((col) => col.name === "reach");
+    expect(reach).toMatchObject({ type: "double precision", min: 0, max: 1 });
+    const bad = define.metric(import.meta.url, {
+      ...m,
+      measures: { ...m.measures, reach: e.score({ links: 0.5, retweets: 0.6 }) },
+    });
+    expect(() => assertValidJob({ ...windowJob, metrics: [bad] })).toThrow(
+      "measures.reach has weights summing to 1.1, not 1",
+    );
+  });
+
+  it("tokens and without: every occurrence, trimmed and filtered per token, stop words anti-joined", () => {
+    const m = define.metric(import.meta.url, {
+      name: "long_words",
+      description: "d",
+      dimensions: {
+        word: e.without(e.tokens(e.lower("text"), { tokenChars: "\\p{L}", trimChars: "'", minLength: 6 }), [
+          "really",
+        ]),
+      },
+      measures: { n: e.count() },
+    });
+    const text = printSparkSql(lower(compileMetric(m, windowJob)));
+    expect(text).toContain("LATERAL VIEW explode(split(lower(text), '[^\\\\p{L}]+')) d0 AS element_word");
+    expect(text).toContain("length(regexp_replace(d0.element_word, '^[\\']+|[\\']+$', '')) >= 6");
+    expect(text).toContain("LEFT ANTI JOIN word_left_out AS x0 ON x0.value = d.dim_word");
+    expect(text).not.toContain("array_distinct(filter(split");
+  });
 });

@@ -3,6 +3,7 @@ import type { ExpressionNode } from "../ast/index.ts";
 import { identifierProblem } from "../print/dialect.ts";
 import { mapExpression } from "../transforms/map-expressions.ts";
 import type { JobSpec } from "./kinds.ts";
+import type { Dimension } from "./metric-dsl.ts";
 import type { MetricKindSpec } from "./metric-kind.ts";
 
 /** The longest top N of a ranked metric (a ranked list, not a dump of every value). */
@@ -21,6 +22,47 @@ function patterns(e: ExpressionNode): string[] {
   return found;
 }
 
+/** Whether the expression lower-cases (so upper-case values can never match it). */
+const lowerCased = (e: ExpressionNode): boolean => {
+  let found = false;
+  mapExpression(e, (x) => {
+    if (x.kind === "CallNode" && x.name === "lower") found = true;
+    return x;
+  });
+  return found;
+};
+
+/** A `tokens` dimension's rules and a `without` list. */
+function textProblems(field: string, d: Dimension, add: Add) {
+  const t = d.tokens;
+  if (t) {
+    if (t.minLength !== undefined && (!Number.isInteger(t.minLength) || t.minLength < 1 || t.minLength > 100))
+      add(`${field}.minLength`, `is ${t.minLength}`, "use a whole number from 1 to 100");
+    for (const [i, re] of (t.drop ?? []).entries()) {
+      try {
+        new RegExp(re, "u");
+      } catch {
+        add(`${field}.drop[${i}]`, `${JSON.stringify(re)} is not a regular expression`, "fix the pattern");
+      }
+    }
+    if (!t.tokenChars) add(`${field}.tokenChars`, "is empty", "list the characters tokens are made of");
+  }
+  const out = d.exclude ?? [];
+  const dupes = out.filter((w, i) => out.indexOf(w) !== i);
+  if (dupes.length)
+    add(`${field}.without`, `lists ${JSON.stringify(dupes[0])} twice`, "remove the duplicate");
+  const odd = out.find((w) => /\s/.test(w) || w.length === 0);
+  if (odd !== undefined)
+    add(`${field}.without`, `has ${JSON.stringify(odd)}`, "list single tokens, without spaces");
+  const upper = lowerCased(d.node) ? out.find((w) => w !== w.toLowerCase()) : undefined;
+  if (upper !== undefined)
+    add(
+      `${field}.without`,
+      `has ${JSON.stringify(upper)}, which the lower-cased values never equal`,
+      "list it in lower case",
+    );
+}
+
 export function metricKindProblems(m: MetricKindSpec, job: JobSpec, reserved: ReadonlySet<string>, add: Add) {
   const names = new Map<string, string>();
   const column = (field: string, name: string) => {
@@ -34,6 +76,7 @@ export function metricKindProblems(m: MetricKindSpec, job: JobSpec, reserved: Re
   };
   for (const [name, d] of Object.entries(m.dimensions)) {
     column(`dimensions.${name}`, name);
+    textProblems(`dimensions.${name}`, d, add);
     if (d.bucketMinutes !== undefined && job.windowMinutes % d.bucketMinutes !== 0)
       add(
         `dimensions.${name}`,
@@ -46,6 +89,17 @@ export function metricKindProblems(m: MetricKindSpec, job: JobSpec, reserved: Re
   for (const [name, x] of measures) {
     column(`measures.${name}`, name);
     if (x.kind !== "derived") continue;
+    if (x.weights) {
+      const bad = x.weights.find((w) => !(w >= 0 && w <= 1));
+      if (bad !== undefined) add(`measures.${name}`, `has a weight of ${bad}`, "use weights between 0 and 1");
+      const sum = x.weights.reduce((a, b) => a + b, 0);
+      if (Math.abs(sum - 1) > 1e-9)
+        add(
+          `measures.${name}`,
+          `has weights summing to ${Number(sum.toFixed(12))}, not 1`,
+          "make the weights sum to 1",
+        );
+    }
     for (const ref of x.refs) {
       const target = m.measures[ref];
       if (target === undefined)

@@ -1,7 +1,9 @@
 import { describe, expect, it } from "vitest";
 import { isTrendsError } from "../../runtime/errors/index.ts";
+import { e } from "../specs/events.ts";
 import { influencerWindow, sentimentAlert, sentimentWindow, windowJob, wordWindow } from "../specs/index.ts";
 import type { JobSpec, MetricSpec } from "./kinds.ts";
+import type { Dimension } from "./metric-dsl.ts";
 import { assertValidJob, specProblems } from "./validate.ts";
 
 const withMetrics = (metrics: MetricSpec[], extra: Partial<JobSpec> = {}): JobSpec => ({
@@ -84,15 +86,24 @@ describe("spec validation (what types cannot catch)", () => {
     );
   });
 
-  it("rejects bad stop words and top N", () => {
-    expect(failure(withMetrics([{ ...wordWindow, stopWords: ["the", "The"] }])).message).toBe(
-      'sparkgen/specs/word-window.ts: stopWords has "The"',
+  it("rejects bad stop words, token rules and top N", () => {
+    const words = (word: Dimension) => ({ ...wordWindow, dimensions: { word } });
+    const stop = (w: readonly string[]) => words(e.without(wordWindow.dimensions.word, w));
+    expect(failure(withMetrics([stop(["The"])])).message).toBe(
+      'sparkgen/specs/word-window.ts: dimensions.word.without has "The", which the lower-cased values never equal',
     );
-    expect(failure(withMetrics([{ ...wordWindow, stopWords: ["the", "the"] }])).message).toBe(
-      'sparkgen/specs/word-window.ts: stopWords lists "the" twice',
+    expect(failure(withMetrics([stop(["the"])])).message).toBe(
+      'sparkgen/specs/word-window.ts: dimensions.word.without lists "the" twice',
     );
-    expect(failure(withMetrics([{ ...wordWindow, topN: 0 }])).message).toBe(
-      "sparkgen/specs/word-window.ts: topN is 0",
+    expect(failure(withMetrics([stop(["two words"])])).message).toBe(
+      'sparkgen/specs/word-window.ts: dimensions.word.without has "two words"',
+    );
+    const rules = { tokenChars: "\\p{L}", minLength: 0, drop: ["(unclosed"] };
+    expect(failure(withMetrics([words(e.tokens("text", rules))])).message).toBe(
+      "sparkgen/specs/word-window.ts: dimensions.word.minLength is 0 (and 1 more problem)",
+    );
+    expect(failure(withMetrics([{ ...wordWindow, rank: { top: 0, by: "count" } }])).message).toBe(
+      "sparkgen/specs/word-window.ts: rank.top is 0",
     );
   });
 });

@@ -55,28 +55,6 @@ function metricProblems(m: MetricSpec, job: JobSpec, seen: readonly string[]): S
       positiveInt("topN", m.topN, 10_000);
       break;
     }
-    case "words": {
-      positiveInt("minLength", m.minLength, 100);
-      positiveInt("topN", m.topN, 10_000);
-      const dupes = m.stopWords.filter((w, i) => m.stopWords.indexOf(w) !== i);
-      if (dupes.length) add("stopWords", `lists ${JSON.stringify(dupes[0])} twice`, "remove the duplicate");
-      const odd = m.stopWords.find((w) => w !== w.toLowerCase() || /\s/.test(w) || w.length === 0);
-      if (odd !== undefined)
-        add(
-          "stopWords",
-          `has ${JSON.stringify(odd)}`,
-          "stop words are single lower-case tokens (text is lower-cased first)",
-        );
-      for (const [i, re] of m.drop.entries()) {
-        try {
-          new RegExp(re, "u");
-        } catch {
-          add(`drop[${i}]`, `${JSON.stringify(re)} is not a regular expression`, "fix the pattern");
-        }
-      }
-      if (!m.tokenChars) add("tokenChars", "is empty", "list the characters tokens are made of");
-      break;
-    }
     case "alert":
       for (const p of alertProblems(m, seen))
         add(p.field, p.problem, p.fix.replace("the job's", `${job.source}`));

@@ -453,6 +453,7 @@ export const RESULT_TABLES = {
     },
     "checks": {
       "hashtag_window_window": "\"window_end\" > \"window_start\"",
+      "hashtag_window_count": "\"count\" >= 1",
       "hashtag_window_rank": "\"rank\" >= 1"
     }
   },
@@ -505,6 +506,7 @@ export const RESULT_TABLES = {
     },
     "checks": {
       "mention_window_window": "\"window_end\" > \"window_start\"",
+      "mention_window_count": "\"count\" >= 1",
       "mention_window_rank": "\"rank\" >= 1"
     }
   },
@@ -557,6 +559,7 @@ export const RESULT_TABLES = {
     },
     "checks": {
       "domain_window_window": "\"window_end\" > \"window_start\"",
+      "domain_window_count": "\"count\" >= 1",
       "domain_window_rank": "\"rank\" >= 1"
     }
   },
@@ -609,6 +612,7 @@ export const RESULT_TABLES = {
     },
     "checks": {
       "emoji_window_window": "\"window_end\" > \"window_start\"",
+      "emoji_window_count": "\"count\" >= 1",
       "emoji_window_rank": "\"rank\" >= 1"
     }
   },
@@ -655,6 +659,7 @@ export const RESULT_TABLES = {
     },
     "checks": {
       "language_window_window": "\"window_end\" > \"window_start\"",
+      "language_window_n_tweets": "\"n_tweets\" >= 1",
       "language_window_share": "\"share\" between 0 and 1"
     }
   },
@@ -700,6 +705,7 @@ export const RESULT_TABLES = {
     },
     "checks": {
       "share_of_voice_window_window": "\"window_end\" > \"window_start\"",
+      "share_of_voice_window_n_tweets": "\"n_tweets\" >= 1",
       "share_of_voice_window_share_of_all": "\"share_of_all\" between 0 and 1",
       "share_of_voice_window_share_of_tracked": "\"share_of_tracked\" between 0 and 1"
     }
@@ -752,7 +758,8 @@ export const RESULT_TABLES = {
       }
     },
     "checks": {
-      "volume_minute_window": "\"window_end\" > \"window_start\""
+      "volume_minute_window": "\"window_end\" > \"window_start\"",
+      "volume_minute_n_tweets": "\"n_tweets\" >= 1"
     }
   },
   "sentiment_alert": {

@@ -42,19 +42,25 @@ const replyWindow = define.aggregate(new URL("../../sparkgen/specs/reply-window.
     reply_share: e.share(e.equals("ref_type", "replied_to")),
   },
 });
-const longWords = define.words(new URL("../../sparkgen/specs/long-word-window.ts", import.meta.url).href, {
+const longWords = define.metric(new URL("../../sparkgen/specs/long-word-window.ts", import.meta.url).href, {
   name: "long_word_window",
   description: "the long words of the conversation",
-  text: "text",
-  include: e.differsFrom("ref_type", "retweeted"),
-  drop: ["https?://\\S+"],
-  tokenChars: "\\p{L}\\p{Nd}_#'",
-  trimChars: "'",
-  minLength: 8,
-  notCounted: "#",
-  dropNumbers: true,
-  stopWords: ENGLISH_STOP_WORDS,
-  topN: 20,
+  where: e.differsFrom("ref_type", "retweeted"),
+  dimensions: {
+    word: e.without(
+      e.tokens(e.lower("text"), {
+        drop: ["https?://\\S+"],
+        tokenChars: "\\p{L}\\p{Nd}_#'",
+        trimChars: "'",
+        minLength: 8,
+        notCounted: "#",
+        dropNumbers: true,
+      }),
+      ENGLISH_STOP_WORDS,
+    ),
+  },
+  measures: { count: e.count() },
+  rank: { top: 20, by: "count" },
 });
 const SHIPPED = windowJob.metrics.map((m) => m.name);
 const job: JobSpec = { ...windowJob, metrics: [...windowJob.metrics, replyWindow, longWords] };
@@ -152,8 +158,8 @@ describe("a brand-new spec, with nothing else edited", () => {
     const constants = JSON.parse(files.find((f) => f.path === "sparkgen/generated/constants.json")!.text);
     expect(constants.metrics.long_word_window).toMatchObject({
       shape: { kind: "ranked", label: "word", by: "count" },
-      minLength: 8,
-      topN: 20,
+      dimensions: { word: { tokens: { minLength: 8 } } },
+      rank: { top: 20, by: "count" },
     });
   });
 

@@ -10,32 +10,24 @@ event_topics AS (
   FROM events AS e
   LATERAL VIEW explode(array_distinct(concat(array('*'), e.rules))) t AS topic
 ),
--- lower-cased text of the contributing records, URLs and @mentions removed
-word_texts AS (
+-- the events of each topic that pass the filter, with word (every token, repeats included)
+dimension_rows AS (
   SELECT
-    topic,
-    regexp_replace(regexp_replace(lower(text), 'https?://\\S+', ' '), '@\\w+', ' ') AS cleaned
-  FROM event_topics
-  WHERE ref_type IS NULL OR ref_type <> 'retweeted'
+    e.*,
+    regexp_replace(d0.element_word, '^[\']+|[\']+$', '') AS dim_word
+  FROM event_topics AS e
+  LATERAL VIEW explode(
+    split(
+      regexp_replace(regexp_replace(lower(text), 'https?://\\S+', ' '), '@\\w+', ' '),
+      '[^\\p{L}\\p{Nd}_#\']+'
+    )
+  ) d0 AS element_word
+  WHERE (ref_type IS NULL OR ref_type <> 'retweeted')
+    AND length(regexp_replace(regexp_replace(d0.element_word, '^[\']+|[\']+$', ''), '[#]', '')) >= 3
+    AND NOT (regexp_replace(d0.element_word, '^[\']+|[\']+$', '') RLIKE '^\\p{Nd}+$')
 ),
--- tokens: split on anything that is not [\p{L}\p{Nd}_#'], ' trimmed from both ends
-tokens AS (
-  SELECT
-    w.topic,
-    regexp_replace(s.token, '^[\']+|[\']+$', '') AS word
-  FROM word_texts AS w
-  LATERAL VIEW explode(split(w.cleaned, '[^\\p{L}\\p{Nd}_#\']+')) s AS token
-),
--- tokens of 3+ characters (not counting #) that are not all digits
-candidate_words AS (
-  SELECT
-    topic,
-    word
-  FROM tokens
-  WHERE length(regexp_replace(word, '[#]', '')) >= 3 AND NOT (word RLIKE '^\\p{Nd}+$')
-),
--- the spec's stop-word list (209 words)
-stop_words AS (
+-- the values of word left out (209)
+word_left_out AS (
   SELECT
     explode(
       array(
@@ -60,24 +52,30 @@ stop_words AS (
         'why', 'will', 'with', 'won', 'won\'t', 'would', 'wouldn', 'wouldn\'t', 'y', 'you',
         'you\'d', 'you\'ll', 'you\'re', 'you\'ve', 'your', 'yours', 'yourself', 'yourselves'
       )
-    ) AS word
+    ) AS value
 ),
--- occurrences of each word that is not a stop word
-word_counts AS (
+-- those rows without the left-out values of word
+kept_rows AS (
   SELECT
-    c.topic,
-    c.word,
-    count(1) AS `count`
-  FROM candidate_words AS c
-  LEFT ANTI JOIN stop_words AS s ON s.word = c.word
-  GROUP BY c.topic, c.word
+    d.*
+  FROM dimension_rows AS d
+  LEFT ANTI JOIN word_left_out AS x0 ON x0.value = d.dim_word
 ),
--- rank by count, then word
-ranked_words AS (
+-- the aggregate measures per topic and word
+grouped AS (
+  SELECT
+    topic,
+    dim_word AS word,
+    count(1) AS `count`
+  FROM kept_rows
+  GROUP BY topic, dim_word
+),
+-- rank by count descending, then word ascending
+ranked AS (
   SELECT
     *,
     row_number() OVER (PARTITION BY topic ORDER BY `count` DESC, word) AS `rank`
-  FROM word_counts
+  FROM grouped
 )
 SELECT
   p.window_start,
@@ -86,6 +84,6 @@ SELECT
   r.word,
   r.`count`,
   r.`rank`
-FROM ranked_words AS r
+FROM ranked AS r
 CROSS JOIN window_params AS p
 WHERE r.`rank` <= 100
