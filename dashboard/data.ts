@@ -1,4 +1,4 @@
-import type { AlertsView, MetricResult, MetricShape } from "../sql/index.ts";
+import type { AlertDetails, AlertOwnColumn, AlertsView, MetricResult, MetricShape } from "../sql/index.ts";
 import type { RangeQuery } from "./params.ts";
 
 /**
@@ -61,12 +61,14 @@ export interface WordRow {
 }
 
 /**
- * Any alert: a row of the `alerts` view (generated from the alert specs, so a new kind's own
- * columns come with it) with ISO times, and the rule and threshold its severity met.
+ * Any alert: a row of the `alerts` view (generated from the alert specs) with ISO times, its
+ * kind's own columns in `details` (sql's `AlertDetails`, so a new kind's come with it), and the
+ * rule and threshold its severity met.
  */
-export type AlertRow = Omit<AlertsView, "window_start" | "window_end" | "computed_at"> & {
+export type AlertRow = Omit<AlertsView, "window_start" | "window_end" | "computed_at" | AlertOwnColumn> & {
   window_start: string;
   window_end: string;
+  details: AlertDetails;
   rule: string;
   threshold: number | null;
 };

@@ -1,5 +1,5 @@
 import { type Kysely, sql } from "kysely";
-import { type AlertSpec, alertBound, sentimentAlert, windowJob } from "../sparkgen/index.ts";
+import { type AlertSpec, alertBound, alertTableRow, sentimentAlert, windowJob } from "../sparkgen/index.ts";
 import {
   allAlerts,
   type Database,
@@ -42,17 +42,16 @@ export function dataFromDb(db: Kysely<Database>, catalog: MetricCatalog = METRIC
     });
   const alerts = async (q: Parameters<DashboardData["alerts"]>[0]) =>
     (await allAlerts(db, q)).map((a) => {
-      const row = {
+      const baseline = {
         value: a.value,
         baseline_mean: a.baselineMean,
         baseline_sd: a.baselineSd,
         baseline_windows: a.baselineWindows,
-        drop: a.drop,
-        n_scored: a.nScored,
-        ratio: a.ratio,
       };
       const spec = ALERT_SPECS.get(a.kind)!;
-      const { rule, value } = alertBound(spec, a.severity, { ...row, [a.measure]: a.value });
+      // The bound reads the alert table's columns: the view's, renamed back (sparkgen).
+      const row = alertTableRow(spec, { ...a.details, ...baseline });
+      const { rule, value } = alertBound(spec, a.severity, row);
       return {
         kind: a.kind,
         topic: a.topic,
@@ -60,7 +59,8 @@ export function dataFromDb(db: Kysely<Database>, catalog: MetricCatalog = METRIC
         window_end: iso(a.windowEnd),
         severity: a.severity,
         measure: a.measure,
-        ...row,
+        ...baseline,
+        details: a.details,
         rule,
         threshold: value,
       };

@@ -25,6 +25,7 @@ export {
   WINDOW_JOB_PLAN_PATH,
   writeGenerated,
 } from "./generate.ts";
+export { alertTableRow } from "./print/alerts-view.ts";
 export { CONSTANTS_JSON, CONSTANTS_TS, constantsOf } from "./print/constants.ts";
 export { checksOf, diffSchemas, type SchemaChange, type SchemaTable, schemaOf } from "./print/ddl.ts";
 export { catalogOf, KYSELY_TABLES } from "./print/kysely.ts";

@@ -1,6 +1,12 @@
 import type { ColumnType, Generated, Insertable, Selectable, Updateable } from "kysely";
 import type { Timestamp } from "./column-types.ts";
-import { RESULT_TABLES, type ResultTables, type SentimentAlertTable } from "./generated/tables.ts";
+import {
+  type ALERT_OWN_COLUMNS,
+  type AlertsView,
+  RESULT_TABLES,
+  type ResultTables,
+  type SentimentAlertTable,
+} from "./generated/tables.ts";
 
 /**
  * The Kysely view of the results database: the result tables, whose interfaces `trends sparkgen`
@@ -20,6 +26,15 @@ export type AlertKind = {
 export const ALERT_TABLES = (Object.keys(RESULT_TABLES) as (keyof Tables)[]).filter(
   (t): t is AlertKind => RESULT_TABLES[t].shape.kind === "alert",
 );
+
+/** The columns of the `alerts` view that only some kinds have; the others are every kind's. */
+export type AlertOwnColumn = keyof typeof ALERT_OWN_COLUMNS;
+/**
+ * An alert's own columns by their SQL names: all those its kind has (`ALERT_OWN_COLUMNS[c].kinds`),
+ * each as stored, so null only where the stored value is NULL; none of the other kinds' (NULL for
+ * it in the view). Each kind's rows have the same keys, for `--json` and `/api/alerts` readers.
+ */
+export type AlertDetails = Partial<Pick<AlertsView, AlertOwnColumn>>;
 
 export const RUN_STATUSES = [
   "pending",

@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
+import { ALERT_OWN_COLUMNS } from "../../sql/index.ts";
 import { formatTable } from "../output.ts";
-import { rangeFrom } from "./query.ts";
+import { alertDetails, rangeFrom } from "./query.ts";
 
 const now = new Date("2026-11-26T12:00:00Z");
 
@@ -46,5 +47,18 @@ describe("formatTable", () => {
         ["count", (r) => String(r.n), "right"],
       ]),
     ).toBe(["word   count", "brand      9", "café🎉    120"].join("\n"));
+  });
+});
+
+describe("alertDetails", () => {
+  it("renders every own column of the alerts view the generated list names, formatted by its type", () => {
+    // One value of each column's type; a reader that named the shipped alerts' columns would miss a new spec's.
+    const columns = Object.entries(ALERT_OWN_COLUMNS);
+    const details = Object.fromEntries(columns.map(([c, o]) => [c, o.type === "double precision" ? 1.5 : 7]));
+    expect(alertDetails(details)).toBe(
+      columns.map(([c, o]) => `${c} ${o.type === "double precision" ? "1.500" : "7"}`).join(", "),
+    );
+    expect(alertDetails({ ratio: null })).toBe("ratio -");
+    expect(alertDetails({})).toBe("-");
   });
 });

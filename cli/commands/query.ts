@@ -2,7 +2,9 @@ import type { Argv, CommandModule } from "yargs";
 import { usageError } from "../../runtime/errors/index.ts";
 import { parseDuration, parseTime } from "../../runtime/windows/index.ts";
 import {
+  ALERT_OWN_COLUMNS,
   ALERT_TABLES,
+  type AlertDetails,
   type AlertKind,
   allAlerts,
   listTopics,
@@ -199,8 +201,7 @@ const alerts: CommandModule<object, RangeArgs & { "all-topics"?: boolean; kind?:
         ["baseline", (r) => num(r.baselineMean, 3), "right"],
         ["sd", (r) => num(r.baselineSd, 3), "right"],
         ["windows", (r) => num(r.baselineWindows), "right"],
-        ["drop", (r) => num(r.drop, 3), "right"],
-        ["ratio", (r) => num(r.ratio, 2), "right"],
+        ["details", (r) => alertDetails(r.details)],
       ],
       "alerts in this range",
     );
@@ -265,6 +266,12 @@ function cell(v: unknown, type: string): string {
   if (typeof v === "number") return type === "double precision" ? v.toFixed(3) : String(v);
   return String(v);
 }
+
+/** An alert's own columns as `name value` pairs, each formatted by its type in the view; "-" when it has none. */
+export const alertDetails = (details: AlertDetails): string =>
+  (Object.entries(details) as [keyof AlertDetails, unknown][])
+    .map(([c, v]) => `${c} ${cell(v, ALERT_OWN_COLUMNS[c].type)}`)
+    .join(", ") || "-";
 
 function printMetric(r: MetricResult, json: boolean | undefined): void {
   print(

@@ -314,16 +314,29 @@ function showTip(u, windows) {
   tip.style.top = `${over.top - panel.top + u.cursor.top + 14}px`;
 }
 
-/** Every kind of alert (`kind` = its table); a kind's own columns are "–" for the others. */
+/**
+ * An alert's own columns (`details`, whatever its spec declares) as `name value` pairs, each
+ * formatted by its type in the alert's metric (/api/metrics), like the generic panels.
+ */
+function alertDetails(a) {
+  const columns = catalog.find((m) => m.name === a.kind)?.columns ?? [];
+  const type = (c) => columns.find((x) => x.name === c)?.type ?? "";
+  const pairs = Object.entries(a.details).map(([c, v]) =>
+    el("bdi", { "data-column": c, text: `${c} ${cellText(v, type(c))}` }),
+  );
+  if (pairs.length === 0) return ["–"];
+  return pairs.flatMap((p, i) => (i === 0 ? [p] : [" · ", p]));
+}
+
+/** Every kind of alert (`kind` = its table), with the bound its severity crossed. */
 function renderAlerts(alerts) {
   const body = $("alerts").tBodies[0];
   if (alerts.length === 0) {
     body.replaceChildren(
-      el("tr", { class: "empty-row" }, el("td", { colspan: "10", text: "no alerts in this range" })),
+      el("tr", { class: "empty-row" }, el("td", { colspan: "8", text: "no alerts in this range" })),
     );
     return;
   }
-  const opt = (v, f) => (v === null ? "–" : f(v));
   body.replaceChildren(
     ...alerts.map((a) =>
       el(
@@ -338,10 +351,8 @@ function renderAlerts(alerts) {
         }),
         el("td", { "data-field": "baseline_mean", text: fixed(a.baseline_mean) }),
         el("td", { "data-field": "baseline_sd", text: fixed(a.baseline_sd) }),
-        el("td", { "data-field": "drop", text: opt(a.drop, fixed) }),
-        el("td", { "data-field": "ratio", text: opt(a.ratio, (r) => `×${r.toFixed(2)}`) }),
-        el("td", { "data-field": "threshold", text: opt(a.threshold, fixed) }),
-        el("td", { "data-field": "n_scored", text: opt(a.n_scored, (n) => num.format(n)) }),
+        el("td", { "data-field": "threshold", text: fixed(a.threshold) }),
+        el("td", { "data-field": "details" }, ...alertDetails(a)),
       ),
     ),
   );

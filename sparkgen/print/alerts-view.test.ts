@@ -3,7 +3,7 @@ import { alertMath, baseline } from "../spec/alert-kind.ts";
 import { define } from "../spec/define.ts";
 import type { JobSpec } from "../spec/kinds.ts";
 import { sentimentWindow, windowJob } from "../specs/index.ts";
-import { alertsViewOf } from "./alerts-view.ts";
+import { alertsViewOf, alertTableRow } from "./alerts-view.ts";
 import { diffSchemas, schemaChanges, schemaOf } from "./ddl.ts";
 
 const { atLeast, div, minus } = alertMath;
@@ -46,6 +46,11 @@ describe("the alerts view, from the alert specs", () => {
       "computed_at timestamptz",
     ]);
     expect(view.columns[0]!.values).toEqual(["sentiment_alert", "volume_alert"]);
+    expect(view.own.map((c) => [c.name, c.kinds])).toEqual([
+      ["drop", ["sentiment_alert"]],
+      ["n_scored", ["sentiment_alert"]],
+      ["ratio", ["volume_alert"]],
+    ]);
     // Roles come from the expressions: the volume alert's value is its n_tweets column.
     expect(view.statements[0]).toContain(
       `'n_tweets'::text as "measure",\n      "n_tweets"::double precision as "value"`,
@@ -62,6 +67,13 @@ describe("the alerts view, from the alert specs", () => {
     // Its own column joins the others; n_scored is its measure here, and an own column of the sentiment alert.
     expect(create).toContain(`'n_scored'::text as "measure"`);
     expect(create).toContain(`null::double precision as "shortfall"`);
+    // Its own columns are listed with the kinds that have them; its measure is not one of them.
+    expect(alertsViewOf(schemaOf(withQuiet))!.own.map((c) => [c.name, c.kinds])).toEqual([
+      ["drop", ["sentiment_alert"]],
+      ["n_scored", ["sentiment_alert"]],
+      ["ratio", ["volume_alert", "quiet_alert"]],
+      ["shortfall", ["quiet_alert"]],
+    ]);
     expect(up.indexOf(create)).toBeGreaterThan(
       up.findIndex((s) => s.startsWith(`create table "quiet_alert"`)),
     );
@@ -70,6 +82,19 @@ describe("the alerts view, from the alert specs", () => {
     expect(down[0]).toBe(`drop view if exists "alerts"`);
     expect(down).toContain(`drop table "quiet_alert"`);
     expect(down.at(-1)).toMatch(/^comment on view "alerts"/);
+  });
+
+  it("gives a row back its alert table's column names (what alertBound reads)", () => {
+    const row = {
+      value: 3,
+      baseline_mean: 10,
+      baseline_sd: 2,
+      baseline_windows: 8,
+      shortfall: 7,
+      ratio: 0.3,
+    };
+    // The quiet alert's value is its n_scored column.
+    expect(alertTableRow(quietAlert, row)).toMatchObject({ n_scored: 3, baseline_mean: 10, shortfall: 7 });
   });
 
   it("is dropped before and recreated after a change to a table it reads, and left alone otherwise", () => {

@@ -48,10 +48,18 @@ export interface ViewSource {
   readonly alert?: AlertRoles;
 }
 
+/** A column of the view that only some kinds have (NULL in the rows of the others). */
+export interface OwnColumn extends OutputColumn {
+  /** The alert tables that have it, in job order. */
+  readonly kinds: readonly string[];
+}
+
 export interface AlertsView {
   /** The tables it reads, in job order. */
   readonly reads: readonly string[];
   readonly columns: readonly OutputColumn[];
+  /** Its columns that are not every kind's (the key, measure, value, baseline and computed_at are). */
+  readonly own: readonly OwnColumn[];
   readonly statements: readonly string[];
 }
 
@@ -69,6 +77,23 @@ const ROLE_COLUMN = {
   count: "baseline_windows",
 } as const;
 
+/**
+ * A row of the view back under its alert table's column names (what `alertBound` reads): its own
+ * columns as they are, the value and baseline under the names of the columns that hold them.
+ */
+export function alertTableRow(
+  spec: AlertSpec,
+  row: Readonly<Record<string, number | null>>,
+): Record<string, number | null> {
+  const roles = alertRoles(spec);
+  const out: Record<string, number | null> = { ...row };
+  for (const [role] of ROLES) {
+    const c = roles[role];
+    if (c !== null) out[c] = row[ROLE_COLUMN[role]] ?? null;
+  }
+  return out;
+}
+
 /** The view over `tables`' alert tables; undefined when there are none. */
 export function alertsViewOf(tables: readonly ViewSource[]): AlertsView | undefined {
   const alerts = tables.filter((t): t is ViewSource & { alert: AlertRoles } => t.alert !== undefined);
@@ -76,7 +101,7 @@ export function alertsViewOf(tables: readonly ViewSource[]): AlertsView | undefi
   const taken = (t: ViewSource & { alert: AlertRoles }) =>
     new Set<string>([...KEY, ...ROLES.map(([r]) => t.alert[r]).filter((c): c is string => c !== null)]);
   // Every other column of every alert, in job order; one name must mean one type.
-  const own: OutputColumn[] = [];
+  const own: (OutputColumn & { kinds: string[] })[] = [];
   for (const t of alerts) {
     const skip = taken(t);
     for (const c of t.columns) {
@@ -87,7 +112,8 @@ export function alertsViewOf(tables: readonly ViewSource[]): AlertsView | undefi
           `the alerts view cannot hold column ${c.name}: it is ${seen.type} in one alert and ${c.type} in ${t.name}`,
           `rename it in one of the two alert specs`,
         );
-      if (!seen) own.push({ name: c.name, type: c.type, nullable: true });
+      if (seen) seen.kinds.push(t.name);
+      else own.push({ name: c.name, type: c.type, nullable: true, kinds: [t.name] });
     }
   }
   const column = (t: ViewSource, name: string | null) => t.columns.find((c) => c.name === name);
@@ -101,7 +127,7 @@ export function alertsViewOf(tables: readonly ViewSource[]): AlertsView | undefi
       type,
       nullable: alerts.some((t) => column(t, t.alert[role])?.nullable !== false),
     })),
-    ...own,
+    ...own.map(({ kinds: _, ...c }) => c),
     { name: "computed_at", type: "timestamptz", nullable: false },
   ];
   const selects = alerts.map((t) => {
@@ -125,6 +151,7 @@ export function alertsViewOf(tables: readonly ViewSource[]): AlertsView | undefi
   return {
     reads: alerts.map((t) => t.name),
     columns,
+    own,
     statements: [
       `create view ${q(ALERTS_VIEW)} as\n    ${selects.join("\n    union all\n    ")}`,
       `comment on view ${q(ALERTS_VIEW)} is ${lit(comment)}`,

@@ -197,6 +197,31 @@ export interface AlertsView {
   computed_at: Timestamp;
 }
 
+/**
+ * The columns of `alerts` that are not every kind's: each with its type (as
+ * `information_schema` spells it) and the kinds that have it. The view's other columns are common.
+ */
+export const ALERT_OWN_COLUMNS = {
+  "drop": {
+    "type": "double precision",
+    "kinds": [
+      "sentiment_alert"
+    ]
+  },
+  "n_scored": {
+    "type": "bigint",
+    "kinds": [
+      "sentiment_alert"
+    ]
+  },
+  "ratio": {
+    "type": "double precision",
+    "kinds": [
+      "volume_alert"
+    ]
+  }
+} as const;
+
 /** Views the typed queries read (`db.withTables<Views>()`). */
 export type Views = {
   alerts: AlertsView;

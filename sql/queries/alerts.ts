@@ -1,5 +1,6 @@
 import type { Kysely } from "kysely";
-import type { AlertKind, AlertSeverity, Database, Views } from "../database.ts";
+import type { AlertDetails, AlertKind, AlertOwnColumn, AlertSeverity, Database, Views } from "../database.ts";
+import { ALERT_OWN_COLUMNS } from "../generated/tables.ts";
 import { checkRange, type RangeQuery } from "./range.ts";
 
 export interface AlertRow {
@@ -62,12 +63,12 @@ export interface AnyAlertRow {
   baselineMean: number;
   baselineSd: number;
   baselineWindows: number;
-  /** Sentiment alerts: baseline mean − avg_score, and the scored tweets. */
-  drop: number | null;
-  nScored: number | null;
-  /** Volume alerts: n_tweets / baseline mean (NULL when the mean is 0). */
-  ratio: number | null;
+  /** The kind's own columns of the view, by their SQL names (`AlertDetails` says which). */
+  details: AlertDetails;
 }
+
+/** The view's own columns, from the generated list: a new alert spec's columns come with it. */
+const OWN = Object.entries(ALERT_OWN_COLUMNS) as [AlertOwnColumn, { kinds: readonly string[] }][];
 
 export interface AnyAlertsQuery extends AlertsQuery {
   /** Only this kind. */
@@ -102,8 +103,6 @@ export async function allAlerts(db: Kysely<Database>, q: AnyAlertsQuery): Promis
     baselineMean: r.baseline_mean,
     baselineSd: r.baseline_sd,
     baselineWindows: r.baseline_windows,
-    drop: r.drop,
-    nScored: r.n_scored,
-    ratio: r.ratio,
+    details: Object.fromEntries(OWN.filter(([, o]) => o.kinds.includes(r.kind)).map(([c]) => [c, r[c]])),
   }));
 }

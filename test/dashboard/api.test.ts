@@ -196,10 +196,10 @@ describe("dashboard API on seeded results", () => {
   it("lists a topic's alerts of every kind newest first", async () => {
     const all = await get(open, `/api/alerts${q({ topic: "*", from: at(0), to: at(12) })}`);
     const alerts = all.json().alerts as Array<Record<string, unknown>>;
-    expect(alerts.map((a) => [a.window_start, a.kind, a.severity, a.drop, a.ratio])).toEqual([
-      [at(11), "sentiment_alert", "warning", 0.25, null],
-      [at(11), "volume_alert", "warning", null, 170 / 60],
-      [at(10), "sentiment_alert", "critical", 0.555, null],
+    expect(alerts.map((a) => [a.window_start, a.kind, a.severity, a.details])).toEqual([
+      [at(11), "sentiment_alert", "warning", { drop: 0.25, n_scored: 150 }],
+      [at(11), "volume_alert", "warning", { ratio: 170 / 60 }],
+      [at(10), "sentiment_alert", "critical", { drop: 0.555, n_scored: 130 }],
     ]);
     expect(alerts[1]).toMatchObject({
       measure: "n_tweets",
@@ -220,9 +220,7 @@ describe("dashboard API on seeded results", () => {
         baseline_mean: 0.25,
         baseline_sd: 0.05,
         baseline_windows: 4,
-        drop: 0.35,
-        n_scored: 20,
-        ratio: null,
+        details: { drop: 0.35, n_scored: 20 },
         rule: "max(0.2, 2·baseline_sd)",
         threshold: 0.2,
       },

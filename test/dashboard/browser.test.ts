@@ -6,7 +6,7 @@ import type { Browser, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type DashboardServer, dataFromDb, startDashboard } from "../../dashboard/index.ts";
 import { freePort } from "../../runtime/proc.ts";
-import { type Database, migrateToLatest, openDb } from "../../sql/index.ts";
+import { ALERT_OWN_COLUMNS, type Database, migrateToLatest, openDb } from "../../sql/index.ts";
 import { freshDatabase } from "../support/services.ts";
 import { launchChromium } from "./chromium.ts";
 import {
@@ -134,10 +134,8 @@ describe("dashboard page in headless Chromium", () => {
         value: "avg_score 0.050",
         baseline_mean: "0.300",
         baseline_sd: "0.120",
-        drop: "0.250",
-        ratio: "–",
         threshold: "0.240", // max(0.2, 2 · 0.12)
-        n_scored: "150",
+        details: "drop 0.250 · n_scored 150",
       },
       {
         window: "2026-11-26 02:45–03:00",
@@ -146,10 +144,8 @@ describe("dashboard page in headless Chromium", () => {
         value: "n_tweets 170",
         baseline_mean: "60.000",
         baseline_sd: "10.000",
-        drop: "–",
-        ratio: "×2.83",
         threshold: "120.000", // 60 + max(3 · 10, 60)
-        n_scored: "–",
+        details: "ratio 2.833", // 170 / 60
       },
       {
         window: "2026-11-26 02:30–02:45",
@@ -158,12 +154,26 @@ describe("dashboard page in headless Chromium", () => {
         value: "avg_score -0.100",
         baseline_mean: "0.455",
         baseline_sd: "0.020",
-        drop: "0.555",
-        ratio: "–",
         threshold: "0.400", // max(0.4, 3 · 0.02)
-        n_scored: "130",
+        details: "drop 0.555 · n_scored 130",
       },
     ]);
+    // The details cell lists each kind's own columns as the generated list has them: a page that
+    // named the shipped alerts' columns would not show a new alert spec's.
+    const shownColumns = await page.$$eval("#alerts tbody tr", (rs) =>
+      rs.map((r) => [
+        r.querySelector('[data-field="kind"]')!.textContent,
+        Array.from(r.querySelectorAll('[data-field="details"] bdi'), (b) => b.getAttribute("data-column")),
+      ]),
+    );
+    expect(shownColumns).toEqual(
+      shownColumns.map(([kind]) => [
+        kind,
+        Object.entries(ALERT_OWN_COLUMNS)
+          .filter(([, o]) => (o.kinds as readonly string[]).includes(kind as string))
+          .map(([c]) => c),
+      ]),
+    );
 
     // Words: the list carries every term with its count; the cloud places them as SVG text.
     const words = await page.$$eval("#word-list li", (lis) =>

@@ -211,14 +211,16 @@ describe("trends query / trends db (child processes)", () => {
       "baseline",
       "sd",
       "windows",
-      "drop",
-      "ratio",
+      "details",
     ]);
     expect(table.stdout).toContain("acme   sentiment_alert  critical  avg_score  -0.400");
+    // The kind's own columns in one cell, by their SQL names.
+    expect(table.stdout).toMatch(/avg_score +-0\.400 .* drop 0\.650, n_scored 20\n/);
     expect(sentimentOnly.code, sentimentOnly.stderr).toBe(0);
-    const rows = JSON.parse(sentimentOnly.stdout) as Array<{ kind: string }>;
+    const rows = JSON.parse(sentimentOnly.stdout) as Array<{ kind: string; details: object }>;
     expect(rows.length).toBeGreaterThan(0);
     expect(new Set(rows.map((r) => r.kind))).toEqual(new Set(["sentiment_alert"]));
+    expect(rows.map((r) => Object.keys(r.details))).toContainEqual(["drop", "n_scored"]);
     expect(badKind.code).toBe(2);
     expect(badKind.stderr).toContain("loudness");
   });

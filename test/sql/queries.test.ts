@@ -249,9 +249,7 @@ describe("sql queries on seeded results", () => {
           baselineMean: 0.25,
           baselineSd: 0.05,
           baselineWindows: 4,
-          drop: 0.65,
-          nScored: 20,
-          ratio: null,
+          details: { drop: 0.65, n_scored: 20 },
         },
         {
           kind: "volume_alert",
@@ -264,9 +262,7 @@ describe("sql queries on seeded results", () => {
           baselineMean: 40,
           baselineSd: 5,
           baselineWindows: 6,
-          drop: null,
-          nScored: null,
-          ratio: 3,
+          details: { ratio: 3 },
         },
       ]);
       const volume = await allAlerts(db, { from, to, allTopics: true, kind: "volume_alert" });
