@@ -41,9 +41,11 @@ export interface OutputColumn {
   readonly max?: number;
   /** The only values a text column takes (an alert's severity): a union type and a CHECK. */
   readonly values?: readonly string[];
+  /** Another column of the row this one never exceeds (distinct authors ≤ records): a CHECK. */
+  readonly atMost?: string;
 }
 
-type Bounds = Pick<OutputColumn, "min" | "max" | "values">;
+type Bounds = Pick<OutputColumn, "min" | "max" | "values" | "atMost">;
 const column = (name: string, type: ResultType, nullable = false, bounds: Bounds = {}): OutputColumn =>
   Object.freeze({ name, type, nullable, ...bounds });
 

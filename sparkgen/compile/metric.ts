@@ -271,6 +271,7 @@ export function compileMetricKind(spec: MetricKindSpec, job: JobSpec): QueryNode
 
 /** Result columns after window_start, window_end and topic: the dimensions, the measures, the rank. */
 export function metricColumns(spec: MetricKindSpec): OutputColumn[] {
+  const rows = entries(spec.measures).find(([, m]) => countsRows(m))?.[0];
   return [
     ...entries(spec.dimensions).map(([name, d]) => ({ name, type: d.type, nullable: false })),
     ...entries(spec.measures).map(([name, m]) => ({
@@ -278,6 +279,7 @@ export function metricColumns(spec: MetricKindSpec): OutputColumn[] {
       type: m.type,
       nullable: m.nullable,
       ...(isShare(m) ? { min: 0, max: 1 } : countsRows(m) ? { min: 1 } : {}),
+      ...(rows !== undefined && countsSome(m) ? { atMost: rows } : {}),
     })),
     ...(spec.rank ? [{ name: "rank", type: "integer" as const, nullable: false }] : []),
   ];
@@ -299,6 +301,13 @@ const countsRows = (m: MetricKindSpec["measures"][string]): boolean =>
   !m.node.distinct &&
   m.node.args.length === 1 &&
   m.node.args[0]!.kind === "LiteralNode";
+
+/** A count of some of a group's rows (a filter, non-NULL or distinct values): at most `count()`. */
+const countsSome = (m: MetricKindSpec["measures"][string]): boolean =>
+  m.kind === "measure" &&
+  m.node.kind === "CallNode" &&
+  (m.node.name === "count_if" || m.node.name === "count") &&
+  !countsRows(m);
 
 export const metricKey = (spec: MetricKindSpec): string[] => [
   "window_start",

@@ -7,7 +7,7 @@ import { define } from "../spec/define.ts";
 import type { JobSpec } from "../spec/kinds.ts";
 import { e } from "../specs/events.ts";
 import { sentimentWindow, windowJob } from "../specs/index.ts";
-import { diffSchemas, schemaChanges, schemaOf } from "./ddl.ts";
+import { checksOf, diffSchemas, schemaChanges, schemaOf } from "./ddl.ts";
 import {
   driftLine,
   GENERATED_MIGRATIONS_DIR,
@@ -170,6 +170,14 @@ describe("generated result-table migrations", () => {
       `alter table "influencer_window" drop constraint "influencer_window_depth"`,
       `alter table "influencer_window" add constraint "influencer_window_depth" check ("depth" between 0 and 10)`,
     ]);
+  });
+
+  it("a metric's counts: count() is at least 1, a count of some rows at most count()", () => {
+    const hashtags = schemaOf(windowJob).find((t) => t.name === "hashtag_window")!;
+    expect(Object.fromEntries(checksOf(hashtags))).toMatchObject({
+      hashtag_window_count: `"count" >= 1`,
+      hashtag_window_authors: `"authors" <= "count"`,
+    });
   });
 
   it("a missing history file is a usage error naming it", () => {

@@ -52,6 +52,7 @@ export function plainColumn(c: OutputColumn): OutputColumn {
     ...(c.min === undefined ? {} : { min: c.min }),
     ...(c.max === undefined ? {} : { max: c.max }),
     ...(c.values === undefined ? {} : { values: [...c.values] }),
+    ...(c.atMost === undefined ? {} : { atMost: c.atMost }),
   };
 }
 
@@ -80,6 +81,10 @@ export function checksOf(t: SchemaTable): Map<string, string> {
     else if (min !== undefined && c.max !== undefined) check = `${col} between ${min} and ${c.max}`;
     else if (min !== undefined) check = `${col} >= ${min}`;
     else if (c.max !== undefined) check = `${col} <= ${c.max}`;
+    if (c.atMost !== undefined) {
+      const le = `${col} <= ${q(c.atMost)}`;
+      check = check === undefined ? le : `${check} and ${le}`;
+    }
     if (check !== undefined) out.set(`${t.name}_${c.name}`, check);
   }
   return out;

@@ -479,6 +479,7 @@ export const RESULT_TABLES = {
     "checks": {
       "hashtag_window_window": "\"window_end\" > \"window_start\"",
       "hashtag_window_count": "\"count\" >= 1",
+      "hashtag_window_authors": "\"authors\" <= \"count\"",
       "hashtag_window_rank": "\"rank\" >= 1"
     }
   },
@@ -532,6 +533,7 @@ export const RESULT_TABLES = {
     "checks": {
       "mention_window_window": "\"window_end\" > \"window_start\"",
       "mention_window_count": "\"count\" >= 1",
+      "mention_window_authors": "\"authors\" <= \"count\"",
       "mention_window_rank": "\"rank\" >= 1"
     }
   },
@@ -585,6 +587,7 @@ export const RESULT_TABLES = {
     "checks": {
       "domain_window_window": "\"window_end\" > \"window_start\"",
       "domain_window_count": "\"count\" >= 1",
+      "domain_window_authors": "\"authors\" <= \"count\"",
       "domain_window_rank": "\"rank\" >= 1"
     }
   },
@@ -638,6 +641,7 @@ export const RESULT_TABLES = {
     "checks": {
       "emoji_window_window": "\"window_end\" > \"window_start\"",
       "emoji_window_count": "\"count\" >= 1",
+      "emoji_window_authors": "\"authors\" <= \"count\"",
       "emoji_window_rank": "\"rank\" >= 1"
     }
   },
@@ -784,7 +788,8 @@ export const RESULT_TABLES = {
     },
     "checks": {
       "volume_minute_window": "\"window_end\" > \"window_start\"",
-      "volume_minute_n_tweets": "\"n_tweets\" >= 1"
+      "volume_minute_n_tweets": "\"n_tweets\" >= 1",
+      "volume_minute_n_scored": "\"n_scored\" <= \"n_tweets\""
     }
   },
   "sentiment_alert": {

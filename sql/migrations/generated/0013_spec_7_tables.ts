@@ -4,22 +4,32 @@ import { runStatements } from "../run.ts";
 
 const up: readonly string[] = [
   `alter table "hashtag_window" add constraint "hashtag_window_count" check ("count" >= 1)`,
+  `alter table "hashtag_window" add constraint "hashtag_window_authors" check ("authors" <= "count")`,
   `alter table "mention_window" add constraint "mention_window_count" check ("count" >= 1)`,
+  `alter table "mention_window" add constraint "mention_window_authors" check ("authors" <= "count")`,
   `alter table "domain_window" add constraint "domain_window_count" check ("count" >= 1)`,
+  `alter table "domain_window" add constraint "domain_window_authors" check ("authors" <= "count")`,
   `alter table "emoji_window" add constraint "emoji_window_count" check ("count" >= 1)`,
+  `alter table "emoji_window" add constraint "emoji_window_authors" check ("authors" <= "count")`,
   `alter table "language_window" add constraint "language_window_n_tweets" check ("n_tweets" >= 1)`,
   `alter table "share_of_voice_window" add constraint "share_of_voice_window_n_tweets" check ("n_tweets" >= 1)`,
   `alter table "volume_minute" add constraint "volume_minute_n_tweets" check ("n_tweets" >= 1)`,
+  `alter table "volume_minute" add constraint "volume_minute_n_scored" check ("n_scored" <= "n_tweets")`,
 ];
 
 const down: readonly string[] = [
   `alter table "hashtag_window" drop constraint "hashtag_window_count"`,
+  `alter table "hashtag_window" drop constraint "hashtag_window_authors"`,
   `alter table "mention_window" drop constraint "mention_window_count"`,
+  `alter table "mention_window" drop constraint "mention_window_authors"`,
   `alter table "domain_window" drop constraint "domain_window_count"`,
+  `alter table "domain_window" drop constraint "domain_window_authors"`,
   `alter table "emoji_window" drop constraint "emoji_window_count"`,
+  `alter table "emoji_window" drop constraint "emoji_window_authors"`,
   `alter table "language_window" drop constraint "language_window_n_tweets"`,
   `alter table "share_of_voice_window" drop constraint "share_of_voice_window_n_tweets"`,
   `alter table "volume_minute" drop constraint "volume_minute_n_tweets"`,
+  `alter table "volume_minute" drop constraint "volume_minute_n_scored"`,
 ];
 
 export const migration = {
