@@ -1,6 +1,7 @@
-import { type CteNode, type ExpressionNode, QueryNode as Q, type QueryNode, sql } from "../ast/index.ts";
+import { type ExpressionNode, QueryNode as Q, type QueryNode, sql } from "../ast/index.ts";
 import type { InfluencerSpec, JobSpec } from "../spec/kinds.ts";
 import { eventTopics, header, VIEWS, windowColumns, withParams } from "./common.ts";
+import { referenceDepth } from "./reference-depth.ts";
 
 /**
  * docs/contracts.md "Influencers", step by step: the tweets each author is known for, their retweet and
@@ -80,62 +81,13 @@ export function compileInfluencer(spec: InfluencerSpec, job: JobSpec): QueryNode
       },
     ),
   );
-  const edges = sql.cte(
-    "reference_edges",
-    "record → referenced tweet, for every record in (window, topic) that references one (any relation)",
-    sql.select(["topic", sql.as(c.id, "id"), sql.as(c.refId, "ref_id")], {
-      ...from(sql.isNotNull(c.refId)),
-      distinct: true,
-    }),
-  );
-  // One CTE per level, each read once by the next, so the plan grows linearly with the cap.
-  // Rows are (tweet, frontier record, depth): a record has one ref_id, so it is the frontier of at
-  // most `cap` tweets and the rows stay bounded by records × cap even for viral tweets. A chain
-  // that ends keeps its row (frontier NULL) with the depth it reached.
-  const levels: CteNode[] = [];
-  for (let k = 1; k <= spec.depthCap; k++) {
-    levels.push(
-      sql.cte(
-        `chain_depth_${k}`,
-        k === 1
-          ? "chains of depth 1: each record referencing a tweet"
-          : `chains extended by one record where one references the frontier (depth ${k}), or kept as they are`,
-        k === 1
-          ? sql.select(
-              ["topic", sql.as("ref_id", "tweet_id"), sql.as("id", "frontier"), sql.as(sql.lit(1), "depth")],
-              {
-                from: sql.table("reference_edges"),
-              },
-            )
-          : sql.select(
-              [
-                "c.topic",
-                "c.tweet_id",
-                sql.as("r.id", "frontier"),
-                sql.as(sql.caseWhen([[sql.isNull("r.id"), "c.depth"]], sql.lit(k)), "depth"),
-              ],
-              {
-                from: sql.table(`chain_depth_${k - 1}`, "c"),
-                joins: [
-                  sql.join(
-                    "LEFT",
-                    sql.table("reference_edges", "r"),
-                    sql.and(sql.eq("r.topic", "c.topic"), sql.eq("r.ref_id", "c.frontier")),
-                  ),
-                ],
-              },
-            ),
-      ),
-    );
-  }
-  const depths = sql.cte(
-    "tweet_depth",
-    `the longest reference chain ending at each tweet, capped at ${spec.depthCap}`,
-    sql.select(["topic", "tweet_id", sql.as(sql.fn("max", "depth"), "depth")], {
-      from: sql.table(`chain_depth_${spec.depthCap}`),
-      groupBy: [sql.col("topic"), sql.col("tweet_id")],
-    }),
-  );
+  const { ctes: depthCtes, view: depthView } = referenceDepth({
+    from: "event_topics",
+    id: c.id,
+    refId: c.refId,
+    partition: "topic",
+    cap: spec.depthCap,
+  });
   const authorTweets = sql.cte(
     "author_tweets",
     "retweets = Σ rt(P), favourites = Σ likes(P), depth = the deepest chain over the author's tweets",
@@ -149,7 +101,7 @@ export function compileInfluencer(spec: InfluencerSpec, job: JobSpec): QueryNode
       ],
       {
         from: sql.table("tweet_counts", "t"),
-        joins: [sql.join("LEFT", sql.table("tweet_depth", "d"), onTweet("d", "t"))],
+        joins: [sql.join("LEFT", sql.table(depthView, "d"), onTweet("d", "t"))],
         groupBy: [sql.col("topic", "t"), sql.col("author_id", "t")],
       },
     ),
@@ -307,9 +259,7 @@ export function compileInfluencer(spec: InfluencerSpec, job: JobSpec): QueryNode
       reported,
       retweetRecords,
       tweetCounts,
-      edges,
-      ...levels,
-      depths,
+      ...depthCtes,
       authorTweets,
       sightings,
       facts,
