@@ -13,6 +13,7 @@ import type { ExpressionNode } from "../ast/index.ts";
 import { type OutputColumn, outputColumns, primaryKey } from "../compile/index.ts";
 import { printExpression } from "../print/spark-sql.ts";
 import type { JobSpec, MetricSpec } from "../spec/kinds.ts";
+import type { Dimension } from "../spec/metric-dsl.ts";
 import { lowerShare, mapExpression } from "../transforms/index.ts";
 import { type SqlHashes, sqlHash } from "./hash.ts";
 import { type ColumnLineage, jobLineage } from "./lineage.ts";
@@ -53,6 +54,7 @@ const IDENTITY = new Set(["kind", "name", "source", "description"]);
 
 const isNode = (v: object): v is { kind: "measure" | "predicate"; node: ExpressionNode } =>
   "kind" in v && (v.kind === "measure" || v.kind === "predicate") && "node" in v;
+const isDimension = (v: object): v is Dimension => "kind" in v && v.kind === "dimension";
 const isSpec = (v: object): v is { name: string } => "kind" in v && "name" in v && "source" in v;
 
 /** One line of Spark SQL: the expression as the generated SQL computes it. */
@@ -70,7 +72,13 @@ export function specFields(spec: object, skip: ReadonlySet<string> = IDENTITY): 
     else if (Array.isArray(v))
       out[path] = v.map((x) => (x !== null && typeof x === "object" && isSpec(x) ? x.name : x));
     else if (isNode(v)) out[path] = canonicalExpression(v.node);
-    else if (isSpec(v) && path) out[path] = v.name;
+    else if (isDimension(v)) {
+      // What it computes, as SQL lines, not its expression tree field by field.
+      out[path] = canonicalExpression(v.node);
+      if (v.elements) out[`${path}.each`] = canonicalExpression(v.elements.value.body);
+      if (v.elements?.keep) out[`${path}.keep`] = canonicalExpression(v.elements.keep.body);
+      if (v.exclude) out[`${path}.without`] = [...v.exclude];
+    } else if (isSpec(v) && path) out[path] = v.name;
     else
       for (const [k, x] of Object.entries(v)) {
         if (!path && skip.has(k)) continue;
