@@ -30,6 +30,8 @@ export interface Dimension<T extends "text" | "timestamptz" = "text" | "timestam
    * `keep` (of that value) holds. Without it, each distinct non-NULL element counts once per event.
    */
   readonly elements?: { readonly value: LambdaNode; readonly keep?: LambdaNode };
+  /** What validation refuses about how the dimension was built (`tokens` of an exploded one). */
+  readonly misuse?: string;
   /** The rules a `tokens` dimension was made with (validation checks them). */
   readonly tokens?: TokenRules;
   /** Values left out of the metric (`without`: stop words), compared after `elements.value`. */
@@ -175,9 +177,9 @@ export function dimensionDsl<S extends Schema>(schema: S) {
      */
     tokens: (v: Text | TextDimension, rules: TokenRules): TextDimension => {
       const d = typeof v === "string" ? column(v) : v;
-      if (d.exploded)
-        throw new TypeError("tokens() takes a text column or a scalar dimension, not an exploded one");
-      return tokenDimension(d, rules);
+      const t = tokenDimension(d, rules);
+      // Validation reports it (a spec module must load for the error to name its file and field).
+      return d.exploded ? Object.freeze({ ...t, misuse: "tokens() of an exploded dimension" }) : t;
     },
     /** A text dimension without the listed values (stop words), compared after any transformation. */
     without: (d: TextDimension, values: readonly string[]): TextDimension =>

@@ -34,6 +34,7 @@ const lowerCased = (e: ExpressionNode): boolean => {
 
 /** A `tokens` dimension's rules and a `without` list. */
 function textProblems(field: string, d: Dimension, add: Add) {
+  if (d.misuse) add(field, `is ${d.misuse}`, "tokenise a text column or a scalar dimension (lower, column)");
   const t = d.tokens;
   if (t) {
     if (t.minLength !== undefined && (!Number.isInteger(t.minLength) || t.minLength < 1 || t.minLength > 100))

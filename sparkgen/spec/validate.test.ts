@@ -102,6 +102,9 @@ describe("spec validation (what types cannot catch)", () => {
     expect(failure(withMetrics([words(e.tokens("text", rules))])).message).toBe(
       "sparkgen/specs/word-window.ts: dimensions.word.minLength is 0 (and 1 more problem)",
     );
+    expect(
+      failure(withMetrics([words(e.tokens(e.explode("hashtags"), { tokenChars: "a-z" }))])).message,
+    ).toBe("sparkgen/specs/word-window.ts: dimensions.word is tokens() of an exploded dimension");
     expect(failure(withMetrics([{ ...wordWindow, rank: { top: 0, by: "count" } }])).message).toBe(
       "sparkgen/specs/word-window.ts: rank.top is 0",
     );
