@@ -1,6 +1,7 @@
 import {
   type CteNode,
   type ExpressionNode,
+  type JoinNode,
   type LambdaNode,
   type LateralViewNode,
   QueryNode as Q,
@@ -10,11 +11,17 @@ import {
   sql,
 } from "../ast/index.ts";
 import type { JobSpec } from "../spec/kinds.ts";
-import type { DerivedMeasure, Dimension } from "../spec/metric-dsl.ts";
+import {
+  type DepthMeasure,
+  type DerivedMeasure,
+  type Dimension,
+  REFERENCE_DEPTH_COLUMN,
+} from "../spec/metric-dsl.ts";
 import type { MetricKindSpec } from "../spec/metric-kind.ts";
 import { mapExpression } from "../transforms/map-expressions.ts";
 import { eventTopics, header, VIEWS, windowColumns, withParams } from "./common.ts";
 import type { OutputColumn } from "./index.ts";
+import { referenceDepth } from "./reference-depth.ts";
 import type { ResultShape } from "./shape.ts";
 
 /** Column of dimension `name` in `dimension_rows` (prefixed: the event columns are there too). */
@@ -81,8 +88,23 @@ export function compileMetricKind(spec: MetricKindSpec, job: JobSpec): QueryNode
     ),
   ];
   const dimNames = dims.map(([n]) => n);
-  // Without dimensions or a filter, the groups read event_topics directly.
-  let rows = dims.length || spec.where ? "dimension_rows" : "event_topics";
+  // A depth measure: the reference chains of the window (a library operator, as influencers use),
+  // joined to each record as REFERENCE_DEPTH_COLUMN. Validation allows one depth per metric.
+  const depth = aggregates.map(([, m]) => (m as Partial<DepthMeasure>).depth).find((d) => d !== undefined);
+  const depthJoins: JoinNode[] = [];
+  if (depth) {
+    const chains = referenceDepth({ from: "event_topics", ...depth, partition: "topic" });
+    ctes.push(...chains.ctes);
+    depthJoins.push(
+      sql.join(
+        "LEFT",
+        sql.table(chains.view, "rd"),
+        sql.and(sql.eq("rd.topic", "e.topic"), sql.eq("rd.tweet_id", `e.${depth.id}`)),
+      ),
+    );
+  }
+  // Without dimensions, a filter or a depth, the groups read event_topics directly.
+  let rows = dims.length || spec.where || depth ? "dimension_rows" : "event_topics";
   if (rows === "dimension_rows") {
     const notes = [
       ...(exploded.some(([, d]) => !d.elements)
@@ -102,9 +124,11 @@ export function compileMetricKind(spec: MetricKindSpec, job: JobSpec): QueryNode
             ...exploded.map(([n, d], i) =>
               d.elements ? sql.as(element(n, i, d), dimColumn(n)) : dimColumn(n),
             ),
+            ...(depth ? [sql.as(sql.fn("coalesce", "rd.depth", sql.lit(0)), REFERENCE_DEPTH_COLUMN)] : []),
           ],
           {
             from: sql.table("event_topics", "e"),
+            joins: depthJoins,
             lateralViews,
             ...(conditions.length ? { where: sql.and(...conditions) } : {}),
           },

@@ -4,7 +4,7 @@
  * Spread into `dsl()`, so specs write `e.explode("hashtags")`, `e.ratio("a", "b")`.
  */
 import { type ExpressionNode, type LambdaNode, sql } from "../ast/index.ts";
-import type { ArrayColumns, Schema, TextColumns, TimestampColumns } from "./dsl.ts";
+import type { ArrayColumns, Measure, Schema, StringColumns, TextColumns, TimestampColumns } from "./dsl.ts";
 
 /** Sizes of a time bucket inside the window, in minutes. */
 export const BUCKET_SIZES = { "1m": 1, "5m": 5 } as const;
@@ -36,6 +36,17 @@ export interface Dimension<T extends "text" | "timestamptz" = "text" | "timestam
   readonly tokens?: TokenRules;
   /** Values left out of the metric (`without`: stop words), compared after `elements.value`. */
   readonly exclude?: readonly string[];
+}
+
+/** The per-record column a `referenceDepth` measure aggregates (added by the compiler). */
+export const REFERENCE_DEPTH_COLUMN = "reference_depth";
+
+/**
+ * The deepest chain of records referencing a record of the group (a reply to a quote of it is 2),
+ * within the (window, topic), capped: the influencer's depth, as a measure of any metric.
+ */
+export interface DepthMeasure extends Measure<"integer"> {
+  readonly depth: { readonly id: string; readonly refId: string; readonly cap: number };
 }
 
 /** How `tokens` cuts a text into words (docs/contracts.md "Words"). */
@@ -181,6 +192,18 @@ export function dimensionDsl<S extends Schema>(schema: S) {
       // Validation reports it (a spec module must load for the error to name its file and field).
       return d.exploded ? Object.freeze({ ...t, misuse: "tokens() of an exploded dimension" }) : t;
     },
+    /**
+     * A measure: the deepest reference chain (records whose `refId` is the `id` of a record of the
+     * group, and so on) below the group's records, at most `cap`; 0 when none references them.
+     */
+    referenceDepth: (id: StringColumns<S>, refId: StringColumns<S>, cap = 8): DepthMeasure =>
+      Object.freeze({
+        kind: "measure",
+        node: sql.fn("max", sql.col(REFERENCE_DEPTH_COLUMN)),
+        type: "integer",
+        nullable: false,
+        depth: Object.freeze({ id, refId, cap }),
+      }),
     /** A text dimension without the listed values (stop words), compared after any transformation. */
     without: (d: TextDimension, values: readonly string[]): TextDimension =>
       Object.freeze({ ...d, exclude: Object.freeze([...(d.exclude ?? []), ...values]) }),

@@ -242,4 +242,25 @@ describe("metric kind: compiled", () => {
     expect(text).toContain("LEFT ANTI JOIN word_left_out AS x0 ON x0.value = d.dim_word");
     expect(text).not.toContain("array_distinct(filter(split");
   });
+
+  it("referenceDepth joins the library's reference chains to each record; one depth per metric", () => {
+    const m = define.metric(import.meta.url, {
+      name: "thread_depth",
+      description: "d",
+      dimensions: { author: e.column("author_id") },
+      measures: { depth: e.referenceDepth("id", "ref_id", 3) },
+    });
+    const text = printSparkSql(lower(compileMetric(m, windowJob)));
+    expect(text).toContain("chain_depth_3 AS (");
+    expect(text).not.toContain("chain_depth_4");
+    expect(text).toContain("LEFT JOIN tweet_depth AS rd ON rd.topic = e.topic AND rd.tweet_id = e.id");
+    expect(text).toContain("max(reference_depth) AS depth");
+    const two = define.metric(import.meta.url, {
+      ...m,
+      measures: { depth: e.referenceDepth("id", "ref_id", 3), deeper: e.referenceDepth("id", "ref_id", 20) },
+    });
+    expect(() => assertValidJob({ ...windowJob, metrics: [two] })).toThrow(
+      "measures.deeper has a depth cap of 20 (and 1 more problem)",
+    );
+  });
 });

@@ -3,7 +3,7 @@ import type { ExpressionNode } from "../ast/index.ts";
 import { identifierProblem } from "../print/dialect.ts";
 import { mapExpression } from "../transforms/map-expressions.ts";
 import type { JobSpec } from "./kinds.ts";
-import type { Dimension } from "./metric-dsl.ts";
+import type { DepthMeasure, Dimension } from "./metric-dsl.ts";
 import type { MetricKindSpec } from "./metric-kind.ts";
 
 /** The longest top N of a ranked metric (a ranked list, not a dump of every value). */
@@ -87,6 +87,18 @@ export function metricKindProblems(m: MetricKindSpec, job: JobSpec, reserved: Re
   }
   const measures = Object.entries(m.measures);
   if (measures.length === 0) add("measures", "is empty", "declare at least one measure");
+  const depths = measures.filter(([, x]) => "depth" in x) as [string, DepthMeasure][];
+  for (const [name, x] of depths) {
+    const { cap } = x.depth;
+    if (!Number.isInteger(cap) || cap < 1 || cap > 16)
+      add(`measures.${name}`, `has a depth cap of ${cap}`, "use a whole number from 1 to 16");
+    if (JSON.stringify(x.depth) !== JSON.stringify(depths[0]![1].depth))
+      add(
+        `measures.${name}`,
+        `differs from ${depths[0]![0]}'s reference depth`,
+        "use one reference depth per metric",
+      );
+  }
   for (const [name, x] of measures) {
     column(`measures.${name}`, name);
     if (x.kind !== "derived") continue;
@@ -105,6 +117,8 @@ export function metricKindProblems(m: MetricKindSpec, job: JobSpec, reserved: Re
       const target = m.measures[ref];
       if (target === undefined)
         add(`measures.${name}`, `reads "${ref}", which is not a measure of the spec`, "name a measure");
+      else if ("depth" in target && x.op === "shareOfTopic")
+        add(`measures.${name}`, `reads "${ref}", a reference depth`, "share a count or a sum");
       else if (target.kind === "derived")
         add(
           `measures.${name}`,

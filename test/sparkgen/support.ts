@@ -79,12 +79,13 @@ export async function runWindowStep(
   inputs: readonly string[],
   runId?: number,
   spark: SparkInstall = sparkInstall(),
+  /** Another generated plan (a test's own job); its SQL files beside it as `generate()` lays them out. */
+  plan: string = WINDOW_PLAN,
 ): Promise<StepRun> {
-  if (!existsSync(WINDOW_PLAN))
-    throw new Error(`${WINDOW_PLAN} is not generated yet: run npx trends sparkgen`);
+  if (!existsSync(plan)) throw new Error(`${plan} is not generated yet: run npx trends sparkgen`);
   const args = [
     "--plan",
-    WINDOW_PLAN,
+    plan,
     "--window-start",
     w.start.toISOString(),
     "--window-end",
