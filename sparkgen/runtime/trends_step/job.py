@@ -15,6 +15,7 @@ from .write import SMALL_RESULT, Result, small_rows, write_window
 STATS = ("rows_read", "bad_records", "duplicates", "events")
 # At least the partitions of any metric's result (spark.sql.shuffle.partitions: 4 locally, 200 on EMR).
 LIMIT_PARTITIONS = 100_000
+EVENTS_PER_PARTITION = 200_000
 
 
 def input_counts(classified, plan, request):
@@ -66,16 +67,19 @@ def run_window(spark, db, jdbc, plan, request, k, classified, counts, phases):
     classified.where(F.col(INPUT_COLUMN).isin(list(mine))).drop(INPUT_COLUMN).createOrReplaceTempView(
         plan.views["classified"]
     )
+    valid = sum(valid_in.get((k, i), 0) for i in mine)
     cached = []
     try:
-        events = spark.sql(plan.window_events_sql).persist(StorageLevel.MEMORY_AND_DISK)
+        events = spark.sql(plan.window_events_sql)
+        # Every metric scans the window's events: as few partitions as its size needs.
+        events = events.coalesce(max(1, -(-valid // EVENTS_PER_PARTITION))).persist(StorageLevel.MEMORY_AND_DISK)
         cached.append(events)
         events.createOrReplaceTempView(plan.views["events"])
         n_events = events.count()
         stats = {
             "rows_read": sum(lines.get(i, 0) for i in mine),
             "bad_records": sum(bad.get(i, 0) for i in mine),
-            "duplicates": sum(valid_in.get((k, i), 0) for i in mine) - n_events,
+            "duplicates": valid - n_events,
             "events": n_events,
         }
         phases.done("window events")
