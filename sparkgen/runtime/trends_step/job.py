@@ -71,7 +71,9 @@ def run_window(spark, db, jdbc, plan, request, k, classified, counts, phases):
     cached = []
     try:
         events = spark.sql(plan.window_events_sql)
-        # Every metric scans the window's events: as few partitions as its size needs.
+        # Every metric scans the window's events: as few partitions (tasks) as its size needs, not one
+        # per shuffle partition. Measured (BENCHMARKS.md "Small windows: one action per metric, …"):
+        # 4 × 1,000-event windows 139.4 → 120.9 CPU-s, every metric's phase shorter; 100k unchanged.
         events = events.coalesce(max(1, -(-valid // EVENTS_PER_PARTITION))).persist(StorageLevel.MEMORY_AND_DISK)
         cached.append(events)
         events.createOrReplaceTempView(plan.views["events"])
