@@ -26,6 +26,8 @@ def test_a_small_result_is_collected_as_epoch_tuples_and_cached(spark, monkeypat
     monkeypatch.setattr(write, "SMALL_RESULT", 3)
     sc = spark.sparkContext
     spark.conf.set("spark.sql.limit.initialNumPartitions", str(LIMIT_PARTITIONS))
+    # As the local runner runs (runtime/spark/index.ts); adaptive execution runs its stages as jobs of their own.
+    spark.conf.set("spark.sql.adaptive.enabled", "false")
     df = metric(spark, 3)
     try:
         sc.setJobGroup("small_rows", "one action")
@@ -39,6 +41,7 @@ def test_a_small_result_is_collected_as_epoch_tuples_and_cached(spark, monkeypat
     finally:
         sc.setLocalProperty("spark.jobGroup.id", None)
         spark.conf.unset("spark.sql.limit.initialNumPartitions")
+        spark.conf.unset("spark.sql.adaptive.enabled")
         df.unpersist()
 
 

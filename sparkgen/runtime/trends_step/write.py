@@ -69,9 +69,11 @@ def small_rows(df, columns):
     """`epoch_rows` of `df` if it has at most SMALL_RESULT rows, else None (it goes through staging).
 
     The metric's only Spark action: it also fills `df`'s cache, which the alerts read. A `count()`
-    and then a `collect()` were two jobs per metric (~0.4 s each for a 1,000-event window). The
-    limit keeps a large result off the driver; the step sets `spark.sql.limit.initialNumPartitions`
-    so that the limited collect scans every partition in one job, not one partition and then the rest.
+    and then a `collect()` were two actions per metric: the write phase of a 1,000-event window took
+    6.5 s, now 1.5–2.6 s (BENCHMARKS.md, "Small windows: one action per metric, …"). The limit keeps a
+    large result off the driver; the step sets `spark.sql.limit.initialNumPartitions` so that the
+    limited collect scans every partition in one job, not one partition and then the rest (with
+    adaptive execution off, as the local runner runs; with it on, as on EMR, it stays three jobs).
     """
     rows = epoch_rows(df.limit(SMALL_RESULT + 1), columns, timestamp_columns(df, columns))
     return rows if len(rows) <= SMALL_RESULT else None
