@@ -7,7 +7,7 @@ const conf = (args: string[]) =>
   ) as Record<string, string>;
 
 describe("sparkSubmitArgs", () => {
-  it("runs a local step with 4 partitions, no adaptive re-planning, C1 only and quiet logging", () => {
+  it("runs a local step with 4 partitions, no adaptive re-planning, a large codegen cache, C1 only and quiet logging", () => {
     const args = sparkSubmitArgs({ script: "s.py", args: ["--x"], jdbcJar: "/j.jar" });
     expect(args.slice(0, 4)).toEqual(["--master", "local[*]", "--jars", "/j.jar"]);
     expect(args.slice(-2)).toEqual(["s.py", "--x"]);
@@ -15,6 +15,7 @@ describe("sparkSubmitArgs", () => {
       "spark.ui.enabled": "false",
       "spark.sql.shuffle.partitions": "4",
       "spark.sql.adaptive.enabled": "false",
+      "spark.sql.codegen.cache.maxEntries": "4000",
       "spark.driver.extraJavaOptions": `-XX:TieredStopAtLevel=1 -Dlog4j2.configurationFile=file:${LOG4J_CONFIG}`,
     });
   });

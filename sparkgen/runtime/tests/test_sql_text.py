@@ -133,13 +133,13 @@ def test_history_metrics_are_recomputed_under_the_lock_when_their_history_moved(
 def test_small_results_are_inserted_in_one_batch_inside_the_transaction(monkeypatch):
     from trends_step import write
 
-    monkeypatch.setattr(write, "epoch_rows", lambda df, columns, ts: [(1, 2, "*", "acme")])
     monkeypatch.setattr(write, "stage", lambda *a: (_ for _ in ()).throw(AssertionError("no staging")))
     batches = []
     db = FakeDb(stored=[])
     db.batch = lambda sql, rows: batches.append((sql, rows))
     words = {"name": "word_window", "columns": ["topic", "word"], "history": None, "rewrites_after": 0}
-    write.write_window(db, {}, (W, W), [write.Result(words, FakeDf("w"), None, 1)], {}, None, None)
+    rows = [(1, 2, "*", "acme")]
+    write.write_window(db, {}, (W, W), [write.Result(words, FakeDf("w"), None, rows)], {}, None, None)
     assert batches == [
         (
             'INSERT INTO "word_window" ("window_start", "window_end", "topic", "word") VALUES '
@@ -153,7 +153,6 @@ def test_small_results_are_inserted_in_one_batch_inside_the_transaction(monkeypa
 def test_each_alert_rereads_its_own_history_and_only_a_moved_one_is_recomputed(monkeypatch):
     from trends_step import write
 
-    monkeypatch.setattr(write, "epoch_rows", lambda df, columns, timestamps: [(1, 2, df.name)])
     monkeypatch.setattr(write, "stage", lambda df, name, columns, jdbc, timestamps: f"s_{name}")
     columns = [{"name": "window_start", "type": "timestamptz"}]
 
@@ -165,8 +164,8 @@ def test_each_alert_rereads_its_own_history_and_only_a_moved_one_is_recomputed(m
     db = FakeDb(stored=[("same",)])
     db.batch = lambda sql, rows: None
     results = [
-        write.Result(sentiment, FakeDf("s"), [("same",)], 0),
-        write.Result(volume, FakeDf("v"), [("older",)], 0),
+        write.Result(sentiment, FakeDf("s"), [("same",)], [(1, 2, "s")]),
+        write.Result(volume, FakeDf("v"), [("older",)], [(1, 2, "v")]),
     ]
     recomputed = []
 

@@ -38,7 +38,7 @@ class Result:
         self.metric = metric
         self.df = df
         self.history_rows = history_rows
-        # How many rows `df` has, when known (the step logs it anyway).
+        # `small_rows(df)` when the step collected it: the rows to insert; None: stage `df`.
         self.rows = rows
 
 
@@ -63,6 +63,20 @@ def epoch_rows(df, columns, timestamps=frozenset()):
 
     bounds = [F.expr("unix_seconds(window_start)"), F.expr("unix_seconds(window_end)")]
     return [tuple(r) for r in df.select(*bounds, *epoch_columns(columns, timestamps)).collect()]
+
+
+def small_rows(df, columns):
+    """`epoch_rows` of `df` if it has at most SMALL_RESULT rows, else None (it goes through staging).
+
+    The metric's only Spark action: it also fills `df`'s cache, which the alerts read. A `count()`
+    and then a `collect()` were two actions per metric: the write phase of a 1,000-event window took
+    6.5 s, now 1.5–2.6 s (BENCHMARKS.md, "Small windows: one action per metric, …"). The limit keeps a
+    large result off the driver; the step sets `spark.sql.limit.initialNumPartitions` so that the
+    limited collect scans every partition in one job, not one partition and then the rest (with
+    adaptive execution off, as the local runner runs; with it on, as on EMR, it stays three jobs).
+    """
+    rows = epoch_rows(df.limit(SMALL_RESULT + 1), columns, timestamp_columns(df, columns))
+    return rows if len(rows) <= SMALL_RESULT else None
 
 
 EPOCH_MARK = "to_timestamp(CAST(? AS double precision))"
@@ -140,8 +154,8 @@ def write_window(db, jdbc, window, results, stats, run_id, recompute):
     def put(r):
         m = r.metric
         timestamps = timestamp_columns(r.df, m["columns"])
-        if r.rows is not None and r.rows <= SMALL_RESULT:
-            sources[m["name"]] = ("rows", epoch_rows(r.df, m["columns"], timestamps), timestamps)
+        if r.rows is not None:
+            sources[m["name"]] = ("rows", r.rows, timestamps)
         else:
             table = stage(r.df, m["name"], m["columns"], jdbc, timestamps)
             staged.append(table)
