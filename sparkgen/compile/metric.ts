@@ -317,21 +317,23 @@ export function metricColumns(spec: MetricKindSpec): OutputColumn[] {
 const isShare = (m: MetricKindSpec["measures"][string]): boolean =>
   m.kind === "derived" ? m.op !== "ratio" : ShareNode.is(m.node);
 
-/** `count()` of a group's rows: a group exists only for its rows, so it is at least 1. */
-const countsRows = (m: MetricKindSpec["measures"][string]): boolean =>
+/** The count call of a counting measure (`count(…)`, `count_if(…)`), else undefined. */
+const countCall = (m: MetricKindSpec["measures"][string]) =>
   m.kind === "measure" &&
   m.node.kind === "CallNode" &&
-  m.node.name === "count" &&
-  !m.node.distinct &&
-  m.node.args.length === 1 &&
-  m.node.args[0]!.kind === "LiteralNode";
+  (m.node.name === "count" || m.node.name === "count_if")
+    ? m.node
+    : undefined;
+
+/** `count()` of a group's rows (`count(1)`): a group exists only for its rows, so it is at least 1. */
+const countsRows = (m: MetricKindSpec["measures"][string]): boolean => {
+  const c = countCall(m);
+  return c?.name === "count" && !c.distinct && c.args.length === 1 && c.args[0]!.kind === "LiteralNode";
+};
 
 /** A count of some of a group's rows (a filter, non-NULL or distinct values): at most `count()`. */
 const countsSome = (m: MetricKindSpec["measures"][string]): boolean =>
-  m.kind === "measure" &&
-  m.node.kind === "CallNode" &&
-  (m.node.name === "count_if" || m.node.name === "count") &&
-  !countsRows(m);
+  countCall(m) !== undefined && !countsRows(m);
 
 export const metricKey = (spec: MetricKindSpec): string[] => [
   "window_start",

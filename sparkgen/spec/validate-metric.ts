@@ -8,6 +8,18 @@ import type { MetricKindSpec } from "./metric-kind.ts";
 
 /** The longest top N of a ranked metric (a ranked list, not a dump of every value). */
 export const MAX_TOP = 10_000;
+/** The longest reference chain a depth counts (the chain is unrolled: the plan grows with it). */
+export const MAX_DEPTH_CAP = 16;
+
+/** A weighted score's weights (influencers, `score`): one outside 0…1, and their sum when it is not 1. */
+export function weightProblems(weights: readonly number[]): { outside?: number; sum?: number } {
+  const outside = weights.find((w) => !(w >= 0 && w <= 1));
+  const sum = weights.reduce((a, b) => a + b, 0);
+  return {
+    ...(outside === undefined ? {} : { outside }),
+    ...(Math.abs(sum - 1) > 1e-9 ? { sum: Number(sum.toFixed(12)) } : {}),
+  };
+}
 
 type Add = (field: string, problem: string, fix: string) => void;
 
@@ -90,8 +102,8 @@ export function metricKindProblems(m: MetricKindSpec, job: JobSpec, reserved: Re
   const depths = measures.filter(([, x]) => "depth" in x) as [string, DepthMeasure][];
   for (const [name, x] of depths) {
     const { cap } = x.depth;
-    if (!Number.isInteger(cap) || cap < 1 || cap > 16)
-      add(`measures.${name}`, `has a depth cap of ${cap}`, "use a whole number from 1 to 16");
+    if (!Number.isInteger(cap) || cap < 1 || cap > MAX_DEPTH_CAP)
+      add(`measures.${name}`, `has a depth cap of ${cap}`, `use a whole number from 1 to ${MAX_DEPTH_CAP}`);
     if (JSON.stringify(x.depth) !== JSON.stringify(depths[0]![1].depth))
       add(
         `measures.${name}`,
@@ -103,15 +115,11 @@ export function metricKindProblems(m: MetricKindSpec, job: JobSpec, reserved: Re
     column(`measures.${name}`, name);
     if (x.kind !== "derived") continue;
     if (x.weights) {
-      const bad = x.weights.find((w) => !(w >= 0 && w <= 1));
-      if (bad !== undefined) add(`measures.${name}`, `has a weight of ${bad}`, "use weights between 0 and 1");
-      const sum = x.weights.reduce((a, b) => a + b, 0);
-      if (Math.abs(sum - 1) > 1e-9)
-        add(
-          `measures.${name}`,
-          `has weights summing to ${Number(sum.toFixed(12))}, not 1`,
-          "make the weights sum to 1",
-        );
+      const { outside, sum } = weightProblems(x.weights);
+      if (outside !== undefined)
+        add(`measures.${name}`, `has a weight of ${outside}`, "use weights between 0 and 1");
+      if (sum !== undefined)
+        add(`measures.${name}`, `has weights summing to ${sum}, not 1`, "make the weights sum to 1");
     }
     for (const ref of x.refs) {
       const target = m.measures[ref];

@@ -6,7 +6,7 @@ import { usageError } from "../../runtime/errors/index.ts";
 import { identifierProblem } from "../print/dialect.ts";
 import { alertProblems } from "./alert-kind.ts";
 import type { JobSpec, MetricSpec } from "./kinds.ts";
-import { metricKindProblems } from "./validate-metric.ts";
+import { MAX_DEPTH_CAP, metricKindProblems, weightProblems } from "./validate-metric.ts";
 
 export interface SpecProblem {
   readonly source: string;
@@ -41,17 +41,14 @@ function metricProblems(m: MetricSpec, job: JobSpec, seen: readonly string[]): S
       metricKindProblems(m, job, RESERVED_COLUMNS, add);
       break;
     case "influencer": {
-      const w = m.weights;
-      for (const [k, v] of Object.entries(w))
-        if (!(v >= 0 && v <= 1)) add(`weights.${k}`, `is ${v}`, "use a weight between 0 and 1");
-      const sum = w.retweets + w.favourites + w.followers + w.depth;
-      if (Math.abs(sum - 1) > 1e-9)
-        add(
-          "weights",
-          `sum to ${Number(sum.toFixed(12))}, not 1`,
-          "adjust the weights so that they sum to 1",
-        );
-      positiveInt("depthCap", m.depthCap, 16);
+      const w = Object.entries(m.weights);
+      for (const [k, v] of w)
+        if (weightProblems([v]).outside !== undefined)
+          add(`weights.${k}`, `is ${v}`, "use a weight between 0 and 1");
+      const { sum } = weightProblems(w.map(([, v]) => v));
+      if (sum !== undefined)
+        add("weights", `sum to ${sum}, not 1`, "adjust the weights so that they sum to 1");
+      positiveInt("depthCap", m.depthCap, MAX_DEPTH_CAP);
       positiveInt("topN", m.topN, 10_000);
       break;
     }
