@@ -6,6 +6,7 @@ import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import {
+  AS_OF,
   alertHistoryView,
   CORRUPT_COLUMN,
   compileClassify,
@@ -56,13 +57,14 @@ function stepMetric(m: MetricSpec): StepMetric {
   const columns = outputColumns(m)
     .map((c) => c.name)
     .filter((n) => n !== "window_start" && n !== "window_end");
-  const base = { name: m.name, sql: sqlFile(m.name), columns, rewritesAfter: 0 };
+  const base = { name: m.name, sql: sqlFile(m.name), columns, commitColumn: "window_start", rewritesAfter: 0 };
   if (m.kind !== "alert") return base;
   const { metric, windows } = m.baseline;
   const stored = outputColumns(metric);
   const pick = (n: string) => stored.find((c) => c.name === n)!;
   return {
     ...base,
+    commitColumn: AS_OF,
     // W is in the baseline of the next K windows: recompute their alerts too.
     rewritesAfter: windows,
     history: {

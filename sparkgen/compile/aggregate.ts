@@ -1,32 +1,32 @@
 import { QueryNode as Q, type QueryNode, sql } from "../ast/index.ts";
 import type { AggregateSpec, JobSpec } from "../spec/kinds.ts";
-import { eventTopics, header, VIEWS, windowColumns, withParams } from "./common.ts";
+import { eventTopics, header, KEY, keyColumns, sameKey, VIEWS, WINDOW, windowColumns } from "./common.ts";
 
 /**
- * Aggregates per topic, then one row per topic of the window: the catch-all topic always has a
- * row, so an empty window still says "0 tweets" instead of saying nothing.
+ * Aggregates per window and topic, then one row per topic of each window: the catch-all topic
+ * always has a row, so an empty window still says "0 tweets" instead of saying nothing.
  */
 export function compileAggregate(spec: AggregateSpec, job: JobSpec): QueryNode {
   const names = Object.keys(spec.measures);
   const measures = sql.cte(
     "topic_measures",
     "the measures of each topic that has events",
-    sql.select(["topic", ...names.map((n) => sql.as(spec.measures[n]!.node, n))], {
+    sql.select([...KEY, ...names.map((n) => sql.as(spec.measures[n]!.node, n))], {
       from: sql.table("event_topics"),
-      groupBy: [sql.col("topic")],
+      groupBy: keyColumns(),
     }),
   );
   const topics = sql.cte(
     "window_topics",
-    `every topic of the window, and '${job.topics.all}' even when the window has no events`,
+    `every topic of each window, and '${job.topics.all}' even when the window has no events`,
     sql.unionDistinct([
-      sql.select([sql.as(sql.lit(job.topics.all), "topic")]),
-      sql.select(["topic"], { from: sql.table("topic_measures") }),
+      sql.select([...WINDOW, sql.as(sql.lit(job.topics.all), "topic")], { from: sql.table(VIEWS.params) }),
+      sql.select([...KEY], { from: sql.table("topic_measures") }),
     ]),
   );
   const body = sql.select(
     [
-      ...windowColumns(),
+      ...windowColumns("t"),
       "t.topic",
       ...names.map((n) =>
         spec.measures[n]!.nullable ? sql.as(`m.${n}`, n) : sql.as(sql.fn("coalesce", `m.${n}`, 0), n),
@@ -34,7 +34,7 @@ export function compileAggregate(spec: AggregateSpec, job: JobSpec): QueryNode {
     ],
     {
       from: sql.table("window_topics", "t"),
-      joins: [withParams(), sql.join("LEFT", sql.table("topic_measures", "m"), sql.eq("m.topic", "t.topic"))],
+      joins: [sql.join("LEFT", sql.table("topic_measures", "m"), sameKey("m", "t"))],
     },
   );
   return Q.create(

@@ -6,7 +6,7 @@ import {
   alertSourceColumns,
   SEVERITIES,
 } from "../spec/alert-kind.ts";
-import { header, VIEWS } from "./common.ts";
+import { AS_OF, header, VIEWS } from "./common.ts";
 
 /** The temp view of an alert's history: the stored rows of its baseline metric around W. */
 export const alertHistoryView = (spec: AlertSpec) => `${spec.name}_history`;
@@ -42,9 +42,14 @@ function condition(spec: AlertSpec, c: AlertCondition, row: string): ExpressionN
  * the baseline — a quiet night shrinks the baseline instead of reaching back to yesterday.
  *
  * "A rerun or catch-up of earlier windows must give the same alerts as processing in order": a
- * window W is in the baseline of the K windows after it, so the step recomputes the alerts of W
- * and of every stored window in (W, W + K·length] from the stored rows plus W's fresh ones, and
- * replaces that range of alerts in the same transaction.
+ * window W is in the baseline of the K windows after it, so the commit of W recomputes the alerts
+ * of W and of every stored window in (W, W + K·length] from the stored rows plus W's fresh ones,
+ * and replaces that range of alerts in the same transaction.
+ *
+ * A step computes all its windows at once, but commits them one by one. So the alerts are
+ * computed once per commit, `as of` it: the commit of window A sees the step's rows of its windows
+ * up to A, and the stored rows of every other window. Each row says which commit writes it
+ * (AS_OF); the rows of one commit equal those of a step of window A alone.
  */
 export function compileAlert(spec: AlertSpec): QueryNode {
   const { metric, column, windows: n, min, where } = spec.baseline;
@@ -53,46 +58,61 @@ export function compileAlert(spec: AlertSpec): QueryNode {
   const rowsView = `${source}_rows`;
   const read = alertSourceColumns(spec);
   const secs = (e: string) => sql.fn("unix_seconds", e);
-  const windowLength = sql.op(secs("p.window_end"), "-", secs("p.window_start"));
-  const span = sql.op(n, "*", windowLength);
+  // The span of n windows, from an as-of window's bounds (the step's windows have one length).
+  const span = (start: string, end: string) => sql.op(n, "*", sql.op(secs(end), "-", secs(start)));
+  const asOfSpan = (r: string) => span(`${r}.${AS_OF}`, `${r}.as_of_end`);
+  const paramSpan = span("p.window_start", "p.window_end");
+  const asOf = [sql.as("p.window_start", AS_OF), sql.as("p.window_end", "as_of_end")];
+  const near = (r: string) =>
+    sql.and(
+      sql.op(secs(`${r}.window_start`), ">=", sql.op(secs("p.window_start"), "-", paramSpan)),
+      sql.op(secs(`${r}.window_start`), "<=", sql.op(secs("p.window_start"), "+", paramSpan)),
+    );
+  const pAsOf = (r: string) => sql.op(`${r}.window_start`, "<=", "p.window_start");
   const rows = sql.cte(
     rowsView,
-    `${source} of this window (just computed) and of the stored windows up to ${n} before and after it`,
+    `for the commit of each window A of the step: ${source} of the windows up to ${n} before and after A, as it sees them — the step's rows of its windows up to A (just computed), the stored rows of the others`,
     sql.unionAll(
-      sql.select(["window_start", "window_end", "topic", ...read], { from: sql.table(source) }),
-      sql.select(["h.window_start", "h.window_end", "h.topic", ...read.map((c) => `h.${c}`)], {
+      sql.select([...asOf, ...["window_start", "window_end", "topic", ...read].map((c) => `s.${c}`)], {
+        from: sql.table(source, "s"),
+        joins: [sql.join("INNER", sql.table(VIEWS.params, "p"), sql.and(pAsOf("s"), near("s")))],
+      }),
+      sql.select([...asOf, ...["window_start", "window_end", "topic", ...read].map((c) => `h.${c}`)], {
         from: sql.table(history, "h"),
-        joins: [sql.join("CROSS", sql.table(VIEWS.params, "p"))],
-        where: sql.op("h.window_start", "<>", "p.window_start"),
+        joins: [
+          sql.join("INNER", sql.table(VIEWS.params, "p"), near("h")),
+          sql.join(
+            "LEFT ANTI",
+            sql.table(VIEWS.params, "q"),
+            sql.and(sql.eq("q.window_start", "h.window_start"), pAsOf("q")),
+          ),
+        ],
       }),
     ),
   );
   const targets = sql.cte(
     "target_windows",
-    `windows whose alert depends on this one: this window and the ${n} after it`,
+    `windows whose alert depends on A: A and the ${n} after it`,
     sql.select([sql.star("s")], {
       from: sql.table(rowsView, "s"),
-      joins: [sql.join("CROSS", sql.table(VIEWS.params, "p"))],
       where: sql.and(
-        sql.op("s.window_start", ">=", "p.window_start"),
-        sql.op(secs("s.window_start"), "<=", sql.op(secs("p.window_start"), "+", span)),
+        sql.op("s.window_start", ">=", `s.${AS_OF}`),
+        sql.op(secs("s.window_start"), "<=", sql.op(secs(`s.${AS_OF}`), "+", asOfSpan("s"))),
       ),
     }),
   );
   const inSlots = [
+    sql.eq(`b.${AS_OF}`, `t.${AS_OF}`),
     sql.eq("b.topic", "t.topic"),
     sql.op("b.window_start", "<", "t.window_start"),
-    sql.op(secs("b.window_start"), ">=", sql.op(secs("t.window_start"), "-", span)),
+    sql.op(secs("b.window_start"), ">=", sql.op(secs("t.window_start"), "-", asOfSpan("t"))),
   ];
   const baselineWindows = sql.cte(
     "baseline_windows",
     `for each target window: its ${column} in the ${n} windows before it, same topic${where ? ", where the baseline's condition holds" : ""}`,
-    sql.select(["t.window_start", "t.topic", sql.as(`b.${column}`, "value")], {
+    sql.select([`t.${AS_OF}`, "t.window_start", "t.topic", sql.as(`b.${column}`, "value")], {
       from: sql.table("target_windows", "t"),
-      joins: [
-        sql.join("CROSS", sql.table(VIEWS.params, "p")),
-        sql.join("INNER", sql.table(rowsView, "b"), sql.and(...inSlots)),
-      ],
+      joins: [sql.join("INNER", sql.table(rowsView, "b"), sql.and(...inSlots))],
       ...(where ? { where: condition(spec, where, "b") } : {}),
     }),
   );
@@ -101,13 +121,17 @@ export function compileAlert(spec: AlertSpec): QueryNode {
     "windows with a value, their mean and sample standard deviation",
     sql.select(
       [
+        AS_OF,
         "window_start",
         "topic",
         sql.as(sql.cast(sql.count("value"), "INT"), "baseline_windows"),
         sql.as(sql.fn("avg", "value"), "baseline_mean"),
         sql.as(sql.fn("stddev_samp", "value"), "baseline_sd"),
       ],
-      { from: sql.table("baseline_windows"), groupBy: [sql.col("window_start"), sql.col("topic")] },
+      {
+        from: sql.table("baseline_windows"),
+        groupBy: [sql.col(AS_OF), sql.col("window_start"), sql.col("topic")],
+      },
     ),
   );
   const [lowest, ...higher] = SEVERITIES;
@@ -117,6 +141,7 @@ export function compileAlert(spec: AlertSpec): QueryNode {
   );
   const body = sql.select(
     [
+      `t.${AS_OF}`,
       "t.window_start",
       "t.window_end",
       "t.topic",
@@ -129,7 +154,11 @@ export function compileAlert(spec: AlertSpec): QueryNode {
         sql.join(
           "INNER",
           sql.table("baselines", "b"),
-          sql.and(sql.eq("b.window_start", "t.window_start"), sql.eq("b.topic", "t.topic")),
+          sql.and(
+            sql.eq(`b.${AS_OF}`, `t.${AS_OF}`),
+            sql.eq("b.window_start", "t.window_start"),
+            sql.eq("b.topic", "t.topic"),
+          ),
         ),
       ],
       where: sql.and(sql.op("b.baseline_windows", ">=", min), condition(spec, spec.levels[lowest], "t")),
@@ -140,7 +169,7 @@ export function compileAlert(spec: AlertSpec): QueryNode {
       spec.source,
       spec.name,
       spec.description,
-      `${source} (this window), ${history} (its stored windows around this one) and ${VIEWS.params}`,
+      `${source} (the step's windows), ${history} (the stored windows around them) and ${VIEWS.params}`,
     ),
     [rows, targets, baselineWindows, baselines],
     body,

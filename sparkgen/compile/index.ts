@@ -8,7 +8,7 @@ import { alertHistoryView, compileAlert } from "./alert.ts";
 import { compileInfluencer } from "./influencer.ts";
 import { compileMetricKind, metricColumns, metricKey } from "./metric.ts";
 
-export { VIEWS } from "./common.ts";
+export { AS_OF, VIEWS } from "./common.ts";
 export { CORRUPT_COLUMN, compileClassify, compileWindowEvents, TIMESTAMP_PATTERN } from "./events.ts";
 export { metricShape } from "./metric.ts";
 export { type ResultShape, resultShape } from "./shape.ts";

@@ -1,6 +1,6 @@
 import { type ExpressionNode, QueryNode as Q, type QueryNode, sql } from "../ast/index.ts";
 import type { InfluencerSpec, JobSpec } from "../spec/kinds.ts";
-import { eventTopics, header, VIEWS, windowColumns, withParams } from "./common.ts";
+import { eventTopics, header, KEY, keyColumns, sameKey, VIEWS, windowColumns } from "./common.ts";
 import { referenceDepth } from "./reference-depth.ts";
 
 /**
@@ -13,15 +13,15 @@ export function compileInfluencer(spec: InfluencerSpec, job: JobSpec): QueryNode
   const notRetweet = sql.or(sql.isNull(c.relation), sql.op(c.relation, "<>", sql.lit(spec.retweetRelation)));
   const from = (where?: ExpressionNode) => ({ from: sql.table("event_topics"), ...(where ? { where } : {}) });
   const onTweet = (a: string, b: string) =>
-    sql.and(sql.eq(`${a}.topic`, `${b}.topic`), sql.eq(`${a}.tweet_id`, `${b}.tweet_id`));
+    sql.and(sameKey(a, b), sql.eq(`${a}.tweet_id`, `${b}.tweet_id`));
 
   const owners = sql.cte(
     "tweet_owners",
     "the tweets of each author known in (window, topic): own records other than retweets\n(a retweet's public metrics are the original's), and every referenced tweet",
     sql.unionDistinct([
-      sql.select(["topic", sql.as(c.id, "tweet_id"), sql.as(c.author, "author_id")], from(notRetweet)),
+      sql.select([...KEY, sql.as(c.id, "tweet_id"), sql.as(c.author, "author_id")], from(notRetweet)),
       sql.select(
-        ["topic", sql.as(c.refId, "tweet_id"), sql.as(c.refAuthor, "author_id")],
+        [...KEY, sql.as(c.refId, "tweet_id"), sql.as(c.refAuthor, "author_id")],
         from(sql.and(sql.isNotNull(c.refId), sql.isNotNull(c.refAuthor))),
       ),
     ]),
@@ -31,12 +31,12 @@ export function compileInfluencer(spec: InfluencerSpec, job: JobSpec): QueryNode
     "every reported retweet and like count of a tweet: its own, and those of records referencing it",
     sql.unionAll(
       sql.select(
-        ["topic", sql.as(c.id, "tweet_id"), sql.as(c.retweetCount, "retweets"), sql.as(c.likeCount, "likes")],
+        [...KEY, sql.as(c.id, "tweet_id"), sql.as(c.retweetCount, "retweets"), sql.as(c.likeCount, "likes")],
         from(notRetweet),
       ),
       sql.select(
         [
-          "topic",
+          ...KEY,
           sql.as(c.refId, "tweet_id"),
           sql.as(c.refRetweetCount, "retweets"),
           sql.as(c.refLikeCount, "likes"),
@@ -48,9 +48,9 @@ export function compileInfluencer(spec: InfluencerSpec, job: JobSpec): QueryNode
   const retweetRecords = sql.cte(
     "retweet_records",
     "the records in (window, topic) that retweet each tweet",
-    sql.select(["topic", sql.as(c.refId, "tweet_id"), sql.as(sql.count(), "retweets")], {
+    sql.select([...KEY, sql.as(c.refId, "tweet_id"), sql.as(sql.count(), "retweets")], {
       ...from(sql.and(sql.eq(c.relation, sql.lit(spec.retweetRelation)), sql.isNotNull(c.refId))),
-      groupBy: [sql.col("topic"), sql.col(c.refId)],
+      groupBy: [...keyColumns(), sql.col(c.refId)],
     }),
   );
   const tweetCounts = sql.cte(
@@ -58,7 +58,7 @@ export function compileInfluencer(spec: InfluencerSpec, job: JobSpec): QueryNode
     "rt(P): the largest reported retweet count or the retweet records seen; likes(P): the largest like count",
     sql.select(
       [
-        "o.topic",
+        ...KEY.map((k) => `o.${k}`),
         "o.author_id",
         "o.tweet_id",
         sql.as(
@@ -77,7 +77,7 @@ export function compileInfluencer(spec: InfluencerSpec, job: JobSpec): QueryNode
           sql.join("LEFT", sql.table("reported_counts", "r"), onTweet("r", "o")),
           sql.join("LEFT", sql.table("retweet_records", "n"), onTweet("n", "o")),
         ],
-        groupBy: [sql.col("topic", "o"), sql.col("author_id", "o"), sql.col("tweet_id", "o")],
+        groupBy: [...keyColumns("o"), sql.col("author_id", "o"), sql.col("tweet_id", "o")],
       },
     ),
   );
@@ -85,7 +85,7 @@ export function compileInfluencer(spec: InfluencerSpec, job: JobSpec): QueryNode
     from: "event_topics",
     id: c.id,
     refId: c.refId,
-    partition: "topic",
+    partition: KEY,
     cap: spec.depthCap,
   });
   const authorTweets = sql.cte(
@@ -93,7 +93,7 @@ export function compileInfluencer(spec: InfluencerSpec, job: JobSpec): QueryNode
     "retweets = Σ rt(P), favourites = Σ likes(P), depth = the deepest chain over the author's tweets",
     sql.select(
       [
-        "t.topic",
+        ...KEY.map((k) => `t.${k}`),
         "t.author_id",
         sql.as(sql.fn("sum", "t.rt"), "retweets"),
         sql.as(sql.fn("sum", "t.likes"), "favourites"),
@@ -102,7 +102,7 @@ export function compileInfluencer(spec: InfluencerSpec, job: JobSpec): QueryNode
       {
         from: sql.table("tweet_counts", "t"),
         joins: [sql.join("LEFT", sql.table(depthView, "d"), onTweet("d", "t"))],
-        groupBy: [sql.col("topic", "t"), sql.col("author_id", "t")],
+        groupBy: [...keyColumns("t"), sql.col("author_id", "t")],
       },
     ),
   );
@@ -112,7 +112,7 @@ export function compileInfluencer(spec: InfluencerSpec, job: JobSpec): QueryNode
     sql.unionAll(
       sql.select(
         [
-          "topic",
+          ...KEY,
           sql.as(c.author, "author_id"),
           sql.as(sql.lit(1), "authored"),
           sql.as(c.followers, "followers"),
@@ -124,7 +124,7 @@ export function compileInfluencer(spec: InfluencerSpec, job: JobSpec): QueryNode
       ),
       sql.select(
         [
-          "topic",
+          ...KEY,
           sql.as(c.refAuthor, "author_id"),
           sql.as(sql.lit(0), "authored"),
           sql.as(c.refFollowers, "followers"),
@@ -153,13 +153,13 @@ export function compileInfluencer(spec: InfluencerSpec, job: JobSpec): QueryNode
     "tweets authored, the largest reported follower count and the most recent known username",
     sql.select(
       [
-        "topic",
+        ...KEY,
         "author_id",
         sql.as(sql.fn("sum", "authored"), "tweets"),
         sql.as(sql.fn("coalesce", sql.fn("max", "followers"), 0), "followers"),
         sql.as(sql.fn("max_by", "username", latest), "username"),
       ],
-      { from: sql.table("author_sightings"), groupBy: [sql.col("topic"), sql.col("author_id")] },
+      { from: sql.table("author_sightings"), groupBy: [...keyColumns(), sql.col("author_id")] },
     ),
   );
   const components = sql.cte(
@@ -167,7 +167,7 @@ export function compileInfluencer(spec: InfluencerSpec, job: JobSpec): QueryNode
     "the four components of each author's score (an author known only by reference has no username: the id stands in)",
     sql.select(
       [
-        "f.topic",
+        ...KEY.map((k) => `f.${k}`),
         "f.author_id",
         sql.as(sql.fn("coalesce", "f.username", "f.author_id"), "username"),
         "f.tweets",
@@ -182,7 +182,7 @@ export function compileInfluencer(spec: InfluencerSpec, job: JobSpec): QueryNode
           sql.join(
             "LEFT",
             sql.table("author_tweets", "t"),
-            sql.and(sql.eq("t.topic", "f.topic"), sql.eq("t.author_id", "f.author_id")),
+            sql.and(sameKey("t", "f"), sql.eq("t.author_id", "f.author_id")),
           ),
         ],
       },
@@ -203,7 +203,7 @@ export function compileInfluencer(spec: InfluencerSpec, job: JobSpec): QueryNode
               [w.followers, "followers"],
               [w.depth, "depth"],
             ],
-            ["topic"],
+            [...KEY],
           ),
           "score",
         ),
@@ -220,7 +220,7 @@ export function compileInfluencer(spec: InfluencerSpec, job: JobSpec): QueryNode
         sql.as(
           sql.over(
             sql.fn("row_number"),
-            ["topic"],
+            [...KEY],
             [sql.desc("score"), sql.desc("followers"), sql.asc("author_id")],
           ),
           "rank",
@@ -231,7 +231,7 @@ export function compileInfluencer(spec: InfluencerSpec, job: JobSpec): QueryNode
   );
   const body = sql.select(
     [
-      ...windowColumns(),
+      ...windowColumns("a"),
       ...[
         "topic",
         "author_id",
@@ -247,7 +247,6 @@ export function compileInfluencer(spec: InfluencerSpec, job: JobSpec): QueryNode
     ],
     {
       from: sql.table("ranked_authors", "a"),
-      joins: [withParams()],
       where: sql.op("a.rank", "<=", spec.topN),
     },
   );

@@ -19,7 +19,7 @@ import {
 } from "../spec/metric-dsl.ts";
 import type { MetricKindSpec } from "../spec/metric-kind.ts";
 import { mapExpression } from "../transforms/map-expressions.ts";
-import { eventTopics, header, VIEWS, windowColumns, withParams } from "./common.ts";
+import { eventTopics, header, KEY, keyColumns, sameKey, VIEWS, WINDOW, windowColumns } from "./common.ts";
 import type { OutputColumn } from "./index.ts";
 import { referenceDepth } from "./reference-depth.ts";
 import type { ResultShape } from "./shape.ts";
@@ -93,13 +93,13 @@ export function compileMetricKind(spec: MetricKindSpec, job: JobSpec): QueryNode
   const depth = aggregates.map(([, m]) => (m as Partial<DepthMeasure>).depth).find((d) => d !== undefined);
   const depthJoins: JoinNode[] = [];
   if (depth) {
-    const chains = referenceDepth({ from: "event_topics", ...depth, partition: "topic" });
+    const chains = referenceDepth({ from: "event_topics", ...depth, partition: KEY });
     ctes.push(...chains.ctes);
     depthJoins.push(
       sql.join(
         "LEFT",
         sql.table(chains.view, "rd"),
-        sql.and(sql.eq("rd.topic", "e.topic"), sql.eq("rd.tweet_id", `e.${depth.id}`)),
+        sql.and(sameKey("rd", "e"), sql.eq("rd.tweet_id", `e.${depth.id}`)),
       ),
     );
   }
@@ -167,14 +167,14 @@ export function compileMetricKind(spec: MetricKindSpec, job: JobSpec): QueryNode
     );
     rows = "kept_rows";
   }
-  const groupKeys = ["topic", ...dimNames.map(dimColumn)].map((c) => sql.col(c));
+  const groupKeys = [...KEY, ...dimNames.map(dimColumn)].map((c) => sql.col(c));
   ctes.push(
     sql.cte(
       "grouped",
-      `the aggregate measures per topic${dims.length ? ` and ${dimNames.join(", ")}` : ""}`,
+      `the aggregate measures per window and topic${dims.length ? ` and ${dimNames.join(", ")}` : ""}`,
       sql.select(
         [
-          "topic",
+          ...KEY,
           ...dimNames.map((n) => sql.as(dimColumn(n), n)),
           ...aggregates.map(([n, m]) => sql.as((m as { node: ExpressionNode }).node, n)),
         ],
@@ -189,13 +189,13 @@ export function compileMetricKind(spec: MetricKindSpec, job: JobSpec): QueryNode
     ctes.push(
       sql.cte(
         "topic_totals",
-        `${totals.join(", ")} over every event of the topic${spec.where ? " that passes the filter" : ""}`,
+        `${totals.join(", ")} over every event of the window and topic${spec.where ? " that passes the filter" : ""}`,
         sql.select(
-          ["topic", ...totals.map((n) => sql.as((spec.measures[n] as { node: ExpressionNode }).node, n))],
+          [...KEY, ...totals.map((n) => sql.as((spec.measures[n] as { node: ExpressionNode }).node, n))],
           {
             from: sql.table("event_topics"),
             ...(spec.where ? { where: spec.where.node } : {}),
-            groupBy: [sql.col("topic")],
+            groupBy: keyColumns(),
           },
         ),
       ),
@@ -203,7 +203,8 @@ export function compileMetricKind(spec: MetricKindSpec, job: JobSpec): QueryNode
   let last = "grouped";
   if (derived.length) {
     const safe = (n: ExpressionNode, d: ExpressionNode) => sql.op(n, "/", sql.fn("nullif", d, sql.lit(0)));
-    const partition = dimNames.map((n) => sql.col(n, "g"));
+    // A share across topics: the same dimension values in the same window.
+    const partition = [...WINDOW, ...dimNames].map((n) => sql.col(n, "g"));
     const derivedNode = (m: DerivedMeasure): ExpressionNode => {
       const a = sql.col(m.refs[0]!, "g");
       switch (m.op) {
@@ -222,7 +223,7 @@ export function compileMetricKind(spec: MetricKindSpec, job: JobSpec): QueryNode
         case "score":
           return sql.weightedScore(
             m.refs.map((r, i) => [m.weights![i]!, sql.col(r, "g")] as const),
-            [sql.col("topic", "g")],
+            keyColumns("g"),
           );
         case "shareOfTracked":
           return safe(
@@ -241,7 +242,7 @@ export function compileMetricKind(spec: MetricKindSpec, job: JobSpec): QueryNode
         sql.select([sql.star("g"), ...derived.map(([n, m]) => sql.as(derivedNode(m), n))], {
           from: sql.table("grouped", "g"),
           joins: totals.length
-            ? [sql.join("LEFT", sql.table("topic_totals", "t"), sql.eq("t.topic", "g.topic"))]
+            ? [sql.join("LEFT", sql.table("topic_totals", "t"), sameKey("t", "g"))]
             : [],
         }),
       ),
@@ -259,7 +260,7 @@ export function compileMetricKind(spec: MetricKindSpec, job: JobSpec): QueryNode
             sql.as(
               sql.over(
                 sql.fn("row_number"),
-                ["topic"],
+                [...KEY],
                 [sql.desc(spec.rank.by), ...dimNames.map((n) => sql.asc(n))],
               ),
               "rank",
@@ -276,14 +277,13 @@ export function compileMetricKind(spec: MetricKindSpec, job: JobSpec): QueryNode
     ...(spec.topics === "tracked" ? [sql.op("r.topic", "<>", sql.lit(job.topics.all))] : []),
   ];
   const columns: SelectItemNode[] = [
-    ...windowColumns(),
+    ...windowColumns("r"),
     ...["topic", ...dimNames, ...Object.keys(spec.measures), ...(spec.rank ? ["rank"] : [])].map((n) =>
       sql.as(`r.${n}`, n),
     ),
   ];
   const body = sql.select(columns, {
     from: sql.table(last, "r"),
-    joins: [withParams()],
     ...(keep.length ? { where: sql.and(...keep) } : {}),
   });
   return Q.create(

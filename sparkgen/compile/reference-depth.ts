@@ -6,8 +6,8 @@ export interface ReferenceDepthInput {
   /** The record's id and the id of the tweet it references (NULL: none). */
   readonly id: string;
   readonly refId: string;
-  /** Chains never cross this column's values (the topic). */
-  readonly partition: string;
+  /** Chains never cross these columns' values (the window and topic). */
+  readonly partition: readonly string[];
   /** Chains longer than this count as this long. */
   readonly cap: number;
 }
@@ -21,14 +21,15 @@ export interface ReferenceDepthInput {
  * records × cap even for viral tweets. A chain that ends keeps its row (frontier NULL) with the
  * depth it reached.
  *
- * Returns the CTEs to add after `from`'s and the name of the last one: (partition, tweet_id, depth).
+ * Returns the CTEs to add after `from`'s and the name of the last one: (partition…, tweet_id, depth).
  */
 export function referenceDepth(o: ReferenceDepthInput): { ctes: CteNode[]; view: string } {
   const p = o.partition;
+  const within = p.join(", ");
   const edges = sql.cte(
     "reference_edges",
-    `record → referenced tweet, for every record in (window, ${p}) that references one (any relation)`,
-    sql.select([p, sql.as(o.id, "id"), sql.as(o.refId, "ref_id")], {
+    `record → referenced tweet, for every record in (${within}) that references one (any relation)`,
+    sql.select([...p, sql.as(o.id, "id"), sql.as(o.refId, "ref_id")], {
       from: sql.table(o.from),
       where: sql.isNotNull(o.refId),
       distinct: true,
@@ -44,14 +45,14 @@ export function referenceDepth(o: ReferenceDepthInput): { ctes: CteNode[]; view:
           : `chains extended by one record where one references the frontier (depth ${k}), or kept as they are`,
         k === 1
           ? sql.select(
-              [p, sql.as("ref_id", "tweet_id"), sql.as("id", "frontier"), sql.as(sql.lit(1), "depth")],
+              [...p, sql.as("ref_id", "tweet_id"), sql.as("id", "frontier"), sql.as(sql.lit(1), "depth")],
               {
                 from: sql.table("reference_edges"),
               },
             )
           : sql.select(
               [
-                `c.${p}`,
+                ...p.map((c) => `c.${c}`),
                 "c.tweet_id",
                 sql.as("r.id", "frontier"),
                 sql.as(sql.caseWhen([[sql.isNull("r.id"), "c.depth"]], sql.lit(k)), "depth"),
@@ -62,7 +63,7 @@ export function referenceDepth(o: ReferenceDepthInput): { ctes: CteNode[]; view:
                   sql.join(
                     "LEFT",
                     sql.table("reference_edges", "r"),
-                    sql.and(sql.eq(`r.${p}`, `c.${p}`), sql.eq("r.ref_id", "c.frontier")),
+                    sql.and(...p.map((c) => sql.eq(`r.${c}`, `c.${c}`)), sql.eq("r.ref_id", "c.frontier")),
                   ),
                 ],
               },
@@ -73,9 +74,9 @@ export function referenceDepth(o: ReferenceDepthInput): { ctes: CteNode[]; view:
   const depths = sql.cte(
     "tweet_depth",
     `the longest reference chain ending at each tweet, capped at ${o.cap}`,
-    sql.select([p, "tweet_id", sql.as(sql.fn("max", "depth"), "depth")], {
+    sql.select([...p, "tweet_id", sql.as(sql.fn("max", "depth"), "depth")], {
       from: sql.table(`chain_depth_${o.cap}`),
-      groupBy: [sql.col(p), sql.col("tweet_id")],
+      groupBy: [...p.map((c) => sql.col(c)), sql.col("tweet_id")],
     }),
   );
   return { ctes: [edges, ...levels, depths], view: "tweet_depth" };

@@ -7,7 +7,7 @@ import type { ColumnType } from "../schema/index.ts";
 import { SESSION_CONF } from "./dialect.ts";
 
 /** The plan format the runtime reads (`PLAN_VERSION` in trends_step/plan.py). */
-export const PLAN_VERSION = 1;
+export const PLAN_VERSION = 2;
 
 export interface StepMetric {
   readonly name: string;
@@ -15,6 +15,11 @@ export interface StepMetric {
   readonly sql: string;
   /** Result columns after window_start and window_end, in order. */
   readonly columns: readonly string[];
+  /**
+   * The result column naming the window of the step whose commit writes a row: window_start, or an
+   * alert's as_of (compile/alert.ts). Not stored.
+   */
+  readonly commitColumn: string;
   /** A stored result table this metric reads back (for the alert baseline). */
   readonly history?: {
     readonly table: string;
@@ -41,6 +46,7 @@ export interface StepPlan {
   readonly schema: readonly { readonly name: string; readonly type: ColumnType }[];
   readonly corruptColumn: string;
   readonly eventTime: string;
+  /** params: one row per window of the step; events: the events of every window, with its bounds. */
   readonly views: Readonly<Record<"raw" | "classified" | "events" | "params", string>>;
   /** `.sql` files relative to the plan. */
   readonly classifySql: string;
@@ -66,6 +72,7 @@ export function printPlan(plan: StepPlan, session: Readonly<Record<string, strin
       name: m.name,
       sql: m.sql,
       columns: m.columns,
+      commit_column: m.commitColumn,
       rewrites_after: m.rewritesAfter,
       history: m.history
         ? {

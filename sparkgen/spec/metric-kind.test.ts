@@ -210,9 +210,10 @@ describe("metric kind: compiled", () => {
       rank: { top: 10, by: "reach" },
     });
     const text = printSparkSql(lower(compileMetric(m, windowJob)));
-    // The same lowering as influencer_window's score (docs/contracts.md "Influencers").
+    // The same lowering as influencer_window's score (docs/contracts.md "Influencers"), per window and topic.
+    const key = "g.window_start, g.window_end, g.topic";
     const c = (x: string) =>
-      `CASE\n      WHEN max(g.${x}) OVER (PARTITION BY g.topic) = 0 THEN 0\n      ELSE ln(1 + g.${x}) / ln(1 + max(g.${x}) OVER (PARTITION BY g.topic))\n    END`;
+      `CASE\n      WHEN max(g.${x}) OVER (PARTITION BY ${key}) = 0 THEN 0\n      ELSE ln(1 + g.${x}) / ln(1 + max(g.${x}) OVER (PARTITION BY ${key}))\n    END`;
     expect(text).toContain(`0.4D * ${c("links")} + 0.6D * ${c("retweets")} AS reach`);
     const reach = outputColumns(m).find((col) => col.name === "reach");
     expect(reach).toMatchObject({ type: "double precision", min: 0, max: 1 });
@@ -253,7 +254,7 @@ describe("metric kind: compiled", () => {
     const text = printSparkSql(lower(compileMetric(m, windowJob)));
     expect(text).toContain("chain_depth_3 AS (");
     expect(text).not.toContain("chain_depth_4");
-    expect(text).toContain("LEFT JOIN tweet_depth AS rd ON rd.topic = e.topic AND rd.tweet_id = e.id");
+    expect(text).toContain("LEFT JOIN tweet_depth AS rd ON rd.window_start = e.window_start AND rd.window_end = e.window_end AND rd.topic = e.topic AND rd.tweet_id = e.id");
     expect(text).toContain("max(reference_depth) AS depth");
     const two = define.metric(import.meta.url, {
       ...m,

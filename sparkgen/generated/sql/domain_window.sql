@@ -36,31 +36,32 @@ dimension_rows AS (
   ) d0 AS dim_domain
   WHERE ref_type IS NULL OR ref_type <> 'retweeted'
 ),
--- the aggregate measures per topic and domain
+-- the aggregate measures per window and topic and domain
 grouped AS (
   SELECT
+    window_start,
+    window_end,
     topic,
     dim_domain AS domain,
     count(1) AS `count`,
     count(DISTINCT author_id) AS authors
   FROM dimension_rows
-  GROUP BY topic, dim_domain
+  GROUP BY window_start, window_end, topic, dim_domain
 ),
 -- rank by count descending, then domain ascending
 ranked AS (
   SELECT
     *,
-    row_number() OVER (PARTITION BY topic ORDER BY `count` DESC, domain) AS `rank`
+    row_number() OVER (PARTITION BY window_start, window_end, topic ORDER BY `count` DESC, domain) AS `rank`
   FROM grouped
 )
 SELECT
-  p.window_start,
-  p.window_end,
+  r.window_start,
+  r.window_end,
   r.topic,
   r.domain,
   r.`count`,
   r.authors,
   r.`rank`
 FROM ranked AS r
-CROSS JOIN window_params AS p
 WHERE r.`rank` <= 50

@@ -30,31 +30,32 @@ dimension_rows AS (
   ) d0 AS dim_emoji
   WHERE ref_type IS NULL OR ref_type <> 'retweeted'
 ),
--- the aggregate measures per topic and emoji
+-- the aggregate measures per window and topic and emoji
 grouped AS (
   SELECT
+    window_start,
+    window_end,
     topic,
     dim_emoji AS emoji,
     count(1) AS `count`,
     count(DISTINCT author_id) AS authors
   FROM dimension_rows
-  GROUP BY topic, dim_emoji
+  GROUP BY window_start, window_end, topic, dim_emoji
 ),
 -- rank by count descending, then emoji ascending
 ranked AS (
   SELECT
     *,
-    row_number() OVER (PARTITION BY topic ORDER BY `count` DESC, emoji) AS `rank`
+    row_number() OVER (PARTITION BY window_start, window_end, topic ORDER BY `count` DESC, emoji) AS `rank`
   FROM grouped
 )
 SELECT
-  p.window_start,
-  p.window_end,
+  r.window_start,
+  r.window_end,
   r.topic,
   r.emoji,
   r.`count`,
   r.authors,
   r.`rank`
 FROM ranked AS r
-CROSS JOIN window_params AS p
 WHERE r.`rank` <= 20

@@ -14,6 +14,8 @@ event_topics AS (
 -- (a retweet's public metrics are the original's), and every referenced tweet
 tweet_owners AS (
   SELECT
+    window_start,
+    window_end,
     topic,
     id AS tweet_id,
     author_id
@@ -21,6 +23,8 @@ tweet_owners AS (
   WHERE ref_type IS NULL OR ref_type <> 'retweeted'
   UNION
   SELECT
+    window_start,
+    window_end,
     topic,
     ref_id AS tweet_id,
     ref_author_id AS author_id
@@ -30,6 +34,8 @@ tweet_owners AS (
 -- every reported retweet and like count of a tweet: its own, and those of records referencing it
 reported_counts AS (
   SELECT
+    window_start,
+    window_end,
     topic,
     id AS tweet_id,
     retweet_count AS retweets,
@@ -38,6 +44,8 @@ reported_counts AS (
   WHERE ref_type IS NULL OR ref_type <> 'retweeted'
   UNION ALL
   SELECT
+    window_start,
+    window_end,
     topic,
     ref_id AS tweet_id,
     ref_retweet_count AS retweets,
@@ -48,29 +56,35 @@ reported_counts AS (
 -- the records in (window, topic) that retweet each tweet
 retweet_records AS (
   SELECT
+    window_start,
+    window_end,
     topic,
     ref_id AS tweet_id,
     count(1) AS retweets
   FROM event_topics
   WHERE ref_type = 'retweeted' AND ref_id IS NOT NULL
-  GROUP BY topic, ref_id
+  GROUP BY window_start, window_end, topic, ref_id
 ),
 -- rt(P): the largest reported retweet count or the retweet records seen; likes(P): the largest like count
 tweet_counts AS (
   SELECT
+    o.window_start,
+    o.window_end,
     o.topic,
     o.author_id,
     o.tweet_id,
     greatest(coalesce(max(r.retweets), 0), coalesce(max(n.retweets), 0)) AS rt,
     coalesce(max(r.likes), 0) AS likes
   FROM tweet_owners AS o
-  LEFT JOIN reported_counts AS r ON r.topic = o.topic AND r.tweet_id = o.tweet_id
-  LEFT JOIN retweet_records AS n ON n.topic = o.topic AND n.tweet_id = o.tweet_id
-  GROUP BY o.topic, o.author_id, o.tweet_id
+  LEFT JOIN reported_counts AS r ON r.window_start = o.window_start AND r.window_end = o.window_end AND r.topic = o.topic AND r.tweet_id = o.tweet_id
+  LEFT JOIN retweet_records AS n ON n.window_start = o.window_start AND n.window_end = o.window_end AND n.topic = o.topic AND n.tweet_id = o.tweet_id
+  GROUP BY o.window_start, o.window_end, o.topic, o.author_id, o.tweet_id
 ),
--- record → referenced tweet, for every record in (window, topic) that references one (any relation)
+-- record → referenced tweet, for every record in (window_start, window_end, topic) that references one (any relation)
 reference_edges AS (
   SELECT DISTINCT
+    window_start,
+    window_end,
     topic,
     id,
     ref_id
@@ -80,6 +94,8 @@ reference_edges AS (
 -- chains of depth 1: each record referencing a tweet
 chain_depth_1 AS (
   SELECT
+    window_start,
+    window_end,
     topic,
     ref_id AS tweet_id,
     id AS frontier,
@@ -89,97 +105,117 @@ chain_depth_1 AS (
 -- chains extended by one record where one references the frontier (depth 2), or kept as they are
 chain_depth_2 AS (
   SELECT
+    c.window_start,
+    c.window_end,
     c.topic,
     c.tweet_id,
     r.id AS frontier,
     CASE WHEN r.id IS NULL THEN c.depth ELSE 2 END AS depth
   FROM chain_depth_1 AS c
-  LEFT JOIN reference_edges AS r ON r.topic = c.topic AND r.ref_id = c.frontier
+  LEFT JOIN reference_edges AS r ON r.window_start = c.window_start AND r.window_end = c.window_end AND r.topic = c.topic AND r.ref_id = c.frontier
 ),
 -- chains extended by one record where one references the frontier (depth 3), or kept as they are
 chain_depth_3 AS (
   SELECT
+    c.window_start,
+    c.window_end,
     c.topic,
     c.tweet_id,
     r.id AS frontier,
     CASE WHEN r.id IS NULL THEN c.depth ELSE 3 END AS depth
   FROM chain_depth_2 AS c
-  LEFT JOIN reference_edges AS r ON r.topic = c.topic AND r.ref_id = c.frontier
+  LEFT JOIN reference_edges AS r ON r.window_start = c.window_start AND r.window_end = c.window_end AND r.topic = c.topic AND r.ref_id = c.frontier
 ),
 -- chains extended by one record where one references the frontier (depth 4), or kept as they are
 chain_depth_4 AS (
   SELECT
+    c.window_start,
+    c.window_end,
     c.topic,
     c.tweet_id,
     r.id AS frontier,
     CASE WHEN r.id IS NULL THEN c.depth ELSE 4 END AS depth
   FROM chain_depth_3 AS c
-  LEFT JOIN reference_edges AS r ON r.topic = c.topic AND r.ref_id = c.frontier
+  LEFT JOIN reference_edges AS r ON r.window_start = c.window_start AND r.window_end = c.window_end AND r.topic = c.topic AND r.ref_id = c.frontier
 ),
 -- chains extended by one record where one references the frontier (depth 5), or kept as they are
 chain_depth_5 AS (
   SELECT
+    c.window_start,
+    c.window_end,
     c.topic,
     c.tweet_id,
     r.id AS frontier,
     CASE WHEN r.id IS NULL THEN c.depth ELSE 5 END AS depth
   FROM chain_depth_4 AS c
-  LEFT JOIN reference_edges AS r ON r.topic = c.topic AND r.ref_id = c.frontier
+  LEFT JOIN reference_edges AS r ON r.window_start = c.window_start AND r.window_end = c.window_end AND r.topic = c.topic AND r.ref_id = c.frontier
 ),
 -- chains extended by one record where one references the frontier (depth 6), or kept as they are
 chain_depth_6 AS (
   SELECT
+    c.window_start,
+    c.window_end,
     c.topic,
     c.tweet_id,
     r.id AS frontier,
     CASE WHEN r.id IS NULL THEN c.depth ELSE 6 END AS depth
   FROM chain_depth_5 AS c
-  LEFT JOIN reference_edges AS r ON r.topic = c.topic AND r.ref_id = c.frontier
+  LEFT JOIN reference_edges AS r ON r.window_start = c.window_start AND r.window_end = c.window_end AND r.topic = c.topic AND r.ref_id = c.frontier
 ),
 -- chains extended by one record where one references the frontier (depth 7), or kept as they are
 chain_depth_7 AS (
   SELECT
+    c.window_start,
+    c.window_end,
     c.topic,
     c.tweet_id,
     r.id AS frontier,
     CASE WHEN r.id IS NULL THEN c.depth ELSE 7 END AS depth
   FROM chain_depth_6 AS c
-  LEFT JOIN reference_edges AS r ON r.topic = c.topic AND r.ref_id = c.frontier
+  LEFT JOIN reference_edges AS r ON r.window_start = c.window_start AND r.window_end = c.window_end AND r.topic = c.topic AND r.ref_id = c.frontier
 ),
 -- chains extended by one record where one references the frontier (depth 8), or kept as they are
 chain_depth_8 AS (
   SELECT
+    c.window_start,
+    c.window_end,
     c.topic,
     c.tweet_id,
     r.id AS frontier,
     CASE WHEN r.id IS NULL THEN c.depth ELSE 8 END AS depth
   FROM chain_depth_7 AS c
-  LEFT JOIN reference_edges AS r ON r.topic = c.topic AND r.ref_id = c.frontier
+  LEFT JOIN reference_edges AS r ON r.window_start = c.window_start AND r.window_end = c.window_end AND r.topic = c.topic AND r.ref_id = c.frontier
 ),
 -- the longest reference chain ending at each tweet, capped at 8
 tweet_depth AS (
   SELECT
+    window_start,
+    window_end,
     topic,
     tweet_id,
     max(depth) AS depth
   FROM chain_depth_8
-  GROUP BY topic, tweet_id
+  GROUP BY window_start, window_end, topic, tweet_id
 ),
 -- retweets = Σ rt(P), favourites = Σ likes(P), depth = the deepest chain over the author's tweets
 author_tweets AS (
   SELECT
+    t.window_start,
+    t.window_end,
     t.topic,
     t.author_id,
     sum(t.rt) AS retweets,
     sum(t.likes) AS favourites,
     coalesce(max(d.depth), 0) AS depth
   FROM tweet_counts AS t
-  LEFT JOIN tweet_depth AS d ON d.topic = t.topic AND d.tweet_id = t.tweet_id
-  GROUP BY t.topic, t.author_id
+  LEFT JOIN tweet_depth AS d ON d.window_start = t.window_start AND d.window_end = t.window_end AND d.topic = t.topic AND d.tweet_id = t.tweet_id
+  GROUP BY t.window_start, t.window_end, t.topic, t.author_id
 ),
 -- every mention of an author in (window, topic): as a record's author or as a referenced author
 author_sightings AS (
   SELECT
+    window_start,
+    window_end,
     topic,
     author_id,
     1 AS authored,
@@ -190,6 +226,8 @@ author_sightings AS (
   FROM event_topics
   UNION ALL
   SELECT
+    window_start,
+    window_end,
     topic,
     ref_author_id AS author_id,
     0 AS authored,
@@ -203,6 +241,8 @@ author_sightings AS (
 -- tweets authored, the largest reported follower count and the most recent known username
 author_facts AS (
   SELECT
+    window_start,
+    window_end,
     topic,
     author_id,
     sum(authored) AS tweets,
@@ -221,11 +261,13 @@ author_facts AS (
       )
     ) AS username
   FROM author_sightings
-  GROUP BY topic, author_id
+  GROUP BY window_start, window_end, topic, author_id
 ),
 -- the four components of each author's score (an author known only by reference has no username: the id stands in)
 author_components AS (
   SELECT
+    f.window_start,
+    f.window_end,
     f.topic,
     f.author_id,
     coalesce(f.username, f.author_id) AS username,
@@ -235,24 +277,24 @@ author_components AS (
     f.followers,
     coalesce(t.depth, 0) AS depth
   FROM author_facts AS f
-  LEFT JOIN author_tweets AS t ON t.topic = f.topic AND t.author_id = f.author_id
+  LEFT JOIN author_tweets AS t ON t.window_start = f.window_start AND t.window_end = f.window_end AND t.topic = f.topic AND t.author_id = f.author_id
 ),
 -- score = Σ weight · c(component), c(x) = ln(1 + x) / ln(1 + max x in the topic), 0 when max x = 0
 author_scores AS (
   SELECT
     *,
     0.35D * CASE
-      WHEN max(retweets) OVER (PARTITION BY topic) = 0 THEN 0
-      ELSE ln(1 + retweets) / ln(1 + max(retweets) OVER (PARTITION BY topic))
+      WHEN max(retweets) OVER (PARTITION BY window_start, window_end, topic) = 0 THEN 0
+      ELSE ln(1 + retweets) / ln(1 + max(retweets) OVER (PARTITION BY window_start, window_end, topic))
     END + 0.25D * CASE
-      WHEN max(favourites) OVER (PARTITION BY topic) = 0 THEN 0
-      ELSE ln(1 + favourites) / ln(1 + max(favourites) OVER (PARTITION BY topic))
+      WHEN max(favourites) OVER (PARTITION BY window_start, window_end, topic) = 0 THEN 0
+      ELSE ln(1 + favourites) / ln(1 + max(favourites) OVER (PARTITION BY window_start, window_end, topic))
     END + 0.25D * CASE
-      WHEN max(followers) OVER (PARTITION BY topic) = 0 THEN 0
-      ELSE ln(1 + followers) / ln(1 + max(followers) OVER (PARTITION BY topic))
+      WHEN max(followers) OVER (PARTITION BY window_start, window_end, topic) = 0 THEN 0
+      ELSE ln(1 + followers) / ln(1 + max(followers) OVER (PARTITION BY window_start, window_end, topic))
     END + 0.15D * CASE
-      WHEN max(depth) OVER (PARTITION BY topic) = 0 THEN 0
-      ELSE ln(1 + depth) / ln(1 + max(depth) OVER (PARTITION BY topic))
+      WHEN max(depth) OVER (PARTITION BY window_start, window_end, topic) = 0 THEN 0
+      ELSE ln(1 + depth) / ln(1 + max(depth) OVER (PARTITION BY window_start, window_end, topic))
     END AS score
   FROM author_components
 ),
@@ -260,12 +302,12 @@ author_scores AS (
 ranked_authors AS (
   SELECT
     *,
-    row_number() OVER (PARTITION BY topic ORDER BY score DESC, followers DESC, author_id) AS `rank`
+    row_number() OVER (PARTITION BY window_start, window_end, topic ORDER BY score DESC, followers DESC, author_id) AS `rank`
   FROM author_scores
 )
 SELECT
-  p.window_start,
-  p.window_end,
+  a.window_start,
+  a.window_end,
   a.topic,
   a.author_id,
   a.username,
@@ -277,5 +319,4 @@ SELECT
   a.followers,
   a.depth
 FROM ranked_authors AS a
-CROSS JOIN window_params AS p
 WHERE a.`rank` <= 100

@@ -17,22 +17,26 @@ dimension_rows AS (
     coalesce(lang, 'und') AS dim_lang
   FROM event_topics AS e
 ),
--- the aggregate measures per topic and lang
+-- the aggregate measures per window and topic and lang
 grouped AS (
   SELECT
+    window_start,
+    window_end,
     topic,
     dim_lang AS lang,
     count(1) AS n_tweets
   FROM dimension_rows
-  GROUP BY topic, dim_lang
+  GROUP BY window_start, window_end, topic, dim_lang
 ),
--- n_tweets over every event of the topic
+-- n_tweets over every event of the window and topic
 topic_totals AS (
   SELECT
+    window_start,
+    window_end,
     topic,
     count(1) AS n_tweets
   FROM event_topics
-  GROUP BY topic
+  GROUP BY window_start, window_end, topic
 ),
 -- the derived measures: share (NULL when the denominator is 0 or NULL)
 measured AS (
@@ -40,14 +44,13 @@ measured AS (
     g.*,
     g.n_tweets / nullif(t.n_tweets, 0) AS share
   FROM grouped AS g
-  LEFT JOIN topic_totals AS t ON t.topic = g.topic
+  LEFT JOIN topic_totals AS t ON t.window_start = g.window_start AND t.window_end = g.window_end AND t.topic = g.topic
 )
 SELECT
-  p.window_start,
-  p.window_end,
+  r.window_start,
+  r.window_end,
   r.topic,
   r.lang,
   r.n_tweets,
   r.share
 FROM measured AS r
-CROSS JOIN window_params AS p

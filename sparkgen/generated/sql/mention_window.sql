@@ -19,31 +19,32 @@ dimension_rows AS (
   LATERAL VIEW explode(array_distinct(filter(mentions, x -> x IS NOT NULL))) d0 AS dim_username
   WHERE ref_type IS NULL OR ref_type <> 'retweeted'
 ),
--- the aggregate measures per topic and username
+-- the aggregate measures per window and topic and username
 grouped AS (
   SELECT
+    window_start,
+    window_end,
     topic,
     dim_username AS username,
     count(1) AS `count`,
     count(DISTINCT author_id) AS authors
   FROM dimension_rows
-  GROUP BY topic, dim_username
+  GROUP BY window_start, window_end, topic, dim_username
 ),
 -- rank by count descending, then username ascending
 ranked AS (
   SELECT
     *,
-    row_number() OVER (PARTITION BY topic ORDER BY `count` DESC, username) AS `rank`
+    row_number() OVER (PARTITION BY window_start, window_end, topic ORDER BY `count` DESC, username) AS `rank`
   FROM grouped
 )
 SELECT
-  p.window_start,
-  p.window_end,
+  r.window_start,
+  r.window_end,
   r.topic,
   r.username,
   r.`count`,
   r.authors,
   r.`rank`
 FROM ranked AS r
-CROSS JOIN window_params AS p
 WHERE r.`rank` <= 50

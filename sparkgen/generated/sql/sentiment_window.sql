@@ -13,6 +13,8 @@ event_topics AS (
 -- the measures of each topic that has events
 topic_measures AS (
   SELECT
+    window_start,
+    window_end,
     topic,
     count(1) AS n_tweets,
     count(sentiment_score) AS n_scored,
@@ -21,20 +23,25 @@ topic_measures AS (
     count_if(sentiment_score IS NOT NULL AND sentiment_score >= 0.25D) / nullif(count_if(sentiment_score IS NOT NULL), 0) AS pos_share,
     count_if(sentiment_score IS NOT NULL AND sentiment_score <= -0.25D) / nullif(count_if(sentiment_score IS NOT NULL), 0) AS neg_share
   FROM event_topics
-  GROUP BY topic
+  GROUP BY window_start, window_end, topic
 ),
--- every topic of the window, and '*' even when the window has no events
+-- every topic of each window, and '*' even when the window has no events
 window_topics AS (
   SELECT
+    window_start,
+    window_end,
     '*' AS topic
+  FROM window_params
   UNION
   SELECT
+    window_start,
+    window_end,
     topic
   FROM topic_measures
 )
 SELECT
-  p.window_start,
-  p.window_end,
+  t.window_start,
+  t.window_end,
   t.topic,
   coalesce(m.n_tweets, 0) AS n_tweets,
   coalesce(m.n_scored, 0) AS n_scored,
@@ -43,5 +50,4 @@ SELECT
   m.pos_share,
   m.neg_share
 FROM window_topics AS t
-CROSS JOIN window_params AS p
-LEFT JOIN topic_measures AS m ON m.topic = t.topic
+LEFT JOIN topic_measures AS m ON m.window_start = t.window_start AND m.window_end = t.window_end AND m.topic = t.topic

@@ -10,29 +10,36 @@ event_topics AS (
   FROM events AS e
   LATERAL VIEW explode(array_distinct(concat(array('*'), e.rules))) t AS topic
 ),
--- the aggregate measures per topic
+-- the aggregate measures per window and topic
 grouped AS (
   SELECT
+    window_start,
+    window_end,
     topic,
     count(1) AS n_tweets
   FROM event_topics
-  GROUP BY topic
+  GROUP BY window_start, window_end, topic
 ),
 -- the derived measures: share_of_all, share_of_tracked (NULL when the denominator is 0 or NULL)
 measured AS (
   SELECT
     g.*,
-    g.n_tweets / nullif(max(CASE WHEN g.topic = '*' THEN g.n_tweets END) OVER (), 0) AS share_of_all,
-    g.n_tweets / nullif(sum(CASE WHEN g.topic <> '*' THEN g.n_tweets END) OVER (), 0) AS share_of_tracked
+    g.n_tweets / nullif(
+      max(CASE WHEN g.topic = '*' THEN g.n_tweets END) OVER (PARTITION BY g.window_start, g.window_end),
+      0
+    ) AS share_of_all,
+    g.n_tweets / nullif(
+      sum(CASE WHEN g.topic <> '*' THEN g.n_tweets END) OVER (PARTITION BY g.window_start, g.window_end),
+      0
+    ) AS share_of_tracked
   FROM grouped AS g
 )
 SELECT
-  p.window_start,
-  p.window_end,
+  r.window_start,
+  r.window_end,
   r.topic,
   r.n_tweets,
   r.share_of_all,
   r.share_of_tracked
 FROM measured AS r
-CROSS JOIN window_params AS p
 WHERE r.topic <> '*'

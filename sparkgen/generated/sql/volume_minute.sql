@@ -17,24 +17,25 @@ dimension_rows AS (
     timestamp_seconds(floor(unix_seconds(created_at) / 60) * 60) AS dim_minute
   FROM event_topics AS e
 ),
--- the aggregate measures per topic and minute
+-- the aggregate measures per window and topic and minute
 grouped AS (
   SELECT
+    window_start,
+    window_end,
     topic,
     dim_minute AS minute,
     count(1) AS n_tweets,
     count(sentiment_score) AS n_scored,
     avg(sentiment_score) AS avg_score
   FROM dimension_rows
-  GROUP BY topic, dim_minute
+  GROUP BY window_start, window_end, topic, dim_minute
 )
 SELECT
-  p.window_start,
-  p.window_end,
+  r.window_start,
+  r.window_end,
   r.topic,
   r.minute,
   r.n_tweets,
   r.n_scored,
   r.avg_score
 FROM grouped AS r
-CROSS JOIN window_params AS p

@@ -61,29 +61,30 @@ kept_rows AS (
   FROM dimension_rows AS d
   LEFT ANTI JOIN word_left_out AS x0 ON x0.value = d.dim_word
 ),
--- the aggregate measures per topic and word
+-- the aggregate measures per window and topic and word
 grouped AS (
   SELECT
+    window_start,
+    window_end,
     topic,
     dim_word AS word,
     count(1) AS `count`
   FROM kept_rows
-  GROUP BY topic, dim_word
+  GROUP BY window_start, window_end, topic, dim_word
 ),
 -- rank by count descending, then word ascending
 ranked AS (
   SELECT
     *,
-    row_number() OVER (PARTITION BY topic ORDER BY `count` DESC, word) AS `rank`
+    row_number() OVER (PARTITION BY window_start, window_end, topic ORDER BY `count` DESC, word) AS `rank`
   FROM grouped
 )
 SELECT
-  p.window_start,
-  p.window_end,
+  r.window_start,
+  r.window_end,
   r.topic,
   r.word,
   r.`count`,
   r.`rank`
 FROM ranked AS r
-CROSS JOIN window_params AS p
 WHERE r.`rank` <= 100

@@ -1,4 +1,5 @@
-"""A metric's rows are collected once, with its cache filled: small ones as epoch tuples, large ones not at all."""
+"""A metric's rows of every window are collected once, with its cache filled: small ones as epoch
+tuples by the commit that writes them, large ones not at all."""
 
 from datetime import datetime, timezone
 
@@ -15,11 +16,13 @@ FIELDS = [
     ("n", LongType()),
 ]
 START, END = datetime(2026, 11, 26, 4, 15, tzinfo=timezone.utc), datetime(2026, 11, 26, 4, 30, tzinfo=timezone.utc)
+LATER = datetime(2026, 11, 26, 4, 45, tzinfo=timezone.utc)
+METRIC = {"name": "m", "columns": ["topic", "n"], "commit_column": "window_start"}
 
 
-def metric(spark, n):
-    rows = [(START, END, f"t{i}", i) for i in range(n)]
-    return local_frame(spark, FIELDS, rows).repartition(3).persist()
+def metric(spark, n, later=0):
+    rows = [(START, END, f"t{i}", i) for i in range(n)] + [(END, LATER, f"u{i}", i) for i in range(later)]
+    return write.Output(METRIC, local_frame(spark, FIELDS, rows).repartition(3).persist())
 
 
 def test_a_small_result_is_collected_as_epoch_tuples_and_cached(spark, monkeypatch):
@@ -28,12 +31,14 @@ def test_a_small_result_is_collected_as_epoch_tuples_and_cached(spark, monkeypat
     spark.conf.set("spark.sql.limit.initialNumPartitions", str(LIMIT_PARTITIONS))
     # As the local runner runs (runtime/spark/index.ts); adaptive execution runs its stages as jobs of their own.
     spark.conf.set("spark.sql.adaptive.enabled", "false")
-    df = metric(spark, 3)
+    out = metric(spark, 3, later=2)
     try:
         sc.setJobGroup("small_rows", "one action")
-        rows = write.small_rows(df, ["topic", "n"])
-        epoch = (int(START.timestamp()), int(END.timestamp()))
-        assert sorted(rows) == [(*epoch, f"t{i}", i) for i in range(3)]
+        # two windows: up to 2 × 3 rows
+        assert out.collect(2) == 5
+        first, end, later = (int(t.timestamp()) for t in (START, END, LATER))
+        assert sorted(out.rows[first]) == [(first, end, f"t{i}", i) for i in range(3)]
+        assert sorted(out.rows[end]) == [(end, later, f"u{i}", i) for i in range(2)]
         # one job, and every partition of the metric cached by it (the alerts read the cache)
         assert len(sc.statusTracker().getJobIdsForGroup("small_rows")) == 1
         cached = [i for i in sc._jsc.sc().getRDDStorageInfo() if i.numPartitions() == 3]
@@ -42,13 +47,13 @@ def test_a_small_result_is_collected_as_epoch_tuples_and_cached(spark, monkeypat
         sc.setLocalProperty("spark.jobGroup.id", None)
         spark.conf.unset("spark.sql.limit.initialNumPartitions")
         spark.conf.unset("spark.sql.adaptive.enabled")
-        df.unpersist()
+        out.df.unpersist()
 
 
 def test_a_result_above_the_limit_is_left_for_staging(spark, monkeypatch):
     monkeypatch.setattr(write, "SMALL_RESULT", 3)
-    df = metric(spark, 4)
+    out = metric(spark, 4, later=3)
     try:
-        assert write.small_rows(df, ["topic", "n"]) is None
+        assert out.collect(2) is None and out.rows is None
     finally:
-        df.unpersist()
+        out.df.unpersist()

@@ -3,9 +3,10 @@ from types import SimpleNamespace
 
 import pytest
 
+from trends_step import write
 from trends_step.db import quote
-from trends_step.history import history_bounds, history_query
-from trends_step.write import insert_statement, replace_statements
+from trends_step.history import History, history_query
+from trends_step.write import delete_statement, insert_statement, staged_insert
 
 W = datetime(2026, 11, 26, 4, 15, tzinfo=timezone.utc)
 
@@ -17,31 +18,64 @@ def test_identifiers_are_quoted_and_checked():
             quote(bad)
 
 
-def test_a_window_replaces_its_rows_from_staging_in_three_statements():
-    stmts = replace_statements("word_window", ["topic", "word"], "trends_stage_word_window_ab12", W, W)
-    assert [s.split()[0] for s, _ in stmts] == ["DELETE", "INSERT", "DROP"]
-    assert stmts[0] == ('DELETE FROM "word_window" WHERE "window_start" >= ? AND "window_start" <= ?', [W, W])
-    assert '"topic", "word" FROM "trends_stage_word_window_ab12"' in stmts[1][0]
+def test_a_commit_inserts_its_own_rows_from_staging():
+    stmt = staged_insert("word_window", ["topic", "word"], "trends_stage_word_window_ab12")
+    assert stmt == (
+        'INSERT INTO "word_window" ("window_start", "window_end", "topic", "word") '
+        'SELECT to_timestamp("window_start_epoch"), to_timestamp("window_end_epoch"), "topic", "word" '
+        'FROM "trends_stage_word_window_ab12" WHERE "commit_epoch" = ?'
+    )
+    assert (
+        delete_statement("word_window") == 'DELETE FROM "word_window" WHERE "window_start" >= ? AND "window_start" <= ?'
+    )
 
 
 def test_timestamp_result_columns_travel_as_epoch_seconds():
     ts = frozenset(["minute"])
-    stmts = replace_statements("volume_minute", ["topic", "minute", "n"], "trends_stage_v_ab12", W, W, ts)
-    assert '"topic", to_timestamp("minute"), "n" FROM "trends_stage_v_ab12"' in stmts[1][0]
+    assert '"topic", to_timestamp("minute"), "n" FROM "trends_stage_v_ab12"' in staged_insert(
+        "volume_minute", ["topic", "minute", "n"], "trends_stage_v_ab12", ts
+    )
     assert insert_statement("volume_minute", ["topic", "minute"], ts).endswith(
         "VALUES (to_timestamp(CAST(? AS double precision)), to_timestamp(CAST(? AS double precision)), "
         "?, to_timestamp(CAST(? AS double precision)))"
     )
 
 
-def test_history_is_one_parameterised_query_over_the_baseline_range():
-    h = {"table": "sentiment_window", "before": 8, "after": 8, "columns": [{"name": "window_start", "type": "timestamptz"}, {"name": "n_scored", "type": "bigint"}]}  # fmt: skip
-    assert history_query(h) == (
-        'SELECT "window_start", "n_scored" FROM "sentiment_window" WHERE "window_start" >= ? AND "window_start" <= ? '
-        "ORDER BY 1, 2"
+COLUMNS = [{"name": n, "type": t} for n, t in [("window_start", "timestamptz"), ("window_end", "timestamptz"), ("topic", "text"), ("n", "bigint")]]  # fmt: skip
+HISTORY = {"table": "sentiment_window", "view": "h", "before": 8, "after": 8, "columns": COLUMNS}
+M15 = timedelta(minutes=15)
+
+
+def test_history_is_one_parameterised_query_over_the_baseline_range_of_every_window():
+    assert history_query(HISTORY) == (
+        'SELECT "window_start", "window_end", "topic", "n" FROM "sentiment_window" '
+        'WHERE "window_start" >= ? AND "window_start" <= ?'
     )
-    lo, hi = history_bounds(h, W, timedelta(minutes=15))
-    assert (W - lo, hi - W) == (timedelta(hours=2), timedelta(hours=2))
+    db = FakeDb(stored=[])
+    History(db, HISTORY, [(W, W + M15), (W + M15, W + 2 * M15)])
+    # one read: 8 windows before the first, 8 after the last
+    assert db.params == [[W - 8 * M15, W + 9 * M15]]
+
+
+def row(k, topic="*", n=1):
+    return (W + k * M15, W + (k + 1) * M15, topic, n)
+
+
+def test_a_commit_expects_the_first_read_with_the_steps_own_commits_applied():
+    db = FakeDb(stored=[row(-1), row(0), row(1), row(9)])
+    h = History(db, HISTORY, [(W, W + M15), (W + M15, W + 2 * M15)])
+    # commit of W: the stored rows around it are the first read's
+    db.stored = [row(-1), row(0), row(1)]
+    assert h.changed(db, W) is None
+    # the step writes W (n = 5), and reads it back in its transaction
+    db.stored = [row(0, n=5)]
+    h.committed(db, W)
+    # commit of W+1: W as the step wrote it, W+9 now in range: unchanged
+    db.stored = [row(9), row(1), row(0, n=5), row(-1)]
+    assert h.changed(db, W + M15) is None
+    # another run committed W+2 meanwhile: the commit gets what is stored now
+    db.stored = [row(-1), row(0, n=5), row(1), row(2, "#acme"), row(9)]
+    assert h.changed(db, W + M15) == db.stored
 
 
 class FakeConn:
@@ -65,6 +99,8 @@ class FakeDb:
         self.log = []
         self.conn = FakeConn(self.log)
         self.stored = stored
+        self.params = []
+        self.batches = []
 
     def instant(self, t):
         return t
@@ -75,108 +111,79 @@ class FakeDb:
 
     def query(self, sql, params, types):
         self.log.append(("query", sql.split()[1][:30]))
-        return list(self.stored) if sql.startswith('SELECT "') else []
+        if not sql.startswith('SELECT "'):
+            return []
+        self.params.append(params)
+        return list(self.stored)
+
+    def batch(self, sql, rows):
+        self.batches.append((sql, rows))
 
 
 class FakeDf:
-    def __init__(self, name):
-        self.name = name
-        self.unpersisted = False
-        self.schema = SimpleNamespace(fields=[])
-
-    def unpersist(self):
-        self.unpersisted = True
+    schema = SimpleNamespace(fields=[])
 
 
-def test_history_metrics_are_recomputed_under_the_lock_when_their_history_moved(monkeypatch):
-    from trends_step import write
+def output(name, history=None, rows=None):
+    metric = {
+        "name": name,
+        "columns": ["topic"],
+        "rewrites_after": 8 if history else 0,
+        "commit_column": "window_start",
+    }
+    o = write.Output(metric, FakeDf(), history)
+    o.rows = rows if rows is not None else {}
+    return o
 
-    staged = []
-    monkeypatch.setattr(
-        write, "stage", lambda df, name, columns, jdbc, ts: staged.append((name, df.name)) or f"s_{name}"
-    )
-    plain = {"name": "word_window", "columns": ["topic"], "history": None, "rewrites_after": 0}
-    alert_history = {"table": "sentiment_window", "view": "h", "before": 8, "after": 8, "columns": [{"name": "window_start", "type": "timestamptz"}]}  # fmt: skip
-    alert = {"name": "sentiment_alert", "columns": ["topic"], "history": alert_history, "rewrites_after": 8}
-    db = FakeDb(stored=[("moved",)])
-    old = FakeDf("alert from the old history")
-    results = [write.Result(plain, FakeDf("words")), write.Result(alert, old, [("before",)])]
+
+class Moved:
+    """A History whose stored rows another run changed (or not)."""
+
+    def __init__(self, moved):
+        self.moved = moved
+        self.committed_windows = []
+
+    def changed(self, db, start):
+        return [("moved",)] if self.moved else None
+
+    def committed(self, db, start):
+        self.committed_windows.append(start)
+
+
+def test_under_the_lock_only_an_alert_whose_history_moved_is_recomputed():
+    epoch = int(W.timestamp())
+    db = FakeDb(stored=[])
+    sentiment = output("sentiment_alert", Moved(False), {epoch: [(1, 2, "s")]})
+    volume = output("volume_alert", Moved(True), {epoch: [(1, 2, "v")]})
+    words = output("word_window", rows={epoch: [(1, 2, "w")], epoch + 900: [(3, 4, "later")]})
     recomputed = []
 
-    def recompute(metric, rows):
-        recomputed.append((metric["name"], rows))
-        return FakeDf("alert from the fresh history")
+    def recompute(o, window, fresh):
+        recomputed.append((o.metric["name"], window, fresh))
+        return [(1, 2, "v again")]
 
     stats = {"rows_read": 1, "bad_records": 0, "duplicates": 0}
-    write.write_window(db, {}, (W, W + timedelta(minutes=15)), results, stats, 5, recompute)
-    assert recomputed == [("sentiment_alert", [("moved",)])] and old.unpersisted
-    assert staged == [("word_window", "words"), ("sentiment_alert", "alert from the fresh history")]
-    kinds = [e[1] if e[0] in ("update", "query") else e[0] for e in db.log]
-    # the lock comes first in the transaction, then the history read, the replacements, the stats
-    assert kinds[:4] == ["autocommit", "SET", "pg_advisory_xact_lock(CAST(?", '"window_start"']
-    assert kinds[4:] == [
-        "DELETE",
-        "INSERT",
-        "DROP",
-        "DELETE",
-        "INSERT",
-        "DROP",
-        "UPDATE",
-        "commit",
-        "autocommit",
-        "DROP",
-        "DROP",
-    ]
+    window = (W, W + M15)
+    write.write_window(db, window, [words, sentiment, volume], stats, 5, recompute)
+    assert recomputed == [("volume_alert", window, [("moved",)])]
+    assert [rows for _, rows in db.batches] == [[(1, 2, "w")], [(1, 2, "s")], [(1, 2, "v again")]]
+    kinds = [e[1] if e[0] == "update" else e[0] for e in db.log]
+    # the lock comes first in the transaction, then the replacements, the stats, the commit
+    assert kinds == ["autocommit", "SET", "query", "DELETE", "DELETE", "DELETE", "UPDATE", "commit", "autocommit"]
+    deletes = [e[2] for e in db.log if e[0] == "update" and e[1] == "DELETE"]
+    # the alerts replace W … W+8 windows
+    assert deletes == [[W, W], [W, W + 8 * M15], [W, W + 8 * M15]]
     assert ("update", "UPDATE", [1, 0, 0, 5]) in db.log
+    assert sentiment.history.committed_windows == [W] and volume.history.committed_windows == [W]
 
 
-def test_small_results_are_inserted_in_one_batch_inside_the_transaction(monkeypatch):
-    from trends_step import write
-
-    monkeypatch.setattr(write, "stage", lambda *a: (_ for _ in ()).throw(AssertionError("no staging")))
-    batches = []
+def test_a_staged_result_is_inserted_per_commit_and_a_failed_commit_rolls_back():
     db = FakeDb(stored=[])
-    db.batch = lambda sql, rows: batches.append((sql, rows))
-    words = {"name": "word_window", "columns": ["topic", "word"], "history": None, "rewrites_after": 0}
-    rows = [(1, 2, "*", "acme")]
-    write.write_window(db, {}, (W, W), [write.Result(words, FakeDf("w"), None, rows)], {}, None, None)
-    assert batches == [
-        (
-            'INSERT INTO "word_window" ("window_start", "window_end", "topic", "word") VALUES '
-            "(to_timestamp(CAST(? AS double precision)), to_timestamp(CAST(? AS double precision)), ?, ?)",
-            [(1, 2, "*", "acme")],
-        )
-    ]
-    assert [e[1] if e[0] == "update" else e[0] for e in db.log] == ["autocommit", "DELETE", "commit", "autocommit"]
-
-
-def test_each_alert_rereads_its_own_history_and_only_a_moved_one_is_recomputed(monkeypatch):
-    from trends_step import write
-
-    monkeypatch.setattr(write, "stage", lambda df, name, columns, jdbc, timestamps: f"s_{name}")
-    columns = [{"name": "window_start", "type": "timestamptz"}]
-
-    def alert(name, view):
-        history = {"table": "sentiment_window", "view": view, "before": 8, "after": 8, "columns": columns}
-        return {"name": name, "columns": ["topic"], "history": history, "rewrites_after": 8}
-
-    sentiment, volume = alert("sentiment_alert", "a"), alert("volume_alert", "b")
-    db = FakeDb(stored=[("same",)])
-    db.batch = lambda sql, rows: None
-    results = [
-        write.Result(sentiment, FakeDf("s"), [("same",)], [(1, 2, "s")]),
-        write.Result(volume, FakeDf("v"), [("older",)], [(1, 2, "v")]),
-    ]
-    recomputed = []
-
-    def recompute(metric, rows):
-        recomputed.append(metric["name"])
-        return FakeDf("v again")
-
-    write.write_window(db, {}, (W, W + timedelta(minutes=15)), results, {}, None, recompute)
-    assert recomputed == ["volume_alert"]
-    reads = [e for e in db.log if e[0] == "query" and e[1].startswith('"window_start"')]
-    assert len(reads) == 2
-    deletes = [e[2] for e in db.log if e[0] == "update" and e[1] == "DELETE" and e[2]]
-    # W … W+8 windows of both alert tables
-    assert deletes == [[W, W + timedelta(minutes=120)]] * 2
+    staged = output("word_window")
+    staged.rows, staged.staging = None, "trends_stage_word_window_ab12"
+    write.write_window(db, (W, W + M15), [staged], {}, None, None)
+    assert ("update", "INSERT", [int(W.timestamp())]) in db.log
+    db.update = lambda sql, params: 0
+    with pytest.raises(RuntimeError, match="pipeline_run 7 does not exist"):
+        write.write_window(db, (W, W + M15), [staged], {"rows_read": 0, "bad_records": 0, "duplicates": 0}, 7, None)
+    assert db.log[-2:] == [("rollback",), ("autocommit", True)]

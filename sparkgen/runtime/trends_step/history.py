@@ -1,26 +1,68 @@
-"""Stored rows of the windows around this one (the alert baseline), read with one parameterised query."""
+"""Stored rows of the windows around the step's windows (an alert's baseline), read with one
+parameterised query, and what each commit of the step expects to find of them.
+
+A step computes the alerts of all its windows at once from one read of the stored history
+(compile/alert.ts: as of each window's commit). The commit of window W then holds the history lock
+and reads W's part of the history again: if it differs from that first read, with the step's own
+earlier commits applied, another run committed part of it meanwhile, and W's alerts are computed
+again from what is stored now (write.py). The stored alerts therefore equal an in-order run
+whatever runs overlap.
+"""
 
 from .db import quote
 from .frames import local_frame
+
+# Every history starts with these columns (sparkgen/generate.ts): a row's window and topic, unique.
+KEY_COLUMNS = ("window_start", "window_end", "topic")
 
 
 def history_query(history):
     names = [quote(c["name"]) for c in history["columns"]]
     ws = quote("window_start")
-    # Ordered, so two reads of the same stored state compare equal (see write.py, the history lock).
-    order = ", ".join(str(i) for i in range(1, len(names) + 1))
-    return f"SELECT {', '.join(names)} FROM {quote(history['table'])} WHERE {ws} >= ? AND {ws} <= ? ORDER BY {order}"
+    return f"SELECT {', '.join(names)} FROM {quote(history['table'])} WHERE {ws} >= ? AND {ws} <= ?"
 
 
-def history_bounds(history, start, length):
-    return start - length * history["before"], start + length * history["after"]
-
-
-def read_history(db, history, start, length):
-    """The rows, as tuples in the order of `history["columns"]`."""
-    lo, hi = history_bounds(history, start, length)
+def read_rows(db, history, lo, hi):
+    """The rows with window_start in [lo, hi], as tuples in the order of `history["columns"]`."""
     types = [c["type"] for c in history["columns"]]
     return db.query(history_query(history), [db.instant(lo), db.instant(hi)], types)
+
+
+def canonical(rows):
+    """The rows in one order (by window and topic, unique), so two reads compare equal."""
+    return sorted(rows, key=lambda r: (r[0], r[2]))
+
+
+class History:
+    """One alert's stored baseline rows around the windows of a step."""
+
+    def __init__(self, db, history, windows):
+        if tuple(c["name"] for c in history["columns"][:3]) != KEY_COLUMNS:
+            raise ValueError(f"history of {history['table']} does not start with {', '.join(KEY_COLUMNS)}")
+        self.spec = history
+        self.length = windows[0][1] - windows[0][0]
+        lo, _ = self.bounds(windows[0][0])
+        _, hi = self.bounds(windows[-1][0])
+        self.rows = read_rows(db, history, lo, hi)
+        # What the step expects stored, per window_start: the first read, then its own commits.
+        self.stored = {}
+        for r in self.rows:
+            self.stored.setdefault(r[0], []).append(r)
+
+    def bounds(self, start):
+        return start - self.length * self.spec["before"], start + self.length * self.spec["after"]
+
+    def changed(self, db, start):
+        """Under the history lock: the stored rows around window `start` if they are not what the
+        step computed its alerts from (another run committed some), else None."""
+        lo, hi = self.bounds(start)
+        fresh = read_rows(db, self.spec, lo, hi)
+        expected = [r for ws, rows in self.stored.items() if lo <= ws <= hi for r in rows]
+        return None if canonical(fresh) == canonical(expected) else fresh
+
+    def committed(self, db, start):
+        """After the step wrote window `start` (same transaction): its rows as stored now."""
+        self.stored[start] = read_rows(db, self.spec, start, start)
 
 
 def register_history(spark, history, rows):

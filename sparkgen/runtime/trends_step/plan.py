@@ -7,7 +7,7 @@ the history specs, the session settings and the event schema. SQL text lives in 
 import json
 import posixpath
 
-PLAN_VERSION = 1
+PLAN_VERSION = 2
 
 
 class Plan:
@@ -26,6 +26,7 @@ class Plan:
             {
                 "name": m["name"],
                 "columns": list(m["columns"]),
+                "commit_column": m["commit_column"],
                 "history": m.get("history"),
                 "rewrites_after": int(m["rewrites_after"]),
                 "sql": read_text(resolve(base, m["sql"])),
