@@ -57,7 +57,13 @@ function stepMetric(m: MetricSpec): StepMetric {
   const columns = outputColumns(m)
     .map((c) => c.name)
     .filter((n) => n !== "window_start" && n !== "window_end");
-  const base = { name: m.name, sql: sqlFile(m.name), columns, commitColumn: "window_start", rewritesAfter: 0 };
+  const base = {
+    name: m.name,
+    sql: sqlFile(m.name),
+    columns,
+    commitColumn: "window_start",
+    rewritesAfter: 0,
+  };
   if (m.kind !== "alert") return base;
   const { metric, windows } = m.baseline;
   const stored = outputColumns(metric);

@@ -12,8 +12,7 @@ export function compileInfluencer(spec: InfluencerSpec, job: JobSpec): QueryNode
   const c = spec.columns;
   const notRetweet = sql.or(sql.isNull(c.relation), sql.op(c.relation, "<>", sql.lit(spec.retweetRelation)));
   const from = (where?: ExpressionNode) => ({ from: sql.table("event_topics"), ...(where ? { where } : {}) });
-  const onTweet = (a: string, b: string) =>
-    sql.and(sameKey(a, b), sql.eq(`${a}.tweet_id`, `${b}.tweet_id`));
+  const onTweet = (a: string, b: string) => sql.and(sameKey(a, b), sql.eq(`${a}.tweet_id`, `${b}.tweet_id`));
 
   const owners = sql.cte(
     "tweet_owners",

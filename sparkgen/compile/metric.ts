@@ -241,9 +241,7 @@ export function compileMetricKind(spec: MetricKindSpec, job: JobSpec): QueryNode
         `the derived measures: ${derived.map(([n]) => n).join(", ")} (NULL when the denominator is 0 or NULL)`,
         sql.select([sql.star("g"), ...derived.map(([n, m]) => sql.as(derivedNode(m), n))], {
           from: sql.table("grouped", "g"),
-          joins: totals.length
-            ? [sql.join("LEFT", sql.table("topic_totals", "t"), sameKey("t", "g"))]
-            : [],
+          joins: totals.length ? [sql.join("LEFT", sql.table("topic_totals", "t"), sameKey("t", "g"))] : [],
         }),
       ),
     );

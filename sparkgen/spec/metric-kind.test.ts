@@ -254,7 +254,9 @@ describe("metric kind: compiled", () => {
     const text = printSparkSql(lower(compileMetric(m, windowJob)));
     expect(text).toContain("chain_depth_3 AS (");
     expect(text).not.toContain("chain_depth_4");
-    expect(text).toContain("LEFT JOIN tweet_depth AS rd ON rd.window_start = e.window_start AND rd.window_end = e.window_end AND rd.topic = e.topic AND rd.tweet_id = e.id");
+    expect(text).toContain(
+      "LEFT JOIN tweet_depth AS rd ON rd.window_start = e.window_start AND rd.window_end = e.window_end AND rd.topic = e.topic AND rd.tweet_id = e.id",
+    );
     expect(text).toContain("max(reference_depth) AS depth");
     const two = define.metric(import.meta.url, {
       ...m,

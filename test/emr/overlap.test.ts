@@ -21,6 +21,7 @@ import {
   migratedDb,
   seededSentiment,
   type TestDb,
+  tableRows,
   windowEvents,
   windowOf,
   writeObject,
@@ -98,23 +99,6 @@ async function seed(db: Kysely<Database>): Promise<void> {
     .insertInto("sentiment_window")
     .values(seededSentiment(starts, ["*", "acme"]))
     .execute();
-}
-
-/** Every row of a result table in a stable order, without `computed_at`; doubles to 12 significant digits. */
-async function tableRows(db: Kysely<Database>, table: string): Promise<string[]> {
-  const { rows } = await sql<Record<string, unknown>>`select * from ${sql.table(table)}`.execute(db);
-  const show = (v: unknown) =>
-    v instanceof Date ? v.toISOString() : typeof v === "number" ? Number(v.toPrecision(12)) : v;
-  return rows
-    .map((r) =>
-      JSON.stringify(
-        Object.keys(r)
-          .filter((k) => k !== "computed_at") // when a row was written, not what it says
-          .sort()
-          .map((k) => [k, show(r[k])]),
-      ),
-    )
-    .sort();
 }
 
 beforeAll(async () => {

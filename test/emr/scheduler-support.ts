@@ -1,6 +1,6 @@
 import { mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import type { Kysely } from "kysely";
+import { type Kysely, sql } from "kysely";
 import type { StepRequest, StepRunner, StepStatus } from "../../emr/index.ts";
 import type { Window } from "../../runtime/windows/index.ts";
 import { type Database, migrateToLatest, openDb } from "../../sql/index.ts";
@@ -187,4 +187,21 @@ export async function attempts(db: Kysely<Database>) {
     last.set(k, r.finished_at);
   }
   return { byWindow, overlaps, rows };
+}
+
+/** Every row of a result table in a stable order, without `computed_at`; doubles to 12 significant digits. */
+export async function tableRows(db: Kysely<Database>, table: string): Promise<string[]> {
+  const { rows } = await sql<Record<string, unknown>>`select * from ${sql.table(table)}`.execute(db);
+  const show = (v: unknown) =>
+    v instanceof Date ? v.toISOString() : typeof v === "number" ? Number(v.toPrecision(12)) : v;
+  return rows
+    .map((r) =>
+      JSON.stringify(
+        Object.keys(r)
+          .filter((k) => k !== "computed_at") // when a row was written, not what it says
+          .sort()
+          .map((k) => [k, show(r[k])]),
+      ),
+    )
+    .sort();
 }

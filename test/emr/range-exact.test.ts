@@ -1,0 +1,137 @@
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { jdbcFromDatabaseUrl, LocalStepRunner, type ProcessDeps, runRange } from "../../emr/index.ts";
+import { inputSource } from "../../emr/scheduler/index.ts";
+import { METRIC_TABLES } from "../../sql/index.ts";
+import { sparkInstall } from "../support/services.ts";
+import {
+  eventLine,
+  migratedDb,
+  seededSentiment,
+  type TestDb,
+  tableRows,
+  windowEvents,
+  windowOf,
+  writeObject,
+} from "./scheduler-support.ts";
+
+/*
+ * A range step computes all its windows in one pass (sparkgen/README.md, "The step"); it must store
+ * exactly what one step per window, in order, stores. The same six windows go through the
+ * scheduler's code twice, into two databases: one range step (one spark-submit), and six
+ * single-window steps (`rangeWindows: 1`). Every result table and every window's stats must be
+ * equal row for row. The data exercises what a batch could get wrong:
+ * - alerts: 09:00–09:45 and 11:45–12:00 are stored before the run (n_scored 20, avg 0.5); the
+ *   scores of W1…W6 drop to 0 in W5, so W5 is critical, and the stored 11:45 window is within 8
+ *   windows of every commit (its alert is rewritten by each, from what that commit sees);
+ * - dedup per window: a copy of one W3 event in another object (same id, later ingest);
+ * - each window its own inputs: an event created in W2 delivered into hour 11, which W2 does not
+ *   read (a one-window step never counts it in W2; a batch that joined events to windows by time
+ *   alone would).
+ */
+const WINDOWS = ["10:00", "10:15", "10:30", "10:45", "11:00", "11:15"].map((t) =>
+  windowOf(`2026-11-24T${t}:00Z`),
+);
+const SCORES = [0.6, 0.4, 0.35, 0.5, 0, 0.45];
+const STORED = ["09:00", "09:15", "09:30", "09:45", "11:45"].map((t) => new Date(`2026-11-24T${t}:00Z`));
+// Seven spark-submits on a loaded 2-core machine (test/sparkgen/support.ts: up to 900 s each).
+const TIMEOUT = 3_600_000;
+
+let root: string;
+let range: TestDb;
+let single: TestDb;
+
+const hourOf = (d: Date) => `2026/11/24/${d.toISOString().slice(11, 13)}/`;
+
+beforeAll(async () => {
+  root = mkdtempSync(join(tmpdir(), "trends-range-exact-"));
+  for (const [k, w] of WINDOWS.entries())
+    writeObject(root, hourOf(w.start), `obj-${k}`, windowEvents(w, `w${k + 1}`, 20 + k, SCORES[k]!));
+  const copy = JSON.parse(windowEvents(WINDOWS[2]!, "w3", 1, 0.9)[0]!);
+  copy.ingested_at = new Date(Date.parse(copy.ingested_at) + 60_000).toISOString();
+  writeObject(root, hourOf(WINDOWS[2]!.start), "obj-copy", [JSON.stringify(copy)]);
+  writeObject(root, "2026/11/24/11/", "obj-late", [
+    eventLine("late-w2", new Date(WINDOWS[1]!.start.getTime() + 60_000), -0.9),
+  ]);
+  [range, single] = await Promise.all([migratedDb("range_exact_one"), migratedDb("range_exact_each")]);
+  for (const t of [range, single])
+    await t.db
+      .insertInto("sentiment_window")
+      .values(seededSentiment(STORED, ["*", "acme"]))
+      .execute();
+});
+
+afterAll(async () => {
+  await Promise.all([range?.db.destroy(), single?.db.destroy()]);
+  if (root) rmSync(root, { recursive: true, force: true });
+}, TIMEOUT);
+
+async function run(t: TestDb, rangeWindows: number) {
+  const jdbc = jdbcFromDatabaseUrl(t.url);
+  const deps: ProcessDeps = {
+    db: t.db,
+    runner: new LocalStepRunner({ spark: sparkInstall(), master: "local[2]", jdbcUser: jdbc.user }),
+    input: inputSource(root),
+    jdbcUrl: jdbc.jdbcUrl,
+    windowMinutes: 15,
+    latenessMinutes: 10,
+    maxAttempts: 1,
+    retryDelayMs: 10,
+    owner: `test:range-exact-${rangeWindows}`,
+    rangeWindows,
+  };
+  const outcomes = await runRange(
+    deps,
+    WINDOWS[0]!.start,
+    WINDOWS.at(-1)!.end,
+    new Date("2026-11-25T00:00:00Z"),
+  );
+  expect(outcomes.map((o) => o.status)).toEqual(Array(WINDOWS.length).fill("succeeded"));
+  return t.db
+    .selectFrom("pipeline_run")
+    .select(["window_start", "step_id", "rows_read", "bad_records", "duplicates"])
+    .orderBy("window_start")
+    .execute();
+}
+
+describe("a range step", () => {
+  it(
+    "stores what one step per window stores, in order: every table, every window's stats",
+    async () => {
+      const [one, each] = [await run(range, WINDOWS.length), await run(single, 1)];
+      expect(new Set(one.map((r) => r.step_id)).size).toBe(1);
+      expect(new Set(each.map((r) => r.step_id)).size).toBe(WINDOWS.length);
+      const stats = (rs: typeof one) => rs.map(({ step_id: _, ...r }) => r);
+      expect(stats(one)).toEqual(stats(each));
+      // W3's copy is a duplicate of W3 only; the late W2 event is read (hour 11) by W4…W6, counted in none
+      expect(one.map((r) => r.duplicates)).toEqual([0, 0, 1, 0, 0, 0]);
+      for (const table of METRIC_TABLES)
+        expect(await tableRows(range.db, table), table).toEqual(await tableRows(single.db, table));
+
+      // and they are the hand-worked ones: W5's mean is 0 against a baseline mean of 0.484 (W3's is
+      // 0.375 with the copy's 0.9): critical, both topics; nothing else drops
+      const alerts = await range.db
+        .selectFrom("sentiment_alert")
+        .select(["window_start", "topic", "severity"])
+        .orderBy("window_start")
+        .orderBy("topic")
+        .execute();
+      expect(alerts.map((a) => [a.window_start.toISOString().slice(11, 16), a.topic, a.severity])).toEqual([
+        ["11:00", "*", "critical"],
+        ["11:00", "acme", "critical"],
+      ]);
+      const events = await range.db
+        .selectFrom("sentiment_window")
+        .select(["window_start", "n_tweets"])
+        .where("topic", "=", "*")
+        .where("window_start", ">=", WINDOWS[0]!.start)
+        .where("window_start", "<", WINDOWS.at(-1)!.end)
+        .orderBy("window_start")
+        .execute();
+      expect(events.map((r) => Number(r.n_tweets))).toEqual([20, 21, 22, 23, 24, 25]);
+    },
+    TIMEOUT,
+  );
+});
