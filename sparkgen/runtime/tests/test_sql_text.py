@@ -1,3 +1,4 @@
+import json
 from datetime import datetime, timedelta, timezone
 from types import SimpleNamespace
 
@@ -6,7 +7,7 @@ import pytest
 from trends_step import write
 from trends_step.db import quote
 from trends_step.history import History, history_query
-from trends_step.write import delete_statement, insert_statement, staged_insert
+from trends_step.write import delete_statement, insert_statement, rows_json, staged_insert
 
 W = datetime(2026, 11, 26, 4, 15, tzinfo=timezone.utc)
 
@@ -30,15 +31,28 @@ def test_a_commit_inserts_its_own_rows_from_staging():
     )
 
 
-def test_timestamp_result_columns_travel_as_epoch_seconds():
+def test_timestamp_result_columns_travel_as_epoch_seconds_to_staging_and_as_instants_in_json():
     ts = frozenset(["minute"])
     assert '"topic", to_timestamp("minute"), "n" FROM "trends_stage_v_ab12"' in staged_insert(
         "volume_minute", ["topic", "minute", "n"], "trends_stage_v_ab12", ts
     )
-    assert insert_statement("volume_minute", ["topic", "minute"], ts).endswith(
-        "VALUES (to_timestamp(CAST(? AS double precision)), to_timestamp(CAST(? AS double precision)), "
-        "?, to_timestamp(CAST(? AS double precision)))"
+    assert insert_statement("volume_minute", ["topic", "minute"]) == (
+        'INSERT INTO "volume_minute" ("window_start", "window_end", "topic", "minute") '
+        'SELECT "window_start", "window_end", "topic", "minute" '
+        'FROM json_populate_recordset(CAST(NULL AS "volume_minute"), CAST(? AS json))'
     )
+    w = int(W.timestamp())
+    assert json.loads(rows_json(["topic", "minute", "avg"], [(w, w + 900, "#ação", w + 60, 0.1 + 0.2)], ts)) == [
+        {
+            "window_start": "2026-11-26T04:15:00+00:00",
+            "window_end": "2026-11-26T04:30:00+00:00",
+            "topic": "#ação",
+            "minute": "2026-11-26T04:16:00+00:00",
+            "avg": 0.30000000000000004,
+        }
+    ]
+    with pytest.raises(ValueError):
+        rows_json(["avg"], [(w, w, float("nan"))])
 
 
 COLUMNS = [{"name": n, "type": t} for n, t in [("window_start", "timestamptz"), ("window_end", "timestamptz"), ("topic", "text"), ("n", "bigint")]]  # fmt: skip
@@ -48,8 +62,9 @@ M15 = timedelta(minutes=15)
 
 def test_history_is_one_parameterised_query_over_the_baseline_range_of_every_window():
     assert history_query(HISTORY) == (
-        'SELECT "window_start", "window_end", "topic", "n" FROM "sentiment_window" '
-        'WHERE "window_start" >= ? AND "window_start" <= ?'
+        'SELECT CAST(coalesce(json_agg(json_build_array("window_start", "window_end", "topic", "n")), '
+        "CAST('[]' AS json)) AS text) "
+        'FROM "sentiment_window" WHERE "window_start" >= ? AND "window_start" <= ?'
     )
     db = FakeDb(stored=[])
     History(db, HISTORY, [(W, W + M15), (W + M15, W + 2 * M15)])
@@ -100,24 +115,26 @@ class FakeDb:
         self.conn = FakeConn(self.log)
         self.stored = stored
         self.params = []
-        self.batches = []
+        self.inserted = []
 
     def instant(self, t):
         return t
 
     def update(self, sql, params):
         self.log.append(("update", sql.split()[0], params))
+        if sql.startswith("INSERT") and "json_populate_recordset" in sql:
+            self.inserted.append([tuple(r.values())[2:] for r in json.loads(params[0])])
         return 1
 
     def query(self, sql, params, types):
         self.log.append(("query", sql.split()[1][:30]))
-        if not sql.startswith('SELECT "'):
-            return []
-        self.params.append(params)
-        return list(self.stored)
+        return []
 
-    def batch(self, sql, rows):
-        self.batches.append((sql, rows))
+    def query_json(self, sql, params):
+        """`stored` as json_agg gives it: instants as ISO-8601 text."""
+        self.log.append(("query", "json"))
+        self.params.append(params)
+        return [[v.isoformat() if isinstance(v, datetime) else v for v in r] for r in self.stored]
 
 
 class FakeDf:
@@ -166,10 +183,11 @@ def test_under_the_lock_only_an_alert_whose_history_moved_is_recomputed():
     window = (W, W + M15)
     write.write_window(db, window, [words, sentiment, volume], stats, 5, recompute)
     assert recomputed == [("volume_alert", window, [("moved",)])]
-    assert [rows for _, rows in db.batches] == [[(1, 2, "w")], [(1, 2, "s")], [(1, 2, "v again")]]
+    assert db.inserted == [[("w",)], [("s",)], [("v again",)]]
     kinds = [e[1] if e[0] == "update" else e[0] for e in db.log]
     # the lock comes first in the transaction, then the replacements, the stats, the commit
-    assert kinds == ["autocommit", "SET", "query", "DELETE", "DELETE", "DELETE", "UPDATE", "commit", "autocommit"]
+    replace = ["DELETE", "INSERT"] * 3
+    assert kinds == ["autocommit", "SET", "query", *replace, "UPDATE", "commit", "autocommit"]
     deletes = [e[2] for e in db.log if e[0] == "update" and e[1] == "DELETE"]
     # the alerts replace W … W+8 windows
     assert deletes == [[W, W], [W, W + 8 * M15], [W, W + 8 * M15]]

@@ -67,27 +67,17 @@ class Database:
             v = rs.getString(i)
         return None if rs.wasNull() else v
 
+    def query_json(self, sql, params):
+        """A query whose one value is a JSON text (a `json_agg`), parsed: a whole result in one py4j
+        call, not one per value (a call per value cost seconds per window of a range)."""
+        return json.loads(self.query(sql, params, ["text"])[0][0])
+
     def update(self, sql, params):
         stmt = self.conn.prepareStatement(sql)
         try:
             for i, p in enumerate(params, start=1):
                 stmt.setObject(i, p)
             return stmt.executeUpdate()
-        finally:
-            stmt.close()
-
-    def batch(self, sql, rows):
-        """One prepared statement executed for every row (a JDBC batch); returns the row count."""
-        if not rows:
-            return 0
-        stmt = self.conn.prepareStatement(sql)
-        try:
-            for row in rows:
-                for i, v in enumerate(row, start=1):
-                    stmt.setObject(i, v)
-                stmt.addBatch()
-            stmt.executeBatch()
-            return len(rows)
         finally:
             stmt.close()
 

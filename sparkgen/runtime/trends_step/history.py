@@ -9,6 +9,8 @@ again from what is stored now (write.py). The stored alerts therefore equal an i
 whatever runs overlap.
 """
 
+from datetime import datetime, timezone
+
 from .db import quote
 from .frames import local_frame
 
@@ -16,16 +18,31 @@ from .frames import local_frame
 KEY_COLUMNS = ("window_start", "window_end", "topic")
 
 
+# A JSON value of each column type as Python (json_agg writes timestamptz as ISO-8601 text).
+FROM_JSON = {
+    "timestamptz": lambda v: datetime.fromisoformat(v).astimezone(timezone.utc),
+    "text": str,
+    "bigint": int,
+    "integer": int,
+    "double precision": float,
+}
+
+
 def history_query(history):
-    names = [quote(c["name"]) for c in history["columns"]]
+    """The rows as one JSON array of arrays (Database.query_json)."""
+    names = ", ".join(quote(c["name"]) for c in history["columns"])
     ws = quote("window_start")
-    return f"SELECT {', '.join(names)} FROM {quote(history['table'])} WHERE {ws} >= ? AND {ws} <= ?"
+    return (
+        f"SELECT CAST(coalesce(json_agg(json_build_array({names})), CAST('[]' AS json)) AS text) "
+        f"FROM {quote(history['table'])} WHERE {ws} >= ? AND {ws} <= ?"
+    )
 
 
 def read_rows(db, history, lo, hi):
     """The rows with window_start in [lo, hi], as tuples in the order of `history["columns"]`."""
-    types = [c["type"] for c in history["columns"]]
-    return db.query(history_query(history), [db.instant(lo), db.instant(hi)], types)
+    parse = [FROM_JSON[c["type"]] for c in history["columns"]]
+    rows = db.query_json(history_query(history), [db.instant(lo), db.instant(hi)])
+    return [tuple(None if v is None else f(v) for f, v in zip(parse, r, strict=True)) for r in rows]
 
 
 def canonical(rows):

@@ -3,8 +3,8 @@ driver transaction.
 
 Every result row names the window whose commit writes it (the plan's `commit_column`: its
 window_start, or an alert's as_of). A small result (at most SMALL_RESULT rows per window) is
-collected to the driver and each window's rows are inserted with one batched prepared statement
-inside that window's transaction; a larger one goes through a staging table over Spark JDBC first
+collected to the driver and each window's rows are inserted with one statement inside that
+window's transaction, the rows one JSON parameter (a JDBC batch costs a py4j call per value); a larger one goes through a staging table over Spark JDBC first
 (`INSERT … SELECT` the window's rows from it). Window bounds travel as epoch seconds: Spark's JDBC
 writer would store TIMESTAMP values in the JVM's time zone, epoch numbers mean the same instant
 everywhere.
@@ -16,7 +16,9 @@ committed a window of it meanwhile, that window's alerts are computed again from
 now. The stored alerts therefore equal an in-order run whatever runs overlap.
 """
 
+import json
 import secrets
+from datetime import datetime, timezone
 
 from .db import quote
 from .log import log
@@ -28,11 +30,10 @@ HISTORY_LOCK = (0x74726E68, 0)
 # A commit holds the lock for a second or two; a wait this long means a stuck peer: fail the
 # attempt (the scheduler retries it) rather than hang.
 HISTORY_LOCK_TIMEOUT = "10min"
-# Rows per window a metric may have to take the driver path (collect + batched INSERT).
+# Rows per window a metric may have to take the driver path (collect + one INSERT of JSON).
 SMALL_RESULT = 10_000
 # The staged copy of a result's commit column.
 COMMIT_EPOCH = "commit_epoch"
-EPOCH_MARK = "to_timestamp(CAST(? AS double precision))"
 
 
 def timestamp_columns(df, columns):
@@ -123,13 +124,31 @@ class Output:
         else:
             if rows is None:
                 rows = self.rows.get(int(start.timestamp()), [])
-            db.batch(insert_statement(m["name"], m["columns"], self.timestamps), rows)
+            db.update(insert_statement(m["name"], m["columns"]), [rows_json(m["columns"], rows, self.timestamps)])
 
 
-def insert_statement(name, columns, timestamps=frozenset()):
-    cols = ", ".join(quote(c) for c in columns)
-    marks = ", ".join(EPOCH_MARK if c in timestamps else "?" for c in columns)
-    return f"INSERT INTO {quote(name)} ({quote('window_start')}, {quote('window_end')}, {cols}) VALUES ({EPOCH_MARK}, {EPOCH_MARK}, {marks})"
+def insert_statement(name, columns):
+    """INSERT rows given as one JSON parameter, typed by the table's own columns."""
+    cols = ", ".join(quote(c) for c in ["window_start", "window_end", *columns])
+    return (
+        f"INSERT INTO {quote(name)} ({cols}) SELECT {cols} "
+        f"FROM json_populate_recordset(CAST(NULL AS {quote(name)}), CAST(? AS json))"
+    )
+
+
+def rows_json(columns, rows, timestamps=frozenset()):
+    """`rows` (window_start epoch, window_end epoch, columns…) as a JSON array of objects, epochs as
+    ISO-8601 instants. Doubles are written with repr (exact); NaN or infinity is refused (not JSON)."""
+    names = ["window_start", "window_end", *columns]
+    instant = [i < 2 or n in timestamps for i, n in enumerate(names)]
+    objects = [
+        {
+            n: datetime.fromtimestamp(v, timezone.utc).isoformat() if t and v is not None else v
+            for n, t, v in zip(names, instant, row, strict=True)
+        }
+        for row in rows
+    ]
+    return json.dumps(objects, ensure_ascii=False, allow_nan=False)
 
 
 def staged_insert(name, columns, staging, timestamps=frozenset()):
