@@ -20,9 +20,11 @@ import {
 /*
  * A range step computes all its windows in one pass (sparkgen/README.md, "The step"); it must store
  * exactly what one step per window, in order, stores. The same six windows go through the
- * scheduler's code twice, into two databases: one range step (one spark-submit), and six
- * single-window steps (`rangeWindows: 1`). Every result table and every window's stats must be
- * equal row for row. The data exercises what a batch could get wrong:
+ * scheduler's code three times, into three databases: one range step (one spark-submit); one range
+ * step computing them in three batches of two windows (TRENDS_BATCH_EVENTS=50: a batch reads the
+ * history the one before it committed); and six single-window steps (`rangeWindows: 1`). Every
+ * result table and every window's stats must be equal row for row. The data exercises what a batch
+ * could get wrong:
  * - alerts: 09:00–09:45 and 11:45–12:00 are stored before the run (n_scored 20, avg 0.5); the
  *   scores of W1…W6 drop to 0 in W5, so W5 is critical, and the stored 11:45 window is within 8
  *   windows of every commit (its alert is rewritten by each, from what that commit sees);
@@ -36,11 +38,14 @@ const WINDOWS = ["10:00", "10:15", "10:30", "10:45", "11:00", "11:15"].map((t) =
 );
 const SCORES = [0.6, 0.4, 0.35, 0.5, 0, 0.45];
 const STORED = ["09:00", "09:15", "09:30", "09:45", "11:45"].map((t) => new Date(`2026-11-24T${t}:00Z`));
-// Seven spark-submits on a loaded 2-core machine (test/sparkgen/support.ts: up to 900 s each).
+// Eight spark-submits on a loaded 2-core machine (test/sparkgen/support.ts: up to 900 s each).
 const TIMEOUT = 3_600_000;
+// Valid lines per window: 20, 21, 23 (22 + the copy), 23, 24, 25; batches of at most 50: two windows each.
+const BATCH_EVENTS = "50";
 
 let root: string;
 let range: TestDb;
+let batched: TestDb;
 let single: TestDb;
 
 const hourOf = (d: Date) => `2026/11/24/${d.toISOString().slice(11, 13)}/`;
@@ -55,8 +60,12 @@ beforeAll(async () => {
   writeObject(root, "2026/11/24/11/", "obj-late", [
     eventLine("late-w2", new Date(WINDOWS[1]!.start.getTime() + 60_000), -0.9),
   ]);
-  [range, single] = await Promise.all([migratedDb("range_exact_one"), migratedDb("range_exact_each")]);
-  for (const t of [range, single])
+  [range, batched, single] = await Promise.all([
+    migratedDb("range_exact_one"),
+    migratedDb("range_exact_batched"),
+    migratedDb("range_exact_each"),
+  ]);
+  for (const t of [range, batched, single])
     await t.db
       .insertInto("sentiment_window")
       .values(seededSentiment(STORED, ["*", "acme"]))
@@ -64,15 +73,15 @@ beforeAll(async () => {
 });
 
 afterAll(async () => {
-  await Promise.all([range?.db.destroy(), single?.db.destroy()]);
+  await Promise.all([range?.db.destroy(), batched?.db.destroy(), single?.db.destroy()]);
   if (root) rmSync(root, { recursive: true, force: true });
 }, TIMEOUT);
 
-async function run(t: TestDb, rangeWindows: number) {
+async function run(t: TestDb, rangeWindows: number, env: NodeJS.ProcessEnv = {}) {
   const jdbc = jdbcFromDatabaseUrl(t.url);
   const deps: ProcessDeps = {
     db: t.db,
-    runner: new LocalStepRunner({ spark: sparkInstall(), master: "local[2]", jdbcUser: jdbc.user }),
+    runner: new LocalStepRunner({ spark: sparkInstall(), master: "local[2]", jdbcUser: jdbc.user, env }),
     input: inputSource(root),
     jdbcUrl: jdbc.jdbcUrl,
     windowMinutes: 15,
@@ -100,15 +109,22 @@ describe("a range step", () => {
   it(
     "stores what one step per window stores, in order: every table, every window's stats",
     async () => {
-      const [one, each] = [await run(range, WINDOWS.length), await run(single, 1)];
+      const one = await run(range, WINDOWS.length);
+      const inBatches = await run(batched, WINDOWS.length, { TRENDS_BATCH_EVENTS: BATCH_EVENTS });
+      const each = await run(single, 1);
       expect(new Set(one.map((r) => r.step_id)).size).toBe(1);
+      expect(new Set(inBatches.map((r) => r.step_id)).size).toBe(1);
       expect(new Set(each.map((r) => r.step_id)).size).toBe(WINDOWS.length);
       const stats = (rs: typeof one) => rs.map(({ step_id: _, ...r }) => r);
       expect(stats(one)).toEqual(stats(each));
+      expect(stats(inBatches)).toEqual(stats(each));
       // W3's copy is a duplicate of W3 only; the late W2 event is read (hour 11) by W4…W6, counted in none
       expect(one.map((r) => r.duplicates)).toEqual([0, 0, 1, 0, 0, 0]);
-      for (const table of METRIC_TABLES)
-        expect(await tableRows(range.db, table), table).toEqual(await tableRows(single.db, table));
+      for (const table of METRIC_TABLES) {
+        const expected = await tableRows(single.db, table);
+        expect(await tableRows(range.db, table), table).toEqual(expected);
+        expect(await tableRows(batched.db, table), `${table}, in batches`).toEqual(expected);
+      }
 
       // and they are the hand-worked ones: W5's mean is 0 against a baseline mean of 0.484 (W3's is
       // 0.375 with the copy's 0.9): critical, both topics; nothing else drops
