@@ -150,8 +150,12 @@ describe("recompute list from pipeline_run", () => {
     const r = planReport({ head: withVolume, base: { label: "database", live } });
     const by = (n: string) => r.diff.metrics.find((m) => m.name === n)!;
     expect(by("influencer_window").category).toBe("breaking");
+    // the newest run recorded the shipped SQL's hash
+    const shipped = manifestHashes(base).influencer_window!;
     expect(by("influencer_window").reasons[0]!.text).toMatch(
-      /^its SQL differs from what the newest run \(window 2026-11-24T05:00:00.000Z\) used: 43eadebd610a1557 → [0-9a-f]{16}/,
+      new RegExp(
+        `^its SQL differs from what the newest run \\(window 2026-11-24T05:00:00.000Z\\) used: ${shipped} → [0-9a-f]{16}`,
+      ),
     );
     expect(by("sentiment_window").category).toBe("non-breaking");
     expect(by("sentiment_window").migration).toEqual([
