@@ -1,29 +1,17 @@
-"""One Spark application for a range of windows: read and classify once, compute every metric of
-every window in one pass (one SQL run and one action per metric, whatever the number of windows:
-a Spark job's fixed cost was most of a small window's time), then one write transaction per window,
-in order (a failure in window k leaves the windows before k committed)."""
+"""One Spark application for a range of windows: read and classify once, then the windows in
+batches (batch.py), each computed in one pass and committed window by window."""
 
 import json
-import os
 
-from .cli import UsageError
+from .batch import batch_events, batches, run_batch, valid_lines
 from .db import Database, jdbc_credentials
-from .frames import local_frame
-from .history import History, register_history
 from .inputs import INPUT_COLUMN, classified_inputs, read_text
 from .log import Phases, log, set_prefix
 from .plan import load_plan
-from .write import SMALL_RESULT, Output, drop_staging, epoch_select, write_window
 
 STATS = ("rows_read", "bad_records", "duplicates", "events")
 # At least the partitions of any metric's result (spark.sql.shuffle.partitions: 4 locally, 200 on EMR).
 LIMIT_PARTITIONS = 100_000
-EVENTS_PER_PARTITION = 200_000
-# Valid lines a batch of windows computed in one pass may hold (the 1M-event window's budget);
-# TRENDS_BATCH_EVENTS in the step's environment overrides it.
-BATCH_EVENTS = 1_000_000
-# The window index of a classified row, while the step picks each window's own inputs.
-SLOT_COLUMN = "_trends_slot"
 
 
 def input_counts(classified, plan, request):
@@ -55,155 +43,6 @@ def log_violations(classified):
     if reasons:
         ordered = sorted(reasons, key=lambda r: -r["count"])
         log("bad records (all inputs): " + ", ".join(f"{r['violation']}: {r['count']}" for r in ordered))
-
-
-def window_params(spark, plan, windows):
-    from pyspark.sql.types import TimestampType
-
-    fields = [("window_start", TimestampType()), ("window_end", TimestampType())]
-    local_frame(spark, fields, windows).createOrReplaceTempView(plan.views["params"])
-
-
-def valid_lines(request, counts):
-    """Per window of the step: the valid lines of its own inputs in its time (before dedup)."""
-    valid_in = counts[2]
-    return [sum(valid_in.get((k, i), 0) for i in mine) for k, mine in enumerate(request.window_inputs)]
-
-
-def batch_events(environ=os.environ):
-    text = environ.get("TRENDS_BATCH_EVENTS", "")
-    if not text:
-        return BATCH_EVENTS
-    if not text.isdigit() or int(text) < 1:
-        raise UsageError(f"TRENDS_BATCH_EVENTS is {text!r}; give a whole number of events, at least 1")
-    return int(text)
-
-
-def batches(valid, limit):
-    """The step's windows (indexes) in consecutive batches of at most `limit` valid lines, at least
-    one window each: a long catch-up keeps a 1M-event window's memory, not a day's."""
-    out, size = [[]], 0
-    for k, n in enumerate(valid):
-        if out[-1] and size + n > limit:
-            out.append([])
-            size = 0
-        out[-1].append(k)
-        size += n
-    return out
-
-
-def own_inputs(spark, plan, request, ks, classified):
-    """The classified rows each window `ks` may read: those of its own input prefixes, as a step of
-    that window alone reads (a late record in a later prefix than its window's is not its window's)."""
-    from pyspark.sql import functions as F
-    from pyspark.sql.types import IntegerType, LongType
-
-    pairs = [(i, k) for k in ks for i in request.window_inputs[k]]
-    allowed = local_frame(spark, [(INPUT_COLUMN, IntegerType()), (SLOT_COLUMN, LongType())], pairs)
-    first, _ = request.span
-    seconds = int(request.length.total_seconds())
-    slot = F.floor((F.unix_timestamp(F.col(plan.event_time)) - int(first.timestamp())) / seconds)
-    tagged = classified.withColumn(SLOT_COLUMN, slot)
-    return tagged.join(F.broadcast(allowed), [INPUT_COLUMN, SLOT_COLUMN], "left_semi").drop(INPUT_COLUMN, SLOT_COLUMN)
-
-
-def step_events(spark, plan, request, ks, classified, counts):
-    """The events of windows `ks` (cached), and each one's input stats. One action."""
-    from pyspark import StorageLevel
-    from pyspark.sql import functions as F
-
-    lines, bad, _ = counts
-    valid = valid_lines(request, counts)
-    window_params(spark, plan, [request.windows[k] for k in ks])
-    own_inputs(spark, plan, request, ks, classified).createOrReplaceTempView(plan.views["classified"])
-    # Every metric scans the events: as few partitions (tasks) as their size needs, not one per
-    # shuffle partition. Measured (BENCHMARKS.md "Small windows: one action per metric, …"):
-    # 4 × 1,000-event windows 139.4 → 120.9 CPU-s, every metric's phase shorter; 100k unchanged.
-    events = spark.sql(plan.window_events_sql)
-    size = sum(valid[k] for k in ks)
-    events = events.coalesce(max(1, -(-size // EVENTS_PER_PARTITION))).persist(StorageLevel.MEMORY_AND_DISK)
-    per_window = {r[0]: r[1] for r in events.groupBy(F.expr("unix_seconds(window_start)")).count().collect()}
-    stats = {}
-    for k in ks:
-        start, mine = request.windows[k][0], request.window_inputs[k]
-        n = per_window.get(int(start.timestamp()), 0)
-        stats[k] = {
-            "rows_read": sum(lines.get(i, 0) for i in mine),
-            "bad_records": sum(bad.get(i, 0) for i in mine),
-            "duplicates": valid[k] - n,
-            "events": n,
-        }
-    events.createOrReplaceTempView(plan.views["events"])
-    return events, stats
-
-
-def step_outputs(spark, db, plan, windows, phases):
-    """Every metric of `windows`: one SQL run and one action per metric."""
-    from pyspark import StorageLevel
-
-    outputs = []
-    for metric in plan.metrics:
-        history = History(db, metric["history"], windows) if metric["history"] else None
-        if history is not None:
-            register_history(spark, metric["history"], history.rows)
-        df = spark.sql(metric["sql"]).persist(StorageLevel.MEMORY_AND_DISK)
-        df.createOrReplaceTempView(metric["name"])
-        o = Output(metric, df, history)
-        outputs.append(o)
-        n = o.collect(len(windows))
-        log(f"{metric['name']}: {n if n is not None else f'more than {SMALL_RESULT * len(windows):,}'} rows")
-        phases.done(metric["name"])
-    return outputs
-
-
-def recompute_alert(spark, plan, windows, outputs):
-    """`write_window`'s recompute: an alert's rows of one commit from the history stored now, as a
-    step of that window alone computes them (its baseline metric's view narrowed to the window)."""
-    from pyspark.sql import functions as F
-
-    by_name = {o.metric["name"]: o for o in outputs}
-
-    def recompute(o, window, fresh):
-        spec = o.metric["history"]
-        source = by_name[spec["table"]]
-        try:
-            window_params(spark, plan, [window])
-            register_history(spark, spec, fresh)
-            source.df.where(F.col("window_start") == F.lit(window[0])).createOrReplaceTempView(spec["table"])
-            df = spark.sql(o.metric["sql"])
-            rows = epoch_select(df, o.metric["commit_column"], o.metric["columns"], o.timestamps).collect()
-            return [tuple(r)[1:] for r in rows]
-        finally:
-            window_params(spark, plan, windows)
-            source.df.createOrReplaceTempView(spec["table"])
-
-    return recompute
-
-
-def run_batch(spark, db, jdbc, plan, request, ks, classified, counts, phases, committed):
-    """Windows `ks`: computed in one pass, then committed one by one, in order, each reported to
-    `committed(k, stats)` as soon as it is (the runner records the committed windows even when a
-    later one fails)."""
-    windows = [request.windows[k] for k in ks]
-    events, stats = step_events(spark, plan, request, ks, classified, counts)
-    cached = [events]
-    phases.done("window events")
-    outputs = []
-    try:
-        outputs = step_outputs(spark, db, plan, windows, phases)
-        cached += [o.df for o in outputs]
-        for o in outputs:
-            if o.rows is None:
-                o.stage(jdbc)
-        recompute = recompute_alert(spark, plan, windows, outputs)
-        for k in ks:
-            write_window(db, request.windows[k], outputs, stats[k], request.run_ids[k], recompute)
-            committed(k, stats[k])
-        phases.done("write")
-    finally:
-        drop_staging(db, outputs)
-        for df in cached:
-            df.unpersist()
 
 
 def run(request):
