@@ -2,7 +2,6 @@
 
 import json
 import os
-from datetime import datetime, timezone
 
 from .cli import UsageError
 
@@ -42,7 +41,8 @@ class Database:
     def instant(self, t):
         return self.jvm.java.time.OffsetDateTime.parse(t.isoformat())
 
-    def query(self, sql, params, types):
+    def query(self, sql, params, columns):
+        """Rows of `columns` text values (every typed read goes through `query_json`)."""
         stmt = self.conn.prepareStatement(sql)
         try:
             for i, p in enumerate(params, start=1):
@@ -50,27 +50,15 @@ class Database:
             rs = stmt.executeQuery()
             rows = []
             while rs.next():
-                rows.append(tuple(self._value(rs, i, t) for i, t in enumerate(types, start=1)))
+                rows.append(tuple(rs.getString(i) for i in range(1, columns + 1)))
             return rows
         finally:
             stmt.close()
 
-    def _value(self, rs, i, sql_type):
-        if sql_type == "timestamptz":
-            v = rs.getTimestamp(i)
-            return None if v is None else datetime.fromtimestamp(v.getTime() / 1000, tz=timezone.utc)
-        if sql_type in ("bigint", "integer"):
-            v = rs.getLong(i)
-        elif sql_type == "double precision":
-            v = rs.getDouble(i)
-        else:
-            v = rs.getString(i)
-        return None if rs.wasNull() else v
-
     def query_json(self, sql, params):
         """A query whose one value is a JSON text (a `json_agg`), parsed: a whole result in one py4j
         call, not one per value (a call per value cost seconds per window of a range)."""
-        return json.loads(self.query(sql, params, ["text"])[0][0])
+        return json.loads(self.query(sql, params, 1)[0][0])
 
     def update(self, sql, params):
         stmt = self.conn.prepareStatement(sql)

@@ -169,7 +169,7 @@ def delete_statement(name):
 
 def lock_history(db):
     db.update(f"SET LOCAL lock_timeout = '{HISTORY_LOCK_TIMEOUT}'", [])
-    db.query("SELECT pg_advisory_xact_lock(CAST(? AS integer), CAST(? AS integer))", list(HISTORY_LOCK), [])
+    db.query("SELECT pg_advisory_xact_lock(CAST(? AS integer), CAST(? AS integer))", list(HISTORY_LOCK), 0)
 
 
 def write_window(db, window, outputs, stats, run_id, recompute):
