@@ -57,6 +57,7 @@ export function compileAlert(spec: AlertSpec): QueryNode {
   const history = alertHistoryView(spec);
   const rowsView = `${source}_rows`;
   const read = alertSourceColumns(spec);
+  const keyed = ["window_start", "window_end", "topic", ...read];
   const secs = (e: string) => sql.fn("unix_seconds", e);
   // The span of n windows, from an as-of window's bounds (the step's windows have one length).
   const span = (start: string, end: string) => sql.op(n, "*", sql.op(secs(end), "-", secs(start)));
@@ -73,11 +74,11 @@ export function compileAlert(spec: AlertSpec): QueryNode {
     rowsView,
     `for the commit of each window A of the step: ${source} of the windows up to ${n} before and after A, as it sees them — the step's rows of its windows up to A (just computed), the stored rows of the others`,
     sql.unionAll(
-      sql.select([...asOf, ...["window_start", "window_end", "topic", ...read].map((c) => `s.${c}`)], {
+      sql.select([...asOf, ...keyed.map((c) => `s.${c}`)], {
         from: sql.table(source, "s"),
         joins: [sql.join("INNER", sql.table(VIEWS.params, "p"), sql.and(pAsOf("s"), near("s")))],
       }),
-      sql.select([...asOf, ...["window_start", "window_end", "topic", ...read].map((c) => `h.${c}`)], {
+      sql.select([...asOf, ...keyed.map((c) => `h.${c}`)], {
         from: sql.table(history, "h"),
         joins: [
           sql.join("INNER", sql.table(VIEWS.params, "p"), near("h")),
