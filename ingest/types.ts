@@ -29,6 +29,10 @@ export interface Source {
   enrich?(records: NormalisedRecord[], signal: AbortSignal): Promise<void>;
   /** The first `messages` messages yielded are delivered or durably spooled: persist a cursor. */
   committed?(messages: number): Promise<void>;
+  /** Records the normaliser holds back (Bluesky's like copies), sent when the stream stops. */
+  heldBack?(): NormalisedRecord[];
+  /** Counters of the source's own (lookups that failed, frames refused), for the ingest summary. */
+  stats?(): Record<string, number>;
 }
 
 /** One document sentiment, in Google Cloud Natural Language's terms. */
@@ -61,8 +65,8 @@ export type NormalisedRecord = Omit<EventV1, "sentiment_score" | "sentiment_magn
  * matches); those are counted apart and never logged as bad.
  */
 export type NormaliseResult =
-  | { ok: true; record: NormalisedRecord }
-  | { ok: false; reason: string; skip?: boolean };
+  /** `cut`: entities past the per-record caps (ingest/normalise/limits.ts), counted, not kept. */
+  { ok: true; record: NormalisedRecord; cut?: number } | { ok: false; reason: string; skip?: boolean };
 
 /** One raw message → its result; a stateful source may give several records for one message. */
 export type Normaliser = (raw: RawMessage) => NormaliseResult | readonly NormaliseResult[];

@@ -1,8 +1,8 @@
+export * from "./limits.ts";
 export {
   createNormaliser,
-  DEFAULT_MAX_TEXT_CHARS,
   type NormaliseOptions,
   normalise,
-  wellFormed,
 } from "./normalise.ts";
-export { eventLine } from "./serialise.ts";
+export { EventEncodingError, eventLine } from "./serialise.ts";
+export { REPLACEMENT, storable, wellFormed } from "./storable.ts";

@@ -1,5 +1,7 @@
 import { INTEGER_BOUNDS, MAX_TOPIC_LENGTH } from "../../sparkgen/schema/index.ts";
 import { type NormalisedRecord, type NormaliseResult, OVERSIZED_MESSAGE, type RawMessage } from "../types.ts";
+import { DEFAULT_MAX_TEXT_CHARS, Entities, type EntityList, overCodePoints } from "./limits.ts";
+import { wellFormed } from "./storable.ts";
 
 /**
  * X API v2 filtered-stream message → v1 record fields (docs/contracts.md, "The event record, version 1").
@@ -26,8 +28,6 @@ export interface NormaliseOptions {
   maxTextChars?: number;
 }
 
-export const DEFAULT_MAX_TEXT_CHARS = 25_000;
-
 const REF_TYPES = new Set(["retweeted", "quoted", "replied_to"]);
 const ISO_MS = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/;
 
@@ -37,17 +37,6 @@ const isObj = (v: unknown): v is Obj => typeof v === "object" && v !== null && !
 const MAX_COUNT = INTEGER_BOUNDS.long.max;
 const isCount = (v: unknown): v is number =>
   typeof v === "number" && Number.isInteger(v) && v >= 0 && v <= MAX_COUNT;
-
-// ES2024's String#isWellFormed/toWellFormed exist on Node 20 but not in the project's ES2023 lib.
-type WellFormedString = string & { isWellFormed(): boolean; toWellFormed(): string };
-const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g;
-const native = typeof (String.prototype as Partial<WellFormedString>).isWellFormed === "function";
-
-/** Replaces lone surrogates with U+FFFD. */
-export function wellFormed(s: string): string {
-  if (native) return (s as WellFormedString).isWellFormed() ? s : (s as WellFormedString).toWellFormed();
-  return s.replace(LONE_SURROGATE, "\uFFFD");
-}
 
 function unescapeHtml(s: string): string {
   if (!s.includes("&")) return s;
@@ -70,46 +59,38 @@ function findById(list: unknown, id: string): Obj | undefined {
   return undefined;
 }
 
-function codePointLength(s: string, limit: number): number {
-  let n = 0;
-  for (const _ of s) if (++n > limit) break;
-  return n;
-}
-
 /** The distinct non-empty tags, or undefined when one is longer than a topic may be. */
 function tagsOf(matching: unknown): string[] | undefined {
   if (!Array.isArray(matching)) return [];
   const tags: string[] = [];
   for (const r of matching) {
     if (isObj(r) && typeof r.tag === "string" && r.tag !== "" && !tags.includes(r.tag)) {
-      if (r.tag.length > MAX_TOPIC_LENGTH && codePointLength(r.tag, MAX_TOPIC_LENGTH) > MAX_TOPIC_LENGTH)
-        return undefined;
+      if (overCodePoints(r.tag, MAX_TOPIC_LENGTH)) return undefined;
       tags.push(r.tag);
     }
   }
   return tags;
 }
 
-/** The `field` strings of an entity list, lower-cased unless `keepCase`; repeats kept as given. */
-function entityValues(list: unknown, field: string, keepCase: boolean): string[] | undefined {
-  if (!Array.isArray(list) || list.length === 0) return undefined;
-  const out: string[] = [];
-  for (const e of list) {
+/** The `field` strings of one of X's entity lists, lower-cased unless `keepCase`; repeats kept. */
+function addValues(into: Entities, list: EntityList, from: unknown, field: string, keepCase: boolean): void {
+  if (!Array.isArray(from)) return;
+  for (const e of from) {
     const v = isObj(e) ? e[field] : undefined;
-    if (typeof v === "string" && v !== "") out.push(keepCase ? wellFormed(v) : wellFormed(v).toLowerCase());
+    if (typeof v === "string" && v !== "")
+      into.add(list, keepCase ? wellFormed(v) : wellFormed(v).toLowerCase());
   }
-  return out.length > 0 ? out : undefined;
 }
 
-/** Adds `hashtags`, `mentions`, `urls` from X's `entities` (after `rules`, in EVENT_V1 order). */
-function addEntities(record: NormalisedRecord, entities: unknown): void {
-  if (!isObj(entities)) return;
-  const hashtags = entityValues(entities.hashtags, "tag", false);
-  const mentions = entityValues(entities.mentions, "username", false);
-  const urls = entityValues(entities.urls, "expanded_url", true);
-  if (hashtags) record.hashtags = hashtags;
-  if (mentions) record.mentions = mentions;
-  if (urls) record.urls = urls;
+/** X's `entities` → `hashtags`, `mentions`, `urls` (after `rules`, in EVENT_V1 order); returns what was cut. */
+function addEntities(record: NormalisedRecord, entities: unknown): number {
+  if (!isObj(entities)) return 0;
+  const e = new Entities();
+  addValues(e, "hashtags", entities.hashtags, "tag", false);
+  addValues(e, "mentions", entities.mentions, "username", false);
+  addValues(e, "urls", entities.urls, "expanded_url", true);
+  e.fill(record);
+  return e.cut;
 }
 
 const fail = (reason: string): NormaliseResult => ({ ok: false, reason });
@@ -144,8 +125,7 @@ export function normalise(
   const rawText = isObj(note) && typeof note.text === "string" ? note.text : data.text;
   if (typeof rawText !== "string") return fail(`tweet ${id}: missing text`);
   const maxChars = options.maxTextChars ?? DEFAULT_MAX_TEXT_CHARS;
-  if (rawText.length > maxChars && codePointLength(rawText, maxChars) > maxChars)
-    return fail(`tweet ${id}: huge text (over ${maxChars} characters)`);
+  if (overCodePoints(rawText, maxChars)) return fail(`tweet ${id}: huge text (over ${maxChars} characters)`);
   const pm = data.public_metrics;
   if (!isObj(pm)) return fail(`tweet ${id}: missing public_metrics`);
   const { retweet_count, like_count, reply_count, quote_count } = pm;
@@ -223,8 +203,8 @@ export function normalise(
     rules,
   };
   // A long post's entities index its full text (note_tweet), like its text.
-  addEntities(record, isObj(note) && isObj(note.entities) ? note.entities : data.entities);
-  return { ok: true, record };
+  const cut = addEntities(record, isObj(note) && isObj(note.entities) ? note.entities : data.entities);
+  return cut > 0 ? { ok: true, record, cut } : { ok: true, record };
 }
 
 /**

@@ -1,5 +1,5 @@
 import { log } from "../../runtime/log/index.ts";
-import { createNormaliser, eventLine } from "../normalise/index.ts";
+import { createNormaliser, EventEncodingError, eventLine } from "../normalise/index.ts";
 import type { Sink, SinkStats } from "../sinks/sink.ts";
 import type {
   NormalisedRecord,
@@ -40,6 +40,8 @@ export interface IngestSummary extends IngestCounters {
   stoppedBy: "end" | "max-events" | "signal";
   /** Of the unscored events, those whose language the analyser does not score (vader: not English). */
   unscoredLanguage: number;
+  /** The source's own counters (Source.stats). */
+  sourceStats: Record<string, number>;
   seconds: number;
   eventsPerSecond: number;
   sinkStats: SinkStats;
@@ -70,6 +72,7 @@ export async function runPipeline(o: PipelineOptions): Promise<IngestSummary> {
     badMessages: 0,
     badReasons: {},
     skipped: 0,
+    entitiesCut: 0,
     scored: 0,
     unscored: 0,
   };
@@ -123,6 +126,11 @@ export async function runPipeline(o: PipelineOptions): Promise<IngestSummary> {
       }
     }
     if (stoppedBy === "end" && o.signal?.aborted) stoppedBy = "signal";
+    const held = o.source.heldBack?.() ?? [];
+    if (held.length > 0) {
+      await o.source.enrich?.(held, stop.signal);
+      await send(o, held, c);
+    }
   } finally {
     clearInterval(ticker);
     o.signal?.removeEventListener("abort", onAbort);
@@ -140,6 +148,7 @@ export async function runPipeline(o: PipelineOptions): Promise<IngestSummary> {
     stoppedBy,
     ...c,
     unscoredLanguage: o.analyser.skippedLanguage?.() ?? 0,
+    sourceStats: o.source.stats?.() ?? {},
     seconds: Math.round(seconds * 1000) / 1000,
     eventsPerSecond: Math.round(c.events / Math.max(seconds, 1e-3)),
     sinkStats: o.sink.stats(),
@@ -152,16 +161,26 @@ async function send(o: PipelineOptions, records: NormalisedRecord[], c: IngestCo
     const s = scores[i] ?? null;
     if (s) c.scored++;
     else c.unscored++;
-    // eventLine writes the v1 fields in schema order without an intermediate object (the hot path).
-    const line = eventLine(records[i]!, s, s ? (s.source ?? o.analyser.name) : null);
+    let line: string;
+    try {
+      line = eventLine(records[i]!, s, s ? (s.source ?? o.analyser.name) : null);
+    } catch (e) {
+      // A value no source check caught (a profile file's string follower count, say): the record
+      // is counted with the bad messages, never written half-valid.
+      if (!(e instanceof EventEncodingError)) throw e;
+      countBad(c, `record breaks the v1 contract: ${e.message}`, records[i]!.id);
+      continue;
+    }
     c.events++;
     if (!o.sink.write(line)) await o.sink.drain();
   }
 }
 
 function take(r: NormaliseResult, raw: RawMessage, records: NormalisedRecord[], c: IngestCounters): void {
-  if (r.ok) records.push(r.record);
-  else if (r.skip) c.skipped++;
+  if (r.ok) {
+    records.push(r.record);
+    if (r.cut) c.entitiesCut += r.cut;
+  } else if (r.skip) c.skipped++;
   else countBad(c, r.reason, raw);
 }
 

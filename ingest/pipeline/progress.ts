@@ -9,6 +9,8 @@ export interface IngestCounters {
   badReasons: Record<string, number>;
   /** Well-formed messages that are not events (deletes, posts no topic rule matches). */
   skipped: number;
+  /** Entities past the per-record caps (ingest/normalise/limits.ts): not kept, counted here. */
+  entitiesCut: number;
   scored: number;
   unscored: number;
 }

@@ -12,7 +12,8 @@ export const codePoints = (s: string): number => {
 
 const ISO_MS = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/;
 
-function checkColumn(name: string, c: Column, v: unknown): string | undefined {
+/** Why `v` breaks column `c` of the contract, or undefined when it fits. */
+export function columnProblem(name: string, c: Column, v: unknown): string | undefined {
   if (v === null || v === undefined) return c.nullable ? undefined : `${name} is missing`;
   switch (c.type) {
     case "string":
@@ -47,7 +48,7 @@ export function validateEvent(value: unknown): Validation<EventV1> {
     return { ok: false, reason: "not an object" };
   const o = value as Record<string, unknown>;
   for (const [name, c] of Object.entries(EVENT_V1)) {
-    const reason = checkColumn(name, c, o[name]);
+    const reason = columnProblem(name, c, o[name]);
     if (reason) return { ok: false, reason };
   }
   return { ok: true, value: o as unknown as EventV1 };

@@ -3,6 +3,8 @@
  * app.bsky.feed.post / repost / like, app.bsky.richtext.facet, app.bsky.embed.record). Only the
  * fields used are typed; everything is checked at run time, since a frame is untrusted input.
  */
+import { Entities } from "../../normalise/index.ts";
+
 export const COLLECTIONS = {
   post: "app.bsky.feed.post",
   repost: "app.bsky.feed.repost",
@@ -24,20 +26,20 @@ export function didOfUri(uri: string): string | undefined {
 export const atUri = (did: string, collection: string, rkey: string): string =>
   `at://${did}/${collection}/${rkey}`;
 
-export interface Entities {
-  hashtags: string[];
-  mentions: string[];
-  urls: string[];
-}
-
 const FACET = "app.bsky.richtext.facet#";
+/**
+ * The most bytes a mention facet may cover: a handle is at most 253 characters (a domain name),
+ * plus its `@`. A facet over the whole text would otherwise decode that text once per facet.
+ */
+const MAX_MENTION_BYTES = 256;
 
 /**
- * Facets → entity lists. Tags come without `#` (lower-cased); a mention facet carries a DID, so
- * the username is the text it covers (byte offsets into the UTF-8 text) without `@`; links as given.
+ * Facets → entity lists, under the per-record caps (ingest/normalise/limits.ts; what they cut is
+ * counted). Tags come without `#` (lower-cased); a mention facet carries a DID, so the username is
+ * the text it covers (byte offsets into the UTF-8 text) without `@`; links as given.
  */
 export function entitiesOf(text: string, facets: unknown): Entities {
-  const e: Entities = { hashtags: [], mentions: [], urls: [] };
+  const e = new Entities();
   if (!Array.isArray(facets)) return e;
   let bytes: Buffer | undefined;
   for (const f of facets) {
@@ -47,21 +49,25 @@ export function entitiesOf(text: string, facets: unknown): Entities {
       switch (feature.$type) {
         case `${FACET}tag`: {
           const tag = str(feature.tag)?.replace(/^#/, "");
-          if (tag) e.hashtags.push(tag.toLowerCase());
+          if (tag) e.add("hashtags", tag.toLowerCase());
           break;
         }
         case `${FACET}link`: {
           const uri = str(feature.uri);
-          if (uri) e.urls.push(uri);
+          if (uri) e.add("urls", uri);
           break;
         }
         case `${FACET}mention`: {
           const index = isObj(f.index) ? f.index : {};
           const { byteStart, byteEnd } = index;
           if (typeof byteStart !== "number" || typeof byteEnd !== "number" || byteEnd <= byteStart) break;
+          if (e.full("mentions") || byteEnd - byteStart > MAX_MENTION_BYTES) {
+            e.cut++;
+            break;
+          }
           bytes ??= Buffer.from(text, "utf8");
           const name = bytes.toString("utf8", byteStart, byteEnd).trim().replace(/^@/, "").toLowerCase();
-          if (name && !name.includes("\uFFFD")) e.mentions.push(name);
+          if (name && !name.includes("\uFFFD")) e.add("mentions", name);
           break;
         }
       }

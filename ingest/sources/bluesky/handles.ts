@@ -1,5 +1,7 @@
 import { setTimeout as sleep } from "node:timers/promises";
+import { isValidHandle } from "@atproto/syntax";
 import { log } from "../../../runtime/log/index.ts";
+import { INTEGER_BOUNDS } from "../../../sparkgen/schema/index.ts";
 import { backoffMs } from "../../sinks/retry.ts";
 import type { NormalisedRecord } from "../../types.ts";
 
@@ -17,8 +19,17 @@ export interface HandlesOptions {
   maxEntries?: number;
   /** At least this long between two calls (default 100 ms: 10 calls/s, well under the public limit). */
   minIntervalMs?: number;
-  /** Attempts per call on 429, 5xx or a network error (default 5), full-jitter backoff. */
+  /** Attempts per call on 429, 5xx, a timeout or a network error (default 5), full-jitter backoff. */
   attempts?: number;
+  /** One call's deadline, headers and body (default 10 s): a stuck or dripping AppView is cut off. */
+  callTimeoutMs?: number;
+  /**
+   * How long one batch may wait for its profiles, calls, retries and throttling included (default
+   * 15 s). Past it the batch goes on with the profiles it has; the rest are sent as unknown.
+   */
+  budgetMs?: number;
+  /** The longest `Retry-After` honoured (default 60 s); a longer one is read as this. */
+  maxRetryAfterMs?: number;
   backoffBaseMs?: number;
   backoffMaxMs?: number;
   fetch?: typeof fetch;
@@ -49,8 +60,12 @@ export class ProfileCache implements Handles {
   private readonly fetch: typeof fetch;
   private readonly now: () => number;
   private nextCallAt = 0;
-  /** Calls made, 429 answers, profiles that could not be fetched (left at 0 followers). */
-  readonly stats = { calls: 0, throttled: 0, failed: 0 };
+  /**
+   * Calls made, 429 answers, calls cut off at their deadline, profiles the AppView answered with
+   * values that are not a handle or a count (ignored), and lookups that gave up (the record went
+   * out with the DID as username and 0 followers, and the profile is asked again for the next post).
+   */
+  readonly stats = { calls: 0, throttled: 0, timedOut: 0, invalid: 0, failed: 0 };
 
   constructor(private readonly o: HandlesOptions = {}) {
     this.url = (o.appViewUrl ?? PUBLIC_APPVIEW).replace(/\/+$/, "");
@@ -69,6 +84,10 @@ export class ProfileCache implements Handles {
 
   /** An identity event: the handle changed (the follower count, if known, stays). */
   identity(did: string, handle: string): void {
+    if (!isValidHandle(handle)) {
+      this.stats.invalid++;
+      return;
+    }
     const p = this.profiles.get(did);
     if (p) p.handle = handle;
     else this.remember(did, { handle, followers: undefined, at: this.now() });
@@ -86,8 +105,9 @@ export class ProfileCache implements Handles {
       }
     }
     const dids = this.o.offline ? [] : [...missing];
+    const deadline = now + (this.o.budgetMs ?? 15_000);
     for (let i = 0; i < dids.length && !signal.aborted; i += PROFILES_PER_CALL)
-      await this.fetchProfiles(dids.slice(i, i + PROFILES_PER_CALL), signal);
+      await this.fetchProfiles(dids.slice(i, i + PROFILES_PER_CALL), signal, deadline);
     for (const r of records) {
       const a = this.profiles.get(r.author_id);
       if (a?.handle) r.author_username = a.handle;
@@ -100,20 +120,29 @@ export class ProfileCache implements Handles {
     }
   }
 
-  private async fetchProfiles(dids: string[], signal: AbortSignal): Promise<void> {
+  private async fetchProfiles(dids: string[], signal: AbortSignal, deadline: number): Promise<void> {
     const q = new URLSearchParams();
     for (const d of dids) q.append("actors", d);
     const url = `${this.url}/xrpc/app.bsky.actor.getProfiles?${q}`;
     const attempts = this.o.attempts ?? 5;
     for (let attempt = 0; attempt < attempts && !signal.aborted; attempt++) {
+      // Waiting past the batch's deadline (a long Retry-After, a backoff) would hold the stream.
+      if (this.nextCallAt >= deadline) break;
       const wait = this.nextCallAt - this.now();
       this.nextCallAt = Math.max(this.now(), this.nextCallAt) + this.gapMs;
       if (wait > 0) await sleep(wait, undefined, { signal }).catch(() => {});
+      const left = deadline - this.now();
+      if (left <= 0) break;
+      // The deadline covers the body too: fetch's signal aborts a body that drips.
+      const timeout = AbortSignal.timeout(Math.min(this.o.callTimeoutMs ?? 10_000, left));
       let status = 0;
       let retryAfterMs: number | undefined;
       try {
         this.stats.calls++;
-        const res = await this.fetch(url, { signal, headers: { accept: "application/json" } });
+        const res = await this.fetch(url, {
+          signal: AbortSignal.any([signal, timeout]),
+          headers: { accept: "application/json" },
+        });
         status = res.status;
         if (res.ok) {
           this.store(dids, (await res.json()) as unknown);
@@ -122,12 +151,13 @@ export class ProfileCache implements Handles {
         await res.body?.cancel();
         if (status === 429) {
           this.stats.throttled++;
-          retryAfterMs = retryAfter(res.headers);
+          retryAfterMs = retryAfter(res.headers, this.o.maxRetryAfterMs ?? 60_000);
         }
         // Other 4xx will not get better by asking again (a malformed DID, say).
         if (status < 500 && status !== 429) break;
       } catch (e) {
         if (signal.aborted) return;
+        if (timeout.aborted) this.stats.timedOut++;
         log().debug({ err: String(e) }, "bluesky: getProfiles failed, retrying");
       }
       const delay = Math.max(
@@ -140,8 +170,20 @@ export class ProfileCache implements Handles {
     this.stats.failed += dids.length;
     log().warn(
       { profiles: dids.length },
-      "bluesky: profiles unavailable, followers left at 0 for now (retried on the next post)",
+      "bluesky: profiles unavailable, sent with 0 followers for now (asked again for the next post)",
     );
+  }
+
+  /** The counters for the ingest summary. */
+  summary(): Record<string, number> {
+    const { calls, throttled, timedOut, invalid, failed } = this.stats;
+    return {
+      "profile calls": calls,
+      throttled,
+      "timed out": timedOut,
+      "invalid profiles": invalid,
+      "sent without profile": failed,
+    };
   }
 
   private store(dids: string[], body: unknown): void {
@@ -152,12 +194,14 @@ export class ProfileCache implements Handles {
       for (const p of list) {
         if (typeof p !== "object" || p === null) continue;
         const { did, handle, followersCount } = p as Record<string, unknown>;
-        if (typeof did !== "string") continue;
+        if (typeof did !== "string" || !dids.includes(did)) continue;
         seen.add(did);
+        const validHandle = typeof handle === "string" && isValidHandle(handle);
+        const validCount = isCount(followersCount);
+        if (!validHandle || !validCount) this.stats.invalid++;
         this.remember(did, {
-          handle: typeof handle === "string" && handle !== "handle.invalid" ? handle : this.known(did),
-          followers:
-            typeof followersCount === "number" && followersCount >= 0 ? Math.floor(followersCount) : 0,
+          handle: validHandle && handle !== "handle.invalid" ? handle : this.known(did),
+          followers: validCount ? followersCount : 0,
           at,
         });
       }
@@ -175,11 +219,15 @@ export class ProfileCache implements Handles {
   }
 }
 
-/** `Retry-After` in seconds, or the `ratelimit-reset` epoch seconds the AppView sends. */
-function retryAfter(h: Headers): number | undefined {
+/** A follower count the event record can hold: an integer in the contract's range, not `"12"` or `1e21`. */
+export const isCount = (v: unknown): v is number =>
+  typeof v === "number" && Number.isSafeInteger(v) && v >= 0 && v <= INTEGER_BOUNDS.long.max;
+
+/** `Retry-After` in seconds, or the `ratelimit-reset` epoch seconds the AppView sends, at most `maxMs`. */
+function retryAfter(h: Headers, maxMs: number): number | undefined {
   const after = Number(h.get("retry-after"));
-  if (Number.isFinite(after) && after > 0) return Math.min(after * 1000, 300_000);
+  if (Number.isFinite(after) && after > 0) return Math.min(after * 1000, maxMs);
   const reset = Number(h.get("ratelimit-reset"));
-  if (Number.isFinite(reset) && reset > 0) return Math.min(Math.max(0, reset * 1000 - Date.now()), 300_000);
+  if (Number.isFinite(reset) && reset > 0) return Math.min(Math.max(0, reset * 1000 - Date.now()), maxMs);
   return undefined;
 }

@@ -1,4 +1,5 @@
-import { wellFormed } from "../../normalise/index.ts";
+import { isValidDid, isValidLanguage, isValidRecordKey } from "@atproto/syntax";
+import { DEFAULT_MAX_TEXT_CHARS, overCodePoints, wellFormed } from "../../normalise/index.ts";
 import type { NormalisedRecord, NormaliseResult, RawMessage } from "../../types.ts";
 import { atUri, COLLECTIONS, didOfUri, entitiesOf, isObj, type Obj, referenceOf, str } from "./frames.ts";
 import type { Handles } from "./handles.ts";
@@ -11,14 +12,18 @@ export interface MapperOptions {
   now?: () => number;
   /** Matching posts remembered for their reposts and likes (oldest forgotten first). */
   maxTracked?: number;
-  /** …and for at most this long after they were seen, in stream time (default 24 h). */
+  /** …and for at most this long after they were seen, in stream time (default 24 h)… */
   trackMs?: number;
+  /** …and while their texts and entities hold at most this many UTF-16 units (default 64 Mi, ~128 MB). */
+  maxTrackedChars?: number;
   /** A liked post is re-sent with its new like count at most this often, in stream time (0: every like). */
   likeCopyMs?: number;
 }
 
 interface Tracked {
   record: NormalisedRecord;
+  /** The record's share of `maxTrackedChars`. */
+  chars: number;
   seenUs: number;
   reposts: number;
   likes: number;
@@ -34,6 +39,13 @@ const counts = (p: Tracked) => ({
   reply_count: p.replies,
   quote_count: p.quotes,
 });
+
+/** What a remembered record costs, roughly, in UTF-16 units: its text and entity values. */
+function charsOf(r: NormalisedRecord): number {
+  let n = r.text.length;
+  for (const list of [r.hashtags, r.mentions, r.urls]) for (const v of list ?? []) n += v.length;
+  return n;
+}
 
 const skip = (reason: string): NormaliseResult => ({ ok: false, reason, skip: true });
 const bad = (reason: string): NormaliseResult => ({ ok: false, reason });
@@ -59,12 +71,15 @@ export class BlueskyMapper {
   private readonly maxTracked: number;
   private readonly trackUs: number;
   private readonly copyUs: number;
+  private readonly maxChars: number;
+  private trackedChars = 0;
 
   constructor(private readonly o: MapperOptions) {
     this.now = o.now ?? Date.now;
     this.maxTracked = o.maxTracked ?? 50_000;
     this.trackUs = (o.trackMs ?? 86_400_000) * 1000;
     this.copyUs = (o.likeCopyMs ?? 10_000) * 1000;
+    this.maxChars = o.maxTrackedChars ?? 64 * 1024 * 1024;
   }
 
   /** Posts remembered now (for tests and the progress log). */
@@ -84,6 +99,9 @@ export class BlueskyMapper {
     const timeUs = frame.time_us;
     if (!did || typeof timeUs !== "number" || !Number.isSafeInteger(timeUs))
       return bad("missing did or time_us");
+    // Identifiers are checked with the AT Protocol's own syntax rules (@atproto/syntax): a value
+    // that passes holds no control character, space or quote, so no id can carry a NUL or a line.
+    if (!isValidDid(did)) return bad("invalid did");
     const out = this.sweep(timeUs);
     const r = this.frame(frame, did, timeUs);
     if (out.length === 0) return r;
@@ -111,15 +129,16 @@ export class BlueskyMapper {
     const collection = str(c.collection);
     const rkey = str(c.rkey);
     if (!collection || !rkey) return bad("commit without collection or rkey");
+    if (!isValidRecordKey(rkey)) return bad("invalid rkey");
     const uri = atUri(did, collection, rkey);
     if (c.operation === "delete") {
       // Deletes cannot retract events already sent; the post just stops collecting reposts and likes.
-      this.tracked.delete(uri);
+      this.forget(uri);
       return skip("delete");
     }
     if (c.operation !== "create" && c.operation !== "update") return bad("unknown commit operation");
     const record = c.record;
-    if (!isObj(record)) return bad(`${uri}: commit without record`);
+    if (!isObj(record)) return bad("commit without record");
     if (collection !== COLLECTIONS.post && c.operation === "create") {
       if (this.counted.has(uri)) return skip("seen before (rewind)");
       this.counted.add(uri);
@@ -139,10 +158,13 @@ export class BlueskyMapper {
   }
 
   private post(uri: string, did: string, timeUs: number, record: Obj): NormaliseResult {
-    if (typeof record.text !== "string") return bad(`${uri}: post without text`);
+    if (typeof record.text !== "string") return bad("post without text");
+    // Bluesky's lexicon allows 3,000 bytes, but a frame is whatever a PDS sent: the X path's cap.
+    if (overCodePoints(record.text, DEFAULT_MAX_TEXT_CHARS))
+      return bad(`huge text (over ${DEFAULT_MAX_TEXT_CHARS} characters)`);
     const text = wellFormed(record.text);
     const langs = Array.isArray(record.langs)
-      ? record.langs.filter((l): l is string => typeof l === "string")
+      ? record.langs.filter((l): l is string => typeof l === "string" && isValidLanguage(l))
       : [];
     const e = entitiesOf(text, record.facets);
     const rules = matchRules(this.o.rules, text, e.hashtags, langs);
@@ -177,16 +199,14 @@ export class BlueskyMapper {
       ref_like_count: refPost ? refPost.likes : null,
       rules,
     };
-    if (e.hashtags.length > 0) out.hashtags = e.hashtags;
-    if (e.mentions.length > 0) out.mentions = e.mentions;
-    if (e.urls.length > 0) out.urls = e.urls;
+    e.fill(out);
     this.track(uri, out, timeUs);
-    return { ok: true, record: out };
+    return e.cut > 0 ? { ok: true, record: out, cut: e.cut } : { ok: true, record: out };
   }
 
   private repost(uri: string, did: string, timeUs: number, record: Obj): NormaliseResult {
     const subject = isObj(record.subject) ? str(record.subject.uri) : undefined;
-    if (!subject) return bad(`${uri}: repost without subject`);
+    if (!subject) return bad("repost without subject");
     const p = this.tracked.get(subject);
     if (!p) return skip("repost of a post no topic rule matched");
     p.reposts++;
@@ -240,19 +260,26 @@ export class BlueskyMapper {
   private sweep(timeUs: number): NormaliseResult[] {
     if (this.pendingCopies.size === 0 || timeUs - this.lastSweepUs < this.copyUs) return [];
     this.lastSweepUs = timeUs;
-    const out: NormaliseResult[] = [];
+    return this.release(timeUs).map((record) => ({ ok: true, record }));
+  }
+
+  private release(timeUs?: number): NormalisedRecord[] {
+    const out: NormalisedRecord[] = [];
     for (const uri of this.pendingCopies) {
       const p = this.tracked.get(uri);
-      if (p) out.push({ ok: true, record: this.copy(p, timeUs) });
+      if (p) out.push(this.copy(p, timeUs ?? p.copiedUs));
     }
     this.pendingCopies.clear();
     return out;
   }
 
   private track(uri: string, record: NormalisedRecord, timeUs: number): void {
-    this.tracked.delete(uri);
+    this.forget(uri);
+    const chars = charsOf(record);
+    this.trackedChars += chars;
     this.tracked.set(uri, {
       record,
+      chars,
       seenUs: timeUs,
       reposts: 0,
       likes: 0,
@@ -262,10 +289,30 @@ export class BlueskyMapper {
     });
     // Map order is insertion order: the oldest first.
     for (const [k, v] of this.tracked) {
-      if (this.tracked.size <= this.maxTracked && timeUs - v.seenUs <= this.trackUs) break;
-      this.tracked.delete(k);
-      this.pendingCopies.delete(k);
+      if (
+        this.tracked.size <= this.maxTracked &&
+        this.trackedChars <= this.maxChars &&
+        timeUs - v.seenUs <= this.trackUs
+      )
+        break;
+      this.forget(k);
     }
+  }
+
+  private forget(uri: string): void {
+    const p = this.tracked.get(uri);
+    if (!p) return;
+    this.trackedChars -= p.chars;
+    this.tracked.delete(uri);
+    this.pendingCopies.delete(uri);
+  }
+
+  /**
+   * The like copies still held back by `likeCopyMs`, sent now: the pipeline asks for them when the
+   * stream stops, so a post's last likes are not lost with the process.
+   */
+  flush(): NormalisedRecord[] {
+    return this.release();
   }
 
   private lastMs = Number.NaN;

@@ -133,14 +133,18 @@ export function blueskySource(o: BlueskyOptions): Source & { readonly profiles: 
   const pendingUs: number[] = [];
   let yielded = 0;
   let lastUs: number | undefined;
+  let mapper: BlueskyMapper | undefined;
 
   return {
     name: "bluesky",
     profiles,
     normaliser() {
-      const mapper = new BlueskyMapper({ ...o.mapper, rules: o.rules, handles: profiles });
-      return (raw) => mapper.map(raw);
+      const m = new BlueskyMapper({ ...o.mapper, rules: o.rules, handles: profiles });
+      mapper = m;
+      return (raw) => m.map(raw);
     },
+    heldBack: () => mapper?.flush() ?? [],
+    stats: () => profiles.summary(),
     enrich: (records, signal) => profiles.enrich(records, signal),
     async committed(messages) {
       let i = 0;
