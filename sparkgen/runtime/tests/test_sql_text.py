@@ -205,3 +205,18 @@ def test_a_staged_result_is_inserted_per_commit_and_a_failed_commit_rolls_back()
     with pytest.raises(RuntimeError, match="pipeline_run 7 does not exist"):
         write.write_window(db, (W, W + M15), [staged], {"rows_read": 0, "bad_records": 0, "duplicates": 0}, 7, None)
     assert db.log[-2:] == [("rollback",), ("autocommit", True)]
+
+
+def test_rows_reach_postgresql_without_a_code_point_it_cannot_store():
+    w = int(W.timestamp())
+    row = (w, w + 900, "acme\x00\u202e", ["bo\x00b", "ok"], "lone \ud800 half", "🚀" * 64)
+    text = rows_json(["topic", "names", "label", "wide"], [row])
+    # PostgreSQL refuses the \u0000 escape in json; a lone surrogate is not UTF-8.
+    assert "\\u0000" not in text
+    text.encode("utf-8")
+    (obj,) = json.loads(text)
+    assert obj["topic"] == "acme\ufffd\u202e"
+    assert obj["names"] == ["bo\ufffdb", "ok"]
+    assert obj["label"] == "lone \ufffd half"
+    assert obj["wide"] == "🚀" * 64
+    assert write.storable(3) == 3

@@ -17,6 +17,7 @@ now. The stored alerts therefore equal an in-order run whatever runs overlap.
 """
 
 import json
+import re
 import secrets
 from datetime import datetime, timezone
 
@@ -36,6 +37,23 @@ SMALL_RESULT = 10_000
 COMMIT_EPOCH = "commit_epoch"
 
 
+# PostgreSQL's text cannot hold U+0000 (and json refuses its \u0000 escape); a lone surrogate is
+# not UTF-8. Both become U+FFFD, as ingest's sanitiser does (ingest/normalise/storable.ts), so a
+# value from any source (an old replay, a hand-written file) cannot fail a window's commit.
+UNSTORABLE = "[\\x{0}\\x{D800}-\\x{DFFF}]"  # Java's regex syntax, for the staged path
+UNSTORABLE_PY = re.compile("[\x00\ud800-\udfff]")
+REPLACEMENT = "\ufffd"
+
+
+def storable(v):
+    """A result value PostgreSQL can store: strings (also inside lists) with U+FFFD for the unstorable."""
+    if isinstance(v, str):
+        return UNSTORABLE_PY.sub(REPLACEMENT, v)
+    if isinstance(v, list):
+        return [storable(x) for x in v]
+    return v
+
+
 def timestamp_columns(df, columns):
     """The result columns that are timestamps (a time-bucket dimension): they travel as epoch seconds too."""
     from pyspark.sql.types import TimestampType
@@ -44,20 +62,36 @@ def timestamp_columns(df, columns):
     return frozenset(c for c in columns if isinstance(types.get(c), TimestampType))
 
 
-def epoch_columns(columns, timestamps):
-    """`columns` for a select, timestamps as whole epoch seconds (results are never finer than a second)."""
+def epoch_columns(columns, timestamps, strings=frozenset()):
+    """`columns` for a select, timestamps as whole epoch seconds (results are never finer than a
+    second), `strings` made storable."""
     from pyspark.sql import functions as F
 
-    return [F.col(c).cast("long").alias(c) if c in timestamps else F.col(c) for c in columns]
+    def column(c):
+        if c in timestamps:
+            return F.col(c).cast("long").alias(c)
+        if c in strings:
+            return F.regexp_replace(F.col(c), UNSTORABLE, REPLACEMENT).alias(c)
+        return F.col(c)
+
+    return [column(c) for c in columns]
 
 
-def epoch_select(df, commit, columns, timestamps):
+def string_columns(df, columns):
+    """The result columns that are strings (the staged path makes them storable in Spark)."""
+    from pyspark.sql.types import StringType
+
+    types = {f.name: f.dataType for f in df.schema.fields}
+    return frozenset(c for c in columns if isinstance(types.get(c), StringType))
+
+
+def epoch_select(df, commit, columns, timestamps, strings=frozenset()):
     """(commit epoch, window_start epoch, window_end epoch, columns…)."""
     from pyspark.sql import functions as F
 
     keys = ((commit, COMMIT_EPOCH), ("window_start", "window_start_epoch"), ("window_end", "window_end_epoch"))
     bounds = [F.expr(f"unix_seconds({c})").alias(a) for c, a in keys]
-    return df.select(*bounds, *epoch_columns(columns, timestamps))
+    return df.select(*bounds, *epoch_columns(columns, timestamps, strings))
 
 
 class Output:
@@ -98,7 +132,9 @@ class Output:
         m = self.metric
         table = f"trends_stage_{m['name']}_{secrets.token_hex(4)}"
         (
-            epoch_select(self.df, m["commit_column"], m["columns"], self.timestamps)
+            epoch_select(
+                self.df, m["commit_column"], m["columns"], self.timestamps, string_columns(self.df, m["columns"])
+            )
             .write.format("jdbc")
             .option("url", jdbc["url"])
             .option("dbtable", quote(table))
@@ -138,12 +174,13 @@ def insert_statement(name, columns):
 
 def rows_json(columns, rows, timestamps=frozenset()):
     """`rows` (window_start epoch, window_end epoch, columns…) as a JSON array of objects, epochs as
-    ISO-8601 instants. Doubles are written with repr (exact); NaN or infinity is refused (not JSON)."""
+    ISO-8601 instants, strings storable. Doubles are written with repr (exact); NaN or infinity is
+    refused (not JSON)."""
     names = ["window_start", "window_end", *columns]
     instant = [i < 2 or n in timestamps for i, n in enumerate(names)]
     objects = [
         {
-            n: datetime.fromtimestamp(v, timezone.utc).isoformat() if t and v is not None else v
+            n: datetime.fromtimestamp(v, timezone.utc).isoformat() if t and v is not None else storable(v)
             for n, t, v in zip(names, instant, row, strict=True)
         }
         for row in rows
