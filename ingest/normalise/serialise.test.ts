@@ -1,7 +1,8 @@
 import { describe, expect, it } from "vitest";
 import { EVENT_COLUMNS, validateEvent } from "../../sparkgen/schema/index.ts";
 import { SynthStream } from "../sources/synth/index.ts";
-import { eventLine, normalise } from "./index.ts";
+import type { NormalisedRecord } from "../types.ts";
+import { EventEncodingError, eventLine, normalise } from "./index.ts";
 
 describe("eventLine", () => {
   const lines = [
@@ -45,5 +46,79 @@ describe("eventLine", () => {
     expect(line.endsWith("}\n")).toBe(true);
     expect(line.slice(0, -1)).not.toContain("\n");
     expect(JSON.parse(line).text).toBe(r.text);
+  });
+});
+
+describe("eventLine, the one encoder", () => {
+  const base = normalise(
+    [
+      ...new SynthStream({ tweets: 1, seed: 5, start: new Date("2026-11-26T04:00:00Z"), minutes: 1 }).lines(),
+    ][0]!,
+    "2026-11-26T04:20:00.000Z",
+  );
+  if (!base.ok) throw new Error(base.reason);
+  const r = base.record;
+
+  it("makes every string storable: U+0000 and lone surrogates become U+FFFD, bidi stays", () => {
+    const line = eventLine(
+      {
+        ...r,
+        id: "i\u0000d",
+        author_username: "bo\u0000b",
+        text: "hi \u0000 \uD800 \u202e",
+        lang: "e\u0000n",
+        rules: ["ac\u0000me"],
+        hashtags: ["t\u0000ag"],
+        mentions: ["m\u0000"],
+        urls: ["https://x\u0000.io"],
+      },
+      { score: 0.5, magnitude: 1 },
+      "vader\u0000",
+    );
+    expect(line).not.toContain("\\u0000");
+    expect(line).not.toMatch(/\\ud800/i);
+    const o = JSON.parse(line);
+    expect(validateEvent(o).ok).toBe(true);
+    expect([o.id, o.author_username, o.text, o.lang]).toEqual([
+      "i\uFFFDd",
+      "bo\uFFFDb",
+      "hi \uFFFD \uFFFD \u202e",
+      "e\uFFFDn",
+    ]);
+    expect([o.rules, o.hashtags, o.mentions, o.urls, o.sentiment_source]).toEqual([
+      ["ac\uFFFDme"],
+      ["t\uFFFDag"],
+      ["m\uFFFD"],
+      ["https://x\uFFFD.io"],
+      "vader\uFFFD",
+    ]);
+  });
+
+  it("refuses a field that breaks the contract instead of writing it: no forged line, no 1e+21", () => {
+    const forged = '1,"x":{}}\n{"v":1,"id":"FORGED"';
+    const cases: [Partial<Record<string, unknown>>, string][] = [
+      [{ author_followers: forged }, "author_followers"],
+      [{ author_followers: 1e21 }, "author_followers"],
+      [{ ref_author_followers: "12" }, "ref_author_followers"],
+      [{ like_count: -1 }, "like_count"],
+      [{ created_at: '2026-11-26T04:00:00.000Z","id":"FORGED' }, "created_at"],
+      [{ ref_type: "retweet" }, "ref_type"],
+      [{ author_username: 42 }, "author_username"],
+      [{ rules: ["x".repeat(65)] }, "rules"],
+      [{ id: undefined }, "id"],
+    ];
+    for (const [patch, field] of cases) {
+      const bad = { ...r, ...patch } as unknown as NormalisedRecord;
+      expect(() => eventLine(bad, null, null), field).toThrow(EventEncodingError);
+      try {
+        eventLine(bad, null, null);
+      } catch (e) {
+        expect((e as EventEncodingError).field).toBe(field);
+      }
+    }
+    expect(() => eventLine(r, { score: Number.NaN, magnitude: 0 }, "vader")).toThrow(/sentiment_score/);
+    expect(() => eventLine(r, { score: 0, magnitude: Number.POSITIVE_INFINITY }, "vader")).toThrow(
+      /sentiment_magnitude/,
+    );
   });
 });

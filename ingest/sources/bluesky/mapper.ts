@@ -50,11 +50,15 @@ function charsOf(r: NormalisedRecord): number {
 const skip = (reason: string): NormaliseResult => ({ ok: false, reason, skip: true });
 const bad = (reason: string): NormaliseResult => ({ ok: false, reason });
 
-/** createdAt in ISO form with milliseconds, clamped to the stream time (clocks in the future). */
+/**
+ * createdAt in ISO form with milliseconds, clamped to the stream time (clocks in the future); the
+ * stream time too when it is unreadable or before 1970 (`-000001-…` is a date to Date.parse, not to
+ * the contract).
+ */
 function createdAt(value: unknown, timeUs: number): string {
   const streamMs = Math.floor(timeUs / 1000);
   const t = typeof value === "string" ? Date.parse(value) : Number.NaN;
-  return new Date(Number.isNaN(t) || t > streamMs ? streamMs : t).toISOString();
+  return new Date(Number.isNaN(t) || t > streamMs || t < 0 ? streamMs : t).toISOString();
 }
 
 /**
@@ -97,7 +101,7 @@ export class BlueskyMapper {
     if (!isObj(frame)) return bad("not a JSON object");
     const did = str(frame.did);
     const timeUs = frame.time_us;
-    if (!did || typeof timeUs !== "number" || !Number.isSafeInteger(timeUs))
+    if (!did || typeof timeUs !== "number" || !Number.isSafeInteger(timeUs) || timeUs < 0)
       return bad("missing did or time_us");
     // Identifiers are checked with the AT Protocol's own syntax rules (@atproto/syntax): a value
     // that passes holds no control character, space or quote, so no id can carry a NUL or a line.
