@@ -3,6 +3,7 @@ import { mkdirSync, readFileSync, renameSync, writeFileSync } from "node:fs";
 import { dirname } from "node:path";
 import { usageError } from "../../../runtime/errors/index.ts";
 import { MAX_TOPIC_LENGTH, TOPIC_NAME } from "../../../sparkgen/schema/index.ts";
+import { TermIndex, tokenize } from "./matcher.ts";
 
 /**
  * Topic rules applied locally (Jetstream has no server-side keyword filter). A rule's value is a
@@ -20,48 +21,43 @@ export interface LocalRule {
 
 export interface CompiledRule {
   tag: string;
-  any: RegExp | undefined;
+  any: TermIndex;
   hashtags: ReadonlySet<string>;
-  none: RegExp | undefined;
+  none: TermIndex;
   langs: ReadonlySet<string>;
 }
 
-const TOKEN = /(-?)(?:"([^"]*)"|(\S+))/g;
-const escapeRegExp = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
-// Whole words: not inside a longer run of letters, digits or _ (Unicode-aware).
-const phrase = (p: string) =>
-  `(?<![\\p{L}\\p{N}_])${escapeRegExp(p).replace(/\s+/g, "\\s+")}(?![\\p{L}\\p{N}_])`;
-const union = (ps: string[]) => (ps.length === 0 ? undefined : new RegExp(ps.map(phrase).join("|"), "iu"));
+const TERM = /(-?)(?:"([^"]*)"|(\S+))/g;
 
 /** Parses a rule value; a value with no word, phrase or hashtag is a usage error naming it. */
 export function compileRule(tag: string, value: string): CompiledRule {
-  const any: string[] = [];
-  const none: string[] = [];
+  const any = new TermIndex();
+  const none = new TermIndex();
   const hashtags = new Set<string>();
   const langs = new Set<string>();
-  for (const m of value.matchAll(TOKEN)) {
+  for (const m of value.matchAll(TERM)) {
     const negated = m[1] === "-";
     const quoted = m[2];
     const word = m[3] ?? "";
     if (quoted !== undefined) {
-      if (quoted.trim() !== "") (negated ? none : any).push(quoted.trim());
+      if (quoted.trim() !== "") (negated ? none : any).add(quoted.trim());
     } else if (!negated && /^lang:[a-z]{2,3}(-[A-Za-z0-9]+)?$/i.test(word)) {
       langs.add(word.slice(5).toLowerCase());
     } else if (word.toUpperCase() === "OR") {
       // "a OR b" reads naturally; terms are alternatives anyway.
     } else if (!negated && /^#[\p{L}\p{N}_]+$/u.test(word)) {
       hashtags.add(word.slice(1).toLowerCase());
-      any.push(word);
+      any.add(word);
     } else {
-      (negated ? none : any).push(word);
+      (negated ? none : any).add(word);
     }
   }
-  if (any.length === 0)
+  if (any.size === 0)
     throw usageError(
       `rule ${JSON.stringify(value)} has no word, "phrase" or #hashtag to match`,
       "e.g. --value 'acme OR \"acme corp\" OR #acme lang:en'",
     );
-  return { tag, any: union(any), hashtags, none: union(none), langs };
+  return { tag, any, hashtags, none, langs };
 }
 
 /** The tags of the rules a post matches, in rule order, each once. */
@@ -72,6 +68,7 @@ export function matchRules(
   langs: readonly string[],
 ): string[] {
   const tags: string[] = [];
+  const tokens = tokenize(text);
   for (const r of rules) {
     if (tags.includes(r.tag)) continue;
     if (
@@ -79,8 +76,8 @@ export function matchRules(
       !langs.some((l) => r.langs.has(l.toLowerCase()) || r.langs.has(l.slice(0, 2).toLowerCase()))
     )
       continue;
-    const hit = hashtags.some((h) => r.hashtags.has(h)) || (r.any?.test(text) ?? false);
-    if (hit && !(r.none?.test(text) ?? false)) tags.push(r.tag);
+    const hit = hashtags.some((h) => r.hashtags.has(h)) || r.any.matches(tokens);
+    if (hit && !r.none.matches(tokens)) tags.push(r.tag);
   }
   return tags;
 }
