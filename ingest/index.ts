@@ -53,6 +53,7 @@ export {
   PUBLIC_APPVIEW,
   profilesPathFor,
   type RecordedProfiles,
+  RULES_LIMITS,
   RulesFile,
   timeUsOf,
 } from "./sources/bluesky/index.ts";

@@ -8,5 +8,6 @@ export {
   profilesPathFor,
   type RecordedProfiles,
 } from "./replay.ts";
-export { type CompiledRule, compileRule, type LocalRule, matchRules, RulesFile } from "./rules.ts";
+export { type CompiledRule, compileRule, type LocalRule, matchRules } from "./rules.ts";
+export { RULES_LIMITS, RulesFile } from "./rules-file.ts";
 export { type BlueskyOptions, blueskySource, JETSTREAM_ENDPOINTS, subscribeUrl, timeUsOf } from "./source.ts";

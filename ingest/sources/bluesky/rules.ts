@@ -1,8 +1,4 @@
-import { randomUUID } from "node:crypto";
-import { mkdirSync, readFileSync, renameSync, writeFileSync } from "node:fs";
-import { dirname } from "node:path";
 import { usageError } from "../../../runtime/errors/index.ts";
-import { MAX_TOPIC_LENGTH, TOPIC_NAME } from "../../../sparkgen/schema/index.ts";
 import { TermIndex, tokenize } from "./matcher.ts";
 
 /**
@@ -28,6 +24,9 @@ export interface CompiledRule {
 }
 
 const TERM = /(-?)(?:"([^"]*)"|(\S+))/g;
+
+/** How many terms (words, phrases, tags, exclusions, languages) a rule value has. */
+export const termsOf = (value: string): number => value.match(TERM)?.length ?? 0;
 
 /** Parses a rule value; a value with no word, phrase or hashtag is a usage error naming it. */
 export function compileRule(tag: string, value: string): CompiledRule {
@@ -80,81 +79,4 @@ export function matchRules(
     if (hit && !r.none.matches(tokens)) tags.push(r.tag);
   }
   return tags;
-}
-
-/** Checked like X's tags (the contract's topic name): it lands in PostgreSQL and the dashboard. */
-export function checkTag(tag: string): void {
-  if (!TOPIC_NAME.test(tag))
-    throw usageError(
-      `--tag ${JSON.stringify(tag)} is not a topic name`,
-      `use 1 to ${MAX_TOPIC_LENGTH} letters, digits, _ or -, e.g. acme`,
-    );
-}
-
-/** The local rules file: `{ "rules": [ { id, source, tag, value } ] }`, written atomically. */
-export class RulesFile {
-  constructor(readonly path: string) {}
-
-  list(): LocalRule[] {
-    let text: string;
-    try {
-      text = readFileSync(this.path, "utf8");
-    } catch (e) {
-      if ((e as NodeJS.ErrnoException).code === "ENOENT") return [];
-      throw e;
-    }
-    let parsed: unknown;
-    try {
-      parsed = JSON.parse(text);
-    } catch {
-      throw usageError(`${this.path} is not valid JSON`, "fix or delete the file, then add the rules again");
-    }
-    const rules = (parsed as { rules?: unknown }).rules;
-    if (!Array.isArray(rules))
-      throw usageError(`${this.path} has no "rules" list`, 'write it as {"rules": []}');
-    return rules.filter(
-      (r): r is LocalRule =>
-        typeof r === "object" &&
-        r !== null &&
-        typeof r.id === "string" &&
-        typeof r.tag === "string" &&
-        typeof r.value === "string",
-    );
-  }
-
-  add(tag: string, value: string): LocalRule {
-    checkTag(tag);
-    if (value.trim() === "" || value.length > 1024)
-      throw usageError("--value must be 1 to 1,024 characters", 'e.g. --value "acme lang:en"');
-    compileRule(tag, value);
-    const rule: LocalRule = { id: randomUUID().slice(0, 8), source: "bluesky", tag, value };
-    this.write([...this.list(), rule]);
-    return rule;
-  }
-
-  /** Deletes by id or by tag; returns the rules removed. */
-  delete(ids: readonly string[], tag?: string): LocalRule[] {
-    const all = this.list();
-    const gone = all.filter((r) => ids.includes(r.id) || (tag !== undefined && r.tag === tag));
-    this.write(all.filter((r) => !gone.includes(r)));
-    return gone;
-  }
-
-  /** The compiled rules of `source`; none is a usage error (every post would be dropped). */
-  compiled(): CompiledRule[] {
-    const rules = this.list().filter((r) => r.source === "bluesky");
-    if (rules.length === 0)
-      throw usageError(
-        `no Bluesky rules in ${this.path}: every post would be dropped`,
-        "add one: trends rules add --source bluesky --tag acme --value 'acme OR #acme'",
-      );
-    return rules.map((r) => compileRule(r.tag, r.value));
-  }
-
-  private write(rules: LocalRule[]): void {
-    mkdirSync(dirname(this.path), { recursive: true });
-    const tmp = `${this.path}.${process.pid}.tmp`;
-    writeFileSync(tmp, `${JSON.stringify({ rules }, null, 2)}\n`);
-    renameSync(tmp, this.path);
-  }
 }
