@@ -1,4 +1,4 @@
-export { CursorFile } from "./cursor.ts";
+export { CursorFile, defaultCursorPath, lockCursor } from "./cursor.ts";
 export { COLLECTIONS, entitiesOf } from "./frames.ts";
 export { type HandlesOptions, PROFILES_PER_CALL, ProfileCache, PUBLIC_APPVIEW } from "./handles.ts";
 export { BlueskyMapper, type MapperOptions } from "./mapper.ts";
