@@ -25,6 +25,23 @@ const P = {
 };
 writeFileSync(P.file, "{}\n");
 mkdirSync(P.dir);
+/** Rules files: one valid, and hand-edited ones each breaking the schema `rules add` applies. */
+const rulesFile = (name: string, content: unknown) => {
+  writeFileSync(join(work, name), typeof content === "string" ? content : JSON.stringify(content));
+  return join(work, name);
+};
+const entry = { id: "r1", source: "bluesky", tag: "acme", value: "acme" };
+const goodRules = rulesFile("rules-ok.json", { rules: [entry] });
+const badRules = fc.constantFrom(
+  P.dir,
+  join(P.file, "rules.json"),
+  rulesFile("rules-null.json", "null"),
+  rulesFile("rules-bad-json.json", "{rules"),
+  rulesFile("rules-long-tag.json", { rules: [{ ...entry, tag: "a".repeat(70) }] }),
+  rulesFile("rules-no-source.json", { rules: [{ ...entry, source: undefined }] }),
+  rulesFile("rules-big-value.json", { rules: [{ ...entry, value: "w ".repeat(20_000) }] }),
+  rulesFile("rules-null-entry.json", { rules: [entry, null] }),
+);
 symlinkSync(join(work, "nowhere"), P.dangling);
 const anyPath = fc.constantFrom(...Object.values(P));
 
@@ -171,6 +188,20 @@ const SPECS: CommandSpec[] = [
       "--start": anyDate,
       "--progress-ms": anyNumber(0, 86_400_000),
     },
+  },
+  {
+    argv: ["ingest", "--source", "bluesky", "--sink", "dir", "--out", join(work, "bsky-out")],
+    bad: {
+      "--rules-file": badRules,
+      "--cursor-file": fc.constantFrom(P.dir, P.devnull, join(P.file, "cursor"), P.noParent),
+      "--flush-ms": badNumber(1, 3_600_000),
+    },
+    any: { "--rules-file": fc.constant(goodRules), "--sentiment": fc.constantFrom("none", "vader") },
+  },
+  {
+    argv: ["rules", "add", "--source", "bluesky", "--tag", "acme", "--value", "acme"],
+    bad: { "--rules-file": badRules },
+    any: { "--json": fc.constantFrom("true", "false"), "--tag": anyString, "--value": anyString },
   },
   {
     argv: ["demo"],

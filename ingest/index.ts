@@ -4,6 +4,7 @@
  */
 export { createNormaliser, eventLine, type NormaliseOptions, normalise } from "./normalise/index.ts";
 export {
+  blueskyCursorPath,
   createSource,
   DEFAULT_RULES_FILE,
   formatSummary,
@@ -49,10 +50,12 @@ export {
   compileRule,
   JETSTREAM_ENDPOINTS,
   type LocalRule,
+  lockCursor,
   ProfileCache,
   PUBLIC_APPVIEW,
   profilesPathFor,
   type RecordedProfiles,
+  RULES_LIMITS,
   RulesFile,
   timeUsOf,
 } from "./sources/bluesky/index.ts";

@@ -1,10 +1,13 @@
+import { resolve } from "node:path";
 import type { CommandModule } from "yargs";
 import {
   ANALYSER_NAMES,
+  blueskyCursorPath,
   createAnalyser,
   createSink,
   createSource,
   formatSummary,
+  lockCursor,
   runPipeline,
   SOURCE_KINDS,
   type SourceKind,
@@ -13,7 +16,7 @@ import {
 import type { Settings } from "../../runtime/config/index.ts";
 import { ExitCode } from "../../runtime/errors/index.ts";
 import { log } from "../../runtime/log/index.ts";
-import { inputFile, outputDir } from "../../runtime/paths/index.ts";
+import { inputFile, outputDir, outputFile } from "../../runtime/paths/index.ts";
 import { ensureVader } from "../../runtime/vader/index.ts";
 import { settingsFrom } from "../context.ts";
 import { numberOption } from "../flags.ts";
@@ -120,7 +123,8 @@ export const ingest: CommandModule<object, IngestArgs> = {
       })
       .option("cursor-file", {
         type: "string",
-        describe: "bluesky: where the Jetstream cursor is kept (default CACHE_DIR/bluesky/cursor)",
+        describe:
+          "bluesky: where the Jetstream cursor is kept (default CACHE_DIR/bluesky/cursor-HASH, one per rules and output); one ingest at a time",
       })
       .option("json", { type: "boolean", default: false, describe: "print the final summary as JSON" })
       .example("$0 ingest --source replay --file tweets.ndjson --sink dir --out ./data", "local mode")
@@ -138,57 +142,87 @@ export const ingest: CommandModule<object, IngestArgs> = {
     // Paths are checked before any source or sink opens, so a bad one leaves nothing behind.
     if (argv.source === "replay" && argv.file !== undefined) inputFile(argv.file, "--file");
     if (argv.sink === "dir" && argv.out !== undefined) outputDir(argv.out, "--out");
-    const source = createSource(
-      {
-        kind: argv.source,
-        file: argv.file,
-        speed: argv.speed,
-        tweets: argv.tweets,
-        seed: argv.seed,
-        start: argv.start,
-        minutes: argv.minutes,
-        xApiUrl: argv["x-api-url"],
-        rulesFile: argv["rules-file"],
-        jetstreamUrl: argv["jetstream-url"],
-        appViewUrl: argv["appview-url"],
-        cursorFile: argv["cursor-file"],
-      },
-      settings,
-    );
-    const sink = createSink(
-      { kind: argv.sink, out: argv.out, stream: argv.stream, flushMs: argv["flush-ms"] },
-      settings,
-    );
-    const analyser = await analyserFor(argv.sentiment, settings);
-    const stop = new AbortController();
-    const onSignal = (signal: NodeJS.Signals) => {
-      if (stop.signal.aborted) {
-        log().warn({ signal }, "second signal: exiting without waiting for the flush");
-        process.exit(ExitCode.Interrupted);
-      }
-      log().info({ signal }, "stopping: flushing buffered events (send the signal again to exit at once)");
-      stop.abort();
-    };
-    process.on("SIGINT", onSignal);
-    process.on("SIGTERM", onSignal);
+    const rulesFile = argv["rules-file"];
+    if (argv.source.startsWith("bluesky") && rulesFile !== undefined) outputFile(rulesFile, "--rules-file");
+    // One ingest per cursor: checked and locked before anything opens.
+    const cursorFile =
+      argv.source === "bluesky" ? blueskyCursorPath(cursorChoice(argv, settings), settings) : undefined;
+    const release =
+      cursorFile === undefined ? undefined : lockCursor(cursorFile, argv["cursor-file"] && "--cursor-file");
     try {
-      const summary = await runPipeline({
-        source,
-        analyser,
-        sink,
-        signal: stop.signal,
-        ...(argv["max-events"] === undefined ? {} : { maxEvents: argv["max-events"] }),
-        progressMs: argv["progress-ms"],
-      });
-      if (argv.json) process.stdout.write(`${JSON.stringify(summary, null, 2)}\n`);
-      else printLines(...formatSummary(summary).split("\n"));
-      if (summary.stoppedBy === "signal") process.exitCode = ExitCode.Interrupted;
+      await ingestWith(argv, settings, cursorFile);
     } finally {
-      process.off("SIGINT", onSignal);
-      process.off("SIGTERM", onSignal);
+      release?.();
     }
   },
 };
+
+/** The sink's identity for the default cursor's key: the same rules into another output is another cursor. */
+const cursorChoice = (argv: IngestArgs, settings: Settings) => ({
+  kind: argv.source,
+  rulesFile: argv["rules-file"],
+  cursorFile: argv["cursor-file"],
+  sinkId:
+    argv.sink === "dir"
+      ? `dir:${resolve(argv.out ?? "")}`
+      : `firehose:${argv.stream ?? settings.firehoseStream ?? ""}`,
+});
+
+async function ingestWith(
+  argv: IngestArgs,
+  settings: Settings,
+  cursorFile: string | undefined,
+): Promise<void> {
+  const source = createSource(
+    {
+      kind: argv.source,
+      file: argv.file,
+      speed: argv.speed,
+      tweets: argv.tweets,
+      seed: argv.seed,
+      start: argv.start,
+      minutes: argv.minutes,
+      xApiUrl: argv["x-api-url"],
+      rulesFile: argv["rules-file"],
+      jetstreamUrl: argv["jetstream-url"],
+      appViewUrl: argv["appview-url"],
+      cursorFile,
+    },
+    settings,
+  );
+  const sink = createSink(
+    { kind: argv.sink, out: argv.out, stream: argv.stream, flushMs: argv["flush-ms"] },
+    settings,
+  );
+  const analyser = await analyserFor(argv.sentiment, settings);
+  const stop = new AbortController();
+  const onSignal = (signal: NodeJS.Signals) => {
+    if (stop.signal.aborted) {
+      log().warn({ signal }, "second signal: exiting without waiting for the flush");
+      process.exit(ExitCode.Interrupted);
+    }
+    log().info({ signal }, "stopping: flushing buffered events (send the signal again to exit at once)");
+    stop.abort();
+  };
+  process.on("SIGINT", onSignal);
+  process.on("SIGTERM", onSignal);
+  try {
+    const summary = await runPipeline({
+      source,
+      analyser,
+      sink,
+      signal: stop.signal,
+      ...(argv["max-events"] === undefined ? {} : { maxEvents: argv["max-events"] }),
+      progressMs: argv["progress-ms"],
+    });
+    if (argv.json) process.stdout.write(`${JSON.stringify(summary, null, 2)}\n`);
+    else printLines(...formatSummary(summary).split("\n"));
+    if (summary.stoppedBy === "signal") process.exitCode = ExitCode.Interrupted;
+  } finally {
+    process.off("SIGINT", onSignal);
+    process.off("SIGTERM", onSignal);
+  }
+}
 
 /**
  * vader's lexicons come from the installed vaderSentiment (installed on first use, like the demo's

@@ -6,11 +6,13 @@ import {
   deleteRules,
   type LocalRule,
   listRules,
+  RULES_LIMITS,
   type RuleChange,
   RulesFile,
   type StreamRule,
 } from "../../ingest/index.ts";
 import { usageError } from "../../runtime/errors/index.ts";
+import { outputFile, writableFile } from "../../runtime/paths/index.ts";
 import { MAX_TOPIC_LENGTH, TOPIC_NAME } from "../../sparkgen/index.ts";
 import { settingsFrom } from "../context.ts";
 import { formatTable, printLines } from "../output.ts";
@@ -40,7 +42,12 @@ function client(argv: Record<string, unknown> & CommonArgs) {
   return createXClient({ bearerToken: settingsFrom(argv).xBearerToken, apiUrl: argv["x-api-url"] });
 }
 
-const localFile = (argv: CommonArgs) => new RulesFile(argv["rules-file"] ?? DEFAULT_RULES_FILE);
+/** The local rules file; its path is checked before it is read (list) or changed (add, delete). */
+const localFile = (argv: CommonArgs, change: boolean) => {
+  const path = argv["rules-file"] ?? DEFAULT_RULES_FILE;
+  (change ? writableFile : outputFile)(path, "--rules-file");
+  return new RulesFile(path);
+};
 const asStreamRules = (rules: readonly LocalRule[]): StreamRule[] =>
   rules.map((r) => ({ id: r.id, value: r.value, tag: r.tag }));
 
@@ -88,7 +95,9 @@ const list: CommandModule<object, CommonArgs> = {
   builder: (y) => common(y),
   handler: async (argv) => {
     const rules =
-      argv.source === "bluesky" ? asStreamRules(localFile(argv).list()) : await listRules(client(argv));
+      argv.source === "bluesky"
+        ? asStreamRules(localFile(argv, false).list())
+        : await listRules(client(argv));
     if (argv.json) process.stdout.write(`${JSON.stringify(rules, null, 2)}\n`);
     else printRules(rules);
   },
@@ -118,11 +127,17 @@ const add: CommandModule<object, CommonArgs & { value: string; tag: string; "dry
         `--tag ${JSON.stringify(argv.tag)} is not a topic name`,
         `use 1 to ${MAX_TOPIC_LENGTH} letters, digits, _ or -, e.g. acme`,
       );
-    if (argv.value.trim() === "" || argv.value.length > 1024)
-      throw usageError("--value must be 1 to 1,024 characters", 'e.g. --value "acme lang:en"');
+    if (argv.value.trim() === "" || argv.value.length > RULES_LIMITS.valueChars)
+      throw usageError(
+        `--value must be 1 to ${RULES_LIMITS.valueChars.toLocaleString("en-US")} characters`,
+        'e.g. --value "acme lang:en"',
+      );
     const change =
       argv.source === "bluesky"
-        ? localChange(argv["dry-run"] ? [] : asStreamRules([localFile(argv).add(argv.tag, argv.value)]), 0)
+        ? localChange(
+            argv["dry-run"] ? [] : asStreamRules([localFile(argv, true).add(argv.tag, argv.value)]),
+            0,
+          )
         : await addRules(client(argv), [{ value: argv.value, tag: argv.tag }], argv["dry-run"]);
     if (argv.json) process.stdout.write(`${JSON.stringify(change, null, 2)}\n`);
     else printChange(change);
@@ -147,7 +162,7 @@ const del: CommandModule<object, CommonArgs & { ids?: string[]; tag?: string; "d
       const ids = (argv.ids ?? []).map(String);
       if (ids.length === 0 && argv.tag === undefined)
         throw usageError("name the rules to delete", "pass rule ids or --tag TOPIC");
-      const gone = asStreamRules(localFile(argv).delete(ids, argv.tag));
+      const gone = asStreamRules(localFile(argv, true).delete(ids, argv.tag));
       if (gone.length === 0)
         throw usageError("no Bluesky rule matches", "see `trends rules list --source bluesky`");
       const change = localChange(gone, gone.length);

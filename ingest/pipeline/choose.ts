@@ -1,7 +1,11 @@
-import { join } from "node:path";
 import type { Settings } from "../../runtime/config/index.ts";
 import { usageError } from "../../runtime/errors/index.ts";
-import { blueskyReplaySource, blueskySource, RulesFile } from "../sources/bluesky/index.ts";
+import {
+  blueskyReplaySource,
+  blueskySource,
+  defaultCursorPath,
+  RulesFile,
+} from "../sources/bluesky/index.ts";
 import { parseSpeed, replaySource } from "../sources/replay/index.ts";
 import { synthOptionsFrom, synthSource } from "../sources/synth/index.ts";
 import { type XBackoff, xStreamSource } from "../sources/x-stream/index.ts";
@@ -34,10 +38,21 @@ export interface SourceChoice {
   jetstreamUrl?: readonly string[] | undefined;
   appViewUrl?: string | undefined;
   cursorFile?: string | undefined;
+  /** Bluesky: the sink and where it writes (`dir:/abs/out`, `firehose:NAME`); keys the default cursor. */
+  sinkId?: string | undefined;
   /** Bluesky: tests shorten the silence timeout and the backoff. */
   blueskySilenceMs?: number;
   blueskyBackoffMs?: number;
 }
+
+/** Bluesky's cursor file: `--cursor-file`, else one keyed by the rules and the sink. */
+export const blueskyCursorPath = (c: SourceChoice, settings: Settings): string =>
+  c.cursorFile ??
+  defaultCursorPath(
+    settings.cacheDir,
+    new RulesFile(c.rulesFile ?? DEFAULT_RULES_FILE).list(),
+    c.sinkId ?? "",
+  );
 
 /** Builds the source `--source` names; flags that do not fit it are usage errors. */
 export function createSource(c: SourceChoice, settings: Settings): Source {
@@ -67,7 +82,7 @@ export function createSource(c: SourceChoice, settings: Settings): Source {
       return blueskySource({
         rules: new RulesFile(c.rulesFile ?? DEFAULT_RULES_FILE).compiled(),
         ...(c.jetstreamUrl ? { endpoints: c.jetstreamUrl } : {}),
-        cursorFile: c.cursorFile ?? join(settings.cacheDir, "bluesky", "cursor"),
+        cursorFile: blueskyCursorPath(c, settings),
         ...(c.appViewUrl ? { profiles: { appViewUrl: c.appViewUrl } } : {}),
         ...(c.blueskySilenceMs ? { silenceMs: c.blueskySilenceMs } : {}),
         ...(c.blueskyBackoffMs

@@ -1,5 +1,6 @@
 export { batches } from "./batches.ts";
 export {
+  blueskyCursorPath,
   createSource,
   DEFAULT_RULES_FILE,
   SOURCE_KINDS,

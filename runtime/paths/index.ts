@@ -1,4 +1,4 @@
-import { lstatSync, readdirSync, type Stats, statSync } from "node:fs";
+import { accessSync, constants, lstatSync, readdirSync, type Stats, statSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { usageError } from "../errors/index.ts";
 
@@ -60,6 +60,26 @@ export function outputFile(path: string, flag: string): string {
       `${flag} ${path}: its directory ${SAYS[parent]}`,
       "create the directory first, or pick another",
     );
+  return path;
+}
+
+/**
+ * A file replaced atomically beside itself (a temporary file renamed over it) and locked with a
+ * lock file next to it: as `outputFile`, and its directory (and the file, if any) writable, so
+ * EACCES surfaces now, not at the first checkpoint.
+ */
+export function writableFile(path: string, flag: string): string {
+  outputFile(path, flag);
+  for (const p of pathKind(path) === "file" ? [path, dirname(path)] : [dirname(path)]) {
+    try {
+      accessSync(p, constants.W_OK);
+    } catch {
+      throw usageError(
+        `${flag} ${path}: ${p === path ? "the file" : "its directory"} is not writable`,
+        "fix its permissions, or pick another path",
+      );
+    }
+  }
   return path;
 }
 

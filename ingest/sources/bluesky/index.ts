@@ -1,4 +1,4 @@
-export { CursorFile } from "./cursor.ts";
+export { CursorFile, defaultCursorPath, lockCursor } from "./cursor.ts";
 export { COLLECTIONS, entitiesOf } from "./frames.ts";
 export { type HandlesOptions, PROFILES_PER_CALL, ProfileCache, PUBLIC_APPVIEW } from "./handles.ts";
 export { BlueskyMapper, type MapperOptions } from "./mapper.ts";
@@ -8,5 +8,6 @@ export {
   profilesPathFor,
   type RecordedProfiles,
 } from "./replay.ts";
-export { type CompiledRule, compileRule, type LocalRule, matchRules, RulesFile } from "./rules.ts";
+export { type CompiledRule, compileRule, type LocalRule, matchRules } from "./rules.ts";
+export { RULES_LIMITS, RulesFile } from "./rules-file.ts";
 export { type BlueskyOptions, blueskySource, JETSTREAM_ENDPOINTS, subscribeUrl, timeUsOf } from "./source.ts";

@@ -1,8 +1,5 @@
-import { randomUUID } from "node:crypto";
-import { mkdirSync, readFileSync, renameSync, writeFileSync } from "node:fs";
-import { dirname } from "node:path";
 import { usageError } from "../../../runtime/errors/index.ts";
-import { MAX_TOPIC_LENGTH, TOPIC_NAME } from "../../../sparkgen/schema/index.ts";
+import { TermIndex, tokenize } from "./matcher.ts";
 
 /**
  * Topic rules applied locally (Jetstream has no server-side keyword filter). A rule's value is a
@@ -20,48 +17,46 @@ export interface LocalRule {
 
 export interface CompiledRule {
   tag: string;
-  any: RegExp | undefined;
+  any: TermIndex;
   hashtags: ReadonlySet<string>;
-  none: RegExp | undefined;
+  none: TermIndex;
   langs: ReadonlySet<string>;
 }
 
-const TOKEN = /(-?)(?:"([^"]*)"|(\S+))/g;
-const escapeRegExp = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
-// Whole words: not inside a longer run of letters, digits or _ (Unicode-aware).
-const phrase = (p: string) =>
-  `(?<![\\p{L}\\p{N}_])${escapeRegExp(p).replace(/\s+/g, "\\s+")}(?![\\p{L}\\p{N}_])`;
-const union = (ps: string[]) => (ps.length === 0 ? undefined : new RegExp(ps.map(phrase).join("|"), "iu"));
+const TERM = /(-?)(?:"([^"]*)"|(\S+))/g;
+
+/** How many terms (words, phrases, tags, exclusions, languages) a rule value has. */
+export const termsOf = (value: string): number => value.match(TERM)?.length ?? 0;
 
 /** Parses a rule value; a value with no word, phrase or hashtag is a usage error naming it. */
 export function compileRule(tag: string, value: string): CompiledRule {
-  const any: string[] = [];
-  const none: string[] = [];
+  const any = new TermIndex();
+  const none = new TermIndex();
   const hashtags = new Set<string>();
   const langs = new Set<string>();
-  for (const m of value.matchAll(TOKEN)) {
+  for (const m of value.matchAll(TERM)) {
     const negated = m[1] === "-";
     const quoted = m[2];
     const word = m[3] ?? "";
     if (quoted !== undefined) {
-      if (quoted.trim() !== "") (negated ? none : any).push(quoted.trim());
+      if (quoted.trim() !== "") (negated ? none : any).add(quoted.trim());
     } else if (!negated && /^lang:[a-z]{2,3}(-[A-Za-z0-9]+)?$/i.test(word)) {
       langs.add(word.slice(5).toLowerCase());
     } else if (word.toUpperCase() === "OR") {
       // "a OR b" reads naturally; terms are alternatives anyway.
     } else if (!negated && /^#[\p{L}\p{N}_]+$/u.test(word)) {
       hashtags.add(word.slice(1).toLowerCase());
-      any.push(word);
+      any.add(word);
     } else {
-      (negated ? none : any).push(word);
+      (negated ? none : any).add(word);
     }
   }
-  if (any.length === 0)
+  if (any.size === 0)
     throw usageError(
       `rule ${JSON.stringify(value)} has no word, "phrase" or #hashtag to match`,
       "e.g. --value 'acme OR \"acme corp\" OR #acme lang:en'",
     );
-  return { tag, any: union(any), hashtags, none: union(none), langs };
+  return { tag, any, hashtags, none, langs };
 }
 
 /** The tags of the rules a post matches, in rule order, each once. */
@@ -72,6 +67,7 @@ export function matchRules(
   langs: readonly string[],
 ): string[] {
   const tags: string[] = [];
+  const tokens = tokenize(text);
   for (const r of rules) {
     if (tags.includes(r.tag)) continue;
     if (
@@ -79,85 +75,8 @@ export function matchRules(
       !langs.some((l) => r.langs.has(l.toLowerCase()) || r.langs.has(l.slice(0, 2).toLowerCase()))
     )
       continue;
-    const hit = hashtags.some((h) => r.hashtags.has(h)) || (r.any?.test(text) ?? false);
-    if (hit && !(r.none?.test(text) ?? false)) tags.push(r.tag);
+    const hit = hashtags.some((h) => r.hashtags.has(h)) || r.any.matches(tokens);
+    if (hit && !r.none.matches(tokens)) tags.push(r.tag);
   }
   return tags;
-}
-
-/** Checked like X's tags (the contract's topic name): it lands in PostgreSQL and the dashboard. */
-export function checkTag(tag: string): void {
-  if (!TOPIC_NAME.test(tag))
-    throw usageError(
-      `--tag ${JSON.stringify(tag)} is not a topic name`,
-      `use 1 to ${MAX_TOPIC_LENGTH} letters, digits, _ or -, e.g. acme`,
-    );
-}
-
-/** The local rules file: `{ "rules": [ { id, source, tag, value } ] }`, written atomically. */
-export class RulesFile {
-  constructor(readonly path: string) {}
-
-  list(): LocalRule[] {
-    let text: string;
-    try {
-      text = readFileSync(this.path, "utf8");
-    } catch (e) {
-      if ((e as NodeJS.ErrnoException).code === "ENOENT") return [];
-      throw e;
-    }
-    let parsed: unknown;
-    try {
-      parsed = JSON.parse(text);
-    } catch {
-      throw usageError(`${this.path} is not valid JSON`, "fix or delete the file, then add the rules again");
-    }
-    const rules = (parsed as { rules?: unknown }).rules;
-    if (!Array.isArray(rules))
-      throw usageError(`${this.path} has no "rules" list`, 'write it as {"rules": []}');
-    return rules.filter(
-      (r): r is LocalRule =>
-        typeof r === "object" &&
-        r !== null &&
-        typeof r.id === "string" &&
-        typeof r.tag === "string" &&
-        typeof r.value === "string",
-    );
-  }
-
-  add(tag: string, value: string): LocalRule {
-    checkTag(tag);
-    if (value.trim() === "" || value.length > 1024)
-      throw usageError("--value must be 1 to 1,024 characters", 'e.g. --value "acme lang:en"');
-    compileRule(tag, value);
-    const rule: LocalRule = { id: randomUUID().slice(0, 8), source: "bluesky", tag, value };
-    this.write([...this.list(), rule]);
-    return rule;
-  }
-
-  /** Deletes by id or by tag; returns the rules removed. */
-  delete(ids: readonly string[], tag?: string): LocalRule[] {
-    const all = this.list();
-    const gone = all.filter((r) => ids.includes(r.id) || (tag !== undefined && r.tag === tag));
-    this.write(all.filter((r) => !gone.includes(r)));
-    return gone;
-  }
-
-  /** The compiled rules of `source`; none is a usage error (every post would be dropped). */
-  compiled(): CompiledRule[] {
-    const rules = this.list().filter((r) => r.source === "bluesky");
-    if (rules.length === 0)
-      throw usageError(
-        `no Bluesky rules in ${this.path}: every post would be dropped`,
-        "add one: trends rules add --source bluesky --tag acme --value 'acme OR #acme'",
-      );
-    return rules.map((r) => compileRule(r.tag, r.value));
-  }
-
-  private write(rules: LocalRule[]): void {
-    mkdirSync(dirname(this.path), { recursive: true });
-    const tmp = `${this.path}.${process.pid}.tmp`;
-    writeFileSync(tmp, `${JSON.stringify({ rules }, null, 2)}\n`);
-    renameSync(tmp, this.path);
-  }
 }
