@@ -119,6 +119,9 @@ describe("trends schedule --backfill flags", () => {
       ["schedule", "--backfill", "--metrics", "Influencer Window"],
       "is not a comma-separated list of metric names",
     ],
+    // Issue 29: --backfill runs once over the stale windows, so a start or a period is refused.
+    [["schedule", "--backfill", "--from", "2026-11-26T00:00:00Z"], "--from does not go with --backfill"],
+    [["schedule", "--backfill", "--every", "15m"], "--every does not go with --backfill"],
   ])("%j is one line and exit 2", async (args, message) => {
     const r = await runInProcess(args);
     expect(r.code).toBe(2);
