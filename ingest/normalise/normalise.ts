@@ -1,5 +1,5 @@
 import { INTEGER_BOUNDS, MAX_TOPIC_LENGTH } from "../../sparkgen/schema/index.ts";
-import { type NormalisedRecord, type NormaliseResult, OVERSIZED_MESSAGE, type RawMessage } from "../types.ts";
+import type { NormalisedRecord, NormaliseResult, RawMessage } from "../types.ts";
 
 /**
  * X API v2 filtered-stream message → v1 record fields (docs/contracts.md, "The event record, version 1").
@@ -129,7 +129,7 @@ export function normalise(
   try {
     msg = JSON.parse(raw);
   } catch {
-    return fail(raw === OVERSIZED_MESSAGE ? "line too long (skipped unread)" : "bad JSON");
+    return fail("bad JSON");
   }
   if (!isObj(msg)) return fail("not a JSON object");
   const data = msg.data;
