@@ -155,3 +155,45 @@ describe("user input is refused in one line, never with a stack (issue 15)", () 
     expect(r.stderr).not.toMatch(/[\u001b\u0007\r\u202e]/);
   });
 });
+
+describe("flags of the new surfaces are checked before anything runs (issue 29)", () => {
+  const w = ["--window", "2026-11-26T04:00:00Z"];
+  const serverless = [
+    "emr-serverless",
+    "submit",
+    "--application",
+    "00fabcdexample09",
+    "--execution-role",
+    "arn:aws:iam::123456789012:role/trends-job",
+    ...submit.slice(4),
+    ...w,
+  ];
+
+  it("emr and emr-serverless submit --runtime-dir: missing, or without the runtime, is one line", async () => {
+    for (const args of [[...submit, ...w], serverless])
+      expectUsage(
+        await runInProcess([...args, "--runtime-dir", join(dir, "nonexistent")]),
+        "--runtime-dir /",
+      );
+    expectUsage(
+      await runInProcess([...submit, ...w, "--runtime-dir", dir]),
+      `--runtime-dir ${dir} holds no window_step.py`,
+    );
+  });
+
+  it("emr-serverless submit --log-uri must be an s3:// prefix", async () => {
+    for (const uri of ["http://evil/", "s3://my-trends/logs with space/"])
+      expectUsage(
+        await runInProcess([...serverless, "--log-uri", uri]),
+        `--log-uri ${JSON.stringify(uri)} is not an s3://bucket/prefix/ URI`,
+      );
+  });
+
+  it("submit --jdbc-url with white space or another scheme is refused", async () => {
+    for (const url of ["jdbc:postgresql://db:5432/tr ends", "jdbc:mysql://db/trends"]) {
+      const r = await runInProcess([...submit.slice(0, 6), ...submit.slice(8), ...w, "--jdbc-url", url]);
+      expectUsage(r, "is not jdbc:postgresql://host:port/database");
+      expect(r.stdout).toBe("");
+    }
+  });
+});

@@ -10,7 +10,7 @@ export type RawMessage = string;
 
 /**
  * What a source yields in place of a line it refused to read whole (longer than its cap), so the
- * pipeline counts it with the other bad messages. Not JSON: a NUL byte cannot start one.
+ * pipeline counts it with the other bad messages, before any source's normaliser. Not JSON: a NUL byte cannot start one.
  */
 export const OVERSIZED_MESSAGE: RawMessage = "\u0000line too long";
 

@@ -1,5 +1,6 @@
 import type { Argv, CommandModule } from "yargs";
 import {
+  checkJdbcUrl,
   collectArtifacts,
   DEFAULT_RANGE_WINDOWS,
   dryRunSteps,
@@ -154,6 +155,8 @@ export function submitInputs(argv: SubmitArgs, s: Settings, where: string) {
       "no database for the step",
       "pass --jdbc-url jdbc:postgresql://host:5432/trends or set DATABASE_URL",
     );
+  // Before anything is uploaded: a bad URL would otherwise fail only when the steps are built.
+  checkJdbcUrl(jdbcUrl);
   const jdbcSecret = argv["jdbc-secret"] ?? process.env.TRENDS_JDBC_SECRET;
   if (!jdbcSecret) {
     throw usageError(

@@ -1,5 +1,7 @@
 import { describe, expect, it } from "vitest";
+import { MAX_TOPIC_LENGTH } from "../../sparkgen/index.ts";
 import { ALERT_OWN_COLUMNS } from "../../sql/index.ts";
+import { runInProcess } from "../in-process.ts";
 import { formatTable } from "../output.ts";
 import { alertDetails, rangeFrom } from "./query.ts";
 
@@ -60,5 +62,21 @@ describe("alertDetails", () => {
     );
     expect(alertDetails({ ratio: null })).toBe("ratio -");
     expect(alertDetails({})).toBe("-");
+  });
+});
+
+describe("query --topic", () => {
+  it("is capped at the API's MAX_TOPIC_LENGTH code points, before the database is opened", async () => {
+    // An unreachable database: a topic past the check would end in "cannot reach" (exit 1).
+    const noDb = ["--database-url", "postgres://nobody@127.0.0.1:1/none"];
+    const r = await runInProcess([
+      "query",
+      "sentiment",
+      "--topic",
+      "🚀".repeat(MAX_TOPIC_LENGTH + 1),
+      ...noDb,
+    ]);
+    expect(r.code, r.stderr).toBe(2);
+    expect(r.stderr).toContain(`--topic is longer than ${MAX_TOPIC_LENGTH} characters`);
   });
 });

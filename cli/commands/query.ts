@@ -1,6 +1,7 @@
 import type { Argv, CommandModule } from "yargs";
 import { usageError } from "../../runtime/errors/index.ts";
 import { parseDuration, parseTime } from "../../runtime/windows/index.ts";
+import { codePoints, MAX_TOPIC_LENGTH } from "../../sparkgen/index.ts";
 import {
   ALERT_OWN_COLUMNS,
   ALERT_TABLES,
@@ -68,9 +69,19 @@ export function rangeFrom(
   return { from, to };
 }
 
+/** The same cap as the API's `topic` and `rules add`: no stored topic is longer. */
+function topicOf(topic: string): string {
+  if (codePoints(topic) > MAX_TOPIC_LENGTH)
+    throw usageError(
+      `--topic is longer than ${MAX_TOPIC_LENGTH} characters`,
+      "pass a rule tag (`trends query topics` lists them), or * for all tweets",
+    );
+  return topic;
+}
+
 /** The query input of the flags; `limit` undefined means the query's own default. */
 const rangeQuery = (a: RangeArgs) => ({
-  topic: a.topic,
+  topic: topicOf(a.topic),
   ...rangeFrom(a),
   ...(a.limit === undefined ? {} : { limit: a.limit }),
 });

@@ -20,9 +20,11 @@ import { settingsFrom } from "../context.ts";
 import { numberOption } from "../flags.ts";
 import { printLines } from "../output.ts";
 
+const EVERY = "15m";
+
 interface ScheduleArgs {
   runner: string;
-  every: string;
+  every?: string;
   once: boolean;
   "max-attempts": number;
   "range-windows": number;
@@ -53,7 +55,8 @@ export const schedule: CommandModule<object, ScheduleArgs> = {
         default: "local",
         describe: "where the steps run",
       })
-      .option("every", { type: "string", default: "15m", describe: "tick period (aligned to the clock)" })
+      // No yargs default: --backfill must see whether --every was given.
+      .option("every", { type: "string", describe: `tick period, aligned to the clock (default ${EVERY})` })
       .option("once", {
         type: "boolean",
         default: false,
@@ -138,7 +141,15 @@ export const schedule: CommandModule<object, ScheduleArgs> = {
       ),
   handler: async (argv) => {
     const s = settingsFrom(argv);
-    const everyMs = parseDuration(argv.every, "--every");
+    if (argv.backfill)
+      for (const flag of ["from", "every"] as const)
+        if (argv[flag] !== undefined)
+          throw usageError(
+            `--${flag} does not go with --backfill, which runs once over the stale windows it finds`,
+            `drop --${flag}, or drop --backfill to schedule windows`,
+          );
+    const every = argv.every ?? EVERY;
+    const everyMs = parseDuration(every, "--every");
     const retryDelayMs = parseDuration(argv["retry-delay"], "--retry-delay");
     const recheckMs = parseDuration(argv.recheck, "--recheck");
     const from = argv.from === undefined ? undefined : parseTime(argv.from, "--from");
@@ -186,7 +197,7 @@ export const schedule: CommandModule<object, ScheduleArgs> = {
           if (print) printLines(attemptLine(a));
         },
       };
-      log().info({ runner: p.deps.runner.kind, every: argv.every, owner: p.deps.owner }, "scheduler started");
+      log().info({ runner: p.deps.runner.kind, every, owner: p.deps.owner }, "scheduler started");
       const ticks: TickSummary[] = argv.once
         ? [await schedulerTick(o)]
         : await runScheduler(o, everyMs, summarise);

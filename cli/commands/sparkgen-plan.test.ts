@@ -16,8 +16,10 @@ const git = (args: string[], input?: string) =>
  * (its score and rank fingerprints differ from today's): a base for `--base` without touching a
  * branch, the index or the working tree. Dangling objects; `git gc` removes them.
  */
-function commitWithManifest(m: Manifest): string {
-  let sha = git(["hash-object", "-w", "--stdin"], `${JSON.stringify(m, null, 2)}\n`);
+const commitWithManifest = (m: Manifest): string => commitWithText(`${JSON.stringify(m, null, 2)}\n`);
+
+function commitWithText(manifest: string): string {
+  let sha = git(["hash-object", "-w", "--stdin"], manifest);
   const parts = MANIFEST.split("/");
   for (let k = parts.length - 1; k >= 0; k--) {
     const mode = k === parts.length - 1 ? "100644 blob" : "040000 tree";
@@ -27,6 +29,8 @@ function commitWithManifest(m: Manifest): string {
 }
 
 let weightRef: string;
+/** Bases whose manifest is not one, by the name the cases below use. */
+const refs: Record<string, string> = {};
 
 beforeAll(() => {
   const m = committedManifest();
@@ -48,6 +52,10 @@ beforeAll(() => {
     ),
   };
   weightRef = commitWithManifest(changed);
+  const conflict = `<<<<<<< HEAD\n${JSON.stringify(m)}\n=======\n{}\n>>>>>>> other\n`;
+  refs.conflictRef = commitWithText(conflict);
+  refs.nullRef = commitWithText("null\n");
+  refs.emptyRef = commitWithText("{}\n");
 });
 
 describe("trends sparkgen plan / lineage", () => {
@@ -89,7 +97,14 @@ describe("trends sparkgen plan / lineage", () => {
     [["sparkgen", "plan", "--database", "mysql://x"], "--database is not a postgres:// URL"],
     [["sparkgen", "lineage", "nope"], 'no metric "nope"'],
     [["sparkgen", "lineage", "influencer_window.nope"], 'influencer_window has no column "nope"'],
+    [["sparkgen", "lineage", "influencer_window.score.extra"], "is not METRIC or METRIC.COLUMN"],
+    // Issue 29: a malformed manifest at the base ref names the ref and the file, without a stack.
+    [["sparkgen", "plan", "--base", "conflictRef"], ":sparkgen/generated/manifest.json is not JSON"],
+    [["sparkgen", "plan", "--base", "nullRef"], "is not a version 1 manifest (the top level"],
+    [["sparkgen", "plan", "--base", "emptyRef"], "is not a version 1 manifest (version"],
   ])("%j is one line and exit 2", async (args, message) => {
+    const ref = refs[args[3] ?? ""];
+    if (ref) args[3] = ref;
     const r = await runInProcess(args);
     expect(r.code).toBe(2);
     expect(r.stderr).toContain(message);
@@ -104,6 +119,9 @@ describe("trends schedule --backfill flags", () => {
       ["schedule", "--backfill", "--metrics", "Influencer Window"],
       "is not a comma-separated list of metric names",
     ],
+    // Issue 29: --backfill runs once over the stale windows, so a start or a period is refused.
+    [["schedule", "--backfill", "--from", "2026-11-26T00:00:00Z"], "--from does not go with --backfill"],
+    [["schedule", "--backfill", "--every", "15m"], "--every does not go with --backfill"],
   ])("%j is one line and exit 2", async (args, message) => {
     const r = await runInProcess(args);
     expect(r.code).toBe(2);

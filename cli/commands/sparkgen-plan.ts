@@ -86,7 +86,13 @@ export const sparkgenLineage: CommandModule<object, { target: string; json: bool
       .example("$0 sparkgen lineage sentiment_alert", "every column of a metric"),
   handler: (argv) => {
     settingsFrom(argv);
-    const [metric = "", column] = argv.target.split(".", 2);
+    const parts = argv.target.split(".");
+    if (parts.length > 2)
+      throw usageError(
+        `${JSON.stringify(argv.target)} is not METRIC or METRIC.COLUMN`,
+        "name one column, e.g. influencer_window.score",
+      );
+    const [metric = "", column] = parts;
     const all = jobLineage(windowJob);
     const cols = all.get(metric);
     if (!cols)

@@ -49,6 +49,15 @@ describe("trends synth", { timeout: 120_000 }, () => {
     expect(JSON.parse(readFileSync(join(dir, "a.truth.json"), "utf8"))).toEqual(truth);
   });
 
+  it("--format bluesky writes the truth file it prints (issue 29)", () => {
+    const out = join(dir, "frames.ndjson");
+    const r = trends("synth", ...flags, "--format", "bluesky", "--out", out);
+    expect(r.status, r.stderr).toBe(0);
+    expect(r.stdout).toContain(`truth: ${out}.truth.json`);
+    const truth = JSON.parse(readFileSync(`${out}.truth.json`, "utf8")) as { tweets: number };
+    expect(truth.tweets).toBe(500);
+  });
+
   it("exits 2 with the flag named for a bad value", () => {
     const r = trends(
       "synth",

@@ -4,8 +4,8 @@ import { tmpdir } from "node:os";
 import { basename, join, relative, sep } from "node:path";
 import { fileURLToPath } from "node:url";
 import { type ZipOptions, zipSync } from "fflate";
-import { prerequisiteError } from "../../runtime/errors/index.ts";
-import { filesUnder, pathKind } from "../../runtime/paths/index.ts";
+import { prerequisiteError, usageError } from "../../runtime/errors/index.ts";
+import { filesUnder, inputDir, pathKind } from "../../runtime/paths/index.ts";
 
 /** One file of a step's code: its key under `artifacts/<hash>/` and where it is on disk. */
 export interface ArtifactFile {
@@ -50,13 +50,27 @@ export function collectArtifacts(o: {
   if (!existsSync(o.jdbcJar)) {
     throw prerequisiteError(`the JDBC driver ${o.jdbcJar} does not exist`, "run `npx trends setup`");
   }
-  const runtime = o.runtimeDir ?? RUNTIME_DIR;
+  const runtime = runtimeDirOf(o.runtimeDir ?? RUNTIME_DIR);
   return [
     ...files,
     { key: STEP_SCRIPT_KEY, path: join(runtime, "window_step.py") },
     { key: RUNTIME_ZIP_KEY, path: runtimeZip(runtime) },
     { key: `jars/${basename(o.jdbcJar)}`, path: o.jdbcJar },
   ].sort((a, b) => cmp(a.key, b.key));
+}
+
+/** What a step runtime directory holds; checked up front so a wrong `--runtime-dir` is one line, not ENOENT. */
+const RUNTIME_PARTS = { "window_step.py": "file", trends_step: "dir" } as const;
+
+function runtimeDirOf(dir: string): string {
+  inputDir(dir, "--runtime-dir");
+  for (const [name, kind] of Object.entries(RUNTIME_PARTS))
+    if (pathKind(join(dir, name)) !== kind)
+      throw usageError(
+        `--runtime-dir ${dir} holds no ${name}${kind === "dir" ? "/" : ""}`,
+        "name the step runtime directory (window_step.py and trends_step/), or drop the flag for sparkgen/runtime",
+      );
+  return dir;
 }
 
 /**

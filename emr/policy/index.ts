@@ -202,13 +202,18 @@ export function checkPolicyInputs(i: PolicyInputs): void {
       "write it like arn:aws:elasticmapreduce:eu-west-1:123456789012:cluster/j-2AXXXXXXGAPLF",
     );
   }
+  // A policy must name the full ARN, with the six characters Secrets Manager appends to the name:
+  // a partial ARN (without them) matches no secret in IAM, so the job would be denied.
+  // https://docs.aws.amazon.com/secretsmanager/latest/userguide/auth-and-access_iam-policies.html
   if (
     i.secretArn &&
-    !/^arn:aws[a-z-]*:secretsmanager:[a-z0-9-]+:\d{12}:secret:[\w/+=.@-]+$/.test(i.secretArn)
+    !/^arn:aws[a-z-]*:secretsmanager:[a-z0-9-]+:\d{12}:secret:[\w/+=.@-]{1,512}-[A-Za-z0-9]{6}$/.test(
+      i.secretArn,
+    )
   ) {
     throw usageError(
-      `--secret-arn ${JSON.stringify(i.secretArn)} is not a Secrets Manager ARN`,
-      "copy it from `aws secretsmanager describe-secret`",
+      `--secret-arn ${JSON.stringify(i.secretArn)} is not a full Secrets Manager ARN (NAME-xxxxxx)`,
+      "copy the ARN from `aws secretsmanager describe-secret --secret-id NAME`",
     );
   }
   if (

@@ -127,4 +127,19 @@ describe("iamPolicy", () => {
       "is not an EMR Serverless application ARN",
     );
   });
+
+  it("refuses a partial secret ARN (without the -xxxxxx suffix), which IAM would match to no secret", () => {
+    const full = inputs.secretArn;
+    expect(() => checkPolicyInputs({ secretArn: full })).not.toThrow();
+    for (const partial of [
+      full.replace(/-AbCdEf$/, ""),
+      "arn:aws:secretsmanager:eu-west-1:123456789012:secret:",
+    ])
+      expect(() => checkPolicyInputs({ secretArn: partial })).toThrow(
+        expect.objectContaining({
+          exitCode: 2,
+          message: expect.stringContaining("is not a full Secrets Manager ARN"),
+        }),
+      );
+  });
 });

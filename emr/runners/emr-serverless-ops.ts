@@ -1,6 +1,6 @@
 import type { EMRServerlessClient, StartJobRunRequest } from "@aws-sdk/client-emr-serverless";
 import type { S3Client } from "@aws-sdk/client-s3";
-import type { Settings } from "../../runtime/config/index.ts";
+import { S3_PREFIX_URI, type Settings } from "../../runtime/config/index.ts";
 import { usageError } from "../../runtime/errors/index.ts";
 import { type ArtifactFile, planArtifacts, uploadArtifacts } from "../artifacts/index.ts";
 import type { StepArtifacts } from "./emr.ts";
@@ -52,6 +52,12 @@ export function serverlessTarget(
   const bucket = flags.bucket ?? s.bucket;
   const logUri =
     flags.logUri ?? s.serverlessLogUri ?? (bucket ? `s3://${bucket}/logs/serverless/` : undefined);
+  // The settings schema checks TRENDS_SERVERLESS_LOG_URI; the flag gets the same check here.
+  if (flags.logUri !== undefined && !S3_PREFIX_URI.test(flags.logUri))
+    throw usageError(
+      `--log-uri ${JSON.stringify(flags.logUri)} is not an s3://bucket/prefix/ URI`,
+      "pass --log-uri s3://BUCKET/logs/serverless/",
+    );
   return {
     applicationId,
     ...(executionRoleArn ? { executionRoleArn } : {}),

@@ -71,7 +71,8 @@ export const stepName = (req: Pick<StepRequest, "window" | "name" | "range">): s
 
 /** `jdbc:postgresql://host:port/db` without user, password or other secrets in it. */
 export function checkJdbcUrl(url: string): void {
-  const m = /^jdbc:postgresql:\/\/([^/?#]+)\/([^?#]+)(\?.*)?$/.exec(url);
+  // No white space or control character anywhere: the driver would read a different URL than shown.
+  const m = /^jdbc:postgresql:\/\/([^/?#\s\p{Cc}]+)\/([^?#\s\p{Cc}]+)(\?[^\s\p{Cc}]*)?$/u.exec(url);
   if (!m) {
     throw usageError(
       `JDBC URL ${JSON.stringify(redactUrl(url))} is not jdbc:postgresql://host:port/database`,

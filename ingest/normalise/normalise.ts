@@ -1,5 +1,5 @@
 import { INTEGER_BOUNDS, MAX_TOPIC_LENGTH } from "../../sparkgen/schema/index.ts";
-import { type NormalisedRecord, type NormaliseResult, OVERSIZED_MESSAGE, type RawMessage } from "../types.ts";
+import type { NormalisedRecord, NormaliseResult, RawMessage } from "../types.ts";
 import { DEFAULT_MAX_TEXT_CHARS, Entities, type EntityList, overCodePoints } from "./limits.ts";
 import { wellFormed } from "./storable.ts";
 
@@ -110,7 +110,7 @@ export function normalise(
   try {
     msg = JSON.parse(raw);
   } catch {
-    return fail(raw === OVERSIZED_MESSAGE ? "line too long (skipped unread)" : "bad JSON");
+    return fail("bad JSON");
   }
   if (!isObj(msg)) return fail("not a JSON object");
   const data = msg.data;

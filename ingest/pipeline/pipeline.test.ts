@@ -1,9 +1,9 @@
 import { describe, expect, it } from "vitest";
 import { lengthAnalyser, listSource, tweetId, xMessage } from "../../test/ingest/messages.ts";
 import { MemorySink } from "../sinks/memory.ts";
-import type { Source } from "../types.ts";
+import { type NormaliseResult, OVERSIZED_MESSAGE, type Source } from "../types.ts";
 import { batches } from "./batches.ts";
-import { runPipeline } from "./pipeline.ts";
+import { KEPT_REASONS, OTHER_REASONS, OVERSIZED_REASON, runPipeline } from "./pipeline.ts";
 import { formatSummary } from "./summary.ts";
 
 const FIXED = () => Date.parse("2026-11-26T04:15:04.000Z");
@@ -116,6 +116,41 @@ describe("pipeline", () => {
     expect(text).toContain("ingested 1 events from list in 2.0 s");
     expect(text).toContain("bad messages skipped: 1 (1 × bad JSON)");
     expect(text).toContain("sink memory: 1 lines delivered in 1 records / 1 calls");
+  });
+});
+
+describe("bad message counts (issue 29)", () => {
+  const run = (messages: string[], normalise: (raw: string) => NormaliseResult) =>
+    runPipeline({
+      source: listSource(messages),
+      analyser: lengthAnalyser,
+      sink: new MemorySink(),
+      progressMs: 0,
+      normalise,
+    });
+
+  it("counts an over-long line as too long whatever the source's normaliser (the Bluesky mapper said bad JSON)", async () => {
+    const seen: string[] = [];
+    const summary = await run([OVERSIZED_MESSAGE, "{bad"], (raw) => {
+      seen.push(raw);
+      return { ok: false, reason: "bad JSON" };
+    });
+    expect(seen).toEqual(["{bad"]);
+    expect(summary.badReasons).toEqual({ [OVERSIZED_REASON]: 1, "bad JSON": 1 });
+  });
+
+  it("keys reasons by what is wrong, not by the message they name, and keeps at most KEPT_REASONS", async () => {
+    const uris = Array.from(
+      { length: 500 },
+      (_, i) => `at://did:plc:u${i}/app.bsky.feed.post/${i}: post without text`,
+    );
+    const kinds = Array.from({ length: 2 * KEPT_REASONS }, (_, i) => `odd defect ${i}`);
+    const summary = await run([...uris, ...kinds], (raw) => ({ ok: false, reason: raw }));
+    expect(summary.badMessages).toBe(uris.length + kinds.length);
+    expect(summary.badReasons["post without text"]).toBe(uris.length);
+    expect(Object.keys(summary.badReasons)).toHaveLength(KEPT_REASONS + 1);
+    expect(summary.badReasons[OTHER_REASONS]).toBe(kinds.length - (KEPT_REASONS - 1));
+    expect(Object.values(summary.badReasons).reduce((a, b) => a + b)).toBe(summary.badMessages);
   });
 });
 

@@ -1,13 +1,14 @@
 import { log } from "../../runtime/log/index.ts";
 import { createNormaliser, EventEncodingError, eventLine } from "../normalise/index.ts";
 import type { Sink, SinkStats } from "../sinks/sink.ts";
-import type {
-  NormalisedRecord,
-  NormaliseResult,
-  Normaliser,
-  RawMessage,
-  SentimentAnalyser,
-  Source,
+import {
+  type NormalisedRecord,
+  type NormaliseResult,
+  type Normaliser,
+  OVERSIZED_MESSAGE,
+  type RawMessage,
+  type SentimentAnalyser,
+  type Source,
 } from "../types.ts";
 import { batches } from "./batches.ts";
 import { type IngestCounters, type IngestProgress, progressLine } from "./progress.ts";
@@ -49,6 +50,15 @@ export interface IngestSummary extends IngestCounters {
 
 /** Bad messages are logged one by one up to this many, then every 1,000th, so a flood cannot drown the log. */
 const LOGGED_BAD = 20;
+
+/**
+ * Distinct reasons the summary keeps; later new ones add up under OTHER_REASONS, so hostile input
+ * cannot grow the summary (200,000 distinct reasons once made a 14 MB one).
+ */
+export const KEPT_REASONS = 20;
+export const OTHER_REASONS = "other reasons";
+/** Counted here for every source: its normaliser never sees the stand-in. */
+export const OVERSIZED_REASON = "line too long (skipped unread)";
 
 /**
  * source → normalise → sentiment (in batches) → NDJSON lines → sink. Memory stays bounded: the
@@ -100,6 +110,10 @@ export async function runPipeline(o: PipelineOptions): Promise<IngestSummary> {
       for (const raw of raws) {
         if (c.events + records.length >= max) break;
         c.messages++;
+        if (raw === OVERSIZED_MESSAGE) {
+          countBad(c, OVERSIZED_REASON, raw);
+          continue;
+        }
         const r = normalise(raw);
         if (!Array.isArray(r)) take(r as NormaliseResult, raw, records, c);
         else for (const x of r) take(x, raw, records, c);
@@ -186,7 +200,12 @@ function take(r: NormaliseResult, raw: RawMessage, records: NormalisedRecord[], 
 
 function countBad(c: IngestCounters, reason: string, raw: RawMessage): void {
   c.badMessages++;
-  c.badReasons[reason] = (c.badReasons[reason] ?? 0) + 1;
+  // A reason reads "SUBJECT: what" (`tweet 17: missing text`, `at://…: post without text`): keyed
+  // by what, so one kind of defect is one entry whatever message it names.
+  const at = reason.lastIndexOf(": ");
+  const kind = at < 0 ? reason : reason.slice(at + 2);
+  const key = kind in c.badReasons || Object.keys(c.badReasons).length < KEPT_REASONS ? kind : OTHER_REASONS;
+  c.badReasons[key] = (c.badReasons[key] ?? 0) + 1;
   if (c.badMessages <= LOGGED_BAD || c.badMessages % 1000 === 0) {
     log().warn(
       { reason, bad: c.badMessages, bytes: raw.length, head: raw.slice(0, 80) },

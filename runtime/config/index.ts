@@ -4,7 +4,7 @@ import { usageError } from "../errors/index.ts";
 import { ENV_NAMES, type SettingName, type Settings, settingsSchema } from "./schema.ts";
 
 export { isSecretUrlParam, redactUrl, SECRET_URL_PARAMS } from "./redact.ts";
-export { ENV_NAMES, type SettingName, type Settings, settingsSchema } from "./schema.ts";
+export { ENV_NAMES, S3_PREFIX_URI, type SettingName, type Settings, settingsSchema } from "./schema.ts";
 
 export const CONFIG_FILE = "trends.config.json";
 

@@ -7,6 +7,12 @@ import { LOG_LEVELS } from "../log/index.ts";
  * Every setting of the tool, with where it comes from. Precedence: flag > environment variable >
  * `trends.config.json` > default. The env names are the documented ones (README, "Configuration").
  */
+/**
+ * An `s3://bucket/prefix/` URI (EMR Serverless's monitoring logUri): a bucket name as S3 allows
+ * it, and a key prefix without white space or control characters.
+ */
+export const S3_PREFIX_URI = /^s3:\/\/[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]\/[^\s\u0000-\u001f\u007f]*$/;
+
 export const settingsSchema = z.object({
   logLevel: z.enum(LOG_LEVELS).default("info"),
   /** Per-user cache: the pinned PySpark virtualenv, the JDBC jar, moto, the local database. */
@@ -50,10 +56,7 @@ export const settingsSchema = z.object({
     .string()
     .regex(/^arn:aws[a-z-]*:iam::\d{12}:role\/[\w+=,.@/-]+$/, "an IAM role ARN")
     .optional(),
-  serverlessLogUri: z
-    .string()
-    .regex(/^s3:\/\/[^/]+\//, "an s3://bucket/prefix/ URI")
-    .optional(),
+  serverlessLogUri: z.string().regex(S3_PREFIX_URI, "an s3://bucket/prefix/ URI").optional(),
   /** Size of each job run: the window job needs one small executor (see emr/README.md). */
   serverlessExecutors: z.coerce.number().int().min(1).max(100).default(1),
   serverlessExecutorCores: z.coerce

@@ -1,4 +1,6 @@
 import pino, { type Logger } from "pino";
+import { prettyFactory } from "pino-pretty";
+import { terminalSafe } from "../terminal/index.ts";
 
 export type { Logger };
 
@@ -16,17 +18,31 @@ export function createLogger(level: LogLevel = "info", pretty = process.stderr.i
     censor: "[redacted]",
   };
   if (pretty) {
-    return pino({
-      level,
-      redact,
-      transport: {
-        target: "pino-pretty",
-        options: { destination: 2, colorize: true, ignore: "pid,hostname", translateTime: "HH:MM:ss" },
-      },
-    });
+    // In this thread rather than as a transport: each line is neutralised before pino-pretty prints it.
+    const format = prettyLine(true);
+    return pino({ level, redact }, { write: (line: string) => void process.stderr.write(format(line)) });
   }
   return pino({ level, redact }, pino.destination(2));
 }
+
+/**
+ * One JSON log line as the readable line a terminal shows. Logged values come from the stream (a
+ * handle, a post's text in a reason), so every string goes through `terminalSafe`, as stdout
+ * does; a stack keeps its line breaks. JSON logs need nothing: JSON escapes C0 controls, and a
+ * log reader, not a terminal, shows them.
+ */
+export function prettyLine(colorize: boolean): (jsonLine: string) => string {
+  const pretty = prettyFactory({ colorize, ignore: "pid,hostname", translateTime: "HH:MM:ss" });
+  return (line) => pretty(safe(JSON.parse(line)));
+}
+
+const safe = (v: unknown, key?: string): unknown => {
+  if (typeof v === "string")
+    return key === "stack" ? v.split("\n").map(terminalSafe).join("\n") : terminalSafe(v);
+  if (Array.isArray(v)) return v.map((x) => safe(x));
+  if (v === null || typeof v !== "object") return v;
+  return Object.fromEntries(Object.entries(v).map(([k, x]) => [terminalSafe(k), safe(x, k)]));
+};
 
 let shared: Logger | undefined;
 

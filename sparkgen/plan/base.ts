@@ -9,6 +9,7 @@ import type { OutputColumn } from "../compile/index.ts";
 import { MANIFEST, REPO_ROOT } from "../generate.ts";
 import type { SqlHashes } from "./hash.ts";
 import type { Manifest } from "./manifest.ts";
+import { parseManifest } from "./parse.ts";
 import type { SucceededRun } from "./recompute.ts";
 
 const git = (args: string[], root: string): string =>
@@ -39,14 +40,22 @@ export function manifestAtRef(ref: string, root: string = REPO_ROOT): Manifest {
       "pass a later --base, or compare with the live database (--database URL)",
     );
   }
-  return JSON.parse(text) as Manifest;
+  const parsed = parseManifest(text);
+  if ("why" in parsed)
+    throw usageError(
+      `${ref}:${MANIFEST} ${parsed.why}`,
+      "pass a --base whose manifest `trends sparkgen` wrote, or compare with the live database (--database URL)",
+    );
+  return parsed.manifest;
 }
 
 /** The manifest committed in this checkout (what the runners' plan was generated with). */
 export function committedManifest(root: string = REPO_ROOT): Manifest {
   const path = join(root, MANIFEST);
   if (!existsSync(path)) throw prerequisiteError(`${MANIFEST} does not exist`, "run `npx trends sparkgen`");
-  return JSON.parse(readFileSync(path, "utf8")) as Manifest;
+  const parsed = parseManifest(readFileSync(path, "utf8"));
+  if ("why" in parsed) throw prerequisiteError(`${MANIFEST} ${parsed.why}`, "run `npx trends sparkgen`");
+  return parsed.manifest;
 }
 
 /** The live database as a plan reads it. */

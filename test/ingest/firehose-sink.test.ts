@@ -44,7 +44,7 @@ describe("firehose sink over moto", () => {
       progressMs: 0,
     });
     expect(summary).toMatchObject({ messages: n + 2, events: n, badMessages: 2, stoppedBy: "end" });
-    expect(summary.badReasons).toEqual({ "bad JSON": 1, "tweet x: missing author_id": 1 });
+    expect(summary.badReasons).toEqual({ "bad JSON": 1, "missing author_id": 1 });
 
     const objects = await readBucket(s3, bucket);
     expect(objects.length).toBe(summary.sinkStats.calls);

@@ -97,7 +97,7 @@ async function* linesOf(file: string, signal: AbortSignal, maxBytes: number): As
 /**
  * Replays a recorded stream. Blank lines (the stream's `\r\n` keep-alives) are skipped, every
  * other line is yielded as it is — malformed ones too, so normalise counts them like live ones; a
- * line over `maxLineBytes` comes as OVERSIZED_MESSAGE, which normalise counts as "line too long".
+ * line over `maxLineBytes` comes as OVERSIZED_MESSAGE, which the pipeline counts as "line too long".
  * At a finite speed, message k waits until (created_at_k − created_at_first) / speed has passed
  * since the first; a message earlier than the one before goes out at once.
  *

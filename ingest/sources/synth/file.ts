@@ -7,6 +7,9 @@ const CHUNK = 1 << 20;
 /** The truth sidecar's path for a payload file. */
 export const truthPathFor = (file: string): string => `${file}.truth.json`;
 
+/** The truth sidecar's text (what `trends synth --json` prints too). */
+export const truthText = (truth: SynthTruth): string => `${JSON.stringify(truth, null, 2)}\n`;
+
 /**
  * Writes a synthetic stream to `file`, one message per line terminated by CRLF like the real
  * stream (twitter-api-v2 splits only on `\r\n`), and its truth to `file.truth.json`.
@@ -33,7 +36,7 @@ export function writeSynthFile(options: SynthOptions, file: string): SynthTruth 
       closeSync(fd);
     }
     const truth = stream.result();
-    writeFileSync(truthTmp, `${JSON.stringify(truth, null, 2)}\n`);
+    writeFileSync(truthTmp, truthText(truth));
     renameSync(tmp, file);
     renameSync(truthTmp, truthPathFor(file));
     return truth;

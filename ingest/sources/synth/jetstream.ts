@@ -1,4 +1,5 @@
 import { closeSync, openSync, writeFileSync, writeSync } from "node:fs";
+import { truthPathFor, truthText } from "./file.ts";
 import { type SynthOptions, SynthStream, type SynthTruth } from "./generator.ts";
 
 /**
@@ -118,7 +119,10 @@ export function toJetstream(
   return { frames, profiles };
 }
 
-/** Writes the synthetic stream as Jetstream frames to `file` and the profiles to `profilesFile`. */
+/**
+ * Writes the synthetic stream as Jetstream frames to `file`, the profiles to `profilesFile` and
+ * the truth beside `file`, as `writeSynthFile` does (the frames tell the same conversation).
+ */
 export function writeJetstreamFile(options: SynthOptions, file: string, profilesFile: string): SynthTruth {
   const stream = new SynthStream(options);
   const { frames, profiles } = toJetstream(stream.lines());
@@ -129,5 +133,7 @@ export function writeJetstreamFile(options: SynthOptions, file: string, profiles
     closeSync(fd);
   }
   writeFileSync(profilesFile, `${JSON.stringify(profiles)}\n`);
-  return stream.result();
+  const truth = stream.result();
+  writeFileSync(truthPathFor(file), truthText(truth));
+  return truth;
 }
