@@ -29,6 +29,8 @@ export interface Source {
   enrich?(records: NormalisedRecord[], signal: AbortSignal): Promise<void>;
   /** The first `messages` messages yielded are delivered or durably spooled: persist a cursor. */
   committed?(messages: number): Promise<void>;
+  /** The source's own counts for the summary (e.g. Bluesky's frames too large, instance switches). */
+  stats?(): Readonly<Record<string, number>>;
 }
 
 /** One document sentiment, in Google Cloud Natural Language's terms. */

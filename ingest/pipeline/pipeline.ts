@@ -43,6 +43,8 @@ export interface IngestSummary extends IngestCounters {
   seconds: number;
   eventsPerSecond: number;
   sinkStats: SinkStats;
+  /** What the source counted itself (absent when it counts nothing). */
+  sourceStats?: Readonly<Record<string, number>>;
 }
 
 /** Bad messages are logged one by one up to this many, then every 1,000th, so a flood cannot drown the log. */
@@ -143,6 +145,7 @@ export async function runPipeline(o: PipelineOptions): Promise<IngestSummary> {
     seconds: Math.round(seconds * 1000) / 1000,
     eventsPerSecond: Math.round(c.events / Math.max(seconds, 1e-3)),
     sinkStats: o.sink.stats(),
+    ...(o.source.stats ? { sourceStats: o.source.stats() } : {}),
   };
 }
 

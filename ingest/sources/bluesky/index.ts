@@ -1,3 +1,4 @@
+export { FRAME_LIMITS } from "./connection.ts";
 export { CursorFile } from "./cursor.ts";
 export { COLLECTIONS, entitiesOf } from "./frames.ts";
 export { type HandlesOptions, PROFILES_PER_CALL, ProfileCache, PUBLIC_APPVIEW } from "./handles.ts";
@@ -9,4 +10,11 @@ export {
   type RecordedProfiles,
 } from "./replay.ts";
 export { type CompiledRule, compileRule, type LocalRule, matchRules, RulesFile } from "./rules.ts";
-export { type BlueskyOptions, blueskySource, JETSTREAM_ENDPOINTS, subscribeUrl, timeUsOf } from "./source.ts";
+export {
+  type BlueskyOptions,
+  type BlueskyStats,
+  blueskySource,
+  JETSTREAM_ENDPOINTS,
+  subscribeUrl,
+  timeUsOf,
+} from "./source.ts";
