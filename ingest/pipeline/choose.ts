@@ -1,7 +1,13 @@
 import { join } from "node:path";
 import type { Settings } from "../../runtime/config/index.ts";
 import { usageError } from "../../runtime/errors/index.ts";
-import { blueskyReplaySource, blueskySource, RulesFile } from "../sources/bluesky/index.ts";
+import {
+  blueskyReplaySource,
+  blueskySource,
+  checkAppViewUrl,
+  checkJetstreamUrl,
+  RulesFile,
+} from "../sources/bluesky/index.ts";
 import { parseSpeed, replaySource } from "../sources/replay/index.ts";
 import { synthOptionsFrom, synthSource } from "../sources/synth/index.ts";
 import { type XBackoff, xStreamSource } from "../sources/x-stream/index.ts";
@@ -64,6 +70,9 @@ export function createSource(c: SourceChoice, settings: Settings): Source {
       return synthSource(synthOptionsFrom({ tweets: c.tweets, seed: c.seed ?? "1", start, minutes }));
     }
     case "bluesky":
+      // Before the rules file is read: a bad URL is named, not met at the first connect.
+      for (const url of c.jetstreamUrl ?? []) checkJetstreamUrl(url);
+      if (c.appViewUrl !== undefined) checkAppViewUrl(c.appViewUrl);
       return blueskySource({
         rules: new RulesFile(c.rulesFile ?? DEFAULT_RULES_FILE).compiled(),
         ...(c.jetstreamUrl ? { endpoints: c.jetstreamUrl } : {}),

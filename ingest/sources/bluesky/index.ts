@@ -1,4 +1,5 @@
 export { FRAME_LIMITS } from "./connection.ts";
+export { checkAppViewUrl, checkJetstreamUrl } from "./endpoints.ts";
 export { CursorFile } from "./cursor.ts";
 export { COLLECTIONS, entitiesOf } from "./frames.ts";
 export { type HandlesOptions, PROFILES_PER_CALL, ProfileCache, PUBLIC_APPVIEW } from "./handles.ts";
