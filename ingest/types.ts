@@ -31,8 +31,8 @@ export interface Source {
   committed?(messages: number): Promise<void>;
   /** Records the normaliser holds back (Bluesky's like copies), sent when the stream stops. */
   heldBack?(): NormalisedRecord[];
-  /** Counters of the source's own (lookups that failed, frames refused), for the ingest summary. */
-  stats?(): Record<string, number>;
+  /** Counters of the source's own (frames too large, instance switches, profile lookups), for the ingest summary. */
+  stats?(): Readonly<Record<string, number>>;
 }
 
 /** One document sentiment, in Google Cloud Natural Language's terms. */

@@ -3,6 +3,8 @@ import { usageError } from "../../runtime/errors/index.ts";
 import {
   blueskyReplaySource,
   blueskySource,
+  checkAppViewUrl,
+  checkJetstreamUrl,
   defaultCursorPath,
   RulesFile,
 } from "../sources/bluesky/index.ts";
@@ -79,6 +81,9 @@ export function createSource(c: SourceChoice, settings: Settings): Source {
       return synthSource(synthOptionsFrom({ tweets: c.tweets, seed: c.seed ?? "1", start, minutes }));
     }
     case "bluesky":
+      // Before the rules file is read: a bad URL is named, not met at the first connect.
+      for (const url of c.jetstreamUrl ?? []) checkJetstreamUrl(url);
+      if (c.appViewUrl !== undefined) checkAppViewUrl(c.appViewUrl);
       return blueskySource({
         rules: new RulesFile(c.rulesFile ?? DEFAULT_RULES_FILE).compiled(),
         ...(c.jetstreamUrl ? { endpoints: c.jetstreamUrl } : {}),

@@ -41,11 +41,11 @@ export interface IngestSummary extends IngestCounters {
   stoppedBy: "end" | "max-events" | "signal";
   /** Of the unscored events, those whose language the analyser does not score (vader: not English). */
   unscoredLanguage: number;
-  /** The source's own counters (Source.stats). */
-  sourceStats: Record<string, number>;
   seconds: number;
   eventsPerSecond: number;
   sinkStats: SinkStats;
+  /** What the source counted itself (absent when it counts nothing). */
+  sourceStats?: Readonly<Record<string, number>>;
 }
 
 /** Bad messages are logged one by one up to this many, then every 1,000th, so a flood cannot drown the log. */
@@ -162,10 +162,10 @@ export async function runPipeline(o: PipelineOptions): Promise<IngestSummary> {
     stoppedBy,
     ...c,
     unscoredLanguage: o.analyser.skippedLanguage?.() ?? 0,
-    sourceStats: o.source.stats?.() ?? {},
     seconds: Math.round(seconds * 1000) / 1000,
     eventsPerSecond: Math.round(c.events / Math.max(seconds, 1e-3)),
     sinkStats: o.sink.stats(),
+    ...(o.source.stats ? { sourceStats: o.source.stats() } : {}),
   };
 }
 

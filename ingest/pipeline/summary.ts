@@ -13,19 +13,17 @@ export function formatSummary(s: IngestSummary): string {
     .slice(0, 5)
     .map(([reason, n]) => `${n} × ${reason}`)
     .join(", ");
+  const counted = Object.entries(s.sourceStats ?? {})
+    .filter(([, n]) => n > 0)
+    .map(([what, n]) => `${what} ${n}`)
+    .join(", ");
   const ratio = k.bytesSent > 0 ? (k.billedBytes / k.bytesSent).toFixed(3) : "–";
   return [
     `ingested ${s.events} events from ${s.source} in ${s.seconds.toFixed(1)} s (${s.eventsPerSecond}/s); stopped: ${why}`,
     `  bad messages skipped: ${s.badMessages}${bad ? ` (${bad})` : ""}`,
+    ...(counted ? [`  source ${s.source}: ${counted}`] : []),
     ...(s.skipped > 0 ? [`  not events (no topic matched, deletes, identity): ${s.skipped}`] : []),
     ...(s.entitiesCut > 0 ? [`  entities over the per-record caps, not kept: ${s.entitiesCut}`] : []),
-    ...(Object.keys(s.sourceStats).length > 0
-      ? [
-          `  ${s.source}: ${Object.entries(s.sourceStats)
-            .map(([k, n]) => `${k} ${n}`)
-            .join(", ")}`,
-        ]
-      : []),
     `  sentiment ${s.sentiment}: ${s.scored} scored, ${s.unscored} unscored${s.unscoredLanguage > 0 ? ` (${s.unscoredLanguage} not in a language it scores)` : ""}`,
     `  sink ${s.sink}: ${k.linesDelivered} lines delivered in ${k.records} records / ${k.calls} calls, ${mb(k.bytesSent)} sent, ${mb(k.billedBytes)} billed (×${ratio})`,
     `  retries ${k.retries}, throttled ${k.throttled}, spooled ${k.linesSpooled} (replayed ${k.linesReplayed}), rejected ${k.linesRejected}`,

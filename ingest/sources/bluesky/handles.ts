@@ -39,6 +39,18 @@ export interface HandlesOptions {
   offline?: boolean;
 }
 
+/** What the profile lookups count, for the ingest summary (`IngestSummary.sourceStats`). */
+export interface ProfileStats {
+  profileCalls: number;
+  profilesThrottled: number;
+  /** Calls cut off at their deadline (`callTimeoutMs`). */
+  profileCallsTimedOut: number;
+  /** Profiles whose handle or follower count was not one (ignored). */
+  invalidProfiles: number;
+  /** Records sent with the DID as username and 0 followers: the AppView did not answer in time. */
+  sentWithoutProfile: number;
+}
+
 interface Profile {
   handle: string | undefined;
   followers: number | undefined;
@@ -175,14 +187,14 @@ export class ProfileCache implements Handles {
   }
 
   /** The counters for the ingest summary. */
-  summary(): Record<string, number> {
+  summary(): ProfileStats {
     const { calls, throttled, timedOut, invalid, failed } = this.stats;
     return {
-      "profile calls": calls,
-      throttled,
-      "timed out": timedOut,
-      "invalid profiles": invalid,
-      "sent without profile": failed,
+      profileCalls: calls,
+      profilesThrottled: throttled,
+      profileCallsTimedOut: timedOut,
+      invalidProfiles: invalid,
+      sentWithoutProfile: failed,
     };
   }
 

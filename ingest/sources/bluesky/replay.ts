@@ -86,7 +86,7 @@ export function blueskyReplaySource(o: BlueskyReplayOptions): Source {
       return (raw) => m.map(raw);
     },
     heldBack: () => mapper?.flush() ?? [],
-    stats: () => profiles.summary(),
+    stats: () => ({ ...profiles.summary() }),
     enrich: (records, signal) => profiles.enrich(records, signal),
   };
 }

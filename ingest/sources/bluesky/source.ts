@@ -1,11 +1,19 @@
 import { setTimeout as sleep } from "node:timers/promises";
-import WebSocket from "ws";
+import { redactUrl } from "../../../runtime/config/index.ts";
 import { log } from "../../../runtime/log/index.ts";
 import { backoffMs } from "../../sinks/retry.ts";
 import type { RawMessage, Source } from "../../types.ts";
+import {
+  type ConnectionState,
+  connection,
+  DEFAULT_MAX_QUEUE_BYTES,
+  FRAME_LIMITS,
+  newConnectionState,
+  timeUsOf,
+} from "./connection.ts";
 import { CursorFile } from "./cursor.ts";
 import { COLLECTIONS } from "./frames.ts";
-import { type HandlesOptions, ProfileCache } from "./handles.ts";
+import { type HandlesOptions, ProfileCache, type ProfileStats } from "./handles.ts";
 import { BlueskyMapper, type MapperOptions } from "./mapper.ts";
 import type { CompiledRule } from "./rules.ts";
 
@@ -23,98 +31,43 @@ export interface BlueskyOptions {
   endpoints?: readonly string[];
   /** Where the cursor is kept; without one the stream starts live and restarts live. */
   cursorFile?: string;
-  /** On every (re)connect the cursor goes back this far (default 5 s); duplicates are skipped or deduplicated. */
+  /** On a reconnect to the same instance the cursor goes back this far (default 5 s); duplicates are skipped or deduplicated. */
   rewindMs?: number;
+  /**
+   * On a switch to another instance (or a resume from a saved cursor, whose instance is not
+   * known) the cursor goes back this far instead (default 60 s): each instance stamps `time_us`
+   * with its own clock, and a few seconds (Jetstream's own advice) do not cover a skewed one.
+   */
+  failoverRewindMs?: number;
   /** No frame for this long means the connection is dead (default 30 s). */
   silenceMs?: number;
   /** Reconnect backoff: full jitter from `baseMs` doubling up to `maxMs` (defaults 1 s, 60 s). */
   backoff?: { baseMs?: number; maxMs?: number };
-  /** Frames buffered before the socket is paused (backpressure, default 5,000). */
-  maxQueue?: number;
+  /** Bytes of frames buffered before the socket is paused (backpressure, default 64 MiB). */
+  maxQueueBytes?: number;
   profiles?: HandlesOptions;
   mapper?: Pick<MapperOptions, "likeCopyMs" | "maxTracked" | "trackMs" | "now">;
 }
 
-/** `time_us` of a frame without parsing it (the mapper parses it once, later). */
-export function timeUsOf(raw: string): number | undefined {
-  const i = raw.indexOf('"time_us":');
-  if (i < 0) return undefined;
-  let n = 0;
-  let j = i + 10;
-  while (raw.charCodeAt(j) === 32) j++;
-  const start = j;
-  for (let ch = raw.charCodeAt(j); ch >= 48 && ch <= 57; ch = raw.charCodeAt(++j)) n = n * 10 + (ch - 48);
-  return j > start && Number.isSafeInteger(n) ? n : undefined;
+export { timeUsOf };
+
+/** What the source counts for the ingest summary (`IngestSummary.sourceStats`). */
+export interface BlueskyStats {
+  /** Frames over `FRAME_LIMITS.skipAboveBytes` an instance sent anyway, read and dropped. */
+  framesTooLarge: number;
+  /** Connections closed on a frame over `FRAME_LIMITS.readBytes` (the next instance is tried). */
+  closedOnHugeFrame: number;
+  /** Switches to another Jetstream instance (each rewinds by `failoverRewindMs`). */
+  instanceSwitches: number;
 }
 
 export function subscribeUrl(endpoint: string, cursorUs: number | undefined): string {
   const u = new URL(endpoint);
   for (const c of Object.values(COLLECTIONS)) u.searchParams.append("wantedCollections", c);
+  // Jetstream drops larger events itself (see connection.ts).
+  u.searchParams.set("maxMessageSizeBytes", String(FRAME_LIMITS.skipAboveBytes));
   if (cursorUs !== undefined) u.searchParams.set("cursor", String(cursorUs));
   return u.toString();
-}
-
-/**
- * One WebSocket connection as an async iterable of text frames. Ends (returns) when the socket
- * closes, errs, stays silent for `silenceMs`, or `signal` aborts; `reason` says which.
- */
-async function* connection(
-  url: string,
-  silenceMs: number,
-  maxQueue: number,
-  signal: AbortSignal,
-  state: { reason: string; opened: boolean },
-): AsyncGenerator<string> {
-  const ws = new WebSocket(url, { handshakeTimeout: silenceMs, maxPayload: 4 * 1024 * 1024 });
-  const queue: string[] = [];
-  let ended = false;
-  let wake: (() => void) | undefined;
-  const notify = () => {
-    const w = wake;
-    wake = undefined;
-    w?.();
-  };
-  const end = (reason: string) => {
-    if (ended) return;
-    ended = true;
-    state.reason = reason;
-    clearTimeout(timer);
-    ws.terminate();
-    notify();
-  };
-  const timer = setTimeout(() => end(`no frame for ${silenceMs} ms`), silenceMs);
-  const onAbort = () => end("stopped");
-  signal.addEventListener("abort", onAbort, { once: true });
-  ws.on("open", () => {
-    state.opened = true;
-  });
-  ws.on("message", (data, isBinary) => {
-    timer.refresh();
-    // Binary frames are zstd-compressed ones, which this client never asks for.
-    if (isBinary) return;
-    queue.push(Array.isArray(data) ? Buffer.concat(data).toString("utf8") : data.toString("utf8"));
-    if (queue.length >= maxQueue) ws.pause();
-    notify();
-  });
-  ws.on("error", (e) => end(`error: ${e.message}`));
-  ws.on("close", (code) => end(`closed (${code})`));
-  try {
-    for (;;) {
-      const next = queue.shift();
-      if (next !== undefined) {
-        if (queue.length < maxQueue / 2 && ws.isPaused) ws.resume();
-        yield next;
-        continue;
-      }
-      if (ended) return;
-      await new Promise<void>((resolve) => {
-        wake = resolve;
-      });
-    }
-  } finally {
-    signal.removeEventListener("abort", onAbort);
-    end(state.reason || "consumer stopped");
-  }
 }
 
 /**
@@ -122,29 +75,60 @@ async function* connection(
  * topic rules and mapped to v1 records (see README.md here). Reconnects forever with backoff and
  * jitter; the cursor file moves only when the pipeline reports the sink has taken the events.
  */
-export function blueskySource(o: BlueskyOptions): Source & { readonly profiles: ProfileCache } {
+export function blueskySource(
+  o: BlueskyOptions,
+): Source & { readonly profiles: ProfileCache; stats(): BlueskyStats & ProfileStats } {
   const endpoints = o.endpoints && o.endpoints.length > 0 ? o.endpoints : JETSTREAM_ENDPOINTS;
   const cursorFile = o.cursorFile ? new CursorFile(o.cursorFile) : undefined;
   const rewindUs = (o.rewindMs ?? 5_000) * 1000;
+  const failoverRewindUs = (o.failoverRewindMs ?? 60_000) * 1000;
   const silenceMs = o.silenceMs ?? 30_000;
   const profiles = new ProfileCache(o.profiles);
+  const stats: BlueskyStats = { framesTooLarge: 0, closedOnHugeFrame: 0, instanceSwitches: 0 };
   // Yielded frames not yet committed: sequence number → time_us (both ascending).
   const pendingSeq: number[] = [];
   const pendingUs: number[] = [];
   let yielded = 0;
   let lastUs: number | undefined;
   let mapper: BlueskyMapper | undefined;
+  // The instance whose clock `lastUs` is on (undefined: a saved cursor's, not known).
+  let clockOf: string | undefined;
+  const onSkip = (bytes: number, timeUs: number | undefined) => {
+    stats.framesTooLarge++;
+    log().warn(
+      { bytes, timeUs, limit: FRAME_LIMITS.skipAboveBytes, skipped: stats.framesTooLarge },
+      "bluesky: skipped a Jetstream frame over the size limit",
+    );
+  };
+
+  /** Where the next connection starts: a switch of clocks rewinds further (see failoverRewindMs). */
+  const cursorFor = (endpoint: string, from: number | undefined): number | undefined => {
+    if (from === undefined) return undefined;
+    const sameClock = clockOf === endpoint;
+    if (!sameClock) {
+      if (clockOf !== undefined) stats.instanceSwitches++;
+      log().info(
+        {
+          from: clockOf === undefined ? "saved cursor" : redactUrl(clockOf),
+          to: redactUrl(endpoint),
+          rewindMs: failoverRewindUs / 1000,
+        },
+        "bluesky: switching Jetstream instance; rewinding to cover clock skew (repeats are deduplicated)",
+      );
+    }
+    return Math.max(0, from - (sameClock ? rewindUs : failoverRewindUs));
+  };
 
   return {
     name: "bluesky",
     profiles,
+    stats: () => ({ ...stats, ...profiles.summary() }),
     normaliser() {
       const m = new BlueskyMapper({ ...o.mapper, rules: o.rules, handles: profiles });
       mapper = m;
       return (raw) => m.map(raw);
     },
     heldBack: () => mapper?.flush() ?? [],
-    stats: () => profiles.summary(),
     enrich: (records, signal) => profiles.enrich(records, signal),
     async committed(messages) {
       let i = 0;
@@ -158,16 +142,22 @@ export function blueskySource(o: BlueskyOptions): Source & { readonly profiles: 
     async *messages(signal): AsyncGenerator<RawMessage> {
       const saved = cursorFile?.read();
       if (saved !== undefined) log().info({ cursor: saved }, "bluesky: resuming from the saved cursor");
+      const options = {
+        silenceMs,
+        maxQueueBytes: o.maxQueueBytes ?? DEFAULT_MAX_QUEUE_BYTES,
+        signal,
+        onSkip,
+      };
       let failures = 0;
       let at = 0;
       while (!signal.aborted) {
-        const from = lastUs ?? saved;
         const endpoint = endpoints[at % endpoints.length]!;
-        const url = subscribeUrl(endpoint, from === undefined ? undefined : Math.max(0, from - rewindUs));
-        const state = { reason: "", opened: false };
+        const cursor = cursorFor(endpoint, lastUs ?? saved);
+        const state: ConnectionState = newConnectionState();
         let frames = 0;
-        for await (const raw of connection(url, silenceMs, o.maxQueue ?? 5_000, signal, state)) {
+        for await (const raw of connection(subscribeUrl(endpoint, cursor), options, state)) {
           frames++;
+          clockOf = endpoint;
           // Frames the rewind delivers again are yielded too: the mapper skips what it has seen by
           // URI, and time_us is each instance's own clock, so skipping by time could lose events.
           const us = timeUsOf(raw);
@@ -180,12 +170,27 @@ export function blueskySource(o: BlueskyOptions): Source & { readonly profiles: 
           }
         }
         if (signal.aborted) return;
-        failures = frames > 0 ? 0 : failures + 1;
-        // An instance that gave nothing: try the next one.
-        if (frames === 0) at++;
+        // A frame too large to read would meet this instance again at the same cursor: count it,
+        // say so, keep the backoff growing and try the next instance (it may honour the size limit).
+        const stuck = state.tooLarge;
+        if (stuck) {
+          stats.closedOnHugeFrame++;
+          log().error(
+            {
+              endpoint: redactUrl(endpoint),
+              cursor,
+              limit: FRAME_LIMITS.readBytes,
+              times: stats.closedOnHugeFrame,
+            },
+            "bluesky: a Jetstream frame too large to read closed the connection; trying the next instance",
+          );
+        }
+        failures = frames > 0 && !stuck ? 0 : failures + 1;
+        // An instance that gave nothing (or cannot get past a frame): try the next one.
+        if (frames === 0 || stuck) at++;
         const delay = backoffMs(failures, o.backoff?.baseMs ?? 1_000, o.backoff?.maxMs ?? 60_000);
         log().warn(
-          { endpoint, reason: state.reason, frames, retryInMs: delay },
+          { endpoint: redactUrl(endpoint), reason: state.reason, frames, retryInMs: delay },
           "bluesky: Jetstream connection ended, reconnecting",
         );
         await sleep(delay, undefined, { signal }).catch(() => {});

@@ -18,8 +18,14 @@ export interface FakeJetstream {
   readonly url: string;
   /** How the next connections end, in order; later ones idle. */
   script(endings: readonly Ending[]): void;
-  /** Every connection's query: wantedCollections and cursor. */
-  readonly connections: { wantedCollections: string[]; cursor: number | undefined }[];
+  /** Every connection's query: wantedCollections, maxMessageSizeBytes and cursor. */
+  readonly connections: {
+    wantedCollections: string[];
+    maxMessageSizeBytes: string | null;
+    cursor: number | undefined;
+  }[];
+  /** Called on every new connection (after it is recorded in `connections`). */
+  onConnection(listener: () => void): void;
   close(): Promise<void>;
 }
 
@@ -35,7 +41,8 @@ const timeOf = (frame: string): number => {
 /**
  * A Jetstream stand-in: a `ws` server that plays a fixed list of frames (JSON texts, malformed
  * ones included) from the `cursor` the client asks for (frames with time_us ≥ cursor; frames
- * without one follow their predecessor), like Jetstream's time-based replay.
+ * without one follow their predecessor), like Jetstream's time-based replay. It ignores
+ * `maxMessageSizeBytes`, like an instance older than that parameter: the client must cope.
  */
 export async function startFakeJetstream(frames: readonly string[]): Promise<FakeJetstream> {
   const http: Server = createServer((_req, res) => {
@@ -45,6 +52,7 @@ export async function startFakeJetstream(frames: readonly string[]): Promise<Fak
   const endings: Ending[] = [];
   const connections: FakeJetstream["connections"] = [];
   const sockets = new Set<Socket>();
+  const listeners: (() => void)[] = [];
   http.on("connection", (s) => {
     sockets.add(s);
     s.on("close", () => sockets.delete(s));
@@ -56,7 +64,12 @@ export async function startFakeJetstream(frames: readonly string[]): Promise<Fak
   wss.on("connection", (ws, req) => {
     const q = new URL(req.url ?? "/", "http://x").searchParams;
     const cursor = q.has("cursor") ? Number(q.get("cursor")) : undefined;
-    connections.push({ wantedCollections: q.getAll("wantedCollections"), cursor });
+    connections.push({
+      wantedCollections: q.getAll("wantedCollections"),
+      maxMessageSizeBytes: q.get("maxMessageSizeBytes"),
+      cursor,
+    });
+    for (const l of listeners) l();
     const ending = endings.shift() ?? { idle: true };
     const from = cursor === undefined ? 0 : times.findIndex((t) => t >= cursor);
     const todo = from < 0 ? [] : frames.slice(from);
@@ -96,6 +109,9 @@ export async function startFakeJetstream(frames: readonly string[]): Promise<Fak
       endings.push(...e);
     },
     connections,
+    onConnection: (l) => {
+      listeners.push(l);
+    },
     close: async () => {
       for (const c of wss.clients) c.terminate();
       for (const s of sockets) s.destroy();
