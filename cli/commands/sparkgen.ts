@@ -12,6 +12,7 @@ import {
 } from "../../sparkgen/index.ts";
 import { settingsFrom } from "../context.ts";
 import { sparkgenLineage, sparkgenPlan } from "./sparkgen-plan.ts";
+import { sparkgenTest } from "./sparkgen-test.ts";
 
 export const sparkgen: CommandModule<object, { check?: boolean; json?: boolean }> = {
   command: "sparkgen",
@@ -26,6 +27,7 @@ export const sparkgen: CommandModule<object, { check?: boolean; json?: boolean }
       .option("json", { type: "boolean", describe: "print the affected files as JSON" })
       .command(sparkgenPlan)
       .command(sparkgenLineage)
+      .command(sparkgenTest)
       .epilog(
         "Change a metric: edit its spec in sparkgen/specs/, run `trends sparkgen`, review the SQL diff, run the tests.",
       ),

@@ -1,6 +1,7 @@
 import { relative } from "node:path";
 import { fileURLToPath } from "node:url";
 import { type AlertDefinition, type AlertSpec, alertFromDefinition } from "./alert-kind.ts";
+import type { SpecCase, SpecCases } from "./cases.ts";
 import type { Measure } from "./dsl.ts";
 import type { AggregateSpec, InfluencerSpec, JobSpec } from "./kinds.ts";
 import type { CheckedMeasures, Dimensions, MetricKindSpec, MetricMeasures } from "./metric-kind.ts";
@@ -33,4 +34,7 @@ export const define = Object.freeze({
   ): MetricKindSpec<D, M, keyof M & string> =>
     Object.freeze({ ...s, kind: "metric", source: specSource(url) }),
   job: (url: string, s: Omit<JobSpec, "source">): JobSpec => Object.freeze({ ...s, source: specSource(url) }),
+  /** A spec's test cases, declared beside it (`trends sparkgen test`; sparkgen/README.md, "Spec tests"). */
+  cases: (url: string, spec: { readonly name: string }, cases: readonly SpecCase[]): SpecCases =>
+    Object.freeze({ kind: "cases", spec: spec.name, source: specSource(url), cases }),
 });

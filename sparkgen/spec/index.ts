@@ -13,6 +13,15 @@ export {
   SEVERITIES,
   type Severity,
 } from "./alert-kind.ts";
+export {
+  type CaseEvent,
+  type CaseValue,
+  DEFAULT_CASE_START,
+  type ExpectedRow,
+  isSpecCases,
+  type SpecCase,
+  type SpecCases,
+} from "./cases.ts";
 export { define, specSource } from "./define.ts";
 export {
   type AnyColumn,

@@ -1,5 +1,6 @@
 import { define } from "../spec/define.ts";
 import { e } from "./events.ts";
+import { MORE } from "./fixtures/more.ts";
 
 /**
  * An emoji, for counting: one code point of the Unicode blocks that hold the emoji people type
@@ -18,3 +19,29 @@ export const emojiWindow = define.metric(import.meta.url, {
   measures: { count: e.count(), authors: e.countDistinct("author_id") },
   rank: { top: 20, by: "count" },
 });
+
+/*
+ * emoji_window (originals; one code point of the emoji blocks: 2001's 🔥 twice counts once, ❤️'s
+ * variation selector and 👍🏽's skin tone are not emoji of their own, © is not in the blocks):
+ *   *:    ❤ 2001 alice, 2005 dora; 🔥 2001 alice, 2002 bob; 😡 2006 alice, 2008 ed → 2 / 2 each;
+ *         👍 2004 alice → 1 / 1. The tie at 2 goes by code point: ❤ U+2764, 🔥 U+1F525, 😡 U+1F621.
+ *   acme: 🔥 2001 alice, 2002 bob → 2 / 2; ❤ 2001 → 1 / 1; 😡 2006 → 1 / 1 (❤ before 😡).
+ *   zeta: 👍 2004 (U+1F44D), 🔥 2002 (U+1F525) → 1 / 1 each.
+ */
+export const emojiWindowCases = define.cases(import.meta.url, emojiWindow, [
+  {
+    name: "the More fixture, by hand",
+    ...MORE,
+    expect: [
+      { topic: "*", emoji: "❤", count: 2, authors: 2, rank: 1 },
+      { topic: "*", emoji: "🔥", count: 2, authors: 2, rank: 2 },
+      { topic: "*", emoji: "😡", count: 2, authors: 2, rank: 3 },
+      { topic: "*", emoji: "👍", count: 1, authors: 1, rank: 4 },
+      { topic: "acme", emoji: "🔥", count: 2, authors: 2, rank: 1 },
+      { topic: "acme", emoji: "❤", count: 1, authors: 1, rank: 2 },
+      { topic: "acme", emoji: "😡", count: 1, authors: 1, rank: 3 },
+      { topic: "zeta", emoji: "👍", count: 1, authors: 1, rank: 1 },
+      { topic: "zeta", emoji: "🔥", count: 1, authors: 1, rank: 2 },
+    ],
+  },
+]);
