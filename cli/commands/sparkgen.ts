@@ -11,6 +11,7 @@ import {
   writeGenerated,
 } from "../../sparkgen/index.ts";
 import { settingsFrom } from "../context.ts";
+import { sparkgenNew } from "./sparkgen-new.ts";
 import { sparkgenLineage, sparkgenPlan } from "./sparkgen-plan.ts";
 import { sparkgenTest } from "./sparkgen-test.ts";
 
@@ -28,6 +29,7 @@ export const sparkgen: CommandModule<object, { check?: boolean; json?: boolean }
       .command(sparkgenPlan)
       .command(sparkgenLineage)
       .command(sparkgenTest)
+      .command(sparkgenNew)
       .epilog(
         "Change a metric: edit its spec in sparkgen/specs/, run `trends sparkgen`, review the SQL diff, run the tests.",
       ),

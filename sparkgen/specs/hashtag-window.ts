@@ -23,6 +23,19 @@ export const hashtagWindow = define.metric(import.meta.url, {
  */
 export const hashtagWindowCases = define.cases(import.meta.url, hashtagWindow, [
   {
+    name: "a retweet does not count; a tag twice in one post counts once",
+    given: [
+      { author_id: "alice", hashtags: ["acme", "acme"] },
+      { author_id: "bob", hashtags: ["acme"], ref_type: "retweeted" },
+      { author_id: "carol", hashtags: ["launch"], at: "07:30" },
+    ],
+    where: { topic: "*" },
+    expect: [
+      { tag: "acme", count: 1, authors: 1, rank: 1 },
+      { tag: "launch", count: 1, authors: 1, rank: 2 },
+    ],
+  },
+  {
     name: "the More fixture, by hand",
     ...MORE,
     expect: [
