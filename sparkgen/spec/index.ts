@@ -13,7 +13,7 @@ export {
   SEVERITIES,
   type Severity,
 } from "./alert-kind.ts";
-export { define, specSource } from "./define.ts";
+export { define, definedSpecs, isDraft, specSource } from "./define.ts";
 export {
   type AnyColumn,
   type ArrayColumns,
@@ -31,6 +31,7 @@ export type {
   InfluencerColumns,
   InfluencerSpec,
   InfluencerWeights,
+  JobSettings,
   JobSpec,
   MetricSpec,
 } from "./kinds.ts";
