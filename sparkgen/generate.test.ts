@@ -3,49 +3,43 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import {
+  CONSTANTS_JSON,
+  CONSTANTS_TS,
+  GENERATED_MIGRATIONS_DIR,
   generate,
+  KYSELY_TABLES,
   MANIFEST,
   REPO_ROOT,
   resultTables,
+  SCHEMA_HISTORY,
   staleFiles,
   WINDOW_JOB_PLAN,
   writeGenerated,
 } from "./index.ts";
+import { windowJob } from "./specs/index.ts";
 
 // Goldens: the committed generated files are the expected output. A change to a spec or the
 // printers shows up here and in the PR as a SQL diff; `npx trends sparkgen` accepts it.
 describe("generated files (goldens)", () => {
-  const files = generate();
+  const files = generate(windowJob);
 
   it("generates one SQL file per metric, the two event statements, the plan, the manifest, the result schema and constants", () => {
+    // Derived from the specs and the committed migration history, so a new metric edits no test.
+    const history = JSON.parse(readFileSync(join(REPO_ROOT, SCHEMA_HISTORY), "utf8")) as {
+      steps: { migration: string; generated: boolean }[];
+    };
     expect(files.map((f) => f.path)).toEqual([
       "sparkgen/generated/sql/classify_events.sql",
       "sparkgen/generated/sql/window_events.sql",
-      "sparkgen/generated/sql/sentiment_window.sql",
-      "sparkgen/generated/sql/influencer_window.sql",
-      "sparkgen/generated/sql/word_window.sql",
-      "sparkgen/generated/sql/hashtag_window.sql",
-      "sparkgen/generated/sql/mention_window.sql",
-      "sparkgen/generated/sql/domain_window.sql",
-      "sparkgen/generated/sql/emoji_window.sql",
-      "sparkgen/generated/sql/language_window.sql",
-      "sparkgen/generated/sql/share_of_voice_window.sql",
-      "sparkgen/generated/sql/volume_minute.sql",
-      "sparkgen/generated/sql/sentiment_alert.sql",
-      "sparkgen/generated/sql/volume_alert.sql",
+      ...windowJob.metrics.map((m) => `sparkgen/generated/sql/${m.name}.sql`),
       WINDOW_JOB_PLAN,
       MANIFEST,
-      "sql/migrations/generated/schema.json",
-      "sql/migrations/generated/0006_spec_6_tables.ts",
-      "sql/migrations/generated/0007_spec_volume_alert.ts",
-      "sql/migrations/generated/0010_spec_emoji_window.ts",
-      "sql/migrations/generated/0011_spec_alerts.ts",
-      "sql/migrations/generated/0012_spec_2_tables.ts",
-      "sql/migrations/generated/0013_spec_7_tables.ts",
-      "sql/migrations/generated/index.ts",
-      "sql/generated/tables.ts",
-      "sparkgen/generated/constants.json",
-      "sparkgen/generated/constants.ts",
+      SCHEMA_HISTORY,
+      ...history.steps.filter((s) => s.generated).map((s) => `${GENERATED_MIGRATIONS_DIR}/${s.migration}.ts`),
+      `${GENERATED_MIGRATIONS_DIR}/index.ts`,
+      KYSELY_TABLES,
+      CONSTANTS_JSON,
+      CONSTANTS_TS,
     ]);
   });
 
@@ -54,7 +48,7 @@ describe("generated files (goldens)", () => {
   });
 
   it("is deterministic and fresh", () => {
-    expect(generate()).toEqual(files);
+    expect(generate(windowJob)).toEqual(files);
     expect(staleFiles(files)).toEqual([]);
   });
 
@@ -99,7 +93,7 @@ describe("sparkgen --check", () => {
   it("names edited, missing and orphaned generated files; writing fixes the first two", () => {
     const root = mkdtempSync(join(tmpdir(), "sparkgen-"));
     try {
-      const files = generate();
+      const files = generate(windowJob);
       expect(writeGenerated(files, root)).toHaveLength(files.length);
       expect(staleFiles(files, root)).toEqual([]);
       writeFileSync(join(root, "sparkgen/generated/sql/word_window.sql"), "-- edited by hand\n");
@@ -123,21 +117,8 @@ describe("sparkgen --check", () => {
 
 describe("result tables", () => {
   it("declares the columns of the tables contract", () => {
-    const t = resultTables();
-    expect(Object.keys(t)).toEqual([
-      "sentiment_window",
-      "influencer_window",
-      "word_window",
-      "hashtag_window",
-      "mention_window",
-      "domain_window",
-      "emoji_window",
-      "language_window",
-      "share_of_voice_window",
-      "volume_minute",
-      "sentiment_alert",
-      "volume_alert",
-    ]);
+    const t = resultTables(windowJob);
+    expect(Object.keys(t)).toEqual(windowJob.metrics.map((m) => m.name));
     expect(t.sentiment_window!.columns.map((c) => `${c.name} ${c.type}${c.nullable ? " null" : ""}`)).toEqual(
       [
         "window_start timestamptz",

@@ -27,7 +27,6 @@ import { type ColumnType, EVENT_V1 } from "./schema/index.ts";
 import { alertSourceColumns } from "./spec/alert-kind.ts";
 import type { JobSpec, MetricSpec } from "./spec/kinds.ts";
 import { assertValidJob } from "./spec/validate.ts";
-import { windowJob } from "./specs/index.ts";
 import { lower } from "./transforms/index.ts";
 
 /** A generated file: its path relative to the repository root, and its text. */
@@ -87,12 +86,12 @@ function stepMetric(m: MetricSpec): StepMetric {
 }
 
 /**
- * Every generated file of `job` (default: the shipped window job), validated first, printed for
+ * Every generated file of `job` (`loadSpecs` of `sparkgen/load`), validated first, printed for
  * every Spark target. The first target's files are the shared ones; another target gets its own
  * copy under `generated/<target>/` only of the files whose text differs for it (today none: the
  * printed SQL is the 3.5 ∩ 4.0 intersection).
  */
-export function generate(job: JobSpec = windowJob, root = REPO_ROOT): GeneratedFile[] {
+export function generate(job: JobSpec, root = REPO_ROOT): GeneratedFile[] {
   assertValidJob(job);
   const [base, ...others] = TARGETS.map((t) => ({ target: t, files: generateFor(job, t) }));
   const shared = base!.files;

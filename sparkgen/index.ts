@@ -4,12 +4,12 @@
  *
  * @example
  *   import { generate, WINDOW_JOB_PLAN_PATH, resultTables } from "../sparkgen/index.ts";
- *   const files = generate();                       // [{ path, text }, …]
- *   resultTables().sentiment_window.columns;        // [{ name: "window_start", type: "timestamptz", nullable: false }, …]
+ *   const job = await loadJob();                    // the specs of sparkgen/specs/
+ *   const files = generate(job);                    // [{ path, text }, …]
+ *   resultTables(job).sentiment_window.columns;        // [{ name: "window_start", type: "timestamptz", nullable: false }, …]
  */
 import { type OutputColumn, outputColumns, primaryKey } from "./compile/index.ts";
 import type { JobSpec } from "./spec/kinds.ts";
-import { windowJob } from "./specs/index.ts";
 
 export { type OutputColumn, type ResultShape, resultShape } from "./compile/index.ts";
 export {
@@ -25,6 +25,14 @@ export {
   WINDOW_JOB_PLAN_PATH,
   writeGenerated,
 } from "./generate.ts";
+export {
+  type LoadedSpecs,
+  loadJob,
+  loadSpecs,
+  problemLine,
+  SPECS_DIR,
+  type SpecFileProblem,
+} from "./load/index.ts";
 export { alertTableRow } from "./print/alerts-view.ts";
 export { CONSTANTS_JSON, CONSTANTS_TS, constantsOf } from "./print/constants.ts";
 export { checksOf, diffSchemas, type SchemaChange, type SchemaTable, schemaOf } from "./print/ddl.ts";
@@ -36,10 +44,10 @@ export {
   readHistory,
   SCHEMA_HISTORY,
   schemaDrift,
+  uncommittedMigration,
 } from "./print/migrations.ts";
 export * from "./schema/index.ts";
 export * from "./spec/index.ts";
-export * from "./specs/index.ts";
 
 export interface ResultTable {
   readonly name: string;
@@ -49,7 +57,7 @@ export interface ResultTable {
 }
 
 /** The result tables a job writes, by name: columns (name, PostgreSQL type, nullability) and key. */
-export function resultTables(job: JobSpec = windowJob): Readonly<Record<string, ResultTable>> {
+export function resultTables(job: JobSpec): Readonly<Record<string, ResultTable>> {
   return Object.fromEntries(
     job.metrics.map((m) => [
       m.name,

@@ -1,6 +1,5 @@
 import type { CommandModule } from "yargs";
 import { usageError } from "../../runtime/errors/index.ts";
-import { windowJob } from "../../sparkgen/index.ts";
 import {
   jobLineage,
   type LiveState,
@@ -10,15 +9,18 @@ import {
   planReport,
   readLiveState,
   renderMarkdown,
+  workingManifest,
 } from "../../sparkgen/plan/index.ts";
 import { withResultsDb } from "../../sql/index.ts";
 import { settingsFrom } from "../context.ts";
 import { printLines } from "../output.ts";
+import { checkedJob, specsOption } from "./specs.ts";
 
 /** `--exit-code`: the plan has a breaking change (a CI job can require a label). */
 export const EXIT_BREAKING = 5;
 
 interface PlanArgs {
+  specs?: string;
   base?: string;
   database?: string;
   json: boolean;
@@ -41,6 +43,7 @@ export const sparkgenPlan: CommandModule<object, PlanArgs> = {
           "results database URL: lists the windows to recompute from pipeline_run; without --base it is the base too (its tables and the SQL its runs used)",
       })
       .option("json", { type: "boolean", default: false, describe: "print the plan as JSON (CI bots)" })
+      .option("specs", specsOption)
       .option("exit-code", {
         type: "boolean",
         default: false,
@@ -64,7 +67,9 @@ export const sparkgenPlan: CommandModule<object, PlanArgs> = {
         );
       live = await withResultsDb({ ...s, databaseUrl: argv.database }, readLiveState);
     }
+    const job = await checkedJob(argv.specs);
     const report = planReport({
+      head: workingManifest(job),
       base: manifest ? { label: ref!, manifest } : { label: "database", live: live! },
       runs: live?.runs,
     });
@@ -74,7 +79,7 @@ export const sparkgenPlan: CommandModule<object, PlanArgs> = {
   },
 };
 
-export const sparkgenLineage: CommandModule<object, { target: string; json: boolean }> = {
+export const sparkgenLineage: CommandModule<object, { target: string; json: boolean; specs?: string }> = {
   command: "lineage <target>",
   describe:
     "which event columns (and other metrics' columns) feed a metric's result columns, from the compiled SQL",
@@ -82,9 +87,10 @@ export const sparkgenLineage: CommandModule<object, { target: string; json: bool
     y
       .positional("target", { type: "string", demandOption: true, describe: "METRIC or METRIC.COLUMN" })
       .option("json", { type: "boolean", default: false, describe: "print the lineage as JSON" })
+      .option("specs", specsOption)
       .example("$0 sparkgen lineage influencer_window.score", "one column")
       .example("$0 sparkgen lineage sentiment_alert", "every column of a metric"),
-  handler: (argv) => {
+  handler: async (argv) => {
     settingsFrom(argv);
     const parts = argv.target.split(".");
     if (parts.length > 2)
@@ -93,7 +99,7 @@ export const sparkgenLineage: CommandModule<object, { target: string; json: bool
         "name one column, e.g. influencer_window.score",
       );
     const [metric = "", column] = parts;
-    const all = jobLineage(windowJob);
+    const all = jobLineage(await checkedJob(argv.specs));
     const cols = all.get(metric);
     if (!cols)
       throw usageError(`no metric ${JSON.stringify(metric)}`, `pick one of ${[...all.keys()].join(", ")}`);

@@ -1,13 +1,11 @@
-import { fileURLToPath } from "node:url";
 import type { CommandModule } from "yargs";
 import { ExitCode, usageError } from "../../runtime/errors/index.ts";
 import { openDatabase } from "../../runtime/postgres/index.ts";
 import { ensureSpark } from "../../runtime/spark/index.ts";
 import { terminalSafe } from "../../runtime/terminal/index.ts";
-import { type CaseResult, discoverCases, runCases } from "../../sparkgen/testing/index.ts";
+import { type CaseResult, runCases } from "../../sparkgen/testing/index.ts";
 import { settingsFrom } from "../context.ts";
-
-const SPECS_DIR = fileURLToPath(new URL("../../sparkgen/specs/", import.meta.url));
+import { checkedSpecs } from "./specs.ts";
 
 /** A compared row (window, then column = value pairs) as one readable line. */
 function rowLine(key: string): string {
@@ -42,7 +40,8 @@ export const sparkgenTest: CommandModule<object, { names?: string[]; json: boole
       .example("$0 sparkgen test hashtag_window", "one spec's cases"),
   handler: async (argv) => {
     const s = settingsFrom(argv);
-    const all = await discoverCases(SPECS_DIR);
+    // Errors before Spark: the specs are type-checked and validated first (exit 2 naming each).
+    const { cases: all } = await checkedSpecs(undefined);
     const names = argv.names ?? [];
     for (const n of names)
       if (!all.some((c) => c.spec === n))

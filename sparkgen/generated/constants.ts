@@ -8,12 +8,46 @@ export const CONSTANTS = {
     "allTopics": "*"
   },
   "metrics": {
-    "sentiment_window": {
-      "kind": "aggregate",
-      "source": "sparkgen/specs/sentiment-window.ts",
-      "description": "how the audience feels: tweets, scored tweets, mean score and magnitude, positive/negative shares",
+    "domain_window": {
+      "kind": "metric",
+      "source": "sparkgen/specs/domain-window.ts",
+      "description": "which sites are linked: records linking each domain and their distinct authors, retweets excluded",
       "shape": {
-        "kind": "row"
+        "kind": "ranked",
+        "label": "domain",
+        "by": "count"
+      },
+      "rank": {
+        "top": 50,
+        "by": "count"
+      }
+    },
+    "emoji_window": {
+      "kind": "metric",
+      "source": "sparkgen/specs/emoji-window.ts",
+      "description": "which emoji are used: records using each emoji and their distinct authors, retweets excluded",
+      "shape": {
+        "kind": "ranked",
+        "label": "emoji",
+        "by": "count"
+      },
+      "rank": {
+        "top": 20,
+        "by": "count"
+      }
+    },
+    "hashtag_window": {
+      "kind": "metric",
+      "source": "sparkgen/specs/hashtag-window.ts",
+      "description": "which hashtags are used: records using each tag and their distinct authors, retweets excluded",
+      "shape": {
+        "kind": "ranked",
+        "label": "tag",
+        "by": "count"
+      },
+      "rank": {
+        "top": 50,
+        "by": "count"
       }
     },
     "influencer_window": {
@@ -52,91 +86,6 @@ export const CONSTANTS = {
       "depthCap": 8,
       "topN": 100
     },
-    "word_window": {
-      "kind": "metric",
-      "source": "sparkgen/specs/word-window.ts",
-      "description": "which words dominate: the most frequent words of original tweets, quotes and replies",
-      "shape": {
-        "kind": "ranked",
-        "label": "word",
-        "by": "count"
-      },
-      "dimensions": {
-        "word": {
-          "tokens": {
-            "drop": [
-              "https?://\\S+",
-              "@\\w+"
-            ],
-            "tokenChars": "\\p{L}\\p{Nd}_#'",
-            "trimChars": "'",
-            "minLength": 3,
-            "notCounted": "#",
-            "dropNumbers": true
-          }
-        }
-      },
-      "rank": {
-        "top": 100,
-        "by": "count"
-      }
-    },
-    "hashtag_window": {
-      "kind": "metric",
-      "source": "sparkgen/specs/hashtag-window.ts",
-      "description": "which hashtags are used: records using each tag and their distinct authors, retweets excluded",
-      "shape": {
-        "kind": "ranked",
-        "label": "tag",
-        "by": "count"
-      },
-      "rank": {
-        "top": 50,
-        "by": "count"
-      }
-    },
-    "mention_window": {
-      "kind": "metric",
-      "source": "sparkgen/specs/mention-window.ts",
-      "description": "who is mentioned: records mentioning each username and their distinct authors, retweets excluded",
-      "shape": {
-        "kind": "ranked",
-        "label": "username",
-        "by": "count"
-      },
-      "rank": {
-        "top": 50,
-        "by": "count"
-      }
-    },
-    "domain_window": {
-      "kind": "metric",
-      "source": "sparkgen/specs/domain-window.ts",
-      "description": "which sites are linked: records linking each domain and their distinct authors, retweets excluded",
-      "shape": {
-        "kind": "ranked",
-        "label": "domain",
-        "by": "count"
-      },
-      "rank": {
-        "top": 50,
-        "by": "count"
-      }
-    },
-    "emoji_window": {
-      "kind": "metric",
-      "source": "sparkgen/specs/emoji-window.ts",
-      "description": "which emoji are used: records using each emoji and their distinct authors, retweets excluded",
-      "shape": {
-        "kind": "ranked",
-        "label": "emoji",
-        "by": "count"
-      },
-      "rank": {
-        "top": 20,
-        "by": "count"
-      }
-    },
     "language_window": {
       "kind": "metric",
       "source": "sparkgen/specs/language-window.ts",
@@ -156,48 +105,26 @@ export const CONSTANTS = {
         }
       }
     },
-    "share_of_voice_window": {
+    "mention_window": {
       "kind": "metric",
-      "source": "sparkgen/specs/share-of-voice-window.ts",
-      "description": "share of voice: each tracked topic's tweets as a share of all tweets and of the tracked topics' tweets",
+      "source": "sparkgen/specs/mention-window.ts",
+      "description": "who is mentioned: records mentioning each username and their distinct authors, retweets excluded",
       "shape": {
-        "kind": "row"
+        "kind": "ranked",
+        "label": "username",
+        "by": "count"
       },
-      "topics": "tracked",
-      "measures": {
-        "share_of_all": {
-          "kind": "derived",
-          "op": "shareOfAll",
-          "refs": [
-            "n_tweets"
-          ],
-          "type": "double precision",
-          "nullable": true
-        },
-        "share_of_tracked": {
-          "kind": "derived",
-          "op": "shareOfTracked",
-          "refs": [
-            "n_tweets"
-          ],
-          "type": "double precision",
-          "nullable": true
-        }
+      "rank": {
+        "top": 50,
+        "by": "count"
       }
     },
-    "volume_minute": {
-      "kind": "metric",
-      "source": "sparkgen/specs/volume-minute.ts",
-      "description": "volume inside the window: tweets, scored tweets and mean score per minute",
+    "sentiment_window": {
+      "kind": "aggregate",
+      "source": "sparkgen/specs/sentiment-window.ts",
+      "description": "how the audience feels: tweets, scored tweets, mean score and magnitude, positive/negative shares",
       "shape": {
-        "kind": "series",
-        "time": "minute",
-        "value": "n_tweets"
-      },
-      "dimensions": {
-        "minute": {
-          "bucketMinutes": 1
-        }
+        "kind": "row"
       }
     },
     "sentiment_alert": {
@@ -334,6 +261,35 @@ export const CONSTANTS = {
               }
             ]
           }
+        }
+      }
+    },
+    "share_of_voice_window": {
+      "kind": "metric",
+      "source": "sparkgen/specs/share-of-voice-window.ts",
+      "description": "share of voice: each tracked topic's tweets as a share of all tweets and of the tracked topics' tweets",
+      "shape": {
+        "kind": "row"
+      },
+      "topics": "tracked",
+      "measures": {
+        "share_of_all": {
+          "kind": "derived",
+          "op": "shareOfAll",
+          "refs": [
+            "n_tweets"
+          ],
+          "type": "double precision",
+          "nullable": true
+        },
+        "share_of_tracked": {
+          "kind": "derived",
+          "op": "shareOfTracked",
+          "refs": [
+            "n_tweets"
+          ],
+          "type": "double precision",
+          "nullable": true
         }
       }
     },
@@ -480,6 +436,50 @@ export const CONSTANTS = {
             }
           }
         }
+      }
+    },
+    "volume_minute": {
+      "kind": "metric",
+      "source": "sparkgen/specs/volume-minute.ts",
+      "description": "volume inside the window: tweets, scored tweets and mean score per minute",
+      "shape": {
+        "kind": "series",
+        "time": "minute",
+        "value": "n_tweets"
+      },
+      "dimensions": {
+        "minute": {
+          "bucketMinutes": 1
+        }
+      }
+    },
+    "word_window": {
+      "kind": "metric",
+      "source": "sparkgen/specs/word-window.ts",
+      "description": "which words dominate: the most frequent words of original tweets, quotes and replies",
+      "shape": {
+        "kind": "ranked",
+        "label": "word",
+        "by": "count"
+      },
+      "dimensions": {
+        "word": {
+          "tokens": {
+            "drop": [
+              "https?://\\S+",
+              "@\\w+"
+            ],
+            "tokenChars": "\\p{L}\\p{Nd}_#'",
+            "trimChars": "'",
+            "minLength": 3,
+            "notCounted": "#",
+            "dropNumbers": true
+          }
+        }
+      },
+      "rank": {
+        "top": 100,
+        "by": "count"
       }
     }
   }

@@ -9,7 +9,6 @@
  */
 import { generate, MANIFEST } from "../generate.ts";
 import type { JobSpec } from "../spec/kinds.ts";
-import { windowJob } from "../specs/index.ts";
 import type { LiveState } from "./base.ts";
 import { diffManifests } from "./diff.ts";
 import { diffLive } from "./live-diff.ts";
@@ -38,7 +37,7 @@ export { type Recompute, recomputeCommands, recomputeList, type SucceededRun } f
 export { type PlanReport, planJson, renderMarkdown } from "./render.ts";
 
 /** The manifest of `job` as `trends sparkgen` would write it now (the specs in memory). */
-export function workingManifest(job: JobSpec = windowJob): Manifest {
+export function workingManifest(job: JobSpec): Manifest {
   const file = generate(job).find((f) => f.path === MANIFEST)!;
   return JSON.parse(file.text) as Manifest;
 }
@@ -48,8 +47,8 @@ export const readsOf = (m: Manifest): ReadonlyMap<string, readonly string[]> =>
   new Map(m.metrics.map((x) => [x.name, x.reads]));
 
 export interface PlanInput {
-  /** The working tree's manifest (default: the shipped job's). */
-  readonly head?: Manifest;
+  /** The working tree's manifest (`workingManifest` of the loaded specs). */
+  readonly head: Manifest;
   /** A git ref's manifest, or the live database. */
   readonly base:
     | { readonly label: string; readonly manifest: Manifest }
@@ -59,7 +58,7 @@ export interface PlanInput {
 }
 
 export function planReport(i: PlanInput): PlanReport {
-  const head = i.head ?? workingManifest();
+  const { head } = i;
   const diff = "manifest" in i.base ? diffManifests(i.base.manifest, head) : diffLive(head, i.base.live);
   const inHead = new Set(head.metrics.map((m) => m.name));
   const recomputeMetrics = diff.metrics

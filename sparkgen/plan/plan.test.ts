@@ -14,7 +14,7 @@ import {
 
 // One test per kind of change: each builds a variant of the shipped job in memory (never the
 // repository's spec files) and compares its manifest with the shipped one.
-const base = workingManifest();
+const base = workingManifest(windowJob);
 const job = (metrics: readonly MetricSpec[]): JobSpec => ({ ...windowJob, metrics });
 const variant = (replace: Partial<Record<string, MetricSpec>>, extra: MetricSpec[] = []) =>
   job([...windowJob.metrics.map((m) => replace[m.name] ?? m), ...extra]);

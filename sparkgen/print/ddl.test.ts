@@ -132,7 +132,10 @@ describe("generated result-table migrations", () => {
       },
     });
     const from = schemaOf(windowJob);
-    const to = schemaOf({ ...windowJob, metrics: [changed, ...windowJob.metrics.slice(1)] });
+    const to = schemaOf({
+      ...windowJob,
+      metrics: windowJob.metrics.map((m) => (m.name === changed.name ? changed : m)),
+    });
     expect(schemaChanges(from, to).map((c) => [c.source, c.column, c.what])).toEqual([
       ["sparkgen/specs/sentiment-window.ts", "n_retweets", "new column sentiment_window.n_retweets (bigint)"],
       ["sparkgen/specs/sentiment-window.ts", "likes", "new column sentiment_window.likes (bigint)"],
@@ -164,9 +167,11 @@ describe("generated result-table migrations", () => {
   });
 
   it("the depth cap of the influencer spec is the depth CHECK", () => {
-    const [s, inf, ...rest] = windowJob.metrics;
-    const capped = { ...windowJob, metrics: [s!, { ...inf!, depthCap: 10 } as typeof inf, ...rest] };
-    expect(diffSchemas(schemaOf(windowJob), schemaOf(capped as JobSpec))).toEqual([
+    const capped: JobSpec = {
+      ...windowJob,
+      metrics: windowJob.metrics.map((m) => (m.kind === "influencer" ? { ...m, depthCap: 10 } : m)),
+    };
+    expect(diffSchemas(schemaOf(windowJob), schemaOf(capped))).toEqual([
       `alter table "influencer_window" drop constraint "influencer_window_depth"`,
       `alter table "influencer_window" add constraint "influencer_window_depth" check ("depth" between 0 and 10)`,
     ]);

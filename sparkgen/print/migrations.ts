@@ -3,7 +3,10 @@
  * schema after each migration), one module per generated migration and their index. A spec change
  * appends a step (named with the next free migration number, after the hand-written ones too);
  * every generated module is re-printed from the steps around it, so `--check` catches hand edits.
+ * Steps not yet committed (not in git's HEAD) are replaced, not appended to: an experiment that
+ * adds a metric and removes it again leaves no create-and-drop pair behind.
  */
+import { execFileSync } from "node:child_process";
 import { existsSync, readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { usageError } from "../../runtime/errors/index.ts";
@@ -63,20 +66,43 @@ export function schemaDrift(job: JobSpec, root: string): SchemaChange[] {
 export const driftLine = (c: SchemaChange): string =>
   `${c.source}: ${c.what} is in no migration — run \`npx trends sparkgen\` and commit the new migration`;
 
-/** The highest migration number in use: hand-written files and generated steps. */
+/** The highest migration number in use: hand-written files and the kept generated steps. */
 function lastNumber(root: string, h: SchemaHistory): number {
   const dir = join(root, MIGRATIONS_DIR);
-  const names = [
-    ...(existsSync(dir) ? readdirSync(dir) : []),
-    ...(existsSync(join(dir, "generated")) ? readdirSync(join(dir, "generated")) : []),
-    ...h.steps.map((s) => s.migration),
-  ];
+  const names = [...(existsSync(dir) ? readdirSync(dir) : []), ...h.steps.map((s) => s.migration)];
   return Math.max(0, ...names.map((n) => /^(\d{4})_/.exec(n)).map((m) => (m ? Number(m[1]) : 0)));
 }
 
-/** The history with a new step when the specs differ from its last one. */
-export function nextHistory(job: JobSpec, root: string): SchemaHistory {
+/** `path` as git's HEAD holds it; undefined outside a repository or when HEAD lacks it. */
+function atHead(root: string, path: string): string | undefined {
+  try {
+    return execFileSync("git", ["show", `HEAD:${path}`], { cwd: root, encoding: "utf8", stdio: "pipe" });
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * The history without its trailing steps that HEAD does not have. Outside a repository (a test's
+ * temporary folder) every step counts as committed.
+ */
+export function committedHistory(root: string): SchemaHistory {
   const h = readHistory(root);
+  const head = atHead(root, SCHEMA_HISTORY);
+  if (head === undefined) return h;
+  const committed = new Set((JSON.parse(head) as SchemaHistory).steps.map((s) => s.migration));
+  let keep = h.steps.length;
+  while (keep > 1 && !committed.has(h.steps[keep - 1]!.migration)) keep--;
+  return { version: 1, steps: h.steps.slice(0, keep) };
+}
+
+/** Generated migration files on disk that HEAD does not have: a regeneration may delete them. */
+export const uncommittedMigration = (root: string, path: string): boolean =>
+  path.startsWith(`${GENERATED_MIGRATIONS_DIR}/`) && atHead(root, path) === undefined;
+
+/** The committed history with a new step when the specs differ from its last one. */
+export function nextHistory(job: JobSpec, root: string): SchemaHistory {
+  const h = committedHistory(root);
   const from = lastTables(h);
   const to = schemaOf(job);
   if (schemaChanges(from, to).length === 0) return h;

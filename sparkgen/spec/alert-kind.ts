@@ -274,7 +274,7 @@ export function alertProblems(
     add(
       "baseline",
       `reads ${metric.name}, which the job does not compute before it`,
-      `list ${metric.name} before ${spec.name} in the job's metrics`,
+      `export ${metric.name} from its spec module, not as a draft (the job orders metrics by what they read)`,
     );
   if (!Number.isInteger(windows) || windows < 2)
     add("baseline windows", `is ${windows}`, "use 2 or more (a standard deviation needs two windows)");

@@ -3,7 +3,7 @@ import { fileURLToPath } from "node:url";
 import { type AlertDefinition, type AlertSpec, alertFromDefinition } from "./alert-kind.ts";
 import type { SpecCase, SpecCases } from "./cases.ts";
 import type { Measure } from "./dsl.ts";
-import type { AggregateSpec, InfluencerSpec, JobSpec } from "./kinds.ts";
+import type { AggregateSpec, InfluencerSpec, JobSettings, MetricSpec } from "./kinds.ts";
 import type { CheckedMeasures, Dimensions, MetricKindSpec, MetricMeasures } from "./metric-kind.ts";
 
 const ROOT = fileURLToPath(new URL("../../", import.meta.url));
@@ -12,28 +12,64 @@ const ROOT = fileURLToPath(new URL("../../", import.meta.url));
 export const specSource = (moduleUrl: string): string =>
   relative(ROOT, fileURLToPath(moduleUrl)).split("\\").join("/");
 
-type Def<T> = Omit<T, "kind" | "source">;
+/** `draft: true` keeps a spec out of every job: it is type-checked and validated, never generated. */
+interface Draft {
+  readonly draft?: boolean;
+}
+
+type Def<T> = Omit<T, "kind" | "source"> & Draft;
+
+// Every spec defined in this process, so the loader can name a spec module whose spec no job
+// reaches (defined but not exported). Drafts are kept apart rather than flagged on the spec, so a
+// spec's fields (printed into the manifest and constants) stay what the analyst declared.
+const defined: MetricSpec[] = [];
+const drafts = new WeakSet<MetricSpec>();
+
+function register<S extends MetricSpec>(spec: S, draft: boolean | undefined): S {
+  defined.push(spec);
+  if (draft) drafts.add(spec);
+  return spec;
+}
+const withoutDraft = <T extends Draft>({ draft: _, ...rest }: T): Omit<T, "draft"> => rest;
+
+/** The metric specs defined so far (in definition order), drafts included. */
+export const definedSpecs = (): readonly MetricSpec[] => [...defined];
+/** Whether a spec was defined with `draft: true`. */
+export const isDraft = (spec: MetricSpec): boolean => drafts.has(spec);
 
 /** Identity helpers that fix the kind and record where the spec is declared. */
 export const define = Object.freeze({
   aggregate: <M extends Readonly<Record<string, Measure>>>(
     url: string,
     s: Def<AggregateSpec<M>>,
-  ): AggregateSpec<M> => Object.freeze({ ...s, kind: "aggregate", source: specSource(url) }),
+  ): AggregateSpec<M> =>
+    register(Object.freeze({ ...withoutDraft(s), kind: "aggregate", source: specSource(url) }), s.draft),
   influencer: (url: string, s: Def<InfluencerSpec>): InfluencerSpec =>
-    Object.freeze({ ...s, kind: "influencer", source: specSource(url) }),
+    register(Object.freeze({ ...withoutDraft(s), kind: "influencer", source: specSource(url) }), s.draft),
   /** Columns and levels are functions of the current row and the baseline, evaluated here once. */
   alert: <M extends Readonly<Record<string, Measure>>, O extends string>(
     url: string,
-    s: AlertDefinition<M, O>,
-  ): AlertSpec => alertFromDefinition(specSource(url), s),
+    s: AlertDefinition<M, O> & Draft,
+  ): AlertSpec => register(alertFromDefinition(specSource(url), s), s.draft),
   /** The general kind; a derived measure or `rank.by` naming no measure of the spec is a type error. */
   metric: <D extends Dimensions, M extends MetricMeasures & CheckedMeasures<M>>(
     url: string,
     s: Def<MetricKindSpec<D, M, keyof M & string>>,
   ): MetricKindSpec<D, M, keyof M & string> =>
-    Object.freeze({ ...s, kind: "metric", source: specSource(url) }),
-  job: (url: string, s: Omit<JobSpec, "source">): JobSpec => Object.freeze({ ...s, source: specSource(url) }),
+    register(
+      Object.freeze({ ...withoutDraft(s), kind: "metric", source: specSource(url) }) as MetricKindSpec<
+        D,
+        M,
+        keyof M & string
+      >,
+      s.draft,
+    ),
+  /**
+   * The job's settings. Its metrics are every spec module under `sparkgen/specs/` that is not a
+   * draft, ordered by what they read (`sparkgen/load`), so a new metric is one new file.
+   */
+  job: (url: string, s: Omit<JobSettings, "source">): JobSettings =>
+    Object.freeze({ ...s, source: specSource(url) }),
   /** A spec's test cases, declared beside it (`trends sparkgen test`; sparkgen/README.md, "Spec tests"). */
   cases: (url: string, spec: { readonly name: string }, cases: readonly SpecCase[]): SpecCases =>
     Object.freeze({ kind: "cases", spec: spec.name, source: specSource(url), cases }),

@@ -22,7 +22,7 @@ export {
   type SpecCase,
   type SpecCases,
 } from "./cases.ts";
-export { define, specSource } from "./define.ts";
+export { define, definedSpecs, isDraft, specSource } from "./define.ts";
 export {
   type AnyColumn,
   type ArrayColumns,
@@ -40,6 +40,7 @@ export type {
   InfluencerColumns,
   InfluencerSpec,
   InfluencerWeights,
+  JobSettings,
   JobSpec,
   MetricSpec,
 } from "./kinds.ts";

@@ -74,8 +74,8 @@ export interface InfluencerSpec extends SpecBase {
 
 export type MetricSpec = AggregateSpec | InfluencerSpec | AlertSpec | MetricKindSpec;
 
-/** The step that computes every metric for one window. */
-export interface JobSpec {
+/** The step that computes every metric for one window, as its module declares it (no metrics). */
+export interface JobSettings {
   readonly name: string;
   readonly source: string;
   readonly description: string;
@@ -85,5 +85,9 @@ export interface JobSpec {
   readonly dedup: { readonly key: AnyColumn<Ev>; readonly latest: TimestampColumns<Ev> };
   /** Topic of every event (`all`) plus one per tag in `column`. */
   readonly topics: { readonly all: string; readonly column: RequiredArrayColumns<Ev> };
+}
+
+/** A job: its settings and its metrics, each after the metrics it reads. */
+export interface JobSpec extends JobSettings {
   readonly metrics: readonly MetricSpec[];
 }

@@ -71,7 +71,7 @@ describe("spec validation (what types cannot catch)", () => {
     expect(failure(withMetrics([sentimentAlert, sentimentWindow]))).toMatchObject({
       message:
         "sparkgen/specs/sentiment-alert.ts: baseline reads sentiment_window, which the job does not compute before it",
-      fix: "list sentiment_window before sentiment_alert in sparkgen/specs/window-job.ts metrics",
+      fix: "export sentiment_window from its spec module, not as a draft (the job orders metrics by what they read)",
     });
   });
 

@@ -1,18 +1,9 @@
 import { define } from "../spec/define.ts";
-import { domainWindow } from "./domain-window.ts";
-import { emojiWindow } from "./emoji-window.ts";
-import { hashtagWindow } from "./hashtag-window.ts";
-import { influencerWindow } from "./influencer-window.ts";
-import { languageWindow } from "./language-window.ts";
-import { mentionWindow } from "./mention-window.ts";
-import { sentimentAlert } from "./sentiment-alert.ts";
-import { sentimentWindow } from "./sentiment-window.ts";
-import { shareOfVoiceWindow } from "./share-of-voice-window.ts";
-import { volumeAlert } from "./volume-alert.ts";
-import { volumeMinute } from "./volume-minute.ts";
-import { wordWindow } from "./word-window.ts";
 
-/** The step run once per closed window (docs/contracts.md "Windows"). Order matters: the alerts read sentiment. */
+/**
+ * The step run once per closed window (docs/contracts.md "Windows"). Its metrics are every spec
+ * module beside this one that is not a draft, each after what it reads (`sparkgen/load`).
+ */
 export const windowJob = define.job(import.meta.url, {
   name: "window_job",
   description: "every metric of one window, written atomically to PostgreSQL",
@@ -20,18 +11,4 @@ export const windowJob = define.job(import.meta.url, {
   eventTime: "created_at",
   dedup: { key: "id", latest: "ingested_at" },
   topics: { all: "*", column: "rules" },
-  metrics: [
-    sentimentWindow,
-    influencerWindow,
-    wordWindow,
-    hashtagWindow,
-    mentionWindow,
-    domainWindow,
-    emojiWindow,
-    languageWindow,
-    shareOfVoiceWindow,
-    volumeMinute,
-    sentimentAlert,
-    volumeAlert,
-  ],
 });

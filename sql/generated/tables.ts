@@ -2,82 +2,6 @@
 import type { Insertable, Selectable } from "kysely";
 import type { ComputedAt, Timestamp } from "../column-types.ts";
 
-/** sentiment_window: how the audience feels: tweets, scored tweets, mean score and magnitude, positive/negative shares (sparkgen/specs/sentiment-window.ts) */
-export interface SentimentWindowTable {
-  window_start: Timestamp;
-  window_end: Timestamp;
-  topic: string;
-  n_tweets: number;
-  n_scored: number;
-  avg_score: number | null;
-  avg_magnitude: number | null;
-  pos_share: number | null;
-  neg_share: number | null;
-  computed_at: ComputedAt;
-}
-export type SentimentWindow = Selectable<SentimentWindowTable>;
-export type NewSentimentWindow = Insertable<SentimentWindowTable>;
-
-/** influencer_window: who is influential: authors ranked by normalised retweets, favourites, followers and depth (sparkgen/specs/influencer-window.ts) */
-export interface InfluencerWindowTable {
-  window_start: Timestamp;
-  window_end: Timestamp;
-  topic: string;
-  author_id: string;
-  username: string;
-  rank: number;
-  score: number;
-  tweets: number;
-  retweets: number;
-  favourites: number;
-  followers: number;
-  depth: number;
-  computed_at: ComputedAt;
-}
-export type InfluencerWindow = Selectable<InfluencerWindowTable>;
-export type NewInfluencerWindow = Insertable<InfluencerWindowTable>;
-
-/** word_window: which words dominate: the most frequent words of original tweets, quotes and replies (sparkgen/specs/word-window.ts) */
-export interface WordWindowTable {
-  window_start: Timestamp;
-  window_end: Timestamp;
-  topic: string;
-  word: string;
-  count: number;
-  rank: number;
-  computed_at: ComputedAt;
-}
-export type WordWindow = Selectable<WordWindowTable>;
-export type NewWordWindow = Insertable<WordWindowTable>;
-
-/** hashtag_window: which hashtags are used: records using each tag and their distinct authors, retweets excluded (sparkgen/specs/hashtag-window.ts) */
-export interface HashtagWindowTable {
-  window_start: Timestamp;
-  window_end: Timestamp;
-  topic: string;
-  tag: string;
-  count: number;
-  authors: number;
-  rank: number;
-  computed_at: ComputedAt;
-}
-export type HashtagWindow = Selectable<HashtagWindowTable>;
-export type NewHashtagWindow = Insertable<HashtagWindowTable>;
-
-/** mention_window: who is mentioned: records mentioning each username and their distinct authors, retweets excluded (sparkgen/specs/mention-window.ts) */
-export interface MentionWindowTable {
-  window_start: Timestamp;
-  window_end: Timestamp;
-  topic: string;
-  username: string;
-  count: number;
-  authors: number;
-  rank: number;
-  computed_at: ComputedAt;
-}
-export type MentionWindow = Selectable<MentionWindowTable>;
-export type NewMentionWindow = Insertable<MentionWindowTable>;
-
 /** domain_window: which sites are linked: records linking each domain and their distinct authors, retweets excluded (sparkgen/specs/domain-window.ts) */
 export interface DomainWindowTable {
   window_start: Timestamp;
@@ -106,6 +30,39 @@ export interface EmojiWindowTable {
 export type EmojiWindow = Selectable<EmojiWindowTable>;
 export type NewEmojiWindow = Insertable<EmojiWindowTable>;
 
+/** hashtag_window: which hashtags are used: records using each tag and their distinct authors, retweets excluded (sparkgen/specs/hashtag-window.ts) */
+export interface HashtagWindowTable {
+  window_start: Timestamp;
+  window_end: Timestamp;
+  topic: string;
+  tag: string;
+  count: number;
+  authors: number;
+  rank: number;
+  computed_at: ComputedAt;
+}
+export type HashtagWindow = Selectable<HashtagWindowTable>;
+export type NewHashtagWindow = Insertable<HashtagWindowTable>;
+
+/** influencer_window: who is influential: authors ranked by normalised retweets, favourites, followers and depth (sparkgen/specs/influencer-window.ts) */
+export interface InfluencerWindowTable {
+  window_start: Timestamp;
+  window_end: Timestamp;
+  topic: string;
+  author_id: string;
+  username: string;
+  rank: number;
+  score: number;
+  tweets: number;
+  retweets: number;
+  favourites: number;
+  followers: number;
+  depth: number;
+  computed_at: ComputedAt;
+}
+export type InfluencerWindow = Selectable<InfluencerWindowTable>;
+export type NewInfluencerWindow = Insertable<InfluencerWindowTable>;
+
 /** language_window: which languages the audience writes in: tweets per language and their share of the topic (sparkgen/specs/language-window.ts) */
 export interface LanguageWindowTable {
   window_start: Timestamp;
@@ -119,32 +76,35 @@ export interface LanguageWindowTable {
 export type LanguageWindow = Selectable<LanguageWindowTable>;
 export type NewLanguageWindow = Insertable<LanguageWindowTable>;
 
-/** share_of_voice_window: share of voice: each tracked topic's tweets as a share of all tweets and of the tracked topics' tweets (sparkgen/specs/share-of-voice-window.ts) */
-export interface ShareOfVoiceWindowTable {
+/** mention_window: who is mentioned: records mentioning each username and their distinct authors, retweets excluded (sparkgen/specs/mention-window.ts) */
+export interface MentionWindowTable {
   window_start: Timestamp;
   window_end: Timestamp;
   topic: string;
-  n_tweets: number;
-  share_of_all: number | null;
-  share_of_tracked: number | null;
+  username: string;
+  count: number;
+  authors: number;
+  rank: number;
   computed_at: ComputedAt;
 }
-export type ShareOfVoiceWindow = Selectable<ShareOfVoiceWindowTable>;
-export type NewShareOfVoiceWindow = Insertable<ShareOfVoiceWindowTable>;
+export type MentionWindow = Selectable<MentionWindowTable>;
+export type NewMentionWindow = Insertable<MentionWindowTable>;
 
-/** volume_minute: volume inside the window: tweets, scored tweets and mean score per minute (sparkgen/specs/volume-minute.ts) */
-export interface VolumeMinuteTable {
+/** sentiment_window: how the audience feels: tweets, scored tweets, mean score and magnitude, positive/negative shares (sparkgen/specs/sentiment-window.ts) */
+export interface SentimentWindowTable {
   window_start: Timestamp;
   window_end: Timestamp;
   topic: string;
-  minute: Timestamp;
   n_tweets: number;
   n_scored: number;
   avg_score: number | null;
+  avg_magnitude: number | null;
+  pos_share: number | null;
+  neg_share: number | null;
   computed_at: ComputedAt;
 }
-export type VolumeMinute = Selectable<VolumeMinuteTable>;
-export type NewVolumeMinute = Insertable<VolumeMinuteTable>;
+export type SentimentWindow = Selectable<SentimentWindowTable>;
+export type NewSentimentWindow = Insertable<SentimentWindowTable>;
 
 /** sentiment_alert: a possible PR crisis: the mean sentiment dropped against the topic's recent baseline (sparkgen/specs/sentiment-alert.ts) */
 export interface SentimentAlertTable {
@@ -163,6 +123,19 @@ export interface SentimentAlertTable {
 export type SentimentAlert = Selectable<SentimentAlertTable>;
 export type NewSentimentAlert = Insertable<SentimentAlertTable>;
 
+/** share_of_voice_window: share of voice: each tracked topic's tweets as a share of all tweets and of the tracked topics' tweets (sparkgen/specs/share-of-voice-window.ts) */
+export interface ShareOfVoiceWindowTable {
+  window_start: Timestamp;
+  window_end: Timestamp;
+  topic: string;
+  n_tweets: number;
+  share_of_all: number | null;
+  share_of_tracked: number | null;
+  computed_at: ComputedAt;
+}
+export type ShareOfVoiceWindow = Selectable<ShareOfVoiceWindowTable>;
+export type NewShareOfVoiceWindow = Insertable<ShareOfVoiceWindowTable>;
+
 /** volume_alert: a burst of attention: the topic's tweet count spiked against its recent baseline (sparkgen/specs/volume-alert.ts) */
 export interface VolumeAlertTable {
   window_start: Timestamp;
@@ -178,6 +151,33 @@ export interface VolumeAlertTable {
 }
 export type VolumeAlert = Selectable<VolumeAlertTable>;
 export type NewVolumeAlert = Insertable<VolumeAlertTable>;
+
+/** volume_minute: volume inside the window: tweets, scored tweets and mean score per minute (sparkgen/specs/volume-minute.ts) */
+export interface VolumeMinuteTable {
+  window_start: Timestamp;
+  window_end: Timestamp;
+  topic: string;
+  minute: Timestamp;
+  n_tweets: number;
+  n_scored: number;
+  avg_score: number | null;
+  computed_at: ComputedAt;
+}
+export type VolumeMinute = Selectable<VolumeMinuteTable>;
+export type NewVolumeMinute = Insertable<VolumeMinuteTable>;
+
+/** word_window: which words dominate: the most frequent words of original tweets, quotes and replies (sparkgen/specs/word-window.ts) */
+export interface WordWindowTable {
+  window_start: Timestamp;
+  window_end: Timestamp;
+  topic: string;
+  word: string;
+  count: number;
+  rank: number;
+  computed_at: ComputedAt;
+}
+export type WordWindow = Selectable<WordWindowTable>;
+export type NewWordWindow = Insertable<WordWindowTable>;
 
 /** alerts: every alert of every kind, the generated view (sparkgen/print/alerts-view.ts); a kind's own columns are NULL for the others */
 export interface AlertsView {
@@ -229,18 +229,18 @@ export type Views = {
 
 /** Every result table a spec writes, by name. */
 export interface ResultTables {
-  sentiment_window: SentimentWindowTable;
-  influencer_window: InfluencerWindowTable;
-  word_window: WordWindowTable;
-  hashtag_window: HashtagWindowTable;
-  mention_window: MentionWindowTable;
   domain_window: DomainWindowTable;
   emoji_window: EmojiWindowTable;
+  hashtag_window: HashtagWindowTable;
+  influencer_window: InfluencerWindowTable;
   language_window: LanguageWindowTable;
-  share_of_voice_window: ShareOfVoiceWindowTable;
-  volume_minute: VolumeMinuteTable;
+  mention_window: MentionWindowTable;
+  sentiment_window: SentimentWindowTable;
   sentiment_alert: SentimentAlertTable;
+  share_of_voice_window: ShareOfVoiceWindowTable;
   volume_alert: VolumeAlertTable;
+  volume_minute: VolumeMinuteTable;
+  word_window: WordWindowTable;
 }
 
 /**
@@ -248,295 +248,6 @@ export interface ResultTables {
  * `information_schema` spells the types) and the CHECKs the generated DDL states.
  */
 export const RESULT_TABLES = {
-  "sentiment_window": {
-    "source": "sparkgen/specs/sentiment-window.ts",
-    "description": "how the audience feels: tweets, scored tweets, mean score and magnitude, positive/negative shares",
-    "shape": {
-      "kind": "row"
-    },
-    "primaryKey": [
-      "window_start",
-      "topic"
-    ],
-    "columns": {
-      "window_start": {
-        "type": "timestamp with time zone",
-        "nullable": false
-      },
-      "window_end": {
-        "type": "timestamp with time zone",
-        "nullable": false
-      },
-      "topic": {
-        "type": "text",
-        "nullable": false
-      },
-      "n_tweets": {
-        "type": "bigint",
-        "nullable": false
-      },
-      "n_scored": {
-        "type": "bigint",
-        "nullable": false
-      },
-      "avg_score": {
-        "type": "double precision",
-        "nullable": true
-      },
-      "avg_magnitude": {
-        "type": "double precision",
-        "nullable": true
-      },
-      "pos_share": {
-        "type": "double precision",
-        "nullable": true
-      },
-      "neg_share": {
-        "type": "double precision",
-        "nullable": true
-      },
-      "computed_at": {
-        "type": "timestamp with time zone",
-        "nullable": false
-      }
-    },
-    "checks": {
-      "sentiment_window_window": "\"window_end\" > \"window_start\"",
-      "sentiment_window_pos_share": "\"pos_share\" between 0 and 1",
-      "sentiment_window_neg_share": "\"neg_share\" between 0 and 1"
-    }
-  },
-  "influencer_window": {
-    "source": "sparkgen/specs/influencer-window.ts",
-    "description": "who is influential: authors ranked by normalised retweets, favourites, followers and depth",
-    "shape": {
-      "kind": "ranked",
-      "label": "username",
-      "by": "score"
-    },
-    "primaryKey": [
-      "window_start",
-      "topic",
-      "author_id"
-    ],
-    "columns": {
-      "window_start": {
-        "type": "timestamp with time zone",
-        "nullable": false
-      },
-      "window_end": {
-        "type": "timestamp with time zone",
-        "nullable": false
-      },
-      "topic": {
-        "type": "text",
-        "nullable": false
-      },
-      "author_id": {
-        "type": "text",
-        "nullable": false
-      },
-      "username": {
-        "type": "text",
-        "nullable": false
-      },
-      "rank": {
-        "type": "integer",
-        "nullable": false
-      },
-      "score": {
-        "type": "double precision",
-        "nullable": false
-      },
-      "tweets": {
-        "type": "bigint",
-        "nullable": false
-      },
-      "retweets": {
-        "type": "bigint",
-        "nullable": false
-      },
-      "favourites": {
-        "type": "bigint",
-        "nullable": false
-      },
-      "followers": {
-        "type": "bigint",
-        "nullable": false
-      },
-      "depth": {
-        "type": "integer",
-        "nullable": false
-      },
-      "computed_at": {
-        "type": "timestamp with time zone",
-        "nullable": false
-      }
-    },
-    "checks": {
-      "influencer_window_window": "\"window_end\" > \"window_start\"",
-      "influencer_window_rank": "\"rank\" >= 1",
-      "influencer_window_score": "\"score\" between 0 and 1",
-      "influencer_window_depth": "\"depth\" between 0 and 8"
-    }
-  },
-  "word_window": {
-    "source": "sparkgen/specs/word-window.ts",
-    "description": "which words dominate: the most frequent words of original tweets, quotes and replies",
-    "shape": {
-      "kind": "ranked",
-      "label": "word",
-      "by": "count"
-    },
-    "primaryKey": [
-      "window_start",
-      "topic",
-      "word"
-    ],
-    "columns": {
-      "window_start": {
-        "type": "timestamp with time zone",
-        "nullable": false
-      },
-      "window_end": {
-        "type": "timestamp with time zone",
-        "nullable": false
-      },
-      "topic": {
-        "type": "text",
-        "nullable": false
-      },
-      "word": {
-        "type": "text",
-        "nullable": false
-      },
-      "count": {
-        "type": "bigint",
-        "nullable": false
-      },
-      "rank": {
-        "type": "integer",
-        "nullable": false
-      },
-      "computed_at": {
-        "type": "timestamp with time zone",
-        "nullable": false
-      }
-    },
-    "checks": {
-      "word_window_window": "\"window_end\" > \"window_start\"",
-      "word_window_count": "\"count\" >= 1",
-      "word_window_rank": "\"rank\" >= 1"
-    }
-  },
-  "hashtag_window": {
-    "source": "sparkgen/specs/hashtag-window.ts",
-    "description": "which hashtags are used: records using each tag and their distinct authors, retweets excluded",
-    "shape": {
-      "kind": "ranked",
-      "label": "tag",
-      "by": "count"
-    },
-    "primaryKey": [
-      "window_start",
-      "topic",
-      "tag"
-    ],
-    "columns": {
-      "window_start": {
-        "type": "timestamp with time zone",
-        "nullable": false
-      },
-      "window_end": {
-        "type": "timestamp with time zone",
-        "nullable": false
-      },
-      "topic": {
-        "type": "text",
-        "nullable": false
-      },
-      "tag": {
-        "type": "text",
-        "nullable": false
-      },
-      "count": {
-        "type": "bigint",
-        "nullable": false
-      },
-      "authors": {
-        "type": "bigint",
-        "nullable": false
-      },
-      "rank": {
-        "type": "integer",
-        "nullable": false
-      },
-      "computed_at": {
-        "type": "timestamp with time zone",
-        "nullable": false
-      }
-    },
-    "checks": {
-      "hashtag_window_window": "\"window_end\" > \"window_start\"",
-      "hashtag_window_count": "\"count\" >= 1",
-      "hashtag_window_authors": "\"authors\" <= \"count\"",
-      "hashtag_window_rank": "\"rank\" >= 1"
-    }
-  },
-  "mention_window": {
-    "source": "sparkgen/specs/mention-window.ts",
-    "description": "who is mentioned: records mentioning each username and their distinct authors, retweets excluded",
-    "shape": {
-      "kind": "ranked",
-      "label": "username",
-      "by": "count"
-    },
-    "primaryKey": [
-      "window_start",
-      "topic",
-      "username"
-    ],
-    "columns": {
-      "window_start": {
-        "type": "timestamp with time zone",
-        "nullable": false
-      },
-      "window_end": {
-        "type": "timestamp with time zone",
-        "nullable": false
-      },
-      "topic": {
-        "type": "text",
-        "nullable": false
-      },
-      "username": {
-        "type": "text",
-        "nullable": false
-      },
-      "count": {
-        "type": "bigint",
-        "nullable": false
-      },
-      "authors": {
-        "type": "bigint",
-        "nullable": false
-      },
-      "rank": {
-        "type": "integer",
-        "nullable": false
-      },
-      "computed_at": {
-        "type": "timestamp with time zone",
-        "nullable": false
-      }
-    },
-    "checks": {
-      "mention_window_window": "\"window_end\" > \"window_start\"",
-      "mention_window_count": "\"count\" >= 1",
-      "mention_window_authors": "\"authors\" <= \"count\"",
-      "mention_window_rank": "\"rank\" >= 1"
-    }
-  },
   "domain_window": {
     "source": "sparkgen/specs/domain-window.ts",
     "description": "which sites are linked: records linking each domain and their distinct authors, retweets excluded",
@@ -645,6 +356,134 @@ export const RESULT_TABLES = {
       "emoji_window_rank": "\"rank\" >= 1"
     }
   },
+  "hashtag_window": {
+    "source": "sparkgen/specs/hashtag-window.ts",
+    "description": "which hashtags are used: records using each tag and their distinct authors, retweets excluded",
+    "shape": {
+      "kind": "ranked",
+      "label": "tag",
+      "by": "count"
+    },
+    "primaryKey": [
+      "window_start",
+      "topic",
+      "tag"
+    ],
+    "columns": {
+      "window_start": {
+        "type": "timestamp with time zone",
+        "nullable": false
+      },
+      "window_end": {
+        "type": "timestamp with time zone",
+        "nullable": false
+      },
+      "topic": {
+        "type": "text",
+        "nullable": false
+      },
+      "tag": {
+        "type": "text",
+        "nullable": false
+      },
+      "count": {
+        "type": "bigint",
+        "nullable": false
+      },
+      "authors": {
+        "type": "bigint",
+        "nullable": false
+      },
+      "rank": {
+        "type": "integer",
+        "nullable": false
+      },
+      "computed_at": {
+        "type": "timestamp with time zone",
+        "nullable": false
+      }
+    },
+    "checks": {
+      "hashtag_window_window": "\"window_end\" > \"window_start\"",
+      "hashtag_window_count": "\"count\" >= 1",
+      "hashtag_window_authors": "\"authors\" <= \"count\"",
+      "hashtag_window_rank": "\"rank\" >= 1"
+    }
+  },
+  "influencer_window": {
+    "source": "sparkgen/specs/influencer-window.ts",
+    "description": "who is influential: authors ranked by normalised retweets, favourites, followers and depth",
+    "shape": {
+      "kind": "ranked",
+      "label": "username",
+      "by": "score"
+    },
+    "primaryKey": [
+      "window_start",
+      "topic",
+      "author_id"
+    ],
+    "columns": {
+      "window_start": {
+        "type": "timestamp with time zone",
+        "nullable": false
+      },
+      "window_end": {
+        "type": "timestamp with time zone",
+        "nullable": false
+      },
+      "topic": {
+        "type": "text",
+        "nullable": false
+      },
+      "author_id": {
+        "type": "text",
+        "nullable": false
+      },
+      "username": {
+        "type": "text",
+        "nullable": false
+      },
+      "rank": {
+        "type": "integer",
+        "nullable": false
+      },
+      "score": {
+        "type": "double precision",
+        "nullable": false
+      },
+      "tweets": {
+        "type": "bigint",
+        "nullable": false
+      },
+      "retweets": {
+        "type": "bigint",
+        "nullable": false
+      },
+      "favourites": {
+        "type": "bigint",
+        "nullable": false
+      },
+      "followers": {
+        "type": "bigint",
+        "nullable": false
+      },
+      "depth": {
+        "type": "integer",
+        "nullable": false
+      },
+      "computed_at": {
+        "type": "timestamp with time zone",
+        "nullable": false
+      }
+    },
+    "checks": {
+      "influencer_window_window": "\"window_end\" > \"window_start\"",
+      "influencer_window_rank": "\"rank\" >= 1",
+      "influencer_window_score": "\"score\" between 0 and 1",
+      "influencer_window_depth": "\"depth\" between 0 and 8"
+    }
+  },
   "language_window": {
     "source": "sparkgen/specs/language-window.ts",
     "description": "which languages the audience writes in: tweets per language and their share of the topic",
@@ -692,9 +531,63 @@ export const RESULT_TABLES = {
       "language_window_share": "\"share\" between 0 and 1"
     }
   },
-  "share_of_voice_window": {
-    "source": "sparkgen/specs/share-of-voice-window.ts",
-    "description": "share of voice: each tracked topic's tweets as a share of all tweets and of the tracked topics' tweets",
+  "mention_window": {
+    "source": "sparkgen/specs/mention-window.ts",
+    "description": "who is mentioned: records mentioning each username and their distinct authors, retweets excluded",
+    "shape": {
+      "kind": "ranked",
+      "label": "username",
+      "by": "count"
+    },
+    "primaryKey": [
+      "window_start",
+      "topic",
+      "username"
+    ],
+    "columns": {
+      "window_start": {
+        "type": "timestamp with time zone",
+        "nullable": false
+      },
+      "window_end": {
+        "type": "timestamp with time zone",
+        "nullable": false
+      },
+      "topic": {
+        "type": "text",
+        "nullable": false
+      },
+      "username": {
+        "type": "text",
+        "nullable": false
+      },
+      "count": {
+        "type": "bigint",
+        "nullable": false
+      },
+      "authors": {
+        "type": "bigint",
+        "nullable": false
+      },
+      "rank": {
+        "type": "integer",
+        "nullable": false
+      },
+      "computed_at": {
+        "type": "timestamp with time zone",
+        "nullable": false
+      }
+    },
+    "checks": {
+      "mention_window_window": "\"window_end\" > \"window_start\"",
+      "mention_window_count": "\"count\" >= 1",
+      "mention_window_authors": "\"authors\" <= \"count\"",
+      "mention_window_rank": "\"rank\" >= 1"
+    }
+  },
+  "sentiment_window": {
+    "source": "sparkgen/specs/sentiment-window.ts",
+    "description": "how the audience feels: tweets, scored tweets, mean score and magnitude, positive/negative shares",
     "shape": {
       "kind": "row"
     },
@@ -719,60 +612,6 @@ export const RESULT_TABLES = {
         "type": "bigint",
         "nullable": false
       },
-      "share_of_all": {
-        "type": "double precision",
-        "nullable": true
-      },
-      "share_of_tracked": {
-        "type": "double precision",
-        "nullable": true
-      },
-      "computed_at": {
-        "type": "timestamp with time zone",
-        "nullable": false
-      }
-    },
-    "checks": {
-      "share_of_voice_window_window": "\"window_end\" > \"window_start\"",
-      "share_of_voice_window_n_tweets": "\"n_tweets\" >= 1",
-      "share_of_voice_window_share_of_all": "\"share_of_all\" between 0 and 1",
-      "share_of_voice_window_share_of_tracked": "\"share_of_tracked\" between 0 and 1"
-    }
-  },
-  "volume_minute": {
-    "source": "sparkgen/specs/volume-minute.ts",
-    "description": "volume inside the window: tweets, scored tweets and mean score per minute",
-    "shape": {
-      "kind": "series",
-      "time": "minute",
-      "value": "n_tweets"
-    },
-    "primaryKey": [
-      "window_start",
-      "topic",
-      "minute"
-    ],
-    "columns": {
-      "window_start": {
-        "type": "timestamp with time zone",
-        "nullable": false
-      },
-      "window_end": {
-        "type": "timestamp with time zone",
-        "nullable": false
-      },
-      "topic": {
-        "type": "text",
-        "nullable": false
-      },
-      "minute": {
-        "type": "timestamp with time zone",
-        "nullable": false
-      },
-      "n_tweets": {
-        "type": "bigint",
-        "nullable": false
-      },
       "n_scored": {
         "type": "bigint",
         "nullable": false
@@ -781,15 +620,27 @@ export const RESULT_TABLES = {
         "type": "double precision",
         "nullable": true
       },
+      "avg_magnitude": {
+        "type": "double precision",
+        "nullable": true
+      },
+      "pos_share": {
+        "type": "double precision",
+        "nullable": true
+      },
+      "neg_share": {
+        "type": "double precision",
+        "nullable": true
+      },
       "computed_at": {
         "type": "timestamp with time zone",
         "nullable": false
       }
     },
     "checks": {
-      "volume_minute_window": "\"window_end\" > \"window_start\"",
-      "volume_minute_n_tweets": "\"n_tweets\" >= 1",
-      "volume_minute_n_scored": "\"n_scored\" <= \"n_tweets\""
+      "sentiment_window_window": "\"window_end\" > \"window_start\"",
+      "sentiment_window_pos_share": "\"pos_share\" between 0 and 1",
+      "sentiment_window_neg_share": "\"neg_share\" between 0 and 1"
     }
   },
   "sentiment_alert": {
@@ -853,6 +704,53 @@ export const RESULT_TABLES = {
       "sentiment_alert_severity": "\"severity\" in ('warning', 'critical')"
     }
   },
+  "share_of_voice_window": {
+    "source": "sparkgen/specs/share-of-voice-window.ts",
+    "description": "share of voice: each tracked topic's tweets as a share of all tweets and of the tracked topics' tweets",
+    "shape": {
+      "kind": "row"
+    },
+    "primaryKey": [
+      "window_start",
+      "topic"
+    ],
+    "columns": {
+      "window_start": {
+        "type": "timestamp with time zone",
+        "nullable": false
+      },
+      "window_end": {
+        "type": "timestamp with time zone",
+        "nullable": false
+      },
+      "topic": {
+        "type": "text",
+        "nullable": false
+      },
+      "n_tweets": {
+        "type": "bigint",
+        "nullable": false
+      },
+      "share_of_all": {
+        "type": "double precision",
+        "nullable": true
+      },
+      "share_of_tracked": {
+        "type": "double precision",
+        "nullable": true
+      },
+      "computed_at": {
+        "type": "timestamp with time zone",
+        "nullable": false
+      }
+    },
+    "checks": {
+      "share_of_voice_window_window": "\"window_end\" > \"window_start\"",
+      "share_of_voice_window_n_tweets": "\"n_tweets\" >= 1",
+      "share_of_voice_window_share_of_all": "\"share_of_all\" between 0 and 1",
+      "share_of_voice_window_share_of_tracked": "\"share_of_tracked\" between 0 and 1"
+    }
+  },
   "volume_alert": {
     "source": "sparkgen/specs/volume-alert.ts",
     "description": "a burst of attention: the topic's tweet count spiked against its recent baseline",
@@ -909,8 +807,110 @@ export const RESULT_TABLES = {
       "volume_alert_window": "\"window_end\" > \"window_start\"",
       "volume_alert_severity": "\"severity\" in ('warning', 'critical')"
     }
+  },
+  "volume_minute": {
+    "source": "sparkgen/specs/volume-minute.ts",
+    "description": "volume inside the window: tweets, scored tweets and mean score per minute",
+    "shape": {
+      "kind": "series",
+      "time": "minute",
+      "value": "n_tweets"
+    },
+    "primaryKey": [
+      "window_start",
+      "topic",
+      "minute"
+    ],
+    "columns": {
+      "window_start": {
+        "type": "timestamp with time zone",
+        "nullable": false
+      },
+      "window_end": {
+        "type": "timestamp with time zone",
+        "nullable": false
+      },
+      "topic": {
+        "type": "text",
+        "nullable": false
+      },
+      "minute": {
+        "type": "timestamp with time zone",
+        "nullable": false
+      },
+      "n_tweets": {
+        "type": "bigint",
+        "nullable": false
+      },
+      "n_scored": {
+        "type": "bigint",
+        "nullable": false
+      },
+      "avg_score": {
+        "type": "double precision",
+        "nullable": true
+      },
+      "computed_at": {
+        "type": "timestamp with time zone",
+        "nullable": false
+      }
+    },
+    "checks": {
+      "volume_minute_window": "\"window_end\" > \"window_start\"",
+      "volume_minute_n_tweets": "\"n_tweets\" >= 1",
+      "volume_minute_n_scored": "\"n_scored\" <= \"n_tweets\""
+    }
+  },
+  "word_window": {
+    "source": "sparkgen/specs/word-window.ts",
+    "description": "which words dominate: the most frequent words of original tweets, quotes and replies",
+    "shape": {
+      "kind": "ranked",
+      "label": "word",
+      "by": "count"
+    },
+    "primaryKey": [
+      "window_start",
+      "topic",
+      "word"
+    ],
+    "columns": {
+      "window_start": {
+        "type": "timestamp with time zone",
+        "nullable": false
+      },
+      "window_end": {
+        "type": "timestamp with time zone",
+        "nullable": false
+      },
+      "topic": {
+        "type": "text",
+        "nullable": false
+      },
+      "word": {
+        "type": "text",
+        "nullable": false
+      },
+      "count": {
+        "type": "bigint",
+        "nullable": false
+      },
+      "rank": {
+        "type": "integer",
+        "nullable": false
+      },
+      "computed_at": {
+        "type": "timestamp with time zone",
+        "nullable": false
+      }
+    },
+    "checks": {
+      "word_window_window": "\"window_end\" > \"window_start\"",
+      "word_window_count": "\"count\" >= 1",
+      "word_window_rank": "\"rank\" >= 1"
+    }
   }
 } as const;
 
 /** The tables the window step writes, in job order. */
-export const METRIC_TABLES = ["sentiment_window","influencer_window","word_window","hashtag_window","mention_window","domain_window","emoji_window","language_window","share_of_voice_window","volume_minute","sentiment_alert","volume_alert"] as const;
+export const METRIC_TABLES = ["domain_window","emoji_window","hashtag_window","influencer_window","language_window","mention_window","sentiment_window","sentiment_alert","share_of_voice_window","volume_alert","volume_minute","word_window"] as const;

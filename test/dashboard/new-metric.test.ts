@@ -8,14 +8,13 @@ import {
   catalogOf,
   define,
   diffSchemas,
-  ENGLISH_STOP_WORDS,
   GENERATED_MIGRATIONS_DIR,
   generate,
   type JobSpec,
   schemaOf,
-  windowJob,
 } from "../../sparkgen/index.ts";
 import { e } from "../../sparkgen/specs/events.ts";
+import { ENGLISH_STOP_WORDS, windowJob } from "../../sparkgen/specs/index.ts";
 import {
   type Database,
   type MetricCatalog,

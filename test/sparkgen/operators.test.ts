@@ -3,16 +3,10 @@ import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { type Kysely, sql } from "kysely";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import {
-  diffSchemas,
-  generate,
-  type JobSpec,
-  schemaOf,
-  WINDOW_JOB_PLAN,
-  windowJob,
-} from "../../sparkgen/index.ts";
+import { diffSchemas, generate, type JobSpec, schemaOf, WINDOW_JOB_PLAN } from "../../sparkgen/index.ts";
 import { define } from "../../sparkgen/spec/define.ts";
 import { e } from "../../sparkgen/specs/events.ts";
+import { windowJob } from "../../sparkgen/specs/index.ts";
 import { MAIN, W } from "./main-window.ts";
 import {
   inputsFor,

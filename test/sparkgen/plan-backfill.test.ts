@@ -4,13 +4,7 @@ import { join } from "node:path";
 import type { Kysely } from "kysely";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { inputSource, LocalStepRunner, type ProcessDeps, runBackfill, runRange } from "../../emr/index.ts";
-import {
-  generate,
-  influencerWindow,
-  WINDOW_JOB_PLAN,
-  windowJob,
-  writeGenerated,
-} from "../../sparkgen/index.ts";
+import { generate, WINDOW_JOB_PLAN, writeGenerated } from "../../sparkgen/index.ts";
 import {
   committedManifest,
   planReport,
@@ -20,6 +14,7 @@ import {
   succeededRuns,
   workingManifest,
 } from "../../sparkgen/plan/index.ts";
+import { influencerWindow, windowJob } from "../../sparkgen/specs/index.ts";
 import type { Database } from "../../sql/index.ts";
 import { sparkInstall } from "../support/services.ts";
 import { MAIN } from "./main-window.ts";

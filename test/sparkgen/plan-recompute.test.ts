@@ -2,7 +2,6 @@ import { sql } from "kysely";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { finishAttempt, startAttempt } from "../../emr/index.ts";
 import type { Window } from "../../runtime/windows/index.ts";
-import { influencerWindow, sentimentWindow, windowJob } from "../../sparkgen/index.ts";
 import {
   committedManifest,
   type LiveState,
@@ -13,6 +12,7 @@ import {
   workingManifest,
 } from "../../sparkgen/plan/index.ts";
 import { e } from "../../sparkgen/specs/events.ts";
+import { influencerWindow, sentimentWindow, windowJob } from "../../sparkgen/specs/index.ts";
 import { migratedDb, type TestDb, windowOf } from "../emr/scheduler-support.ts";
 
 /*

@@ -1,8 +1,8 @@
-import { fileURLToPath } from "node:url";
 import { beforeAll, describe, expect, inject, it } from "vitest";
 import { PYSPARK_4_VERSION, PYSPARK_VERSION } from "../../runtime/spark/index.ts";
+import { loadSpecs } from "../../sparkgen/index.ts";
 import type { SpecCases } from "../../sparkgen/spec/index.ts";
-import { type CaseRun, discoverCases, runCases } from "../../sparkgen/testing/index.ts";
+import { type CaseRun, runCases } from "../../sparkgen/testing/index.ts";
 import { trends } from "../support/cli.ts";
 import { sparkInstall4 } from "../support/services.ts";
 import { SPARK_TIMEOUT } from "./support.ts";
@@ -14,8 +14,7 @@ import { SPARK_TIMEOUT } from "./support.ts";
  * 4.0 the runner directly, with one case whose expectation is wrong, to show a mismatch is found
  * and named row by row.
  */
-const SPECS = fileURLToPath(new URL("../../sparkgen/specs/", import.meta.url));
-const ALL = await discoverCases(SPECS);
+const { cases: ALL } = await loadSpecs(undefined, { typecheck: false });
 const cases = ALL.flatMap((s) => s.cases.map((c) => ({ spec: s.spec, name: c.name })));
 
 const WRONG: SpecCases = {

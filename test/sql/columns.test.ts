@@ -1,6 +1,7 @@
 import { type Kysely, sql } from "kysely";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { resultTables } from "../../sparkgen/index.ts";
+import { windowJob } from "../../sparkgen/specs/index.ts";
 import {
   type Database,
   METRIC_TABLES,
@@ -63,7 +64,7 @@ describe("result-table columns", () => {
   });
 
   it("the sparkgen specs write exactly the migrated columns and keys (computed_at is the database's)", async () => {
-    const specs = resultTables();
+    const specs = resultTables(windowJob);
     expect(Object.keys(specs).sort()).toEqual([...METRIC_TABLES].sort());
     const { rows } = await sql<Migrated & { column_default: string | null }>`
       select table_name, column_name, data_type, is_nullable, column_default from information_schema.columns
