@@ -16,6 +16,9 @@ export default defineConfig({
             "test/setup/**/*.test.ts",
           ],
           environment: "node",
+          // Some unit tests spawn the CLI, which type-checks the specs (seconds); on a loaded
+          // 2-core machine the 5 s default fails them for no reason of their own.
+          testTimeout: 60_000,
           // VADER's lexicons come from the installed vaderSentiment (runtime/vader).
           globalSetup: ["test/setup/vader.ts"],
         },
