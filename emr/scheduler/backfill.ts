@@ -60,7 +60,7 @@ export async function runBackfill(deps: ProcessDeps, o: BackfillOptions): Promis
     );
     return { planned, outcomes };
   });
-  if (!r.locked) {
+  if (!r.acquired) {
     log().info("another scheduler holds the scheduler lock; backfill standing by (run it again later)");
     return { standby: true, planned: { windows: [], unrecorded: [], ranges: [] }, outcomes: [] };
   }

@@ -60,7 +60,7 @@ export async function processRange(deps: ProcessDeps, items: readonly PlanItem[]
         return chunk.length > 0 ? attemptRange(deps, chunk) : undefined;
       },
     );
-    if (!r.locked) {
+    if (!r.acquired) {
       const first = remaining.shift()!;
       log().info(
         { window: first.window.start.toISOString() },

@@ -124,7 +124,7 @@ export async function processWindow(deps: ProcessDeps, item: PlanItem): Promise<
       }
       return attemptOnce(deps, item);
     });
-    if (!r.locked) {
+    if (!r.acquired) {
       log().info({ window: item.window.start.toISOString() }, "window is being processed elsewhere; skipped");
       return { window: item.window, reason: item.reason, status: "locked", attempts };
     }

@@ -45,7 +45,7 @@ export function lastDueWindow(now: Date, windowMinutes: number, latenessMinutes:
  */
 export async function schedulerTick(o: SchedulerOptions): Promise<TickSummary> {
   const r = await withLock(o.db, schedulerLockKey, () => tickLocked(o));
-  if (!r.locked) {
+  if (!r.acquired) {
     log().info("another scheduler holds the scheduler lock; standing by");
     return { standby: true, planned: [], outcomes: [], failed: [], interrupted: false };
   }
