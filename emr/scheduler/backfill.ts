@@ -3,7 +3,8 @@ import { log } from "../../runtime/log/index.ts";
 import { isDue } from "../../runtime/windows/index.ts";
 import { type Recompute, recomputeList, type SqlHashes, succeededRuns } from "../../sparkgen/plan/index.ts";
 import { schedulerLockKey, withLock } from "../runs/locks.ts";
-import { type ProcessDeps, processQueue, type WindowOutcome } from "./process.ts";
+import { processQueue } from "./process.ts";
+import type { ProcessDeps, WindowOutcome } from "./types.ts";
 
 export interface BackfillOptions {
   /** Recompute windows stale for these metrics; default: every metric of the job. */

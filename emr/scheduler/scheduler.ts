@@ -5,7 +5,8 @@ import { schedulerLockKey, withLock } from "../runs/locks.ts";
 import { historyBetween, resumePoints } from "../runs/records.ts";
 import { type InputObject, prefixStart, windowInput } from "./input.ts";
 import { type PlanItem, planTick, startOf } from "./plan.ts";
-import { type ProcessDeps, processQueue, type WindowOutcome } from "./process.ts";
+import { processQueue } from "./process.ts";
+import type { ProcessDeps, WindowOutcome } from "./types.ts";
 
 export interface SchedulerOptions extends ProcessDeps {
   /** `--from`: the first window to consider (and fill gaps from). */
