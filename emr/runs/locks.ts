@@ -4,14 +4,10 @@ import type { RunsDb } from "./records.ts";
 
 /**
  * Exclusion through PostgreSQL session advisory locks
- * (https://www.postgresql.org/docs/current/explicit-locking.html#ADVISORY-LOCKS).
- *
- * Why advisory locks rather than a lease column: a session lock lives exactly as long as the
- * connection that took it. A scheduler killed mid-window (SIGKILL, OOM, a lost machine) loses its
- * connection and the server releases its locks at once — the next scheduler takes over without
- * waiting for a lease to expire and without trusting anybody's clock. A `running` row whose window
- * lock is free is therefore stale by definition. (A machine that vanishes without closing TCP is
- * noticed after the server's `tcp_keepalives_*` settings; RDS defaults to a few minutes.)
+ * (https://www.postgresql.org/docs/current/explicit-locking.html#ADVISORY-LOCKS); why advisory
+ * locks rather than a lease column: emr/scheduler/README.md, "One window". (A machine that
+ * vanishes without closing TCP is noticed after the server's `tcp_keepalives_*` settings; RDS
+ * defaults to a few minutes.)
  *
  * Keys use the two-int4 form: a namespace for this tool, then the window start in epoch minutes
  * (fits int4 until the year 6053), or 0 for the scheduler's own lock.
