@@ -2,8 +2,8 @@
 // from running twice at once. Used by the scheduler and by `trends run`.
 export {
   isLocked,
-  type Locked,
   type LockKey,
+  type LockResult,
   schedulerLockKey,
   windowLockKey,
   withLock,

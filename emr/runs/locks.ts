@@ -4,14 +4,10 @@ import type { RunsDb } from "./records.ts";
 
 /**
  * Exclusion through PostgreSQL session advisory locks
- * (https://www.postgresql.org/docs/current/explicit-locking.html#ADVISORY-LOCKS).
- *
- * Why advisory locks rather than a lease column: a session lock lives exactly as long as the
- * connection that took it. A scheduler killed mid-window (SIGKILL, OOM, a lost machine) loses its
- * connection and the server releases its locks at once — the next scheduler takes over without
- * waiting for a lease to expire and without trusting anybody's clock. A `running` row whose window
- * lock is free is therefore stale by definition. (A machine that vanishes without closing TCP is
- * noticed after the server's `tcp_keepalives_*` settings; RDS defaults to a few minutes.)
+ * (https://www.postgresql.org/docs/current/explicit-locking.html#ADVISORY-LOCKS); why advisory
+ * locks rather than a lease column: emr/scheduler/README.md, "One window". (A machine that
+ * vanishes without closing TCP is noticed after the server's `tcp_keepalives_*` settings; RDS
+ * defaults to a few minutes.)
  *
  * Keys use the two-int4 form: a namespace for this tool, then the window start in epoch minutes
  * (fits int4 until the year 6053), or 0 for the scheduler's own lock.
@@ -30,25 +26,26 @@ export const windowLockKey = (w: Window): LockKey => ({
 });
 export const schedulerLockKey: LockKey = { space: SCHEDULER_SPACE, id: 0 };
 
-export type Locked<T> = { readonly locked: true; readonly value: T } | { readonly locked: false };
+/** Whether this session acquired the lock (and `fn`'s value), or another session holds it. */
+export type LockResult<T> = { readonly acquired: true; readonly value: T } | { readonly acquired: false };
 
 /**
  * Runs `fn` while holding the advisory lock `key` on a connection checked out for that purpose;
- * returns `{ locked: false }` at once when another session holds it. `fn` gets a `held()` probe
+ * returns `{ acquired: false }` at once when another session holds it. `fn` gets a `held()` probe
  * that says whether the lock is still held (false once its connection has died).
  */
 export async function withLock<T>(
   db: RunsDb,
   key: LockKey,
   fn: (held: () => Promise<boolean>) => Promise<T>,
-): Promise<Locked<T>> {
+): Promise<LockResult<T>> {
   return db.connection().execute(async (conn) => {
     const { rows } = await sql<{
       ok: boolean;
     }>`select pg_try_advisory_lock(${key.space}::int4, ${key.id}::int4) as ok`.execute(conn);
-    if (rows[0]?.ok !== true) return { locked: false } as const;
+    if (rows[0]?.ok !== true) return { acquired: false } as const;
     try {
-      return { locked: true, value: await fn(() => holds(conn, key)) } as const;
+      return { acquired: true, value: await fn(() => holds(conn, key)) } as const;
     } finally {
       // A dead connection has released it already; nothing to undo then.
       await sql`select pg_advisory_unlock(${key.space}::int4, ${key.id}::int4)`.execute(conn).catch(() => {});
@@ -87,13 +84,13 @@ export async function isLocked(db: RunsDb, key: LockKey): Promise<boolean> {
 /**
  * Like `withLock` for several keys on one connection (a range step holds every window it runs):
  * takes them in order and stops at the first one another session holds, so `fn` gets the number
- * of leading keys held (at least 1; `{ locked: false }` when not even the first is free).
+ * of leading keys held (at least 1; `{ acquired: false }` when not even the first is free).
  */
 export async function withLocks<T>(
   db: RunsDb,
   keys: readonly LockKey[],
   fn: (held: number) => Promise<T>,
-): Promise<Locked<T>> {
+): Promise<LockResult<T>> {
   return db.connection().execute(async (conn) => {
     let held = 0;
     try {
@@ -104,8 +101,8 @@ export async function withLocks<T>(
         if (rows[0]?.ok !== true) break;
         held++;
       }
-      if (held === 0) return { locked: false } as const;
-      return { locked: true, value: await fn(held) } as const;
+      if (held === 0) return { acquired: false } as const;
+      return { acquired: true, value: await fn(held) } as const;
     } finally {
       for (const key of keys.slice(0, held)) {
         await sql`select pg_advisory_unlock(${key.space}::int4, ${key.id}::int4)`

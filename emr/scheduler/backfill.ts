@@ -3,7 +3,8 @@ import { log } from "../../runtime/log/index.ts";
 import { isDue } from "../../runtime/windows/index.ts";
 import { type Recompute, recomputeList, type SqlHashes, succeededRuns } from "../../sparkgen/plan/index.ts";
 import { schedulerLockKey, withLock } from "../runs/locks.ts";
-import { type ProcessDeps, processQueue, type WindowOutcome } from "./process.ts";
+import { processQueue } from "./process.ts";
+import type { ProcessDeps, WindowOutcome } from "./types.ts";
 
 export interface BackfillOptions {
   /** Recompute windows stale for these metrics; default: every metric of the job. */
@@ -60,7 +61,7 @@ export async function runBackfill(deps: ProcessDeps, o: BackfillOptions): Promis
     );
     return { planned, outcomes };
   });
-  if (!r.locked) {
+  if (!r.acquired) {
     log().info("another scheduler holds the scheduler lock; backfill standing by (run it again later)");
     return { standby: true, planned: { windows: [], unrecorded: [], ranges: [] }, outcomes: [] };
   }

@@ -19,7 +19,7 @@ import type { StepRunner } from "../runners/step-runner.ts";
 import { newOwner } from "../runs/owner.ts";
 import type { RunsDb } from "../runs/records.ts";
 import { type InputSource, inputSource } from "./input.ts";
-import type { ProcessDeps } from "./process.ts";
+import type { ProcessDeps } from "./types.ts";
 
 export interface PipelineOptions {
   readonly runner: StepRunner["kind"];

@@ -1,17 +1,11 @@
-// The scheduler: due windows from the run records, one window at a time under PostgreSQL locks,
-// retries with backoff, late-data reprocessing and alert-baseline cascades, graceful stop.
+// The scheduler: due windows from the run records, oldest first in range steps under PostgreSQL locks,
+// retries with backoff, late-data reprocessing, graceful stop.
 
 export { type BackfillOptions, type BackfillSummary, runBackfill } from "./backfill.ts";
 export { DEFAULT_RANGE_WINDOWS, openPipeline, type Pipeline, type PipelineOptions } from "./deps.ts";
 export { type InputObject, type InputSource, inputSource, type WindowInput, windowInput } from "./input.ts";
 export { type PlanItem, planTick, type Reason, retryDelay, startOf } from "./plan.ts";
-export {
-  type AttemptOutcome,
-  type ProcessDeps,
-  processQueue,
-  processWindow,
-  type WindowOutcome,
-} from "./process.ts";
+export { processQueue } from "./process.ts";
 export { attemptLine, outcomeJson, skippedLine, stopOnSignals } from "./report.ts";
 export { runRange } from "./run-range.ts";
 export {
@@ -21,3 +15,4 @@ export {
   schedulerTick,
   type TickSummary,
 } from "./scheduler.ts";
+export type { AttemptOutcome, ProcessDeps, WindowOutcome } from "./types.ts";

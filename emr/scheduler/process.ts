@@ -1,98 +1,23 @@
-import { setTimeout as sleep } from "node:timers/promises";
-import { isTrendsError, messageOf } from "../../runtime/errors/index.ts";
 import { log } from "../../runtime/log/index.ts";
-import type { Window } from "../../runtime/windows/index.ts";
-import type { PipelineRun, RunStatus } from "../../sql/index.ts";
-import { isTerminal, type StepRunner, type StepStatus } from "../runners/step-runner.ts";
-import { windowLockKey, withLock } from "../runs/locks.ts";
-import {
-  ACTIVE_STATUSES,
-  attemptById,
-  finishAttempt,
-  historyOf,
-  markRunning,
-  type RunsDb,
-  startAttempt,
-} from "../runs/records.ts";
-import { type InputSource, windowInput } from "./input.ts";
-import { enqueue, type PlanItem, type Reason, retryDelay } from "./plan.ts";
-import { processRange } from "./process-range.ts";
-
-/** What processing a window needs; the scheduler and `trends run` both build one. */
-export interface ProcessDeps {
-  readonly db: RunsDb;
-  readonly runner: StepRunner;
-  readonly input: InputSource;
-  /** `jdbc:postgresql://host:port/db`, without credentials (the runner passes those). */
-  readonly jdbcUrl: string;
-  readonly windowMinutes: number;
-  readonly latenessMinutes: number;
-  /** Failed attempts allowed per window before it is left failed. */
-  readonly maxAttempts: number;
-  /** First retry delay; doubles per failure (`retryDelay`). */
-  readonly retryDelayMs: number;
-  /** Who runs the attempts (`host:pid:random`), stored in `pipeline_run.owner`. */
-  readonly owner: string;
-  /** Aborted on SIGINT/SIGTERM: the in-flight step is cancelled and recorded `interrupted`. */
-  readonly signal?: AbortSignal | undefined;
-  /** `s3://…/artifacts/<hash>/` the runner's steps run (EMR), recorded with each attempt. */
-  readonly artifactsUri?: string | undefined;
-  /** Called after every attempt (progress output). */
-  readonly onAttempt?: ((a: AttemptOutcome) => void) | undefined;
-  /**
-   * At most this many consecutive queued windows run in one step (one Spark application, see
-   * `processRange`); 1 (the default) runs one step per window.
-   */
-  readonly rangeWindows?: number | undefined;
-  /**
-   * The SQL hashes of the plan the runner runs (`planSqlHashes` of sparkgen/plan), recorded with
-   * every attempt so `trends sparkgen plan` knows which windows ran which SQL.
-   */
-  readonly sqlHashes?: Readonly<Record<string, string>> | undefined;
-}
-
-/** One attempt of one window, as recorded in `pipeline_run`. */
-export interface AttemptOutcome {
-  readonly window: Window;
-  readonly reason: Reason;
-  readonly runId: number;
-  readonly attempt: number;
-  readonly status: RunStatus;
-  readonly stepId?: string | undefined;
-  readonly error?: string | undefined;
-  readonly inputObjects: number;
-  readonly events?: number | undefined;
-  readonly rowsRead?: number | null | undefined;
-  readonly badRecords?: number | null | undefined;
-  readonly duplicates?: number | null | undefined;
-  readonly seconds: number;
-  /** It ran a step its previous owner had started (a scheduler that died mid-window). */
-  readonly adopted?: boolean;
-}
-
-/** A window's fate in one pass: its final status and every attempt made for it. */
-export interface WindowOutcome {
-  readonly window: Window;
-  readonly reason: Reason;
-  /** `locked`: another process holds the window (it is running there); nothing was done. */
-  readonly status: RunStatus | "locked";
-  readonly attempts: readonly AttemptOutcome[];
-}
+import { windowLockKey, withLocks } from "../runs/locks.ts";
+import { ACTIVE_STATUSES, historyOf } from "../runs/records.ts";
+import { attemptRange } from "./attempt.ts";
+import { enqueue, type PlanItem } from "./plan.ts";
+import { pause, RetryBudget } from "./retry.ts";
+import { takeOver } from "./take-over.ts";
+import type { AttemptOutcome, ProcessDeps, WindowOutcome } from "./types.ts";
 
 /**
- * Processes queued windows oldest first, one at a time. Order keeps the work cheap (a window's
- * alert reads the sentiment of the windows before it), but exactness does not rest on it: the step
- * commits under the history lock and rewrites the alerts of the windows whose baseline it is
- * (README.md, "Overlapping runs"), so no later window needs to run again when an earlier one
- * changes.
+ * Processes queued windows oldest first, up to `rangeWindows` consecutive ones per step. Order
+ * keeps the work cheap (a window's alert reads the windows before it); exactness does not rest on
+ * it (README.md, "Overlapping runs: why the stored alerts are exact").
  */
 export async function processQueue(deps: ProcessDeps, items: readonly PlanItem[]): Promise<WindowOutcome[]> {
   const queue: PlanItem[] = [];
   enqueue(queue, items);
   const outcomes: WindowOutcome[] = [];
   while (queue.length > 0 && !deps.signal?.aborted) {
-    const run = takeRun(queue, deps.rangeWindows ?? 1);
-    outcomes.push(...(run.length > 1 ? await processRange(deps, run) : [await processWindow(deps, run[0]!)]));
+    outcomes.push(...(await processRange(deps, takeRun(queue, deps.rangeWindows ?? 1))));
   }
   return outcomes;
 }
@@ -107,192 +32,88 @@ function takeRun(queue: PlanItem[], max: number): PlanItem[] {
 }
 
 /**
- * Runs one window until it succeeds, is out of retry budget, or the signal stops it. Every
- * attempt holds the window's advisory lock; a window locked elsewhere is skipped (`locked`).
+ * Runs consecutive windows until each succeeds, is out of retry budget, or the signal stops the
+ * pass (README.md, "Range steps"). Each step holds the advisory locks of all its windows; a window
+ * locked elsewhere is skipped (`locked`). A retry starts again at the failed window, as one more
+ * step over it and the windows after it.
  */
-export async function processWindow(deps: ProcessDeps, item: PlanItem): Promise<WindowOutcome> {
-  const attempts: AttemptOutcome[] = [];
-  let spent: number | undefined;
-  for (;;) {
-    const r = await withLock(deps.db, windowLockKey(item.window), async () => {
-      const h = await historyOf(deps.db, item.window);
-      // `trends run` asks for a fresh run: earlier failures do not count against it.
-      spent ??= item.reason === "requested" ? 0 : (h?.failuresSinceSuccess ?? 0);
-      if (h && ACTIVE_STATUSES.includes(h.last.status)) {
-        const adopted = await takeOver(deps, item, h.last);
-        if (adopted) return adopted;
-      }
-      return attemptOnce(deps, item);
-    });
-    if (!r.locked) {
-      log().info({ window: item.window.start.toISOString() }, "window is being processed elsewhere; skipped");
-      return { window: item.window, reason: item.reason, status: "locked", attempts };
-    }
-    const a = r.value;
-    attempts.push(a);
-    deps.onAttempt?.(a);
-    if (a.status === "failed") spent = (spent ?? 0) + 1;
-    const retry = a.status === "failed" && spent! < deps.maxAttempts && !deps.signal?.aborted;
-    if (!retry) {
-      if (a.status === "failed") {
-        log().error(
-          { window: item.window.start.toISOString(), attempts: spent, error: a.error },
-          `window failed after ${spent} attempt(s); giving up (rerun it with \`trends run\`)`,
-        );
-      }
-      return { window: item.window, reason: item.reason, status: a.status, attempts };
-    }
-    const delay = retryDelay(spent!, deps.retryDelayMs);
-    log().warn(
-      { window: item.window.start.toISOString(), attempt: a.attempt, error: a.error, retryInMs: delay },
-      "step failed; retrying",
-    );
-    try {
-      await sleep(delay, undefined, deps.signal ? { signal: deps.signal } : undefined);
-    } catch {
-      return { window: item.window, reason: item.reason, status: a.status, attempts };
-    }
-  }
-}
-
-/**
- * The newest attempt is still pending/running but we hold the window's lock, so its owner is
- * gone (its connection — and lock — died with it). If the runner still knows the step (EMR keeps
- * running steps when the scheduler dies), adopt it: wait for it and record its end, so the window
- * never runs twice at once. A step the runner does not know (a local step of a dead process) is
- * recorded `interrupted` and the window runs again.
- */
-async function takeOver(
-  deps: ProcessDeps,
-  item: PlanItem,
-  stale: PipelineRun,
-): Promise<AttemptOutcome | undefined> {
-  const t0 = Date.now();
-  let status: StepStatus | undefined;
-  if (stale.step_id && stale.runner === deps.runner.kind) {
-    try {
-      status = await deps.runner.status(stale.step_id);
-    } catch (e) {
-      if (!isTrendsError(e)) throw e;
-    }
-  }
-  if (!status) {
-    await finishAttempt(deps.db, stale.id, {
-      status: "interrupted",
-      error: `owner ${stale.owner ?? "?"} stopped before the step ended; taken over by ${deps.owner}`,
-    });
-    log().warn({ window: item.window.start.toISOString(), owner: stale.owner }, "took over a stale attempt");
-    return undefined;
-  }
-  log().warn(
-    { window: item.window.start.toISOString(), step: stale.step_id },
-    "adopting a step of a stopped scheduler",
+async function processRange(deps: ProcessDeps, items: readonly PlanItem[]): Promise<WindowOutcome[]> {
+  const fates = new Map<number, Fate>(
+    items.map((item) => [key(item), { item, status: "pending", attempts: [] }]),
   );
-  const end = await waitOrCancel(deps, stale.step_id!, status);
-  return recordEnd(deps, item, stale, end, t0, true);
+  const fateOf = (i: PlanItem) => fates.get(key(i))!;
+  const budget = new RetryBudget(deps.maxAttempts, deps.retryDelayMs);
+  let remaining = [...items];
+  while (remaining.length > 0 && !deps.signal?.aborted) {
+    const r = await withLocks(
+      deps.db,
+      remaining.map((i) => windowLockKey(i.window)),
+      (held) => attemptHeld(deps, remaining.slice(0, held), budget),
+    );
+    if (!r.acquired) {
+      const first = remaining.shift()!;
+      log().info(
+        { window: first.window.start.toISOString() },
+        "window is being processed elsewhere; skipped",
+      );
+      fateOf(first).status = "locked";
+      continue;
+    }
+    const attempts = r.value;
+    for (const a of attempts) {
+      fateOf(a).attempts.push(a);
+      fateOf(a).status = a.status;
+      deps.onAttempt?.(a);
+    }
+    // The attempts are of a prefix of `remaining`, in order.
+    const failedAt = attempts.findIndex((a) => a.status !== "succeeded");
+    const failed = attempts[failedAt];
+    if (!failed) remaining = remaining.slice(attempts.length);
+    else if (failed.status !== "failed") {
+      // Interrupted or cancelled: an adopted step ends only its own window; a step of ours, the pass.
+      if (!failed.adopted) break;
+      remaining = remaining.slice(1);
+    } else {
+      const delay = budget.fail(failed);
+      remaining = remaining.slice(delay === undefined ? failedAt + 1 : failedAt);
+      if (delay !== undefined && !(await pause(delay, deps.signal))) break;
+    }
+  }
+  return [...fates.values()]
+    .filter((o) => o.status !== "pending")
+    .map(({ item, status, attempts }) => ({ window: item.window, reason: item.reason, status, attempts }));
 }
 
-async function attemptOnce(deps: ProcessDeps, item: PlanItem): Promise<AttemptOutcome> {
-  const t0 = Date.now();
-  const input = await windowInput(deps.input, item.window, deps.latenessMinutes);
-  const run = await startAttempt(deps.db, {
-    window: item.window,
-    runner: deps.runner.kind,
-    owner: deps.owner,
-    inputObjects: input.objects,
-    inputFingerprint: input.fingerprint,
-    sqlHashes: deps.sqlHashes,
-  });
-  let stepId: string;
-  try {
-    stepId = await deps.runner.submit({
-      window: item.window,
-      inputs: input.uris,
-      jdbcUrl: deps.jdbcUrl,
-      runId: run.id,
-    });
-  } catch (e) {
-    await finishAttempt(deps.db, run.id, { status: "failed", error: `submit failed: ${messageOf(e)}` });
-    return recordEnd(deps, item, { ...run, status: "failed" }, undefined, t0, false, messageOf(e));
-  }
-  await markRunning(deps.db, run.id, stepId, deps.artifactsUri);
-  const end = await waitOrCancel(deps, stepId);
-  return recordEnd(deps, item, { ...run, step_id: stepId }, end, t0, false);
+/** A window of the range so far; `pending` until it is attempted or found locked. */
+interface Fate {
+  readonly item: PlanItem;
+  status: WindowOutcome["status"];
+  readonly attempts: AttemptOutcome[];
 }
+
+const key = (i: PlanItem): number => i.window.start.getTime();
 
 /**
- * Waits for the step; on SIGINT/SIGTERM cancels it and waits (bounded) for the cancel to land,
- * so no step outlives the scheduler that recorded it `interrupted`.
+ * Under the locks of `held` (a prefix of the range): the attempts of its next step. A window whose
+ * last attempt is still active is taken over on its own when it leads (take-over.ts); otherwise
+ * the step ends before it.
  */
-export async function waitOrCancel(
+async function attemptHeld(
   deps: ProcessDeps,
-  stepId: string,
-  known?: StepStatus,
-): Promise<StepStatus | "aborted"> {
-  if (known && isTerminal(known.state)) return known;
-  try {
-    return await deps.runner.wait(stepId, deps.signal);
-  } catch (e) {
-    if (!deps.signal?.aborted) throw e;
-    log().warn({ step: stepId }, "stopping: cancelling the in-flight step");
-    await deps.runner.cancel(stepId).catch((err) => log().warn({ err: messageOf(err) }, "cancel failed"));
-    await deps.runner.wait(stepId, AbortSignal.timeout(60_000)).catch(() => undefined);
-    return "aborted";
+  held: readonly PlanItem[],
+  budget: RetryBudget,
+): Promise<AttemptOutcome[]> {
+  const chunk: PlanItem[] = [];
+  for (const item of held) {
+    const h = await historyOf(deps.db, item.window);
+    const stale = h && ACTIVE_STATUSES.includes(h.last.status) ? h.last : undefined;
+    if (stale && chunk.length > 0) break;
+    budget.open(item, h);
+    if (stale) {
+      const adopted = await takeOver(deps, item, stale);
+      if (adopted) return [adopted];
+    }
+    chunk.push(item);
   }
-}
-
-export const STATUS_OF: Record<StepStatus["state"], RunStatus> = {
-  PENDING: "pending",
-  RUNNING: "running",
-  COMPLETED: "succeeded",
-  FAILED: "failed",
-  CANCELLED: "cancelled",
-  INTERRUPTED: "interrupted",
-};
-
-async function recordEnd(
-  deps: ProcessDeps,
-  item: PlanItem,
-  run: PipelineRun,
-  end: StepStatus | "aborted" | undefined,
-  t0: number,
-  adopted: boolean,
-  submitError?: string,
-): Promise<AttemptOutcome> {
-  let status: RunStatus = "failed";
-  let error = submitError;
-  if (end === "aborted") {
-    status = "interrupted";
-    error = "stopped by a signal; the step was cancelled";
-  } else if (end) {
-    status = STATUS_OF[end.state];
-    error = end.reason;
-  }
-  if (end !== undefined) {
-    // A terminal step state never maps to pending/running; guard anyway for the type.
-    const final = status === "pending" || status === "running" ? "interrupted" : status;
-    await finishAttempt(deps.db, run.id, {
-      status: final,
-      error,
-      result: end === "aborted" ? undefined : end.result,
-    });
-  }
-  const row = await attemptById(deps.db, run.id);
-  const result = end !== undefined && end !== "aborted" ? end.result : undefined;
-  return {
-    window: item.window,
-    reason: item.reason,
-    runId: run.id,
-    attempt: run.attempt,
-    status,
-    stepId: run.step_id ?? undefined,
-    error,
-    inputObjects: run.input_objects ?? 0,
-    events: result?.events,
-    rowsRead: row?.rows_read,
-    badRecords: row?.bad_records,
-    duplicates: row?.duplicates,
-    seconds: (Date.now() - t0) / 1000,
-    ...(adopted ? { adopted } : {}),
-  };
+  return attemptRange(deps, chunk);
 }

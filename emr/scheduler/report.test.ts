@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
-import type { AttemptOutcome } from "./process.ts";
 import { attemptLine } from "./report.ts";
+import type { AttemptOutcome } from "./types.ts";
 
 const base: AttemptOutcome = {
   window: { start: new Date("2026-11-26T04:00:00Z"), end: new Date("2026-11-26T04:15:00Z") },

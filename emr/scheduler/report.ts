@@ -1,4 +1,4 @@
-import type { AttemptOutcome, WindowOutcome } from "./process.ts";
+import type { AttemptOutcome, WindowOutcome } from "./types.ts";
 
 /**
  * An AbortSignal fired by the first SIGINT/SIGTERM (the scheduler then cancels its in-flight step

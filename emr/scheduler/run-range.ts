@@ -1,13 +1,14 @@
 import { usageError } from "../../runtime/errors/index.ts";
 import { log } from "../../runtime/log/index.ts";
 import { isDue, windowsBetween } from "../../runtime/windows/index.ts";
-import { type ProcessDeps, processQueue, type WindowOutcome } from "./process.ts";
+import { processQueue } from "./process.ts";
+import type { ProcessDeps, WindowOutcome } from "./types.ts";
 
 /**
  * `trends run`: every window with its start in `[from, to)`, once, oldest first, whatever ran
  * before (a rerun replaces the window's results atomically). Windows that are not due yet are
- * left out with a warning: their data may still be arriving. Later windows whose alert baseline
- * changed are recomputed too (see `processQueue`).
+ * left out with a warning: their data may still be arriving. The step also rewrites the alerts of
+ * later windows whose baseline changed (README.md, "Overlapping runs").
  */
 export async function runRange(
   deps: ProcessDeps,

@@ -5,7 +5,8 @@ import { schedulerLockKey, withLock } from "../runs/locks.ts";
 import { historyBetween, resumePoints } from "../runs/records.ts";
 import { type InputObject, prefixStart, windowInput } from "./input.ts";
 import { type PlanItem, planTick, startOf } from "./plan.ts";
-import { type ProcessDeps, processQueue, type WindowOutcome } from "./process.ts";
+import { processQueue } from "./process.ts";
+import type { ProcessDeps, WindowOutcome } from "./types.ts";
 
 export interface SchedulerOptions extends ProcessDeps {
   /** `--from`: the first window to consider (and fill gaps from). */
@@ -45,7 +46,7 @@ export function lastDueWindow(now: Date, windowMinutes: number, latenessMinutes:
  */
 export async function schedulerTick(o: SchedulerOptions): Promise<TickSummary> {
   const r = await withLock(o.db, schedulerLockKey, () => tickLocked(o));
-  if (!r.locked) {
+  if (!r.acquired) {
     log().info("another scheduler holds the scheduler lock; standing by");
     return { standby: true, planned: [], outcomes: [], failed: [], interrupted: false };
   }
