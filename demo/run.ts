@@ -6,10 +6,12 @@ import {
   blueskyReplaySource,
   compileRule,
   createAnalyser,
-  createNormaliser,
   DirSink,
+  EventTimeSink,
   type IngestSummary,
   profilesPathFor,
+  ReplayClock,
+  replayedAt,
   replaySource,
   runPipeline,
   type Source,
@@ -20,7 +22,6 @@ import {
 import type { Settings } from "../runtime/config/index.ts";
 import { ensureSpark } from "../runtime/spark/index.ts";
 import { ensureVader } from "../runtime/vader/index.ts";
-import { ReplayClock, simulatedArrival } from "./clock.ts";
 import { type DemoOptions, type DemoPlan, planDemo } from "./plan.ts";
 import { type DemoSummary, summarise } from "./summary.ts";
 
@@ -100,22 +101,18 @@ export async function runDemo(
           mapper: { now: clock.now },
         })
       : replaySource({ file: streamFile, speed: "max" });
-    const sink = new DirSink({
-      out: workDir,
-      rawPrefix: s.rawPrefix,
-      stream: "trends-demo",
-      now: clock.date,
-      flushMs: 60_000,
-    });
+    const sink = new EventTimeSink(
+      (now) =>
+        new DirSink({ out: workDir, rawPrefix: s.rawPrefix, stream: "trends-demo", now, flushMs: 60_000 }),
+    );
     const analyser = createAnalyser("vader", { vader: { cacheDir: s.cacheDir } });
     const ingest = await runPipeline({
-      source: simulatedArrival(source, clock, sink),
+      ...replayedAt(source, clock),
       analyser,
       sink,
       signal,
       progressMs: 1000,
       onProgress: (p) => progress.detail(`${p.events} events, ${p.eventsPerSecond} events/s`),
-      ...(bluesky ? {} : { normalise: createNormaliser({ now: clock.now }) }),
     });
     progress.detail(
       `${ingest.events} events in ${ingest.seconds} s (${ingest.eventsPerSecond}/s), ${ingest.badMessages} malformed skipped, ${ingest.unscoredLanguage} left unscored as not English, raw tree in ${join(workDir, s.rawPrefix)}`,

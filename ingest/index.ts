@@ -4,13 +4,21 @@
  */
 export { createNormaliser, eventLine, type NormaliseOptions, normalise } from "./normalise/index.ts";
 export {
+  ARRIVALS,
+  type Arrival,
   blueskyCursorPath,
+  checkArrival,
   createSource,
   DEFAULT_RULES_FILE,
+  EVENT_TIME_SOURCES,
+  EventTimeSink,
+  eventTimeOf,
   formatSummary,
   type IngestProgress,
   type IngestSummary,
   type PipelineOptions,
+  ReplayClock,
+  replayedAt,
   runPipeline,
   SOURCE_KINDS,
   type SourceChoice,

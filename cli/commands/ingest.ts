@@ -2,12 +2,18 @@ import { resolve } from "node:path";
 import type { CommandModule } from "yargs";
 import {
   ANALYSER_NAMES,
+  ARRIVALS,
+  type Arrival,
   blueskyCursorPath,
+  checkArrival,
   createAnalyser,
   createSink,
   createSource,
+  EventTimeSink,
   formatSummary,
   lockCursor,
+  ReplayClock,
+  replayedAt,
   runPipeline,
   SOURCE_KINDS,
   type SourceKind,
@@ -32,6 +38,7 @@ interface IngestArgs {
   minutes?: number;
   sentiment: string;
   sink: "firehose" | "dir";
+  arrival: Arrival;
   out?: string;
   stream?: string;
   "flush-ms": number;
@@ -83,6 +90,13 @@ export const ingest: CommandModule<object, IngestArgs> = {
         default: "dir" as const,
         describe: "where events go",
       })
+      .option("arrival", {
+        choices: ARRIVALS,
+        default: "wall-clock" as const,
+        describe:
+          "dir sink: the hour folder an event lands in; event-time places recorded events (replay, " +
+          "bluesky-replay, synth) where a live ingest would have, so `trends run` finds them by their windows",
+      })
       .option("out", {
         type: "string",
         describe: "dir sink: root directory (objects under OUT/raw/YYYY/MM/DD/HH/)",
@@ -128,6 +142,10 @@ export const ingest: CommandModule<object, IngestArgs> = {
       })
       .option("json", { type: "boolean", default: false, describe: "print the final summary as JSON" })
       .example("$0 ingest --source replay --file tweets.ndjson --sink dir --out ./data", "local mode")
+      .example(
+        "$0 ingest --source replay --file tweets.ndjson --sink dir --out ./data --arrival event-time",
+        "recorded events into the hours of their own time",
+      )
       .example("$0 ingest --source x --sink firehose --stream trends-raw", "production: X → Firehose")
       .example(
         "$0 ingest --source bluesky --sink dir --out ./data",
@@ -142,6 +160,7 @@ export const ingest: CommandModule<object, IngestArgs> = {
     // Paths are checked before any source or sink opens, so a bad one leaves nothing behind.
     if (argv.source === "replay" && argv.file !== undefined) inputFile(argv.file, "--file");
     if (argv.sink === "dir" && argv.out !== undefined) outputDir(argv.out, "--out");
+    checkArrival(argv.arrival, argv.source, argv.sink);
     const rulesFile = argv["rules-file"];
     if (argv.source.startsWith("bluesky") && rulesFile !== undefined) outputFile(rulesFile, "--rules-file");
     // One ingest per cursor: checked and locked before anything opens.
@@ -173,6 +192,8 @@ async function ingestWith(
   settings: Settings,
   cursorFile: string | undefined,
 ): Promise<void> {
+  // `--arrival event-time`: the hour folders and `ingested_at` follow the stream's own times.
+  const clock = argv.arrival === "event-time" ? new ReplayClock() : undefined;
   const source = createSource(
     {
       kind: argv.source,
@@ -187,13 +208,14 @@ async function ingestWith(
       jetstreamUrl: argv["jetstream-url"],
       appViewUrl: argv["appview-url"],
       cursorFile,
+      now: clock?.now,
     },
     settings,
   );
-  const sink = createSink(
-    { kind: argv.sink, out: argv.out, stream: argv.stream, flushMs: argv["flush-ms"] },
-    settings,
-  );
+  const choice = { kind: argv.sink, out: argv.out, stream: argv.stream, flushMs: argv["flush-ms"] };
+  const sink = clock
+    ? new EventTimeSink((now) => createSink({ ...choice, now }, settings))
+    : createSink(choice, settings);
   const analyser = await analyserFor(argv.sentiment, settings);
   const stop = new AbortController();
   const onSignal = (signal: NodeJS.Signals) => {
@@ -208,7 +230,7 @@ async function ingestWith(
   process.on("SIGTERM", onSignal);
   try {
     const summary = await runPipeline({
-      source,
+      ...(clock ? replayedAt(source, clock) : { source }),
       analyser,
       sink,
       signal: stop.signal,

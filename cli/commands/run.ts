@@ -7,9 +7,11 @@ import {
   runRange,
   skippedLine,
   stopOnSignals,
+  type WindowOutcome,
 } from "../../emr/index.ts";
 import { ExitCode } from "../../runtime/errors/index.ts";
-import { parseTime } from "../../runtime/windows/index.ts";
+import { log } from "../../runtime/log/index.ts";
+import { hoursOf, parseTime, unreadHoursWarning } from "../../runtime/windows/index.ts";
 import { settingsFrom } from "../context.ts";
 import { numberOption } from "../flags.ts";
 import { printLines } from "../output.ts";
@@ -74,6 +76,7 @@ export const run: CommandModule<object, RunArgs> = {
         ? p.deps
         : { ...p.deps, onAttempt: (a: AttemptOutcome) => printLines(attemptLine(a)) };
       const outcomes = await runRange(deps, from, to);
+      await warnOfUnreadHours(p.deps, outcomes);
       const failed = outcomes.filter((o) => o.status !== "succeeded").length;
       const held = outcomes.filter((o) => o.status === "locked");
       if (argv.json) {
@@ -97,3 +100,24 @@ export const run: CommandModule<object, RunArgs> = {
     }
   },
 };
+
+/**
+ * One line on stderr when windows read no event while the input tree holds data in hours no window
+ * of the run reads (issue 26: events ingested by wall clock sit in the hour of the ingest). The
+ * tree is listed only then.
+ */
+async function warnOfUnreadHours(
+  deps: { input: { list(prefix: string): Promise<readonly { key: string }[]> }; latenessMinutes: number },
+  outcomes: readonly WindowOutcome[],
+): Promise<void> {
+  const empty = outcomes.filter((o) => o.status === "succeeded" && o.attempts.at(-1)?.events === 0);
+  if (empty.length === 0) return;
+  const hours = hoursOf((await deps.input.list("")).map((o) => o.key));
+  const line = unreadHoursWarning(
+    empty.map((o) => o.window),
+    outcomes.map((o) => o.window),
+    hours,
+    deps.latenessMinutes,
+  );
+  if (line) log().warn(line);
+}

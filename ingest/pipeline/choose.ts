@@ -42,6 +42,8 @@ export interface SourceChoice {
   cursorFile?: string | undefined;
   /** Bluesky: the sink and where it writes (`dir:/abs/out`, `firehose:NAME`); keys the default cursor. */
   sinkId?: string | undefined;
+  /** The ingest clock (`--arrival event-time`): Bluesky replay's mapper stamps `ingested_at` with it. */
+  now?: (() => number) | undefined;
   /** Bluesky: tests shorten the silence timeout and the backoff. */
   blueskySilenceMs?: number;
   blueskyBackoffMs?: number;
@@ -104,6 +106,7 @@ export function createSource(c: SourceChoice, settings: Settings): Source {
         file: c.file,
         speed: parseSpeed(c.speed),
         rules: new RulesFile(c.rulesFile ?? DEFAULT_RULES_FILE).compiled(),
+        ...(c.now ? { mapper: { now: c.now } } : {}),
       });
     default:
       throw usageError(`unknown source "${String(c.kind)}"`, `use one of ${SOURCE_KINDS.join(", ")}`);

@@ -1,3 +1,14 @@
+export {
+  ARRIVALS,
+  type Arrival,
+  checkArrival,
+  EVENT_TIME_SOURCES,
+  EventTimeSink,
+  eventTimeOf,
+  observedBy,
+  ReplayClock,
+  replayedAt,
+} from "./arrival.ts";
 export { batches } from "./batches.ts";
 export {
   blueskyCursorPath,

@@ -35,6 +35,8 @@ export interface SinkChoice {
   /** `--stream`; defaults to the `firehoseStream` setting. */
   stream?: string | undefined;
   flushMs?: number | undefined;
+  /** Dir sink: the arrival clock (`--arrival event-time`); default the wall clock. */
+  now?: (() => Date) | undefined;
   retry?: Partial<FirehoseRetryOptions>;
 }
 
@@ -55,6 +57,7 @@ export function createSink(choice: SinkChoice, settings: Settings): Sink {
       rawPrefix: settings.rawPrefix,
       stream: choice.stream ?? settings.firehoseStream ?? "trends-local",
       flushMs,
+      ...(choice.now ? { now: choice.now } : {}),
     });
   }
   const stream = choice.stream ?? settings.firehoseStream;

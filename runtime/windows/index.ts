@@ -82,3 +82,38 @@ export function hourPrefix(t: Date): string {
   const iso = t.toISOString();
   return `${iso.slice(0, 4)}/${iso.slice(5, 7)}/${iso.slice(8, 10)}/${iso.slice(11, 13)}/`;
 }
+
+/** The distinct `YYYY/MM/DD/HH/` hours of a raw tree's object keys, oldest first (other keys are ignored). */
+export function hoursOf(keys: Iterable<string>): string[] {
+  const hours = new Set<string>();
+  for (const key of keys) {
+    const m = /^(\d{4}\/\d{2}\/\d{2}\/\d{2}\/)/.exec(key);
+    if (m) hours.add(m[1]!);
+  }
+  return [...hours].sort();
+}
+
+/**
+ * `trends run`'s hint when windows read no event: the hours of the tree holding data that no
+ * window of the run reads (data ingested by wall clock lands in the hour of ingest, not of its
+ * events: `ingest --arrival event-time`), named up to `shown`, then "and N more". Undefined when
+ * no window was empty or every hour with data was read.
+ */
+export function unreadHoursWarning(
+  empty: readonly Window[],
+  ran: readonly Window[],
+  dataHours: readonly string[],
+  latenessMinutes: number,
+  shown = 3,
+): string | undefined {
+  if (empty.length === 0) return undefined;
+  const read = new Set(ran.flatMap((w) => inputHourPrefixes(w, latenessMinutes)));
+  const other = dataHours.filter((h) => !read.has(h)).map((h) => h.slice(0, -1));
+  if (other.length === 0) return undefined;
+  const named =
+    other.slice(0, shown).join(", ") + (other.length > shown ? ` and ${other.length - shown} more` : "");
+  return (
+    `${empty.length} window(s) read no event, but the input holds data in hours no window reads: ${named} ` +
+    "(ingest --arrival event-time files recorded events by their own time)"
+  );
+}

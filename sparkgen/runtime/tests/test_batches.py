@@ -3,7 +3,7 @@
 import pytest
 
 from trends_step.batch import BATCH_EVENTS, batch_events, batches
-from trends_step.cli import UsageError
+from trends_step.errors import UsageError
 
 
 def test_consecutive_windows_fill_a_batch_up_to_the_limit_and_a_window_never_splits():

@@ -2,7 +2,8 @@ from datetime import datetime, timezone
 
 import pytest
 
-from trends_step.cli import Request, UsageError, parse_args, window_inputs
+from trends_step.cli import Request, parse_args, window_inputs
+from trends_step.errors import UsageError
 
 BASE = [
     "--plan", "p.json",

@@ -8,6 +8,7 @@ from pyspark.sql.types import LongType, StringType, TimestampType
 from trends_step import write
 from trends_step.frames import local_frame
 from trends_step.job import LIMIT_PARTITIONS
+from trends_step.plan import Metric
 
 FIELDS = [
     ("window_start", TimestampType()),
@@ -17,7 +18,7 @@ FIELDS = [
 ]
 START, END = datetime(2026, 11, 26, 4, 15, tzinfo=timezone.utc), datetime(2026, 11, 26, 4, 30, tzinfo=timezone.utc)
 LATER = datetime(2026, 11, 26, 4, 45, tzinfo=timezone.utc)
-METRIC = {"name": "m", "columns": ["topic", "n"], "commit_column": "window_start"}
+METRIC = Metric("m", ("topic", "n"), "window_start", 0, None, "")
 
 
 def metric(spark, n, later=0):

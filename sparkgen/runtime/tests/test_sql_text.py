@@ -3,10 +3,12 @@ from datetime import datetime, timedelta, timezone
 from types import SimpleNamespace
 
 import pytest
+from fake_db import FakeDb
 
 from trends_step import write
 from trends_step.db import quote
 from trends_step.history import History, history_query
+from trends_step.plan import HistoryColumn, HistorySpec, Metric
 from trends_step.write import delete_statement, insert_statement, rows_json, staged_insert
 
 W = datetime(2026, 11, 26, 4, 15, tzinfo=timezone.utc)
@@ -55,8 +57,8 @@ def test_timestamp_result_columns_travel_as_epoch_seconds_to_staging_and_as_inst
         rows_json(["avg"], [(w, w, float("nan"))])
 
 
-COLUMNS = [{"name": n, "type": t} for n, t in [("window_start", "timestamptz"), ("window_end", "timestamptz"), ("topic", "text"), ("n", "bigint")]]  # fmt: skip
-HISTORY = {"table": "sentiment_window", "view": "h", "before": 8, "after": 8, "columns": COLUMNS}
+COLUMNS = tuple(HistoryColumn(n, t) for n, t in [("window_start", "timestamptz"), ("window_end", "timestamptz"), ("topic", "text"), ("n", "bigint")])  # fmt: skip
+HISTORY = HistorySpec(table="sentiment_window", view="h", before=8, after=8, columns=COLUMNS)
 M15 = timedelta(minutes=15)
 
 
@@ -67,7 +69,7 @@ def test_history_is_one_parameterised_query_over_the_baseline_range_of_every_win
         'FROM "sentiment_window" WHERE "window_start" >= ? AND "window_start" <= ?'
     )
     db = FakeDb(stored=[])
-    History(db, HISTORY, [(W, W + M15), (W + M15, W + 2 * M15)])
+    History.read(db, HISTORY, [(W, W + M15), (W + M15, W + 2 * M15)])
     # one read: 8 windows before the first, 8 after the last
     assert db.params == [[W - 8 * M15, W + 9 * M15]]
 
@@ -78,7 +80,7 @@ def row(k, topic="*", n=1):
 
 def test_a_commit_expects_the_first_read_with_the_steps_own_commits_applied():
     db = FakeDb(stored=[row(-1), row(0), row(1), row(9)])
-    h = History(db, HISTORY, [(W, W + M15), (W + M15, W + 2 * M15)])
+    h = History.read(db, HISTORY, [(W, W + M15), (W + M15, W + 2 * M15)])
     # commit of W: the stored rows around it are the first read's
     db.stored = [row(-1), row(0), row(1)]
     assert h.changed(db, W) is None
@@ -93,61 +95,12 @@ def test_a_commit_expects_the_first_read_with_the_steps_own_commits_applied():
     assert h.changed(db, W + M15) == db.stored
 
 
-class FakeConn:
-    def __init__(self, log):
-        self.log = log
-
-    def setAutoCommit(self, on):  # noqa: N802 (JDBC's name)
-        self.log.append(("autocommit", on))
-
-    def commit(self):
-        self.log.append(("commit",))
-
-    def rollback(self):
-        self.log.append(("rollback",))
-
-
-class FakeDb:
-    """Records the statements of the write transaction; history reads return `stored`."""
-
-    def __init__(self, stored):
-        self.log = []
-        self.conn = FakeConn(self.log)
-        self.stored = stored
-        self.params = []
-        self.inserted = []
-
-    def instant(self, t):
-        return t
-
-    def update(self, sql, params):
-        self.log.append(("update", sql.split()[0], params))
-        if sql.startswith("INSERT") and "json_populate_recordset" in sql:
-            self.inserted.append([tuple(r.values())[2:] for r in json.loads(params[0])])
-        return 1
-
-    def query(self, sql, params, types):
-        self.log.append(("query", sql.split()[1][:30]))
-        return []
-
-    def query_json(self, sql, params):
-        """`stored` as json_agg gives it: instants as ISO-8601 text."""
-        self.log.append(("query", "json"))
-        self.params.append(params)
-        return [[v.isoformat() if isinstance(v, datetime) else v for v in r] for r in self.stored]
-
-
 class FakeDf:
     schema = SimpleNamespace(fields=[])
 
 
 def output(name, history=None, rows=None):
-    metric = {
-        "name": name,
-        "columns": ["topic"],
-        "rewrites_after": 8 if history else 0,
-        "commit_column": "window_start",
-    }
+    metric = Metric(name, ("topic",), "window_start", 8 if history else 0, None, "")
     o = write.Output(metric, FakeDf(), history)
     o.rows = rows if rows is not None else {}
     return o
@@ -176,7 +129,7 @@ def test_under_the_lock_only_an_alert_whose_history_moved_is_recomputed():
     recomputed = []
 
     def recompute(o, window, fresh):
-        recomputed.append((o.metric["name"], window, fresh))
+        recomputed.append((o.metric.name, window, fresh))
         return [(1, 2, "v again")]
 
     stats = {"rows_read": 1, "bad_records": 0, "duplicates": 0}

@@ -4,12 +4,16 @@ window's time), then one write transaction per window, in order (a failure in wi
 windows before k committed)."""
 
 import os
+from contextlib import contextmanager
+from dataclasses import dataclass
+from typing import Any
 
-from .cli import UsageError
+from .errors import UsageError
 from .frames import local_frame
 from .history import History, register_history
 from .inputs import INPUT_COLUMN
-from .log import log
+from .log import Phases, log
+from .slots import window_slot
 from .write import SMALL_RESULT, Output, drop_staging, epoch_select, write_window
 
 EVENTS_PER_PARTITION = 200_000
@@ -18,6 +22,23 @@ EVENTS_PER_PARTITION = 200_000
 BATCH_EVENTS = 1_000_000
 # The window index of a classified row, while the step picks each window's own inputs.
 SLOT_COLUMN = "_trends_slot"
+
+
+@dataclass(frozen=True)
+class Step:
+    """What every batch of one step shares: the session, the database, the plan, the request and
+    the classified inputs with their counts; `committed(k, stats)` hears of each committed window."""
+
+    spark: Any
+    db: Any
+    # The Spark JDBC writer's url, user and password (staging).
+    jdbc: dict
+    plan: Any
+    request: Any
+    classified: Any
+    counts: Any
+    phases: Phases
+    committed: Any
 
 
 def window_params(spark, plan, windows):
@@ -29,7 +50,7 @@ def window_params(spark, plan, windows):
 
 def valid_lines(request, counts):
     """Per window of the step: the valid lines of its own inputs in its time (before dedup)."""
-    valid_in = counts[2]
+    valid_in = counts.valid_in
     return [sum(valid_in.get((k, i), 0) for i in mine) for k, mine in enumerate(request.window_inputs)]
 
 
@@ -63,10 +84,7 @@ def own_inputs(spark, plan, request, ks, classified):
 
     pairs = [(i, k) for k in ks for i in request.window_inputs[k]]
     allowed = local_frame(spark, [(INPUT_COLUMN, IntegerType()), (SLOT_COLUMN, LongType())], pairs)
-    first, _ = request.span
-    seconds = int(request.length.total_seconds())
-    slot = F.floor((F.unix_timestamp(F.col(plan.event_time)) - int(first.timestamp())) / seconds)
-    tagged = classified.withColumn(SLOT_COLUMN, slot)
+    tagged = classified.withColumn(SLOT_COLUMN, window_slot(plan, request))
     return tagged.join(F.broadcast(allowed), [INPUT_COLUMN, SLOT_COLUMN], "left_semi").drop(INPUT_COLUMN, SLOT_COLUMN)
 
 
@@ -75,7 +93,7 @@ def step_events(spark, plan, request, ks, classified, counts):
     from pyspark import StorageLevel
     from pyspark.sql import functions as F
 
-    lines, bad, _ = counts
+    lines, bad = counts.lines, counts.bad
     valid = valid_lines(request, counts)
     window_params(spark, plan, [request.windows[k] for k in ks])
     own_inputs(spark, plan, request, ks, classified).createOrReplaceTempView(plan.views["classified"])
@@ -106,49 +124,59 @@ def step_outputs(spark, db, plan, windows, phases):
 
     outputs = []
     for metric in plan.metrics:
-        history = History(db, metric["history"], windows) if metric["history"] else None
+        history = History.read(db, metric.history, windows) if metric.history else None
         if history is not None:
-            register_history(spark, metric["history"], history.rows)
-        df = spark.sql(metric["sql"]).persist(StorageLevel.MEMORY_AND_DISK)
-        df.createOrReplaceTempView(metric["name"])
+            register_history(spark, metric.history, history.rows)
+        df = spark.sql(metric.sql).persist(StorageLevel.MEMORY_AND_DISK)
+        df.createOrReplaceTempView(metric.name)
         o = Output(metric, df, history)
         outputs.append(o)
         n = o.collect(len(windows))
-        log(f"{metric['name']}: {n if n is not None else f'more than {SMALL_RESULT * len(windows):,}'} rows")
-        phases.done(metric["name"])
+        log(f"{metric.name}: {n if n is not None else f'more than {SMALL_RESULT * len(windows):,}'} rows")
+        phases.done(metric.name)
     return outputs
+
+
+@contextmanager
+def narrowed_views(spark, plan, windows, window, source):
+    """For the block, the views an alert reads as a step of `window` alone has them: the window's
+    params and its baseline metric `source` narrowed to the window. The batch's views (`windows`,
+    all of `source`) are back afterwards, also after an error. The history view is the caller's."""
+    from pyspark.sql import functions as F
+
+    table = source.metric.name
+    try:
+        window_params(spark, plan, [window])
+        source.df.where(F.col("window_start") == F.lit(window[0])).createOrReplaceTempView(table)
+        yield
+    finally:
+        window_params(spark, plan, windows)
+        source.df.createOrReplaceTempView(table)
 
 
 def recompute_alert(spark, plan, windows, outputs):
     """`write_window`'s recompute: an alert's rows of one commit from the history stored now, as a
-    step of that window alone computes them (its baseline metric's view narrowed to the window)."""
-    from pyspark.sql import functions as F
-
-    by_name = {o.metric["name"]: o for o in outputs}
+    step of that window alone computes them."""
+    by_name = {o.metric.name: o for o in outputs}
 
     def recompute(o, window, fresh):
-        spec = o.metric["history"]
-        source = by_name[spec["table"]]
-        try:
-            window_params(spark, plan, [window])
+        spec = o.metric.history
+        with narrowed_views(spark, plan, windows, window, by_name[spec.table]):
             register_history(spark, spec, fresh)
-            source.df.where(F.col("window_start") == F.lit(window[0])).createOrReplaceTempView(spec["table"])
-            df = spark.sql(o.metric["sql"])
-            rows = epoch_select(df, o.metric["commit_column"], o.metric["columns"], o.timestamps).collect()
-            return [tuple(r)[1:] for r in rows]
-        finally:
-            window_params(spark, plan, windows)
-            source.df.createOrReplaceTempView(spec["table"])
+            df = spark.sql(o.metric.sql)
+            rows = epoch_select(df, o.metric.commit_column, o.metric.columns, o.timestamps).collect()
+        return [tuple(r)[1:] for r in rows]
 
     return recompute
 
 
-def run_batch(spark, db, jdbc, plan, request, ks, classified, counts, phases, committed):
-    """Windows `ks`: computed in one pass, then committed one by one, in order, each reported to
-    `committed(k, stats)` as soon as it is (the runner records the committed windows even when a
-    later one fails)."""
+def run_batch(step, ks):
+    """Windows `ks` of the `step`: computed in one pass, then committed one by one, in order, each
+    reported to `step.committed(k, stats)` as soon as it is (the runner records the committed
+    windows even when a later one fails)."""
+    spark, db, plan, request, phases = step.spark, step.db, step.plan, step.request, step.phases
     windows = [request.windows[k] for k in ks]
-    events, stats = step_events(spark, plan, request, ks, classified, counts)
+    events, stats = step_events(spark, plan, request, ks, step.classified, step.counts)
     cached = [events]
     phases.done("window events")
     outputs = []
@@ -157,11 +185,11 @@ def run_batch(spark, db, jdbc, plan, request, ks, classified, counts, phases, co
         cached += [o.df for o in outputs]
         for o in outputs:
             if o.rows is None:
-                o.stage(jdbc)
+                o.stage(step.jdbc)
         recompute = recompute_alert(spark, plan, windows, outputs)
         for k in ks:
             write_window(db, request.windows[k], outputs, stats[k], request.run_ids[k], recompute)
-            committed(k, stats[k])
+            step.committed(k, stats[k])
         phases.done("write")
     finally:
         drop_staging(db, outputs)

@@ -5,11 +5,9 @@ import os
 import traceback
 from datetime import datetime, timezone
 
+from .errors import UsageError
+from .job import run
 from .log import log
-
-
-class UsageError(Exception):
-    """A bad argument or setting: exit 2, nothing written."""
 
 
 def parse_args(argv):
@@ -116,8 +114,7 @@ class Request:
 
 
 def main(argv):
-    from .job import run  # pyspark is imported only once the arguments are valid
-
+    # pyspark is imported by the functions that use it, so a usage error is reported without it.
     try:
         run(Request(parse_args(argv)))
         return 0

@@ -3,7 +3,7 @@
 import json
 import os
 
-from .cli import UsageError
+from .errors import UsageError
 
 
 def jdbc_credentials(secret_id, environ=os.environ):

@@ -30,19 +30,24 @@ FROM_JSON = {
 
 def history_query(history):
     """The rows as one JSON array of arrays (Database.query_json)."""
-    names = ", ".join(quote(c["name"]) for c in history["columns"])
+    names = ", ".join(quote(c.name) for c in history.columns)
     ws = quote("window_start")
     return (
         f"SELECT CAST(coalesce(json_agg(json_build_array({names})), CAST('[]' AS json)) AS text) "
-        f"FROM {quote(history['table'])} WHERE {ws} >= ? AND {ws} <= ?"
+        f"FROM {quote(history.table)} WHERE {ws} >= ? AND {ws} <= ?"
     )
 
 
 def read_rows(db, history, lo, hi):
-    """The rows with window_start in [lo, hi], as tuples in the order of `history["columns"]`."""
-    parse = [FROM_JSON[c["type"]] for c in history["columns"]]
+    """The rows with window_start in [lo, hi], as tuples in the order of `history.columns`."""
+    parse = [FROM_JSON[c.type] for c in history.columns]
     rows = db.query_json(history_query(history), [db.instant(lo), db.instant(hi)])
     return [tuple(None if v is None else f(v) for f, v in zip(parse, r, strict=True)) for r in rows]
+
+
+def bounds(spec, length, start):
+    """The window_starts of the baseline of the window starting at `start`: [lo, hi]."""
+    return start - length * spec.before, start + length * spec.after
 
 
 def canonical(rows):
@@ -51,23 +56,29 @@ def canonical(rows):
 
 
 class History:
-    """One alert's stored baseline rows around the windows of a step."""
+    """One alert's stored baseline rows around the windows of a step (`History.read`)."""
 
-    def __init__(self, db, history, windows):
-        if tuple(c["name"] for c in history["columns"][:3]) != KEY_COLUMNS:
-            raise ValueError(f"history of {history['table']} does not start with {', '.join(KEY_COLUMNS)}")
-        self.spec = history
-        self.length = windows[0][1] - windows[0][0]
-        lo, _ = self.bounds(windows[0][0])
-        _, hi = self.bounds(windows[-1][0])
-        self.rows = read_rows(db, history, lo, hi)
+    def __init__(self, spec, length, rows):
+        if tuple(c.name for c in spec.columns[:3]) != KEY_COLUMNS:
+            raise ValueError(f"history of {spec.table} does not start with {', '.join(KEY_COLUMNS)}")
+        self.spec = spec
+        self.length = length
+        self.rows = rows
         # What the step expects stored, per window_start: the first read, then its own commits.
         self.stored = {}
-        for r in self.rows:
+        for r in rows:
             self.stored.setdefault(r[0], []).append(r)
 
+    @classmethod
+    def read(cls, db, spec, windows):
+        """The stored rows around `windows` (consecutive, of one length), in one query."""
+        length = windows[0][1] - windows[0][0]
+        lo, _ = bounds(spec, length, windows[0][0])
+        _, hi = bounds(spec, length, windows[-1][0])
+        return cls(spec, length, read_rows(db, spec, lo, hi))
+
     def bounds(self, start):
-        return start - self.length * self.spec["before"], start + self.length * self.spec["after"]
+        return bounds(self.spec, self.length, start)
 
     def changed(self, db, start):
         """Under the history lock: the stored rows around window `start` if they are not what the
@@ -83,7 +94,7 @@ class History:
 
 
 def register_history(spark, history, rows):
-    """`rows` as the temp view `history["view"]` the metric's SQL reads."""
+    """`rows` as the temp view `history.view` the metric's SQL reads."""
     from pyspark.sql.types import DoubleType, LongType, StringType, TimestampType
 
     spark_type = {
@@ -93,5 +104,5 @@ def register_history(spark, history, rows):
         "integer": LongType(),
         "double precision": DoubleType(),
     }
-    fields = [(c["name"], spark_type[c["type"]]) for c in history["columns"]]
-    local_frame(spark, fields, rows).createOrReplaceTempView(history["view"])
+    fields = [(c.name, spark_type[c.type]) for c in history.columns]
+    local_frame(spark, fields, rows).createOrReplaceTempView(history.view)

@@ -2,16 +2,29 @@
 batches (batch.py), each computed in one pass and committed window by window."""
 
 import json
+from typing import NamedTuple
 
-from .batch import batch_events, batches, run_batch, valid_lines
+from .batch import Step, batch_events, batches, run_batch, valid_lines
 from .db import Database, jdbc_credentials
 from .inputs import INPUT_COLUMN, classified_inputs, read_text
 from .log import Phases, log, set_prefix
 from .plan import load_plan
+from .slots import window_slot
 
 STATS = ("rows_read", "bad_records", "duplicates", "events")
 # At least the partitions of any metric's result (spark.sql.shuffle.partitions: 4 locally, 200 on EMR).
 LIMIT_PARTITIONS = 100_000
+
+
+class InputCounts(NamedTuple):
+    """What the step read, from one action over the classified inputs."""
+
+    # {prefix index: lines}
+    lines: dict
+    # {prefix index: bad lines}
+    bad: dict
+    # {(window index, prefix index): valid lines in that window}
+    valid_in: dict
 
 
 def input_counts(classified, plan, request):
@@ -19,10 +32,9 @@ def input_counts(classified, plan, request):
     from pyspark.sql import functions as F
 
     first, last = request.span
-    seconds = int(request.length.total_seconds())
     t = F.col(plan.event_time)
     valid = F.col("violation").isNull() & (t >= F.lit(first)) & (t < F.lit(last))
-    slot = F.when(valid, F.floor((F.unix_timestamp(t) - int(first.timestamp())) / seconds))
+    slot = F.when(valid, window_slot(plan, request))
     rows = classified.groupBy(INPUT_COLUMN, slot.alias("slot")).agg(
         F.count(F.lit(1)).alias("lines"), F.count("violation").alias("bad")
     )
@@ -33,7 +45,7 @@ def input_counts(classified, plan, request):
         bad[i] = bad.get(i, 0) + r["bad"]
         if r["slot"] is not None:
             valid_in[(int(r["slot"]), i)] = r["lines"]
-    return lines, bad, valid_in
+    return InputCounts(lines, bad, valid_in)
 
 
 def log_violations(classified):
@@ -69,7 +81,7 @@ def run(request):
 
         classified = classified_inputs(spark, plan, request.inputs).persist(StorageLevel.MEMORY_AND_DISK)
         counts = input_counts(classified, plan, request)
-        if sum(counts[1].values()):
+        if sum(counts.bad.values()):
             log_violations(classified)
         phases.done("read and classify")
 
@@ -81,8 +93,9 @@ def run(request):
             for key in STATS:
                 totals[key] += stats[key]
 
+        step = Step(spark, db, jdbc, plan, request, classified, counts, phases, committed)
         for ks in batches(valid_lines(request, counts), limit):
-            run_batch(spark, db, jdbc, plan, request, ks, classified, counts, phases, committed)
+            run_batch(step, ks)
         classified.unpersist()
         print("TRENDS_STEP_RESULT " + json.dumps(totals, sort_keys=True), flush=True)
     finally:

@@ -2,18 +2,111 @@
 
 The plan holds only data: the order of the SQL, the views, the result tables and their columns,
 the history specs, the session settings and the event schema. SQL text lives in the `.sql` files.
+
+Its fields are those `sparkgen/print/plan.ts` writes, checked strictly on load (every field present,
+none unknown, each of its type): a plan of another generator fails here, naming the field, not in
+the middle of a window's commit.
 """
 
 import json
 import posixpath
+from dataclasses import dataclass
 
 PLAN_VERSION = 2
 
 
+@dataclass(frozen=True)
+class HistoryColumn:
+    name: str
+    type: str
+
+
+@dataclass(frozen=True)
+class HistorySpec:
+    """A stored result table an alert reads back: `before`/`after` windows around each window."""
+
+    table: str
+    view: str
+    before: int
+    after: int
+    columns: tuple[HistoryColumn, ...]
+
+
+@dataclass(frozen=True)
+class Metric:
+    name: str
+    # Result columns after window_start and window_end, in order.
+    columns: tuple[str, ...]
+    # The column naming the window whose commit writes a row (window_start, or an alert's as_of).
+    commit_column: str
+    rewrites_after: int
+    history: HistorySpec | None
+    # The SQL text (the plan names its file).
+    sql: str
+
+
+# Each object of the plan: its fields and their JSON types (print/plan.ts's `printPlan`).
+PLAN_FIELDS = {
+    "version": int,
+    "generated": str,
+    "name": str,
+    "description": str,
+    "session": dict,
+    "schema": list,
+    "corrupt_column": str,
+    "event_time": str,
+    "views": dict,
+    "classify": str,
+    "window_events": str,
+    "metrics": list,
+}
+METRIC_FIELDS = {
+    "name": str,
+    "sql": str,
+    "columns": list,
+    "commit_column": str,
+    "rewrites_after": int,
+    "history": (dict, type(None)),
+}
+HISTORY_FIELDS = {"table": str, "view": str, "before": int, "after": int, "columns": list}
+COLUMN_FIELDS = {"name": str, "type": str}
+
+
+def checked(doc, fields, where):
+    """`doc` when it has exactly `fields`, each of its type; else a ValueError naming the field."""
+    if not isinstance(doc, dict):
+        raise ValueError(f"plan: {where} is not an object")
+    unknown = sorted(doc.keys() - fields.keys())
+    missing = sorted(fields.keys() - doc.keys())
+    if unknown or missing:
+        parts = [f"missing {', '.join(missing)}" if missing else "", f"unknown {', '.join(unknown)}" if unknown else ""]
+        raise ValueError(f"plan: {where}: {'; '.join(p for p in parts if p)}")
+    for name, kind in fields.items():
+        value = doc[name]
+        if isinstance(value, bool) or not isinstance(value, kind):
+            raise ValueError(f"plan: {where}.{name} is {value!r}, not of the type the runtime reads")
+    return doc
+
+
+def history_spec(doc, where):
+    h = checked(doc, HISTORY_FIELDS, where)
+    columns = tuple(
+        HistoryColumn(**checked(c, COLUMN_FIELDS, f"{where}.columns[{i}]")) for i, c in enumerate(h["columns"])
+    )
+    return HistorySpec(h["table"], h["view"], h["before"], h["after"], columns)
+
+
+def metric(doc, where, read_sql):
+    m = checked(doc, METRIC_FIELDS, where)
+    history = None if m["history"] is None else history_spec(m["history"], f"{where}.history")
+    return Metric(m["name"], tuple(m["columns"]), m["commit_column"], m["rewrites_after"], history, read_sql(m["sql"]))
+
+
 class Plan:
     def __init__(self, doc, read_text, base):
-        if doc.get("version") != PLAN_VERSION:
+        if isinstance(doc, dict) and doc.get("version") != PLAN_VERSION:
             raise ValueError(f"plan version {doc.get('version')!r}; this runtime reads version {PLAN_VERSION}")
+        checked(doc, PLAN_FIELDS, "the plan")
         self.name = doc["name"]
         self.session = dict(doc["session"])
         self.schema = [(f["name"], f["type"]) for f in doc["schema"]]
@@ -23,15 +116,8 @@ class Plan:
         self.classify_sql = read_text(resolve(base, doc["classify"]))
         self.window_events_sql = read_text(resolve(base, doc["window_events"]))
         self.metrics = [
-            {
-                "name": m["name"],
-                "columns": list(m["columns"]),
-                "commit_column": m["commit_column"],
-                "history": m.get("history"),
-                "rewrites_after": int(m["rewrites_after"]),
-                "sql": read_text(resolve(base, m["sql"])),
-            }
-            for m in doc["metrics"]
+            metric(m, f"metrics[{i}]", lambda path: read_text(resolve(base, path)))
+            for i, m in enumerate(doc["metrics"])
         ]
 
 

@@ -104,7 +104,7 @@ class Output:
         self.metric = metric
         self.df = df
         self.history = history
-        self.timestamps = timestamp_columns(df, metric["columns"])
+        self.timestamps = timestamp_columns(df, metric.columns)
         # {commit epoch: [(window_start epoch, window_end epoch, columns…)]}, or None: staged.
         self.rows = None
         self.staging = None
@@ -119,7 +119,7 @@ class Output:
         """
         limit = SMALL_RESULT * n_windows
         m = self.metric
-        rows = epoch_select(self.df.limit(limit + 1), m["commit_column"], m["columns"], self.timestamps).collect()
+        rows = epoch_select(self.df.limit(limit + 1), m.commit_column, m.columns, self.timestamps).collect()
         if len(rows) > limit:
             return None
         self.rows = {}
@@ -130,11 +130,9 @@ class Output:
     def stage(self, jdbc):
         """Writes every row of a large result to a new staging table, once for the step."""
         m = self.metric
-        table = f"trends_stage_{m['name']}_{secrets.token_hex(4)}"
+        table = f"trends_stage_{m.name}_{secrets.token_hex(4)}"
         (
-            epoch_select(
-                self.df, m["commit_column"], m["columns"], self.timestamps, string_columns(self.df, m["columns"])
-            )
+            epoch_select(self.df, m.commit_column, m.columns, self.timestamps, string_columns(self.df, m.columns))
             .write.format("jdbc")
             .option("url", jdbc["url"])
             .option("dbtable", quote(table))
@@ -153,14 +151,14 @@ class Output:
         when given (recomputed), else the collected or staged ones."""
         m = self.metric
         start, end = window
-        last = start + (end - start) * m["rewrites_after"]
-        db.update(delete_statement(m["name"]), [db.instant(start), db.instant(last)])
+        last = start + (end - start) * m.rewrites_after
+        db.update(delete_statement(m.name), [db.instant(start), db.instant(last)])
         if rows is None and self.staging is not None:
-            db.update(staged_insert(m["name"], m["columns"], self.staging, self.timestamps), [int(start.timestamp())])
+            db.update(staged_insert(m.name, m.columns, self.staging, self.timestamps), [int(start.timestamp())])
         else:
             if rows is None:
                 rows = self.rows.get(int(start.timestamp()), [])
-            db.update(insert_statement(m["name"], m["columns"]), [rows_json(m["columns"], rows, self.timestamps)])
+            db.update(insert_statement(m.name, m.columns), [rows_json(m.columns, rows, self.timestamps)])
 
 
 def insert_statement(name, columns):
@@ -225,10 +223,10 @@ def write_window(db, window, outputs, stats, run_id, recompute):
         for o in historic:
             fresh = o.history.changed(db, start)
             if fresh is not None:
-                log(f"{o.metric['name']}: another run committed part of its history meanwhile; computing it again")
-                replaced[o.metric["name"]] = recompute(o, window, fresh)
+                log(f"{o.metric.name}: another run committed part of its history meanwhile; computing it again")
+                replaced[o.metric.name] = recompute(o, window, fresh)
         for o in outputs:
-            o.write(db, window, replaced.get(o.metric["name"]))
+            o.write(db, window, replaced.get(o.metric.name))
         for o in historic:
             o.history.committed(db, start)
         if run_id is not None:
