@@ -3,7 +3,7 @@
  * Other stages import only this file.
  *
  * @example
- *   import { generate, WINDOW_JOB_PLAN_PATH, resultTables } from "../sparkgen/index.ts";
+ *   import { generate, resultTables } from "../sparkgen/index.ts";
  *   const job = await loadJob();                    // the specs of sparkgen/specs/
  *   const files = generate(job);                    // [{ path, text }, …]
  *   resultTables(job).sentiment_window.columns;        // [{ name: "window_start", type: "timestamptz", nullable: false }, …]
@@ -18,11 +18,8 @@ export {
   generate,
   MANIFEST,
   REPO_ROOT,
-  STEP_ENTRY_PATH,
-  STEP_RUNTIME_DIR,
   staleFiles,
   WINDOW_JOB_PLAN,
-  WINDOW_JOB_PLAN_PATH,
   writeGenerated,
 } from "./generate.ts";
 export {

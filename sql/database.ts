@@ -1,4 +1,4 @@
-import type { ColumnType, Generated, Insertable, Selectable, Updateable } from "kysely";
+import type { ColumnType, Generated, Selectable } from "kysely";
 import type { Timestamp } from "./column-types.ts";
 import {
   type ALERT_OWN_COLUMNS,
@@ -81,5 +81,3 @@ export interface Database extends ResultTables {
 export type ResultTable = keyof Database;
 
 export type PipelineRun = Selectable<PipelineRunTable>;
-export type NewPipelineRun = Insertable<PipelineRunTable>;
-export type PipelineRunUpdate = Updateable<PipelineRunTable>;

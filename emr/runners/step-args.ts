@@ -13,7 +13,7 @@ export interface StepCredentials {
 const INPUT_SCHEME = /^(file:\/\/|s3:\/\/|s3a:\/\/|\/|\.{0,2}\/)/;
 
 /**
- * The window step's arguments (the step contract in tables.md), after the script path.
+ * The window step's arguments (the step contract: sparkgen/README.md, "The step"), after the script path.
  * Rejects a JDBC URL that carries credentials: they would end up in the step's arguments.
  */
 export function stepArgs(req: StepRequest, creds: StepCredentials = {}): string[] {

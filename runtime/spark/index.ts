@@ -205,16 +205,15 @@ export function sparkSubmitArgs(
   const conf: Record<string, string> = {
     "spark.ui.enabled": "false",
     "spark.sql.shuffle.partitions": "4",
-    // Measured side by side (BENCHMARKS.md "Small windows: literal frames, C1 and AQE"): with 4
-    // fixed partitions, adaptive execution re-plans each of a window's ~100 small stages for
-    // nothing, and a step's JVM lives too short for C2's compile threads to pay back their CPU.
-    // Both cut a 1,000-event window from 91 to 52 CPU-s and a 100,000-event one from 132 to 92.
+    // With 4 fixed partitions, adaptive execution re-plans each of a window's ~100 small stages for
+    // nothing, and a step's JVM lives too short for C2's compile threads to pay back their CPU (so
+    // C1 only, below). Figures: BENCHMARKS.md, "Small windows: literal frames, C1 and AQE".
     "spark.sql.adaptive.enabled": "false",
     // The windows of a range step run the same queries, and their generated code differs little from
     // window to window; Spark keeps only 100 compiled classes by default, fewer than a window's ~100
-    // stages and their expressions, so each window compiled nearly all of them again. Measured side by
-    // side (BENCHMARKS.md "Small windows: one action per metric, …"): 4 × 1,000-event windows in one
-    // step 120.9 → 104.6 CPU-s; a single window unchanged (one window compiles everything once anyway).
+    // stages and their expressions, so each window compiled nearly all of them again (a single window
+    // compiles everything once anyway). Figures: BENCHMARKS.md, "Small windows: one action per
+    // metric, coalesced events, codegen cache".
     "spark.sql.codegen.cache.maxEntries": "4000",
     ...o.conf,
     // A caller's JVM options come after these, so they add to them (or override one: the last wins).

@@ -61,9 +61,6 @@ export const FUNCTIONS: ReadonlySet<string> = new Set([
   "unix_seconds",
 ]);
 
-/** Built-ins that arrived in Spark 4.0: printable for the spark-4.0 target only. */
-const SPARK_4_0_ONLY: readonly string[] = ["nullifzero", "zeroifnull"];
-
 export interface SparkDialect {
   /** The target's name: `spark-3.5` (EMR 7.x), `spark-4.0` (emr-spark-8.0.0). */
   readonly name: "spark-3.5" | "spark-4.0";
@@ -74,8 +71,6 @@ export interface SparkDialect {
    * so a bad value is a NULL (then a bad record) and `x / 0` is NULL, as the metrics are defined.
    */
   readonly ansiEnabled: boolean;
-  /** `WITH RECURSIVE` arrived in Spark 4.1; influencer depth is unrolled joins instead. */
-  readonly supportsRecursiveCte: boolean;
   /** Built-in functions the printer may emit for this target. */
   readonly functions: ReadonlySet<string>;
 }
@@ -84,15 +79,13 @@ export const SPARK_3_5: SparkDialect = {
   name: "spark-3.5",
   ansiDefault: false,
   ansiEnabled: false,
-  supportsRecursiveCte: false,
   functions: FUNCTIONS,
 };
 export const SPARK_4_0: SparkDialect = {
   name: "spark-4.0",
   ansiDefault: true,
   ansiEnabled: false,
-  supportsRecursiveCte: false,
-  functions: new Set([...FUNCTIONS, ...SPARK_4_0_ONLY]),
+  functions: FUNCTIONS,
 };
 /** What the printed files must run on: EMR 7.13 (Spark 3.5.6) and emr-spark-8.0.0 (Spark 4.0.2). */
 export const TARGETS: readonly SparkDialect[] = [SPARK_3_5, SPARK_4_0];

@@ -1,6 +1,8 @@
 /**
  * Bottom-up rewriting of every expression in a query: the one traversal transforms share.
- * Pure: returns a new tree, and the same object where nothing changed.
+ * Pure: returns a new tree and leaves the input untouched. Every node with children is rebuilt, even
+ * where nothing changed; only leaves (columns, literals, `*`, intervals) the rewrite returns as they
+ * are keep their identity, so identity does not tell whether a rewrite changed the tree.
  */
 import {
   BinaryNode,

@@ -98,8 +98,8 @@ def step_events(spark, plan, request, ks, classified, counts):
     window_params(spark, plan, [request.windows[k] for k in ks])
     own_inputs(spark, plan, request, ks, classified).createOrReplaceTempView(plan.views["classified"])
     # Every metric scans the events: as few partitions (tasks) as their size needs, not one per
-    # shuffle partition. Measured (BENCHMARKS.md "Small windows: one action per metric, …"):
-    # 4 × 1,000-event windows 139.4 → 120.9 CPU-s, every metric's phase shorter; 100k unchanged.
+    # shuffle partition. Figures: BENCHMARKS.md, "Small windows: one action per metric, coalesced
+    # events, codegen cache".
     events = spark.sql(plan.window_events_sql)
     size = sum(valid[k] for k in ks)
     events = events.coalesce(max(1, -(-size // EVENTS_PER_PARTITION))).persist(StorageLevel.MEMORY_AND_DISK)

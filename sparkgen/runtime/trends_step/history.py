@@ -5,8 +5,8 @@ A step computes the alerts of all its windows at once from one read of the store
 (compile/alert.ts: as of each window's commit). The commit of window W then holds the history lock
 and reads W's part of the history again: if it differs from that first read, with the step's own
 earlier commits applied, another run committed part of it meanwhile, and W's alerts are computed
-again from what is stored now (write.py). The stored alerts therefore equal an in-order run
-whatever runs overlap.
+again from what is stored now (write.py). Why that is exact: emr/scheduler/README.md,
+"Overlapping runs: why the stored alerts are exact".
 """
 
 from datetime import datetime, timezone

@@ -9,11 +9,9 @@ window's transaction, the rows one JSON parameter (a JDBC batch costs a py4j cal
 writer would store TIMESTAMP values in the JVM's time zone, epoch numbers mean the same instant
 everywhere.
 
-Exactness when runs overlap (emr/scheduler/README.md, "Overlapping runs"): every commit of a job
-that has history metrics takes a transaction-scoped advisory lock first, so such commits are
-serial. Under it the step checks each history it computed from (history.py); if another run
-committed a window of it meanwhile, that window's alerts are computed again from what is stored
-now. The stored alerts therefore equal an in-order run whatever runs overlap.
+A commit of a job that has history metrics takes the history lock first and checks each history
+it computed from under it (history.py). Why that keeps the stored alerts exact whatever runs
+overlap: emr/scheduler/README.md, "Overlapping runs: why the stored alerts are exact".
 """
 
 import json
