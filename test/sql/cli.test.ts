@@ -271,7 +271,9 @@ describe("trends query / trends db (child processes)", () => {
     const again = await trends(["db", "grant-readonly", "--role", role, "--login", "--database-url", url], {
       TRENDS_READONLY_PASSWORD: secret,
     });
-    expect(again.stdout, again.stderr).toMatch(new RegExp(`updated login role ${role}: SELECT on .*\\bsentiment_window\\b`));
+    expect(again.stdout, again.stderr).toMatch(
+      new RegExp(`updated login role ${role}: SELECT on .*\\bsentiment_window\\b`),
+    );
     const { rows } = await sql<{ rolpassword: string }>`
       select rolpassword from pg_authid where rolname = ${role}`.execute(db);
     expect(rows[0]!.rolpassword).toMatch(/^SCRAM-SHA-256\$4096:/);
