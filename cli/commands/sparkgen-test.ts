@@ -61,7 +61,7 @@ export const sparkgenTest: CommandModule<object, { names?: string[]; json: boole
     const started = performance.now();
     try {
       process.stderr.write(
-        `sparkgen test: ${count} cases of ${cases.length} specs, one Spark application…\n`,
+        `sparkgen test: ${count} case${count === 1 ? "" : "s"} of ${cases.length} spec${cases.length === 1 ? "" : "s"}, one Spark application…\n`,
       );
       const run = await runCases({ cases, spark, adminUrl: db.url, windowMinutes: s.windowMinutes });
       const seconds = ((performance.now() - started) / 1000).toFixed(1);
