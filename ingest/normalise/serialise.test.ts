@@ -1,7 +1,8 @@
+import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { EVENT_COLUMNS, validateEvent } from "../../sparkgen/schema/index.ts";
 import { SynthStream } from "../sources/synth/index.ts";
-import type { NormalisedRecord } from "../types.ts";
+import type { NormalisedRecord, Sentiment } from "../types.ts";
 import { EventEncodingError, eventLine, normalise } from "./index.ts";
 
 describe("eventLine", () => {
@@ -119,6 +120,73 @@ describe("eventLine, the one encoder", () => {
     expect(() => eventLine(r, { score: Number.NaN, magnitude: 0 }, "vader")).toThrow(/sentiment_score/);
     expect(() => eventLine(r, { score: 0, magnitude: Number.POSITIVE_INFINITY }, "vader")).toThrow(
       /sentiment_magnitude/,
+    );
+  });
+});
+
+describe("eventLine against validateEvent, the reference", () => {
+  /** A value of any column type, right or wrong for the column it lands in. */
+  const anyValue = fc.oneof(
+    fc.string({ unit: "binary", maxLength: 8 }),
+    fc.constantFrom("2026-11-26T04:00:00.000Z", "2026-11-26T04:00:00Z", "retweeted", "x".repeat(65)),
+    fc.integer(),
+    fc.double(),
+    fc.constantFrom(1e21, -1, 0, 1, 2 ** 53, null, undefined),
+    fc.array(fc.string({ unit: "binary", maxLength: 70 }), { maxLength: 3 }),
+    fc.anything({ maxDepth: 1 }),
+  );
+  const valid = (c: string) => {
+    const r: Record<string, unknown> = { ...base.record };
+    return r[c];
+  };
+  const base = normalise(
+    [
+      ...new SynthStream({ tweets: 1, seed: 9, start: new Date("2026-11-26T04:00:00Z"), minutes: 1 }).lines(),
+    ][0]!,
+    "2026-11-26T04:20:00.000Z",
+  ) as { ok: true; record: NormalisedRecord };
+
+  it("writes exactly the records the contract admits, and each line parses to one valid record", () => {
+    fc.assert(
+      fc.property(
+        fc.dictionary(fc.constantFrom(...EVENT_COLUMNS), anyValue, { maxKeys: 4 }),
+        fc.boolean(),
+        (patch, scored) => {
+          const full: Record<string, unknown> = {
+            ...Object.fromEntries(EVENT_COLUMNS.map((c) => [c, valid(c) ?? null])),
+            sentiment_score: scored ? 0.5 : null,
+            sentiment_magnitude: scored ? 1 : null,
+            sentiment_source: scored ? "vader" : null,
+            ...patch,
+          };
+          const s =
+            full.sentiment_score === null &&
+            full.sentiment_magnitude === null &&
+            full.sentiment_source === null
+              ? null
+              : ({ score: full.sentiment_score, magnitude: full.sentiment_magnitude } as Sentiment);
+          // eventLine writes one `sentiment_source` for both: compare what it can express.
+          if (s === null) {
+            full.sentiment_score = null;
+            full.sentiment_magnitude = null;
+          }
+          const source = s === null ? null : (full.sentiment_source as string | null);
+          if (s === null) full.sentiment_source = null;
+          const reference = validateEvent(full).ok;
+          let line: string | undefined;
+          try {
+            line = eventLine(full as unknown as NormalisedRecord, s, source);
+          } catch (e) {
+            if (!(e instanceof EventEncodingError)) throw e;
+          }
+          expect(line !== undefined).toBe(reference);
+          if (line !== undefined) {
+            expect(line.indexOf("\n")).toBe(line.length - 1);
+            expect(validateEvent(JSON.parse(line)).ok).toBe(true);
+          }
+        },
+      ),
+      { numRuns: 2000 },
     );
   });
 });

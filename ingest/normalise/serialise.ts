@@ -13,52 +13,101 @@ export class EventEncodingError extends Error {
   }
 }
 
-const string = (v: string): string => JSON.stringify(storable(v));
+/** Prints one field's JSON value, or undefined when the value breaks its column. */
+type Writer = (v: unknown) => string | undefined;
 
-/** How each column type is printed, once its value has passed the column's contract check. */
-const PRINT: Record<Column["type"], (v: never) => string> = {
-  string,
-  // Checked against ISO_MS (digits, `-`, `:`, `.`, `T`, `Z`): nothing to escape.
-  timestamp: (v: string) => `"${v}"`,
-  // Checked finite and in range: String() gives JSON's own number syntax (integers up to 2^53 − 1
-  // print without an exponent, so `1e+21` can never reach a line).
-  int: (v: number) => String(v),
-  long: (v: number) => String(v),
-  double: (v: number) => String(v),
-  string_array: (v: readonly string[]) => `[${v.map(string).join(",")}]`,
-};
+const ISO_MS = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/;
+const text = (v: string): string => JSON.stringify(storable(v));
 
-type Field = readonly [name: EventColumn, column: Column, prefix: string];
+/**
+ * One writer per column, specialised once from its EVENT_V1 declaration (type, nullability,
+ * bounds, enumeration, element length): the hot path runs a few typeof tests per field instead
+ * of the generic validator. The two agree: a property test checks eventLine against
+ * validateEvent, the reference.
+ */
+function writerOf(name: string, c: Column): Writer {
+  const inner = ((): Writer => {
+    switch (c.type) {
+      case "string":
+        return c.values
+          ? (v) => (typeof v === "string" && c.values!.includes(v) ? text(v) : undefined)
+          : (v) => (typeof v === "string" ? text(v) : undefined);
+      // Checked against ISO_MS (digits, `-`, `:`, `.`, `T`, `Z`): nothing to escape.
+      case "timestamp":
+        return (v) =>
+          typeof v === "string" && ISO_MS.test(v) && !Number.isNaN(Date.parse(v)) ? `"${v}"` : undefined;
+      // In range, String() gives JSON's own number syntax; integers up to 2^53 − 1 print without
+      // an exponent, so `1e+21` can never reach a line.
+      case "int":
+      case "long": {
+        const lo = c.min ?? Number.NEGATIVE_INFINITY;
+        const hi = c.max ?? Number.POSITIVE_INFINITY;
+        return (v) =>
+          typeof v === "number" && Number.isInteger(v) && v >= lo && v <= hi ? String(v) : undefined;
+      }
+      case "double": {
+        const lo = c.min ?? Number.NEGATIVE_INFINITY;
+        const hi = c.max ?? Number.POSITIVE_INFINITY;
+        return (v) =>
+          typeof v === "number" && Number.isFinite(v) && v >= lo && v <= hi ? String(v) : undefined;
+      }
+      case "string_array":
+        return (v) => {
+          if (!Array.isArray(v)) return undefined;
+          let out = "[";
+          for (let i = 0; i < v.length; i++) {
+            const x: unknown = v[i];
+            if (typeof x !== "string" || (c.maxLength !== undefined && columnProblem(name, c, [x])))
+              return undefined;
+            out += (i === 0 ? "" : ",") + text(x);
+          }
+          return `${out}]`;
+        };
+    }
+  })();
+  return c.nullable ? (v) => (v === null || v === undefined ? "null" : inner(v)) : inner;
+}
+
+type Field = readonly [name: EventColumn, column: Column, prefix: string, write: Writer];
 const FIELDS: readonly Field[] = Object.entries(EVENT_V1).map(
   ([name, column], i) =>
-    [name as EventColumn, column, `${i === 0 ? "{" : ","}${JSON.stringify(name)}:`] as const,
+    [
+      name as EventColumn,
+      column,
+      `${i === 0 ? "{" : ","}${JSON.stringify(name)}:`,
+      writerOf(name, column),
+    ] as const,
 );
+const SENTIMENT = new Set<string>(["sentiment_score", "sentiment_magnitude", "sentiment_source"]);
 
 /**
  * One v1 NDJSON line (with its `\n`) for a normalised record and its sentiment: the one encoder
  * every event passes through on its way to a sink. Each field is checked against its EVENT_V1
- * column (type, bounds, enumerations) and printed by its type, in EVENT_V1's order; every string
- * goes through `storable` (no U+0000, no lone surrogate: PostgreSQL can store all of it). For a
- * record that fits, the line is byte-identical to
- * `JSON.stringify({ ...record, sentiment_score, sentiment_magnitude, sentiment_source })`; one that
- * does not (a string follower count from a profile file, a score of NaN) throws
- * EventEncodingError, so no value can ever add a field, a line or a number Spark cannot read.
- * Optional columns absent from the record (the entity lists) are left out.
+ * column and printed by its type, in EVENT_V1's order; every string goes through `storable` (no
+ * U+0000, no lone surrogate: PostgreSQL can store all of it). For a record that fits, the line is
+ * byte-identical to `JSON.stringify({ ...record, sentiment_score, sentiment_magnitude,
+ * sentiment_source })`; one that does not (a string follower count from a profile file, a score
+ * of NaN) throws EventEncodingError naming the field, so no value can ever add a field, a line or
+ * a number Spark cannot read. Optional columns absent from the record (the entity lists) are left out.
  */
 export function eventLine(r: NormalisedRecord, s: Sentiment | null, source: string | null): string {
-  const sentiment = {
-    sentiment_score: s === null ? null : s.score,
-    sentiment_magnitude: s === null ? null : s.magnitude,
-    sentiment_source: s === null ? null : source,
-  };
   const values = r as unknown as Record<string, unknown>;
   let line = "";
-  for (const [name, column, prefix] of FIELDS) {
-    const v = name in sentiment ? sentiment[name as keyof typeof sentiment] : values[name];
+  for (const [name, column, prefix, write] of FIELDS) {
+    const v = SENTIMENT.has(name)
+      ? s === null
+        ? null
+        : name === "sentiment_score"
+          ? s.score
+          : name === "sentiment_magnitude"
+            ? s.magnitude
+            : source
+      : values[name];
     if (v === undefined && column.optional) continue;
-    const problem = columnProblem(name, column, v);
-    if (problem !== undefined) throw new EventEncodingError(name, problem);
-    line += prefix + (v === null || v === undefined ? "null" : PRINT[column.type](v as never));
+    const json = write(v);
+    if (json === undefined)
+      throw new EventEncodingError(name, columnProblem(name, column, v) ?? `${name} is invalid`);
+    line += prefix + json;
   }
   return `${line}}\n`;
 }
