@@ -3,13 +3,52 @@ import {
   type AlertCondition,
   type AlertSpec,
   type AlertValue,
+  alertColumns,
   alertSourceColumns,
   SEVERITIES,
 } from "../spec/alert-kind.ts";
-import { AS_OF, header, VIEWS } from "./common.ts";
+import { AS_OF, header, KEY, VIEWS } from "./common.ts";
+import { column, type MetricResult, ownWindowStep, resultOf, TABLE_KEY } from "./result.ts";
 
 /** The temp view of an alert's history: the stored rows of its baseline metric around W. */
 export const alertHistoryView = (spec: AlertSpec) => `${spec.name}_history`;
+
+/** The columns of the baseline metric an alert reads, after the key: its history's columns. */
+const historyColumns = (spec: AlertSpec): string[] => [...KEY, ...alertSourceColumns(spec)];
+
+/**
+ * An alert: one row per (window, topic) that crosses a level, with its severity. `baseline` is the
+ * result of the metric its baseline reads (the types of the history's columns).
+ *
+ * Its rows are committed by the commit of their as-of window, and W is in the baseline of the next
+ * K windows, so the commit of W recomputes their alerts too, from the stored rows of K windows before
+ * and after.
+ */
+export const alertResult = (spec: AlertSpec, baseline: MetricResult): MetricResult => {
+  const { metric, windows } = spec.baseline;
+  const stored = (n: string) => baseline.columns.find((c) => c.name === n)!;
+  return resultOf({
+    query: () => compileAlert(spec),
+    columns: [
+      column("severity", "text", false, { values: SEVERITIES }),
+      ...alertColumns(spec).map((c) => column(c.name, c.type, c.nullable)),
+    ],
+    key: TABLE_KEY,
+    shape: { kind: "alert" },
+    step: (columns) => ({
+      ...ownWindowStep(columns),
+      commitColumn: AS_OF,
+      rewritesAfter: windows,
+      history: {
+        table: metric.name,
+        view: alertHistoryView(spec),
+        windowsBefore: windows,
+        windowsAfter: windows,
+        columns: historyColumns(spec).map((n) => ({ name: n, type: stored(n).type })),
+      },
+    }),
+  });
+};
 
 /** SQL of an alert value; `current` columns live in `row` (t, or b inside a baseline's `where`). */
 function value(spec: AlertSpec, e: AlertValue, row: string): ExpressionNode {
@@ -56,8 +95,7 @@ export function compileAlert(spec: AlertSpec): QueryNode {
   const source = metric.name;
   const history = alertHistoryView(spec);
   const rowsView = `${source}_rows`;
-  const read = alertSourceColumns(spec);
-  const keyed = ["window_start", "window_end", "topic", ...read];
+  const keyed = historyColumns(spec);
   const secs = (e: string) => sql.fn("unix_seconds", e);
   // The span of n windows, from an as-of window's bounds (the step's windows have one length).
   const span = (start: string, end: string) => sql.op(n, "*", sql.op(secs(end), "-", secs(start)));
