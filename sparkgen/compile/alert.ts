@@ -13,6 +13,9 @@ import { column, type MetricResult, ownWindowStep, resultOf, TABLE_KEY } from ".
 /** The temp view of an alert's history: the stored rows of its baseline metric around W. */
 export const alertHistoryView = (spec: AlertSpec) => `${spec.name}_history`;
 
+/** A baseline's key: the commit it is computed for (AS_OF), then the target row's key. */
+const ALERT_KEY = [AS_OF, ...TABLE_KEY];
+
 /** The columns of the baseline metric an alert reads, after the key: its history's columns. */
 const historyColumns = (spec: AlertSpec): string[] => [...KEY, ...alertSourceColumns(spec)];
 
@@ -149,7 +152,7 @@ export function compileAlert(spec: AlertSpec): QueryNode {
   const baselineWindows = sql.cte(
     "baseline_windows",
     `for each target window: its ${column} in the ${n} windows before it, same topic${where ? ", where the baseline's condition holds" : ""}`,
-    sql.select([`t.${AS_OF}`, "t.window_start", "t.topic", sql.as(`b.${column}`, "value")], {
+    sql.select([...ALERT_KEY.map((c) => `t.${c}`), sql.as(`b.${column}`, "value")], {
       from: sql.table("target_windows", "t"),
       joins: [sql.join("INNER", sql.table(rowsView, "b"), sql.and(...inSlots))],
       ...(where ? { where: condition(spec, where, "b") } : {}),
@@ -160,16 +163,14 @@ export function compileAlert(spec: AlertSpec): QueryNode {
     "windows with a value, their mean and sample standard deviation",
     sql.select(
       [
-        AS_OF,
-        "window_start",
-        "topic",
+        ...ALERT_KEY,
         sql.as(sql.cast(sql.count("value"), "INT"), "baseline_windows"),
         sql.as(sql.fn("avg", "value"), "baseline_mean"),
         sql.as(sql.fn("stddev_samp", "value"), "baseline_sd"),
       ],
       {
         from: sql.table("baseline_windows"),
-        groupBy: [sql.col(AS_OF), sql.col("window_start"), sql.col("topic")],
+        groupBy: ALERT_KEY.map((c) => sql.col(c)),
       },
     ),
   );
@@ -180,10 +181,7 @@ export function compileAlert(spec: AlertSpec): QueryNode {
   );
   const body = sql.select(
     [
-      `t.${AS_OF}`,
-      "t.window_start",
-      "t.window_end",
-      "t.topic",
+      ...[AS_OF, ...KEY].map((c) => `t.${c}`),
       sql.as(severity, "severity"),
       ...Object.entries(spec.columns).map(([name, e]) => sql.as(value(spec, e, "t"), name)),
     ],
@@ -193,11 +191,7 @@ export function compileAlert(spec: AlertSpec): QueryNode {
         sql.join(
           "INNER",
           sql.table("baselines", "b"),
-          sql.and(
-            sql.eq(`b.${AS_OF}`, `t.${AS_OF}`),
-            sql.eq("b.window_start", "t.window_start"),
-            sql.eq("b.topic", "t.topic"),
-          ),
+          sql.and(...ALERT_KEY.map((c) => sql.eq(`b.${c}`, `t.${c}`))),
         ),
       ],
       where: sql.and(sql.op("b.baseline_windows", ">=", min), condition(spec, spec.levels[lowest], "t")),
