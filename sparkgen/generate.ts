@@ -6,13 +6,11 @@ import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import {
-  AS_OF,
-  alertHistoryView,
   CORRUPT_COLUMN,
   compileClassify,
-  compileMetric,
+  compileResult,
   compileWindowEvents,
-  outputColumns,
+  type MetricResult,
   VIEWS,
 } from "./compile/index.ts";
 import { buildManifest } from "./plan/manifest.ts";
@@ -21,11 +19,10 @@ import { type SparkDialect, sessionConf, TARGETS } from "./print/dialect.ts";
 import { KYSELY_TABLES, printKyselyTables } from "./print/kysely.ts";
 import { printManifest } from "./print/manifest.ts";
 import { GENERATED_MIGRATIONS_DIR, migrationFiles } from "./print/migrations.ts";
-import { printPlan, type StepMetric } from "./print/plan.ts";
+import { printPlan } from "./print/plan.ts";
 import { printSparkSql } from "./print/spark-sql.ts";
 import { type ColumnType, EVENT_V1 } from "./schema/index.ts";
-import { alertSourceColumns } from "./spec/alert-kind.ts";
-import type { JobSpec, MetricSpec } from "./spec/kinds.ts";
+import type { JobSpec } from "./spec/kinds.ts";
 import { assertValidJob } from "./spec/validate.ts";
 import { lower } from "./transforms/index.ts";
 
@@ -47,43 +44,8 @@ export const WINDOW_JOB_PLAN_PATH = join(REPO_ROOT, WINDOW_JOB_PLAN);
 export const STEP_RUNTIME_DIR = "sparkgen/runtime";
 export const STEP_ENTRY_PATH = join(REPO_ROOT, STEP_RUNTIME_DIR, "window_step.py");
 
-const sqlOf = (m: MetricSpec, job: JobSpec, target: SparkDialect) =>
-  printSparkSql(lower(compileMetric(m, job)), { spec: `${job.name}.${m.name}`, target });
 /** A `.sql` file as the plan names it (relative to `steps/`). */
 const sqlFile = (name: string) => `../sql/${name}.sql`;
-
-function stepMetric(m: MetricSpec): StepMetric {
-  const columns = outputColumns(m)
-    .map((c) => c.name)
-    .filter((n) => n !== "window_start" && n !== "window_end");
-  const base = {
-    name: m.name,
-    sql: sqlFile(m.name),
-    columns,
-    commitColumn: "window_start",
-    rewritesAfter: 0,
-  };
-  if (m.kind !== "alert") return base;
-  const { metric, windows } = m.baseline;
-  const stored = outputColumns(metric);
-  const pick = (n: string) => stored.find((c) => c.name === n)!;
-  return {
-    ...base,
-    commitColumn: AS_OF,
-    // W is in the baseline of the next K windows: recompute their alerts too.
-    rewritesAfter: windows,
-    history: {
-      table: metric.name,
-      view: alertHistoryView(m),
-      windowsBefore: windows,
-      windowsAfter: windows,
-      columns: ["window_start", "window_end", "topic", ...alertSourceColumns(m)].map((n) => ({
-        name: n,
-        type: pick(n).type,
-      })),
-    },
-  };
-}
 
 /**
  * Every generated file of `job` (`loadSpecs` of `sparkgen/load`), validated first, printed for
@@ -123,8 +85,9 @@ function generateFor(job: JobSpec, target: SparkDialect): GeneratedFile[] {
   const spec = (part: string) => ({ spec: `${job.name}.${part}`, target });
   const classifySql = printSparkSql(lower(compileClassify(job)), spec("classify_events"));
   const windowEventsSql = printSparkSql(lower(compileWindowEvents(job)), spec("window_events"));
+  const compiled: [string, MetricResult][] = job.metrics.map((m) => [m.name, compileResult(m)]);
   const metricSql: Record<string, string> = Object.fromEntries(
-    job.metrics.map((m) => [m.name, sqlOf(m, job, target)]),
+    compiled.map(([name, r]) => [name, printSparkSql(lower(r.query(job)), spec(name))]),
   );
   const plan = printPlan(
     {
@@ -137,7 +100,7 @@ function generateFor(job: JobSpec, target: SparkDialect): GeneratedFile[] {
       views: VIEWS,
       classifySql: sqlFile("classify_events"),
       windowEventsSql: sqlFile("window_events"),
-      metrics: job.metrics.map(stepMetric),
+      metrics: compiled.map(([name, r]) => ({ name, sql: sqlFile(name), ...r.step })),
     },
     sessionConf(target),
   );

@@ -1,6 +1,18 @@
-import { QueryNode as Q, type QueryNode, sql } from "../ast/index.ts";
+import { QueryNode as Q, type QueryNode, ShareNode, sql } from "../ast/index.ts";
 import type { AggregateSpec, JobSpec } from "../spec/kinds.ts";
 import { eventTopics, header, KEY, keyColumns, sameKey, VIEWS, WINDOW, windowColumns } from "./common.ts";
+import { column, type MetricResult, resultOf, TABLE_KEY } from "./result.ts";
+
+/** An aggregate: one row per window and topic, its measures as columns (a share is 0…1), shown as a row. */
+export const aggregateResult = (spec: AggregateSpec): MetricResult =>
+  resultOf({
+    query: (job) => compileAggregate(spec, job),
+    columns: Object.entries(spec.measures).map(([n, m]) =>
+      column(n, m.type, m.nullable, ShareNode.is(m.node) ? { min: 0, max: 1 } : {}),
+    ),
+    key: TABLE_KEY,
+    shape: { kind: "row" },
+  });
 
 /**
  * Aggregates per window and topic, then one row per topic of each window: the catch-all topic

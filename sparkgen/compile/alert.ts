@@ -3,13 +3,55 @@ import {
   type AlertCondition,
   type AlertSpec,
   type AlertValue,
+  alertColumns,
   alertSourceColumns,
   SEVERITIES,
 } from "../spec/alert-kind.ts";
-import { AS_OF, header, VIEWS } from "./common.ts";
+import { AS_OF, header, KEY, VIEWS } from "./common.ts";
+import { column, type MetricResult, ownWindowStep, resultOf, TABLE_KEY } from "./result.ts";
 
 /** The temp view of an alert's history: the stored rows of its baseline metric around W. */
 export const alertHistoryView = (spec: AlertSpec) => `${spec.name}_history`;
+
+/** A baseline's key: the commit it is computed for (AS_OF), then the target row's key. */
+const ALERT_KEY = [AS_OF, ...TABLE_KEY];
+
+/** The columns of the baseline metric an alert reads, after the key: its history's columns. */
+const historyColumns = (spec: AlertSpec): string[] => [...KEY, ...alertSourceColumns(spec)];
+
+/**
+ * An alert: one row per (window, topic) that crosses a level, with its severity. `baseline` is the
+ * result of the metric its baseline reads (the types of the history's columns).
+ *
+ * Its rows are committed by the commit of their as-of window, and W is in the baseline of the next
+ * K windows, so the commit of W recomputes their alerts too, from the stored rows of K windows before
+ * and after.
+ */
+export const alertResult = (spec: AlertSpec, baseline: MetricResult): MetricResult => {
+  const { metric, windows } = spec.baseline;
+  const stored = (n: string) => baseline.columns.find((c) => c.name === n)!;
+  return resultOf({
+    query: () => compileAlert(spec),
+    columns: [
+      column("severity", "text", false, { values: SEVERITIES }),
+      ...alertColumns(spec).map((c) => column(c.name, c.type, c.nullable)),
+    ],
+    key: TABLE_KEY,
+    shape: { kind: "alert" },
+    step: (columns) => ({
+      ...ownWindowStep(columns),
+      commitColumn: AS_OF,
+      rewritesAfter: windows,
+      history: {
+        table: metric.name,
+        view: alertHistoryView(spec),
+        windowsBefore: windows,
+        windowsAfter: windows,
+        columns: historyColumns(spec).map((n) => ({ name: n, type: stored(n).type })),
+      },
+    }),
+  });
+};
 
 /** SQL of an alert value; `current` columns live in `row` (t, or b inside a baseline's `where`). */
 function value(spec: AlertSpec, e: AlertValue, row: string): ExpressionNode {
@@ -56,8 +98,7 @@ export function compileAlert(spec: AlertSpec): QueryNode {
   const source = metric.name;
   const history = alertHistoryView(spec);
   const rowsView = `${source}_rows`;
-  const read = alertSourceColumns(spec);
-  const keyed = ["window_start", "window_end", "topic", ...read];
+  const keyed = historyColumns(spec);
   const secs = (e: string) => sql.fn("unix_seconds", e);
   // The span of n windows, from an as-of window's bounds (the step's windows have one length).
   const span = (start: string, end: string) => sql.op(n, "*", sql.op(secs(end), "-", secs(start)));
@@ -111,7 +152,7 @@ export function compileAlert(spec: AlertSpec): QueryNode {
   const baselineWindows = sql.cte(
     "baseline_windows",
     `for each target window: its ${column} in the ${n} windows before it, same topic${where ? ", where the baseline's condition holds" : ""}`,
-    sql.select([`t.${AS_OF}`, "t.window_start", "t.topic", sql.as(`b.${column}`, "value")], {
+    sql.select([...ALERT_KEY.map((c) => `t.${c}`), sql.as(`b.${column}`, "value")], {
       from: sql.table("target_windows", "t"),
       joins: [sql.join("INNER", sql.table(rowsView, "b"), sql.and(...inSlots))],
       ...(where ? { where: condition(spec, where, "b") } : {}),
@@ -122,16 +163,14 @@ export function compileAlert(spec: AlertSpec): QueryNode {
     "windows with a value, their mean and sample standard deviation",
     sql.select(
       [
-        AS_OF,
-        "window_start",
-        "topic",
+        ...ALERT_KEY,
         sql.as(sql.cast(sql.count("value"), "INT"), "baseline_windows"),
         sql.as(sql.fn("avg", "value"), "baseline_mean"),
         sql.as(sql.fn("stddev_samp", "value"), "baseline_sd"),
       ],
       {
         from: sql.table("baseline_windows"),
-        groupBy: [sql.col(AS_OF), sql.col("window_start"), sql.col("topic")],
+        groupBy: ALERT_KEY.map((c) => sql.col(c)),
       },
     ),
   );
@@ -142,10 +181,7 @@ export function compileAlert(spec: AlertSpec): QueryNode {
   );
   const body = sql.select(
     [
-      `t.${AS_OF}`,
-      "t.window_start",
-      "t.window_end",
-      "t.topic",
+      ...[AS_OF, ...KEY].map((c) => `t.${c}`),
       sql.as(severity, "severity"),
       ...Object.entries(spec.columns).map(([name, e]) => sql.as(value(spec, e, "t"), name)),
     ],
@@ -155,11 +191,7 @@ export function compileAlert(spec: AlertSpec): QueryNode {
         sql.join(
           "INNER",
           sql.table("baselines", "b"),
-          sql.and(
-            sql.eq(`b.${AS_OF}`, `t.${AS_OF}`),
-            sql.eq("b.window_start", "t.window_start"),
-            sql.eq("b.topic", "t.topic"),
-          ),
+          sql.and(...ALERT_KEY.map((c) => sql.eq(`b.${c}`, `t.${c}`))),
         ),
       ],
       where: sql.and(sql.op("b.baseline_windows", ">=", min), condition(spec, spec.levels[lowest], "t")),

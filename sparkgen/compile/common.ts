@@ -1,4 +1,4 @@
-import { type CteNode, type SelectItemNode, sql } from "../ast/index.ts";
+import { type CteNode, type OrderItemNode, type SelectItemNode, sql } from "../ast/index.ts";
 import type { JobSpec } from "../spec/kinds.ts";
 
 /** Temp views the step registers before running the metric SQL. */
@@ -33,6 +33,16 @@ export const AS_OF = "as_of";
 export const keyColumns = (alias?: string) => KEY.map((c) => sql.col(c, alias));
 /** `a` and `b` are rows of the same window and topic. */
 export const sameKey = (a: string, b: string) => sql.and(...KEY.map((c) => sql.eq(`${a}.${c}`, `${b}.${c}`)));
+
+/** `from`'s rows with their `rank` per window and topic (row_number: 1…N, no gaps) by `order`. */
+export const rankedRows = (name: string, comment: string, from: string, order: OrderItemNode[]): CteNode =>
+  sql.cte(
+    name,
+    comment,
+    sql.select([sql.star(), sql.as(sql.over(sql.fn("row_number"), [...KEY], order), "rank")], {
+      from: sql.table(from),
+    }),
+  );
 
 /** Every event once per topic: the catch-all topic plus each distinct tag. */
 export function eventTopics(job: JobSpec): CteNode {

@@ -1,7 +1,30 @@
 import { type ExpressionNode, QueryNode as Q, type QueryNode, sql } from "../ast/index.ts";
 import type { InfluencerSpec, JobSpec } from "../spec/kinds.ts";
-import { eventTopics, header, KEY, keyColumns, sameKey, VIEWS, windowColumns } from "./common.ts";
+import { eventTopics, header, KEY, keyColumns, rankedRows, sameKey, VIEWS, windowColumns } from "./common.ts";
 import { referenceDepth } from "./reference-depth.ts";
+import { column, type MetricResult, resultOf, TABLE_KEY } from "./result.ts";
+
+/** The result columns after KEY, in the order the final SELECT writes them. */
+const influencerColumns = (spec: InfluencerSpec) => [
+  column("author_id", "text"),
+  column("username", "text"),
+  column("rank", "integer"),
+  column("score", "double precision", false, { min: 0, max: 1 }),
+  column("tweets", "bigint"),
+  column("retweets", "bigint"),
+  column("favourites", "bigint"),
+  column("followers", "bigint"),
+  column("depth", "integer", false, { min: 0, max: spec.depthCap }),
+];
+
+/** The influencers: one row per (window, topic, author), ranked by score, shown by username. */
+export const influencerResult = (spec: InfluencerSpec): MetricResult =>
+  resultOf({
+    query: (job) => compileInfluencer(spec, job),
+    columns: influencerColumns(spec),
+    key: [...TABLE_KEY, "author_id"],
+    shape: { kind: "ranked", label: "username", by: "score" },
+  });
 
 /**
  * docs/contracts.md "Influencers", step by step: the tweets each author is known for, their retweet and
@@ -210,39 +233,16 @@ export function compileInfluencer(spec: InfluencerSpec, job: JobSpec): QueryNode
       { from: sql.table("author_components") },
     ),
   );
-  const ranked = sql.cte(
+  const ranked = rankedRows(
     "ranked_authors",
     "rank by score, then followers, then author_id",
-    sql.select(
-      [
-        sql.star(),
-        sql.as(
-          sql.over(
-            sql.fn("row_number"),
-            [...KEY],
-            [sql.desc("score"), sql.desc("followers"), sql.asc("author_id")],
-          ),
-          "rank",
-        ),
-      ],
-      { from: sql.table("author_scores") },
-    ),
+    "author_scores",
+    [sql.desc("score"), sql.desc("followers"), sql.asc("author_id")],
   );
   const body = sql.select(
     [
       ...windowColumns("a"),
-      ...[
-        "topic",
-        "author_id",
-        "username",
-        "rank",
-        "score",
-        "tweets",
-        "retweets",
-        "favourites",
-        "followers",
-        "depth",
-      ].map((n) => sql.as(`a.${n}`, n)),
+      ...["topic", ...influencerColumns(spec).map((col) => col.name)].map((n) => sql.as(`a.${n}`, n)),
     ],
     {
       from: sql.table("ranked_authors", "a"),

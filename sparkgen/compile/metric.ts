@@ -7,6 +7,7 @@ import {
   QueryNode as Q,
   type QueryNode,
   type SelectItemNode,
+  type SelectNode,
   ShareNode,
   sql,
 } from "../ast/index.ts";
@@ -19,9 +20,19 @@ import {
 } from "../spec/metric-dsl.ts";
 import type { MetricKindSpec } from "../spec/metric-kind.ts";
 import { mapExpression } from "../transforms/map-expressions.ts";
-import { eventTopics, header, KEY, keyColumns, sameKey, VIEWS, WINDOW, windowColumns } from "./common.ts";
-import type { OutputColumn } from "./index.ts";
+import {
+  eventTopics,
+  header,
+  KEY,
+  keyColumns,
+  rankedRows,
+  sameKey,
+  VIEWS,
+  WINDOW,
+  windowColumns,
+} from "./common.ts";
 import { referenceDepth } from "./reference-depth.ts";
+import { column, type MetricResult, type OutputColumn, resultOf, TABLE_KEY } from "./result.ts";
 import type { ResultShape } from "./shape.ts";
 
 /** Column of dimension `name` in `dimension_rows` (prefixed: the event columns are there too). */
@@ -39,30 +50,59 @@ const apply = (f: LambdaNode, arg: ExpressionNode): ExpressionNode =>
 
 const entries = <T>(r: Readonly<Record<string, T>>) => Object.entries(r) as [string, T][];
 
-/** Aggregate measures first computed per group; derived ones read them afterwards. */
-function split(spec: MetricKindSpec) {
+/**
+ * A spec's parts as the stages read them: dimensions (scalar ones computed per event, exploded
+ * ones through a lateral view) and measures (aggregate ones per group, derived ones after).
+ */
+export interface MetricParts {
+  readonly spec: MetricKindSpec;
+  readonly dims: readonly [string, Dimension][];
+  readonly dimNames: readonly string[];
+  readonly scalar: readonly [string, Dimension][];
+  readonly exploded: readonly [string, Dimension][];
+  readonly aggregates: readonly [string, MetricKindSpec["measures"][string]][];
+  readonly derived: readonly [string, DerivedMeasure][];
+}
+
+export function metricParts(spec: MetricKindSpec): MetricParts {
+  const dims = entries(spec.dimensions);
   const aggregates = entries(spec.measures).filter(([, m]) => m.kind === "measure");
   const derived = entries(spec.measures).filter(([, m]) => m.kind === "derived") as [
     string,
     DerivedMeasure,
   ][];
-  return { aggregates, derived };
+  return {
+    spec,
+    dims,
+    dimNames: dims.map(([n]) => n),
+    scalar: dims.filter(([, d]) => !d.exploded),
+    exploded: dims.filter(([, d]) => d.exploded),
+    aggregates,
+    derived,
+  };
 }
 
 /**
- * docs/contracts.md "Metric language": events of each topic that pass `where`, grouped by the
- * dimensions (an exploded dimension: each distinct element once per event), aggregated, then the
- * derived measures, then the rank. Groups without events have no row.
+ * What a stage adds to the query: its CTEs (none when the spec does not need it) and the relation
+ * the next stage reads (`from` unchanged when it added none).
  */
-export function compileMetricKind(spec: MetricKindSpec, job: JobSpec): QueryNode {
-  const dims = entries(spec.dimensions);
-  const { aggregates, derived } = split(spec);
-  const ctes: CteNode[] = [eventTopics(job)];
+export interface Stage {
+  readonly ctes: readonly CteNode[];
+  readonly rows: string;
+}
 
-  const scalar = dims.filter(([, d]) => !d.exploded);
-  const exploded = dims.filter(([, d]) => d.exploded);
-  // An exploded dimension: its elements as a lateral view; each distinct non-NULL one once per
-  // event, or (tokens) every occurrence, through the dimension's value and keep lambdas.
+/** A CTE stage of the metric kind: from the parts and the relation before it, its CTEs. */
+export type MetricStage = (p: MetricParts, job: JobSpec, from: string) => Stage;
+
+/**
+ * The events a group is made of: each event of a topic that passes `where`, with its dimension
+ * values (an exploded dimension: its elements through a lateral view; each distinct non-NULL one
+ * once per event, or, for tokens, every occurrence through the dimension's value and keep lambdas)
+ * and its reference depth. Without dimensions, a filter or a depth, the groups read `from`
+ * (event_topics) directly.
+ */
+export const dimensionRows: MetricStage = (p, _job, from) => {
+  const { spec, dims, dimNames, scalar, exploded } = p;
   const element = (name: string, i: number, d: Dimension) =>
     d.elements ? apply(d.elements.value, sql.col(elementColumn(name), `d${i}`)) : sql.col(dimColumn(name));
   const lateralViews: LateralViewNode[] = exploded.map(([name, d], i) =>
@@ -87,189 +127,177 @@ export function compileMetricKind(spec: MetricKindSpec, job: JobSpec): QueryNode
       d.elements?.keep ? [apply(d.elements.keep, element(name, i, d))] : [],
     ),
   ];
-  const dimNames = dims.map(([n]) => n);
   // A depth measure: the reference chains of the window (a library operator, as influencers use),
   // joined to each record as REFERENCE_DEPTH_COLUMN. Validation allows one depth per metric.
-  const depth = aggregates.map(([, m]) => (m as Partial<DepthMeasure>).depth).find((d) => d !== undefined);
-  const depthJoins: JoinNode[] = [];
-  if (depth) {
-    const chains = referenceDepth({ from: "event_topics", ...depth, partition: KEY });
-    ctes.push(...chains.ctes);
-    depthJoins.push(
-      sql.join(
-        "LEFT",
-        sql.table(chains.view, "rd"),
-        sql.and(sameKey("rd", "e"), sql.eq("rd.tweet_id", `e.${depth.id}`)),
-      ),
-    );
-  }
-  // Without dimensions, a filter or a depth, the groups read event_topics directly.
-  let rows = dims.length || spec.where || depth ? "dimension_rows" : "event_topics";
-  if (rows === "dimension_rows") {
-    const notes = [
-      ...(exploded.some(([, d]) => !d.elements)
-        ? ["each distinct element of an exploded dimension once per event"]
-        : []),
-      ...(exploded.some(([, d]) => d.elements) ? ["every token, repeats included"] : []),
-      ...(scalar.some(([, d]) => d.nullable) ? ["events whose value is NULL left out"] : []),
-    ];
-    ctes.push(
-      sql.cte(
-        "dimension_rows",
-        `the events of each topic${spec.where ? " that pass the filter" : ""}${dims.length ? `, with ${dimNames.join(", ")}` : ""}${notes.length ? ` (${notes.join("; ")})` : ""}`,
-        sql.select(
-          [
-            sql.star("e"),
-            ...scalar.map(([n, d]) => sql.as(d.node, dimColumn(n))),
-            ...exploded.map(([n, d], i) =>
-              d.elements ? sql.as(element(n, i, d), dimColumn(n)) : dimColumn(n),
-            ),
-            ...(depth ? [sql.as(sql.fn("coalesce", "rd.depth", sql.lit(0)), REFERENCE_DEPTH_COLUMN)] : []),
-          ],
-          {
-            from: sql.table("event_topics", "e"),
-            joins: depthJoins,
-            lateralViews,
-            ...(conditions.length ? { where: sql.and(...conditions) } : {}),
-          },
-        ),
-      ),
-    );
-  }
-  // Left-out values (stop words): a literal list per dimension, anti-joined.
-  const excluding = dims.filter(([, d]) => d.exclude?.length);
-  if (excluding.length) {
-    for (const [name, d] of excluding)
-      ctes.push(
-        sql.cte(
-          excludedView(name),
-          `the values of ${name} left out (${d.exclude!.length})`,
-          sql.select([
-            sql.as(sql.fn("explode", sql.fn("array", ...d.exclude!.map((w) => sql.lit(w)))), "value"),
-          ]),
-        ),
-      );
-    ctes.push(
-      sql.cte(
-        "kept_rows",
-        `those rows without the left-out values of ${excluding.map(([n]) => n).join(", ")}`,
-        sql.select([sql.star("d")], {
-          from: sql.table(rows, "d"),
-          joins: excluding.map(([name], i) =>
-            sql.join(
-              "LEFT ANTI",
-              sql.table(excludedView(name), `x${i}`),
-              sql.eq(`x${i}.value`, `d.${dimColumn(name)}`),
-            ),
+  const depth = p.aggregates.map(([, m]) => (m as Partial<DepthMeasure>).depth).find((d) => d !== undefined);
+  if (!dims.length && !spec.where && !depth) return { ctes: [], rows: from };
+  const chains = depth ? referenceDepth({ from, ...depth, partition: KEY }) : undefined;
+  const depthJoins: JoinNode[] =
+    depth && chains
+      ? [
+          sql.join(
+            "LEFT",
+            sql.table(chains.view, "rd"),
+            sql.and(sameKey("rd", "e"), sql.eq("rd.tweet_id", `e.${depth.id}`)),
           ),
-        }),
-      ),
-    );
-    rows = "kept_rows";
-  }
-  const groupKeys = [...KEY, ...dimNames.map(dimColumn)].map((c) => sql.col(c));
-  ctes.push(
-    sql.cte(
-      "grouped",
-      `the aggregate measures per window and topic${dims.length ? ` and ${dimNames.join(", ")}` : ""}`,
-      sql.select(
-        [
-          ...KEY,
-          ...dimNames.map((n) => sql.as(dimColumn(n), n)),
-          ...aggregates.map(([n, m]) => sql.as((m as { node: ExpressionNode }).node, n)),
-        ],
-        { from: sql.table(rows), groupBy: groupKeys },
-      ),
+        ]
+      : [];
+  const notes = [
+    ...(exploded.some(([, d]) => !d.elements)
+      ? ["each distinct element of an exploded dimension once per event"]
+      : []),
+    ...(exploded.some(([, d]) => d.elements) ? ["every token, repeats included"] : []),
+    ...(scalar.some(([, d]) => d.nullable) ? ["events whose value is NULL left out"] : []),
+  ];
+  const rows = sql.cte(
+    "dimension_rows",
+    `the events of each topic${spec.where ? " that pass the filter" : ""}${dims.length ? `, with ${dimNames.join(", ")}` : ""}${notes.length ? ` (${notes.join("; ")})` : ""}`,
+    sql.select(
+      [
+        sql.star("e"),
+        ...scalar.map(([n, d]) => sql.as(d.node, dimColumn(n))),
+        ...exploded.map(([n, d], i) => (d.elements ? sql.as(element(n, i, d), dimColumn(n)) : dimColumn(n))),
+        ...(depth ? [sql.as(sql.fn("coalesce", "rd.depth", sql.lit(0)), REFERENCE_DEPTH_COLUMN)] : []),
+      ],
+      {
+        from: sql.table(from, "e"),
+        joins: depthJoins,
+        lateralViews,
+        ...(conditions.length ? { where: sql.and(...conditions) } : {}),
+      },
     ),
   );
+  return { ctes: [...(chains?.ctes ?? []), rows], rows: "dimension_rows" };
+};
 
-  // Topic totals of the measures a shareOfTopic reads: the same aggregate over the topic's events.
+/** Left-out values (stop words): a literal list per dimension, anti-joined. */
+export const keptRows: MetricStage = (p, _job, from) => {
+  const excluding = p.dims.filter(([, d]) => d.exclude?.length);
+  if (!excluding.length) return { ctes: [], rows: from };
+  const lists = excluding.map(([name, d]) =>
+    sql.cte(
+      excludedView(name),
+      `the values of ${name} left out (${d.exclude!.length})`,
+      sql.select([sql.as(sql.fn("explode", sql.fn("array", ...d.exclude!.map((w) => sql.lit(w)))), "value")]),
+    ),
+  );
+  const kept = sql.cte(
+    "kept_rows",
+    `those rows without the left-out values of ${excluding.map(([n]) => n).join(", ")}`,
+    sql.select([sql.star("d")], {
+      from: sql.table(from, "d"),
+      joins: excluding.map(([name], i) =>
+        sql.join(
+          "LEFT ANTI",
+          sql.table(excludedView(name), `x${i}`),
+          sql.eq(`x${i}.value`, `d.${dimColumn(name)}`),
+        ),
+      ),
+    }),
+  );
+  return { ctes: [...lists, kept], rows: "kept_rows" };
+};
+
+/** The aggregate measures per window, topic and dimension values. */
+export const grouped: MetricStage = (p, _job, from) => {
+  const { dims, dimNames } = p;
+  const groupKeys = [...KEY, ...dimNames.map(dimColumn)].map((c) => sql.col(c));
+  const cte = sql.cte(
+    "grouped",
+    `the aggregate measures per window and topic${dims.length ? ` and ${dimNames.join(", ")}` : ""}`,
+    sql.select(
+      [
+        ...KEY,
+        ...dimNames.map((n) => sql.as(dimColumn(n), n)),
+        ...p.aggregates.map(([n, m]) => sql.as((m as { node: ExpressionNode }).node, n)),
+      ],
+      { from: sql.table(from), groupBy: groupKeys },
+    ),
+  );
+  return { ctes: [cte], rows: "grouped" };
+};
+
+/**
+ * The derived measures over the grouped rows (NULL when the denominator is 0 or NULL), after the
+ * topic totals a shareOfTopic reads: the same aggregate over every event of the (window, topic)
+ * that passes `where`.
+ */
+export const measured: MetricStage = (p, job, from) => {
+  const { spec, derived, dimNames } = p;
+  if (!derived.length) return { ctes: [], rows: from };
   const totals = [...new Set(derived.filter(([, m]) => m.op === "shareOfTopic").map(([, m]) => m.refs[0]!))];
-  if (totals.length)
-    ctes.push(
-      sql.cte(
-        "topic_totals",
-        `${totals.join(", ")} over every event of the window and topic${spec.where ? " that passes the filter" : ""}`,
-        sql.select(
-          [...KEY, ...totals.map((n) => sql.as((spec.measures[n] as { node: ExpressionNode }).node, n))],
-          {
-            from: sql.table("event_topics"),
-            ...(spec.where ? { where: spec.where.node } : {}),
-            groupBy: keyColumns(),
-          },
-        ),
-      ),
-    );
-  let last = "grouped";
-  if (derived.length) {
-    const safe = (n: ExpressionNode, d: ExpressionNode) => sql.op(n, "/", sql.fn("nullif", d, sql.lit(0)));
-    // A share across topics: the same dimension values in the same window.
-    const partition = [...WINDOW, ...dimNames].map((n) => sql.col(n, "g"));
-    const derivedNode = (m: DerivedMeasure): ExpressionNode => {
-      const a = sql.col(m.refs[0]!, "g");
-      switch (m.op) {
-        case "ratio":
-          return safe(a, sql.col(m.refs[1]!, "g"));
-        case "shareOfTopic":
-          return safe(a, sql.col(m.refs[0]!, "t"));
-        case "shareOfAll":
-          return safe(
-            a,
-            sql.over(
-              sql.fn("max", sql.caseWhen([[sql.eq("g.topic", sql.lit(job.topics.all)), a]])),
-              partition,
-            ),
-          );
-        case "score":
-          return sql.weightedScore(
-            m.refs.map((r, i) => [m.weights![i]!, sql.col(r, "g")] as const),
-            keyColumns("g"),
-          );
-        case "shareOfTracked":
-          return safe(
-            a,
-            sql.over(
-              sql.fn("sum", sql.caseWhen([[sql.op("g.topic", "<>", sql.lit(job.topics.all)), a]])),
-              partition,
-            ),
-          );
-      }
-    };
-    ctes.push(
-      sql.cte(
-        "measured",
-        `the derived measures: ${derived.map(([n]) => n).join(", ")} (NULL when the denominator is 0 or NULL)`,
-        sql.select([sql.star("g"), ...derived.map(([n, m]) => sql.as(derivedNode(m), n))], {
-          from: sql.table("grouped", "g"),
-          joins: totals.length ? [sql.join("LEFT", sql.table("topic_totals", "t"), sameKey("t", "g"))] : [],
-        }),
-      ),
-    );
-    last = "measured";
-  }
-  if (spec.rank) {
-    ctes.push(
-      sql.cte(
-        "ranked",
-        `rank by ${spec.rank.by} descending${dims.length ? `, then ${dimNames.join(", ")} ascending` : ""}`,
-        sql.select(
-          [
-            sql.star(),
-            sql.as(
-              sql.over(
-                sql.fn("row_number"),
-                [...KEY],
-                [sql.desc(spec.rank.by), ...dimNames.map((n) => sql.asc(n))],
-              ),
-              "rank",
-            ),
-          ],
-          { from: sql.table(last) },
-        ),
-      ),
-    );
-    last = "ranked";
-  }
+  const totalsCte = sql.cte(
+    "topic_totals",
+    `${totals.join(", ")} over every event of the window and topic${spec.where ? " that passes the filter" : ""}`,
+    sql.select(
+      [...KEY, ...totals.map((n) => sql.as((spec.measures[n] as { node: ExpressionNode }).node, n))],
+      {
+        from: sql.table("event_topics"),
+        ...(spec.where ? { where: spec.where.node } : {}),
+        groupBy: keyColumns(),
+      },
+    ),
+  );
+  const safe = (n: ExpressionNode, d: ExpressionNode) => sql.op(n, "/", sql.fn("nullif", d, sql.lit(0)));
+  // A share across topics: the same dimension values in the same window.
+  const partition = [...WINDOW, ...dimNames].map((n) => sql.col(n, "g"));
+  const derivedNode = (m: DerivedMeasure): ExpressionNode => {
+    const a = sql.col(m.refs[0]!, "g");
+    switch (m.op) {
+      case "ratio":
+        return safe(a, sql.col(m.refs[1]!, "g"));
+      case "shareOfTopic":
+        return safe(a, sql.col(m.refs[0]!, "t"));
+      case "shareOfAll":
+        return safe(
+          a,
+          sql.over(sql.fn("max", sql.caseWhen([[sql.eq("g.topic", sql.lit(job.topics.all)), a]])), partition),
+        );
+      case "score":
+        return sql.weightedScore(
+          m.refs.map((r, i) => [m.weights![i]!, sql.col(r, "g")] as const),
+          keyColumns("g"),
+        );
+      case "shareOfTracked":
+        return safe(
+          a,
+          sql.over(
+            sql.fn("sum", sql.caseWhen([[sql.op("g.topic", "<>", sql.lit(job.topics.all)), a]])),
+            partition,
+          ),
+        );
+    }
+  };
+  const cte = sql.cte(
+    "measured",
+    `the derived measures: ${derived.map(([n]) => n).join(", ")} (NULL when the denominator is 0 or NULL)`,
+    sql.select([sql.star("g"), ...derived.map(([n, m]) => sql.as(derivedNode(m), n))], {
+      from: sql.table(from, "g"),
+      joins: totals.length ? [sql.join("LEFT", sql.table("topic_totals", "t"), sameKey("t", "g"))] : [],
+    }),
+  );
+  return { ctes: [...(totals.length ? [totalsCte] : []), cte], rows: "measured" };
+};
+
+/** The rank: by `rank.by` descending, ties by the dimensions ascending, per window and topic. */
+export const ranked: MetricStage = (p, _job, from) => {
+  const { spec, dims, dimNames } = p;
+  if (!spec.rank) return { ctes: [], rows: from };
+  const cte = rankedRows(
+    "ranked",
+    `rank by ${spec.rank.by} descending${dims.length ? `, then ${dimNames.join(", ")} ascending` : ""}`,
+    from,
+    [sql.desc(spec.rank.by), ...dimNames.map((n) => sql.asc(n))],
+  );
+  return { ctes: [cte], rows: "ranked" };
+};
+
+/** The CTE stages of the metric kind, in order, each reading the relation of the one before. */
+export const METRIC_STAGES: readonly MetricStage[] = [dimensionRows, keptRows, grouped, measured, ranked];
+
+/** The final SELECT: the top N of each (window, topic), the catch-all topic left out when asked. */
+function resultRows(p: MetricParts, job: JobSpec, from: string): SelectNode {
+  const { spec, dimNames } = p;
   const keep = [
     ...(spec.rank ? [sql.op("r.rank", "<=", spec.rank.top)] : []),
     ...(spec.topics === "tracked" ? [sql.op("r.topic", "<>", sql.lit(job.topics.all))] : []),
@@ -280,14 +308,30 @@ export function compileMetricKind(spec: MetricKindSpec, job: JobSpec): QueryNode
       sql.as(`r.${n}`, n),
     ),
   ];
-  const body = sql.select(columns, {
-    from: sql.table(last, "r"),
+  return sql.select(columns, {
+    from: sql.table(from, "r"),
     ...(keep.length ? { where: sql.and(...keep) } : {}),
   });
+}
+
+/**
+ * docs/contracts.md "Metric language": events of each topic that pass `where`, grouped by the
+ * dimensions (an exploded dimension: each distinct element once per event), aggregated, then the
+ * derived measures, then the rank (METRIC_STAGES). Groups without events have no row.
+ */
+export function compileMetricKind(spec: MetricKindSpec, job: JobSpec): QueryNode {
+  const p = metricParts(spec);
+  const ctes: CteNode[] = [eventTopics(job)];
+  let rows = "event_topics";
+  for (const stage of METRIC_STAGES) {
+    const s = stage(p, job, rows);
+    ctes.push(...s.ctes);
+    rows = s.rows;
+  }
   return Q.create(
     header(spec.source, spec.name, spec.description, `${VIEWS.events} and ${VIEWS.params}`),
     ctes,
-    body,
+    resultRows(p, job, rows),
   );
 }
 
@@ -333,11 +377,19 @@ const countsRows = (m: MetricKindSpec["measures"][string]): boolean => {
 const countsSome = (m: MetricKindSpec["measures"][string]): boolean =>
   countCall(m) !== undefined && !countsRows(m);
 
-export const metricKey = (spec: MetricKindSpec): string[] => [
-  "window_start",
-  "topic",
-  ...Object.keys(spec.dimensions),
-];
+/** The primary key: window_start, topic and the dimensions (a group per dimension values). */
+export const metricKey = (spec: MetricKindSpec): string[] => [...TABLE_KEY, ...Object.keys(spec.dimensions)];
+
+/** The metric kind: its stages, its dimensions and measures as columns, keyed by its dimensions. */
+export const metricKindResult = (spec: MetricKindSpec): MetricResult =>
+  resultOf({
+    query: (job) => compileMetricKind(spec, job),
+    columns: metricColumns(spec).map(({ name, type, nullable, ...bounds }) =>
+      column(name, type, nullable, bounds),
+    ),
+    key: metricKey(spec),
+    shape: metricShape(spec),
+  });
 
 /**
  * How a reader shows the metric: a ranked list (label = the first text dimension), a time series

@@ -3,40 +3,18 @@
  * a job — SQL files in order, views, result tables and columns, history reads, session settings and
  * the event schema. No SQL text: the plan names the `.sql` files (paths relative to the plan).
  */
+import type { StepRules } from "../compile/index.ts";
 import type { ColumnType } from "../schema/index.ts";
 import { SESSION_CONF } from "./dialect.ts";
 
 /** The plan format the runtime reads (`PLAN_VERSION` in trends_step/plan.py). */
 export const PLAN_VERSION = 2;
 
-export interface StepMetric {
+/** One metric of the plan: its name, its `.sql` file and its kind's step rules (compile/result.ts). */
+export interface StepMetric extends StepRules {
   readonly name: string;
   /** The metric's `.sql` file, relative to the plan. */
   readonly sql: string;
-  /** Result columns after window_start and window_end, in order. */
-  readonly columns: readonly string[];
-  /**
-   * The result column naming the window of the step whose commit writes a row: window_start, or an
-   * alert's as_of (compile/alert.ts). Not stored.
-   */
-  readonly commitColumn: string;
-  /** A stored result table this metric reads back (for the alert baseline). */
-  readonly history?: {
-    readonly table: string;
-    readonly view: string;
-    readonly columns: readonly {
-      readonly name: string;
-      readonly type: "timestamptz" | "text" | "bigint" | "integer" | "double precision";
-    }[];
-    /** How many windows before and after W to read. */
-    readonly windowsBefore: number;
-    readonly windowsAfter: number;
-  };
-  /**
-   * Besides W, the step replaces this metric's rows of the stored windows in (W, W + n·length]
-   * (the alert: W is in their baseline). 0 for metrics of W alone.
-   */
-  readonly rewritesAfter: number;
 }
 
 export interface StepPlan {

@@ -13,13 +13,19 @@ import {
   UnsupportedError,
 } from "./dialect.ts";
 
-/** The spec and target of the statement being printed (printing is synchronous). */
-let context: PrintContext = { target: SPARK_3_5 };
+/** Without a context: spark-3.5 and no spec name (small goldens, the manifest's expressions). */
+const DEFAULT_CONTEXT: PrintContext = { target: SPARK_3_5 };
 
 const WIDTH = 100;
 const INDENT = "  ";
 
-type Printers = { readonly [K in NodeKind]: (node: Extract<Node, { kind: K }>, indent: string) => string };
+/**
+ * Every printer takes the spec and target of the statement being printed (`ctx`) as its first
+ * argument: the state is passed down, never held by the module.
+ */
+type Printers = {
+  readonly [K in NodeKind]: (ctx: PrintContext, node: Extract<Node, { kind: K }>, indent: string) => string;
+};
 
 const PRECEDENCE: Readonly<Record<string, number>> = {
   OR: 1,
@@ -52,22 +58,34 @@ function precedence(e: ExpressionNode): number {
   }
 }
 
-const expr = (e: ExpressionNode, indent = ""): string =>
-  (PRINTERS[e.kind] as (n: Node, i: string) => string)(e, indent);
+const expr = (ctx: PrintContext, e: ExpressionNode, indent = ""): string =>
+  (PRINTERS[e.kind] as (c: PrintContext, n: Node, i: string) => string)(ctx, e, indent);
 
 /** Parenthesised when `child` binds looser than its parent (or equally, on the right of - and /). */
-function operand(child: ExpressionNode, parent: number, right = false, indent = ""): string {
+function operand(
+  ctx: PrintContext,
+  child: ExpressionNode,
+  parent: number,
+  right = false,
+  indent = "",
+): string {
   const p = precedence(child);
-  const text = expr(child, indent);
+  const text = expr(ctx, child, indent);
   return p < parent || (right && p === parent && parent >= 4) ? `(${text})` : text;
 }
 
-function call(name: string, args: readonly string[], indent: string, distinct = false): string {
-  if (!context.target.functions.has(name))
+function call(
+  ctx: PrintContext,
+  name: string,
+  args: readonly string[],
+  indent: string,
+  distinct = false,
+): string {
+  if (!ctx.target.functions.has(name))
     throw new UnsupportedError(
       `the function ${name}()`,
       "use a built-in listed in sparkgen/print/dialect.ts FUNCTIONS (available on Spark 3.5 and 4.x)",
-      context,
+      ctx,
     );
   const head = `${name}(${distinct ? "DISTINCT " : ""}`;
   const inline = `${head}${args.join(", ")})`;
@@ -95,31 +113,37 @@ function chain(e: ExpressionNode, op: "AND" | "OR"): ExpressionNode[] {
   return e.kind === "BinaryNode" && e.op === op ? [...chain(e.left, op), ...chain(e.right, op)] : [e];
 }
 
-function condition(e: ExpressionNode, indent: string, keyword: string): string {
-  const inline = `${keyword} ${expr(e, indent)}`;
+function condition(ctx: PrintContext, e: ExpressionNode, indent: string, keyword: string): string {
+  const inline = `${keyword} ${expr(ctx, e, indent)}`;
   if (indent.length + inline.length <= WIDTH) return indent + inline;
   const parts = chain(e, "AND");
   return parts
-    .map((p, i) => `${indent}${i === 0 ? keyword : `${INDENT}AND`} ${operand(p, 2, false, indent + INDENT)}`)
+    .map(
+      (p, i) =>
+        `${indent}${i === 0 ? keyword : `${INDENT}AND`} ${operand(ctx, p, 2, false, indent + INDENT)}`,
+    )
     .join("\n");
 }
 
-function printSelect(s: SelectNode, indent: string): string {
+function printSelect(ctx: PrintContext, s: SelectNode, indent: string): string {
   const inner = indent + INDENT;
   const lines = [`${indent}SELECT${s.distinct ? " DISTINCT" : ""}`];
-  lines.push(s.items.map((i) => inner + PRINTERS.SelectItemNode(i, inner)).join(",\n"));
-  if (s.from) lines.push(`${indent}FROM ${PRINTERS.TableNode(s.from, indent)}`);
-  for (const j of s.joins) lines.push(indent + PRINTERS.JoinNode(j, indent));
-  for (const v of s.lateralViews) lines.push(indent + PRINTERS.LateralViewNode(v, indent));
-  if (s.where) lines.push(condition(s.where, indent, "WHERE"));
-  if (s.groupBy.length) lines.push(`${indent}GROUP BY ${s.groupBy.map((g) => expr(g, indent)).join(", ")}`);
+  lines.push(s.items.map((i) => inner + PRINTERS.SelectItemNode(ctx, i, inner)).join(",\n"));
+  if (s.from) lines.push(`${indent}FROM ${PRINTERS.TableNode(ctx, s.from, indent)}`);
+  for (const j of s.joins) lines.push(indent + PRINTERS.JoinNode(ctx, j, indent));
+  for (const v of s.lateralViews) lines.push(indent + PRINTERS.LateralViewNode(ctx, v, indent));
+  if (s.where) lines.push(condition(ctx, s.where, indent, "WHERE"));
+  if (s.groupBy.length)
+    lines.push(`${indent}GROUP BY ${s.groupBy.map((g) => expr(ctx, g, indent)).join(", ")}`);
   if (s.orderBy.length)
-    lines.push(`${indent}ORDER BY ${s.orderBy.map((o) => PRINTERS.OrderItemNode(o, indent)).join(", ")}`);
+    lines.push(
+      `${indent}ORDER BY ${s.orderBy.map((o) => PRINTERS.OrderItemNode(ctx, o, indent)).join(", ")}`,
+    );
   return lines.join("\n");
 }
 
-function printUnion(u: UnionNode, indent: string): string {
-  return u.selects.map((s) => printSelect(s, indent)).join(`\n${indent}UNION${u.all ? " ALL" : ""}\n`);
+function printUnion(ctx: PrintContext, u: UnionNode, indent: string): string {
+  return u.selects.map((s) => printSelect(ctx, s, indent)).join(`\n${indent}UNION${u.all ? " ALL" : ""}\n`);
 }
 
 const notLowered = (kind: string, transform: string) => (): never => {
@@ -127,8 +151,8 @@ const notLowered = (kind: string, transform: string) => (): never => {
 };
 
 const PRINTERS: Printers = {
-  ColumnNode: (n) => (n.table ? `${quoteIdentifier(n.table)}.` : "") + quoteIdentifier(n.name),
-  LiteralNode: (n) =>
+  ColumnNode: (_ctx, n) => (n.table ? `${quoteIdentifier(n.table)}.` : "") + quoteIdentifier(n.name),
+  LiteralNode: (_ctx, n) =>
     n.value === null
       ? "NULL"
       : typeof n.value === "string"
@@ -138,77 +162,86 @@ const PRINTERS: Printers = {
             ? "TRUE"
             : "FALSE"
           : printNumber(n.value),
-  StarNode: (n) => (n.table ? `${quoteIdentifier(n.table)}.*` : "*"),
-  CallNode: (n, i) =>
+  StarNode: (_ctx, n) => (n.table ? `${quoteIdentifier(n.table)}.*` : "*"),
+  CallNode: (ctx, n, i) =>
     call(
+      ctx,
       n.name,
-      n.args.map((a) => expr(a, i + INDENT)),
+      n.args.map((a) => expr(ctx, a, i + INDENT)),
       i,
       n.distinct,
     ),
-  BinaryNode: (n, i) => {
+  BinaryNode: (ctx, n, i) => {
     const p = PRECEDENCE[n.op] ?? 9;
-    return `${operand(n.left, p, false, i)} ${n.op} ${operand(n.right, p, true, i)}`;
+    return `${operand(ctx, n.left, p, false, i)} ${n.op} ${operand(ctx, n.right, p, true, i)}`;
   },
-  UnaryNode: (n, i) =>
-    n.op === "NOT" ? `NOT ${operand(n.operand, 9, false, i)}` : `-${operand(n.operand, 7, false, i)}`,
-  IsNullNode: (n, i) => `${operand(n.operand, 5, false, i)} IS ${n.negated ? "NOT " : ""}NULL`,
-  InNode: (n, i) =>
-    `${operand(n.operand, 5, false, i)} ${n.negated ? "NOT " : ""}IN (${n.list.map((e) => expr(e, i)).join(", ")})`,
-  CaseNode: (n, i) => {
+  UnaryNode: (ctx, n, i) =>
+    n.op === "NOT"
+      ? `NOT ${operand(ctx, n.operand, 9, false, i)}`
+      : `-${operand(ctx, n.operand, 7, false, i)}`,
+  IsNullNode: (ctx, n, i) => `${operand(ctx, n.operand, 5, false, i)} IS ${n.negated ? "NOT " : ""}NULL`,
+  InNode: (ctx, n, i) =>
+    `${operand(ctx, n.operand, 5, false, i)} ${n.negated ? "NOT " : ""}IN (${n.list.map((e) => expr(ctx, e, i)).join(", ")})`,
+  CaseNode: (ctx, n, i) => {
     const parts = [
-      ...n.whens.map((w) => `WHEN ${expr(w.when, i)} THEN ${expr(w.result, i)}`),
-      ...(n.otherwise ? [`ELSE ${expr(n.otherwise, i)}`] : []),
+      ...n.whens.map((w) => `WHEN ${expr(ctx, w.when, i)} THEN ${expr(ctx, w.result, i)}`),
+      ...(n.otherwise ? [`ELSE ${expr(ctx, n.otherwise, i)}`] : []),
     ];
     const inline = `CASE ${parts.join(" ")} END`;
     if (i.length + inline.length <= WIDTH) return inline;
     return `CASE\n${parts.map((p) => i + INDENT + p).join("\n")}\n${i}END`;
   },
-  CastNode: (n, i) => `CAST(${expr(n.operand, i)} AS ${n.type})`,
-  WindowFunctionNode: (n, i) => {
+  CastNode: (ctx, n, i) => `CAST(${expr(ctx, n.operand, i)} AS ${n.type})`,
+  WindowFunctionNode: (ctx, n, i) => {
     const spec = [
-      ...(n.partitionBy.length ? [`PARTITION BY ${n.partitionBy.map((p) => expr(p, i)).join(", ")}`] : []),
+      ...(n.partitionBy.length
+        ? [`PARTITION BY ${n.partitionBy.map((p) => expr(ctx, p, i)).join(", ")}`]
+        : []),
       ...(n.orderBy.length
-        ? [`ORDER BY ${n.orderBy.map((o) => PRINTERS.OrderItemNode(o, i)).join(", ")}`]
+        ? [`ORDER BY ${n.orderBy.map((o) => PRINTERS.OrderItemNode(ctx, o, i)).join(", ")}`]
         : []),
     ];
-    return `${PRINTERS.CallNode(n.call, i)} OVER (${spec.join(" ")})`;
+    return `${PRINTERS.CallNode(ctx, n.call, i)} OVER (${spec.join(" ")})`;
   },
-  LambdaNode: (n, i) =>
-    `${n.params.length === 1 ? quoteIdentifier(n.params[0]!) : `(${n.params.map(quoteIdentifier).join(", ")})`} -> ${expr(n.body, i)}`,
-  IntervalNode: (n) => {
+  LambdaNode: (ctx, n, i) =>
+    `${n.params.length === 1 ? quoteIdentifier(n.params[0]!) : `(${n.params.map(quoteIdentifier).join(", ")})`} -> ${expr(ctx, n.body, i)}`,
+  IntervalNode: (_ctx, n) => {
     if (!Number.isInteger(n.amount) || n.amount < 0)
       throw new UnsupportedError(`the interval ${n.amount} ${n.unit}`, "use a whole, non-negative amount");
     return `INTERVAL '${n.amount}' ${n.unit}`;
   },
   ShareNode: notLowered("share", "lower-share"),
   NormaliseNode: notLowered("normalise", "lower-normalise"),
-  OrderItemNode: (n, i) => `${expr(n.expr, i)}${n.direction === "DESC" ? " DESC" : ""}`,
-  SelectItemNode: (n, i) => {
-    const text = expr(n.expr, i);
+  OrderItemNode: (ctx, n, i) => `${expr(ctx, n.expr, i)}${n.direction === "DESC" ? " DESC" : ""}`,
+  SelectItemNode: (ctx, n, i) => {
+    const text = expr(ctx, n.expr, i);
     const implicit = n.expr.kind === "ColumnNode" && n.expr.name === n.alias;
     return n.alias && !implicit ? `${text} AS ${quoteIdentifier(n.alias)}` : text;
   },
-  TableNode: (n) => quoteIdentifier(n.name) + (n.alias ? ` AS ${quoteIdentifier(n.alias)}` : ""),
-  JoinNode: (n, i) =>
-    `${n.joinType} JOIN ${PRINTERS.TableNode(n.table, i)}${n.on ? ` ON ${expr(n.on, i + INDENT)}` : ""}`,
-  LateralViewNode: (n, i) =>
-    `LATERAL VIEW ${PRINTERS.CallNode(n.generator, i)} ${quoteIdentifier(n.alias)} AS ${n.columns.map(quoteIdentifier).join(", ")}`,
+  TableNode: (_ctx, n) => quoteIdentifier(n.name) + (n.alias ? ` AS ${quoteIdentifier(n.alias)}` : ""),
+  JoinNode: (ctx, n, i) =>
+    `${n.joinType} JOIN ${PRINTERS.TableNode(ctx, n.table, i)}${n.on ? ` ON ${expr(ctx, n.on, i + INDENT)}` : ""}`,
+  LateralViewNode: (ctx, n, i) =>
+    `LATERAL VIEW ${PRINTERS.CallNode(ctx, n.generator, i)} ${quoteIdentifier(n.alias)} AS ${n.columns.map(quoteIdentifier).join(", ")}`,
   SelectNode: printSelect,
   UnionNode: printUnion,
-  CteNode: (n, i) => {
+  CteNode: (ctx, n, i) => {
     const comment = n.comment
       .split("\n")
       .map((l) => `${i}-- ${l}`)
       .join("\n");
     const body =
-      n.query.kind === "SelectNode" ? printSelect(n.query, i + INDENT) : printUnion(n.query, i + INDENT);
+      n.query.kind === "SelectNode"
+        ? printSelect(ctx, n.query, i + INDENT)
+        : printUnion(ctx, n.query, i + INDENT);
     return `${comment}\n${i}${quoteIdentifier(n.name)} AS (\n${body}\n${i})`;
   },
-  QueryNode: (n) => {
+  QueryNode: (ctx, n) => {
     const header = n.header.map((l) => (l ? `-- ${l}` : "--")).join("\n");
-    const ctes = n.ctes.length ? `WITH\n${n.ctes.map((c) => PRINTERS.CteNode(c, "")).join(",\n")}\n` : "";
-    return `${header}\n${ctes}${printSelect(n.body, "")}\n`;
+    const ctes = n.ctes.length
+      ? `WITH\n${n.ctes.map((c) => PRINTERS.CteNode(ctx, c, "")).join(",\n")}\n`
+      : "";
+    return `${header}\n${ctes}${printSelect(ctx, n.body, "")}\n`;
   },
 };
 
@@ -217,17 +250,11 @@ const PRINTERS: Printers = {
  * target (default spark-3.5); what the target cannot run is an UnsupportedError naming the spec
  * and the target.
  */
-export function printSparkSql(query: QueryNode, ctx: PrintContext = { target: SPARK_3_5 }): string {
-  const outer = context;
-  context = ctx;
-  try {
-    return PRINTERS.QueryNode(query, "");
-  } finally {
-    context = outer;
-  }
+export function printSparkSql(query: QueryNode, ctx: PrintContext = DEFAULT_CONTEXT): string {
+  return PRINTERS.QueryNode(ctx, query, "");
 }
 
 /** Prints one expression (used for small goldens and the step's contract checks). */
-export function printExpression(e: ExpressionNode, indent = ""): string {
-  return expr(e, indent);
+export function printExpression(e: ExpressionNode, indent = "", ctx: PrintContext = DEFAULT_CONTEXT): string {
+  return expr(ctx, e, indent);
 }
