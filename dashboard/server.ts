@@ -3,6 +3,7 @@ import type { AddressInfo } from "node:net";
 import { ExitCode, isTrendsError, messageOf, usageError } from "../runtime/errors/index.ts";
 import { log } from "../runtime/log/index.ts";
 import { terminalSafe } from "../runtime/terminal/index.ts";
+import { DEFAULT_LIMIT } from "../sql/index.ts";
 import {
   hostHeaderIsLoopback,
   isLoopbackAddress,
@@ -83,8 +84,6 @@ const API: Record<string, Endpoint> = {
 
 /** A metric name as the catalog spells them; anything else is not echoed back. */
 const METRIC_NAME = /^[a-z_][a-z0-9_]{0,62}$/;
-/** Default limits by shape: the leaders of a range, or its stored rows. */
-const METRIC_LIMIT = { ranked: 20, alert: 100, row: 1000, series: 1000 } as const;
 
 /** `/api/metrics/NAME`: any metric of the specs, read the way its shape says. */
 function metricEndpoint(name: string): Endpoint {
@@ -99,7 +98,7 @@ function metricEndpoint(name: string): Endpoint {
           .join(", ")}`,
       );
     }
-    const q = parseRangeQuery(p, { defaultLimit: METRIC_LIMIT[m.shape.kind], maxLimit: 10_000 });
+    const q = parseRangeQuery(p, { defaultLimit: DEFAULT_LIMIT[m.shape.kind], maxLimit: 10_000 });
     const r = await d.metric(name, q);
     if (r === undefined) throw new NotFound(`no metric "${name}"`);
     return {

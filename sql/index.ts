@@ -7,7 +7,7 @@ export { type OpenDbOptions, openDb } from "./connection.ts";
 export type * from "./database.ts";
 export { ALERT_TABLES, RUN_STATUSES, RUNNERS } from "./database.ts";
 export { explainDatabaseError } from "./errors.ts";
-export { ALERT_OWN_COLUMNS, RESULT_TABLES } from "./generated/tables.ts";
+export { ALERT_OWN_COLUMNS, DEFAULT_LIMIT, RESULT_TABLES } from "./generated/tables.ts";
 export { type MigrationState, migrateToLatest, migrationStatus } from "./migrate.ts";
 export { MIGRATIONS, VIEW_NAMES } from "./migrations/index.ts";
 export { assertNoNul } from "./nul.ts";

@@ -4,9 +4,32 @@
  * `label` is the dimension column a reader shows, `by` the measure column it ranks by, `time` the
  * bucket column of a series, `value` the measure it plots. Each kind states its shape in its
  * `MetricResult` (compile/kinds.ts `resultShape`).
+ *
+ * `SHAPE_FIELDS` and `DEFAULT_LIMIT` are printed into `sql/generated/tables.ts` (print/kysely.ts)
+ * as `MetricShape` and `DEFAULT_LIMIT`, which the readers import instead of keeping copies.
  */
-export type ResultShape =
-  | { kind: "row" }
-  | { kind: "ranked"; label: string; by: string }
-  | { kind: "series"; time: string; value: string }
-  | { kind: "alert" };
+
+/** Each shape kind with the columns (by role) it names. */
+export const SHAPE_FIELDS = {
+  row: [],
+  ranked: ["label", "by"],
+  series: ["time", "value"],
+  alert: [],
+} as const satisfies Record<string, readonly string[]>;
+
+export type ShapeKind = keyof typeof SHAPE_FIELDS;
+
+export type ResultShape = {
+  [K in ShapeKind]: { readonly kind: K } & { readonly [F in (typeof SHAPE_FIELDS)[K][number]]: string };
+}[ShapeKind];
+
+/**
+ * How many rows a reader answers by default, by shape: the leaders of a range, the newest alerts,
+ * or a range's stored rows.
+ */
+export const DEFAULT_LIMIT = {
+  ranked: 20,
+  alert: 100,
+  row: 1000,
+  series: 1000,
+} as const satisfies Record<ShapeKind, number>;

@@ -4,6 +4,7 @@
  * generic readers (`trends query metric`, `/api/metrics/NAME`, the dashboard's panels) on it.
  */
 import { type OutputColumn, resultShape } from "../compile/index.ts";
+import { DEFAULT_LIMIT, SHAPE_FIELDS } from "../compile/shape.ts";
 import type { JobSpec } from "../spec/kinds.ts";
 import { ALERTS_VIEW, alertsViewOf } from "./alerts-view.ts";
 import { checksOf, schemaOf } from "./ddl.ts";
@@ -66,6 +67,24 @@ export function catalogOf(job: JobSpec) {
   );
 }
 
+/** `MetricShape` and `DEFAULT_LIMIT` of the generated module, from compile/shape.ts. */
+function printShapes(): string {
+  const variants = Object.entries(SHAPE_FIELDS).map(
+    ([kind, fields]) =>
+      `  | { ${[`readonly kind: ${JSON.stringify(kind)}`, ...fields.map((f) => `readonly ${f}: string`)].join("; ")} }\n`,
+  );
+  return `/**
+ * What a reader does with a metric's rows (\`shape\` of \`RESULT_TABLES\`): \`label\` is the column a
+ * reader shows, \`by\` the one it ranks by, \`time\` the bucket of a series, \`value\` what it plots.
+ */
+export type MetricShape =
+${variants.join("").trimEnd()};
+
+/** How many rows a reader answers by default, by shape (\`--limit\` and \`?limit=\` override it). */
+export const DEFAULT_LIMIT = ${JSON.stringify(DEFAULT_LIMIT, null, 2)} as const satisfies Record<MetricShape["kind"], number>;
+`;
+}
+
 export function printKyselyTables(job: JobSpec): string {
   const tables = schemaOf(job);
   const specs = new Map(job.metrics.map((m) => [m.name, m]));
@@ -98,6 +117,7 @@ import type { ComputedAt, Timestamp } from "../column-types.ts";
 
 ${interfaces.join("\n")}
 ${views}
+${printShapes()}
 /** Every result table a spec writes, by name. */
 export interface ResultTables {
 ${tables.map((t) => `  ${t.name}: ${pascal(t.name)}Table;\n`).join("")}}

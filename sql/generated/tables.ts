@@ -227,6 +227,24 @@ export type Views = {
   alerts: AlertsView;
 };
 
+/**
+ * What a reader does with a metric's rows (`shape` of `RESULT_TABLES`): `label` is the column a
+ * reader shows, `by` the one it ranks by, `time` the bucket of a series, `value` what it plots.
+ */
+export type MetricShape =
+  | { readonly kind: "row" }
+  | { readonly kind: "ranked"; readonly label: string; readonly by: string }
+  | { readonly kind: "series"; readonly time: string; readonly value: string }
+  | { readonly kind: "alert" };
+
+/** How many rows a reader answers by default, by shape (`--limit` and `?limit=` override it). */
+export const DEFAULT_LIMIT = {
+  "ranked": 20,
+  "alert": 100,
+  "row": 1000,
+  "series": 1000
+} as const satisfies Record<MetricShape["kind"], number>;
+
 /** Every result table a spec writes, by name. */
 export interface ResultTables {
   domain_window: DomainWindowTable;

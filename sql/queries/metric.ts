@@ -1,7 +1,7 @@
 import { type Kysely, type Selectable, sql } from "kysely";
 import { usageError } from "../../runtime/errors/index.ts";
 import type { Database } from "../database.ts";
-import { RESULT_TABLES, type ResultTables } from "../generated/tables.ts";
+import { DEFAULT_LIMIT, type MetricShape, RESULT_TABLES, type ResultTables } from "../generated/tables.ts";
 import { checkRange, type RangeQuery } from "./range.ts";
 
 /**
@@ -13,12 +13,7 @@ import { checkRange, type RangeQuery } from "./range.ts";
 
 export type MetricName = keyof ResultTables & string;
 
-/** What a reader does with a metric's rows (sparkgen's `ResultShape`). */
-export type MetricShape =
-  | { readonly kind: "row" }
-  | { readonly kind: "ranked"; readonly label: string; readonly by: string }
-  | { readonly kind: "series"; readonly time: string; readonly value: string }
-  | { readonly kind: "alert" };
+export type { MetricShape };
 
 export interface MetricTableInfo {
   readonly source: string;
@@ -60,19 +55,13 @@ export interface MetricResult {
 }
 
 const id = (name: string) => sql.id(name);
-const DEFAULT_LIMIT: Record<MetricShape["kind"], number> = {
-  ranked: 20,
-  alert: 100,
-  row: 1000,
-  series: 1000,
-};
 /** sum() of an integer type is numeric or bigint: cast back to what the column is. */
 const sumType = (t: string) => (t === "double precision" ? "double precision" : "bigint");
 
 /**
  * The stored rows of one table over a range, typed by the generated Kysely interface: the windows
  * whose start lies in `[from, to)` of `topic`, oldest first (ties by key), at most `limit`
- * (default 1000) of the newest.
+ * (default `DEFAULT_LIMIT` of its shape) of the newest.
  */
 export async function metricRows<N extends MetricName>(
   db: Kysely<Database>,
