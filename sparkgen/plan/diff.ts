@@ -22,6 +22,7 @@ export type Role =
   | "weight"
   | "threshold"
   | "cap"
+  | "rank"
   | "parameter"
   | "metadata"
   | "metric"
@@ -85,7 +86,8 @@ export function fieldRole(kind: string, path: string): Role {
         return "formula";
       return head === "levels" || head === "baseline" ? "threshold" : generic(head);
     default:
-      return generic(head);
+      // rank.top is a cap (how many rows); rank.by is what orders them.
+      return head === "rank" && rest[0] === "by" ? "rank" : generic(head);
   }
 }
 
@@ -219,7 +221,10 @@ export function added(h: ManifestMetric): MetricPlan {
     kind: h.kind,
     category: "non-breaking",
     reasons: [
-      { role: "metric", text: `new ${h.kind} metric: a new table, no stored window reads or holds it` },
+      {
+        role: "metric",
+        text: `${h.kind === "metric" ? "new metric" : `new ${h.kind} metric`}: a new table, no stored window reads or holds it`,
+      },
     ],
     columns: [],
     affected: [],

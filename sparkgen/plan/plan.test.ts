@@ -1,7 +1,14 @@
 import { describe, expect, it } from "vitest";
 import type { AggregateSpec, JobSpec, MetricSpec } from "../spec/kinds.ts";
 import { e } from "../specs/events.ts";
-import { influencerWindow, sentimentAlert, sentimentWindow, windowJob, wordWindow } from "../specs/index.ts";
+import {
+  hashtagWindow,
+  influencerWindow,
+  sentimentAlert,
+  sentimentWindow,
+  windowJob,
+  wordWindow,
+} from "../specs/index.ts";
 import {
   diffManifests,
   type Manifest,
@@ -65,6 +72,12 @@ describe("plan categories", () => {
     expect(p.migration.slice(1)).toEqual([
       'create index "volume_window_topic_start_idx" on "volume_window" ("topic", "window_start")',
     ]);
+    expect(p.reasons[0]?.text).toMatch(/^new aggregate metric: /);
+  });
+
+  it("a new spec of the metric kind reads 'new metric', not 'new metric metric'", () => {
+    const d = plan(variant({}, [{ ...hashtagWindow, name: "tag_window" }]));
+    expect(metric(d, "tag_window").reasons[0]?.text).toMatch(/^new metric: a new table/);
   });
 
   it("a new column nobody read is non-breaking: ALTER TABLE add column, the alert untouched", () => {
@@ -151,6 +164,15 @@ describe("plan categories", () => {
       { role: "cap", field: "rank.top", text: "rank.top 100 → 50" },
     ]);
     expect(metric(d, "word_window").rowsChanged).toBe(true);
+  });
+
+  it("a rank.by change is labelled rank, not cap", () => {
+    const d = plan(
+      variant({
+        hashtag_window: { ...hashtagWindow, rank: { top: hashtagWindow.rank!.top, by: "authors" } },
+      }),
+    );
+    expect(metric(d, "hashtag_window").reasons.map((r) => [r.role, r.field])).toEqual([["rank", "rank.by"]]);
   });
 
   it("a formula change is breaking, and the alert that reads the column is breaking upstream", () => {

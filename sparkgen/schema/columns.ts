@@ -29,6 +29,11 @@ type TsOf<T extends ColumnType> = T extends "string" | "timestamp"
 export type ValueOf<C extends Column> =
   C extends Column<infer T, infer N> ? (N extends true ? TsOf<T> | null : TsOf<T>) : never;
 
+/** The values a string column admits: its declared `values` when it has them, any string otherwise. */
+export type ValuesOf<C extends Column> = C extends { readonly values: readonly (infer V extends string)[] }
+  ? V
+  : string;
+
 type OptionalKeys<S extends Readonly<Record<string, Column>>> = {
   [K in keyof S]: S[K] extends { readonly optional: true } ? K : never;
 }[keyof S];
@@ -51,8 +56,13 @@ export type StringColumns<S extends Readonly<Record<string, Column>>> = {
 }[keyof S] &
   string;
 
-interface ColumnExtra {
-  values?: readonly string[];
+type Values = readonly string[] | undefined;
+
+/** A column declared with `values` keeps them as literal types (filters are checked against them). */
+type Enumerated<V extends Values> = V extends readonly string[] ? { readonly values: V } : unknown;
+
+interface ColumnExtra<V extends Values = undefined> {
+  values?: V;
   min?: number;
   max?: number;
   maxLength?: number;
@@ -74,15 +84,21 @@ export const INTEGER_BOUNDS = {
  * parameter widens to `boolean` and every column would admit null.
  */
 function make<T extends ColumnType>(type: T) {
+  function column<const V extends Values = undefined>(
+    doc: string,
+    extra: ColumnExtra<V> & { optional: true },
+  ): Column<T, true> & { readonly optional: true } & Enumerated<V>;
+  function column<const V extends Values = undefined>(
+    doc: string,
+    extra: ColumnExtra<V> & { nullable: true },
+  ): Column<T, true> & Enumerated<V>;
+  function column<const V extends Values = undefined>(
+    doc: string,
+    extra?: ColumnExtra<V> & { nullable?: false },
+  ): Column<T, false> & Enumerated<V>;
   function column(
     doc: string,
-    extra: ColumnExtra & { optional: true },
-  ): Column<T, true> & { readonly optional: true };
-  function column(doc: string, extra: ColumnExtra & { nullable: true }): Column<T, true>;
-  function column(doc: string, extra?: ColumnExtra & { nullable?: false }): Column<T, false>;
-  function column(
-    doc: string,
-    extra: ColumnExtra & { nullable?: boolean; optional?: boolean } = {},
+    extra: ColumnExtra<Values> & { nullable?: boolean; optional?: boolean } = {},
   ): Column<T, boolean> {
     // An optional field is absent in older records, which every reader sees as null.
     const { nullable = extra.optional === true, ...rest } = extra;

@@ -11,7 +11,7 @@
  * `metric-dsl.ts` and are part of the same object.
  */
 import { type ExpressionNode, sql } from "../ast/index.ts";
-import type { Column, NumericColumns, StringColumns } from "../schema/index.ts";
+import type { Column, NumericColumns, StringColumns, ValuesOf } from "../schema/index.ts";
 import { derivedDsl, dimensionDsl } from "./metric-dsl.ts";
 
 export type Schema = Readonly<Record<string, Column>>;
@@ -69,6 +69,8 @@ export function dsl<S extends Schema>(schema: S) {
   type Any = AnyColumn<S>;
   type Num = NumericColumns<S>;
   type Str = StringColumns<S>;
+  /** A literal a string column can equal: one of its declared `values` (`ref_type`), any string otherwise. */
+  type Lit<C extends Str> = ValuesOf<S[C]>;
   const numericResult = <C extends Num>(c: C) =>
     (schema[c]?.type === "double" ? "double precision" : "bigint") as NumericResult<S[C]>;
   return Object.freeze({
@@ -82,9 +84,13 @@ export function dsl<S extends Schema>(schema: S) {
     /** `lo <= c AND c <= hi` (both ends included). */
     between: (c: Num, lo: number, hi: number) =>
       pred(sql.and(sql.op(sql.col(c), ">=", sql.lit(lo)), sql.op(sql.col(c), "<=", sql.lit(hi)))),
-    equals: (c: Str, v: string) => pred(sql.eq(sql.col(c), sql.lit(v))),
-    /** One of the listed values (NULL is none of them). */
-    in: <C extends Num | Str>(c: C, values: readonly (C extends Num ? number : string)[]) =>
+    /** `c = v`; for a column declared with `values`, `v` must be one of them. */
+    equals: <C extends Str>(c: C, v: Lit<C>) => pred(sql.eq(sql.col(c), sql.lit(v))),
+    /** One of the listed values (NULL is none of them); a column's declared `values` bound them. */
+    in: <C extends Num | Str>(
+      c: C,
+      values: readonly (C extends Num ? number : C extends Str ? Lit<C> : never)[],
+    ) =>
       pred(
         sql.inList(
           sql.col(c),
@@ -94,7 +100,7 @@ export function dsl<S extends Schema>(schema: S) {
     /** A Java regular expression found anywhere in the column (`RLIKE`; anchor with ^…$). NULL is false. */
     matches: (c: Str, javaRegex: string) => pred(sql.op(sql.col(c), "RLIKE", sql.lit(javaRegex))),
     /** NULL-safe "is not": true when the column is NULL or holds another value. */
-    differsFrom: (c: Str, v: string) =>
+    differsFrom: <C extends Str>(c: C, v: Lit<C>) =>
       pred(sql.or(sql.isNull(sql.col(c)), sql.op(sql.col(c), "<>", sql.lit(v)))),
     and: (...ps: Predicate[]) => pred(sql.and(...ps.map((p) => p.node))),
     or: (...ps: Predicate[]) => pred(sql.or(...ps.map((p) => p.node))),

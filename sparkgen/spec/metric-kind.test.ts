@@ -55,6 +55,22 @@ describe("metric kind: what the types reject", () => {
     }).not.toThrow();
   });
 
+  it("a filter literal outside the column's declared values", () => {
+    expect(() => {
+      // @ts-expect-error "retweet" is not a ref_type (retweeted, quoted, replied_to)
+      e.equals("ref_type", "retweet");
+      // @ts-expect-error differsFrom is checked the same way
+      e.differsFrom("ref_type", "retweet");
+      // @ts-expect-error and so is every value of in
+      e.in("ref_type", ["quoted", "reply"]);
+      // a column without declared values takes any string
+      e.equals("lang", "tlh");
+    }).not.toThrow();
+    expectTypeOf(e.equals<"ref_type">)
+      .parameter(1)
+      .toEqualTypeOf<"retweeted" | "quoted" | "replied_to">();
+  });
+
   it("types sum, min and max from their column", () => {
     expectTypeOf(e.sum("like_count")).toEqualTypeOf<Measure<"bigint">>();
     expectTypeOf(e.sum("sentiment_score")).toEqualTypeOf<Measure<"double precision">>();
@@ -106,6 +122,26 @@ describe("metric kind: validation (one line naming the file and field)", () => {
     );
     expect(failure(m)).toBe(
       "sparkgen/spec/metric-kind.test.ts: measures.n has the same name as dimensions.n",
+    );
+  });
+
+  it("rejects a filter literal outside the column's values, naming them (specs checked without tsc)", () => {
+    const untyped = e as unknown as { equals: (c: string, v: string) => ReturnType<typeof e.isNull> };
+    const m = define.metric(import.meta.url, {
+      ...base,
+      where: e.not(untyped.equals("ref_type", "retweet")),
+      measures: { n: e.count() },
+    });
+    expect(failure(m)).toBe(
+      'sparkgen/spec/metric-kind.test.ts: where compares ref_type with "retweet", which is not one of its values ("retweeted", "quoted", "replied_to")',
+    );
+    const inList = e.in as (c: string, v: string[]) => ReturnType<typeof e.isNull>;
+    const n = define.metric(import.meta.url, {
+      ...base,
+      measures: { n: e.countIf(inList("ref_type", ["quoted", "reply"])) },
+    });
+    expect(failure(n)).toBe(
+      'sparkgen/spec/metric-kind.test.ts: measures.n compares ref_type with "reply", which is not one of its values ("retweeted", "quoted", "replied_to")',
     );
   });
 

@@ -6,7 +6,9 @@ import { usageError } from "../../runtime/errors/index.ts";
 import { identifierProblem } from "../print/dialect.ts";
 import { alertProblems } from "./alert-kind.ts";
 import type { JobSpec, MetricSpec } from "./kinds.ts";
+import type { MetricMeasure } from "./metric-kind.ts";
 import { MAX_DEPTH_CAP, metricKindProblems, weightProblems } from "./validate-metric.ts";
+import { enumerationProblems } from "./validate-values.ts";
 
 export interface SpecProblem {
   readonly source: string;
@@ -39,6 +41,7 @@ function metricProblems(m: MetricSpec, job: JobSpec, seen: readonly string[]): S
       break;
     case "metric":
       metricKindProblems(m, job, RESERVED_COLUMNS, add);
+      if (m.where) enumerationProblems("where", m.where.node, add);
       break;
     case "influencer": {
       const w = Object.entries(m.weights);
@@ -61,6 +64,9 @@ function metricProblems(m: MetricSpec, job: JobSpec, seen: readonly string[]): S
       }
       break;
   }
+  if (m.kind === "aggregate" || m.kind === "metric")
+    for (const [name, x] of Object.entries<MetricMeasure>(m.measures))
+      if (x.kind === "measure") enumerationProblems(`measures.${name}`, x.node, add);
   return out;
 }
 
