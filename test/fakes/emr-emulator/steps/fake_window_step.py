@@ -72,3 +72,9 @@ if a.run_id is not None:
         conn.close()
 
 print("TRENDS_STEP_RESULT " + json.dumps(result), flush=True)
+# spark-submit's PythonRunner copies this process's output on a thread it does not join: the JVM
+# exits as soon as this process does, and a line printed just before can be lost (seen once in a
+# full suite run: the step COMPLETED with an empty stdout). The real step prints its result before
+# stopping Spark, which takes longer than this.
+# https://github.com/apache/spark/blob/master/core/src/main/scala/org/apache/spark/deploy/PythonRunner.scala
+time.sleep(0.5)
