@@ -1,3 +1,5 @@
+import { INTEGER_BOUNDS } from "../../sparkgen/schema/index.ts";
+
 /**
  * The per-record caps every source applies, so one hostile message costs a bounded amount of
  * memory and time whatever its source (X, Jetstream, a replay).
@@ -13,6 +15,13 @@ export const DEFAULT_MAX_TEXT_CHARS = 25_000;
 export const MAX_ENTITIES = 100;
 /** Longest entity value kept, in UTF-16 units (a URL, a tag); a longer one is cut and counted. */
 export const MAX_ENTITY_CHARS = 2_048;
+
+/**
+ * A count the event record can hold: an integer within the contract's `long` range, so `1e308`,
+ * `1e21`, `1.5` and `"12"` are not counts (INTEGER_BOUNDS).
+ */
+export const isCount = (v: unknown): v is number =>
+  typeof v === "number" && Number.isInteger(v) && v >= 0 && v <= INTEGER_BOUNDS.long.max;
 
 /** Whether `s` has more than `max` code points (counted only when its UTF-16 length could be). */
 export function overCodePoints(s: string, max: number): boolean {

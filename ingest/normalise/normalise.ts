@@ -1,6 +1,6 @@
-import { INTEGER_BOUNDS, MAX_TOPIC_LENGTH } from "../../sparkgen/schema/index.ts";
+import { MAX_TOPIC_LENGTH } from "../../sparkgen/schema/index.ts";
 import type { NormalisedRecord, NormaliseResult, RawMessage } from "../types.ts";
-import { DEFAULT_MAX_TEXT_CHARS, Entities, type EntityList, overCodePoints } from "./limits.ts";
+import { DEFAULT_MAX_TEXT_CHARS, Entities, type EntityList, isCount, overCodePoints } from "./limits.ts";
 import { wellFormed } from "./storable.ts";
 
 /**
@@ -34,9 +34,6 @@ const ISO_MS = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/;
 type Obj = Record<string, unknown>;
 
 const isObj = (v: unknown): v is Obj => typeof v === "object" && v !== null && !Array.isArray(v);
-const MAX_COUNT = INTEGER_BOUNDS.long.max;
-const isCount = (v: unknown): v is number =>
-  typeof v === "number" && Number.isInteger(v) && v >= 0 && v <= MAX_COUNT;
 
 function unescapeHtml(s: string): string {
   if (!s.includes("&")) return s;

@@ -1,5 +1,6 @@
 import { type Column, columnProblem, EVENT_V1, type EventColumn } from "../../sparkgen/schema/index.ts";
 import type { NormalisedRecord, Sentiment } from "../types.ts";
+import { overCodePoints } from "./limits.ts";
 import { storable } from "./storable.ts";
 
 /** A record that breaks the v1 contract: never written, counted by the pipeline as a bad message. */
@@ -25,7 +26,7 @@ const text = (v: string): string => JSON.stringify(storable(v));
  * of the generic validator. The two agree: a property test checks eventLine against
  * validateEvent, the reference.
  */
-function writerOf(name: string, c: Column): Writer {
+function writerOf(c: Column): Writer {
   const inner = ((): Writer => {
     switch (c.type) {
       case "string":
@@ -57,7 +58,7 @@ function writerOf(name: string, c: Column): Writer {
           let out = "[";
           for (let i = 0; i < v.length; i++) {
             const x: unknown = v[i];
-            if (typeof x !== "string" || (c.maxLength !== undefined && columnProblem(name, c, [x])))
+            if (typeof x !== "string" || (c.maxLength !== undefined && overCodePoints(x, c.maxLength)))
               return undefined;
             out += (i === 0 ? "" : ",") + text(x);
           }
@@ -68,17 +69,25 @@ function writerOf(name: string, c: Column): Writer {
   return c.nullable ? (v) => (v === null || v === undefined ? "null" : inner(v)) : inner;
 }
 
-type Field = readonly [name: EventColumn, column: Column, prefix: string, write: Writer];
+/** Where a field's value comes from: the record, or the sentiment passed beside it. */
+type Reader = (r: Readonly<Record<string, unknown>>, s: Sentiment | null, source: string | null) => unknown;
+const SENTIMENT: Readonly<Record<string, Reader>> = {
+  sentiment_score: (_, s) => (s === null ? null : s.score),
+  sentiment_magnitude: (_, s) => (s === null ? null : s.magnitude),
+  sentiment_source: (_, s, source) => (s === null ? null : source),
+};
+
+type Field = readonly [name: EventColumn, column: Column, prefix: string, read: Reader, write: Writer];
 const FIELDS: readonly Field[] = Object.entries(EVENT_V1).map(
   ([name, column], i) =>
     [
       name as EventColumn,
       column,
       `${i === 0 ? "{" : ","}${JSON.stringify(name)}:`,
-      writerOf(name, column),
+      SENTIMENT[name] ?? ((r) => r[name]),
+      writerOf(column),
     ] as const,
 );
-const SENTIMENT = new Set<string>(["sentiment_score", "sentiment_magnitude", "sentiment_source"]);
 
 /**
  * One v1 NDJSON line (with its `\n`) for a normalised record and its sentiment: the one encoder
@@ -93,16 +102,8 @@ const SENTIMENT = new Set<string>(["sentiment_score", "sentiment_magnitude", "se
 export function eventLine(r: NormalisedRecord, s: Sentiment | null, source: string | null): string {
   const values = r as unknown as Record<string, unknown>;
   let line = "";
-  for (const [name, column, prefix, write] of FIELDS) {
-    const v = SENTIMENT.has(name)
-      ? s === null
-        ? null
-        : name === "sentiment_score"
-          ? s.score
-          : name === "sentiment_magnitude"
-            ? s.magnitude
-            : source
-      : values[name];
+  for (const [name, column, prefix, read, write] of FIELDS) {
+    const v = read(values, s, source);
     if (v === undefined && column.optional) continue;
     const json = write(v);
     if (json === undefined)

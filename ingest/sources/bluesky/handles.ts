@@ -1,7 +1,7 @@
 import { setTimeout as sleep } from "node:timers/promises";
 import { isValidHandle } from "@atproto/syntax";
 import { log } from "../../../runtime/log/index.ts";
-import { INTEGER_BOUNDS } from "../../../sparkgen/schema/index.ts";
+import { isCount } from "../../normalise/index.ts";
 import { backoffMs } from "../../sinks/retry.ts";
 import type { NormalisedRecord } from "../../types.ts";
 
@@ -230,10 +230,6 @@ export class ProfileCache implements Handles {
     }
   }
 }
-
-/** A follower count the event record can hold: an integer in the contract's range, not `"12"` or `1e21`. */
-export const isCount = (v: unknown): v is number =>
-  typeof v === "number" && Number.isSafeInteger(v) && v >= 0 && v <= INTEGER_BOUNDS.long.max;
 
 /** `Retry-After` in seconds, or the `ratelimit-reset` epoch seconds the AppView sends, at most `maxMs`. */
 function retryAfter(h: Headers, maxMs: number): number | undefined {
