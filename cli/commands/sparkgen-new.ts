@@ -1,12 +1,10 @@
 import { existsSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { fileURLToPath } from "node:url";
 import type { CommandModule } from "yargs";
 import { usageError } from "../../runtime/errors/index.ts";
 import { terminalSafe } from "../../runtime/terminal/index.ts";
+import { SPECS_DIR } from "../../sparkgen/index.ts";
 import { SPEC_NAME, scaffoldSpec, specFileOf } from "../../sparkgen/testing/index.ts";
-
-const SPECS_DIR = fileURLToPath(new URL("../../sparkgen/specs/", import.meta.url));
 
 export const sparkgenNew: CommandModule<object, { name: string }> = {
   command: "new <name>",

@@ -4,6 +4,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import pg from "pg";
+import { createDatabase } from "../../runtime/postgres/index.ts";
 import { type SparkInstall, sparkSubmit } from "../../runtime/spark/index.ts";
 import { migrateToLatest, openDb } from "../../sql/index.ts";
 import type { SpecCases } from "../spec/index.ts";
@@ -68,9 +69,7 @@ export async function runCases(o: CaseRunOptions): Promise<CaseRun> {
       join(dir, "raw", "cases.ndjson"),
       layout.events.map((e) => `${JSON.stringify(e)}\n`).join(""),
     );
-    await admin.query(`create database "${name}"`);
-    const url = new URL(o.adminUrl);
-    url.pathname = `/${name}`;
+    const url = new URL(await createDatabase(o.adminUrl, name));
     const db = openDb(url.toString());
     try {
       await migrateToLatest(db);
