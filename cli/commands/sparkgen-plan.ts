@@ -90,8 +90,6 @@ export const sparkgenPlan: CommandModule<object, PlanArgs> = {
         "--database is not a postgres:// URL",
         "pass --database postgres://user@host:5432/trends",
       );
-    if (!argv.verify && argv.input !== undefined)
-      throw usageError("--input is read only by --verify", "add --verify, or drop --input");
     const job = await checkedJob(argv.specs);
     const head = workingManifest(job);
     let live: LiveState | undefined;
@@ -122,6 +120,7 @@ export const sparkgenPlan: CommandModule<object, PlanArgs> = {
       base: manifest ? { label: ref!, manifest } : { label: "database", live: live! },
       runs: live?.runs,
       verified,
+      target: { input: argv.input, database: argv.database !== undefined || s.databaseUrl !== undefined },
     });
     if (argv.json) process.stdout.write(`${JSON.stringify(planJson(report), null, 2)}\n`);
     else printLines(...renderMarkdown(report));
@@ -161,7 +160,10 @@ export const sparkgenLineage: CommandModule<object, { target: string; json: bool
     const picked = [...cols.columns].filter(([c]) => column === undefined || c === column);
     if (argv.json) {
       const doc = Object.fromEntries(
-        picked.map(([c, l]) => [`${metric}.${c}`, { events: l.events, via: l.via, window: l.window }]),
+        picked.map(([c, l]) => [
+          `${metric}.${c}`,
+          { events: l.events, via: l.via, window: l.window, by: l.by },
+        ]),
       );
       process.stdout.write(`${JSON.stringify(doc, null, 2)}\n`);
     } else printLines(...picked.map(([c, l]) => lineageLine(metric, c, l)));

@@ -15,7 +15,7 @@ import { diffManifests, type MetricPlan, ORDER, type Role } from "./diff.ts";
 import { diffLive } from "./live-diff.ts";
 import type { Manifest } from "./manifest.ts";
 import { manifestHashes } from "./manifest.ts";
-import { recomputeCommands, recomputeList, type SucceededRun } from "./recompute.ts";
+import { type RecomputeTarget, recomputeCommands, recomputeList, type SucceededRun } from "./recompute.ts";
 import type { PlanReport } from "./render.ts";
 
 export { committedManifest, type LiveState, manifestAtRef, readLiveState, succeededRuns } from "./base.ts";
@@ -35,7 +35,13 @@ export { planSqlHashes, type SqlHashes, sqlHash } from "./hash.ts";
 export { type ColumnLineage, jobLineage, lineageLine, type MetricLineage } from "./lineage.ts";
 export { diffLive } from "./live-diff.ts";
 export { buildManifest, type Manifest, type ManifestMetric, manifestHashes, specFields } from "./manifest.ts";
-export { type Recompute, recomputeCommands, recomputeList, type SucceededRun } from "./recompute.ts";
+export {
+  type Recompute,
+  type RecomputeTarget,
+  recomputeCommands,
+  recomputeList,
+  type SucceededRun,
+} from "./recompute.ts";
 export { type PlanReport, planJson, renderMarkdown } from "./render.ts";
 
 /** The manifest of `job` as `trends sparkgen` would write it now (the specs in memory). */
@@ -59,6 +65,8 @@ export interface PlanInput {
   readonly runs?: readonly SucceededRun[] | undefined;
   /** `--verify`: stored windows recomputed with the working tree's step, compared per metric. */
   readonly verified?: Verification | undefined;
+  /** The input and database the recompute commands name. */
+  readonly target?: RecomputeTarget | undefined;
 }
 
 /** What `plan --verify` found: the windows it recomputed and, per metric, its rows compared. */
@@ -118,6 +126,6 @@ export function planReport(i: PlanInput): PlanReport {
     head,
     recomputeMetrics,
     recompute,
-    commands: recompute ? recomputeCommands(recompute, recomputeMetrics) : [],
+    commands: recompute ? recomputeCommands(recompute, recomputeMetrics, i.target) : [],
   };
 }

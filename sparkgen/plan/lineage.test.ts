@@ -3,7 +3,9 @@ import { windowJob } from "../specs/index.ts";
 import { jobLineage, lineageLine } from "./lineage.ts";
 
 // Hand-written: what each result column of the shipped metrics is computed from, worked out from
-// the specs and docs/contracts.md (value lineage: WHERE, JOIN ON, GROUP BY and PARTITION BY left out).
+// the specs and docs/contracts.md (value lineage; apart from it, what the rows are filtered or
+// joined by: the retweet filter's ref_type, the influencer joins on tweet and author ids, an alert's
+// baseline windows and minimum posts; joins on the window and topic key are not listed).
 // Kept per metric: a new metric needs no line here (its lineage is in the manifest golden,
 // generate.test.ts); a metric listed here must keep exactly these columns.
 const EXPECTED = `
@@ -16,52 +18,52 @@ sentiment_window.avg_score ← sentiment_score
 sentiment_window.avg_magnitude ← sentiment_score, sentiment_magnitude
 sentiment_window.pos_share ← sentiment_score
 sentiment_window.neg_share ← sentiment_score
-influencer_window.window_start ← (window bounds)
-influencer_window.window_end ← (window bounds)
-influencer_window.topic ← rules
-influencer_window.author_id ← author_id, ref_author_id
-influencer_window.username ← created_at, ingested_at, author_id, author_username, ref_author_id, ref_author_username
-influencer_window.rank ← id, author_id, author_followers, retweet_count, like_count, ref_author_id, ref_author_followers, ref_retweet_count, ref_like_count
-influencer_window.score ← id, author_followers, retweet_count, like_count, ref_author_followers, ref_retweet_count, ref_like_count
-influencer_window.tweets ← (no column: a count or a constant)
-influencer_window.retweets ← retweet_count, ref_retweet_count
-influencer_window.favourites ← like_count, ref_like_count
-influencer_window.followers ← author_followers, ref_author_followers
-influencer_window.depth ← id
-word_window.window_start ← (window bounds)
-word_window.window_end ← (window bounds)
-word_window.topic ← rules
-word_window.word ← text
-word_window.count ← (no column: a count or a constant)
-word_window.rank ← text
-hashtag_window.window_start ← (window bounds)
-hashtag_window.window_end ← (window bounds)
-hashtag_window.topic ← rules
-hashtag_window.tag ← hashtags
-hashtag_window.count ← (no column: a count or a constant)
-hashtag_window.authors ← author_id
-hashtag_window.rank ← hashtags
-mention_window.window_start ← (window bounds)
-mention_window.window_end ← (window bounds)
-mention_window.topic ← rules
-mention_window.username ← mentions
-mention_window.count ← (no column: a count or a constant)
-mention_window.authors ← author_id
-mention_window.rank ← mentions
-domain_window.window_start ← (window bounds)
-domain_window.window_end ← (window bounds)
-domain_window.topic ← rules
-domain_window.domain ← urls
-domain_window.count ← (no column: a count or a constant)
-domain_window.authors ← author_id
-domain_window.rank ← urls
-emoji_window.window_start ← (window bounds)
-emoji_window.window_end ← (window bounds)
-emoji_window.topic ← rules
-emoji_window.emoji ← text
-emoji_window.count ← (no column: a count or a constant)
-emoji_window.authors ← author_id
-emoji_window.rank ← text
+influencer_window.window_start ← (window bounds); filtered or joined by id, author_id, ref_type, ref_id, ref_author_id
+influencer_window.window_end ← (window bounds); filtered or joined by id, author_id, ref_type, ref_id, ref_author_id
+influencer_window.topic ← rules; filtered or joined by id, author_id, ref_type, ref_id, ref_author_id
+influencer_window.author_id ← author_id, ref_author_id; filtered or joined by id, ref_type, ref_id
+influencer_window.username ← created_at, ingested_at, author_id, author_username, ref_author_id, ref_author_username; filtered or joined by id, ref_type, ref_id
+influencer_window.rank ← author_id, author_followers, retweet_count, like_count, ref_author_id, ref_author_followers, ref_retweet_count, ref_like_count; filtered or joined by id, ref_type, ref_id
+influencer_window.score ← author_followers, retweet_count, like_count, ref_author_followers, ref_retweet_count, ref_like_count; filtered or joined by id, author_id, ref_type, ref_id, ref_author_id
+influencer_window.tweets ← (no column: a count or a constant); filtered or joined by id, author_id, ref_type, ref_id, ref_author_id
+influencer_window.retweets ← retweet_count, ref_retweet_count; filtered or joined by id, author_id, ref_type, ref_id, ref_author_id
+influencer_window.favourites ← like_count, ref_like_count; filtered or joined by id, author_id, ref_type, ref_id, ref_author_id
+influencer_window.followers ← author_followers, ref_author_followers; filtered or joined by id, author_id, ref_type, ref_id, ref_author_id
+influencer_window.depth ← (no column: a count or a constant); filtered or joined by id, author_id, ref_type, ref_id, ref_author_id
+word_window.window_start ← (window bounds); filtered or joined by text, ref_type
+word_window.window_end ← (window bounds); filtered or joined by text, ref_type
+word_window.topic ← rules; filtered or joined by text, ref_type
+word_window.word ← text; filtered or joined by ref_type
+word_window.count ← (no column: a count or a constant); filtered or joined by text, ref_type
+word_window.rank ← text; filtered or joined by ref_type
+hashtag_window.window_start ← (window bounds); filtered or joined by ref_type
+hashtag_window.window_end ← (window bounds); filtered or joined by ref_type
+hashtag_window.topic ← rules; filtered or joined by ref_type
+hashtag_window.tag ← hashtags; filtered or joined by ref_type
+hashtag_window.count ← (no column: a count or a constant); filtered or joined by ref_type
+hashtag_window.authors ← author_id; filtered or joined by ref_type
+hashtag_window.rank ← hashtags; filtered or joined by ref_type
+mention_window.window_start ← (window bounds); filtered or joined by ref_type
+mention_window.window_end ← (window bounds); filtered or joined by ref_type
+mention_window.topic ← rules; filtered or joined by ref_type
+mention_window.username ← mentions; filtered or joined by ref_type
+mention_window.count ← (no column: a count or a constant); filtered or joined by ref_type
+mention_window.authors ← author_id; filtered or joined by ref_type
+mention_window.rank ← mentions; filtered or joined by ref_type
+domain_window.window_start ← (window bounds); filtered or joined by ref_type
+domain_window.window_end ← (window bounds); filtered or joined by ref_type
+domain_window.topic ← rules; filtered or joined by ref_type
+domain_window.domain ← urls; filtered or joined by ref_type
+domain_window.count ← (no column: a count or a constant); filtered or joined by ref_type
+domain_window.authors ← author_id; filtered or joined by ref_type
+domain_window.rank ← urls; filtered or joined by ref_type
+emoji_window.window_start ← (window bounds); filtered or joined by ref_type
+emoji_window.window_end ← (window bounds); filtered or joined by ref_type
+emoji_window.topic ← rules; filtered or joined by ref_type
+emoji_window.emoji ← text; filtered or joined by ref_type
+emoji_window.count ← (no column: a count or a constant); filtered or joined by ref_type
+emoji_window.authors ← author_id; filtered or joined by ref_type
+emoji_window.rank ← text; filtered or joined by ref_type
 language_window.window_start ← (window bounds)
 language_window.window_end ← (window bounds)
 language_window.topic ← rules
@@ -82,24 +84,24 @@ volume_minute.n_tweets ← (no column: a count or a constant)
 volume_minute.n_scored ← sentiment_score
 volume_minute.avg_score ← sentiment_score
 sentiment_alert.window_start ← (window bounds) (via sentiment_window.window_start)
-sentiment_alert.window_end ← (window bounds) (via sentiment_window.window_end)
-sentiment_alert.topic ← rules (via sentiment_window.topic)
-sentiment_alert.severity ← sentiment_score (via sentiment_window.avg_score)
-sentiment_alert.avg_score ← sentiment_score (via sentiment_window.avg_score)
-sentiment_alert.baseline_mean ← sentiment_score (via sentiment_window.avg_score)
-sentiment_alert.baseline_sd ← sentiment_score (via sentiment_window.avg_score)
-sentiment_alert.baseline_windows ← sentiment_score (via sentiment_window.avg_score)
-sentiment_alert.drop ← sentiment_score (via sentiment_window.avg_score)
-sentiment_alert.n_scored ← sentiment_score (via sentiment_window.n_scored)
+sentiment_alert.window_end ← (window bounds) (via sentiment_window.window_end); filtered or joined by sentiment_window.window_start
+sentiment_alert.topic ← rules (via sentiment_window.topic); filtered or joined by sentiment_window.window_start
+sentiment_alert.severity ← sentiment_score (via sentiment_window.avg_score); filtered or joined by sentiment_window.n_scored, sentiment_window.window_start
+sentiment_alert.avg_score ← sentiment_score (via sentiment_window.avg_score); filtered or joined by sentiment_window.window_start
+sentiment_alert.baseline_mean ← sentiment_score (via sentiment_window.avg_score); filtered or joined by sentiment_window.n_scored, sentiment_window.window_start
+sentiment_alert.baseline_sd ← sentiment_score (via sentiment_window.avg_score); filtered or joined by sentiment_window.n_scored, sentiment_window.window_start
+sentiment_alert.baseline_windows ← sentiment_score (via sentiment_window.avg_score); filtered or joined by sentiment_window.n_scored, sentiment_window.window_start
+sentiment_alert.drop ← sentiment_score (via sentiment_window.avg_score); filtered or joined by sentiment_window.n_scored, sentiment_window.window_start
+sentiment_alert.n_scored ← sentiment_score (via sentiment_window.n_scored); filtered or joined by sentiment_window.window_start
 volume_alert.window_start ← (window bounds) (via sentiment_window.window_start)
-volume_alert.window_end ← (window bounds) (via sentiment_window.window_end)
-volume_alert.topic ← rules (via sentiment_window.topic)
-volume_alert.severity ← (no column: a count or a constant) (via sentiment_window.n_tweets)
-volume_alert.n_tweets ← (no column: a count or a constant) (via sentiment_window.n_tweets)
-volume_alert.baseline_mean ← (no column: a count or a constant) (via sentiment_window.n_tweets)
-volume_alert.baseline_sd ← (no column: a count or a constant) (via sentiment_window.n_tweets)
-volume_alert.baseline_windows ← (no column: a count or a constant) (via sentiment_window.n_tweets)
-volume_alert.ratio ← (no column: a count or a constant) (via sentiment_window.n_tweets)
+volume_alert.window_end ← (window bounds) (via sentiment_window.window_end); filtered or joined by sentiment_window.window_start
+volume_alert.topic ← rules (via sentiment_window.topic); filtered or joined by sentiment_window.window_start
+volume_alert.severity ← (no column: a count or a constant) (via sentiment_window.n_tweets); filtered or joined by sentiment_window.window_start
+volume_alert.n_tweets ← (no column: a count or a constant) (via sentiment_window.n_tweets); filtered or joined by sentiment_window.window_start
+volume_alert.baseline_mean ← (no column: a count or a constant) (via sentiment_window.n_tweets); filtered or joined by sentiment_window.window_start
+volume_alert.baseline_sd ← (no column: a count or a constant) (via sentiment_window.n_tweets); filtered or joined by sentiment_window.window_start
+volume_alert.baseline_windows ← (no column: a count or a constant) (via sentiment_window.n_tweets); filtered or joined by sentiment_window.window_start
+volume_alert.ratio ← (no column: a count or a constant) (via sentiment_window.n_tweets); filtered or joined by sentiment_window.window_start
 `
   .trim()
   .split("\n");

@@ -5,10 +5,12 @@
  * written per metric.
  *
  * Value lineage, as SQLMesh and sqlglot define it: the columns an output expression reads —
- * operands, function arguments, CASE conditions, the ORDER BY of a window function. Row shaping
- * (WHERE, JOIN ON, GROUP BY, PARTITION BY) decides which rows exist, not what a value is computed
- * from, and is left out: otherwise every column would depend on `rules` (the topic) and on the
- * dedup keys.
+ * operands, function arguments, CASE conditions, the ORDER BY of a window function. Apart from
+ * them, `by`: the columns the rows it is computed from are filtered or joined by (WHERE and JOIN
+ * ON on the way; a reference depth is joined by `id` and `ref_id`, a filtered count is filtered by
+ * its predicate's columns). GROUP BY and PARTITION BY group rows and are left out of both, and so
+ * are the event statements' own filters (validity, one copy per id), which every metric shares:
+ * otherwise every column would be "filtered by" every checked column and the dedup keys.
  */
 import { createHash } from "node:crypto";
 import type {
@@ -25,6 +27,7 @@ import {
   compileClassify,
   compileMetric,
   compileWindowEvents,
+  KEY,
   outputColumns,
   VIEWS,
 } from "../compile/index.ts";
@@ -40,6 +43,11 @@ export interface ColumnLineage {
   /** It is (or carries) the window's bounds. */
   readonly window: boolean;
   /**
+   * Event columns (and other metrics' columns) that filter or join the rows it is computed from,
+   * without those already in `events`/`via`: `influencer_window.depth` is joined by id, ref_id.
+   */
+  readonly by: readonly string[];
+  /**
    * A hash of everything the column's values depend on: its expression with every column it reads
    * expanded down to the event record (literals such as weights included), and the row shaping
    * (WHERE, JOIN, GROUP BY, PARTITION BY) on the way. Equal fingerprints: equal values.
@@ -50,16 +58,21 @@ export interface ColumnLineage {
 /** A leaf of the walk: `event:<column>`, `metric:<table>.<column>` or `window:<bound>`. */
 type Leaves = ReadonlySet<string>;
 
-/** What an expression or column reads (`leaves`) and a description of how (`fp`). */
+/** What an expression or column reads (`leaves`), what its rows are filtered or joined by (`by`), and a description of how (`fp`). */
 interface Trace {
   readonly leaves: Leaves;
+  readonly by: Leaves;
   readonly fp: string;
 }
+
+const NONE: Leaves = new Set();
 
 interface Relation {
   readonly columns: readonly string[];
   /** Fingerprint of which rows it has. */
   readonly rows: string;
+  /** The columns its rows were filtered or joined by on the way (every column of it has them as `by`). */
+  readonly rowsBy: Leaves;
   column(name: string): Trace;
   /** The column's value alone, without this relation's own row shaping (a query's final SELECT). */
   value(name: string): Trace;
@@ -70,8 +83,9 @@ const hash = (s: string) => createHash("sha256").update(s).digest("hex").slice(0
 const leafRelation = (name: string, columns: readonly string[], leaf: (c: string) => string): Relation => ({
   columns,
   rows: name,
-  column: (c) => ({ leaves: new Set([leaf(c)]), fp: leaf(c) }),
-  value: (c) => ({ leaves: new Set([leaf(c)]), fp: leaf(c) }),
+  rowsBy: NONE,
+  column: (c) => ({ leaves: new Set([leaf(c)]), by: NONE, fp: leaf(c) }),
+  value: (c) => ({ leaves: new Set([leaf(c)]), by: NONE, fp: leaf(c) }),
 });
 
 const union = (sets: Iterable<Leaves>): Set<string> => {
@@ -83,9 +97,25 @@ const union = (sets: Iterable<Leaves>): Set<string> => {
 /** Combines traces: `fp` is `name(a, b, …)`; `feeding` says which parts feed the value. */
 const node = (name: string, parts: readonly Trace[], feeding: readonly Trace[] = parts): Trace => ({
   leaves: union(feeding.map((p) => p.leaves)),
+  by: union(parts.map((p) => p.by)),
   fp: `${name}(${parts.map((p) => p.fp).join(",")})`,
 });
-const atom = (fp: string): Trace => ({ leaves: new Set(), fp });
+const atom = (fp: string): Trace => ({ leaves: NONE, by: NONE, fp });
+
+const conjuncts = (e: ExpressionNode): ExpressionNode[] =>
+  e.kind === "BinaryNode" && e.op === "AND" ? [...conjuncts(e.left), ...conjuncts(e.right)] : [e];
+
+/**
+ * `a.k = b.k` for a result key column (window bounds, topic): every join of a metric matches rows
+ * of the same window and topic, which says nothing about what a column is joined by.
+ */
+const sameKeyColumn = (e: ExpressionNode): boolean =>
+  e.kind === "BinaryNode" &&
+  e.op === "=" &&
+  e.left.kind === "ColumnNode" &&
+  e.right.kind === "ColumnNode" &&
+  e.left.name === e.right.name &&
+  KEY.includes(e.left.name);
 
 /** The columns a relation name resolves to, by scope: CTEs first, then the job's temp views. */
 type Catalog = ReadonlyMap<string, Relation>;
@@ -154,35 +184,49 @@ function selectRelation(s: SelectNode, catalog: Catalog): Relation {
     }
   };
   const shape: string[] = [];
+  // What this SELECT filters or joins its rows by (every column it yields gets these as `by`).
+  const by: Trace[] = [];
   if (s.from) shape.push(`from ${bind(s.from).rows}`);
   for (const j of s.joins) {
     const r = bind(j.table);
-    shape.push(`${j.joinType} ${r.rows} on ${j.on ? expr(j.on).fp : ""}`);
+    const on = j.on ? expr(j.on) : undefined;
+    const matching = j.on ? conjuncts(j.on).filter((c) => !sameKeyColumn(c)) : [];
+    if (matching.length) by.push(node("and", matching.map(expr)));
+    shape.push(`${j.joinType} ${r.rows} on ${on ? on.fp : ""}`);
   }
   for (const v of s.lateralViews) {
     const from = expr(v.generator);
     shape.push(`lateral ${from.fp}`);
-    scope.push([v.alias, { columns: v.columns, rows: from.fp, column: () => from, value: () => from }]);
+    scope.push([
+      v.alias,
+      { columns: v.columns, rows: from.fp, rowsBy: from.by, column: () => from, value: () => from },
+    ]);
   }
-  if (s.where) shape.push(`where ${expr(s.where).fp}`);
+  if (s.where) {
+    const where = expr(s.where);
+    by.push(where);
+    shape.push(`where ${where.fp}`);
+  }
   if (s.groupBy.length) shape.push(`group ${s.groupBy.map((g) => expr(g).fp).join(",")}`);
   const items: [string, () => Trace][] = s.items.flatMap((i) => itemColumns(i, scope, expr));
   if (s.distinct) shape.push(`distinct ${items.map(([, t]) => t().fp).join(",")}`);
   const rows = hash(shape.join("\n"));
+  const rowsBy = union([...scope.map(([, r]) => r.rowsBy), ...by.flatMap((b) => [b.leaves, b.by])]);
   const byName = new Map(items);
   const value = (c: string): Trace => {
     const f = byName.get(c);
     if (!f) throw new Error(`lineage: no column ${c}`);
     const t = f();
-    return { leaves: t.leaves, fp: hash(t.fp) };
+    return { leaves: t.leaves, by: t.by, fp: hash(t.fp) };
   };
   return {
     columns: items.map(([n]) => n),
     rows,
+    rowsBy,
     value,
     column: (c) => {
       const t = value(c);
-      return { leaves: t.leaves, fp: hash(`${rows}|${t.fp}`) };
+      return { leaves: t.leaves, by: union([t.by, rowsBy]), fp: hash(`${rows}|${t.fp}`) };
     },
   };
 }
@@ -219,9 +263,9 @@ function setRelation(q: SelectNode | UnionNode, catalog: Catalog): Relation {
   );
   const column = (c: string): Trace => {
     const t = at(first.columns.indexOf(c));
-    return { leaves: t.leaves, fp: hash(`${rows}|${t.fp}`) };
+    return { leaves: t.leaves, by: t.by, fp: hash(`${rows}|${t.fp}`) };
   };
-  return { columns: first.columns, rows, column, value: column };
+  return { columns: first.columns, rows, rowsBy: union(parts.map((p) => p.rowsBy)), column, value: column };
 }
 
 /** The relation a whole statement yields, its CTEs resolved in order. */
@@ -236,6 +280,7 @@ const memo = (r: Relation): Relation => {
   return {
     columns: r.columns,
     rows: r.rows,
+    rowsBy: r.rowsBy,
     value: (c) => r.value(c),
     column: (c) => {
       let v = seen.get(c);
@@ -262,7 +307,8 @@ export function jobLineage(job: JobSpec): ReadonlyMap<string, MetricLineage> {
     [VIEWS.params, leafRelation(VIEWS.params, ["window_start", "window_end"], (c) => `window:${c}`)],
   ]);
   views.set(VIEWS.classified, queryRelation(compileClassify(job), views));
-  views.set(VIEWS.events, queryRelation(compileWindowEvents(job), views));
+  // The event statements' filters (valid, one copy per id) are every metric's: not a column's `by`.
+  views.set(VIEWS.events, withoutBy(queryRelation(compileWindowEvents(job), views)));
   const out = new Map<string, MetricLineage>();
   for (const m of job.metrics) {
     // An alert reads its baseline metric's stored rows through a history view of its own.
@@ -284,30 +330,43 @@ function readsAs(m: MetricSpec, r: Relation): Relation {
   return {
     columns: r.columns,
     rows: r.rows,
+    rowsBy: r.rowsBy,
     value: (c) => r.value(c),
     column: (c) => {
       const t = r.column(c);
-      return { leaves: union([new Set([`metric:${m.name}.${c}`]), t.leaves]), fp: t.fp };
+      return { leaves: union([new Set([`metric:${m.name}.${c}`]), t.leaves]), by: t.by, fp: t.fp };
     },
   };
 }
 
+const withoutBy = (r: Relation): Relation => ({
+  ...r,
+  rowsBy: NONE,
+  value: (c) => ({ ...r.value(c), by: NONE }),
+  column: (c) => ({ ...r.column(c), by: NONE }),
+});
+
 const EVENT_ORDER = new Map(EVENT_COLUMNS.map((c, k) => [c as string, k]));
 
+const byEventOrder = (a: string, b: string) => EVENT_ORDER.get(a)! - EVENT_ORDER.get(b)!;
+
 function described(t: Trace): ColumnLineage {
-  const of = (prefix: string) =>
-    [...t.leaves].filter((l) => l.startsWith(prefix)).map((l) => l.slice(prefix.length));
+  const of = (set: Leaves, prefix: string) =>
+    [...set].filter((l) => l.startsWith(prefix)).map((l) => l.slice(prefix.length));
+  const by = [...t.by].filter((l) => !t.leaves.has(l));
   return Object.freeze({
-    events: of("event:").sort((a, b) => EVENT_ORDER.get(a)! - EVENT_ORDER.get(b)!),
-    via: of("metric:").sort(),
-    window: of("window:").length > 0,
+    events: of(t.leaves, "event:").sort(byEventOrder),
+    via: of(t.leaves, "metric:").sort(),
+    window: of(t.leaves, "window:").length > 0,
+    by: [...of(new Set(by), "event:").sort(byEventOrder), ...of(new Set(by), "metric:").sort()],
     fingerprint: t.fp,
   });
 }
 
-/** `metric.column ← a, b, c (via x.y)` — one line of `trends sparkgen lineage`. */
+/** `metric.column ← a, b, c (via x.y); filtered or joined by d, e` — one line of `trends sparkgen lineage`. */
 export function lineageLine(metric: string, column: string, l: ColumnLineage): string {
   const parts = [...l.events, ...(l.window ? ["(window bounds)"] : [])];
   const from = parts.length > 0 ? parts.join(", ") : "(no column: a count or a constant)";
-  return `${metric}.${column} ← ${from}${l.via.length ? ` (via ${l.via.join(", ")})` : ""}`;
+  const by = l.by.length ? `; filtered or joined by ${l.by.join(", ")}` : "";
+  return `${metric}.${column} ← ${from}${l.via.length ? ` (via ${l.via.join(", ")})` : ""}${by}`;
 }

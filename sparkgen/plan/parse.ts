@@ -23,7 +23,14 @@ const metric = z.object({
   rows: z.string(),
   lineage: z.record(
     z.string(),
-    z.object({ events: names, via: names, window: z.boolean(), fingerprint: z.string() }),
+    // `by` came later: an older ref's manifest has none.
+    z.object({
+      events: names,
+      via: names,
+      window: z.boolean(),
+      by: names.default([]),
+      fingerprint: z.string(),
+    }),
   ),
 });
 

@@ -275,10 +275,20 @@ describe("recompute list from pipeline runs", () => {
     ]);
     expect(r.recompute!.unrecorded.map((w) => w.start.toISOString())).toEqual(["2026-11-24T03:45:00.000Z"]);
     expect(r.commands).toEqual([
-      "trends schedule --backfill --metrics influencer_window",
-      "trends run --from 2026-11-24T04:00:00Z --to 2026-11-24T04:30:00Z",
-      "trends run --from 2026-11-24T04:45:00Z --to 2026-11-24T05:00:00Z",
+      "trends schedule --backfill --metrics influencer_window --input RAW_TREE",
+      "trends run --input RAW_TREE --from 2026-11-24T04:00:00Z --to 2026-11-24T04:30:00Z",
+      "trends run --input RAW_TREE --from 2026-11-24T04:45:00Z --to 2026-11-24T05:00:00Z",
     ]);
+    // With the plan's input and a database other than the local one: ready to paste, no URL in them
+    const there = planReport({
+      head,
+      base: { label: "HEAD", manifest: base },
+      runs,
+      target: { input: "/data/raw events", database: true },
+    });
+    expect(there.commands[1]).toBe(
+      `trends run --input '/data/raw events' --database-url "$DATABASE_URL" --from 2026-11-24T04:00:00Z --to 2026-11-24T04:30:00Z`,
+    );
     const text = renderMarkdown(r).join("\n");
     expect(text).toContain("### influencer_window (influencer): breaking");
     expect(text).toContain("`weights.retweets` 0.35 → 0.45");

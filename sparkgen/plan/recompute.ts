@@ -84,11 +84,30 @@ function ranges(windows: readonly { start: Date; end: Date }[]): { from: Date; t
 
 const iso = (d: Date) => d.toISOString().replace(".000Z", "Z");
 
-/** The commands that recompute exactly these windows. */
-export function recomputeCommands(r: Recompute, metrics: readonly string[]): string[] {
+/** Where the recompute commands read and write: the plan's `--input` and whether `--database` was given. */
+export interface RecomputeTarget {
+  /** The raw event tree; RAW_TREE stands in when the plan was not given one. */
+  readonly input?: string | undefined;
+  /** A database other than the local default: the commands pass `$DATABASE_URL` (never the URL, which may hold a password). */
+  readonly database?: boolean | undefined;
+}
+
+/** `'…'` for a POSIX shell: a path or URL pasted as one word, whatever it holds. */
+const shellWord = (s: string) => (/^[\w@%+=:,./-]+$/.test(s) ? s : `'${s.replaceAll("'", `'\\''`)}'`);
+
+/** The commands that recompute exactly these windows, with the input and database they need. */
+export function recomputeCommands(
+  r: Recompute,
+  metrics: readonly string[],
+  to: RecomputeTarget = {},
+): string[] {
   if (r.windows.length === 0) return [];
+  const where = [
+    `--input ${to.input ? shellWord(to.input) : "RAW_TREE"}`,
+    ...(to.database ? ['--database-url "$DATABASE_URL"'] : []),
+  ].join(" ");
   return [
-    `trends schedule --backfill --metrics ${metrics.join(",")}`,
-    ...r.ranges.map((x) => `trends run --from ${iso(x.from)} --to ${iso(x.to)}`),
+    `trends schedule --backfill --metrics ${metrics.join(",")} ${where}`,
+    ...r.ranges.map((x) => `trends run ${where} --from ${iso(x.from)} --to ${iso(x.to)}`),
   ];
 }

@@ -53,7 +53,8 @@ function metricSection(head: Manifest, p: MetricPlan): string[] {
   const lineage = lineageOf(head, p);
   if (lineage.length > 0) out.push("- Lineage:", ...lineage);
   if (p.migration.length > 0)
-    out.push("", "```sql", ...p.migration.map((s) => (s.endsWith(";") ? s : `${s};`)), "```");
+    // One output line per DDL line: a terminal writer neutralises a newline inside a line.
+    out.push("", "```sql", ...p.migration.flatMap((s) => (s.endsWith(";") ? s : `${s};`).split("\n")), "```");
   else if (p.category !== "unchanged") out.push("- Migration: none (same columns)");
   out.push("");
   return out;

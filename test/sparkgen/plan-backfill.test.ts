@@ -3,7 +3,15 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { Kysely } from "kysely";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { inputSource, LocalStepRunner, type ProcessDeps, runBackfill, runRange } from "../../emr/index.ts";
+import {
+  inputSource,
+  LocalStepRunner,
+  type ProcessDeps,
+  runBackfill,
+  runRange,
+  verifyStoredWindows,
+} from "../../emr/index.ts";
+import { loadConfig } from "../../runtime/config/index.ts";
 import { generate, WINDOW_JOB_PLAN, writeGenerated } from "../../sparkgen/index.ts";
 import {
   committedManifest,
@@ -25,7 +33,9 @@ import { type ResultsDb, resultsDb, SPARK_TIMEOUT, windowOf } from "./support.ts
  * the shipped plan; change a weight in a copy of the job generated into a temp directory (never
  * the repository's spec); `plan` says breaking, names the weight and lists the three windows;
  * `trends schedule --backfill`'s code recomputes them with the new plan; the stored rows then
- * equal those of a fresh run of the new plan in another database. Three spark-submits.
+ * equal those of a fresh run of the new plan in another database. Before the backfill, `plan
+ * --verify` recomputes the stored windows with the shipped job (equal: a compiler change alone is
+ * results-equal) and with the changed one (influencer rows differ: breaking). Five spark-submits.
  */
 const FROM = windowOf("2026-11-26T04:30:00.000Z");
 const TO = windowOf("2026-11-26T05:00:00.000Z").end;
@@ -96,6 +106,70 @@ describe("plan, backfill, and a fresh run agree", () => {
       const before = await results(r.db);
       expect(before.influencer_window!.length).toBeGreaterThan(0);
 
+      // plan --verify, before the backfill: the stored windows recomputed with a job into a
+      // scratch database. The shipped job finds every metric's rows equal; a compiler change alone
+      // (here: the event statements' SQL hashes of the base differ, no spec field) is then
+      // results-equal, with nothing to recompute.
+      const settings = loadConfig({ flags: { databaseUrl: r.url, logLevel: "warn" } });
+      const verify = (job: typeof windowJob) =>
+        verifyStoredWindows(settings, {
+          job,
+          databaseUrl: r.url,
+          input: MAIN,
+          windows: 3,
+          master: "local[2]",
+        });
+      const same = await verify(windowJob);
+      expect(same.windows.map((w) => w.start.toISOString())).toEqual([
+        "2026-11-26T04:30:00.000Z",
+        "2026-11-26T04:45:00.000Z",
+        "2026-11-26T05:00:00.000Z",
+      ]);
+      expect([...same.metrics].filter(([, c]) => !c.equal).map(([m]) => m)).toEqual([]);
+      expect(same.metrics.get("influencer_window")!.stored).toBe(before.influencer_window!.length);
+      const committed = committedManifest();
+      const compilerChange = planReport({
+        head: workingManifest(windowJob),
+        base: {
+          label: "HEAD",
+          manifest: {
+            ...committed,
+            job: { ...committed.job, sql: { ...committed.job.sql, window_events: "0" } },
+          },
+        },
+        runs: await succeededRuns(r.db),
+        verified: same,
+      });
+      // (an alert reads its baseline's table, not the events: its columns did not move, it is unchanged)
+      const byCategory = (c: string) =>
+        compilerChange.diff.metrics.filter((m) => m.category === c).map((m) => m.name);
+      expect(byCategory("breaking")).toEqual([]);
+      expect(byCategory("results-equal")).toEqual(
+        expect.arrayContaining(["influencer_window", "sentiment_window"]),
+      );
+      expect(compilerChange.diff.breaking).toBe(false);
+      expect(compilerChange.recomputeMetrics).toEqual([]);
+      expect(renderMarkdown(compilerChange).join("\n")).toContain(
+        "SQL changed, results equal on 3 stored window(s)",
+      );
+
+      // The weight change: its rows differ, so it stays breaking and says how.
+      const weighted = await verify(changedJob);
+      expect(weighted.metrics.get("influencer_window")!.equal).toBe(false);
+      expect(weighted.metrics.get("sentiment_window")!.equal).toBe(true);
+      const verifiedReport = planReport({
+        head: workingManifest(changedJob),
+        base: { label: "HEAD", manifest: committed },
+        runs: await succeededRuns(r.db),
+        verified: weighted,
+      });
+      const changedPlanOf = verifiedReport.diff.metrics.find((m) => m.name === "influencer_window")!;
+      expect(changedPlanOf.category).toBe("breaking");
+      expect(changedPlanOf.reasons.at(-1)!.text).toMatch(
+        /^results differ on the 3 stored window\(s\) recomputed/,
+      );
+      expect(verifiedReport.recomputeMetrics).toEqual(["influencer_window"]);
+
       const head = workingManifest(changedJob);
       const report = planReport({
         head,
@@ -113,8 +187,8 @@ describe("plan, backfill, and a fresh run agree", () => {
         "2026-11-26T05:00:00.000Z",
       ]);
       expect(report.commands).toEqual([
-        "trends schedule --backfill --metrics influencer_window",
-        "trends run --from 2026-11-26T04:30:00Z --to 2026-11-26T05:15:00Z",
+        "trends schedule --backfill --metrics influencer_window --input RAW_TREE",
+        "trends run --input RAW_TREE --from 2026-11-26T04:30:00Z --to 2026-11-26T05:15:00Z",
       ]);
       expect(renderMarkdown(report).join("\n")).toContain("`weights.retweets` 0.35 → 0.45");
 

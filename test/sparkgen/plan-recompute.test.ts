@@ -99,9 +99,9 @@ describe("recompute list from pipeline_run", () => {
     ]);
     expect(r.recompute!.unrecorded.map((w) => w.start.toISOString().slice(11, 16))).toEqual(["04:00"]);
     expect(r.commands).toEqual([
-      "trends schedule --backfill --metrics influencer_window",
-      "trends run --from 2026-11-24T04:15:00Z --to 2026-11-24T04:45:00Z",
-      "trends run --from 2026-11-24T05:00:00Z --to 2026-11-24T05:15:00Z",
+      "trends schedule --backfill --metrics influencer_window --input RAW_TREE",
+      "trends run --input RAW_TREE --from 2026-11-24T04:15:00Z --to 2026-11-24T04:45:00Z",
+      "trends run --input RAW_TREE --from 2026-11-24T05:00:00Z --to 2026-11-24T05:15:00Z",
     ]);
     expect(renderMarkdown(r).join("\n")).toContain("3 window(s) last ran another SQL for influencer_window");
   });
