@@ -116,7 +116,13 @@ export async function seedDashboard(db: Kysely<Database>): Promise<void> {
     ])
     .execute();
 
-  const alert = (i: number, topic: string, severity: "warning" | "critical", a: number[]) => ({
+  const alert = (
+    i: number,
+    topic: string,
+    severity: "warning" | "critical",
+    a: number[],
+    bound: [number, string],
+  ) => ({
     window_start: at(i),
     window_end: at(i + 1),
     topic,
@@ -127,13 +133,17 @@ export async function seedDashboard(db: Kysely<Database>): Promise<void> {
     baseline_windows: a[3]!,
     drop: a[4]!,
     n_scored: a[5]!,
+    // The bound of the severity, stored by the step (compile/alert.ts): worked out by hand below.
+    threshold: bound[0],
+    rule: bound[1],
   });
   await db
     .insertInto("sentiment_alert")
     .values([
-      alert(10, "*", "critical", [-0.1, 0.455, 0.02, 8, 0.555, 130]),
-      alert(11, "*", "warning", [0.05, 0.3, 0.12, 8, 0.25, 150]),
-      alert(1, "acme", "warning", [-0.1, 0.25, 0.05, 4, 0.35, 20]),
+      // max(0.4, 3·0.02), max(0.2, 2·0.12), max(0.2, 2·0.05)
+      alert(10, "*", "critical", [-0.1, 0.455, 0.02, 8, 0.555, 130], [0.4, "max(0.4, 3·baseline_sd)"]),
+      alert(11, "*", "warning", [0.05, 0.3, 0.12, 8, 0.25, 150], [0.24, "max(0.2, 2·baseline_sd)"]),
+      alert(1, "acme", "warning", [-0.1, 0.25, 0.05, 4, 0.35, 20], [0.2, "max(0.2, 2·baseline_sd)"]),
     ])
     .execute();
   // A volume spike in the same window as the sentiment warning: 170 ≥ 60 + max(3·10, 60) = 120,
@@ -150,6 +160,8 @@ export async function seedDashboard(db: Kysely<Database>): Promise<void> {
       baseline_sd: 10,
       baseline_windows: 8,
       ratio: 170 / 60,
+      threshold: 120,
+      rule: "baseline_mean + max(3·baseline_sd, baseline_mean)",
     })
     .execute();
 
