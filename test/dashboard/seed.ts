@@ -10,6 +10,7 @@ export const SCRIPT_NAME = "<script>window.__pwned=1</script>";
 export const IMG_WORD = "<img src=x onerror=window.__pwned=2>";
 export const LONG_WORD = "donaudampfschiffahrtsgesellschaftskapitän🚢ünïcödé漢字かなカナ";
 export const HOSTILE_TOPIC = '<img src=x onerror="window.__pwned=3">';
+export const HOSTILE_TAG = '<img src=x onerror="window.__pwned=4">';
 
 /** `*`: twelve windows 00:00…02:45; two alerts (02:30 critical, 02:45 warning). */
 export const ALL_N_TWEETS = [100, 120, 90, 110, 130, 125, 140, 135, 150, 160, 155, 170];
@@ -162,6 +163,24 @@ export async function seedDashboard(db: Kysely<Database>): Promise<void> {
       ratio: 170 / 60,
       threshold: 120,
       rule: "baseline_mean + max(3·baseline_sd, baseline_mean)",
+    })
+    .execute();
+  // A trending tag of acme: new in its topic's 4 windows of history, 24 posts ≥ max(20, 3·0)
+  // → warning (a new tag needs 50 to be critical). Its tag is markup, which no page may run.
+  await db
+    .insertInto("trending_hashtag_alert")
+    .values({
+      window_start: at(1),
+      window_end: at(2),
+      topic: "acme",
+      tag: HOSTILE_TAG,
+      severity: "warning",
+      count: 24,
+      baseline_mean: 0,
+      baseline_windows: 4,
+      new: true,
+      threshold: 20,
+      rule: "max(20, 3·baseline_mean)",
     })
     .execute();
 
