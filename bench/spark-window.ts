@@ -20,7 +20,7 @@ import { join } from "node:path";
 import { parseArgs } from "node:util";
 import { loadConfig } from "../runtime/config/index.ts";
 import { createDatabase, startLocalPostgres } from "../runtime/postgres/index.ts";
-import { ensureSpark, type SparkInstall, sparkSubmit } from "../runtime/spark/index.ts";
+import { ensureSpark, localInputBytes, type SparkInstall, sparkSubmit } from "../runtime/spark/index.ts";
 import { inputHourPrefixes, type Window } from "../runtime/windows/index.ts";
 import { migrateToLatest, openDb } from "../sql/index.ts";
 import { writeSyntheticWindow } from "./synth-events.ts";
@@ -245,6 +245,7 @@ async function runStep(
     spark,
     script: variant.step,
     master: "local[2]",
+    inputBytes: localInputBytes(inputs),
     conf: { "spark.driver.memory": "2g", ...variant.conf },
     args: [
       "--plan",

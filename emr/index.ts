@@ -122,6 +122,8 @@ export {
   skippedLine,
   stopOnSignals,
   type TickSummary,
+  type VerifyOptions,
+  verifyStoredWindows,
   type WindowOutcome,
   windowInput,
 } from "./scheduler/index.ts";

@@ -21,6 +21,7 @@ import { printManifest } from "./print/manifest.ts";
 import { GENERATED_MIGRATIONS_DIR, migrationFiles } from "./print/migrations.ts";
 import { printPlan } from "./print/plan.ts";
 import { printSparkSql } from "./print/spark-sql.ts";
+import { STEP_SESSION } from "./print/tuning.ts";
 import { type ColumnType, EVENT_V1 } from "./schema/index.ts";
 import type { JobSpec } from "./spec/kinds.ts";
 import { assertValidJob } from "./spec/validate.ts";
@@ -102,7 +103,7 @@ function generateFor(job: JobSpec, target: SparkDialect): GeneratedFile[] {
       windowEventsSql: sqlFile("window_events"),
       metrics: compiled.map(([name, r]) => ({ name, sql: sqlFile(name), ...r.step })),
     },
-    sessionConf(target),
+    { ...sessionConf(target), ...STEP_SESSION },
   );
   return [
     { path: `${GENERATED_DIR}/sql/classify_events.sql`, text: classifySql },

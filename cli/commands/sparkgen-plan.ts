@@ -1,5 +1,7 @@
 import type { CommandModule } from "yargs";
+import { verifyStoredWindows } from "../../emr/index.ts";
 import { usageError } from "../../runtime/errors/index.ts";
+import { openDatabase } from "../../runtime/postgres/index.ts";
 import {
   jobLineage,
   type LiveState,
@@ -9,10 +11,12 @@ import {
   planReport,
   readLiveState,
   renderMarkdown,
+  type Verification,
   workingManifest,
 } from "../../sparkgen/plan/index.ts";
 import { withResultsDb } from "../../sql/index.ts";
 import { settingsFrom } from "../context.ts";
+import { numberOption } from "../flags.ts";
 import { printLines } from "../output.ts";
 import { checkedJob, specsOption } from "./specs.ts";
 
@@ -23,6 +27,9 @@ interface PlanArgs {
   specs?: string;
   base?: string;
   database?: string;
+  verify: boolean;
+  windows: number;
+  input?: string;
   json: boolean;
   "exit-code": boolean;
 }
@@ -42,6 +49,22 @@ export const sparkgenPlan: CommandModule<object, PlanArgs> = {
         describe:
           "results database URL: lists the windows to recompute from pipeline_run; without --base it is the base too (its tables and the SQL its runs used)",
       })
+      .option("verify", {
+        type: "boolean",
+        default: false,
+        describe:
+          "recompute the newest stored windows with the working tree's step into a scratch database and compare them row for row: a metric changed by its SQL alone whose rows are equal is results-equal, with nothing to recompute",
+      })
+      .option("windows", {
+        ...numberOption("--windows", { min: 1, max: 96 }),
+        default: 3,
+        describe: "--verify: how many of the newest stored windows to recompute",
+      })
+      .option("input", {
+        type: "string",
+        describe:
+          "--verify: the raw event tree the stored windows were computed from (DIR, file://DIR or s3://bucket/raw/)",
+      })
       .option("json", { type: "boolean", default: false, describe: "print the plan as JSON (CI bots)" })
       .option("specs", specsOption)
       .option("exit-code", {
@@ -53,25 +76,52 @@ export const sparkgenPlan: CommandModule<object, PlanArgs> = {
       .example(
         "$0 sparkgen plan --base main --database postgres://trends@db/trends --exit-code",
         "in CI: exit 5 on a breaking change, with the windows to recompute",
+      )
+      .example(
+        "$0 sparkgen plan --verify --input ./raw",
+        "an optimisation: recompute the 3 newest stored windows of the local database and compare",
       ),
   handler: async (argv) => {
     const s = settingsFrom(argv);
-    const ref = argv.base ?? (argv.database ? undefined : "HEAD");
+    const ref = argv.base ?? (argv.database && !argv.verify ? undefined : "HEAD");
     const manifest = ref === undefined ? undefined : manifestAtRef(ref);
-    let live: LiveState | undefined;
-    if (argv.database !== undefined) {
-      if (!/^postgres(ql)?:\/\//.test(argv.database))
-        throw usageError(
-          "--database is not a postgres:// URL",
-          "pass --database postgres://user@host:5432/trends",
-        );
-      live = await withResultsDb({ ...s, databaseUrl: argv.database }, readLiveState);
-    }
+    if (argv.database !== undefined && !/^postgres(ql)?:\/\//.test(argv.database))
+      throw usageError(
+        "--database is not a postgres:// URL",
+        "pass --database postgres://user@host:5432/trends",
+      );
+    if (!argv.verify && argv.input !== undefined)
+      throw usageError("--input is read only by --verify", "add --verify, or drop --input");
     const job = await checkedJob(argv.specs);
+    const head = workingManifest(job);
+    let live: LiveState | undefined;
+    let verified: Verification | undefined;
+    const readStored = async (url: string) => {
+      live = await withResultsDb({ ...s, databaseUrl: url }, readLiveState);
+      if (argv.verify)
+        verified = await verifyStoredWindows(s, {
+          job,
+          databaseUrl: url,
+          input: argv.input,
+          windows: argv.windows,
+          onProgress: (line) => process.stderr.write(`${line}\n`),
+        });
+    };
+    if (argv.database !== undefined) await readStored(argv.database);
+    else if (argv.verify) {
+      // The local results database (started for the command when it is not running).
+      const handle = await openDatabase(s);
+      try {
+        await readStored(handle.url);
+      } finally {
+        await handle.release();
+      }
+    }
     const report = planReport({
-      head: workingManifest(job),
+      head,
       base: manifest ? { label: ref!, manifest } : { label: "database", live: live! },
       runs: live?.runs,
+      verified,
     });
     if (argv.json) process.stdout.write(`${JSON.stringify(planJson(report), null, 2)}\n`);
     else printLines(...renderMarkdown(report));

@@ -14,6 +14,7 @@ import {
 } from "@aws-sdk/client-emr-serverless";
 import { TrendsError, usageError } from "../../runtime/errors/index.ts";
 import { log } from "../../runtime/log/index.ts";
+import { STEP_SUBMIT_CONF } from "../../runtime/spark/tuning.ts";
 import { planFor } from "../artifacts/index.ts";
 import { credentialsError, type StepArtifacts } from "./emr.ts";
 import { backoffDelay, pollUntilTerminal } from "./poll.ts";
@@ -112,6 +113,8 @@ export function startJobRunInput(
     "spark.executor.memory": size.executorMemory,
     "spark.executor.instances": String(size.executorInstances),
     "spark.dynamicAllocation.enabled": "false",
+    // The step's static settings, as every runner passes them (runtime/spark/tuning.ts).
+    ...STEP_SUBMIT_CONF,
     ...o.sparkConf,
   };
   const params = [

@@ -13,6 +13,7 @@ import {
 } from "@aws-sdk/client-emr";
 import { TrendsError, usageError } from "../../runtime/errors/index.ts";
 import { log } from "../../runtime/log/index.ts";
+import { STEP_SUBMIT_CONF } from "../../runtime/spark/tuning.ts";
 import { planFor } from "../artifacts/index.ts";
 import { backoffDelay, pollUntilTerminal } from "./poll.ts";
 import { checkTarget, type SparkTarget } from "./spark-target.ts";
@@ -56,6 +57,8 @@ export function emrStepConfig(req: StepRequest, o: EmrStepOptions, target?: Spar
     // One YARN attempt: a failed step is reported once and the scheduler decides about retries
     // (YARN's default of 2 attempts would silently rerun the window inside one step).
     "spark.yarn.maxAppAttempts": "1",
+    // The step's static settings, as every runner passes them (runtime/spark/tuning.ts).
+    ...STEP_SUBMIT_CONF,
     ...o.sparkConf,
   };
   const args = [

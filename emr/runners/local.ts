@@ -5,7 +5,7 @@ import { fileURLToPath } from "node:url";
 import { usageError } from "../../runtime/errors/index.ts";
 import { log } from "../../runtime/log/index.ts";
 import { run } from "../../runtime/proc.ts";
-import { type SparkInstall, sparkSubmitArgs } from "../../runtime/spark/index.ts";
+import { localInputBytes, type SparkInstall, sparkSubmitArgs } from "../../runtime/spark/index.ts";
 import { pollUntilTerminal } from "./poll.ts";
 import { failureReason, parseStepResult, parseWindowResults, stepArgs, stepName } from "./step-args.ts";
 import type { StepRequest, StepRunner, StepState, StepStatus } from "./step-runner.ts";
@@ -142,6 +142,7 @@ export class LocalStepRunner implements StepRunner {
       args: stepArgs(step.req, { plan: o.plan ?? (o.script ? undefined : DEFAULT_PLAN) }),
       master: o.master ?? "local[*]",
       jdbcJar: o.spark.jdbcJar,
+      inputBytes: localInputBytes(step.req.inputs),
       ...(o.conf ? { conf: o.conf } : {}),
     });
     const env: NodeJS.ProcessEnv = {

@@ -119,7 +119,7 @@ describe("emrStepConfig", () => {
     expect(c.Name).toBe("trends window 2026-11-26T04:15:00.000Z");
     expect(c.ActionOnFailure).toBe("CONTINUE");
     expect(c.HadoopJarStep?.Jar).toBe("command-runner.jar");
-    expect(c.HadoopJarStep?.Args?.slice(0, 8)).toEqual([
+    expect(c.HadoopJarStep?.Args?.slice(0, 10)).toEqual([
       "spark-submit",
       "--deploy-mode",
       "cluster",
@@ -127,6 +127,9 @@ describe("emrStepConfig", () => {
       "s3://b/artifacts/h/jars/pg.jar",
       "--conf",
       "spark.yarn.maxAppAttempts=1",
+      // the step's static settings, as the local runner passes them
+      "--conf",
+      "spark.sql.codegen.cache.maxEntries=4000",
       "s3://b/artifacts/h/steps/window_job.py",
     ]);
   });

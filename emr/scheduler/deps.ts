@@ -32,6 +32,8 @@ export interface PipelineOptions {
   readonly signal?: AbortSignal | undefined;
   /** Spark master of the local runner (default `local[*]`). */
   readonly master?: string | undefined;
+  /** The local runner's job plan (default the generated one of this checkout; `plan --verify` runs the working specs'). */
+  readonly plan?: string | undefined;
   /** EMR runner: `--cluster` (else emrCluster), `--bucket` (else bucket), `--jdbc-secret` (else TRENDS_JDBC_SECRET). */
   readonly cluster?: string | undefined;
   readonly bucket?: string | undefined;
@@ -90,6 +92,7 @@ export async function openPipeline(s: Settings, o: PipelineOptions): Promise<Pip
       runner = new LocalStepRunner({
         spark,
         ...(o.master ? { master: o.master } : {}),
+        ...(o.plan ? { plan: o.plan } : {}),
         jdbcUser: jdbc.user,
         jdbcPassword: jdbc.password,
       });
@@ -109,7 +112,7 @@ export async function openPipeline(s: Settings, o: PipelineOptions): Promise<Pip
       artifactsUri,
       // Every runner runs the generated plan of this checkout (the local runner from disk, EMR
       // and EMR Serverless from the artifacts uploaded from the same directory).
-      sqlHashes: existsSync(DEFAULT_PLAN) ? planSqlHashes(DEFAULT_PLAN) : undefined,
+      sqlHashes: existsSync(o.plan ?? DEFAULT_PLAN) ? planSqlHashes(o.plan ?? DEFAULT_PLAN) : undefined,
     };
     return { deps, close };
   } catch (e) {

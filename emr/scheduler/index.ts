@@ -16,3 +16,4 @@ export {
   type TickSummary,
 } from "./scheduler.ts";
 export type { AttemptOutcome, ProcessDeps, WindowOutcome } from "./types.ts";
+export { type VerifyOptions, verifyStoredWindows } from "./verify.ts";

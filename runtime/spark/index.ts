@@ -5,6 +5,11 @@ import { fileURLToPath } from "node:url";
 import { prerequisiteError, TrendsError } from "../errors/index.ts";
 import { log } from "../log/index.ts";
 import { probe, type RunResult, run, withFileLock } from "../proc.ts";
+import { jitOptions } from "./jit.ts";
+import { STEP_SUBMIT_CONF } from "./tuning.ts";
+
+export { C2_INPUT_BYTES, jitOptions, localInputBytes } from "./jit.ts";
+export { STEP_SUBMIT_CONF } from "./tuning.ts";
 
 /** Spark of the newest EMR 7 release (EMR 7.13 ships Spark 3.5.6). */
 export const PYSPARK_VERSION = process.env.TRENDS_PYSPARK_VERSION ?? "3.5.6";
@@ -190,39 +195,32 @@ export interface SubmitOptions {
   /** Extra `--conf` pairs (s3a endpoint, memory…). */
   conf?: Readonly<Record<string, string>>;
   jars?: readonly string[];
+  /** The step's input size when known (`localInputBytes`): picks the driver's JIT (jit.ts). */
+  inputBytes?: number | undefined;
   /** Environment of the driver: credentials go here, never into arguments. */
   env?: NodeJS.ProcessEnv;
   onLine?: (line: string) => void;
 }
 
 /**
- * `spark-submit --master local[*]` on a generated step. Quiet logging, no UI, few shuffle
- * partitions: a 15-minute window is small, and JVM start dominates.
+ * `spark-submit --master local[*]` on a generated step: quiet logging, no UI, the step's static
+ * settings (tuning.ts) and the driver's JIT by input size (jit.ts).
  */
 export function sparkSubmitArgs(
   o: Omit<SubmitOptions, "spark" | "env" | "onLine"> & { jdbcJar: string },
 ): string[] {
   const conf: Record<string, string> = {
     "spark.ui.enabled": "false",
-    "spark.sql.shuffle.partitions": "4",
-    // With 4 fixed partitions, adaptive execution re-plans each of a window's ~100 small stages for
-    // nothing, and a step's JVM lives too short for C2's compile threads to pay back their CPU (so
-    // C1 only, below). Figures: BENCHMARKS.md, "Small windows: literal frames, C1 and AQE".
-    "spark.sql.adaptive.enabled": "false",
-    // The windows of a range step run the same queries, and their generated code differs little from
-    // window to window; Spark keeps only 100 compiled classes by default, fewer than a window's ~100
-    // stages and their expressions, so each window compiled nearly all of them again (a single window
-    // compiles everything once anyway). Figures: BENCHMARKS.md, "Small windows: one action per
-    // metric, coalesced events, codegen cache".
-    "spark.sql.codegen.cache.maxEntries": "4000",
+    ...STEP_SUBMIT_CONF,
     ...o.conf,
     // A caller's JVM options come after these, so they add to them (or override one: the last wins).
     "spark.driver.extraJavaOptions": [
-      `-XX:TieredStopAtLevel=1 -Dlog4j2.configurationFile=file:${LOG4J_CONFIG}`,
+      jitOptions(o.inputBytes),
+      `-Dlog4j2.configurationFile=file:${LOG4J_CONFIG}`,
       o.conf?.["spark.driver.extraJavaOptions"] ?? "",
     ]
-      .join(" ")
-      .trim(),
+      .filter(Boolean)
+      .join(" "),
   };
   return [
     "--master",

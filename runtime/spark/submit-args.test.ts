@@ -1,5 +1,8 @@
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { LOG4J_CONFIG, sparkSubmitArgs } from "./index.ts";
+import { C2_INPUT_BYTES, LOG4J_CONFIG, localInputBytes, sparkSubmitArgs } from "./index.ts";
 
 const conf = (args: string[]) =>
   Object.fromEntries(
@@ -7,14 +10,12 @@ const conf = (args: string[]) =>
   ) as Record<string, string>;
 
 describe("sparkSubmitArgs", () => {
-  it("runs a local step with 4 partitions, no adaptive re-planning, a large codegen cache, C1 only and quiet logging", () => {
+  it("runs a local step with a large codegen cache, C1 only and quiet logging (the SQL settings travel in the plan)", () => {
     const args = sparkSubmitArgs({ script: "s.py", args: ["--x"], jdbcJar: "/j.jar" });
     expect(args.slice(0, 4)).toEqual(["--master", "local[*]", "--jars", "/j.jar"]);
     expect(args.slice(-2)).toEqual(["s.py", "--x"]);
     expect(conf(args)).toEqual({
       "spark.ui.enabled": "false",
-      "spark.sql.shuffle.partitions": "4",
-      "spark.sql.adaptive.enabled": "false",
       "spark.sql.codegen.cache.maxEntries": "4000",
       "spark.driver.extraJavaOptions": `-XX:TieredStopAtLevel=1 -Dlog4j2.configurationFile=file:${LOG4J_CONFIG}`,
     });
@@ -34,5 +35,27 @@ describe("sparkSubmitArgs", () => {
     expect(conf(args)["spark.driver.extraJavaOptions"]).toBe(
       `-XX:TieredStopAtLevel=1 -Dlog4j2.configurationFile=file:${LOG4J_CONFIG} -XX:TieredStopAtLevel=4`,
     );
+  });
+
+  it("runs a large step with C2 and a small or unsized one with C1 only", () => {
+    const jvm = (inputBytes?: number) =>
+      conf(sparkSubmitArgs({ script: "s.py", args: [], jdbcJar: "/j.jar", inputBytes }))[
+        "spark.driver.extraJavaOptions"
+      ];
+    expect(jvm(C2_INPUT_BYTES)).toBe(`-Dlog4j2.configurationFile=file:${LOG4J_CONFIG}`);
+    expect(jvm(C2_INPUT_BYTES - 1)).toMatch(/^-XX:TieredStopAtLevel=1 /);
+    expect(jvm(undefined)).toMatch(/^-XX:TieredStopAtLevel=1 /);
+  });
+});
+
+describe("localInputBytes", () => {
+  it("sums the files under local prefixes, counts a missing prefix as 0, and gives up on remote ones", () => {
+    const root = mkdtempSync(join(tmpdir(), "trends-jit-"));
+    mkdirSync(join(root, "04", "a"), { recursive: true });
+    writeFileSync(join(root, "04", "x"), "12345");
+    writeFileSync(join(root, "04", "a", "y"), "123");
+    expect(localInputBytes([`file://${join(root, "04")}`, join(root, "05")])).toBe(8);
+    expect(localInputBytes([join(root, "04"), "s3a://bucket/raw/2026/11/26/04/"])).toBeUndefined();
+    rmSync(root, { recursive: true });
   });
 });

@@ -89,6 +89,9 @@ export const items = (...cols: (Operand | SelectItemNode)[]) =>
 
 export const table = (name: string, alias?: string) => TableNode.create(name, alias);
 export const join = (type: JoinType, t: TableNode, on?: ExpressionNode) => JoinNode.create(type, t, on);
+/** A join with a small relation, broadcast to every task (JoinNode.broadcast). */
+export const broadcastJoin = (type: JoinType, t: TableNode, on?: ExpressionNode) =>
+  JoinNode.create(type, t, on, true);
 export const lateralView = (generator: ReturnType<typeof fn>, alias: string, columns: string[]) =>
   LateralViewNode.create(generator, alias, columns);
 export const select = (cols: (Operand | SelectItemNode)[], props: SelectProps = {}) =>

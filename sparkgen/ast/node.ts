@@ -98,7 +98,7 @@ export type BinaryOperator =
   | "OR"
   | "RLIKE";
 
-export type JoinType = "INNER" | "LEFT" | "CROSS" | "LEFT ANTI";
+export type JoinType = "INNER" | "LEFT" | "CROSS" | "LEFT ANTI" | "LEFT SEMI";
 
 /** The Spark SQL types the generator casts to or declares. */
 export type SparkType = "STRING" | "INT" | "BIGINT" | "DOUBLE" | "BOOLEAN" | "TIMESTAMP";

@@ -1,4 +1,10 @@
-import { type CteNode, type OrderItemNode, type SelectItemNode, sql } from "../ast/index.ts";
+import {
+  type CteNode,
+  type LateralViewNode,
+  type OrderItemNode,
+  type SelectItemNode,
+  sql,
+} from "../ast/index.ts";
 import type { JobSpec } from "../spec/kinds.ts";
 
 /** Temp views the step registers before running the metric SQL. */
@@ -44,18 +50,23 @@ export const rankedRows = (name: string, comment: string, from: string, order: O
     }),
   );
 
-/** Every event once per topic: the catch-all topic plus each distinct tag. */
-export function eventTopics(job: JobSpec): CteNode {
+/** The topics of event `e`, as a lateral view `t(topic)`: the catch-all topic plus each distinct tag. */
+export function topicsView(job: JobSpec, e = "e"): LateralViewNode {
   const tags = sql.fn(
     "array_distinct",
-    sql.fn("concat", sql.fn("array", sql.lit(job.topics.all)), `e.${job.topics.column}`),
+    sql.fn("concat", sql.fn("array", sql.lit(job.topics.all)), `${e}.${job.topics.column}`),
   );
+  return sql.lateralView(sql.fn("explode", tags), "t", ["topic"]);
+}
+
+/** Every event once per topic: the catch-all topic plus each distinct tag. */
+export function eventTopics(job: JobSpec): CteNode {
   return sql.cte(
     "event_topics",
     `every event once per topic: '${job.topics.all}' (all tweets) and each tag in ${job.topics.column}`,
     sql.select([sql.star("e"), "t.topic"], {
       from: sql.table(VIEWS.events, "e"),
-      lateralViews: [sql.lateralView(sql.fn("explode", tags), "t", ["topic"])],
+      lateralViews: [topicsView(job)],
     }),
   );
 }

@@ -15,11 +15,23 @@ describe("metric kind: one function per CTE stage", () => {
     expect(names(s.ctes)).toEqual(["dimension_rows"]);
     expect(s.rows).toBe("dimension_rows");
     const q = s.ctes[0]!.query;
-    expect(q.kind === "SelectNode" && q.lateralViews.map((v) => v.columns)).toEqual([["dim_tag"]]);
+    // an exploded dimension: the events' elements first, their topics last (a record's array is
+    // exploded once, not once per topic)
+    expect(q.kind === "SelectNode" && [q.from?.name, q.lateralViews.map((v) => v.columns)]).toEqual([
+      "events",
+      [["dim_tag"], ["topic"]],
+    ]);
     expect(run(dimensionRows, shareOfVoiceWindow, "event_topics")).toEqual({
       ctes: [],
       rows: "event_topics",
     });
+  });
+
+  it("compiles event_topics only where a stage reads it", () => {
+    const ctes = (spec: Parameters<typeof compileResult>[0]) =>
+      names(compileResult(spec).query(windowJob).ctes);
+    expect(ctes(hashtagWindow)[0]).toBe("dimension_rows");
+    expect(ctes(shareOfVoiceWindow)[0]).toBe("event_topics");
   });
 
   it("keptRows: a left-out list per dimension, anti-joined; nothing without one", () => {

@@ -27,6 +27,7 @@ import {
   keyColumns,
   rankedRows,
   sameKey,
+  topicsView,
   VIEWS,
   WINDOW,
   windowColumns,
@@ -100,17 +101,24 @@ export type MetricStage = (p: MetricParts, job: JobSpec, from: string) => Stage;
  * once per event, or, for tokens, every occurrence through the dimension's value and keep lambdas)
  * and its reference depth. Without dimensions, a filter or a depth, the groups read `from`
  * (event_topics) directly.
+ *
+ * With an exploded dimension (and no depth, whose join is per topic), the events are exploded
+ * into their elements first and into their topics last: the same rows, but a record's text is
+ * tokenised once, not once per topic. A token's value is computed once, inside the exploded
+ * array (`transform`), and its keep condition reads it.
  */
-export const dimensionRows: MetricStage = (p, _job, from) => {
+export const dimensionRows: MetricStage = (p, job, from) => {
   const { spec, dims, dimNames, scalar, exploded } = p;
+  const depth = p.aggregates.map(([, m]) => (m as Partial<DepthMeasure>).depth).find((d) => d !== undefined);
+  const topicsLast = exploded.length > 0 && !depth;
   const element = (name: string, i: number, d: Dimension) =>
-    d.elements ? apply(d.elements.value, sql.col(elementColumn(name), `d${i}`)) : sql.col(dimColumn(name));
+    d.elements ? sql.col(elementColumn(name), `d${i}`) : sql.col(dimColumn(name));
   const lateralViews: LateralViewNode[] = exploded.map(([name, d], i) =>
     sql.lateralView(
       sql.fn(
         "explode",
         d.elements
-          ? d.node
+          ? sql.fn("transform", d.node, d.elements.value)
           : sql.fn(
               "array_distinct",
               sql.fn("filter", d.node, sql.lambda(["x"], sql.isNotNull(sql.col("x")))),
@@ -127,10 +135,9 @@ export const dimensionRows: MetricStage = (p, _job, from) => {
       d.elements?.keep ? [apply(d.elements.keep, element(name, i, d))] : [],
     ),
   ];
+  if (!dims.length && !spec.where && !depth) return { ctes: [], rows: from };
   // A depth measure: the reference chains of the window (a library operator, as influencers use),
   // joined to each record as REFERENCE_DEPTH_COLUMN. Validation allows one depth per metric.
-  const depth = p.aggregates.map(([, m]) => (m as Partial<DepthMeasure>).depth).find((d) => d !== undefined);
-  if (!dims.length && !spec.where && !depth) return { ctes: [], rows: from };
   const chains = depth ? referenceDepth({ from, ...depth, partition: KEY }) : undefined;
   const depthJoins: JoinNode[] =
     depth && chains
@@ -155,14 +162,15 @@ export const dimensionRows: MetricStage = (p, _job, from) => {
     sql.select(
       [
         sql.star("e"),
+        ...(topicsLast ? ["t.topic"] : []),
         ...scalar.map(([n, d]) => sql.as(d.node, dimColumn(n))),
         ...exploded.map(([n, d], i) => (d.elements ? sql.as(element(n, i, d), dimColumn(n)) : dimColumn(n))),
         ...(depth ? [sql.as(sql.fn("coalesce", "rd.depth", sql.lit(0)), REFERENCE_DEPTH_COLUMN)] : []),
       ],
       {
-        from: sql.table(from, "e"),
+        from: sql.table(topicsLast ? VIEWS.events : from, "e"),
         joins: depthJoins,
-        lateralViews,
+        lateralViews: topicsLast ? [...lateralViews, topicsView(job)] : lateralViews,
         ...(conditions.length ? { where: sql.and(...conditions) } : {}),
       },
     ),
@@ -319,15 +327,24 @@ function resultRows(p: MetricParts, job: JobSpec, from: string): SelectNode {
  * dimensions (an exploded dimension: each distinct element once per event), aggregated, then the
  * derived measures, then the rank (METRIC_STAGES). Groups without events have no row.
  */
+/** `cte` reads relation `name` (in a FROM or a JOIN of any of its SELECTs). */
+const readsTable = (cte: CteNode, name: string): boolean =>
+  (cte.query.kind === "SelectNode" ? [cte.query] : cte.query.selects).some(
+    (s) => s.from?.name === name || s.joins.some((j) => j.table.name === name),
+  );
+
 export function compileMetricKind(spec: MetricKindSpec, job: JobSpec): QueryNode {
   const p = metricParts(spec);
-  const ctes: CteNode[] = [eventTopics(job)];
+  const ctes: CteNode[] = [];
   let rows = "event_topics";
   for (const stage of METRIC_STAGES) {
     const s = stage(p, job, rows);
     ctes.push(...s.ctes);
     rows = s.rows;
   }
+  // event_topics only where a stage reads it (dimension_rows explodes topics itself, last).
+  if (rows === "event_topics" || ctes.some((c) => readsTable(c, "event_topics")))
+    ctes.unshift(eventTopics(job));
   return Q.create(
     header(spec.source, spec.name, spec.description, `${VIEWS.events} and ${VIEWS.params}`),
     ctes,

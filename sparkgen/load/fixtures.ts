@@ -19,7 +19,7 @@ export const job = define.job(import.meta.url, {
   description: "a fixture",
   windowMinutes: 15,
   eventTime: "created_at",
-  dedup: { key: "id", latest: "ingested_at" },
+  dedup: { key: "id", latest: "ingested_at", ties: ["retweet_count", "like_count", "author_followers"] },
   topics: { all: "*", column: "rules" },
 });
 `;

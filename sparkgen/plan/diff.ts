@@ -12,7 +12,11 @@ import type { OutputColumn } from "../compile/index.ts";
 import { renderCreateTable, renderTableChange } from "./ddl.ts";
 import type { FieldValue, Manifest, ManifestMetric } from "./manifest.ts";
 
-export type Category = "breaking" | "non-breaking" | "metadata" | "unchanged";
+/**
+ * `results-equal`: breaking by its SQL alone (a compiler or event-statement change, no spec field,
+ * same columns), and `plan --verify` found its rows equal on the stored windows it recomputed.
+ */
+export type Category = "breaking" | "results-equal" | "non-breaking" | "metadata" | "unchanged";
 
 /** What kind of spec field a reason names. */
 export type Role =
@@ -29,7 +33,8 @@ export type Role =
   | "columns"
   | "upstream"
   | "job"
-  | "sql";
+  | "sql"
+  | "verified";
 
 export interface Reason {
   readonly role: Role;
@@ -66,7 +71,13 @@ export interface ManifestDiff {
   readonly breaking: boolean;
 }
 
-export const ORDER: Record<Category, number> = { breaking: 0, "non-breaking": 1, metadata: 2, unchanged: 3 };
+export const ORDER: Record<Category, number> = {
+  breaking: 0,
+  "results-equal": 1,
+  "non-breaking": 2,
+  metadata: 3,
+  unchanged: 4,
+};
 
 /** The role of a spec field, per kind; a kind without a case gets the generic reading of its path. */
 export function fieldRole(kind: string, path: string): Role {

@@ -10,7 +10,8 @@
 import { generate, MANIFEST } from "../generate.ts";
 import type { JobSpec } from "../spec/kinds.ts";
 import type { LiveState } from "./base.ts";
-import { diffManifests } from "./diff.ts";
+import type { RowsComparison } from "./compare-rows.ts";
+import { diffManifests, type MetricPlan, ORDER, type Role } from "./diff.ts";
 import { diffLive } from "./live-diff.ts";
 import type { Manifest } from "./manifest.ts";
 import { manifestHashes } from "./manifest.ts";
@@ -18,6 +19,7 @@ import { recomputeCommands, recomputeList, type SucceededRun } from "./recompute
 import type { PlanReport } from "./render.ts";
 
 export { committedManifest, type LiveState, manifestAtRef, readLiveState, succeededRuns } from "./base.ts";
+export { compareRows, type Row, type RowsComparison } from "./compare-rows.ts";
 export { renderCreateTable, renderTableChange, type TableShape } from "./ddl.ts";
 export {
   type Category,
@@ -55,11 +57,53 @@ export interface PlanInput {
     | { readonly label: string; readonly live: LiveState };
   /** Each window's newest succeeded run (from `--database`); undefined: no recompute list. */
   readonly runs?: readonly SucceededRun[] | undefined;
+  /** `--verify`: stored windows recomputed with the working tree's step, compared per metric. */
+  readonly verified?: Verification | undefined;
+}
+
+/** What `plan --verify` found: the windows it recomputed and, per metric, its rows compared. */
+export interface Verification {
+  readonly windows: readonly { readonly start: Date; readonly end: Date }[];
+  readonly metrics: ReadonlyMap<string, RowsComparison>;
+}
+
+/** Roles that a compiler change alone gives (no spec field named): what verification may clear. */
+const SQL_ONLY: ReadonlySet<Role> = new Set(["sql", "job", "upstream"]);
+
+/**
+ * A breaking metric whose only reasons are its SQL (no spec field, same columns) and whose rows
+ * the verification found equal on every recomputed window is `results-equal`. A spec field change
+ * stays breaking even when the sampled windows happen to agree: equality on N windows is evidence
+ * about the compiler, not about a new formula.
+ */
+function verify(p: MetricPlan, v: Verification | undefined): MetricPlan {
+  const found = v?.metrics.get(p.name);
+  if (!v || !found || p.category !== "breaking") return p;
+  const sqlOnly =
+    p.columns.length === 0 && p.reasons.every((r) => SQL_ONLY.has(r.role) && r.field === undefined);
+  const n = v.windows.length;
+  if (found.equal && sqlOnly)
+    return {
+      ...p,
+      category: "results-equal",
+      reasons: [
+        ...p.reasons,
+        { role: "verified", text: `SQL changed, results equal on ${n} stored window(s)` },
+      ],
+    };
+  const why = found.equal
+    ? `results equal on ${n} stored window(s), but a spec field changed: recompute`
+    : `results differ on the ${n} stored window(s) recomputed: ${found.stored} stored row(s), ${found.fresh} computed; ${found.onlyStored.length ? `e.g. stored ${found.onlyStored[0]}` : `e.g. computed ${found.onlyFresh[0]}`}`;
+  return { ...p, reasons: [...p.reasons, { role: "verified", text: why }] };
 }
 
 export function planReport(i: PlanInput): PlanReport {
   const { head } = i;
-  const diff = "manifest" in i.base ? diffManifests(i.base.manifest, head) : diffLive(head, i.base.live);
+  const compared = "manifest" in i.base ? diffManifests(i.base.manifest, head) : diffLive(head, i.base.live);
+  const metrics = compared.metrics
+    .map((p) => verify(p, i.verified))
+    .sort((x, y) => ORDER[x.category] - ORDER[y.category]);
+  const diff = { metrics, breaking: metrics.some((m) => m.category === "breaking") };
   const inHead = new Set(head.metrics.map((m) => m.name));
   const recomputeMetrics = diff.metrics
     .filter((m) => m.category === "breaking" && inHead.has(m.name))

@@ -63,7 +63,7 @@ export function renderMarkdown(r: PlanReport): string[] {
   const changed = r.diff.metrics.filter((m) => m.category !== "unchanged");
   const out = [`## trends sparkgen plan: ${r.base} → working tree`, ""];
   const count = (c: string) => changed.filter((m) => m.category === c).map((m) => m.name);
-  const summary = (["breaking", "non-breaking", "metadata"] as const)
+  const summary = (["breaking", "results-equal", "non-breaking", "metadata"] as const)
     .map((c) => [c, count(c)] as const)
     .filter(([, n]) => n.length > 0)
     .map(([c, n]) => `**${c}**: ${n.join(", ")}`);

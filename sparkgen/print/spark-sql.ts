@@ -127,7 +127,9 @@ function condition(ctx: PrintContext, e: ExpressionNode, indent: string, keyword
 
 function printSelect(ctx: PrintContext, s: SelectNode, indent: string): string {
   const inner = indent + INDENT;
-  const lines = [`${indent}SELECT${s.distinct ? " DISTINCT" : ""}`];
+  const small = s.joins.filter((j) => j.broadcast).map((j) => quoteIdentifier(j.table.alias ?? j.table.name));
+  const hint = small.length ? ` /*+ BROADCAST(${small.join(", ")}) */` : "";
+  const lines = [`${indent}SELECT${hint}${s.distinct ? " DISTINCT" : ""}`];
   lines.push(s.items.map((i) => inner + PRINTERS.SelectItemNode(ctx, i, inner)).join(",\n"));
   if (s.from) lines.push(`${indent}FROM ${PRINTERS.TableNode(ctx, s.from, indent)}`);
   for (const j of s.joins) lines.push(indent + PRINTERS.JoinNode(ctx, j, indent));

@@ -82,7 +82,16 @@ export interface JobSettings {
   /** Default window size; must divide a day. */
   readonly windowMinutes: number;
   readonly eventTime: TimestampColumns<Ev>;
-  readonly dedup: { readonly key: AnyColumn<Ev>; readonly latest: TimestampColumns<Ev> };
+  /**
+   * One event per `key` per window: the copy with the latest `latest`, then the highest `ties`
+   * (copies delivered at the same instant are the same delivery; the ties only make the pick
+   * deterministic).
+   */
+  readonly dedup: {
+    readonly key: AnyColumn<Ev>;
+    readonly latest: TimestampColumns<Ev>;
+    readonly ties: readonly AnyColumn<Ev>[];
+  };
   /** Topic of every event (`all`) plus one per tag in `column`. */
   readonly topics: { readonly all: string; readonly column: RequiredArrayColumns<Ev> };
 }

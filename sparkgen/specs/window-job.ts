@@ -9,6 +9,6 @@ export const windowJob = define.job(import.meta.url, {
   description: "every metric of one window, written atomically to PostgreSQL",
   windowMinutes: 15,
   eventTime: "created_at",
-  dedup: { key: "id", latest: "ingested_at" },
+  dedup: { key: "id", latest: "ingested_at", ties: ["retweet_count", "like_count", "author_followers"] },
   topics: { all: "*", column: "rules" },
 });

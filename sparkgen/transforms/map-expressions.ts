@@ -76,7 +76,7 @@ function mapSelect(s: SelectNode, rewrite: ExpressionRewrite): SelectNode {
   const m = (e: ExpressionNode) => mapExpression(e, rewrite);
   return SelectNode.with(s, {
     items: s.items.map((i) => SelectItemNode.create(m(i.expr), i.alias)),
-    joins: s.joins.map((j) => JoinNode.create(j.joinType, j.table, j.on && m(j.on))),
+    joins: s.joins.map((j) => JoinNode.create(j.joinType, j.table, j.on && m(j.on), j.broadcast)),
     lateralViews: s.lateralViews.map((v) =>
       LateralViewNode.create(m(v.generator) as CallNode, v.alias, v.columns),
     ),

@@ -2,20 +2,13 @@
 -- domain_window: which sites are linked: records linking each domain and their distinct authors, retweets excluded.
 -- Reads the temp views events and window_params.
 WITH
--- every event once per topic: '*' (all tweets) and each tag in rules
-event_topics AS (
-  SELECT
-    e.*,
-    t.topic
-  FROM events AS e
-  LATERAL VIEW explode(array_distinct(concat(array('*'), e.rules))) t AS topic
-),
 -- the events of each topic that pass the filter, with domain (each distinct element of an exploded dimension once per event)
 dimension_rows AS (
   SELECT
     e.*,
+    t.topic,
     dim_domain
-  FROM event_topics AS e
+  FROM events AS e
   LATERAL VIEW explode(
     array_distinct(
       filter(
@@ -34,6 +27,7 @@ dimension_rows AS (
       )
     )
   ) d0 AS dim_domain
+  LATERAL VIEW explode(array_distinct(concat(array('*'), e.rules))) t AS topic
   WHERE ref_type IS NULL OR ref_type <> 'retweeted'
 ),
 -- the aggregate measures per window and topic and domain

@@ -2,20 +2,13 @@
 -- emoji_window: which emoji are used: records using each emoji and their distinct authors, retweets excluded.
 -- Reads the temp views events and window_params.
 WITH
--- every event once per topic: '*' (all tweets) and each tag in rules
-event_topics AS (
-  SELECT
-    e.*,
-    t.topic
-  FROM events AS e
-  LATERAL VIEW explode(array_distinct(concat(array('*'), e.rules))) t AS topic
-),
 -- the events of each topic that pass the filter, with emoji (each distinct element of an exploded dimension once per event)
 dimension_rows AS (
   SELECT
     e.*,
+    t.topic,
     dim_emoji
-  FROM event_topics AS e
+  FROM events AS e
   LATERAL VIEW explode(
     array_distinct(
       filter(
@@ -28,6 +21,7 @@ dimension_rows AS (
       )
     )
   ) d0 AS dim_emoji
+  LATERAL VIEW explode(array_distinct(concat(array('*'), e.rules))) t AS topic
   WHERE ref_type IS NULL OR ref_type <> 'retweeted'
 ),
 -- the aggregate measures per window and topic and emoji

@@ -2,21 +2,15 @@
 -- hashtag_window: which hashtags are used: records using each tag and their distinct authors, retweets excluded.
 -- Reads the temp views events and window_params.
 WITH
--- every event once per topic: '*' (all tweets) and each tag in rules
-event_topics AS (
-  SELECT
-    e.*,
-    t.topic
-  FROM events AS e
-  LATERAL VIEW explode(array_distinct(concat(array('*'), e.rules))) t AS topic
-),
 -- the events of each topic that pass the filter, with tag (each distinct element of an exploded dimension once per event)
 dimension_rows AS (
   SELECT
     e.*,
+    t.topic,
     dim_tag
-  FROM event_topics AS e
+  FROM events AS e
   LATERAL VIEW explode(array_distinct(filter(hashtags, x -> x IS NOT NULL))) d0 AS dim_tag
+  LATERAL VIEW explode(array_distinct(concat(array('*'), e.rules))) t AS topic
   WHERE ref_type IS NULL OR ref_type <> 'retweeted'
 ),
 -- the aggregate measures per window and topic and tag

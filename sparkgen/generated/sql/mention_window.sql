@@ -2,21 +2,15 @@
 -- mention_window: who is mentioned: records mentioning each username and their distinct authors, retweets excluded.
 -- Reads the temp views events and window_params.
 WITH
--- every event once per topic: '*' (all tweets) and each tag in rules
-event_topics AS (
-  SELECT
-    e.*,
-    t.topic
-  FROM events AS e
-  LATERAL VIEW explode(array_distinct(concat(array('*'), e.rules))) t AS topic
-),
 -- the events of each topic that pass the filter, with username (each distinct element of an exploded dimension once per event)
 dimension_rows AS (
   SELECT
     e.*,
+    t.topic,
     dim_username
-  FROM event_topics AS e
+  FROM events AS e
   LATERAL VIEW explode(array_distinct(filter(mentions, x -> x IS NOT NULL))) d0 AS dim_username
+  LATERAL VIEW explode(array_distinct(concat(array('*'), e.rules))) t AS topic
   WHERE ref_type IS NULL OR ref_type <> 'retweeted'
 ),
 -- the aggregate measures per window and topic and username

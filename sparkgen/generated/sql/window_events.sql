@@ -12,15 +12,92 @@ valid_in_window AS (
   CROSS JOIN window_params AS p
   WHERE c.violation IS NULL AND c.created_at >= p.window_start AND c.created_at < p.window_end
 ),
--- copies of each id in each window, latest ingested_at first
-numbered_copies AS (
+-- how many copies of each id each window holds (the ids alone are shuffled)
+id_copies AS (
   SELECT
-    *,
-    row_number() OVER (PARTITION BY window_start, id ORDER BY ingested_at DESC, retweet_count DESC, like_count DESC, author_followers DESC) AS copy
+    window_start,
+    id,
+    count(1) AS copies
   FROM valid_in_window
+  GROUP BY window_start, id
+),
+-- the ids delivered more than once in a window: few, so they are broadcast
+duplicated_ids AS (
+  SELECT
+    window_start,
+    id
+  FROM id_copies
+  WHERE copies > 1
+),
+-- the copies of the duplicated ids, latest ingested_at first
+numbered_copies AS (
+  SELECT /*+ BROADCAST(d) */
+    v.*,
+    row_number() OVER (PARTITION BY v.window_start, v.id ORDER BY v.ingested_at DESC, v.retweet_count DESC, v.like_count DESC, v.author_followers DESC) AS copy
+  FROM valid_in_window AS v
+  LEFT SEMI JOIN duplicated_ids AS d ON v.window_start = d.window_start AND v.id = d.id
+),
+-- the events delivered once, and the latest copy of the others
+deduplicated AS (
+  SELECT /*+ BROADCAST(d) */
+    v.id,
+    v.created_at,
+    v.ingested_at,
+    v.author_id,
+    v.author_username,
+    v.author_followers,
+    v.text,
+    v.lang,
+    v.retweet_count,
+    v.like_count,
+    v.ref_type,
+    v.ref_id,
+    v.ref_author_id,
+    v.ref_author_username,
+    v.ref_author_followers,
+    v.ref_retweet_count,
+    v.ref_like_count,
+    v.rules,
+    v.hashtags,
+    v.mentions,
+    v.urls,
+    v.sentiment_score,
+    v.sentiment_magnitude,
+    v.window_start,
+    v.window_end
+  FROM valid_in_window AS v
+  LEFT ANTI JOIN duplicated_ids AS d ON v.window_start = d.window_start AND v.id = d.id
+  UNION ALL
+  SELECT
+    id,
+    created_at,
+    ingested_at,
+    author_id,
+    author_username,
+    author_followers,
+    text,
+    lang,
+    retweet_count,
+    like_count,
+    ref_type,
+    ref_id,
+    ref_author_id,
+    ref_author_username,
+    ref_author_followers,
+    ref_retweet_count,
+    ref_like_count,
+    rules,
+    hashtags,
+    mentions,
+    urls,
+    sentiment_score,
+    sentiment_magnitude,
+    window_start,
+    window_end
+  FROM numbered_copies
+  WHERE copy = 1
 )
 SELECT
-  v,
   id,
   created_at,
   ingested_at,
@@ -31,8 +108,6 @@ SELECT
   lang,
   retweet_count,
   like_count,
-  reply_count,
-  quote_count,
   ref_type,
   ref_id,
   ref_author_id,
@@ -46,8 +121,6 @@ SELECT
   urls,
   sentiment_score,
   sentiment_magnitude,
-  sentiment_source,
   window_start,
   window_end
-FROM numbered_copies
-WHERE copy = 1
+FROM deduplicated

@@ -2,29 +2,26 @@
 -- word_window: which words dominate: the most frequent words of original tweets, quotes and replies.
 -- Reads the temp views events and window_params.
 WITH
--- every event once per topic: '*' (all tweets) and each tag in rules
-event_topics AS (
-  SELECT
-    e.*,
-    t.topic
-  FROM events AS e
-  LATERAL VIEW explode(array_distinct(concat(array('*'), e.rules))) t AS topic
-),
 -- the events of each topic that pass the filter, with word (every token, repeats included)
 dimension_rows AS (
   SELECT
     e.*,
-    regexp_replace(d0.element_word, '^[\']+|[\']+$', '') AS dim_word
-  FROM event_topics AS e
+    t.topic,
+    d0.element_word AS dim_word
+  FROM events AS e
   LATERAL VIEW explode(
-    split(
-      regexp_replace(regexp_replace(lower(text), 'https?://\\S+', ' '), '@\\w+', ' '),
-      '[^\\p{L}\\p{Nd}_#\']+'
+    transform(
+      split(
+        regexp_replace(regexp_replace(lower(text), 'https?://\\S+', ' '), '@\\w+', ' '),
+        '[^\\p{L}\\p{Nd}_#\']+'
+      ),
+      x -> regexp_replace(x, '^[\']+|[\']+$', '')
     )
   ) d0 AS element_word
+  LATERAL VIEW explode(array_distinct(concat(array('*'), e.rules))) t AS topic
   WHERE (ref_type IS NULL OR ref_type <> 'retweeted')
-    AND length(regexp_replace(regexp_replace(d0.element_word, '^[\']+|[\']+$', ''), '[#]', '')) >= 3
-    AND NOT (regexp_replace(d0.element_word, '^[\']+|[\']+$', '') RLIKE '^\\p{Nd}+$')
+    AND length(regexp_replace(d0.element_word, '[#]', '')) >= 3
+    AND NOT (d0.element_word RLIKE '^\\p{Nd}+$')
 ),
 -- the values of word left out (209)
 word_left_out AS (

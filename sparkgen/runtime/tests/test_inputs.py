@@ -40,7 +40,10 @@ def test_every_prefix_is_read_once_tagged_and_counted_per_window(spark, tmp_path
         "--windows", "3", "--input", str(a), "--input", str(b), "--input", str(missing),
         "--jdbc-url", "jdbc:postgresql://h/db",
     ]))  # fmt: skip
-    classified = classified_inputs(spark, plan, req.inputs).cache()
+    classified, size = classified_inputs(spark, plan, req.inputs)
+    # the bytes of the two prefixes that exist, as the files hold them
+    assert size == sum(f.stat().st_size for d in (a, b) for f in d.iterdir())
+    classified = classified.cache()
     rows = classified.select(INPUT_COLUMN, "id", "violation").collect()
     assert sorted((r[INPUT_COLUMN], r["id"], r["violation"] is None) for r in rows if r["id"]) == [
         (0, "t1", True), (0, "t2", True), (1, "t2", True), (1, "t3", False),
@@ -55,7 +58,8 @@ def test_every_prefix_is_read_once_tagged_and_counted_per_window(spark, tmp_path
 
 def test_no_existing_prefix_gives_an_empty_classified_frame(spark, tmp_path):
     plan = load_plan(PLAN, lambda u: read_text(spark, u))
-    frame = classified_inputs(spark, plan, ["file://" + str(tmp_path / "none")])
+    frame, size = classified_inputs(spark, plan, ["file://" + str(tmp_path / "none")])
+    assert size == 0
     assert frame.count() == 0
     assert INPUT_COLUMN in frame.columns
 

@@ -23,14 +23,15 @@ def read_text(spark, uri):
 
 
 def existing(spark, uris):
-    """Indexes of the prefixes that exist: an hour with no arrivals has no prefix at all."""
+    """{index: bytes} of the prefixes that exist: an hour with no arrivals has no prefix at all."""
     jvm = spark.sparkContext._jvm
     conf = spark.sparkContext._jsc.hadoopConfiguration()
-    found = []
+    found = {}
     for i, uri in enumerate(uris):
         path = jvm.org.apache.hadoop.fs.Path(uri)
-        if path.getFileSystem(conf).exists(path):
-            found.append(i)
+        fs = path.getFileSystem(conf)
+        if fs.exists(path):
+            found[i] = fs.getContentSummary(path).getLength()
         else:
             log(f"input {uri} does not exist; skipped")
     return found
@@ -54,7 +55,8 @@ def event_schema(plan):
 
 
 def classified_inputs(spark, plan, uris):
-    """Every line of every prefix, classified by the plan's classify SQL, tagged with its prefix index.
+    """Every line of every prefix, classified by the plan's classify SQL, tagged with its prefix
+    index; and the bytes read (what the step's shuffles are sized by, tuning.py).
 
     One JSON read per existing prefix (so a window reads exactly its own prefixes, as a single
     window step would), classified once for the whole run.
@@ -63,7 +65,8 @@ def classified_inputs(spark, plan, uris):
 
     schema = event_schema(plan)
     frames = []
-    for i in existing(spark, uris):
+    sizes = existing(spark, uris)
+    for i in sizes:
         raw = spark.read.schema(schema).option("mode", "PERMISSIVE")
         raw = raw.option("columnNameOfCorruptRecord", plan.corrupt_column).json(uris[i])
         raw.createOrReplaceTempView(plan.views["raw"])
@@ -74,4 +77,4 @@ def classified_inputs(spark, plan, uris):
     out = frames[0]
     for f in frames[1:]:
         out = out.unionByName(f)
-    return out
+    return out, sum(sizes.values())

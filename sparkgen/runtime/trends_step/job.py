@@ -10,6 +10,7 @@ from .inputs import INPUT_COLUMN, classified_inputs, read_text
 from .log import Phases, log, set_prefix
 from .plan import load_plan
 from .slots import window_slot
+from .tuning import size_shuffles
 
 STATS = ("rows_read", "bad_records", "duplicates", "events")
 # At least the partitions of any metric's result (spark.sql.shuffle.partitions: 4 locally, 200 on EMR).
@@ -79,7 +80,10 @@ def run(request):
         jdbc = {"url": request.jdbc_url, "user": user, "password": password}
         phases.done("start")
 
-        classified = classified_inputs(spark, plan, request.inputs).persist(StorageLevel.MEMORY_AND_DISK)
+        classified, input_bytes = classified_inputs(spark, plan, request.inputs)
+        partitions = size_shuffles(spark, input_bytes)
+        log(f"input {input_bytes:,} bytes; {partitions} shuffle partitions")
+        classified = classified.persist(StorageLevel.MEMORY_AND_DISK)
         counts = input_counts(classified, plan, request)
         if sum(counts.bad.values()):
             log_violations(classified)

@@ -1,0 +1,31 @@
+/**
+ * The event columns a job reads: what the events view and the classified cache keep. Every metric
+ * scans the cached events, and a cache holds every column it is given (`text` is most of a
+ * record), so a column no metric reads is dropped before the cache, not after.
+ */
+import type { ExpressionNode } from "../ast/index.ts";
+import { EVENT_V1 } from "../schema/index.ts";
+import type { JobSpec } from "../spec/kinds.ts";
+import { mapQueryExpressions } from "../transforms/map-expressions.ts";
+import { compileMetric } from "./kinds.ts";
+
+/**
+ * EVENT_V1's columns (in its order) that the job's own fields or any metric's query name. A name
+ * is taken wherever it appears (a lambda parameter or a CTE column of the same name included), so
+ * the set can only be too large, never too small.
+ */
+export function eventColumnsRead(job: JobSpec): readonly string[] {
+  const named = new Set<string>([
+    job.eventTime,
+    job.dedup.key,
+    job.dedup.latest,
+    ...job.dedup.ties,
+    job.topics.column,
+  ]);
+  const collect = (e: ExpressionNode): ExpressionNode => {
+    if (e.kind === "ColumnNode") named.add(e.name);
+    return e;
+  };
+  for (const m of job.metrics) mapQueryExpressions(compileMetric(m, job), collect);
+  return Object.keys(EVENT_V1).filter((c) => named.has(c));
+}
