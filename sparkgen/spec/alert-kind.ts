@@ -378,6 +378,16 @@ export function alertProblems(
       `read new or seen, which need a metric with dimensions (${metric.name} has none)`,
       "use the baseline's count, mean and sd",
     );
+  for (const severity of SEVERITIES) {
+    let c = spec.levels[severity];
+    while (c.op === "and" && c.args.length > 0) c = c.args[c.args.length - 1]!;
+    if (c.op !== "compare")
+      add(
+        `levels.${severity}`,
+        "does not end with a comparison (its right side is the threshold every row stores)",
+        "put a comparison such as atLeast(w.count, …) last",
+      );
+  }
   const names = Object.keys(spec.columns);
   if (names.length === 0) add("columns", "is empty", "declare the columns an alert row stores");
   for (const n of ["window_start", "window_end", "topic", "severity", "computed_at", ...dimensions])

@@ -115,6 +115,13 @@ describe("spec validation (what types cannot catch)", () => {
     expect(problems(newOnAggregate)).toEqual([
       "levels: read new or seen, which need a metric with dimensions (sentiment_window has none)",
     ]);
+    const endsWithNew = {
+      ...trend,
+      levels: { ...trend.levels, critical: alertMath.and(trend.levels.critical, { op: "new" as const }) },
+    };
+    expect(problems(endsWithNew)).toEqual([
+      "levels.critical: does not end with a comparison (its right side is the threshold every row stores)",
+    ]);
     const named = {
       ...trend,
       columns: { ...trend.columns, tag: trend.columns.count!, rule: trend.columns.count! },
