@@ -1,4 +1,4 @@
-import type { AlertDetails, AlertOwnColumn, AlertsView, MetricResult, MetricShape } from "../sql/index.ts";
+import type { AnyAlertRow, MetricResult, MetricShape, SentimentAlert } from "../sql/index.ts";
 import type { RangeQuery } from "./params.ts";
 
 /**
@@ -13,19 +13,11 @@ export interface TopicSummary {
   last_window_end: string;
 }
 
-/** A sentiment alert on its window of the timeline. */
-export interface AlertInfo {
-  severity: "warning" | "critical";
-  avg_score: number;
-  baseline_mean: number;
-  baseline_sd: number;
-  baseline_windows: number;
-  drop: number;
-  n_scored: number;
-  /** The bound the severity's level compared against, from the spec (`max(0.4, 3·baseline_sd)`), and its value. */
-  rule: string;
-  threshold: number | null;
-}
+/**
+ * A sentiment alert on its window of the timeline: the stored row, `rule` and `threshold` being
+ * the bound its severity's level compared against (`max(0.4, 3·baseline_sd)`) and its value.
+ */
+export type AlertInfo = Omit<SentimentAlert, "window_start" | "window_end" | "topic" | "computed_at">;
 
 export interface SentimentPoint {
   window_start: string;
@@ -61,16 +53,13 @@ export interface WordRow {
 }
 
 /**
- * Any alert: a row of the `alerts` view (generated from the alert specs) with ISO times, its
- * kind's own columns in `details` (sql's `AlertDetails`, so a new kind's come with it), and the
- * rule and threshold its severity met.
+ * Any alert: a row of the `alerts` view (generated from the alert specs) with ISO times, a trend
+ * alert's entity (`dimension`, `entity`), the rule and threshold its severity met, and its kind's
+ * own columns in `details` (sql's `AnyAlertRow`, so a new kind's come with it).
  */
-export type AlertRow = Omit<AlertsView, "window_start" | "window_end" | "computed_at" | AlertOwnColumn> & {
+export type AlertRow = Omit<AnyAlertRow, "window_start" | "window_end" | "computed_at"> & {
   window_start: string;
   window_end: string;
-  details: AlertDetails;
-  rule: string;
-  threshold: number | null;
 };
 
 /** A metric of the specs as `/api/metrics` lists it: the page picks its panel from `shape`. */

@@ -1,5 +1,4 @@
 import { type Kysely, sql } from "kysely";
-import { type AlertSpec, alertBound, alertTableRow } from "../sparkgen/index.ts";
 import {
   allAlerts,
   type Database,
@@ -17,63 +16,25 @@ import type { AlertInfo, DashboardData } from "./data.ts";
 const iso = (d: Date): string => d.toISOString();
 
 /**
- * The alert specs by table name (`alerts.kind`), for the bound each alert crossed. Loaded on the
- * first alert request, not at start: a spec being edited cannot stop the server, only the alert
- * endpoints (with the spec's one-line problem).
- */
-const alertSpecs = async (): Promise<ReadonlyMap<string, AlertSpec>> => {
-  const { windowJob } = await import("../sparkgen/specs/index.ts");
-  return new Map(windowJob.metrics.filter((m): m is AlertSpec => m.kind === "alert").map((m) => [m.name, m]));
-};
-
-/**
  * `DashboardData` over the results database through the typed queries of sql/, reshaped into the
- * API's JSON (snake_case, ISO times). `catalog` lists the metrics `/api/metrics` serves (the
- * generated one; tests add a spec of their own). `close()` destroys the pool.
+ * API's JSON (ISO times; columns under their SQL names, as the generated row types have them).
+ * `catalog` lists the metrics `/api/metrics` serves (the generated one; tests add a spec of their
+ * own). `close()` destroys the pool.
  */
 export function dataFromDb(db: Kysely<Database>, catalog: MetricCatalog = METRIC_CATALOG): DashboardData {
-  const sentimentAlertInfo = async (q: Parameters<DashboardData["alerts"]>[0]) => {
-    const sentimentAlert = (await alertSpecs()).get("sentiment_alert")!;
-    return (await sentimentAlerts(db, q)).map((a) => {
-      const row = {
-        avg_score: a.avgScore,
-        baseline_mean: a.baselineMean,
-        baseline_sd: a.baselineSd,
-        baseline_windows: a.baselineWindows,
-        drop: a.drop,
-        n_scored: a.nScored,
-      };
-      const { rule, value } = alertBound(sentimentAlert, a.severity, row);
-      return { window_start: iso(a.windowStart), severity: a.severity, ...row, rule, threshold: value };
-    });
-  };
-  const alerts = async (q: Parameters<DashboardData["alerts"]>[0]) => {
-    const specs = await alertSpecs();
-    return (await allAlerts(db, q)).map((a) => {
-      const baseline = {
-        value: a.value,
-        baseline_mean: a.baselineMean,
-        baseline_sd: a.baselineSd,
-        baseline_windows: a.baselineWindows,
-      };
-      const spec = specs.get(a.kind)!;
-      // The bound reads the alert table's columns: the view's, renamed back (sparkgen).
-      const row = alertTableRow(spec, { ...a.details, ...baseline });
-      const { rule, value } = alertBound(spec, a.severity, row);
-      return {
-        kind: a.kind,
-        topic: a.topic,
-        window_start: iso(a.windowStart),
-        window_end: iso(a.windowEnd),
-        severity: a.severity,
-        measure: a.measure,
-        ...baseline,
-        details: a.details,
-        rule,
-        threshold: value,
-      };
-    });
-  };
+  const sentimentAlertInfo = async (q: Parameters<DashboardData["alerts"]>[0]) =>
+    (await sentimentAlerts(db, q)).map(
+      ({ window_start, window_end: _e, topic: _t, computed_at: _c, ...a }) => ({
+        window_start: iso(window_start),
+        ...a,
+      }),
+    );
+  const alerts = async (q: Parameters<DashboardData["alerts"]>[0]) =>
+    (await allAlerts(db, q)).map(({ window_start, window_end, computed_at: _c, ...a }) => ({
+      ...a,
+      window_start: iso(window_start),
+      window_end: iso(window_end),
+    }));
   return {
     health: async () => {
       await sql`select 1`.execute(db);

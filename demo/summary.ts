@@ -1,10 +1,12 @@
 import type { Kysely } from "kysely";
 import type { SynthTruth } from "../ingest/index.ts";
 import {
-  type AlertRow,
+  type AnyAlertRow,
+  allAlerts,
   type Database,
   type InfluencerRanking,
   readMetric,
+  type SentimentAlert,
   type SentimentPoint,
   sentimentAlerts,
   sentimentTimeline,
@@ -17,8 +19,10 @@ export interface DemoSummary {
   influencers: Record<string, InfluencerRanking[]>;
   /** Sentiment per window of the crisis topic. */
   sentiment: SentimentPoint[];
-  /** Every alert of the range, all topics. */
-  alerts: AlertRow[];
+  /** Every sentiment alert of the range, all topics. */
+  alerts: SentimentAlert[];
+  /** Every trending hashtag alert of the range, all topics (the tag is its `entity`). */
+  trending: AnyAlertRow[];
   /** The most used hashtags of topic `*` over the range (hashtag_window), most records first. */
   hashtags: { tag: string; count: number }[];
   /** Tweets counted in topic `*` over all windows (= events ingested − malformed − duplicates). */
@@ -27,6 +31,8 @@ export interface DemoSummary {
 
 /** Hashtags the summary names. */
 const TOP_HASHTAGS = 5;
+/** Trending hashtag alerts the summary reads (newest first). */
+const TRENDING = 20;
 
 export async function summarise(
   db: Kysely<Database>,
@@ -46,6 +52,12 @@ export async function summarise(
     hashtags: tags.rows.map((r) => ({ tag: String(r.tag), count: Number(r.count) })),
     sentiment: await sentimentTimeline(db, { ...range, topic: o.crisisTopic }),
     alerts: await sentimentAlerts(db, { ...range, allTopics: true }),
+    trending: await allAlerts(db, {
+      ...range,
+      allTopics: true,
+      kind: "trending_hashtag_alert",
+      limit: TRENDING,
+    }),
     tweets: all.reduce((n, p) => n + p.nTweets, 0),
   };
 }
@@ -84,7 +96,16 @@ export function formatSummary(s: DemoSummary, crisisTopic: string): string {
   if (s.alerts.length === 0) out.push("Alerts: none");
   for (const a of s.alerts) {
     out.push(
-      `ALERT ${a.severity} — topic ${a.topic}, window ${a.windowStart.toISOString()}: average sentiment ${a.avgScore.toFixed(2)} vs a baseline of ${a.baselineMean.toFixed(2)} (sd ${a.baselineSd.toFixed(2)}, ${a.baselineWindows} windows), a drop of ${a.drop.toFixed(2)} over ${a.nScored} scored tweets`,
+      `ALERT ${a.severity} — topic ${a.topic}, window ${a.window_start.toISOString()}: average sentiment ${a.avg_score.toFixed(2)} vs a baseline of ${a.baseline_mean.toFixed(2)} (sd ${a.baseline_sd.toFixed(2)}, ${a.baseline_windows} windows), a drop of ${a.drop.toFixed(2)} over ${a.n_scored} scored tweets`,
+    );
+  }
+  if (s.trending.length === 0) out.push("Trending hashtags: none");
+  for (const a of s.trending) {
+    const against = a.details.new
+      ? `new (no post with it in the previous ${a.baseline_windows} windows)`
+      : `vs a baseline mean of ${a.baseline_mean.toFixed(1)} over ${a.baseline_windows} windows`;
+    out.push(
+      `TRENDING ${a.severity} — #${a.entity} in topic ${a.topic}, window ${a.window_start.toISOString()}: ${a.value} posts, ${against}`,
     );
   }
   return out.join("\n");

@@ -69,6 +69,7 @@ export {
 } from "./sources/bluesky/index.ts";
 export { parseSpeed, type ReplayOptions, type ReplaySpeed, replaySource } from "./sources/replay/index.ts";
 export {
+  crisisHashtag,
   SYNTH_LIMITS,
   type SynthOptions,
   SynthStream,

@@ -145,6 +145,8 @@ describe("result tables", () => {
       "baseline_windows",
       "drop",
       "n_scored",
+      "threshold",
+      "rule",
     ]);
     expect(t.sentiment_alert!.columns.every((c) => !c.nullable)).toBe(true);
     expect(t.volume_alert!.columns.map((c) => `${c.name} ${c.type}${c.nullable ? " null" : ""}`)).toEqual([
@@ -158,7 +160,26 @@ describe("result tables", () => {
       "baseline_windows integer",
       // m = 0 (four empty windows of *) gives no ratio
       "ratio double precision null",
+      "threshold double precision",
+      "rule text",
     ]);
     expect(t.volume_alert!.primaryKey).toEqual(["window_start", "topic"]);
+    // A trend alert is keyed by its metric's dimensions too, and stores whether the entity is new.
+    expect(t.trending_hashtag_alert!.primaryKey).toEqual(["window_start", "topic", "tag"]);
+    expect(
+      t.trending_hashtag_alert!.columns.map((c) => `${c.name} ${c.type}${c.nullable ? " null" : ""}`),
+    ).toEqual([
+      "window_start timestamptz",
+      "window_end timestamptz",
+      "topic text",
+      "tag text",
+      "severity text",
+      "count bigint",
+      "baseline_mean double precision",
+      "baseline_windows integer",
+      "new boolean",
+      "threshold double precision",
+      "rule text",
+    ]);
   });
 });

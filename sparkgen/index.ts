@@ -30,7 +30,6 @@ export {
   SPECS_DIR,
   type SpecFileProblem,
 } from "./load/index.ts";
-export { alertTableRow } from "./print/alerts-view.ts";
 export { CONSTANTS_JSON, CONSTANTS_TS, constantsOf } from "./print/constants.ts";
 export { checksOf, diffSchemas, type SchemaChange, type SchemaTable, schemaOf } from "./print/ddl.ts";
 export { catalogOf, KYSELY_TABLES } from "./print/kysely.ts";

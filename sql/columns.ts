@@ -8,6 +8,7 @@ export type PgType =
   | "bigint"
   | "double precision"
   | "integer"
+  | "boolean"
   | "jsonb";
 
 export interface ColumnSpec {

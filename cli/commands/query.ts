@@ -182,7 +182,7 @@ const words: CommandModule<object, RangeArgs> = {
 
 const alerts: CommandModule<object, RangeArgs & { "all-topics"?: boolean; kind?: string }> = {
   command: "alerts",
-  describe: "every alert over the range (sentiment drops, volume spikes), newest first",
+  describe: "every alert over the range (sentiment drops, volume spikes, trending hashtags), newest first",
   builder: (y) =>
     rangeOptions(y)
       .option("all-topics", {
@@ -203,15 +203,18 @@ const alerts: CommandModule<object, RangeArgs & { "all-topics"?: boolean; kind?:
       rows,
       a.json,
       [
-        ["window", (r) => time(r.windowStart)],
+        ["window", (r) => time(r.window_start)],
         ["topic", (r) => r.topic],
         ["kind", (r) => r.kind],
+        ["entity", (r) => (r.entity === null ? "-" : `${r.dimension} ${r.entity}`)],
         ["severity", (r) => r.severity],
         ["measure", (r) => r.measure],
         ["value", (r) => num(r.value, 3), "right"],
-        ["baseline", (r) => num(r.baselineMean, 3), "right"],
-        ["sd", (r) => num(r.baselineSd, 3), "right"],
-        ["windows", (r) => num(r.baselineWindows), "right"],
+        ["baseline", (r) => num(r.baseline_mean, 3), "right"],
+        ["sd", (r) => num(r.baseline_sd, 3), "right"],
+        ["windows", (r) => num(r.baseline_windows), "right"],
+        ["threshold", (r) => num(r.threshold, 3), "right"],
+        ["rule", (r) => r.rule],
         ["details", (r) => alertDetails(r.details)],
       ],
       "alerts in this range",

@@ -328,12 +328,12 @@ function alertDetails(a) {
   return pairs.flatMap((p, i) => (i === 0 ? [p] : [" · ", p]));
 }
 
-/** Every kind of alert (`kind` = its table), with the bound its severity crossed. */
+/** Every kind of alert (`kind` = its table), with its entity and the bound its severity crossed. */
 function renderAlerts(alerts) {
   const body = $("alerts").tBodies[0];
   if (alerts.length === 0) {
     body.replaceChildren(
-      el("tr", { class: "empty-row" }, el("td", { colspan: "8", text: "no alerts in this range" })),
+      el("tr", { class: "empty-row" }, el("td", { colspan: "9", text: "no alerts in this range" })),
     );
     return;
   }
@@ -344,6 +344,12 @@ function renderAlerts(alerts) {
         {},
         el("td", { "data-field": "window", text: fmtWindow(a.window_start, a.window_end) }),
         el("td", { "data-field": "kind", text: a.kind }),
+        // A trend alert's entity (`tag boycottacme`); a per-topic alert has none.
+        el(
+          "td",
+          { "data-field": "entity" },
+          a.entity === null ? "–" : el("bdi", { text: `${a.dimension} ${a.entity}` }),
+        ),
         el("td", { "data-field": "severity", class: `sev-${a.severity}`, text: a.severity }),
         el("td", {
           "data-field": "value",

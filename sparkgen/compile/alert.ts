@@ -1,10 +1,16 @@
-import { type ExpressionNode, QueryNode as Q, type QueryNode, sql } from "../ast/index.ts";
+import { type CteNode, type ExpressionNode, QueryNode as Q, type QueryNode, sql } from "../ast/index.ts";
 import {
+  ALERT_BOUND_COLUMNS,
+  type AlertColumnValue,
   type AlertCondition,
   type AlertSpec,
   type AlertValue,
+  alertBound,
   alertColumns,
+  alertRule,
   alertSourceColumns,
+  alertThresholdNullable,
+  baselineDimensions,
   SEVERITIES,
 } from "../spec/alert-kind.ts";
 import { AS_OF, header, KEY, VIEWS } from "./common.ts";
@@ -13,15 +19,20 @@ import { column, type MetricResult, ownWindowStep, resultOf, TABLE_KEY } from ".
 /** The temp view of an alert's history: the stored rows of its baseline metric around W. */
 export const alertHistoryView = (spec: AlertSpec) => `${spec.name}_history`;
 
-/** A baseline's key: the commit it is computed for (AS_OF), then the target row's key. */
-const ALERT_KEY = [AS_OF, ...TABLE_KEY];
+/** A baseline's key: the commit it is computed for (AS_OF), then the target row's key and its entity. */
+const alertKey = (spec: AlertSpec) => [AS_OF, ...TABLE_KEY, ...baselineDimensions(spec.baseline)];
 
-/** The columns of the baseline metric an alert reads, after the key: its history's columns. */
-const historyColumns = (spec: AlertSpec): string[] => [...KEY, ...alertSourceColumns(spec)];
+/** The columns of the baseline metric an alert reads: the key, the dimensions, then the measures. */
+const historyColumns = (spec: AlertSpec): string[] => [
+  ...KEY,
+  ...baselineDimensions(spec.baseline),
+  ...alertSourceColumns(spec),
+];
 
 /**
- * An alert: one row per (window, topic) that crosses a level, with its severity. `baseline` is the
- * result of the metric its baseline reads (the types of the history's columns).
+ * An alert: one row per (window, topic, the metric's dimension values) that crosses a level, with
+ * its severity and the bound it crossed. `baseline` is the result of the metric its baseline
+ * reads (the types of the history's and the dimensions' columns).
  *
  * Its rows are committed by the commit of their as-of window, and W is in the baseline of the next
  * K windows, so the commit of W recomputes their alerts too, from the stored rows of K windows before
@@ -30,13 +41,18 @@ const historyColumns = (spec: AlertSpec): string[] => [...KEY, ...alertSourceCol
 export const alertResult = (spec: AlertSpec, baseline: MetricResult): MetricResult => {
   const { metric, windows } = spec.baseline;
   const stored = (n: string) => baseline.columns.find((c) => c.name === n)!;
+  const dimensions = baselineDimensions(spec.baseline);
+  const [threshold, rule] = ALERT_BOUND_COLUMNS;
   return resultOf({
     query: () => compileAlert(spec),
     columns: [
+      ...dimensions.map((d) => column(d, stored(d).type)),
       column("severity", "text", false, { values: SEVERITIES }),
       ...alertColumns(spec).map((c) => column(c.name, c.type, c.nullable)),
+      column(threshold, "double precision", alertThresholdNullable(spec)),
+      column(rule, "text"),
     ],
-    key: TABLE_KEY,
+    key: [...TABLE_KEY, ...dimensions],
     shape: { kind: "alert" },
     step: (columns) => ({
       ...ownWindowStep(columns),
@@ -53,29 +69,58 @@ export const alertResult = (spec: AlertSpec, baseline: MetricResult): MetricResu
   });
 };
 
+/** The column of `baselines` holding each statistic. */
+const STAT_COLUMN = {
+  count: "baseline_windows",
+  mean: "baseline_mean",
+  sd: "baseline_sd",
+  seen: "baseline_seen",
+} as const;
+
+const isCondition = (e: AlertColumnValue): e is AlertCondition =>
+  e.op === "compare" || e.op === "and" || e.op === "new";
+
+/** SQL of an alert column: a value, or a condition as a boolean that is never NULL. */
+function columnValue(spec: AlertSpec, e: AlertColumnValue, row: string): ExpressionNode {
+  return isCondition(e) ? sql.fn("coalesce", condition(spec, e, row), sql.lit(false)) : value(spec, e, row);
+}
+
 /** SQL of an alert value; `current` columns live in `row` (t, or b inside a baseline's `where`). */
 function value(spec: AlertSpec, e: AlertValue, row: string): ExpressionNode {
   switch (e.op) {
     case "current":
       return sql.col(e.column, row);
     case "baseline":
-      return sql.col({ count: "baseline_windows", mean: "baseline_mean", sd: "baseline_sd" }[e.stat], "b");
-    case "output":
+      return sql.col(STAT_COLUMN[e.stat], "b");
+    case "output": {
       // Inlined: Spark cannot reference a select alias in WHERE (the same arithmetic, the same double).
-      return value(spec, spec.columns[e.column]!, row);
+      const def = spec.columns[e.column]!;
+      if (isCondition(def)) throw new Error(`${spec.name}: ${e.column} is a condition, not a number`);
+      return value(spec, def, row);
+    }
     case "literal":
       return sql.lit(e.value);
     case "arith":
       return sql.op(value(spec, e.left, row), e.fn, value(spec, e.right, row));
     case "greatest":
       return sql.fn("greatest", ...e.args.map((a) => value(spec, a, row)));
+    case "when":
+      return sql.caseWhen(
+        [[condition(spec, e.cond, row), value(spec, e.ifTrue, row)]],
+        value(spec, e.ifFalse, row),
+      );
   }
 }
 
 function condition(spec: AlertSpec, c: AlertCondition, row: string): ExpressionNode {
-  return c.op === "and"
-    ? sql.and(...c.args.map((a) => condition(spec, a, row)))
-    : sql.op(value(spec, c.left, row), c.fn, value(spec, c.right, row));
+  switch (c.op) {
+    case "and":
+      return sql.and(...c.args.map((a) => condition(spec, a, row)));
+    case "new":
+      return sql.eq(sql.col(STAT_COLUMN.seen, "b"), 0);
+    case "compare":
+      return sql.op(value(spec, c.left, row), c.fn, value(spec, c.right, row));
+  }
 }
 
 /**
@@ -92,9 +137,13 @@ function condition(spec: AlertSpec, c: AlertCondition, row: string): ExpressionN
  * computed once per commit, `as of` it: the commit of window A sees the step's rows of its windows
  * up to A, and the stored rows of every other window. Each row says which commit writes it
  * (AS_OF); the rows of one commit equal those of a step of window A alone.
+ *
+ * Over a metric with dimensions the baseline is per entity (`entityBaselines`).
  */
 export function compileAlert(spec: AlertSpec): QueryNode {
   const { metric, column, windows: n, min, where } = spec.baseline;
+  const dimensions = baselineDimensions(spec.baseline);
+  const ALERT_KEY = alertKey(spec);
   const source = metric.name;
   const history = alertHistoryView(spec);
   const rowsView = `${source}_rows`;
@@ -149,24 +198,33 @@ export function compileAlert(spec: AlertSpec): QueryNode {
     sql.op("b.window_start", "<", "t.window_start"),
     sql.op(secs("b.window_start"), ">=", sql.op(secs("t.window_start"), "-", asOfSpan("t"))),
   ];
-  const baselineWindows = sql.cte(
-    "baseline_windows",
-    `for each target window: its ${column} in the ${n} windows before it, same topic${where ? ", where the baseline's condition holds" : ""}`,
-    sql.select([...ALERT_KEY.map((c) => `t.${c}`), sql.as(`b.${column}`, "value")], {
-      from: sql.table("target_windows", "t"),
-      joins: [sql.join("INNER", sql.table(rowsView, "b"), sql.and(...inSlots))],
-      ...(where ? { where: condition(spec, where, "b") } : {}),
-    }),
-  );
+  const baselineWindows =
+    dimensions.length > 0
+      ? undefined
+      : sql.cte(
+          "baseline_windows",
+          `for each target window: its ${column} in the ${n} windows before it, same topic${where ? ", where the baseline's condition holds" : ""}`,
+          sql.select([...ALERT_KEY.map((c) => `t.${c}`), sql.as(`b.${column}`, "value")], {
+            from: sql.table("target_windows", "t"),
+            joins: [sql.join("INNER", sql.table(rowsView, "b"), sql.and(...inSlots))],
+            ...(where ? { where: condition(spec, where, "b") } : {}),
+          }),
+        );
+  const stats = [
+    sql.as(sql.cast(sql.count("value"), "INT"), STAT_COLUMN.count),
+    sql.as(sql.fn("avg", "value"), STAT_COLUMN.mean),
+    sql.as(sql.fn("stddev_samp", "value"), STAT_COLUMN.sd),
+  ];
   const baselines = sql.cte(
     "baselines",
-    "windows with a value, their mean and sample standard deviation",
+    `windows with a value, their mean and sample standard deviation${dimensions.length > 0 ? ", and the windows where the entity has a row" : ""}`,
     sql.select(
       [
         ...ALERT_KEY,
-        sql.as(sql.cast(sql.count("value"), "INT"), "baseline_windows"),
-        sql.as(sql.fn("avg", "value"), "baseline_mean"),
-        sql.as(sql.fn("stddev_samp", "value"), "baseline_sd"),
+        ...stats,
+        ...(dimensions.length > 0
+          ? [sql.as(sql.cast(sql.count("seen_window"), "INT"), STAT_COLUMN.seen)]
+          : []),
       ],
       {
         from: sql.table("baseline_windows"),
@@ -174,16 +232,28 @@ export function compileAlert(spec: AlertSpec): QueryNode {
       },
     ),
   );
+  // Highest first: a row is of the highest severity whose level holds.
   const [lowest, ...higher] = SEVERITIES;
-  const severity = sql.caseWhen(
-    higher.reverse().map((s) => [condition(spec, spec.levels[s], "t"), sql.lit(s)]),
-    sql.lit(lowest),
-  );
+  const ordered = [...higher].reverse();
+  const bySeverity = (of: (s: (typeof SEVERITIES)[number]) => ExpressionNode) =>
+    sql.caseWhen(
+      ordered.map((s) => [condition(spec, spec.levels[s], "t"), of(s)]),
+      of(lowest),
+    );
+  const [threshold, rule] = ALERT_BOUND_COLUMNS;
   const body = sql.select(
     [
-      ...[AS_OF, ...KEY].map((c) => `t.${c}`),
-      sql.as(severity, "severity"),
-      ...Object.entries(spec.columns).map(([name, e]) => sql.as(value(spec, e, "t"), name)),
+      ...[AS_OF, ...KEY, ...dimensions].map((c) => `t.${c}`),
+      sql.as(bySeverity(sql.lit), "severity"),
+      ...Object.entries(spec.columns).map(([name, e]) => sql.as(columnValue(spec, e, "t"), name)),
+      sql.as(
+        bySeverity((s) => sql.cast(value(spec, alertBound(spec, s), "t"), "DOUBLE")),
+        threshold,
+      ),
+      sql.as(
+        bySeverity((s) => sql.lit(alertRule(spec, s))),
+        rule,
+      ),
     ],
     {
       from: sql.table("target_windows", "t"),
@@ -204,7 +274,58 @@ export function compileAlert(spec: AlertSpec): QueryNode {
       spec.description,
       `${source} (the step's windows), ${history} (the stored windows around them) and ${VIEWS.params}`,
     ),
-    [rows, targets, baselineWindows, baselines],
+    [
+      rows,
+      targets,
+      ...(baselineWindows ? [baselineWindows] : entityBaselineWindows(spec, rowsView, inSlots)),
+      baselines,
+    ],
     body,
   );
+}
+
+/**
+ * The baseline windows of each entity (a target row's topic and dimension values): the windows of
+ * the K slots before it where the metric has any row of the topic, each with the entity's value
+ * there. Where the entity has no row, a measure that is never NULL (a count or a sum) is 0 and any
+ * other is NULL (not counted); `seen_window` says whether it had one (spec/alert-kind.ts).
+ */
+function entityBaselineWindows(
+  spec: AlertSpec,
+  rowsView: string,
+  inSlots: readonly ExpressionNode[],
+): CteNode[] {
+  const { metric, column, windows: n } = spec.baseline;
+  const dimensions = baselineDimensions(spec.baseline);
+  const topicWindows = sql.cte(
+    "topic_windows",
+    `the windows where ${metric.name} has a row of the topic: the history of every entity of it`,
+    sql.select([AS_OF, "window_start", "topic"], { from: sql.table(rowsView), distinct: true }),
+  );
+  const entity = sql.and(
+    sql.eq(`e.${AS_OF}`, `b.${AS_OF}`),
+    sql.eq("e.window_start", "b.window_start"),
+    sql.eq("e.topic", "b.topic"),
+    ...dimensions.map((d) => sql.eq(`e.${d}`, `t.${d}`)),
+  );
+  const zero = !metric.measures[column]!.nullable;
+  const windows = sql.cte(
+    "baseline_windows",
+    `for each target row: its ${column} in the topic's windows of the ${n} before it${zero ? ", 0 where it has no row" : ""}`,
+    sql.select(
+      [
+        ...alertKey(spec).map((c) => `t.${c}`),
+        sql.as(zero ? sql.fn("coalesce", `e.${column}`, sql.lit(0)) : `e.${column}`, "value"),
+        sql.as("e.window_start", "seen_window"),
+      ],
+      {
+        from: sql.table("target_windows", "t"),
+        joins: [
+          sql.join("INNER", sql.table("topic_windows", "b"), sql.and(...inSlots)),
+          sql.join("LEFT", sql.table(rowsView, "e"), entity),
+        ],
+      },
+    ),
+  );
+  return [topicWindows, windows];
 }

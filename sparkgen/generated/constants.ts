@@ -293,6 +293,98 @@ export const CONSTANTS = {
         }
       }
     },
+    "trending_hashtag_alert": {
+      "kind": "alert",
+      "source": "sparkgen/specs/trending-hashtag-alert.ts",
+      "description": "a hashtag taking off: used far more than in the topic's recent windows, or new",
+      "shape": {
+        "kind": "alert"
+      },
+      "baseline": {
+        "metric": "hashtag_window",
+        "column": "count",
+        "windows": 8,
+        "min": 4
+      },
+      "columns": {
+        "count": {
+          "op": "current",
+          "column": "count"
+        },
+        "baseline_mean": {
+          "op": "baseline",
+          "stat": "mean"
+        },
+        "baseline_windows": {
+          "op": "baseline",
+          "stat": "count"
+        },
+        "new": {
+          "op": "new"
+        }
+      },
+      "levels": {
+        "warning": {
+          "op": "compare",
+          "fn": ">=",
+          "left": {
+            "op": "current",
+            "column": "count"
+          },
+          "right": {
+            "op": "greatest",
+            "args": [
+              {
+                "op": "literal",
+                "value": 20
+              },
+              {
+                "op": "arith",
+                "fn": "*",
+                "left": {
+                  "op": "literal",
+                  "value": 3
+                },
+                "right": {
+                  "op": "baseline",
+                  "stat": "mean"
+                }
+              }
+            ]
+          }
+        },
+        "critical": {
+          "op": "compare",
+          "fn": ">=",
+          "left": {
+            "op": "current",
+            "column": "count"
+          },
+          "right": {
+            "op": "when",
+            "cond": {
+              "op": "new"
+            },
+            "ifTrue": {
+              "op": "literal",
+              "value": 50
+            },
+            "ifFalse": {
+              "op": "arith",
+              "fn": "*",
+              "left": {
+                "op": "literal",
+                "value": 5
+              },
+              "right": {
+                "op": "baseline",
+                "stat": "mean"
+              }
+            }
+          }
+        }
+      }
+    },
     "volume_alert": {
       "kind": "alert",
       "source": "sparkgen/specs/volume-alert.ts",

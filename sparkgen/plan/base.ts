@@ -74,6 +74,7 @@ const TYPES: Record<string, OutputColumn["type"]> = {
   bigint: "bigint",
   integer: "integer",
   "double precision": "double precision",
+  boolean: "boolean",
 };
 
 // biome-ignore lint/suspicious/noExplicitAny: the plan reads catalogs and pipeline_run only, whatever the Database type

@@ -93,6 +93,19 @@ sentiment_alert.baseline_sd ← sentiment_score (via sentiment_window.avg_score)
 sentiment_alert.baseline_windows ← sentiment_score (via sentiment_window.avg_score); filtered or joined by sentiment_window.n_scored, sentiment_window.window_start
 sentiment_alert.drop ← sentiment_score (via sentiment_window.avg_score); filtered or joined by sentiment_window.n_scored, sentiment_window.window_start
 sentiment_alert.n_scored ← sentiment_score (via sentiment_window.n_scored); filtered or joined by sentiment_window.window_start
+sentiment_alert.threshold ← sentiment_score (via sentiment_window.avg_score); filtered or joined by sentiment_window.n_scored, sentiment_window.window_start
+sentiment_alert.rule ← sentiment_score (via sentiment_window.avg_score); filtered or joined by sentiment_window.n_scored, sentiment_window.window_start
+trending_hashtag_alert.window_start ← (window bounds) (via hashtag_window.window_start); filtered or joined by ref_type, hashtags
+trending_hashtag_alert.window_end ← (window bounds) (via hashtag_window.window_end); filtered or joined by ref_type, hashtags, hashtag_window.window_start
+trending_hashtag_alert.topic ← rules (via hashtag_window.topic); filtered or joined by ref_type, hashtags, hashtag_window.window_start
+trending_hashtag_alert.tag ← hashtags (via hashtag_window.tag); filtered or joined by ref_type, hashtag_window.window_start
+trending_hashtag_alert.severity ← (window bounds) (via hashtag_window.count, hashtag_window.window_start); filtered or joined by ref_type, hashtags, hashtag_window.tag
+trending_hashtag_alert.count ← (no column: a count or a constant) (via hashtag_window.count); filtered or joined by ref_type, hashtags, hashtag_window.window_start
+trending_hashtag_alert.baseline_mean ← (no column: a count or a constant) (via hashtag_window.count); filtered or joined by ref_type, hashtags, hashtag_window.tag, hashtag_window.window_start
+trending_hashtag_alert.baseline_windows ← (no column: a count or a constant) (via hashtag_window.count); filtered or joined by ref_type, hashtags, hashtag_window.tag, hashtag_window.window_start
+trending_hashtag_alert.new ← (window bounds) (via hashtag_window.window_start); filtered or joined by ref_type, hashtags, hashtag_window.tag
+trending_hashtag_alert.threshold ← (window bounds) (via hashtag_window.count, hashtag_window.window_start); filtered or joined by ref_type, hashtags, hashtag_window.tag
+trending_hashtag_alert.rule ← (window bounds) (via hashtag_window.count, hashtag_window.window_start); filtered or joined by ref_type, hashtags, hashtag_window.tag
 volume_alert.window_start ← (window bounds) (via sentiment_window.window_start)
 volume_alert.window_end ← (window bounds) (via sentiment_window.window_end); filtered or joined by sentiment_window.window_start
 volume_alert.topic ← rules (via sentiment_window.topic); filtered or joined by sentiment_window.window_start
@@ -102,6 +115,8 @@ volume_alert.baseline_mean ← (no column: a count or a constant) (via sentiment
 volume_alert.baseline_sd ← (no column: a count or a constant) (via sentiment_window.n_tweets); filtered or joined by sentiment_window.window_start
 volume_alert.baseline_windows ← (no column: a count or a constant) (via sentiment_window.n_tweets); filtered or joined by sentiment_window.window_start
 volume_alert.ratio ← (no column: a count or a constant) (via sentiment_window.n_tweets); filtered or joined by sentiment_window.window_start
+volume_alert.threshold ← (no column: a count or a constant) (via sentiment_window.n_tweets); filtered or joined by sentiment_window.window_start
+volume_alert.rule ← (no column: a count or a constant) (via sentiment_window.n_tweets); filtered or joined by sentiment_window.window_start
 `
   .trim()
   .split("\n");

@@ -3,7 +3,7 @@ import { alertMath, baseline } from "../spec/alert-kind.ts";
 import { define } from "../spec/define.ts";
 import type { JobSpec } from "../spec/kinds.ts";
 import { sentimentWindow, windowJob } from "../specs/index.ts";
-import { alertsViewOf, alertTableRow } from "./alerts-view.ts";
+import { alertsViewOf } from "./alerts-view.ts";
 import { diffSchemas, schemaChanges, schemaOf } from "./ddl.ts";
 
 const { atLeast, div, minus } = alertMath;
@@ -28,29 +28,42 @@ const withQuiet: JobSpec = { ...windowJob, metrics: [...windowJob.metrics, quiet
 describe("the alerts view, from the alert specs", () => {
   it("lists every alert table: its key, measure and baseline, then each kind's own columns", () => {
     const view = alertsViewOf(schemaOf(windowJob))!;
-    expect(view.reads).toEqual(["sentiment_alert", "volume_alert"]);
+    const kinds = ["sentiment_alert", "trending_hashtag_alert", "volume_alert"];
+    expect(view.reads).toEqual(kinds);
     expect(view.columns.map((c) => `${c.name} ${c.type}${c.nullable ? " null" : ""}`)).toEqual([
       "kind text",
       "window_start timestamptz",
       "window_end timestamptz",
       "topic text",
       "severity text",
+      "dimension text null",
+      "entity text null",
       "measure text",
       "value double precision",
       "baseline_mean double precision",
-      "baseline_sd double precision",
+      // the trending alert stores no sd
+      "baseline_sd double precision null",
       "baseline_windows integer",
+      "threshold double precision",
+      "rule text",
       "drop double precision null",
       "n_scored bigint null",
+      "new boolean null",
       "ratio double precision null",
       "computed_at timestamptz",
     ]);
-    expect(view.columns[0]!.values).toEqual(["sentiment_alert", "volume_alert"]);
+    expect(view.columns[0]!.values).toEqual(kinds);
     expect(view.own.map((c) => [c.name, c.kinds])).toEqual([
       ["drop", ["sentiment_alert"]],
       ["n_scored", ["sentiment_alert"]],
+      ["new", ["trending_hashtag_alert"]],
       ["ratio", ["volume_alert"]],
     ]);
+    // A trend alert's entity: its dimension's name and value; NULL for a per-topic alert.
+    expect(view.statements[0]).toContain(`'tag'::text as "dimension",
+      "tag"::text as "entity"`);
+    expect(view.statements[0]).toContain(`null::text as "dimension",
+      null::text as "entity"`);
     // Roles come from the expressions: the volume alert's value is its n_tweets column.
     expect(view.statements[0]).toContain(
       `'n_tweets'::text as "measure",\n      "n_tweets"::double precision as "value"`,
@@ -71,6 +84,7 @@ describe("the alerts view, from the alert specs", () => {
     expect(alertsViewOf(schemaOf(withQuiet))!.own.map((c) => [c.name, c.kinds])).toEqual([
       ["drop", ["sentiment_alert"]],
       ["n_scored", ["sentiment_alert"]],
+      ["new", ["trending_hashtag_alert"]],
       ["ratio", ["volume_alert", "quiet_alert"]],
       ["shortfall", ["quiet_alert"]],
     ]);
@@ -82,19 +96,6 @@ describe("the alerts view, from the alert specs", () => {
     expect(down[0]).toBe(`drop view if exists "alerts"`);
     expect(down).toContain(`drop table "quiet_alert"`);
     expect(down.at(-1)).toMatch(/^comment on view "alerts"/);
-  });
-
-  it("gives a row back its alert table's column names (what alertBound reads)", () => {
-    const row = {
-      value: 3,
-      baseline_mean: 10,
-      baseline_sd: 2,
-      baseline_windows: 8,
-      shortfall: 7,
-      ratio: 0.3,
-    };
-    // The quiet alert's value is its n_scored column.
-    expect(alertTableRow(quietAlert, row)).toMatchObject({ n_scored: 3, baseline_mean: 10, shortfall: 7 });
   });
 
   it("is dropped before and recreated after a change to a table it reads, and left alone otherwise", () => {

@@ -5,13 +5,14 @@
  * migration, with no hand-written SQL.
  *
  *   kind, window_start, window_end, topic, severity,
+ *   dimension, entity (a trend alert's dimension names and values; NULL for a per-topic alert),
  *   measure (the column the baseline is over), value (it, in the window),
- *   baseline_mean, baseline_sd, baseline_windows,
+ *   baseline_mean, baseline_sd, baseline_windows, threshold and rule (the bound it crossed),
  *   every other column of every alert (NULL for the kinds without it), computed_at
  */
 import { usageError } from "../../runtime/errors/index.ts";
 import type { OutputColumn } from "../compile/index.ts";
-import type { AlertSpec } from "../spec/alert-kind.ts";
+import { ALERT_BOUND_COLUMNS, type AlertSpec, baselineDimensions } from "../spec/alert-kind.ts";
 import { lit, q } from "./pg-quote.ts";
 
 export const ALERTS_VIEW = "alerts";
@@ -24,6 +25,11 @@ export interface AlertRoles {
   readonly mean: string | null;
   readonly sd: string | null;
   readonly count: string | null;
+  /**
+   * The dimensions of the baseline's metric (a trend alert's entity), in key order; absent in the
+   * schemas of migrations generated before trend alerts (none).
+   */
+  readonly dimensions?: readonly string[];
 }
 
 /** The roles of an alert spec's columns: found from their expressions, not from their names. */
@@ -38,6 +44,7 @@ export function alertRoles(spec: AlertSpec): AlertRoles {
     mean: stat("mean"),
     sd: stat("sd"),
     count: stat("count"),
+    dimensions: baselineDimensions(spec.baseline),
   };
 }
 
@@ -64,6 +71,8 @@ export interface AlertsView {
 }
 
 const KEY = ["window_start", "window_end", "topic", "severity"] as const;
+/** Between the values (and the names) of an entity with several dimensions. */
+const ENTITY_SEPARATOR = " / ";
 const ROLES = [
   ["value", "double precision"],
   ["mean", "double precision"],
@@ -77,29 +86,23 @@ const ROLE_COLUMN = {
   count: "baseline_windows",
 } as const;
 
-/**
- * A row of the view back under its alert table's column names (what `alertBound` reads): its own
- * columns as they are, the value and baseline under the names of the columns that hold them.
- */
-export function alertTableRow(
-  spec: AlertSpec,
-  row: Readonly<Record<string, number | null>>,
-): Record<string, number | null> {
-  const roles = alertRoles(spec);
-  const out: Record<string, number | null> = { ...row };
-  for (const [role] of ROLES) {
-    const c = roles[role];
-    if (c !== null) out[c] = row[ROLE_COLUMN[role]] ?? null;
-  }
-  return out;
-}
-
 /** The view over `tables`' alert tables; undefined when there are none. */
 export function alertsViewOf(tables: readonly ViewSource[]): AlertsView | undefined {
   const alerts = tables.filter((t): t is ViewSource & { alert: AlertRoles } => t.alert !== undefined);
   if (alerts.length === 0) return undefined;
+  const column = (t: ViewSource, name: string | null) => t.columns.find((c) => c.name === name);
+  // A migration generated before trend alerts keeps the view it printed then: these columns join
+  // the view from the schema that first has them (entities, and the bound every alert stores).
+  const entities = alerts.every((t) => t.alert.dimensions !== undefined);
+  const bounds = alerts.every((t) => ALERT_BOUND_COLUMNS.every((k) => column(t, k)));
+  const boundColumns = bounds ? ALERT_BOUND_COLUMNS : [];
   const taken = (t: ViewSource & { alert: AlertRoles }) =>
-    new Set<string>([...KEY, ...ROLES.map(([r]) => t.alert[r]).filter((c): c is string => c !== null)]);
+    new Set<string>([
+      ...KEY,
+      ...boundColumns,
+      ...(t.alert.dimensions ?? []),
+      ...ROLES.map(([r]) => t.alert[r]).filter((c): c is string => c !== null),
+    ]);
   // Every other column of every alert, in job order; one name must mean one type.
   const own: (OutputColumn & { kinds: string[] })[] = [];
   for (const t of alerts) {
@@ -116,17 +119,23 @@ export function alertsViewOf(tables: readonly ViewSource[]): AlertsView | undefi
       else own.push({ name: c.name, type: c.type, nullable: true, kinds: [t.name] });
     }
   }
-  const column = (t: ViewSource, name: string | null) => t.columns.find((c) => c.name === name);
   const columns: OutputColumn[] = [
     { name: "kind", type: "text", nullable: false, values: alerts.map((t) => t.name) },
     // The key and severity are every alert table's first columns, the same in each.
     ...KEY.map((k) => column(alerts[0]!, k)!),
+    ...(entities ? ["dimension", "entity"] : []).map((name) => ({
+      name,
+      type: "text" as const,
+      nullable: alerts.some((t) => (t.alert.dimensions ?? []).length === 0),
+    })),
     { name: "measure", type: "text", nullable: false },
     ...ROLES.map(([role, type]) => ({
       name: ROLE_COLUMN[role],
       type,
       nullable: alerts.some((t) => column(t, t.alert[role])?.nullable !== false),
     })),
+    // Every alert table stores them (compile/alert.ts), the same in each.
+    ...boundColumns.map((k) => column(alerts[0]!, k)!),
     ...own.map(({ kinds: _, ...c }) => c),
     { name: "computed_at", type: "timestamptz", nullable: false },
   ];
@@ -135,19 +144,21 @@ export function alertsViewOf(tables: readonly ViewSource[]): AlertsView | undefi
     const items = [
       `${lit(t.name)}::text as "kind"`,
       ...KEY.map(q),
+      ...(entities ? entityItems(t.alert.dimensions ?? []) : []),
       `${lit(t.alert.measure)}::text as "measure"`,
       ...ROLES.map(([role, type]) => {
         const c = t.alert[role];
         return `${c === null ? "null" : q(c)}::${type} as ${q(ROLE_COLUMN[role])}`;
       }),
+      ...boundColumns.map(q),
       ...own.map((c) => (has.has(c.name) ? q(c.name) : `null::${c.type} as ${q(c.name)}`)),
       `"computed_at"`,
     ];
     return `select\n      ${items.join(",\n      ")}\n    from ${q(t.name)}`;
   });
   const comment =
-    "Every alert, one row per (kind, window, topic): kind = the alert table, measure = the column its baseline is over " +
-    `and value = that column in the window, its baseline, then each kind's own columns (${own.map((c) => c.name).join(", ")}), NULL for the other kinds. Generated by trends sparkgen from the alert specs.`;
+    `Every alert, one row per (kind, window, topic${entities ? ", entity" : ""}): kind = the alert table, ${entities ? "dimension and entity = the dimension names and values of a trend alert (NULL for a per-topic one), " : ""}measure = the column its baseline is over ` +
+    `and value = that column in the window, its baseline, ${bounds ? "threshold and rule = the bound its severity crossed, " : ""}then each kind's own columns (${own.map((c) => c.name).join(", ")}), NULL for the other kinds. Generated by trends sparkgen from the alert specs.`;
   return {
     reads: alerts.map((t) => t.name),
     columns,
@@ -157,4 +168,14 @@ export function alertsViewOf(tables: readonly ViewSource[]): AlertsView | undefi
       `comment on view ${q(ALERTS_VIEW)} is ${lit(comment)}`,
     ],
   };
+}
+
+/** `dimension` and `entity`: a trend alert's dimension names and values (several joined), else NULL. */
+function entityItems(dimensions: readonly string[]): string[] {
+  if (dimensions.length === 0) return [`null::text as "dimension"`, `null::text as "entity"`];
+  const values = dimensions.map((d) => `${q(d)}::text`);
+  return [
+    `${lit(dimensions.join(ENTITY_SEPARATOR))}::text as "dimension"`,
+    `${values.length === 1 ? values[0] : `concat_ws(${lit(ENTITY_SEPARATOR)}, ${values.join(", ")})`} as "entity"`,
+  ];
 }

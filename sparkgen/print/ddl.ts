@@ -97,6 +97,7 @@ const ZERO: Record<ResultType, string> = {
   "double precision": "0",
   text: "''",
   timestamptz: "'epoch'",
+  boolean: "false",
 };
 
 function createTable(t: SchemaTable): string[] {

@@ -18,6 +18,7 @@ const PG_TYPE: Record<OutputColumn["type"], string> = {
   bigint: "bigint",
   integer: "integer",
   "double precision": "double precision",
+  boolean: "boolean",
 };
 
 const pascal = (name: string): string =>
@@ -33,7 +34,9 @@ function tsType(c: OutputColumn): string {
       ? c.values.map((v) => JSON.stringify(v)).join(" | ")
       : c.type === "text"
         ? "string"
-        : "number";
+        : c.type === "boolean"
+          ? "boolean"
+          : "number";
   return c.nullable ? `${base} | null` : base;
 }
 

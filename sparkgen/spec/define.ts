@@ -1,6 +1,11 @@
 import { relative } from "node:path";
 import { fileURLToPath } from "node:url";
-import { type AlertDefinition, type AlertSpec, alertFromDefinition } from "./alert-kind.ts";
+import {
+  type AlertDefinition,
+  type AlertMeasures,
+  type AlertSpec,
+  alertFromDefinition,
+} from "./alert-kind.ts";
 import type { SpecCase, SpecCases } from "./cases.ts";
 import type { Measure } from "./dsl.ts";
 import type { AggregateSpec, InfluencerSpec, JobSettings, MetricSpec } from "./kinds.ts";
@@ -47,7 +52,7 @@ export const define = Object.freeze({
   influencer: (url: string, s: Def<InfluencerSpec>): InfluencerSpec =>
     register(Object.freeze({ ...withoutDraft(s), kind: "influencer", source: specSource(url) }), s.draft),
   /** Columns and levels are functions of the current row and the baseline, evaluated here once. */
-  alert: <M extends Readonly<Record<string, Measure>>, O extends string>(
+  alert: <M extends AlertMeasures, O extends string>(
     url: string,
     s: AlertDefinition<M, O> & Draft,
   ): AlertSpec => register(alertFromDefinition(specSource(url), s), s.draft),

@@ -37,7 +37,8 @@ export type TextColumns<S extends Schema> = {
 export type { NumericColumns, StringColumns };
 
 /** PostgreSQL type of a result column (the sql stage's migrations must match). */
-export type ResultType = "timestamptz" | "text" | "bigint" | "integer" | "double precision";
+/** `boolean`: an alert column that stores whether a condition held (spec/alert-kind.ts). */
+export type ResultType = "timestamptz" | "text" | "bigint" | "integer" | "double precision" | "boolean";
 
 /** A boolean condition on one event. */
 export interface Predicate {

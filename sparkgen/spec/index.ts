@@ -1,5 +1,6 @@
 /** The typed spec language: DSL, spec kinds, definers and validation. */
 export {
+  ALERT_BOUND_COLUMNS,
   type AlertColumn,
   type AlertCondition,
   type AlertSpec,
@@ -7,9 +8,11 @@ export {
   alertBound,
   alertColumns,
   alertMath,
+  alertRule,
   alertSourceColumns,
   type Baseline,
   baseline,
+  baselineDimensions,
   SEVERITIES,
   type Severity,
 } from "./alert-kind.ts";

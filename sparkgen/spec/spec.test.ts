@@ -1,7 +1,13 @@
 import { describe, expect, expectTypeOf, it } from "vitest";
 import { EVENT_V1 } from "../schema/index.ts";
-import { influencerWindow, sentimentAlert, volumeAlert } from "../specs/index.ts";
-import { alertBound, alertColumns, alertMath, baseline } from "./alert-kind.ts";
+import {
+  hashtagWindow,
+  influencerWindow,
+  sentimentAlert,
+  trendingHashtagAlert,
+  volumeAlert,
+} from "../specs/index.ts";
+import { alertColumns, alertMath, alertRule, baseline } from "./alert-kind.ts";
 import { define } from "./define.ts";
 import { dsl } from "./dsl.ts";
 import type { InfluencerColumns, JobSpec } from "./kinds.ts";
@@ -92,20 +98,50 @@ describe("spec language: what the types reject", () => {
     });
   });
 
+  it("types a trend baseline against the measures of a dimensional metric", () => {
+    const { atLeast, times, when } = alertMath;
+    // @ts-expect-error a baseline over a dimensional metric that lacks the named measure
+    baseline(hashtagWindow, "posts", 8, { min: 4 });
+    // @ts-expect-error a dimension is not a measure: the baseline is per tag, not over it
+    baseline(hashtagWindow, "tag", 8, { min: 4 });
+    const base = baseline(hashtagWindow, "count", 8, { min: 4 });
+    define.alert(import.meta.url, {
+      name: "a",
+      description: "d",
+      baseline: base,
+      // @ts-expect-error the current row has no measure named likes
+      columns: (w) => ({ likes: w.likes }),
+      levels: (w) => ({ warning: atLeast(w.count, 1), critical: atLeast(w.count, 2) }),
+    });
+    const trend = define.alert(import.meta.url, {
+      name: "a",
+      description: "d",
+      baseline: base,
+      columns: (w, b) => ({ authors: w.authors, new: b.new }),
+      levels: (w, b) => ({
+        warning: atLeast(w.count, 20),
+        critical: atLeast(w.count, when(b.new, 50, times(5, b.mean))),
+      }),
+    });
+    expect(alertColumns(trend)).toEqual([
+      { name: "authors", type: "bigint", nullable: false },
+      { name: "new", type: "boolean", nullable: false },
+    ]);
+    expect(alertColumns(trendingHashtagAlert).map((c) => `${c.name} ${c.type}`)).toEqual([
+      "count bigint",
+      "baseline_mean double precision",
+      "baseline_windows integer",
+      "new boolean",
+    ]);
+  });
+
   it("states the bound each shipped alert level compares against, from the spec", () => {
-    expect(alertBound(sentimentAlert, "critical", { baseline_sd: 0.02 })).toEqual({
-      rule: "max(0.4, 3·baseline_sd)",
-      value: 0.4,
-    });
-    expect(alertBound(sentimentAlert, "warning", { baseline_sd: 0.12 }).value).toBeCloseTo(0.24, 12);
-    // 60 + max(3·10, 60) and 60 + max(5·10, 3·60)
-    const row = { n_tweets: 170, baseline_mean: 60, baseline_sd: 10 };
-    expect(alertBound(volumeAlert, "warning", row)).toEqual({
-      rule: "baseline_mean + max(3·baseline_sd, baseline_mean)",
-      value: 120,
-    });
-    expect(alertBound(volumeAlert, "critical", row).value).toBe(240);
-    expect(alertBound(volumeAlert, "critical", {}).value).toBeNull();
+    expect(alertRule(sentimentAlert, "critical")).toBe("max(0.4, 3·baseline_sd)");
+    expect(alertRule(sentimentAlert, "warning")).toBe("max(0.2, 2·baseline_sd)");
+    expect(alertRule(volumeAlert, "warning")).toBe("baseline_mean + max(3·baseline_sd, baseline_mean)");
+    expect(alertRule(volumeAlert, "critical")).toBe("baseline_mean + max(5·baseline_sd, 3·baseline_mean)");
+    expect(alertRule(trendingHashtagAlert, "warning")).toBe("max(20, 3·baseline_mean)");
+    expect(alertRule(trendingHashtagAlert, "critical")).toBe("50 if new, else 5·baseline_mean");
   });
 
   it("types the job's topic, dedup and event-time columns", () => {

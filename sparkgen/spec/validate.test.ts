@@ -1,7 +1,15 @@
 import { describe, expect, it } from "vitest";
 import { isTrendsError } from "../../runtime/errors/index.ts";
 import { e } from "../specs/events.ts";
-import { influencerWindow, sentimentAlert, sentimentWindow, windowJob, wordWindow } from "../specs/index.ts";
+import {
+  influencerWindow,
+  sentimentAlert,
+  sentimentWindow,
+  trendingHashtagAlert,
+  windowJob,
+  wordWindow,
+} from "../specs/index.ts";
+import { type AlertSpec, alertMath, alertProblems } from "./alert-kind.ts";
 import type { JobSpec, MetricSpec } from "./kinds.ts";
 import type { Dimension } from "./metric-dsl.ts";
 import { assertValidJob, specProblems } from "./validate.ts";
@@ -84,6 +92,44 @@ describe("spec validation (what types cannot catch)", () => {
     expect(failure(withMetrics([sentimentWindow, bad])).message).toBe(
       "sparkgen/specs/sentiment-alert.ts: baseline min is 9 (and 1 more problem)",
     );
+  });
+
+  it("rejects what a trend baseline cannot do, and alert columns named like the stored bound or the entity", () => {
+    const { atLeast } = alertMath;
+    const trend = trendingHashtagAlert;
+    const problems = (spec: AlertSpec) =>
+      alertProblems(spec, ["hashtag_window", "sentiment_window"]).map((p) => `${p.field}: ${p.problem}`);
+    expect(problems(trend)).toEqual([]);
+    // where filters windows of the topic, which a per-entity baseline cannot say; new needs an entity.
+    const where = {
+      ...trend,
+      baseline: { ...trend.baseline, where: atLeast({ op: "current", column: "count" }, 2) },
+    };
+    expect(problems(where)).toEqual([
+      "baseline where: is not supported over a metric with dimensions (hashtag_window: tag)",
+    ]);
+    const newOnAggregate = {
+      ...sentimentAlert,
+      columns: { ...sentimentAlert.columns, fresh: { op: "new" as const } },
+    };
+    expect(problems(newOnAggregate)).toEqual([
+      "levels: read new or seen, which need a metric with dimensions (sentiment_window has none)",
+    ]);
+    const endsWithNew = {
+      ...trend,
+      levels: { ...trend.levels, critical: alertMath.and(trend.levels.critical, { op: "new" as const }) },
+    };
+    expect(problems(endsWithNew)).toEqual([
+      "levels.critical: does not end with a comparison (its right side is the threshold every row stores)",
+    ]);
+    const named = {
+      ...trend,
+      columns: { ...trend.columns, tag: trend.columns.count!, rule: trend.columns.count! },
+    };
+    expect(problems(named)).toEqual([
+      "columns.tag: is a key column of the alert",
+      "columns.rule: is stored by every alert (the bound its severity crossed)",
+    ]);
   });
 
   it("rejects bad stop words, token rules and top N", () => {

@@ -17,6 +17,7 @@ export { sentimentAlert } from "./sentiment-alert.ts";
 export { sentimentWindow } from "./sentiment-window.ts";
 export { shareOfVoiceWindow } from "./share-of-voice-window.ts";
 export { ENGLISH_STOP_WORDS } from "./stop-words.ts";
+export { trendingHashtagAlert } from "./trending-hashtag-alert.ts";
 export { volumeAlert } from "./volume-alert.ts";
 export { volumeMinute } from "./volume-minute.ts";
 export { wordWindow } from "./word-window.ts";

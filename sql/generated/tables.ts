@@ -118,6 +118,8 @@ export interface SentimentAlertTable {
   baseline_windows: number;
   drop: number;
   n_scored: number;
+  threshold: number;
+  rule: string;
   computed_at: ComputedAt;
 }
 export type SentimentAlert = Selectable<SentimentAlertTable>;
@@ -136,6 +138,24 @@ export interface ShareOfVoiceWindowTable {
 export type ShareOfVoiceWindow = Selectable<ShareOfVoiceWindowTable>;
 export type NewShareOfVoiceWindow = Insertable<ShareOfVoiceWindowTable>;
 
+/** trending_hashtag_alert: a hashtag taking off: used far more than in the topic's recent windows, or new (sparkgen/specs/trending-hashtag-alert.ts) */
+export interface TrendingHashtagAlertTable {
+  window_start: Timestamp;
+  window_end: Timestamp;
+  topic: string;
+  tag: string;
+  severity: "warning" | "critical";
+  count: number;
+  baseline_mean: number;
+  baseline_windows: number;
+  new: boolean;
+  threshold: number;
+  rule: string;
+  computed_at: ComputedAt;
+}
+export type TrendingHashtagAlert = Selectable<TrendingHashtagAlertTable>;
+export type NewTrendingHashtagAlert = Insertable<TrendingHashtagAlertTable>;
+
 /** volume_alert: a burst of attention: the topic's tweet count spiked against its recent baseline (sparkgen/specs/volume-alert.ts) */
 export interface VolumeAlertTable {
   window_start: Timestamp;
@@ -147,6 +167,8 @@ export interface VolumeAlertTable {
   baseline_sd: number;
   baseline_windows: number;
   ratio: number | null;
+  threshold: number;
+  rule: string;
   computed_at: ComputedAt;
 }
 export type VolumeAlert = Selectable<VolumeAlertTable>;
@@ -181,18 +203,23 @@ export type NewWordWindow = Insertable<WordWindowTable>;
 
 /** alerts: every alert of every kind, the generated view (sparkgen/print/alerts-view.ts); a kind's own columns are NULL for the others */
 export interface AlertsView {
-  kind: "sentiment_alert" | "volume_alert";
+  kind: "sentiment_alert" | "trending_hashtag_alert" | "volume_alert";
   window_start: Timestamp;
   window_end: Timestamp;
   topic: string;
   severity: "warning" | "critical";
+  dimension: string | null;
+  entity: string | null;
   measure: string;
   value: number;
   baseline_mean: number;
-  baseline_sd: number;
+  baseline_sd: number | null;
   baseline_windows: number;
+  threshold: number;
+  rule: string;
   drop: number | null;
   n_scored: number | null;
+  new: boolean | null;
   ratio: number | null;
   computed_at: Timestamp;
 }
@@ -212,6 +239,12 @@ export const ALERT_OWN_COLUMNS = {
     "type": "bigint",
     "kinds": [
       "sentiment_alert"
+    ]
+  },
+  "new": {
+    "type": "boolean",
+    "kinds": [
+      "trending_hashtag_alert"
     ]
   },
   "ratio": {
@@ -256,6 +289,7 @@ export interface ResultTables {
   sentiment_window: SentimentWindowTable;
   sentiment_alert: SentimentAlertTable;
   share_of_voice_window: ShareOfVoiceWindowTable;
+  trending_hashtag_alert: TrendingHashtagAlertTable;
   volume_alert: VolumeAlertTable;
   volume_minute: VolumeMinuteTable;
   word_window: WordWindowTable;
@@ -712,6 +746,14 @@ export const RESULT_TABLES = {
         "type": "bigint",
         "nullable": false
       },
+      "threshold": {
+        "type": "double precision",
+        "nullable": false
+      },
+      "rule": {
+        "type": "text",
+        "nullable": false
+      },
       "computed_at": {
         "type": "timestamp with time zone",
         "nullable": false
@@ -769,6 +811,72 @@ export const RESULT_TABLES = {
       "share_of_voice_window_share_of_tracked": "\"share_of_tracked\" between 0 and 1"
     }
   },
+  "trending_hashtag_alert": {
+    "source": "sparkgen/specs/trending-hashtag-alert.ts",
+    "description": "a hashtag taking off: used far more than in the topic's recent windows, or new",
+    "shape": {
+      "kind": "alert"
+    },
+    "primaryKey": [
+      "window_start",
+      "topic",
+      "tag"
+    ],
+    "columns": {
+      "window_start": {
+        "type": "timestamp with time zone",
+        "nullable": false
+      },
+      "window_end": {
+        "type": "timestamp with time zone",
+        "nullable": false
+      },
+      "topic": {
+        "type": "text",
+        "nullable": false
+      },
+      "tag": {
+        "type": "text",
+        "nullable": false
+      },
+      "severity": {
+        "type": "text",
+        "nullable": false
+      },
+      "count": {
+        "type": "bigint",
+        "nullable": false
+      },
+      "baseline_mean": {
+        "type": "double precision",
+        "nullable": false
+      },
+      "baseline_windows": {
+        "type": "integer",
+        "nullable": false
+      },
+      "new": {
+        "type": "boolean",
+        "nullable": false
+      },
+      "threshold": {
+        "type": "double precision",
+        "nullable": false
+      },
+      "rule": {
+        "type": "text",
+        "nullable": false
+      },
+      "computed_at": {
+        "type": "timestamp with time zone",
+        "nullable": false
+      }
+    },
+    "checks": {
+      "trending_hashtag_alert_window": "\"window_end\" > \"window_start\"",
+      "trending_hashtag_alert_severity": "\"severity\" in ('warning', 'critical')"
+    }
+  },
   "volume_alert": {
     "source": "sparkgen/specs/volume-alert.ts",
     "description": "a burst of attention: the topic's tweet count spiked against its recent baseline",
@@ -815,6 +923,14 @@ export const RESULT_TABLES = {
       "ratio": {
         "type": "double precision",
         "nullable": true
+      },
+      "threshold": {
+        "type": "double precision",
+        "nullable": false
+      },
+      "rule": {
+        "type": "text",
+        "nullable": false
       },
       "computed_at": {
         "type": "timestamp with time zone",
@@ -931,4 +1047,4 @@ export const RESULT_TABLES = {
 } as const;
 
 /** The tables the window step writes, in job order. */
-export const METRIC_TABLES = ["domain_window","emoji_window","hashtag_window","influencer_window","language_window","mention_window","sentiment_window","sentiment_alert","share_of_voice_window","volume_alert","volume_minute","word_window"] as const;
+export const METRIC_TABLES = ["domain_window","emoji_window","hashtag_window","influencer_window","language_window","mention_window","sentiment_window","sentiment_alert","share_of_voice_window","trending_hashtag_alert","volume_alert","volume_minute","word_window"] as const;

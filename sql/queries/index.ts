@@ -1,5 +1,4 @@
 export {
-  type AlertRow,
   type AlertsQuery,
   type AnyAlertRow,
   type AnyAlertsQuery,

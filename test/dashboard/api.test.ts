@@ -14,7 +14,7 @@ import {
   writableResultTables,
 } from "../../sql/index.ts";
 import { freshDatabase } from "../support/services.ts";
-import { at, HOSTILE_TOPIC, IMG_WORD, LONG_WORD, SCRIPT_NAME, seedDashboard } from "./seed.ts";
+import { at, HOSTILE_TAG, HOSTILE_TOPIC, IMG_WORD, LONG_WORD, SCRIPT_NAME, seedDashboard } from "./seed.ts";
 
 const TOKEN = "test-token-0123456789abcdef";
 let dbUrl: string;
@@ -208,6 +208,8 @@ describe("dashboard API on seeded results", () => {
       threshold: 120,
     });
     const acme = await get(open, `/api/alerts${q({ topic: "acme", from: at(0), to: at(12) })}`);
+    // Each row as the alerts view has it (the generated AlertsView), with ISO times; a trend
+    // alert names its entity, its value exactly as stored.
     expect(acme.json().alerts).toEqual([
       {
         kind: "sentiment_alert",
@@ -215,6 +217,8 @@ describe("dashboard API on seeded results", () => {
         window_start: at(1),
         window_end: at(2),
         severity: "warning",
+        dimension: null,
+        entity: null,
         measure: "avg_score",
         value: -0.1,
         baseline_mean: 0.25,
@@ -223,6 +227,23 @@ describe("dashboard API on seeded results", () => {
         details: { drop: 0.35, n_scored: 20 },
         rule: "max(0.2, 2·baseline_sd)",
         threshold: 0.2,
+      },
+      {
+        kind: "trending_hashtag_alert",
+        topic: "acme",
+        window_start: at(1),
+        window_end: at(2),
+        severity: "warning",
+        dimension: "tag",
+        entity: HOSTILE_TAG,
+        measure: "count",
+        value: 24,
+        baseline_mean: 0,
+        baseline_sd: null,
+        baseline_windows: 4,
+        details: { new: true },
+        rule: "max(20, 3·baseline_mean)",
+        threshold: 20,
       },
     ]);
   });

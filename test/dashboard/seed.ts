@@ -10,6 +10,7 @@ export const SCRIPT_NAME = "<script>window.__pwned=1</script>";
 export const IMG_WORD = "<img src=x onerror=window.__pwned=2>";
 export const LONG_WORD = "donaudampfschiffahrtsgesellschaftskapitän🚢ünïcödé漢字かなカナ";
 export const HOSTILE_TOPIC = '<img src=x onerror="window.__pwned=3">';
+export const HOSTILE_TAG = '<img src=x onerror="window.__pwned=4">';
 
 /** `*`: twelve windows 00:00…02:45; two alerts (02:30 critical, 02:45 warning). */
 export const ALL_N_TWEETS = [100, 120, 90, 110, 130, 125, 140, 135, 150, 160, 155, 170];
@@ -116,7 +117,13 @@ export async function seedDashboard(db: Kysely<Database>): Promise<void> {
     ])
     .execute();
 
-  const alert = (i: number, topic: string, severity: "warning" | "critical", a: number[]) => ({
+  const alert = (
+    i: number,
+    topic: string,
+    severity: "warning" | "critical",
+    a: number[],
+    bound: [number, string],
+  ) => ({
     window_start: at(i),
     window_end: at(i + 1),
     topic,
@@ -127,13 +134,17 @@ export async function seedDashboard(db: Kysely<Database>): Promise<void> {
     baseline_windows: a[3]!,
     drop: a[4]!,
     n_scored: a[5]!,
+    // The bound of the severity, stored by the step (compile/alert.ts): worked out by hand below.
+    threshold: bound[0],
+    rule: bound[1],
   });
   await db
     .insertInto("sentiment_alert")
     .values([
-      alert(10, "*", "critical", [-0.1, 0.455, 0.02, 8, 0.555, 130]),
-      alert(11, "*", "warning", [0.05, 0.3, 0.12, 8, 0.25, 150]),
-      alert(1, "acme", "warning", [-0.1, 0.25, 0.05, 4, 0.35, 20]),
+      // max(0.4, 3·0.02), max(0.2, 2·0.12), max(0.2, 2·0.05)
+      alert(10, "*", "critical", [-0.1, 0.455, 0.02, 8, 0.555, 130], [0.4, "max(0.4, 3·baseline_sd)"]),
+      alert(11, "*", "warning", [0.05, 0.3, 0.12, 8, 0.25, 150], [0.24, "max(0.2, 2·baseline_sd)"]),
+      alert(1, "acme", "warning", [-0.1, 0.25, 0.05, 4, 0.35, 20], [0.2, "max(0.2, 2·baseline_sd)"]),
     ])
     .execute();
   // A volume spike in the same window as the sentiment warning: 170 ≥ 60 + max(3·10, 60) = 120,
@@ -150,6 +161,26 @@ export async function seedDashboard(db: Kysely<Database>): Promise<void> {
       baseline_sd: 10,
       baseline_windows: 8,
       ratio: 170 / 60,
+      threshold: 120,
+      rule: "baseline_mean + max(3·baseline_sd, baseline_mean)",
+    })
+    .execute();
+  // A trending tag of acme: new in its topic's 4 windows of history, 24 posts ≥ max(20, 3·0)
+  // → warning (a new tag needs 50 to be critical). Its tag is markup, which no page may run.
+  await db
+    .insertInto("trending_hashtag_alert")
+    .values({
+      window_start: at(1),
+      window_end: at(2),
+      topic: "acme",
+      tag: HOSTILE_TAG,
+      severity: "warning",
+      count: 24,
+      baseline_mean: 0,
+      baseline_windows: 4,
+      new: true,
+      threshold: 20,
+      rule: "max(20, 3·baseline_mean)",
     })
     .execute();
 

@@ -1,6 +1,6 @@
 import { expect } from "vitest";
 import type { DemoPlan, DemoSummary } from "../../demo/index.ts";
-import type { SynthTruth } from "../../ingest/index.ts";
+import { crisisHashtag, type SynthTruth } from "../../ingest/index.ts";
 
 /**
  * The end-to-end checks against the synthetic generator's known truth, shared by the local and
@@ -19,10 +19,11 @@ export function expectTruth(
     expect(r.summary.influencers[topic]?.[0]?.authorId, `top influencer of ${topic}`).toBe(top.author_id);
   }
 
-  // Synth tags a text only with its topic's name (#topic): the entities reach hashtag_window, and
-  // the summary names them, most used first.
+  // Synth tags a text with its topic's name (#topic), maybe an everyday tag, and in the crisis
+  // mostly the crisis tag: the entities reach hashtag_window, and the summary names them, most
+  // used first.
   expect(r.summary.hashtags.length).toBeGreaterThan(0);
-  for (const h of r.summary.hashtags) expect(r.truth.topics).toContain(h.tag);
+  expect(r.summary.hashtags.map((h) => h.tag)).toContain(crisisTopic);
   const counts = r.summary.hashtags.map((h) => h.count);
   expect(counts).toEqual([...counts].sort((a, b) => b - a));
 
@@ -30,9 +31,23 @@ export function expectTruth(
   // topics may alert in that window too: `*` includes the crisis topic, and tweets matching
   // several rules carry the crisis into the other topics' averages.
   const crisis = r.plan.crisisAt.toISOString();
-  const alerts = r.summary.alerts.map((a) => ({ window: a.windowStart.toISOString(), topic: a.topic }));
+  const alerts = r.summary.alerts.map((a) => ({ window: a.window_start.toISOString(), topic: a.topic }));
   expect(alerts).toContainEqual({ window: crisis, topic: crisisTopic });
   expect(alerts.filter((a) => a.window !== crisis)).toEqual([]);
+
+  // The crisis tag trends in the crisis window of the crisis topic: new, well over 20 posts.
+  const trending = r.summary.trending.map((a) => ({
+    window: a.window_start.toISOString(),
+    topic: a.topic,
+    tag: a.entity,
+    new: a.details.new,
+  }));
+  expect(trending).toContainEqual({
+    window: crisis,
+    topic: crisisTopic,
+    tag: crisisHashtag(crisisTopic),
+    new: true,
+  });
 
   for (const p of r.summary.sentiment) {
     const expected = r.truth.windows[p.windowStart.toISOString()]?.[crisisTopic] ?? 0;

@@ -155,9 +155,9 @@ describe("trends query / trends db (child processes)", () => {
     // Alert: newest first, every topic; the W3 alert lies outside [W1, W3).
     expect(alerts.code, alerts.stderr).toBe(0);
     expect(alerts.stdout.split("\n").map((l) => l.replace(/ +/g, " "))).toEqual([
-      "window topic severity avg_score baseline_mean baseline_sd baseline_windows drop n_scored",
-      "2026-11-26 00:15Z * warning 0.000 0.300 0.010 8 0.300 40",
-      "2026-11-26 00:15Z acme critical -0.400 0.250 0.050 4 0.650 20",
+      "window topic severity avg_score baseline_mean baseline_sd baseline_windows drop n_scored threshold rule",
+      "2026-11-26 00:15Z * warning 0.000 0.300 0.010 8 0.300 40 0.200 max(0.2, 2·baseline_sd)",
+      "2026-11-26 00:15Z acme critical -0.400 0.250 0.050 4 0.650 20 0.400 max(0.4, 3·baseline_sd)",
       "",
     ]);
     expect(unknown.code).toBe(2);
@@ -205,15 +205,21 @@ describe("trends query / trends db (child processes)", () => {
       "window",
       "topic",
       "kind",
+      "entity",
       "severity",
       "measure",
       "value",
       "baseline",
       "sd",
       "windows",
+      "threshold",
+      "rule",
       "details",
     ]);
-    expect(table.stdout).toContain("acme   sentiment_alert  critical  avg_score  -0.400");
+    // A per-topic alert has no entity; the bound its severity crossed is the stored one.
+    expect(table.stdout).toMatch(
+      /acme +sentiment_alert +- +critical +avg_score +-0\.400 .* 0\.400 +max\(0\.4, 3·baseline_sd\) /,
+    );
     // The kind's own columns in one cell, by their SQL names.
     expect(table.stdout).toMatch(/avg_score +-0\.400 .* drop 0\.650, n_scored 20\n/);
     expect(sentimentOnly.code, sentimentOnly.stderr).toBe(0);

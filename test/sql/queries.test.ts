@@ -198,22 +198,26 @@ describe("sql queries on seeded results", () => {
 
   it("alerts over a range, for one topic or all", async () => {
     const acme = await sentimentAlerts(db, { topic: "acme", from, to });
+    // The stored row as the generated type has it (SentimentAlert), under its SQL names.
     expect(acme).toEqual([
       {
-        windowStart: new Date(W2),
-        windowEnd: new Date(W3),
+        window_start: new Date(W2),
+        window_end: new Date(W3),
         topic: "acme",
         severity: "critical",
-        avgScore: -0.4,
-        baselineMean: 0.25,
-        baselineSd: 0.05,
-        baselineWindows: 4,
+        avg_score: -0.4,
+        baseline_mean: 0.25,
+        baseline_sd: 0.05,
+        baseline_windows: 4,
         drop: 0.65,
-        nScored: 20,
+        n_scored: 20,
+        threshold: 0.4,
+        rule: "max(0.4, 3·baseline_sd)",
+        computed_at: expect.any(Date),
       },
     ]);
     const all = await sentimentAlerts(db, { from, to: new Date("2026-11-27T00:00:00Z"), allTopics: true });
-    expect(all.map((a) => [a.windowStart.toISOString(), a.topic, a.severity])).toEqual([
+    expect(all.map((a) => [a.window_start.toISOString(), a.topic, a.severity])).toEqual([
       [W3, "acme", "warning"],
       [W2, "*", "warning"],
       [W2, "acme", "critical"],
@@ -233,6 +237,8 @@ describe("sql queries on seeded results", () => {
         baseline_sd: 5,
         baseline_windows: 6,
         ratio: 3,
+        threshold: 80,
+        rule: "baseline_mean + max(3·baseline_sd, baseline_mean)",
       })
       .execute();
     try {
@@ -240,28 +246,38 @@ describe("sql queries on seeded results", () => {
       expect(acme).toEqual([
         {
           kind: "sentiment_alert",
-          windowStart: new Date(W2),
-          windowEnd: new Date(W3),
+          window_start: new Date(W2),
+          window_end: new Date(W3),
           topic: "acme",
           severity: "critical",
+          dimension: null,
+          entity: null,
           measure: "avg_score",
           value: -0.4,
-          baselineMean: 0.25,
-          baselineSd: 0.05,
-          baselineWindows: 4,
+          baseline_mean: 0.25,
+          baseline_sd: 0.05,
+          baseline_windows: 4,
+          threshold: 0.4,
+          rule: "max(0.4, 3·baseline_sd)",
+          computed_at: expect.any(Date),
           details: { drop: 0.65, n_scored: 20 },
         },
         {
           kind: "volume_alert",
-          windowStart: new Date(W2),
-          windowEnd: new Date(W3),
+          window_start: new Date(W2),
+          window_end: new Date(W3),
           topic: "acme",
           severity: "warning",
+          dimension: null,
+          entity: null,
           measure: "n_tweets",
           value: 120,
-          baselineMean: 40,
-          baselineSd: 5,
-          baselineWindows: 6,
+          baseline_mean: 40,
+          baseline_sd: 5,
+          baseline_windows: 6,
+          threshold: 80,
+          rule: "baseline_mean + max(3·baseline_sd, baseline_mean)",
+          computed_at: expect.any(Date),
           details: { ratio: 3 },
         },
       ]);
@@ -449,6 +465,8 @@ describe("sql queries on seeded results", () => {
         baseline_windows: 4,
         drop: 0,
         n_scored: 1,
+        threshold: 0.2,
+        rule: "max(0.2, 2·baseline_sd)",
       }),
       db.insertInto("pipeline_run").values({
         window_start: W1,

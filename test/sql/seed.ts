@@ -129,6 +129,8 @@ export async function seedResults(db: Kysely<Database>): Promise<void> {
         baseline_windows: 4,
         drop: 0.65,
         n_scored: 20,
+        threshold: 0.4,
+        rule: "max(0.4, 3·baseline_sd)",
       },
       {
         window_start: W2,
@@ -141,6 +143,8 @@ export async function seedResults(db: Kysely<Database>): Promise<void> {
         baseline_windows: 8,
         drop: 0.3,
         n_scored: 40,
+        threshold: 0.2,
+        rule: "max(0.2, 2·baseline_sd)",
       },
       {
         window_start: W3,
@@ -153,6 +157,8 @@ export async function seedResults(db: Kysely<Database>): Promise<void> {
         baseline_windows: 5,
         drop: 0.25,
         n_scored: 5,
+        threshold: 0.2,
+        rule: "max(0.2, 2·baseline_sd)",
       },
     ])
     .execute();

@@ -85,6 +85,12 @@ class Ring<T> {
 }
 
 const brand = (topic: string) => topic.charAt(0).toUpperCase() + topic.slice(1);
+
+/** Everyday tags a text may add besides its topic's, in every topic and window: a steady baseline. */
+const EVERYDAY_TAGS = ["news", "tech", "deals", "support", "review"] as const;
+
+/** The hashtag the crisis brings: never used before `crisisAt`, then on most of the topic's texts. */
+export const crisisHashtag = (topic: string): string => `boycott${topic}`;
 const metrics = (t: Tweet) => ({
   retweet_count: t.rt,
   reply_count: t.replies,
@@ -102,10 +108,16 @@ const metrics = (t: Tweet) => ({
  * - 40 % originals, 35 % retweets, 15 % replies, 10 % quotes; replies and quotes often answer a
  *   recent reply or quote, which builds cascades several levels deep;
  * - 82 % English, the rest es/fr/de/pt/ja; emoji, #hashtags, @mentions and links;
- * - after `crisisAt`, 75 % of the crisis topic's new texts are negative (20 % before).
+ * - after `crisisAt`, 75 % of the crisis topic's new texts are negative (20 % before), and 60 %
+ *   carry the crisis hashtag (`crisisHashtag`), which trends.
+ *
+ * Hashtags besides the topic's own (everyday tags, the crisis tag) are drawn from a stream of
+ * their own (`tags`), so adding them left every other draw, and so every tweet's topic, kind,
+ * author, language and sentiment, as it was.
  */
 export class SynthStream {
   private readonly rng: Rng;
+  private readonly tags: Rng;
   private readonly topics: string[];
   private readonly users: User[];
   private readonly influencers = new Map<string, User>();
@@ -117,6 +129,7 @@ export class SynthStream {
 
   constructor(private readonly o: SynthOptions) {
     this.rng = new Rng(o.seed);
+    this.tags = new Rng(`${o.seed}/hashtags`);
     this.topics = [...(o.topics ?? DEFAULT_TOPICS)];
     const nUsers = Math.max(30, Math.min(200_000, Math.ceil(o.tweets / 6)));
     this.users = Array.from({ length: nUsers }, (_, i) => ({
@@ -248,7 +261,20 @@ export class SynthStream {
       entities.urls.push({ url: `https://t.co/${code}`, expanded: `https://www.${topic}.example/p/${code}` });
     }
     if (this.rng.chance(0.05)) s += " &amp; more";
+    for (const tag of this.extraTags(topic, at)) {
+      s += ` #${tag}`;
+      entities.hashtags.push(tag);
+    }
     return { text: s, entities };
+  }
+
+  /** Hashtags after the topic's own: maybe an everyday one; in the crisis, mostly the crisis tag. */
+  private extraTags(topic: string, at: number): string[] {
+    const out: string[] = [];
+    if (this.tags.chance(0.3)) out.push(this.tags.pick(EVERYDAY_TAGS));
+    const crisis = this.o.crisisAt && topic === this.o.crisisTopic && at >= this.o.crisisAt.getTime();
+    if (crisis && this.tags.chance(0.6)) out.push(crisisHashtag(topic));
+    return out;
   }
 
   private author(): User {

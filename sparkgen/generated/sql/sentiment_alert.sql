@@ -72,7 +72,15 @@ SELECT
   b.baseline_sd,
   b.baseline_windows,
   b.baseline_mean - t.avg_score AS `drop`,
-  t.n_scored
+  t.n_scored,
+  CASE
+    WHEN b.baseline_mean - t.avg_score >= greatest(0.4D, 3 * b.baseline_sd) THEN CAST(greatest(0.4D, 3 * b.baseline_sd) AS DOUBLE)
+    ELSE CAST(greatest(0.2D, 2 * b.baseline_sd) AS DOUBLE)
+  END AS threshold,
+  CASE
+    WHEN b.baseline_mean - t.avg_score >= greatest(0.4D, 3 * b.baseline_sd) THEN 'max(0.4, 3·baseline_sd)'
+    ELSE 'max(0.2, 2·baseline_sd)'
+  END AS rule
 FROM target_windows AS t
 INNER JOIN baselines AS b ON b.as_of = t.as_of AND b.window_start = t.window_start AND b.topic = t.topic
 WHERE b.baseline_windows >= 4

@@ -68,7 +68,15 @@ SELECT
   b.baseline_mean,
   b.baseline_sd,
   b.baseline_windows,
-  t.n_tweets / b.baseline_mean AS ratio
+  t.n_tweets / b.baseline_mean AS ratio,
+  CASE
+    WHEN t.n_tweets >= b.baseline_mean + greatest(5 * b.baseline_sd, 3 * b.baseline_mean) THEN CAST(b.baseline_mean + greatest(5 * b.baseline_sd, 3 * b.baseline_mean) AS DOUBLE)
+    ELSE CAST(b.baseline_mean + greatest(3 * b.baseline_sd, b.baseline_mean) AS DOUBLE)
+  END AS threshold,
+  CASE
+    WHEN t.n_tweets >= b.baseline_mean + greatest(5 * b.baseline_sd, 3 * b.baseline_mean) THEN 'baseline_mean + max(5·baseline_sd, 3·baseline_mean)'
+    ELSE 'baseline_mean + max(3·baseline_sd, baseline_mean)'
+  END AS rule
 FROM target_windows AS t
 INNER JOIN baselines AS b ON b.as_of = t.as_of AND b.window_start = t.window_start AND b.topic = t.topic
 WHERE b.baseline_windows >= 4

@@ -51,8 +51,12 @@ def bounds(spec, length, start):
 
 
 def canonical(rows):
-    """The rows in one order (by window and topic, unique), so two reads compare equal."""
-    return sorted(rows, key=lambda r: (r[0], r[2]))
+    """The rows in one order, so two reads compare equal.
+
+    By every column: a row is unique by its window, topic and the metric's dimensions (a trend
+    alert's history has several rows per window and topic). None sorts first, apart from values.
+    """
+    return sorted(rows, key=lambda r: tuple((False, 0) if v is None else (True, v) for v in r))
 
 
 class History:
