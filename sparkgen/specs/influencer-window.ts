@@ -1,4 +1,5 @@
 import { define } from "../spec/define.ts";
+import { EXPECTED_INFLUENCERS, MAIN_CASE } from "./fixtures/main.ts";
 
 /** docs/contracts.md "Influencers": retweets, favourites, followers and reference depth, normalised and weighted. */
 export const influencerWindow = define.influencer(import.meta.url, {
@@ -26,3 +27,8 @@ export const influencerWindow = define.influencer(import.meta.url, {
   depthCap: 8,
   topN: 100,
 });
+
+/** The main fixture, worked out by hand beside its records (sparkgen/specs/fixtures/main.ts). */
+export const influencerWindowCases = define.cases(import.meta.url, influencerWindow, [
+  { name: "the main fixture, by hand", ...MAIN_CASE, expect: EXPECTED_INFLUENCERS },
+]);

@@ -1,5 +1,6 @@
 import { define } from "../spec/define.ts";
 import { e } from "./events.ts";
+import { EXPECTED_SENTIMENT, MAIN_CASE } from "./fixtures/main.ts";
 
 const scored = e.isNotNull("sentiment_score");
 
@@ -17,3 +18,8 @@ export const sentimentWindow = define.aggregate(import.meta.url, {
     neg_share: e.share(e.atMost("sentiment_score", -0.25), scored),
   },
 });
+
+/** The main fixture, worked out by hand beside its records (sparkgen/specs/fixtures/main.ts). */
+export const sentimentWindowCases = define.cases(import.meta.url, sentimentWindow, [
+  { name: "the main fixture, by hand", ...MAIN_CASE, expect: EXPECTED_SENTIMENT },
+]);

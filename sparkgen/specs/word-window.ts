@@ -1,5 +1,6 @@
 import { define } from "../spec/define.ts";
 import { e } from "./events.ts";
+import { EXPECTED_WORDS, MAIN_CASE } from "./fixtures/main.ts";
 import { ENGLISH_STOP_WORDS } from "./stop-words.ts";
 
 /**
@@ -28,3 +29,8 @@ export const wordWindow = define.metric(import.meta.url, {
   measures: { count: e.count() },
   rank: { top: 100, by: "count" },
 });
+
+/** The main fixture, worked out by hand beside its records (sparkgen/specs/fixtures/main.ts). */
+export const wordWindowCases = define.cases(import.meta.url, wordWindow, [
+  { name: "the main fixture, by hand", ...MAIN_CASE, expect: EXPECTED_WORDS },
+]);

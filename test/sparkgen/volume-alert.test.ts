@@ -6,7 +6,6 @@ import {
   type ResultsDb,
   r9,
   resultsDb,
-  runWindowStep,
   SPARK_TIMEOUT,
   stepWhileHistoryIsWritten,
   why,
@@ -138,22 +137,40 @@ async function volumeRows(r: ResultsDb) {
   }));
 }
 
-describe("sparkgen window step: volume alerts", () => {
+/**
+ * Overlapping runs (emr/scheduler/README.md, "Overlapping runs") hold for the volume alert too:
+ * another run commits four's W-2 row while W's step runs. Without it four has 3 baseline windows
+ * (no alert); W's step must wait for the history lock, see W-2 under it, compute its volume alert
+ * again and store the in-order alerts (four: critical with 4 windows). The "other run" is this
+ * test's transaction, holding the lock with the row inserted until the step waits for the lock.
+ * Its one spark-submit also checks every number of the table above: the run ends in-order, so the
+ * alerts a plain run of W stores are these (one submit, not one per property).
+ */
+describe("sparkgen window step: a volume baseline window committed by another run while W runs", () => {
+  const LATE = { topic: "four", offset: -2 };
   let r: ResultsDb;
   beforeAll(async () => {
-    r = await resultsDb("sg_volume");
-    await seed(r);
+    r = await resultsDb("sg_volume_overlap");
+    await seed(r, LATE);
   }, SPARK_TIMEOUT);
   afterAll(async () => {
     await r?.db.destroy();
   });
 
   it(
-    "alerts at and above the floor against each topic's baseline, and recomputes W+1 whose baseline holds W",
+    "W waits for the history lock, recomputes its volume alert with W-2, and stores the in-order alerts, W+1's recomputed",
     async () => {
-      const s = await runWindowStep(r, W, inputsFor(ROOT, W));
+      const s = await stepWhileHistoryIsWritten(r, W, inputsFor(ROOT, W), async (other) => {
+        const start = new Date(W.start.getTime() + LATE.offset * SLOT);
+        await other.query(
+          "insert into sentiment_window (window_start, window_end, topic, n_tweets, n_scored) values ($1, $2, $3, 10, 0)",
+          [start, new Date(start.getTime() + SLOT), LATE.topic],
+        );
+      });
       expect(s.code, why(s)).toBe(0);
       expect(s.result?.events).toBe(511);
+      const recomputed = "volume_alert: another run committed part of its history meanwhile";
+      expect(`${s.stdout}${s.stderr}`.includes(recomputed), why(s)).toBe(true);
       const counts = await r.db
         .selectFrom("sentiment_window")
         .select(["topic", "n_tweets"])
@@ -172,6 +189,8 @@ describe("sparkgen window step: volume alerts", () => {
         ["warn", 60],
         ["zero", 50],
       ]);
+      // The in-order alerts: at and above the floor against each topic's baseline, and W+1's
+      // recomputed (its baseline holds W).
       expect(await volumeRows(r)).toEqual(EXPECTED);
       // Unscored tweets: no sentiment alert.
       expect(await r.db.selectFrom("sentiment_alert").selectAll().execute()).toEqual([]);
@@ -187,43 +206,6 @@ describe("sparkgen window step: volume alerts", () => {
           value: a.n_tweets,
         })),
       );
-    },
-    SPARK_TIMEOUT,
-  );
-});
-
-/**
- * Overlapping runs (emr/scheduler/README.md, "Overlapping runs") hold for the volume alert too:
- * another run commits four's W-2 row while W's step runs. Without it four has 3 baseline windows
- * (no alert); W's step must wait for the history lock, see W-2 under it, compute its volume alert
- * again and store the in-order alerts (four: critical with 4 windows). The "other run" is this
- * test's transaction, holding the lock with the row inserted until the step waits for the lock.
- */
-describe("sparkgen window step: a volume baseline window committed by another run while W runs", () => {
-  const LATE = { topic: "four", offset: -2 };
-  let r: ResultsDb;
-  beforeAll(async () => {
-    r = await resultsDb("sg_volume_overlap");
-    await seed(r, LATE);
-  }, SPARK_TIMEOUT);
-  afterAll(async () => {
-    await r?.db.destroy();
-  });
-
-  it(
-    "W waits for the history lock, recomputes its volume alert with W-2, and stores the in-order alerts",
-    async () => {
-      const s = await stepWhileHistoryIsWritten(r, W, inputsFor(ROOT, W), async (other) => {
-        const start = new Date(W.start.getTime() + LATE.offset * SLOT);
-        await other.query(
-          "insert into sentiment_window (window_start, window_end, topic, n_tweets, n_scored) values ($1, $2, $3, 10, 0)",
-          [start, new Date(start.getTime() + SLOT), LATE.topic],
-        );
-      });
-      expect(s.code, why(s)).toBe(0);
-      expect(await volumeRows(r)).toEqual(EXPECTED);
-      const recomputed = "volume_alert: another run committed part of its history meanwhile";
-      expect(`${s.stdout}${s.stderr}`.includes(recomputed), why(s)).toBe(true);
     },
     SPARK_TIMEOUT,
   );
