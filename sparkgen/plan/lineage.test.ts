@@ -16,6 +16,14 @@ sentiment_window.avg_score ← sentiment_score
 sentiment_window.avg_magnitude ← sentiment_score, sentiment_magnitude
 sentiment_window.pos_share ← sentiment_score
 sentiment_window.neg_share ← sentiment_score
+sentiment_window.avg_score_num ← sentiment_score
+sentiment_window.avg_score_den ← sentiment_score
+sentiment_window.avg_magnitude_num ← sentiment_score, sentiment_magnitude
+sentiment_window.avg_magnitude_den ← sentiment_score, sentiment_magnitude
+sentiment_window.pos_share_num ← sentiment_score
+sentiment_window.pos_share_den ← sentiment_score
+sentiment_window.neg_share_num ← sentiment_score
+sentiment_window.neg_share_den ← sentiment_score
 influencer_window.window_start ← (window bounds)
 influencer_window.window_end ← (window bounds)
 influencer_window.topic ← rules
@@ -68,12 +76,15 @@ language_window.topic ← rules
 language_window.lang ← lang
 language_window.n_tweets ← (no column: a count or a constant)
 language_window.share ← (no column: a count or a constant)
+language_window.share_den ← (no column: a count or a constant)
 share_of_voice_window.window_start ← (window bounds)
 share_of_voice_window.window_end ← (window bounds)
 share_of_voice_window.topic ← rules
 share_of_voice_window.n_tweets ← (no column: a count or a constant)
 share_of_voice_window.share_of_all ← rules
 share_of_voice_window.share_of_tracked ← rules
+share_of_voice_window.share_of_all_den ← rules
+share_of_voice_window.share_of_tracked_den ← rules
 volume_minute.window_start ← (window bounds)
 volume_minute.window_end ← (window bounds)
 volume_minute.topic ← rules
@@ -81,6 +92,8 @@ volume_minute.minute ← created_at
 volume_minute.n_tweets ← (no column: a count or a constant)
 volume_minute.n_scored ← sentiment_score
 volume_minute.avg_score ← sentiment_score
+volume_minute.avg_score_num ← sentiment_score
+volume_minute.avg_score_den ← sentiment_score
 sentiment_alert.window_start ← (window bounds) (via sentiment_window.window_start)
 sentiment_alert.window_end ← (window bounds) (via sentiment_window.window_end)
 sentiment_alert.topic ← rules (via sentiment_window.topic)
