@@ -17,6 +17,8 @@ export {
   type MetricTableInfo,
   metricInfo,
   metricRows,
+  READ_BY,
+  type ReadBy,
   readMetric,
 } from "./metric.ts";
 export { ALL_TWEETS, MAX_LIMIT, type RangeQuery } from "./range.ts";
