@@ -19,6 +19,7 @@ import {
   type ReadBy,
   RUN_STATUSES,
   type RunStatus,
+  readBy,
   readMetric,
   sentimentTimeline,
   topInfluencers,
@@ -340,7 +341,7 @@ const metric: CommandModule<
   RangeArgs & { name: string; "all-topics"?: boolean; by?: ReadBy; specs?: string }
 > = {
   command: "metric <name>",
-  describe: "any metric of the specs, read the way its shape says (ranked, series, row or alert)",
+  describe: "any metric of the specs, every measure rolled up over the range (or --by window)",
   builder: (y) =>
     rangeOptions(y)
       .positional("name", {
@@ -363,8 +364,9 @@ const metric: CommandModule<
     // A spec folder of the user's (hidden: tests point it at their own specs) or the generated catalog.
     const catalog =
       a.specs === undefined ? METRIC_CATALOG : (catalogOf(await checkedJob(a.specs)) as MetricCatalog);
-    // Before any connection: an unknown name is a usage error listing the known metrics.
-    metricInfo(a.name, catalog);
+    // Before any connection: an unknown name is a usage error listing the known metrics, and an
+    // alert read by range one naming the fix.
+    readBy(a.name, metricInfo(a.name, catalog).shape, a.by);
     const q = { ...rangeQuery(a), allTopics: a["all-topics"] === true, ...(a.by ? { by: a.by } : {}) };
     const result = await withResultsDb(settingsFrom(a), (db) => readMetric(db, a.name, q, catalog), {
       requireMigrated: true,

@@ -19,6 +19,7 @@ export {
   metricRows,
   READ_BY,
   type ReadBy,
+  readBy,
   readMetric,
 } from "./metric.ts";
 export { ALL_TWEETS, MAX_LIMIT, type RangeQuery } from "./range.ts";

@@ -60,6 +60,14 @@ export type ReadBy = (typeof READ_BY)[number];
 export const defaultBy = (shape: MetricShape): ReadBy =>
   shape.kind === "ranked" || shape.kind === "row" ? "range" : "window";
 
+/** How `name` is read: `by`, or its shape's default; by range for an alert is a usage error. */
+export function readBy(name: string, shape: MetricShape, by: ReadBy | undefined): ReadBy {
+  const b = by ?? defaultBy(shape);
+  if (shape.kind === "alert" && b === "range")
+    throw usageError(`${name} is an alert: its rows are read per window`, "leave out --by range");
+  return b;
+}
+
 export interface MetricQuery extends RangeQuery {
   /** Alerts only: every topic instead of `topic`. */
   allTopics?: boolean;
@@ -143,9 +151,7 @@ export async function readMetric(
 ): Promise<MetricResult> {
   const info = metricInfo(name, catalog);
   const shape = info.shape;
-  const by = q.by ?? defaultBy(shape);
-  if (shape.kind === "alert" && by === "range")
-    throw usageError(`${name} is an alert: its rows are read per window`, "leave out --by range");
+  const by = readBy(name, shape, q.by);
   const hidden = rollupParts(info);
   const notAdditive = Object.fromEntries(
     Object.entries(info.rollup).flatMap(([m, r]) => (r.kind === "none" ? [[m, r.why]] : [])),
