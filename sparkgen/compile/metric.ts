@@ -275,7 +275,7 @@ export const measured: MetricStage = (p, job, from) => {
           keyColumns("g"),
         );
   };
-  const stored = rollupColumnsOf(spec.measures).filter((c) => c.of !== undefined);
+  const stored = rollupColumnsOf(spec.measures).filter((c) => c.node === undefined);
   const cte = sql.cte(
     "measured",
     `the derived measures: ${derived.map(([n]) => n).join(", ")} (NULL when the denominator is 0 or NULL)`,
@@ -283,7 +283,7 @@ export const measured: MetricStage = (p, job, from) => {
       [
         sql.star("g"),
         ...derived.map(([n, m]) => sql.as(derivedNode(m), n)),
-        ...stored.map((c) => sql.as(denominator(spec.measures[c.of!] as DerivedMeasure)!, c.name)),
+        ...stored.map((c) => sql.as(denominator(spec.measures[c.of] as DerivedMeasure)!, c.name)),
       ],
       {
         from: sql.table(from, "g"),

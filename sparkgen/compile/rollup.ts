@@ -10,14 +10,14 @@ import type { ColumnRollup } from "./shape.ts";
 
 type Measures = Readonly<Record<string, MetricMeasure>>;
 
-/** A stored part: an aggregate (its node, per group) or a derived measure's denominator (`of`). */
+/** A stored part: an aggregate (its node, per group) or a derived measure's denominator (no node). */
 export interface RollupColumn {
   readonly name: string;
   readonly type: ResultType;
   /** The aggregate per group, for a part of an aggregate measure. */
   readonly node?: ExpressionNode;
-  /** The derived measure whose denominator this is. */
-  readonly of?: string;
+  /** The measure whose part this is. */
+  readonly of: string;
 }
 
 /** How measure `name` of `measures` combines over windows, as readers need it. */
@@ -47,8 +47,8 @@ export function rollupColumnsOf(measures: Measures): RollupColumn[] {
     if (m.kind === "measure")
       return m.rollup.kind === "ratio"
         ? [
-            { name: parts.num, type: m.rollup.num.type, node: m.rollup.num.node },
-            { name: parts.den, type: m.rollup.den.type, node: m.rollup.den.node },
+            { name: parts.num, type: m.rollup.num.type, node: m.rollup.num.node, of: name },
+            { name: parts.den, type: m.rollup.den.type, node: m.rollup.den.node, of: name },
           ]
         : [];
     const r = columnRollup(measures, name);

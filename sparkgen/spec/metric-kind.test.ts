@@ -125,6 +125,18 @@ describe("metric kind: validation (one line naming the file and field)", () => {
     );
   });
 
+  it("rejects a measure named like another's roll-up part", () => {
+    const m = define.metric(import.meta.url, {
+      name: "m",
+      description: "d",
+      dimensions: { lang: e.column("lang") },
+      measures: { mean: e.avg("sentiment_score"), mean_num: e.count() },
+    });
+    expect(failure(m)).toBe(
+      'sparkgen/spec/metric-kind.test.ts: measures.mean stores its roll-up in "mean_num", the name of measures.mean_num',
+    );
+  });
+
   it("rejects a filter literal outside the column's values, naming them (specs checked without tsc)", () => {
     const untyped = e as unknown as { equals: (c: string, v: string) => ReturnType<typeof e.isNull> };
     const m = define.metric(import.meta.url, {
