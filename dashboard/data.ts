@@ -1,4 +1,4 @@
-import type { AnyAlertRow, MetricResult, MetricShape, SentimentAlert } from "../sql/index.ts";
+import type { AnyAlertRow, MetricResult, MetricShape, ReadBy, SentimentAlert } from "../sql/index.ts";
 import type { RangeQuery } from "./params.ts";
 
 /**
@@ -81,6 +81,6 @@ export interface DashboardData {
   /** Every metric of the specs (the generated catalog). */
   metrics(): MetricSummary[];
   /** One metric read the way its shape says; undefined when there is no metric of that name. */
-  metric(name: string, q: RangeQuery): Promise<MetricResult | undefined>;
+  metric(name: string, q: RangeQuery & { by?: ReadBy }): Promise<MetricResult | undefined>;
   close(): Promise<void>;
 }

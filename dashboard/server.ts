@@ -3,7 +3,7 @@ import type { AddressInfo } from "node:net";
 import { ExitCode, isTrendsError, messageOf, usageError } from "../runtime/errors/index.ts";
 import { log } from "../runtime/log/index.ts";
 import { terminalSafe } from "../runtime/terminal/index.ts";
-import { DEFAULT_LIMIT } from "../sql/index.ts";
+import { DEFAULT_LIMIT, READ_BY, type ReadBy } from "../sql/index.ts";
 import {
   hostHeaderIsLoopback,
   isLoopbackAddress,
@@ -98,14 +98,25 @@ function metricEndpoint(name: string): Endpoint {
           .join(", ")}`,
       );
     }
-    const q = parseRangeQuery(p, { defaultLimit: DEFAULT_LIMIT[m.shape.kind], maxLimit: 10_000 });
-    const r = await d.metric(name, q);
+    // `by` (range or window) besides the range parameters: how the measures are read.
+    const rest = new URLSearchParams(p);
+    const by = rest.getAll("by");
+    rest.delete("by");
+    const q = parseRangeQuery(rest, { defaultLimit: DEFAULT_LIMIT[m.shape.kind], maxLimit: 10_000 });
+    if (by.length > 1) throw new BadParam("parameter by is given more than once");
+    if (by[0] !== undefined && !(READ_BY as readonly string[]).includes(by[0]))
+      throw new BadParam(`by must be ${READ_BY.join(" or ")}`);
+    if (by[0] === "range" && m.shape.kind === "alert")
+      throw new BadParam(`${name} is an alert: its rows are read per window`);
+    const r = await d.metric(name, { ...q, ...(by[0] ? { by: by[0] as ReadBy } : {}) });
     if (r === undefined) throw new NotFound(`no metric "${name}"`);
     return {
       metric: r.metric,
       description: r.description,
       shape: r.shape,
+      by: r.by,
       ...range(q),
+      notAdditive: r.notAdditive,
       columns: r.columns,
       rows: r.rows,
     };

@@ -131,6 +131,15 @@ describe("result tables", () => {
         "avg_magnitude double precision null",
         "pos_share double precision null",
         "neg_share double precision null",
+        // What the averages and shares roll up from over several windows (Σ num / Σ den).
+        "avg_score_num double precision null",
+        "avg_score_den bigint null",
+        "avg_magnitude_num double precision null",
+        "avg_magnitude_den bigint null",
+        "pos_share_num bigint null",
+        "pos_share_den bigint null",
+        "neg_share_num bigint null",
+        "neg_share_den bigint null",
       ],
     );
     expect(t.influencer_window!.primaryKey).toEqual(["window_start", "topic", "author_id"]);

@@ -1,3 +1,5 @@
+import { execFileSync } from "node:child_process";
+import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { MAX_TOPIC_LENGTH } from "../../sparkgen/index.ts";
 import { ALERT_OWN_COLUMNS } from "../../sql/index.ts";
@@ -6,6 +8,7 @@ import { formatTable } from "../output.ts";
 import { alertDetails, rangeFrom } from "./query.ts";
 
 const now = new Date("2026-11-26T12:00:00Z");
+const TRENDS = join(import.meta.dirname, "../../bin/trends.js");
 
 describe("rangeFrom", () => {
   it("defaults to the last 24 hours; --since counts back from --to", () => {
@@ -78,5 +81,25 @@ describe("query --topic", () => {
     ]);
     expect(r.code, r.stderr).toBe(2);
     expect(r.stderr).toContain(`--topic is longer than ${MAX_TOPIC_LENGTH} characters`);
+  });
+});
+
+describe("query metric --by", () => {
+  const noDb = ["--database-url", "postgres://nobody@127.0.0.1:1/none"];
+
+  it("refuses an alert read by range and an unknown --by, before the database is opened", async () => {
+    const alert = await runInProcess(["query", "metric", "sentiment_alert", "--by", "range", ...noDb]);
+    expect(alert.code, alert.stderr).toBe(2);
+    expect(alert.stderr).toContain("sentiment_alert is an alert: its rows are read per window");
+    expect(alert.stderr).toContain("fix: leave out --by range");
+    const bad = await runInProcess(["query", "metric", "word_window", "--by", "day", ...noDb]);
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toContain('Argument: by, Given: "day", Choices: "range", "window"');
+  });
+
+  it("documents the roll-up in --help", async () => {
+    const help = execFileSync("node", [TRENDS, "query", "metric", "--help"], { encoding: "utf8" });
+    expect(help).toContain("--by");
+    expect(help.replace(/\s+/g, " ")).toContain("re-derived from their stored numerators and denominators");
   });
 });

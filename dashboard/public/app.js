@@ -518,18 +518,23 @@ function renderMetricPanels(results, from, to) {
       if (r.rows.length === 0) section.append(el("p", { class: "empty", text: "no rows in this range" }));
       else if (r.shape.kind === "ranked") section.append(rankedList(r));
       else if (r.shape.kind === "series") section.append(seriesChart(r, from, to));
-      else section.append(rowTable(r));
+      else section.append(rowTable(r), ...perWindowNote(r));
       return section;
     }),
   );
 }
 
-/** Ranked: the label with a bar proportional to the rank measure, as in the influencer mix. */
+/**
+ * Ranked: the label with a bar proportional to the rank measure, as in the influencer mix, then
+ * every other measure of the range's roll-up; a note names the measures that do not add up over
+ * windows (shown only for one-window rows).
+ */
 function rankedList(r) {
   const { label, by } = r.shape;
   const max = Math.max(0, ...r.rows.map((x) => x[by] ?? 0));
   const byType = r.columns.find((c) => c.name === by)?.type ?? "bigint";
-  return el(
+  const others = r.columns.filter((c) => c.name !== label && c.name !== by);
+  const list = el(
     "ol",
     { class: "ranked" },
     ...r.rows.map((x) => {
@@ -541,26 +546,70 @@ function rankedList(r) {
         el("bdi", { class: "label", "data-field": label, text: String(x[label]) }),
         el("span", { class: "track" }, bar),
         el("span", { class: "value", "data-field": by, text: cellText(x[by], byType) }),
+        el(
+          "span",
+          { class: "measures" },
+          ...others.map((c) =>
+            el(
+              "span",
+              { "data-field": c.name },
+              `${c.name} `,
+              el("bdi", { text: cellText(x[c.name], c.type) }),
+            ),
+          ),
+        ),
       );
     }),
   );
+  return el("div", {}, list, ...perWindowNote(r));
 }
 
-/** Series: the value per time bucket, a small uPlot line. */
+/** The measures of a range read that do not add up over windows, said once under the panel. */
+function perWindowNote(r) {
+  const names = Object.keys(r.notAdditive ?? {});
+  if (r.by !== "range" || names.length === 0) return [];
+  return [
+    el("p", {
+      class: "note",
+      "data-not-additive": names.join(" "),
+      title: Object.entries(r.notAdditive)
+        .map(([m, why]) => `${m}: ${why}`)
+        .join("\n"),
+      text: `${names.join(", ")}: per window only, shown where the range holds one window (– otherwise)`,
+    }),
+  ];
+}
+
+const NUMERIC = new Set(["bigint", "integer", "double precision"]);
+
+/** Series: one measure per time bucket, a small uPlot line; a picker switches between the measures. */
 function seriesChart(r, from, to) {
   const { time, value } = r.shape;
+  const measures = r.columns.filter((c) => NUMERIC.has(c.type) && c.name !== time).map((c) => c.name);
   const box = el("div", { class: "series", "data-points": String(r.rows.length) });
-  const opts = {
-    width: 420,
-    height: 160,
-    legend: { show: false },
-    scales: { x: { time: true, range: () => [from.getTime() / 1000, to.getTime() / 1000] } },
-    series: [{}, { label: value, stroke: "#1f4e79", width: 2, points: { show: true, size: 4 } }],
+  const draw = (m) => {
+    seriesCharts.get(r.metric)?.destroy();
+    box.dataset.measure = m;
+    const opts = {
+      width: 420,
+      height: 160,
+      legend: { show: false },
+      scales: { x: { time: true, range: () => [from.getTime() / 1000, to.getTime() / 1000] } },
+      series: [{}, { label: m, stroke: "#1f4e79", width: 2, points: { show: true, size: 4 } }],
+    };
+    const data = [r.rows.map((x) => Date.parse(x[time]) / 1000), r.rows.map((x) => x[m])];
+    seriesCharts.set(r.metric, new globalThis.uPlot(opts, data, box));
   };
-  const data = [r.rows.map((x) => Date.parse(x[time]) / 1000), r.rows.map((x) => x[value])];
+  const picker = el(
+    "select",
+    { class: "measure-picker", "aria-label": `${r.metric} measure` },
+    ...measures.map((m) => el("option", { value: m, text: m })),
+  );
+  picker.value = value;
+  picker.addEventListener("change", () => draw(picker.value));
   // uPlot measures its box: build it once the section is in the page.
-  queueMicrotask(() => seriesCharts.set(r.metric, new globalThis.uPlot(opts, data, box)));
-  return box;
+  queueMicrotask(() => draw(value));
+  return el("div", {}, picker, box);
 }
 
 /** Row and alert: a compact table of the stored rows (alerts newest first). */

@@ -1,21 +1,31 @@
 import { type ExpressionNode, QueryNode as Q, type QueryNode, sql } from "../ast/index.ts";
 import type { InfluencerSpec, JobSpec } from "../spec/kinds.ts";
+import { NOT_ADDITIVE } from "../spec/rollup.ts";
 import { eventTopics, header, KEY, keyColumns, rankedRows, sameKey, VIEWS, windowColumns } from "./common.ts";
 import { referenceDepth } from "./reference-depth.ts";
 import { column, type MetricResult, resultOf, TABLE_KEY } from "./result.ts";
+import type { ColumnRollup } from "./shape.ts";
 
 /** The result columns after KEY, in the order the final SELECT writes them. */
 const influencerColumns = (spec: InfluencerSpec) => [
   column("author_id", "text"),
   column("username", "text"),
   column("rank", "integer"),
-  column("score", "double precision", false, { min: 0, max: 1 }),
-  column("tweets", "bigint"),
-  column("retweets", "bigint"),
-  column("favourites", "bigint"),
-  column("followers", "bigint"),
-  column("depth", "integer", false, { min: 0, max: spec.depthCap }),
+  column("score", "double precision", false, { min: 0, max: 1, rollup: notAdditive("score") }),
+  column("tweets", "bigint", false, { rollup: { kind: "sum" } }),
+  column("retweets", "bigint", false, { rollup: REPORTED }),
+  column("favourites", "bigint", false, { rollup: REPORTED }),
+  column("followers", "bigint", false, { rollup: { kind: "max" } }),
+  column("depth", "integer", false, { min: 0, max: spec.depthCap, rollup: notAdditive("depth") }),
 ];
+
+/**
+ * Over several windows (compile/shape.ts `ColumnRollup`): tweets add, followers take the largest;
+ * a tweet's retweets and likes are its largest reported counts, repeated in every window it is
+ * known in, and score and depth are per window, so none of those adds up.
+ */
+const REPORTED: ColumnRollup = { kind: "none", why: NOT_ADDITIVE.reported };
+const notAdditive = (m: "score" | "depth"): ColumnRollup => ({ kind: "none", why: NOT_ADDITIVE[m] });
 
 /** The influencers: one row per (window, topic, author), ranked by score, shown by username. */
 export const influencerResult = (spec: InfluencerSpec): MetricResult =>

@@ -34,6 +34,7 @@ import {
 } from "./common.ts";
 import { referenceDepth } from "./reference-depth.ts";
 import { column, type MetricResult, type OutputColumn, resultOf, TABLE_KEY } from "./result.ts";
+import { columnRollup, rollupColumnsOf } from "./rollup.ts";
 import type { ResultShape } from "./shape.ts";
 
 /** Column of dimension `name` in `dimension_rows` (prefixed: the event columns are there too). */
@@ -208,7 +209,7 @@ export const keptRows: MetricStage = (p, _job, from) => {
 
 /** The aggregate measures per window, topic and dimension values. */
 export const grouped: MetricStage = (p, _job, from) => {
-  const { dims, dimNames } = p;
+  const { spec, dims, dimNames } = p;
   const groupKeys = [...KEY, ...dimNames.map(dimColumn)].map((c) => sql.col(c));
   const cte = sql.cte(
     "grouped",
@@ -218,6 +219,8 @@ export const grouped: MetricStage = (p, _job, from) => {
         ...KEY,
         ...dimNames.map((n) => sql.as(dimColumn(n), n)),
         ...p.aggregates.map(([n, m]) => sql.as((m as { node: ExpressionNode }).node, n)),
+        // What the ratio-like measures roll up from (compile/rollup.ts).
+        ...rollupColumnsOf(spec.measures).flatMap((c) => (c.node ? [sql.as(c.node, c.name)] : [])),
       ],
       { from: sql.table(from), groupBy: groupKeys },
     ),
@@ -249,40 +252,52 @@ export const measured: MetricStage = (p, job, from) => {
   const safe = (n: ExpressionNode, d: ExpressionNode) => sql.op(n, "/", sql.fn("nullif", d, sql.lit(0)));
   // A share across topics: the same dimension values in the same window.
   const partition = [...WINDOW, ...dimNames].map((n) => sql.col(n, "g"));
-  const derivedNode = (m: DerivedMeasure): ExpressionNode => {
+  /** A share's denominator (stored too, for the roll-up: compile/rollup.ts). */
+  const denominator = (m: DerivedMeasure): ExpressionNode | undefined => {
     const a = sql.col(m.refs[0]!, "g");
     switch (m.op) {
       case "ratio":
-        return safe(a, sql.col(m.refs[1]!, "g"));
+        return sql.col(m.refs[1]!, "g");
       case "shareOfTopic":
-        return safe(a, sql.col(m.refs[0]!, "t"));
+        return sql.col(m.refs[0]!, "t");
       case "shareOfAll":
-        return safe(
-          a,
-          sql.over(sql.fn("max", sql.caseWhen([[sql.eq("g.topic", sql.lit(job.topics.all)), a]])), partition),
+        return sql.over(
+          sql.fn("max", sql.caseWhen([[sql.eq("g.topic", sql.lit(job.topics.all)), a]])),
+          partition,
+        );
+      case "shareOfTracked":
+        return sql.over(
+          sql.fn("sum", sql.caseWhen([[sql.op("g.topic", "<>", sql.lit(job.topics.all)), a]])),
+          partition,
         );
       case "score":
-        return sql.weightedScore(
+        return undefined;
+    }
+  };
+  const derivedNode = (m: DerivedMeasure): ExpressionNode => {
+    const den = denominator(m);
+    return den
+      ? safe(sql.col(m.refs[0]!, "g"), den)
+      : sql.weightedScore(
           m.refs.map((r, i) => [m.weights![i]!, sql.col(r, "g")] as const),
           keyColumns("g"),
         );
-      case "shareOfTracked":
-        return safe(
-          a,
-          sql.over(
-            sql.fn("sum", sql.caseWhen([[sql.op("g.topic", "<>", sql.lit(job.topics.all)), a]])),
-            partition,
-          ),
-        );
-    }
   };
+  const stored = rollupColumnsOf(spec.measures).filter((c) => c.node === undefined);
   const cte = sql.cte(
     "measured",
     `the derived measures: ${derived.map(([n]) => n).join(", ")} (NULL when the denominator is 0 or NULL)`,
-    sql.select([sql.star("g"), ...derived.map(([n, m]) => sql.as(derivedNode(m), n))], {
-      from: sql.table(from, "g"),
-      joins: totals.length ? [sql.join("LEFT", sql.table("topic_totals", "t"), sameKey("t", "g"))] : [],
-    }),
+    sql.select(
+      [
+        sql.star("g"),
+        ...derived.map(([n, m]) => sql.as(derivedNode(m), n)),
+        ...stored.map((c) => sql.as(denominator(spec.measures[c.of] as DerivedMeasure)!, c.name)),
+      ],
+      {
+        from: sql.table(from, "g"),
+        joins: totals.length ? [sql.join("LEFT", sql.table("topic_totals", "t"), sameKey("t", "g"))] : [],
+      },
+    ),
   );
   return { ctes: [...(totals.length ? [totalsCte] : []), cte], rows: "measured" };
 };
@@ -312,9 +327,13 @@ function resultRows(p: MetricParts, job: JobSpec, from: string): SelectNode {
   ];
   const columns: SelectItemNode[] = [
     ...windowColumns("r"),
-    ...["topic", ...dimNames, ...Object.keys(spec.measures), ...(spec.rank ? ["rank"] : [])].map((n) =>
-      sql.as(`r.${n}`, n),
-    ),
+    ...[
+      "topic",
+      ...dimNames,
+      ...Object.keys(spec.measures),
+      ...rollupColumnsOf(spec.measures).map((c) => c.name),
+      ...(spec.rank ? ["rank"] : []),
+    ].map((n) => sql.as(`r.${n}`, n)),
   ];
   return sql.select(columns, {
     from: sql.table(from, "r"),
@@ -363,7 +382,10 @@ export function metricColumns(spec: MetricKindSpec): OutputColumn[] {
       nullable: m.nullable,
       ...(isShare(m) ? { min: 0, max: 1 } : countsRows(m) ? { min: 1 } : {}),
       ...(rows !== undefined && countsSome(m) ? { atMost: rows } : {}),
+      rollup: columnRollup(spec.measures, name),
     })),
+    // Stored for the roll-up; NULL in rows written before they existed.
+    ...rollupColumnsOf(spec.measures).map((c) => ({ name: c.name, type: c.type, nullable: true })),
     ...(spec.rank ? [{ name: "rank", type: "integer" as const, nullable: false }] : []),
   ];
 }

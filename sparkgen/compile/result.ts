@@ -6,7 +6,7 @@ import type { QueryNode } from "../ast/index.ts";
 import type { ResultType } from "../spec/dsl.ts";
 import type { JobSpec } from "../spec/kinds.ts";
 import { KEY, WINDOW } from "./common.ts";
-import type { ResultShape } from "./shape.ts";
+import type { ColumnRollup, ResultShape } from "./shape.ts";
 
 /** One column of a result table: what the sql stage's migration and Kysely types must declare. */
 export interface OutputColumn {
@@ -24,6 +24,8 @@ export interface OutputColumn {
   readonly values?: readonly string[];
   /** Another column of the row this one never exceeds (distinct authors ≤ records): a CHECK. */
   readonly atMost?: string;
+  /** A measure's roll-up over windows (compile/shape.ts); readers follow it. */
+  readonly rollup?: ColumnRollup;
 }
 
 /** How the step runs a metric and commits its rows (print/plan.ts writes it into the step plan). */
@@ -69,7 +71,7 @@ export interface MetricResult {
   readonly step: StepRules;
 }
 
-type Bounds = Pick<OutputColumn, "min" | "max" | "values" | "atMost">;
+type Bounds = Pick<OutputColumn, "min" | "max" | "values" | "atMost" | "rollup">;
 export const column = (name: string, type: ResultType, nullable = false, bounds: Bounds = {}): OutputColumn =>
   Object.freeze({ name, type, nullable, ...bounds });
 

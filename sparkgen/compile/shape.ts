@@ -33,3 +33,24 @@ export const DEFAULT_LIMIT = {
   row: 1000,
   series: 1000,
 } as const satisfies Record<ShapeKind, number>;
+
+/**
+ * How a reader combines a measure column over the windows of a range (`rollup` of
+ * `RESULT_TABLES`), from the measure's `Rollup` (spec/rollup.ts): `sum`, `min`, `max`;
+ * `ratio`: Σ `num` / Σ `den`, where `den` is the row's own (`row`), one value shared by every row
+ * of the (window, topic) (`topic`), or one shared by every topic's row of the (window, dimension
+ * values) (`dimensions`), so each window's denominator counts once; `none`: not additive (`why`).
+ *
+ * Printed into `sql/generated/tables.ts` as `MetricRollup` (print/kysely.ts), with these scopes.
+ */
+export const DENOMINATOR_SCOPES = ["row", "topic", "dimensions"] as const;
+
+export type ColumnRollup =
+  | { readonly kind: "sum" | "min" | "max" }
+  | {
+      readonly kind: "ratio";
+      readonly num: string;
+      readonly den: string;
+      readonly per: (typeof DENOMINATOR_SCOPES)[number];
+    }
+  | { readonly kind: "none"; readonly why: string };

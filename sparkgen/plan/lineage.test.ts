@@ -64,18 +64,29 @@ emoji_window.emoji ← text; filtered or joined by ref_type
 emoji_window.count ← (no column: a count or a constant); filtered or joined by ref_type
 emoji_window.authors ← author_id; filtered or joined by ref_type
 emoji_window.rank ← text; filtered or joined by ref_type
+sentiment_window.avg_score_num ← sentiment_score
+sentiment_window.avg_score_den ← sentiment_score
+sentiment_window.avg_magnitude_num ← sentiment_score, sentiment_magnitude
+sentiment_window.avg_magnitude_den ← sentiment_score, sentiment_magnitude
+sentiment_window.pos_share_num ← sentiment_score
+sentiment_window.pos_share_den ← sentiment_score
+sentiment_window.neg_share_num ← sentiment_score
+sentiment_window.neg_share_den ← sentiment_score
 language_window.window_start ← (window bounds)
 language_window.window_end ← (window bounds)
 language_window.topic ← rules
 language_window.lang ← lang
 language_window.n_tweets ← (no column: a count or a constant)
 language_window.share ← (no column: a count or a constant)
+language_window.share_den ← (no column: a count or a constant)
 share_of_voice_window.window_start ← (window bounds)
 share_of_voice_window.window_end ← (window bounds)
 share_of_voice_window.topic ← rules
 share_of_voice_window.n_tweets ← (no column: a count or a constant)
 share_of_voice_window.share_of_all ← rules
 share_of_voice_window.share_of_tracked ← rules
+share_of_voice_window.share_of_all_den ← rules
+share_of_voice_window.share_of_tracked_den ← rules
 volume_minute.window_start ← (window bounds)
 volume_minute.window_end ← (window bounds)
 volume_minute.topic ← rules
@@ -83,6 +94,8 @@ volume_minute.minute ← created_at
 volume_minute.n_tweets ← (no column: a count or a constant)
 volume_minute.n_scored ← sentiment_score
 volume_minute.avg_score ← sentiment_score
+volume_minute.avg_score_num ← sentiment_score
+volume_minute.avg_score_den ← sentiment_score
 sentiment_alert.window_start ← (window bounds) (via sentiment_window.window_start)
 sentiment_alert.window_end ← (window bounds) (via sentiment_window.window_end); filtered or joined by sentiment_window.window_start
 sentiment_alert.topic ← rules (via sentiment_window.topic); filtered or joined by sentiment_window.window_start

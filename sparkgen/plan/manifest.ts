@@ -11,6 +11,7 @@
  */
 import type { ExpressionNode } from "../ast/index.ts";
 import { type OutputColumn, outputColumns, primaryKey } from "../compile/index.ts";
+import { plainColumn } from "../print/ddl.ts";
 import { printExpression } from "../print/spark-sql.ts";
 import type { JobSpec, MetricSpec } from "../spec/kinds.ts";
 import type { Dimension } from "../spec/metric-dsl.ts";
@@ -105,7 +106,7 @@ export function buildManifest(job: JobSpec, sql: Readonly<Record<string, string>
       description: m.description,
       fields: specFields(m),
       reads: [...reads].sort(),
-      columns: outputColumns(m),
+      columns: outputColumns(m).map(plainColumn),
       primaryKey: primaryKey(m),
       sqlHash: sqlHash(sql[m.name]!),
       rows,

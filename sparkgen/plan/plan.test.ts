@@ -190,7 +190,8 @@ describe("plan categories", () => {
     const s = metric(d, "sentiment_window");
     expect(s.category).toBe("breaking");
     expect(s.reasons[0]).toMatchObject({ role: "formula", field: "measures.avg_score" });
-    expect(s.affected).toEqual(["avg_score"]);
+    // The mean's stored sum and count (its roll-up) change with it.
+    expect(s.affected).toEqual(["avg_score", "avg_score_num", "avg_score_den"]);
     const a = metric(d, "sentiment_alert");
     expect(a.category).toBe("breaking");
     expect(a.reasons).toEqual([
@@ -217,14 +218,20 @@ describe("plan categories", () => {
     expect(p.columns.map((c) => [c.change, c.column, c.from])).toEqual([
       ["retyped", "n_scored", undefined],
       ["renamed", "positive_share", "pos_share"],
+      ["renamed", "positive_share_num", "pos_share_num"],
+      ["renamed", "positive_share_den", "pos_share_den"],
     ]);
     // The generator writes a rename as drop + add (its README: renames are not detected).
     expect(p.migration).toEqual([
       'alter table "sentiment_window" drop constraint "sentiment_window_pos_share"',
       'alter table "sentiment_window" drop column "pos_share"',
+      'alter table "sentiment_window" drop column "pos_share_num"',
+      'alter table "sentiment_window" drop column "pos_share_den"',
       'alter table "sentiment_window" alter column "n_scored" type double precision using "n_scored"::double precision',
       'alter table "sentiment_window" alter column "n_scored" drop not null',
       'alter table "sentiment_window" add column "positive_share" double precision',
+      'alter table "sentiment_window" add column "positive_share_num" bigint',
+      'alter table "sentiment_window" add column "positive_share_den" bigint',
       'alter table "sentiment_window" add constraint "sentiment_window_positive_share" check ("positive_share" between 0 and 1)',
     ]);
   });

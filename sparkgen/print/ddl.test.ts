@@ -53,7 +53,7 @@ describe("generated result-table migrations", () => {
       {
         source: "sparkgen/specs/reply-window.ts",
         table: "reply_window",
-        what: "new table reply_window (window_start, window_end, topic, n_replies, reply_share)",
+        what: "new table reply_window (window_start, window_end, topic, n_replies, reply_share, reply_share_num, reply_share_den)",
       },
     ]);
     const files = generate(withReplies);
@@ -69,6 +69,8 @@ describe("generated result-table migrations", () => {
   "topic" text not null,
   "n_replies" bigint not null,
   "reply_share" double precision,
+  "reply_share_num" bigint,
+  "reply_share_den" bigint,
   "computed_at" timestamptz not null default now(),
   constraint "reply_window_pkey" primary key ("window_start", "topic"),
   constraint "reply_window_window" check ("window_end" > "window_start"),
@@ -86,7 +88,7 @@ describe("generated result-table migrations", () => {
     expect(index).toContain(`"${name}": m${name.slice(0, 4)},`);
     const types = files.find((f) => f.path === "sql/generated/tables.ts")!.text;
     expect(types).toContain(
-      "export interface ReplyWindowTable {\n  window_start: Timestamp;\n  window_end: Timestamp;\n  topic: string;\n  n_replies: number;\n  reply_share: number | null;\n  computed_at: ComputedAt;\n}",
+      "export interface ReplyWindowTable {\n  window_start: Timestamp;\n  window_end: Timestamp;\n  topic: string;\n  n_replies: number;\n  reply_share: number | null;\n  reply_share_num: number | null;\n  reply_share_den: number | null;\n  computed_at: ComputedAt;\n}",
     );
     expect(types).toContain("  reply_window: ReplyWindowTable;");
     const constants = JSON.parse(files.find((f) => f.path === "sparkgen/generated/constants.json")!.text);
@@ -140,6 +142,12 @@ describe("generated result-table migrations", () => {
       ["sparkgen/specs/sentiment-window.ts", "n_retweets", "new column sentiment_window.n_retweets (bigint)"],
       ["sparkgen/specs/sentiment-window.ts", "likes", "new column sentiment_window.likes (bigint)"],
       ["sparkgen/specs/sentiment-window.ts", "neg_share", "column sentiment_window.neg_share removed"],
+      // A max has no stored parts, and neg_share is gone: their roll-up columns go too.
+      ...["avg_magnitude_num", "avg_magnitude_den", "neg_share_num", "neg_share_den"].map((c) => [
+        "sparkgen/specs/sentiment-window.ts",
+        c,
+        `column sentiment_window.${c} removed`,
+      ]),
     ]);
     expect(driftLine(schemaChanges(from, to)[0]!)).toBe(
       "sparkgen/specs/sentiment-window.ts: new column sentiment_window.n_retweets (bigint) is in no migration — run `npx trends sparkgen` and commit the new migration",
@@ -147,6 +155,10 @@ describe("generated result-table migrations", () => {
     expect(diffSchemas(from, to)).toEqual([
       `alter table "sentiment_window" drop constraint "sentiment_window_neg_share"`,
       `alter table "sentiment_window" drop column "neg_share"`,
+      `alter table "sentiment_window" drop column "avg_magnitude_num"`,
+      `alter table "sentiment_window" drop column "avg_magnitude_den"`,
+      `alter table "sentiment_window" drop column "neg_share_num"`,
+      `alter table "sentiment_window" drop column "neg_share_den"`,
       `alter table "sentiment_window" add column "n_retweets" bigint not null default 0`,
       `alter table "sentiment_window" alter column "n_retweets" drop default`,
       `alter table "sentiment_window" add column "likes" bigint not null default 0`,

@@ -3,8 +3,8 @@
  * `sql/generated/tables.ts`. The sql stage builds its `Database` type, `RESULT_COLUMNS` and the
  * generic readers (`trends query metric`, `/api/metrics/NAME`, the dashboard's panels) on it.
  */
-import { type OutputColumn, resultShape } from "../compile/index.ts";
-import { DEFAULT_LIMIT, SHAPE_FIELDS } from "../compile/shape.ts";
+import { type OutputColumn, outputColumns, resultShape } from "../compile/index.ts";
+import { DEFAULT_LIMIT, DENOMINATOR_SCOPES, SHAPE_FIELDS } from "../compile/shape.ts";
 import type { JobSpec } from "../spec/kinds.ts";
 import { ALERTS_VIEW, alertsViewOf } from "./alerts-view.ts";
 import { checksOf, schemaOf } from "./ddl.ts";
@@ -64,6 +64,7 @@ export function catalogOf(job: JobSpec) {
             ["computed_at", { type: PG_TYPE.timestamptz, nullable: false }],
           ]),
           checks: Object.fromEntries(checksOf(t)),
+          rollup: Object.fromEntries(outputColumns(m).flatMap((c) => (c.rollup ? [[c.name, c.rollup]] : []))),
         },
       ];
     }),
@@ -82,6 +83,17 @@ function printShapes(): string {
  */
 export type MetricShape =
 ${variants.join("").trimEnd()};
+
+/**
+ * How a reader combines a measure over the windows of a range (\`rollup\` of \`RESULT_TABLES\`):
+ * add, take the least or the largest, Σ \`num\` / Σ \`den\` (\`den\` is the row's own, or one value
+ * per window and topic, or per window and dimension values across topics, counted once per
+ * window), or not at all (\`why\`: readers show it per window). docs/contracts.md "Roll-up".
+ */
+export type MetricRollup =
+  | { readonly kind: "sum" | "min" | "max" }
+  | { readonly kind: "ratio"; readonly num: string; readonly den: string; readonly per: ${DENOMINATOR_SCOPES.map((s) => JSON.stringify(s)).join(" | ")} }
+  | { readonly kind: "none"; readonly why: string };
 
 /** How many rows a reader answers by default, by shape (\`--limit\` and \`?limit=\` override it). */
 export const DEFAULT_LIMIT = ${JSON.stringify(DEFAULT_LIMIT, null, 2)} as const satisfies Record<MetricShape["kind"], number>;

@@ -13,6 +13,7 @@
 import { type ExpressionNode, sql } from "../ast/index.ts";
 import type { Column, NumericColumns, StringColumns, ValuesOf } from "../schema/index.ts";
 import { derivedDsl, dimensionDsl } from "./metric-dsl.ts";
+import { NOT_ADDITIVE, type Rollup, type RollupPart } from "./rollup.ts";
 
 export type Schema = Readonly<Record<string, Column>>;
 export type AnyColumn<S extends Schema> = keyof S & string;
@@ -52,14 +53,30 @@ export interface Measure<T extends ResultType = ResultType> {
   readonly node: ExpressionNode;
   readonly type: T;
   readonly nullable: boolean;
+  /** How it combines over several windows (rollup.ts); each constructor below states it. */
+  readonly rollup: Rollup;
 }
 
 /** The result type of sum/min/max of a numeric column: integers stay integers. */
 export type NumericResult<C extends Column> = C["type"] extends "double" ? "double precision" : "bigint";
 
 const pred = (node: ExpressionNode): Predicate => Object.freeze({ kind: "predicate", node });
-const measure = <T extends ResultType>(node: ExpressionNode, type: T, nullable: boolean): Measure<T> =>
-  Object.freeze({ kind: "measure", node, type, nullable });
+const measure = <T extends ResultType>(
+  node: ExpressionNode,
+  type: T,
+  nullable: boolean,
+  rollup: Rollup = SUMS,
+): Measure<T> => Object.freeze({ kind: "measure", node, type, nullable, rollup });
+const SUMS: Rollup = Object.freeze({ kind: "sum" });
+const part = (node: ExpressionNode, type: RollupPart["type"]): RollupPart => Object.freeze({ node, type });
+/** Σ num / Σ den over the windows. */
+const ratioOf = (num: RollupPart, den: RollupPart): Rollup => Object.freeze({ kind: "ratio", num, den });
+const MIN: Rollup = Object.freeze({ kind: "min" });
+const MAX: Rollup = Object.freeze({ kind: "max" });
+const DISTINCT: Rollup = Object.freeze({
+  kind: "none",
+  why: NOT_ADDITIVE.distinct,
+});
 const when = (p: Predicate | undefined, value: ExpressionNode) =>
   p ? sql.caseWhen([[p.node, value]]) : value;
 
@@ -114,20 +131,38 @@ export function dsl<S extends Schema>(schema: S) {
     /** Number of events where column `c` is not NULL. */
     countOf: (c: Any) => measure(sql.count(sql.col(c)), "bigint", false),
     /** Exact number of distinct non-NULL values of `c`. */
-    countDistinct: (c: Any) => measure(sql.countDistinct(sql.col(c)), "bigint", false),
+    countDistinct: (c: Any) => measure(sql.countDistinct(sql.col(c)), "bigint", false, DISTINCT),
     /** Mean of a numeric column over the events where `where` holds; NULL when there are none. */
-    avg: (c: Num, where?: Predicate) =>
-      measure(sql.fn("avg", when(where, sql.col(c))), "double precision", true),
+    avg: (c: Num, where?: Predicate) => {
+      const x = when(where, sql.col(c));
+      return measure(
+        sql.fn("avg", x),
+        "double precision",
+        true,
+        ratioOf(
+          part(sql.fn("coalesce", sql.fn("sum", x), sql.lit(0)), numericResult(c) as RollupPart["type"]),
+          part(sql.count(x), "bigint"),
+        ),
+      );
+    },
     /** Total of a numeric column, 0 when there is none: bigint for integer columns, double for doubles. */
     sum: <C extends Num>(c: C) =>
       measure(sql.fn("coalesce", sql.fn("sum", sql.col(c)), sql.lit(0)), numericResult(c), false),
     /** Smallest value (NULL when every value is NULL), typed like the column. */
-    min: <C extends Num>(c: C) => measure(sql.fn("min", sql.col(c)), numericResult(c), true),
+    min: <C extends Num>(c: C) => measure(sql.fn("min", sql.col(c)), numericResult(c), true, MIN),
     /** Largest value (NULL when every value is NULL), typed like the column. */
-    max: <C extends Num>(c: C) => measure(sql.fn("max", sql.col(c)), numericResult(c), true),
+    max: <C extends Num>(c: C) => measure(sql.fn("max", sql.col(c)), numericResult(c), true, MAX),
     /** Share of the events where `of` holds that also satisfy `hit`; NULL when `of` never holds. */
     share: (hit: Predicate, of?: Predicate) =>
-      measure(sql.share(hit.node, of?.node), "double precision", true),
+      measure(
+        sql.share(hit.node, of?.node),
+        "double precision",
+        true,
+        ratioOf(
+          part(sql.fn("count_if", of ? sql.and(of.node, hit.node) : hit.node), "bigint"),
+          part(of ? sql.fn("count_if", of.node) : sql.count(), "bigint"),
+        ),
+      ),
     ...dimensionDsl(schema),
     ...derivedDsl(),
   });

@@ -5,6 +5,7 @@
  */
 import { type ExpressionNode, type LambdaNode, sql } from "../ast/index.ts";
 import type { ArrayColumns, Measure, Schema, StringColumns, TextColumns, TimestampColumns } from "./dsl.ts";
+import { NOT_ADDITIVE } from "./rollup.ts";
 
 /** Sizes of a time bucket inside the window, in minutes. */
 export const BUCKET_SIZES = { "1m": 1, "5m": 5 } as const;
@@ -202,6 +203,10 @@ export function dimensionDsl<S extends Schema>(schema: S) {
         node: sql.fn("max", sql.col(REFERENCE_DEPTH_COLUMN)),
         type: "integer",
         nullable: false,
+        rollup: Object.freeze({
+          kind: "none",
+          why: NOT_ADDITIVE.depth,
+        }),
         depth: Object.freeze({ id, refId, cap }),
       }),
     /** A text dimension without the listed values (stop words), compared after any transformation. */

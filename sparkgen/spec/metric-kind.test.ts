@@ -125,6 +125,18 @@ describe("metric kind: validation (one line naming the file and field)", () => {
     );
   });
 
+  it("rejects a measure named like another's roll-up part", () => {
+    const m = define.metric(import.meta.url, {
+      name: "m",
+      description: "d",
+      dimensions: { lang: e.column("lang") },
+      measures: { mean: e.avg("sentiment_score"), mean_num: e.count() },
+    });
+    expect(failure(m)).toBe(
+      'sparkgen/spec/metric-kind.test.ts: measures.mean stores its roll-up in "mean_num", the name of measures.mean_num',
+    );
+  });
+
   it("rejects a filter literal outside the column's values, naming them (specs checked without tsc)", () => {
     const untyped = e as unknown as { equals: (c: string, v: string) => ReturnType<typeof e.isNull> };
     const m = define.metric(import.meta.url, {
@@ -179,6 +191,9 @@ describe("metric kind: compiled", () => {
         "n_tweets bigint",
         "n_scored bigint",
         "avg_score double precision null",
+        // The mean's roll-up parts: Σ score and the scored count.
+        "avg_score_num double precision null",
+        "avg_score_den bigint null",
       ],
     );
     expect(
@@ -190,6 +205,63 @@ describe("metric kind: compiled", () => {
     expect(metricShape(volumeMinute)).toEqual({ kind: "series", time: "minute", value: "n_tweets" });
     expect(metricShape(languageWindow)).toEqual({ kind: "row" });
     expect(metricShape(shareOfVoiceWindow)).toEqual({ kind: "row" });
+  });
+
+  it("every measure kind states its roll-up over windows, and the table stores what it needs", () => {
+    const m = define.metric(import.meta.url, {
+      name: "rollups",
+      description: "d",
+      dimensions: { lang: e.column("lang") },
+      measures: {
+        n: e.count(),
+        hits: e.countIf(e.atLeast("like_count", 1)),
+        likes: e.sum("like_count"),
+        mean: e.avg("sentiment_score"),
+        least: e.min("like_count"),
+        most: e.max("like_count"),
+        pos: e.share(e.atLeast("sentiment_score", 0.25)),
+        per_post: e.ratio("likes", "n"),
+        of_topic: e.shareOfTopic("n"),
+        of_all: e.shareOfAll("n"),
+        of_tracked: e.shareOfTracked("n"),
+        authors: e.countDistinct("author_id"),
+        per_author: e.ratio("likes", "authors"),
+        mix: e.score({ likes: 0.5, n: 0.5 }),
+      },
+    });
+    const rollups = Object.fromEntries(
+      outputColumns(m).flatMap((c) => (c.rollup ? [[c.name, c.rollup]] : [])),
+    );
+    const none = expect.objectContaining({ kind: "none" });
+    expect(rollups).toEqual({
+      n: { kind: "sum" },
+      hits: { kind: "sum" },
+      likes: { kind: "sum" },
+      mean: { kind: "ratio", num: "mean_num", den: "mean_den", per: "row" },
+      least: { kind: "min" },
+      most: { kind: "max" },
+      pos: { kind: "ratio", num: "pos_num", den: "pos_den", per: "row" },
+      per_post: { kind: "ratio", num: "likes", den: "n", per: "row" },
+      of_topic: { kind: "ratio", num: "n", den: "of_topic_den", per: "topic" },
+      of_all: { kind: "ratio", num: "n", den: "of_all_den", per: "dimensions" },
+      of_tracked: { kind: "ratio", num: "n", den: "of_tracked_den", per: "dimensions" },
+      authors: none,
+      per_author: none,
+      mix: none,
+    });
+    expect(
+      outputColumns(m)
+        .filter((c) => /_(num|den)$/.test(c.name))
+        .map((c) => `${c.name} ${c.type}`),
+    ).toEqual([
+      "mean_num double precision",
+      "mean_den bigint",
+      "pos_num bigint",
+      "pos_den bigint",
+      "of_topic_den bigint",
+      "of_all_den bigint",
+      "of_tracked_den bigint",
+    ]);
   });
 
   it("a general metric prints with each measure kind", () => {

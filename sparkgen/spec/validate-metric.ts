@@ -1,5 +1,6 @@
 /** What the types cannot catch in a `metric` spec (spec/validate.ts calls it). */
 import type { ExpressionNode } from "../ast/index.ts";
+import { rollupColumnsOf } from "../compile/rollup.ts";
 import { identifierProblem } from "../print/dialect.ts";
 import { mapExpression } from "../transforms/map-expressions.ts";
 import type { JobSpec } from "./kinds.ts";
@@ -135,6 +136,13 @@ export function metricKindProblems(m: MetricKindSpec, job: JobSpec, reserved: Re
         );
     }
   }
+  // The roll-up's stored parts (NAME_num, NAME_den) are columns too.
+  for (const c of rollupColumnsOf(m.measures)) {
+    const other = names.get(c.name);
+    if (other)
+      add(`measures.${c.of}`, `stores its roll-up in "${c.name}", the name of ${other}`, `rename ${other}`);
+  }
+
   if (m.rank) {
     if (!Number.isInteger(m.rank.top) || m.rank.top < 1 || m.rank.top > MAX_TOP)
       add("rank.top", `is ${m.rank.top}`, `use a whole number from 1 to ${MAX_TOP}`);

@@ -71,6 +71,7 @@ export interface LanguageWindowTable {
   lang: string;
   n_tweets: number;
   share: number | null;
+  share_den: number | null;
   computed_at: ComputedAt;
 }
 export type LanguageWindow = Selectable<LanguageWindowTable>;
@@ -101,6 +102,14 @@ export interface SentimentWindowTable {
   avg_magnitude: number | null;
   pos_share: number | null;
   neg_share: number | null;
+  avg_score_num: number | null;
+  avg_score_den: number | null;
+  avg_magnitude_num: number | null;
+  avg_magnitude_den: number | null;
+  pos_share_num: number | null;
+  pos_share_den: number | null;
+  neg_share_num: number | null;
+  neg_share_den: number | null;
   computed_at: ComputedAt;
 }
 export type SentimentWindow = Selectable<SentimentWindowTable>;
@@ -133,6 +142,8 @@ export interface ShareOfVoiceWindowTable {
   n_tweets: number;
   share_of_all: number | null;
   share_of_tracked: number | null;
+  share_of_all_den: number | null;
+  share_of_tracked_den: number | null;
   computed_at: ComputedAt;
 }
 export type ShareOfVoiceWindow = Selectable<ShareOfVoiceWindowTable>;
@@ -183,6 +194,8 @@ export interface VolumeMinuteTable {
   n_tweets: number;
   n_scored: number;
   avg_score: number | null;
+  avg_score_num: number | null;
+  avg_score_den: number | null;
   computed_at: ComputedAt;
 }
 export type VolumeMinute = Selectable<VolumeMinuteTable>;
@@ -270,6 +283,17 @@ export type MetricShape =
   | { readonly kind: "series"; readonly time: string; readonly value: string }
   | { readonly kind: "alert" };
 
+/**
+ * How a reader combines a measure over the windows of a range (`rollup` of `RESULT_TABLES`):
+ * add, take the least or the largest, Σ `num` / Σ `den` (`den` is the row's own, or one value
+ * per window and topic, or per window and dimension values across topics, counted once per
+ * window), or not at all (`why`: readers show it per window). docs/contracts.md "Roll-up".
+ */
+export type MetricRollup =
+  | { readonly kind: "sum" | "min" | "max" }
+  | { readonly kind: "ratio"; readonly num: string; readonly den: string; readonly per: "row" | "topic" | "dimensions" }
+  | { readonly kind: "none"; readonly why: string };
+
 /** How many rows a reader answers by default, by shape (`--limit` and `?limit=` override it). */
 export const DEFAULT_LIMIT = {
   "ranked": 20,
@@ -352,6 +376,15 @@ export const RESULT_TABLES = {
       "domain_window_count": "\"count\" >= 1",
       "domain_window_authors": "\"authors\" <= \"count\"",
       "domain_window_rank": "\"rank\" >= 1"
+    },
+    "rollup": {
+      "count": {
+        "kind": "sum"
+      },
+      "authors": {
+        "kind": "none",
+        "why": "distinct values do not add up: one value seen in two windows is one value"
+      }
     }
   },
   "emoji_window": {
@@ -406,6 +439,15 @@ export const RESULT_TABLES = {
       "emoji_window_count": "\"count\" >= 1",
       "emoji_window_authors": "\"authors\" <= \"count\"",
       "emoji_window_rank": "\"rank\" >= 1"
+    },
+    "rollup": {
+      "count": {
+        "kind": "sum"
+      },
+      "authors": {
+        "kind": "none",
+        "why": "distinct values do not add up: one value seen in two windows is one value"
+      }
     }
   },
   "hashtag_window": {
@@ -460,6 +502,15 @@ export const RESULT_TABLES = {
       "hashtag_window_count": "\"count\" >= 1",
       "hashtag_window_authors": "\"authors\" <= \"count\"",
       "hashtag_window_rank": "\"rank\" >= 1"
+    },
+    "rollup": {
+      "count": {
+        "kind": "sum"
+      },
+      "authors": {
+        "kind": "none",
+        "why": "distinct values do not add up: one value seen in two windows is one value"
+      }
     }
   },
   "influencer_window": {
@@ -534,6 +585,30 @@ export const RESULT_TABLES = {
       "influencer_window_rank": "\"rank\" >= 1",
       "influencer_window_score": "\"score\" between 0 and 1",
       "influencer_window_depth": "\"depth\" between 0 and 8"
+    },
+    "rollup": {
+      "score": {
+        "kind": "none",
+        "why": "each window's score is normalised by that window's maximum"
+      },
+      "tweets": {
+        "kind": "sum"
+      },
+      "retweets": {
+        "kind": "none",
+        "why": "a tweet's largest reported count, repeated in every window that knows the tweet"
+      },
+      "favourites": {
+        "kind": "none",
+        "why": "a tweet's largest reported count, repeated in every window that knows the tweet"
+      },
+      "followers": {
+        "kind": "max"
+      },
+      "depth": {
+        "kind": "none",
+        "why": "the deepest chain of each window: chains are not followed across windows"
+      }
     }
   },
   "language_window": {
@@ -572,6 +647,10 @@ export const RESULT_TABLES = {
         "type": "double precision",
         "nullable": true
       },
+      "share_den": {
+        "type": "bigint",
+        "nullable": true
+      },
       "computed_at": {
         "type": "timestamp with time zone",
         "nullable": false
@@ -581,6 +660,17 @@ export const RESULT_TABLES = {
       "language_window_window": "\"window_end\" > \"window_start\"",
       "language_window_n_tweets": "\"n_tweets\" >= 1",
       "language_window_share": "\"share\" between 0 and 1"
+    },
+    "rollup": {
+      "n_tweets": {
+        "kind": "sum"
+      },
+      "share": {
+        "kind": "ratio",
+        "num": "n_tweets",
+        "den": "share_den",
+        "per": "topic"
+      }
     }
   },
   "mention_window": {
@@ -635,6 +725,15 @@ export const RESULT_TABLES = {
       "mention_window_count": "\"count\" >= 1",
       "mention_window_authors": "\"authors\" <= \"count\"",
       "mention_window_rank": "\"rank\" >= 1"
+    },
+    "rollup": {
+      "count": {
+        "kind": "sum"
+      },
+      "authors": {
+        "kind": "none",
+        "why": "distinct values do not add up: one value seen in two windows is one value"
+      }
     }
   },
   "sentiment_window": {
@@ -684,6 +783,38 @@ export const RESULT_TABLES = {
         "type": "double precision",
         "nullable": true
       },
+      "avg_score_num": {
+        "type": "double precision",
+        "nullable": true
+      },
+      "avg_score_den": {
+        "type": "bigint",
+        "nullable": true
+      },
+      "avg_magnitude_num": {
+        "type": "double precision",
+        "nullable": true
+      },
+      "avg_magnitude_den": {
+        "type": "bigint",
+        "nullable": true
+      },
+      "pos_share_num": {
+        "type": "bigint",
+        "nullable": true
+      },
+      "pos_share_den": {
+        "type": "bigint",
+        "nullable": true
+      },
+      "neg_share_num": {
+        "type": "bigint",
+        "nullable": true
+      },
+      "neg_share_den": {
+        "type": "bigint",
+        "nullable": true
+      },
       "computed_at": {
         "type": "timestamp with time zone",
         "nullable": false
@@ -693,6 +824,38 @@ export const RESULT_TABLES = {
       "sentiment_window_window": "\"window_end\" > \"window_start\"",
       "sentiment_window_pos_share": "\"pos_share\" between 0 and 1",
       "sentiment_window_neg_share": "\"neg_share\" between 0 and 1"
+    },
+    "rollup": {
+      "n_tweets": {
+        "kind": "sum"
+      },
+      "n_scored": {
+        "kind": "sum"
+      },
+      "avg_score": {
+        "kind": "ratio",
+        "num": "avg_score_num",
+        "den": "avg_score_den",
+        "per": "row"
+      },
+      "avg_magnitude": {
+        "kind": "ratio",
+        "num": "avg_magnitude_num",
+        "den": "avg_magnitude_den",
+        "per": "row"
+      },
+      "pos_share": {
+        "kind": "ratio",
+        "num": "pos_share_num",
+        "den": "pos_share_den",
+        "per": "row"
+      },
+      "neg_share": {
+        "kind": "ratio",
+        "num": "neg_share_num",
+        "den": "neg_share_den",
+        "per": "row"
+      }
     }
   },
   "sentiment_alert": {
@@ -762,7 +925,8 @@ export const RESULT_TABLES = {
     "checks": {
       "sentiment_alert_window": "\"window_end\" > \"window_start\"",
       "sentiment_alert_severity": "\"severity\" in ('warning', 'critical')"
-    }
+    },
+    "rollup": {}
   },
   "share_of_voice_window": {
     "source": "sparkgen/specs/share-of-voice-window.ts",
@@ -799,6 +963,14 @@ export const RESULT_TABLES = {
         "type": "double precision",
         "nullable": true
       },
+      "share_of_all_den": {
+        "type": "bigint",
+        "nullable": true
+      },
+      "share_of_tracked_den": {
+        "type": "bigint",
+        "nullable": true
+      },
       "computed_at": {
         "type": "timestamp with time zone",
         "nullable": false
@@ -809,6 +981,23 @@ export const RESULT_TABLES = {
       "share_of_voice_window_n_tweets": "\"n_tweets\" >= 1",
       "share_of_voice_window_share_of_all": "\"share_of_all\" between 0 and 1",
       "share_of_voice_window_share_of_tracked": "\"share_of_tracked\" between 0 and 1"
+    },
+    "rollup": {
+      "n_tweets": {
+        "kind": "sum"
+      },
+      "share_of_all": {
+        "kind": "ratio",
+        "num": "n_tweets",
+        "den": "share_of_all_den",
+        "per": "dimensions"
+      },
+      "share_of_tracked": {
+        "kind": "ratio",
+        "num": "n_tweets",
+        "den": "share_of_tracked_den",
+        "per": "dimensions"
+      }
     }
   },
   "trending_hashtag_alert": {
@@ -875,7 +1064,8 @@ export const RESULT_TABLES = {
     "checks": {
       "trending_hashtag_alert_window": "\"window_end\" > \"window_start\"",
       "trending_hashtag_alert_severity": "\"severity\" in ('warning', 'critical')"
-    }
+    },
+    "rollup": {}
   },
   "volume_alert": {
     "source": "sparkgen/specs/volume-alert.ts",
@@ -940,7 +1130,8 @@ export const RESULT_TABLES = {
     "checks": {
       "volume_alert_window": "\"window_end\" > \"window_start\"",
       "volume_alert_severity": "\"severity\" in ('warning', 'critical')"
-    }
+    },
+    "rollup": {}
   },
   "volume_minute": {
     "source": "sparkgen/specs/volume-minute.ts",
@@ -984,6 +1175,14 @@ export const RESULT_TABLES = {
         "type": "double precision",
         "nullable": true
       },
+      "avg_score_num": {
+        "type": "double precision",
+        "nullable": true
+      },
+      "avg_score_den": {
+        "type": "bigint",
+        "nullable": true
+      },
       "computed_at": {
         "type": "timestamp with time zone",
         "nullable": false
@@ -993,6 +1192,20 @@ export const RESULT_TABLES = {
       "volume_minute_window": "\"window_end\" > \"window_start\"",
       "volume_minute_n_tweets": "\"n_tweets\" >= 1",
       "volume_minute_n_scored": "\"n_scored\" <= \"n_tweets\""
+    },
+    "rollup": {
+      "n_tweets": {
+        "kind": "sum"
+      },
+      "n_scored": {
+        "kind": "sum"
+      },
+      "avg_score": {
+        "kind": "ratio",
+        "num": "avg_score_num",
+        "den": "avg_score_den",
+        "per": "row"
+      }
     }
   },
   "word_window": {
@@ -1042,6 +1255,11 @@ export const RESULT_TABLES = {
       "word_window_window": "\"window_end\" > \"window_start\"",
       "word_window_count": "\"count\" >= 1",
       "word_window_rank": "\"rank\" >= 1"
+    },
+    "rollup": {
+      "count": {
+        "kind": "sum"
+      }
     }
   }
 } as const;

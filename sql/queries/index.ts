@@ -16,6 +16,9 @@ export {
   type MetricTableInfo,
   metricInfo,
   metricRows,
+  READ_BY,
+  type ReadBy,
+  readBy,
   readMetric,
 } from "./metric.ts";
 export { ALL_TWEETS, MAX_LIMIT, type RangeQuery } from "./range.ts";

@@ -1,8 +1,15 @@
 import { type Kysely, type Selectable, sql } from "kysely";
 import { usageError } from "../../runtime/errors/index.ts";
 import type { Database } from "../database.ts";
-import { DEFAULT_LIMIT, type MetricShape, RESULT_TABLES, type ResultTables } from "../generated/tables.ts";
+import {
+  DEFAULT_LIMIT,
+  type MetricRollup,
+  type MetricShape,
+  RESULT_TABLES,
+  type ResultTables,
+} from "../generated/tables.ts";
 import { checkRange, type RangeQuery } from "./range.ts";
+import { rollUp } from "./rollup.ts";
 
 /**
  * Generic readers of every result table, driven by the generated catalog (sql/generated/tables.ts):
@@ -21,6 +28,8 @@ export interface MetricTableInfo {
   readonly shape: MetricShape;
   readonly primaryKey: readonly string[];
   readonly columns: Readonly<Record<string, { readonly type: string; readonly nullable: boolean }>>;
+  /** How each measure combines over windows (the generated `MetricRollup`). */
+  readonly rollup: Readonly<Record<string, MetricRollup>>;
 }
 
 /** Result tables by name; the generated one unless a test passes its own. */
@@ -40,9 +49,30 @@ export function metricInfo(name: string, catalog: MetricCatalog = METRIC_CATALOG
   return info;
 }
 
+/**
+ * `range`: one row per dimension values, each measure rolled up over the range's windows;
+ * `window`: the stored rows, one per window. Alerts are always per window.
+ */
+export const READ_BY = ["range", "window"] as const;
+export type ReadBy = (typeof READ_BY)[number];
+
+/** Ranked and row metrics answer the range; a series plots its stored points, alerts list theirs. */
+export const defaultBy = (shape: MetricShape): ReadBy =>
+  shape.kind === "ranked" || shape.kind === "row" ? "range" : "window";
+
+/** How `name` is read: `by`, or its shape's default; by range for an alert is a usage error. */
+export function readBy(name: string, shape: MetricShape, by: ReadBy | undefined): ReadBy {
+  const b = by ?? defaultBy(shape);
+  if (shape.kind === "alert" && b === "range")
+    throw usageError(`${name} is an alert: its rows are read per window`, "leave out --by range");
+  return b;
+}
+
 export interface MetricQuery extends RangeQuery {
   /** Alerts only: every topic instead of `topic`. */
   allTopics?: boolean;
+  /** Default `defaultBy(shape)`. */
+  by?: ReadBy;
 }
 
 /** What `readMetric` answers: the rows and their columns in display order. */
@@ -50,13 +80,25 @@ export interface MetricResult {
   readonly metric: string;
   readonly description: string;
   readonly shape: MetricShape;
+  readonly by: ReadBy;
   readonly columns: readonly { readonly name: string; readonly type: string }[];
   readonly rows: Record<string, unknown>[];
+  /**
+   * The measures that do not add up over windows, each with why: over a range they are shown only
+   * for rows of one window (NULL otherwise); `by: "window"` shows each window's.
+   */
+  readonly notAdditive: Readonly<Record<string, string>>;
 }
 
 const id = (name: string) => sql.id(name);
-/** sum() of an integer type is numeric or bigint: cast back to what the column is. */
-const sumType = (t: string) => (t === "double precision" ? "double precision" : "bigint");
+
+/** The numerators and denominators stored for the roll-ups: the table's, not a reader's, columns. */
+const rollupParts = (info: MetricTableInfo): Set<string> =>
+  new Set(
+    Object.entries(info.rollup).flatMap(([m, r]) =>
+      r.kind === "ratio" ? [r.num, r.den].filter((c) => !Object.hasOwn(info.rollup, c) && c !== m) : [],
+    ),
+  );
 
 /**
  * The stored rows of one table over a range, typed by the generated Kysely interface: the windows
@@ -94,45 +136,10 @@ async function storedRows(
 }
 
 /**
- * A ranked metric over a range: one row per dimension value (the key columns besides window and
- * topic), `by` summed over the windows in which it ranked, with the number of such windows and the
- * best window rank; `label` is the latest value when it is not part of the key. Ordered by the sum
- * desc, then the label (C collation: the same order on every server locale).
- */
-async function rankedRows(
-  db: Kysely<Database>,
-  table: string,
-  info: MetricTableInfo & { shape: { kind: "ranked" } },
-  q: RangeQuery,
-): Promise<Record<string, unknown>[]> {
-  const { topic, limit } = checkRange(q, DEFAULT_LIMIT.ranked);
-  const { label, by } = info.shape;
-  const keys = info.primaryKey.filter((k) => k !== "window_start" && k !== "topic");
-  const groups = keys.length > 0 ? keys : [label];
-  const hasRank = info.columns.rank?.type === "integer";
-  const labelSelect = groups.includes(label)
-    ? []
-    : [sql`(array_agg(${id(label)} order by "window_start" desc))[1] as ${id(label)}`];
-  const byType = sumType(info.columns[by]?.type ?? "bigint");
-  const { rows } = await sql<Record<string, unknown>>`
-    select ${sql.join([
-      ...groups.map((g) => id(g)),
-      ...labelSelect,
-      sql`sum(${id(by)})::${sql.raw(byType)} as ${id(by)}`,
-      sql`count(*)::integer as "windows"`,
-      ...(hasRank ? [sql`min("rank")::integer as "best_rank"`] : []),
-    ])}
-    from ${id(table)}
-    where "topic" = ${topic} and "window_start" >= ${q.from} and "window_start" < ${q.to}
-    group by ${sql.join(groups.map((g) => id(g)))}
-    order by sum(${id(by)}) desc nulls last, ${sql.join(groups.map((g) => sql`${id(g)} collate "C"`))}
-    limit ${limit}`.execute(db);
-  return rows;
-}
-
-/**
- * Reads any metric the way its shape says: ranked → the range's leaders; series and row → the
- * stored rows, oldest first; alert → newest first (`allTopics` for every topic).
+ * Reads any metric: over the range (`by: "range"`, ranked and row metrics by default), one row per
+ * dimension values with every measure rolled up (ranked: by the rank measure desc; `windows`, and
+ * `best_rank` when ranked); per window (`by: "window"`), the stored rows oldest first; alerts newest
+ * first (`allTopics` for every topic).
  *
  * @example await readMetric(db, "word_window", { topic: "acme", from, to, limit: 10 })
  */
@@ -144,23 +151,50 @@ export async function readMetric(
 ): Promise<MetricResult> {
   const info = metricInfo(name, catalog);
   const shape = info.shape;
-  const stored = Object.entries(info.columns)
-    .filter(([c]) => c !== "computed_at")
-    .map(([c, t]) => ({ name: c, type: t.type }));
-  let rows: Record<string, unknown>[];
-  let columns = stored;
-  if (shape.kind === "ranked") {
-    rows = await rankedRows(db, name, { ...info, shape }, q);
-    const keys = info.primaryKey.filter((k) => k !== "window_start" && k !== "topic");
-    const names = [...new Set([...keys, shape.label, shape.by])];
-    columns = [
-      ...names.map((n) => ({ name: n, type: info.columns[n]?.type ?? "text" })),
-      { name: "windows", type: "integer" },
-      ...(info.columns.rank ? [{ name: "best_rank", type: "integer" }] : []),
-    ];
-  } else {
-    rows = await storedRows(db, name, info, q, shape.kind === "alert" ? "desc" : "asc");
-    for (const r of rows) delete r.computed_at;
+  const by = readBy(name, shape, q.by);
+  const hidden = rollupParts(info);
+  const notAdditive = Object.fromEntries(
+    Object.entries(info.rollup).flatMap(([m, r]) => (r.kind === "none" ? [[m, r.why]] : [])),
+  );
+  const base = { metric: name, description: info.description, shape, by, notAdditive };
+  if (by === "window") {
+    const rows = await storedRows(db, name, info, q, shape.kind === "alert" ? "desc" : "asc");
+    for (const r of rows) for (const c of ["computed_at", ...hidden]) delete r[c];
+    const columns = Object.entries(info.columns)
+      .filter(([c]) => c !== "computed_at" && !hidden.has(c))
+      .map(([c, t]) => ({ name: c, type: t.type }));
+    return { ...base, columns, rows };
   }
-  return { metric: name, description: info.description, shape, columns, rows };
+  const dims = info.primaryKey.filter((k) => k !== "window_start" && k !== "topic");
+  const label = shape.kind === "ranked" ? shape.label : undefined;
+  const groups = dims.length > 0 || label === undefined || label === "topic" ? dims : [label];
+  const latest = label !== undefined && label !== "topic" && !groups.includes(label) ? label : undefined;
+  const hasRank = info.columns.rank?.type === "integer";
+  const rows = await rollUp(
+    db,
+    {
+      name,
+      groups,
+      ...(latest ? { latest } : {}),
+      rollup: info.rollup,
+      types: Object.fromEntries(Object.entries(info.columns).map(([c, t]) => [c, t.type])),
+      ...(shape.kind === "ranked" ? { orderBy: shape.by } : {}),
+      hasRank,
+    },
+    q,
+    DEFAULT_LIMIT[shape.kind],
+  );
+  const type = (c: string) => {
+    const r = info.rollup[c];
+    return r?.kind === "ratio" ? "double precision" : (info.columns[c]?.type ?? "text");
+  };
+  const columns = [
+    ...[...groups, ...(latest ? [latest] : []), ...Object.keys(info.rollup)].map((n) => ({
+      name: n,
+      type: type(n),
+    })),
+    { name: "windows", type: "integer" },
+    ...(hasRank ? [{ name: "best_rank", type: "integer" }] : []),
+  ];
+  return { ...base, columns, rows };
 }

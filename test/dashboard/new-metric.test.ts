@@ -104,6 +104,9 @@ beforeAll(async () => {
         topic: "*",
         n_replies: n,
         reply_share: n / 10,
+        // What the share rolls up from: n replies of 10 records.
+        reply_share_num: n,
+        reply_share_den: 10,
       })),
     )
     .execute();
@@ -171,7 +174,7 @@ describe("a brand-new spec, with nothing else edited", () => {
       { word: "spaceship", count: 6, windows: 1, best_rank: 1 },
       { word: IMG_WORD, count: 2, windows: 1, best_rank: 2 },
     ]);
-    const rows = await readMetric(db, "reply_window", { ...q, limit: 2 }, catalog);
+    const rows = await readMetric(db, "reply_window", { ...q, limit: 2, by: "window" }, catalog);
     expect(
       rows.rows.map((r) => [(r.window_start as Date).toISOString(), r.n_replies, r.reply_share]),
     ).toEqual([
@@ -217,8 +220,10 @@ describe("a brand-new spec, with nothing else edited", () => {
         metric: "long_word_window",
         description: "the long words of the conversation",
         shape: { kind: "ranked", label: "word", by: "count" },
+        by: "range",
         topic: "*",
         ...range,
+        notAdditive: {},
         columns: [
           { name: "word", type: "text" },
           { name: "count", type: "bigint" },
@@ -231,7 +236,9 @@ describe("a brand-new spec, with nothing else edited", () => {
         ],
       },
     });
-    const rows = await get(`/api/metrics/reply_window?${new URLSearchParams({ ...range, topic: "*" })}`);
+    const rows = await get(
+      `/api/metrics/reply_window?${new URLSearchParams({ ...range, topic: "*", by: "window" })}`,
+    );
     expect(
       (rows.body.rows as Array<Record<string, unknown>>).map((x) => [x.window_start, x.n_replies]),
     ).toEqual([
@@ -275,17 +282,13 @@ describe("a brand-new spec, with nothing else edited", () => {
       ["<img src=x onerror=window.__pwned=2>", "2", "28.6%"],
     ]);
     expect(await page.getAttribute('section[data-metric="long_word_window"]', "data-shape")).toBe("ranked");
-    // Row shape: a compact table of the stored windows, newest first.
+    // Row shape: the range rolled up: 4 + 9 + 0 replies, their share (4 + 9 + 0) / (3 × 10).
     const table = await page.$$eval('section[data-metric="reply_window"] tbody tr', (trs) =>
       trs.map((tr) =>
         Array.from(tr.querySelectorAll("td")).map((td) => `${td.dataset.field}=${td.textContent}`),
       ),
     );
-    expect(table).toEqual([
-      ["window_start=2026-11-26 00:30", "n_replies=0", "reply_share=0.000"],
-      ["window_start=2026-11-26 00:15", "n_replies=9", "reply_share=0.900"],
-      ["window_start=2026-11-26 00:00", "n_replies=4", "reply_share=0.400"],
-    ]);
+    expect(table).toEqual([["n_replies=13", "reply_share=0.433", "windows=3"]]);
     // The shipped metrics keep their own panels: no generic duplicate of them.
     const generic = await page.$$eval("section.metric", (s) => s.map((x) => x.getAttribute("data-metric")));
     expect(generic).not.toContain("sentiment_window");
@@ -294,6 +297,20 @@ describe("a brand-new spec, with nothing else edited", () => {
     // Series shape: a small uPlot line with one point per stored window.
     await page.waitForSelector('section[data-metric="reply_series"] .series canvas');
     expect(await page.getAttribute('section[data-metric="reply_series"] .series', "data-points")).toBe("3");
+    // Every measure of a series can be charted: the picker redraws it with the one chosen.
+    const picker = 'section[data-metric="reply_series"] select.measure-picker';
+    expect(await page.$$eval(`${picker} option`, (os) => os.map((o) => o.textContent))).toEqual([
+      "n_replies",
+      "reply_share",
+    ]);
+    expect(await page.getAttribute('section[data-metric="reply_series"] .series', "data-measure")).toBe(
+      "n_replies",
+    );
+    await page.selectOption(picker, "reply_share");
+    expect(await page.getAttribute('section[data-metric="reply_series"] .series', "data-measure")).toBe(
+      "reply_share",
+    );
+    expect(await page.$$('section[data-metric="reply_series"] .series canvas')).toHaveLength(1);
     // The weights in the influencer heading come from the generated constants.
     expect(await page.textContent("#influencer-weights")).toBe(
       "score = Σ window scores (0.35 retweets · 0.25 favourites · 0.25 followers · 0.15 depth)",

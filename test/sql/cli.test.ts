@@ -109,9 +109,20 @@ describe("trends query / trends db (child processes)", () => {
 
   it("query metric NAME reads any metric by its shape; an unknown name exits 2 listing the metrics", async () => {
     const range = ["--from", W1, "--to", W3, "--database-url", url];
-    const [words, sentiment, alerts, unknown] = await Promise.all([
+    const [words, sentiment, rolled, alerts, unknown] = await Promise.all([
       trends(["query", "metric", "word_window", "--topic", "acme", "--limit", "3", ...range]),
-      trends(["query", "metric", "sentiment_window", "--topic", "acme", "--json", ...range]),
+      trends([
+        "query",
+        "metric",
+        "sentiment_window",
+        "--topic",
+        "acme",
+        "--json",
+        "--by",
+        "window",
+        ...range,
+      ]),
+      trends(["query", "metric", "sentiment_window", "--topic", "acme", ...range]),
       trends(["query", "metric", "sentiment_alert", "--all-topics", ...range]),
       trends(["query", "metric", "word_windw", "--database-url", url]),
     ]);
@@ -126,9 +137,9 @@ describe("trends query / trends db (child processes)", () => {
         "",
       ].join("\n"),
     );
-    // Row: the stored windows, oldest first, every column of the generated contract.
+    // Row, --by window: the stored windows, oldest first, every measure of the generated contract.
     expect(sentiment.code, sentiment.stderr).toBe(0);
-    expect(JSON.parse(sentiment.stdout)).toEqual([
+    expect(JSON.parse(sentiment.stdout).rows).toEqual([
       {
         window_start: W1,
         window_end: W2,
@@ -158,6 +169,14 @@ describe("trends query / trends db (child processes)", () => {
       "window topic severity avg_score baseline_mean baseline_sd baseline_windows drop n_scored threshold rule",
       "2026-11-26 00:15Z * warning 0.000 0.300 0.010 8 0.300 40 0.200 max(0.2, 2·baseline_sd)",
       "2026-11-26 00:15Z acme critical -0.400 0.250 0.050 4 0.650 20 0.400 max(0.4, 3·baseline_sd)",
+      "",
+    ]);
+    // Row over the range (its default): one row, each measure rolled up; the shares and means
+    // re-derived from their stored parts (seed.ts), not summed: pos_share (4 + 2) / (8 + 20).
+    expect(rolled.code, rolled.stderr).toBe(0);
+    expect(rolled.stdout.split("\n").map((l) => l.trim().replace(/ +/g, " "))).toEqual([
+      "n_tweets n_scored avg_score avg_magnitude pos_share neg_share windows",
+      "30 28 -0.214 0.786 0.214 0.536 2",
       "",
     ]);
     expect(unknown.code).toBe(2);

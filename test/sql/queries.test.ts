@@ -188,12 +188,21 @@ describe("sql queries on seeded results", () => {
     const words = await topWords(db, { topic: "acme", from, to });
     const ranked = await readMetric(db, "word_window", { topic: "acme", from, to, limit: 100 });
     expect(ranked.rows.map((r) => ({ word: r.word, count: r.count }))).toEqual(words);
-    // An influencer's label (username) is the latest one, grouped by the key (author_id).
+    // An influencer's label (username) is the latest one, grouped by the key (author_id). A score
+    // does not add up over windows: ranked by each author's best window (alice 0.9, bobby 0.8), it
+    // and the other per-window measures shown only for one-window rows; tweets add, followers max.
     const inf = await readMetric(db, "influencer_window", { topic: "acme", from, to, limit: 2 });
     expect(inf.rows).toEqual([
-      { author_id: "a2", username: "bobby", score: 1.3, windows: 2, best_rank: 1 },
-      { author_id: "a1", username: "alice", score: 0.9, windows: 1, best_rank: 1 },
+      {
+        ...{ author_id: "a1", username: "alice", score: 0.9, tweets: 2, retweets: 10, favourites: 5 },
+        ...{ followers: 100, depth: 2, windows: 1, best_rank: 1 },
+      },
+      {
+        ...{ author_id: "a2", username: "bobby", score: null, tweets: 4, retweets: null, favourites: null },
+        ...{ followers: 310, depth: null, windows: 2, best_rank: 1 },
+      },
     ]);
+    expect(Object.keys(inf.notAdditive)).toEqual(["score", "retweets", "favourites", "depth"]);
   });
 
   it("alerts over a range, for one topic or all", async () => {

@@ -66,6 +66,9 @@ export async function seedResults(db: Kysely<Database>): Promise<void> {
         avg_magnitude: 0.5,
         pos_share: 0.5,
         neg_share: 0.125,
+        // What those roll up from (8 scored: Σ score 2, Σ magnitude 4, 4 positive, 1 negative).
+        ...{ avg_score_num: 2, avg_score_den: 8, avg_magnitude_num: 4, avg_magnitude_den: 8 },
+        ...{ pos_share_num: 4, pos_share_den: 8, neg_share_num: 1, neg_share_den: 8 },
       },
       {
         window_start: W2,
@@ -77,6 +80,8 @@ export async function seedResults(db: Kysely<Database>): Promise<void> {
         avg_magnitude: 0.9,
         pos_share: 0.1,
         neg_share: 0.7,
+        ...{ avg_score_num: -8, avg_score_den: 20, avg_magnitude_num: 18, avg_magnitude_den: 20 },
+        ...{ pos_share_num: 2, pos_share_den: 20, neg_share_num: 14, neg_share_den: 20 },
       },
       {
         window_start: W3,

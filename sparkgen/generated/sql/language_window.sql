@@ -42,7 +42,8 @@ topic_totals AS (
 measured AS (
   SELECT
     g.*,
-    g.n_tweets / nullif(t.n_tweets, 0) AS share
+    g.n_tweets / nullif(t.n_tweets, 0) AS share,
+    t.n_tweets AS share_den
   FROM grouped AS g
   LEFT JOIN topic_totals AS t ON t.window_start = g.window_start AND t.window_end = g.window_end AND t.topic = g.topic
 )
@@ -52,5 +53,6 @@ SELECT
   r.topic,
   r.lang,
   r.n_tweets,
-  r.share
+  r.share,
+  r.share_den
 FROM measured AS r

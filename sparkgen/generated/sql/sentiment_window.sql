@@ -21,7 +21,15 @@ topic_measures AS (
     avg(sentiment_score) AS avg_score,
     avg(CASE WHEN sentiment_score IS NOT NULL THEN sentiment_magnitude END) AS avg_magnitude,
     count_if(sentiment_score IS NOT NULL AND sentiment_score >= 0.25D) / nullif(count_if(sentiment_score IS NOT NULL), 0) AS pos_share,
-    count_if(sentiment_score IS NOT NULL AND sentiment_score <= -0.25D) / nullif(count_if(sentiment_score IS NOT NULL), 0) AS neg_share
+    count_if(sentiment_score IS NOT NULL AND sentiment_score <= -0.25D) / nullif(count_if(sentiment_score IS NOT NULL), 0) AS neg_share,
+    coalesce(sum(sentiment_score), 0) AS avg_score_num,
+    count(sentiment_score) AS avg_score_den,
+    coalesce(sum(CASE WHEN sentiment_score IS NOT NULL THEN sentiment_magnitude END), 0) AS avg_magnitude_num,
+    count(CASE WHEN sentiment_score IS NOT NULL THEN sentiment_magnitude END) AS avg_magnitude_den,
+    count_if(sentiment_score IS NOT NULL AND sentiment_score >= 0.25D) AS pos_share_num,
+    count_if(sentiment_score IS NOT NULL) AS pos_share_den,
+    count_if(sentiment_score IS NOT NULL AND sentiment_score <= -0.25D) AS neg_share_num,
+    count_if(sentiment_score IS NOT NULL) AS neg_share_den
   FROM event_topics
   GROUP BY window_start, window_end, topic
 ),
@@ -48,6 +56,14 @@ SELECT
   m.avg_score,
   m.avg_magnitude,
   m.pos_share,
-  m.neg_share
+  m.neg_share,
+  coalesce(m.avg_score_num, 0) AS avg_score_num,
+  coalesce(m.avg_score_den, 0) AS avg_score_den,
+  coalesce(m.avg_magnitude_num, 0) AS avg_magnitude_num,
+  coalesce(m.avg_magnitude_den, 0) AS avg_magnitude_den,
+  coalesce(m.pos_share_num, 0) AS pos_share_num,
+  coalesce(m.pos_share_den, 0) AS pos_share_den,
+  coalesce(m.neg_share_num, 0) AS neg_share_num,
+  coalesce(m.neg_share_den, 0) AS neg_share_den
 FROM window_topics AS t
 LEFT JOIN topic_measures AS m ON m.window_start = t.window_start AND m.window_end = t.window_end AND m.topic = t.topic

@@ -31,7 +31,9 @@ measured AS (
     g.n_tweets / nullif(
       sum(CASE WHEN g.topic <> '*' THEN g.n_tweets END) OVER (PARTITION BY g.window_start, g.window_end),
       0
-    ) AS share_of_tracked
+    ) AS share_of_tracked,
+    max(CASE WHEN g.topic = '*' THEN g.n_tweets END) OVER (PARTITION BY g.window_start, g.window_end) AS share_of_all_den,
+    sum(CASE WHEN g.topic <> '*' THEN g.n_tweets END) OVER (PARTITION BY g.window_start, g.window_end) AS share_of_tracked_den
   FROM grouped AS g
 )
 SELECT
@@ -40,6 +42,8 @@ SELECT
   r.topic,
   r.n_tweets,
   r.share_of_all,
-  r.share_of_tracked
+  r.share_of_tracked,
+  r.share_of_all_den,
+  r.share_of_tracked_den
 FROM measured AS r
 WHERE r.topic <> '*'

@@ -26,7 +26,9 @@ grouped AS (
     dim_minute AS minute,
     count(1) AS n_tweets,
     count(sentiment_score) AS n_scored,
-    avg(sentiment_score) AS avg_score
+    avg(sentiment_score) AS avg_score,
+    coalesce(sum(sentiment_score), 0) AS avg_score_num,
+    count(sentiment_score) AS avg_score_den
   FROM dimension_rows
   GROUP BY window_start, window_end, topic, dim_minute
 )
@@ -37,5 +39,7 @@ SELECT
   r.minute,
   r.n_tweets,
   r.n_scored,
-  r.avg_score
+  r.avg_score,
+  r.avg_score_num,
+  r.avg_score_den
 FROM grouped AS r

@@ -7,6 +7,7 @@ import { migration as m0011 } from "./0011_spec_alerts.ts";
 import { migration as m0012 } from "./0012_spec_2_tables.ts";
 import { migration as m0013 } from "./0013_spec_7_tables.ts";
 import { migration as m0014 } from "./0014_spec_4_tables.ts";
+import { migration as m0015 } from "./0015_spec_4_tables.ts";
 
 /** Every migration `trends sparkgen` wrote from a spec change, by name. */
 export const GENERATED_MIGRATIONS: Record<string, Migration> = {
@@ -17,4 +18,5 @@ export const GENERATED_MIGRATIONS: Record<string, Migration> = {
   "0012_spec_2_tables": m0012,
   "0013_spec_7_tables": m0013,
   "0014_spec_4_tables": m0014,
+  "0015_spec_4_tables": m0015,
 };
