@@ -14,8 +14,11 @@ import { runStatements } from "./run.ts";
  * final commit (sparkgen/runtime/trends_step/live_settle.py) in its own transaction, and a refresh
  * locks the row and writes nothing once it is set, so no provisional row outlives its final.
  * `provisional_row`: every metric's rows of an open window, replaced whole by each refresh.
- * `live_alert`: the rate-scaled alerts of open windows; the final commit turns `provisional` into
- * `confirmed` (the final alert table has the same kind, window and topic) or `withdrawn`.
+ * `live_alert`: the alerts of open windows, each its alert's generated SQL run on the window so far
+ * with `n_tweets` projected to the whole window at its per-minute rate (`rate_scale` = window
+ * minutes / `elapsed_minutes`); `row` is the alert's row as that SQL gives it. The final commit
+ * turns `provisional` into `confirmed` (a final alert of the same kind, window and topic) or
+ * `withdrawn`.
  */
 const up = [
   `create table live_window (
@@ -45,17 +48,17 @@ const up = [
     state text not null,
     severity text not null,
     elapsed_minutes double precision not null,
-    measure text not null,
-    value double precision not null,
-    baseline double precision not null,
-    baseline_windows integer not null,
+    rate_scale double precision not null,
+    row jsonb not null,
     first_seen_at timestamptz not null default now(),
     updated_at timestamptz not null default now(),
     settled_at timestamptz,
     primary key (kind, window_start, topic),
     constraint live_alert_state check (state in ('provisional', 'confirmed', 'withdrawn')),
     constraint live_alert_severity check (severity in ('warning', 'critical')),
-    constraint live_alert_elapsed check (elapsed_minutes > 0)
+    constraint live_alert_elapsed check (elapsed_minutes > 0),
+    constraint live_alert_rate_scale check (rate_scale >= 1),
+    constraint live_alert_row check (jsonb_typeof(row) = 'object')
   )`,
   "create index live_alert_topic on live_alert (topic, window_start)",
 ];
