@@ -8,12 +8,15 @@ import {
   type AlertDetails,
   type AlertKind,
   allAlerts,
+  type LiveAlertRow,
   listTopics,
+  liveAlerts,
   MAX_LIMIT,
   METRIC_CATALOG,
   type MetricResult,
   metricInfo,
   pipelineRuns,
+  provisionalRows,
   RUN_STATUSES,
   type RunStatus,
   readMetric,
@@ -180,7 +183,31 @@ const words: CommandModule<object, RangeArgs> = {
   },
 };
 
-const alerts: CommandModule<object, RangeArgs & { "all-topics"?: boolean; kind?: string }> = {
+/** `--live`: what live mode stored beside the finals (docs/contracts.md, "Live windows"). */
+const liveOption = {
+  type: "boolean",
+  describe: "also the open windows' provisional rows (live mode), marked provisional",
+} as const;
+
+const liveAlertColumns: readonly Column<LiveAlertRow>[] = [
+  ["window", (r) => time(r.windowStart)],
+  ["topic", (r) => r.topic],
+  ["kind", (r) => r.kind],
+  ["state", (r) => r.state],
+  ["severity", (r) => r.severity],
+  ["seen", (r) => `${r.elapsedMinutes.toFixed(1)} min`, "right"],
+  ["first seen", (r) => time(r.firstSeenAt)],
+  ["row", (r) => liveRow(r.row)],
+];
+
+/** A live alert's own values (its generated row without the key), `name value` pairs. */
+const liveRow = (row: Record<string, unknown>): string =>
+  Object.entries(row)
+    .filter(([k]) => !["window_start", "window_end", "topic", "severity"].includes(k))
+    .map(([k, v]) => `${k} ${typeof v === "number" && !Number.isInteger(v) ? v.toFixed(3) : String(v)}`)
+    .join(", ");
+
+const alerts: CommandModule<object, RangeArgs & { "all-topics"?: boolean; kind?: string; live?: boolean }> = {
   command: "alerts",
   describe: "every alert over the range (sentiment drops, volume spikes), newest first",
   builder: (y) =>
@@ -189,16 +216,32 @@ const alerts: CommandModule<object, RangeArgs & { "all-topics"?: boolean; kind?:
         type: "boolean",
         describe: "alerts of every topic, not only --topic",
       })
-      .option("kind", { type: "string", choices: ALERT_TABLES, describe: "only alerts of this kind" }),
+      .option("kind", { type: "string", choices: ALERT_TABLES, describe: "only alerts of this kind" })
+      .option("live", {
+        ...liveOption,
+        describe:
+          "also the live alerts: provisional (open windows, rate-scaled), then confirmed or withdrawn at close",
+      }),
   handler: async (a) => {
     const q = {
       ...rangeQuery(a),
       allTopics: a["all-topics"] === true,
       ...(a.kind === undefined ? {} : { kind: a.kind as AlertKind }),
     };
-    const rows = await withResultsDb(settingsFrom(a), (db) => allAlerts(db, q), {
-      requireMigrated: true,
-    });
+    const [rows, live] = await withResultsDb(
+      settingsFrom(a),
+      async (db) =>
+        [
+          await allAlerts(db, q),
+          a.live ? (await liveAlerts(db, q)).filter((r) => a.kind === undefined || r.kind === a.kind) : [],
+        ] as const,
+      { requireMigrated: true },
+    );
+    if (a.live && a.json) {
+      process.stdout.write(`${JSON.stringify({ alerts: rows, live }, null, 2)}\n`);
+      return;
+    }
+    if (a.live) print(live, false, liveAlertColumns, "live alerts in this range");
     print(
       rows,
       a.json,
@@ -299,7 +342,7 @@ function printMetric(r: MetricResult, json: boolean | undefined): void {
   );
 }
 
-const metric: CommandModule<object, RangeArgs & { name: string; "all-topics"?: boolean }> = {
+const metric: CommandModule<object, RangeArgs & { name: string; "all-topics"?: boolean; live?: boolean }> = {
   command: "metric <name>",
   describe: "any metric of the specs, read the way its shape says (ranked, series, row or alert)",
   builder: (y) =>
@@ -310,6 +353,7 @@ const metric: CommandModule<object, RangeArgs & { name: string; "all-topics"?: b
         describe: `a metric of the specs: ${Object.keys(METRIC_CATALOG).join(", ")}`,
       })
       .option("all-topics", { type: "boolean", describe: "alert metrics: every topic, not only --topic" })
+      .option("live", liveOption)
       .epilog(
         "ranked metrics: the leaders of the range (the rank measure summed over the windows); series and row metrics: the stored rows, oldest first; alerts: newest first.",
       ),
@@ -317,10 +361,21 @@ const metric: CommandModule<object, RangeArgs & { name: string; "all-topics"?: b
     // Before any connection: an unknown name is a usage error listing the known metrics.
     metricInfo(a.name);
     const q = { ...rangeQuery(a), allTopics: a["all-topics"] === true };
-    const result = await withResultsDb(settingsFrom(a), (db) => readMetric(db, a.name, q), {
-      requireMigrated: true,
-    });
+    const [result, provisional] = await withResultsDb(
+      settingsFrom(a),
+      async (db) =>
+        [await readMetric(db, a.name, q), a.live ? await provisionalRows(db, a.name, q) : []] as const,
+      { requireMigrated: true },
+    );
+    if (a.live && a.json) {
+      process.stdout.write(`${JSON.stringify({ ...result, provisional }, null, 2)}\n`);
+      return;
+    }
     printMetric(result, a.json);
+    if (a.live) {
+      process.stdout.write("provisional (open windows, live mode):\n");
+      printMetric({ ...result, rows: provisional }, false);
+    }
   },
 };
 
