@@ -4,6 +4,7 @@ import { join } from "node:path";
 import { sql } from "kysely";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { runInProcess } from "../../cli/in-process.ts";
+import { dataFromDb } from "../../dashboard/index.ts";
 import { METRIC_TABLES } from "../../sql/index.ts";
 import { migratedDb, type TestDb, tableRows } from "../emr/scheduler-support.ts";
 import {
@@ -99,6 +100,12 @@ describe("e2e: live windows", () => {
         expect(metricOut.provisional).toHaveLength(1);
         expect(metricOut.provisional[0]).toMatchObject({ topic: "acme", provisional: true });
         expect(metricOut.provisional[0].n_tweets).toBeGreaterThanOrEqual(120);
+        // and the dashboard's API (`/api/live`)
+        const view = await dataFromDb(live.db).live({ topic: "acme", from: W.start, to: W.end, limit: 100 });
+        expect(view.alerts).toContainEqual(
+          expect.objectContaining({ kind: "volume_alert", provisional: true }),
+        );
+        expect(view.sentiment).toEqual([expect.objectContaining({ topic: "acme", provisional: true })]);
 
         writeBurstRest(root);
         writeAfter(root);
