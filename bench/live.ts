@@ -4,12 +4,13 @@
  *   npx tsx bench/live.ts [--minutes 3] [--refresh 1m]
  *
  * Starts PostgreSQL and the live application (local[2], as `trends schedule --live` does) on a
- * directory in Firehose's layout, with a calm baseline stored for the 12 windows before now. Then,
+ * directory in Firehose's layout, with a calm baseline stored for the 12 windows before now (15,000
+ * posts a window: 1,000 a minute, so the calm phase raises no volume alert). Then,
  * on the wall clock, each phase writes one object per second of events created "now" into the
  * current arrival hour (the directory sink's default flush):
  *  1. 1,000 events/min for `minutes`: the application's average CPU (every process of its group);
- *  2. a crisis in topic `acme` (3,000 events/min): the time from its first post at the sink to the
- *     provisional volume alert row in PostgreSQL;
+ *  2. a crisis (30,000 events/min, 30 times the calm rate the baseline holds): the time from its
+ *     first post at the sink to the provisional volume alert row in PostgreSQL;
  *  3. 10,000 events/min for `minutes`: average CPU.
  */
 import { mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
@@ -72,7 +73,9 @@ async function steady(raw: string, perMinute: number, pgid: number, tag: string)
 const s = loadConfig({ env: process.env });
 const spark = await ensureSpark({ cacheDir: s.cacheDir, sparkHome: s.sparkHome });
 const dir = mkdtempSync(join(tmpdir(), "trends-bench-live-"));
-const pg = await startLocalPostgres({ dataDir: join(dir, "pg") });
+// Its own directory: as root, startLocalPostgres hands it to the postgres user.
+const pgDir = mkdtempSync(join(tmpdir(), "trends-bench-live-pg-"));
+const pg = await startLocalPostgres({ dataDir: pgDir });
 const stop = new AbortController();
 let live: Promise<void> | undefined;
 try {
@@ -81,10 +84,8 @@ try {
   await migrateToLatest(db);
   const current = Math.floor(Date.now() / WINDOW_MS) * WINDOW_MS;
   const before = Array.from({ length: 12 }, (_, k) => new Date(current - (12 - k) * WINDOW_MS));
-  await db
-    .insertInto("sentiment_window")
-    .values(seededSentiment(before, ["*", "acme"]))
-    .execute();
+  const calm = seededSentiment(before, ["*", "acme"]).map((r) => ({ ...r, n_tweets: 15_000 }));
+  await db.insertInto("sentiment_window").values(calm).execute();
   const raw = join(dir, "raw");
   const jdbc = jdbcFromDatabaseUrl(url);
   let pgid = 0;
@@ -119,7 +120,7 @@ try {
   const first = Date.now();
   let alertAt: number | undefined;
   while (alertAt === undefined && Date.now() - first < 600_000) {
-    writeSecond(raw, 3000, -0.6, "crisis");
+    writeSecond(raw, 30_000, -0.6, "crisis");
     const { rows } = await sql<{ n: string }>`select count(*) as n from live_alert
       where kind = 'volume_alert' and topic = 'acme' and state = 'provisional'`.execute(db);
     if (Number(rows[0]!.n) > 0) alertAt = Date.now();
@@ -138,4 +139,5 @@ try {
   await live;
   await pg.stop();
   rmSync(dir, { recursive: true, force: true });
+  rmSync(pgDir, { recursive: true, force: true });
 }
