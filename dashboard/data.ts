@@ -1,4 +1,11 @@
-import type { AnyAlertRow, MetricResult, MetricShape, ReadBy, SentimentAlert } from "../sql/index.ts";
+import type {
+  AnyAlertRow,
+  LiveAlertRow,
+  MetricResult,
+  MetricShape,
+  ReadBy,
+  SentimentAlert,
+} from "../sql/index.ts";
 import type { RangeQuery } from "./params.ts";
 
 /**
@@ -70,6 +77,28 @@ export interface MetricSummary {
   columns: { name: string; type: string }[];
 }
 
+/**
+ * The open windows as live mode left them (docs/contracts.md, "Live windows"): never mixed with the
+ * finals, every row marked. `alerts`: live alerts in every state (provisional, confirmed, withdrawn).
+ */
+export interface LiveView {
+  alerts: (Omit<
+    LiveAlertRow,
+    "windowStart" | "windowEnd" | "firstSeenAt" | "updatedAt" | "settledAt" | "elapsedMinutes" | "rateScale"
+  > & {
+    window_start: string;
+    window_end: string;
+    elapsed_minutes: number;
+    rate_scale: number;
+    first_seen_at: string;
+    updated_at: string;
+    settled_at: string | null;
+    provisional: boolean;
+  })[];
+  /** Provisional `sentiment_window` rows of the open windows, oldest first. */
+  sentiment: Record<string, unknown>[];
+}
+
 export interface DashboardData {
   /** Throws when the database cannot answer; the server turns that into 503. */
   health(): Promise<void>;
@@ -82,5 +111,7 @@ export interface DashboardData {
   metrics(): MetricSummary[];
   /** One metric read the way its shape says; undefined when there is no metric of that name. */
   metric(name: string, q: RangeQuery & { by?: ReadBy }): Promise<MetricResult | undefined>;
+  /** The open windows' provisional rows and the live alerts of the range. */
+  live(q: RangeQuery): Promise<LiveView>;
   close(): Promise<void>;
 }

@@ -3,8 +3,10 @@ import {
   allAlerts,
   type Database,
   listTopics,
+  liveAlerts,
   METRIC_CATALOG,
   type MetricCatalog,
+  provisionalRows,
   readMetric,
   sentimentAlerts,
   sentimentTimeline,
@@ -91,6 +93,32 @@ export function dataFromDb(db: Kysely<Database>, catalog: MetricCatalog = METRIC
         columns: Object.entries(m.columns).map(([c, t]) => ({ name: c, type: t.type })),
       })),
     metric: async (name, q) => (Object.hasOwn(catalog, name) ? readMetric(db, name, q, catalog) : undefined),
+    live: async (q) => {
+      const [alerts, sentiment] = await Promise.all([
+        liveAlerts(db, q),
+        provisionalRows(db, "sentiment_window", q),
+      ]);
+      return {
+        alerts: alerts.map((a) => ({
+          kind: a.kind,
+          topic: a.topic,
+          window_start: iso(a.windowStart),
+          window_end: iso(a.windowEnd),
+          state: a.state,
+          provisional: a.state === "provisional",
+          severity: a.severity,
+          elapsed_minutes: a.elapsedMinutes,
+          rate_scale: a.rateScale,
+          row: a.row,
+          first_seen_at: iso(a.firstSeenAt),
+          updated_at: iso(a.updatedAt),
+          settled_at: a.settledAt === null ? null : iso(a.settledAt),
+        })),
+        sentiment: sentiment.map((r) =>
+          Object.fromEntries(Object.entries(r).map(([k, v]) => [k, v instanceof Date ? iso(v) : v])),
+        ),
+      };
+    },
     close: () => db.destroy(),
   };
 }

@@ -24,6 +24,7 @@ const failing = (e: () => Error): DashboardData => ({
   },
   metrics: () => [],
   metric: async () => undefined,
+  live: async () => ({ alerts: [], sentiment: [] }),
   close: async () => {},
 });
 

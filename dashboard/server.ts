@@ -76,6 +76,10 @@ const API: Record<string, Endpoint> = {
     const q = parseRangeQuery(p, { defaultLimit: 100, maxLimit: 1000 });
     return { ...range(q), alerts: await d.alerts(q) };
   },
+  "/api/live": async (p, d) => {
+    const q = parseRangeQuery(p, { defaultLimit: 100, maxLimit: 1000 });
+    return { ...range(q), ...(await d.live(q)) };
+  },
   "/api/metrics": async (p, d) => {
     parseNoParams(p);
     return { metrics: d.metrics() };

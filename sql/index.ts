@@ -9,7 +9,7 @@ export { ALERT_TABLES, RUN_STATUSES, RUNNERS } from "./database.ts";
 export { explainDatabaseError } from "./errors.ts";
 export { ALERT_OWN_COLUMNS, DEFAULT_LIMIT, RESULT_TABLES } from "./generated/tables.ts";
 export { type MigrationState, migrateToLatest, migrationStatus } from "./migrate.ts";
-export { MIGRATIONS, VIEW_NAMES } from "./migrations/index.ts";
+export { LIVE_TABLES, MIGRATIONS, VIEW_NAMES } from "./migrations/index.ts";
 export { assertNoNul } from "./nul.ts";
 export * from "./queries/index.ts";
 export {

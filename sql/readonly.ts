@@ -2,7 +2,7 @@ import { type Kysely, sql } from "kysely";
 import { ExitCode, TrendsError, usageError } from "../runtime/errors/index.ts";
 import { RESULT_COLUMNS } from "./columns.ts";
 import type { Database } from "./database.ts";
-import { VIEW_NAMES } from "./migrations/index.ts";
+import { LIVE_TABLES, VIEW_NAMES } from "./migrations/index.ts";
 import { SCRAM_PATTERN, scramVerifier } from "./scram.ts";
 
 export interface ReadonlyRoleOptions {
@@ -52,7 +52,7 @@ export async function grantReadonly(
   const verifier = o.password === undefined ? undefined : scramVerifier(o.password);
   // Defence in depth: the verifier is the only value spliced into DDL (CREATE ROLE takes no parameters).
   if (verifier !== undefined && !SCRAM_PATTERN.test(verifier)) throw new Error("malformed SCRAM verifier");
-  const relations = [...Object.keys(RESULT_COLUMNS), ...VIEW_NAMES];
+  const relations = [...Object.keys(RESULT_COLUMNS), ...VIEW_NAMES, ...LIVE_TABLES];
   const role = ident(o.role);
   const auth = verifier === undefined ? "nologin" : `login password '${verifier}'`;
   try {

@@ -8,13 +8,16 @@ import {
   type AlertDetails,
   type AlertKind,
   allAlerts,
+  type LiveAlertRow,
   listTopics,
+  liveAlerts,
   MAX_LIMIT,
   METRIC_CATALOG,
   type MetricCatalog,
   type MetricResult,
   metricInfo,
   pipelineRuns,
+  provisionalRows,
   READ_BY,
   type ReadBy,
   RUN_STATUSES,
@@ -185,7 +188,31 @@ const words: CommandModule<object, RangeArgs> = {
   },
 };
 
-const alerts: CommandModule<object, RangeArgs & { "all-topics"?: boolean; kind?: string }> = {
+/** `--live`: what live mode stored beside the finals (docs/contracts.md, "Live windows"). */
+const liveOption = {
+  type: "boolean",
+  describe: "also the open windows' provisional rows (live mode), marked provisional",
+} as const;
+
+const liveAlertColumns: readonly Column<LiveAlertRow>[] = [
+  ["window", (r) => time(r.windowStart)],
+  ["topic", (r) => r.topic],
+  ["kind", (r) => r.kind],
+  ["state", (r) => r.state],
+  ["severity", (r) => r.severity],
+  ["seen", (r) => `${r.elapsedMinutes.toFixed(1)} min`, "right"],
+  ["first seen", (r) => time(r.firstSeenAt)],
+  ["row", (r) => liveRow(r.row)],
+];
+
+/** A live alert's own values (its generated row without the key), `name value` pairs. */
+const liveRow = (row: Record<string, unknown>): string =>
+  Object.entries(row)
+    .filter(([k]) => !["window_start", "window_end", "topic", "severity"].includes(k))
+    .map(([k, v]) => `${k} ${typeof v === "number" && !Number.isInteger(v) ? v.toFixed(3) : String(v)}`)
+    .join(", ");
+
+const alerts: CommandModule<object, RangeArgs & { "all-topics"?: boolean; kind?: string; live?: boolean }> = {
   command: "alerts",
   describe: "every alert over the range (sentiment drops, volume spikes, trending hashtags), newest first",
   builder: (y) =>
@@ -194,16 +221,32 @@ const alerts: CommandModule<object, RangeArgs & { "all-topics"?: boolean; kind?:
         type: "boolean",
         describe: "alerts of every topic, not only --topic",
       })
-      .option("kind", { type: "string", choices: ALERT_TABLES, describe: "only alerts of this kind" }),
+      .option("kind", { type: "string", choices: ALERT_TABLES, describe: "only alerts of this kind" })
+      .option("live", {
+        ...liveOption,
+        describe:
+          "also the live alerts: provisional (open windows, rate-scaled), then confirmed or withdrawn at close",
+      }),
   handler: async (a) => {
     const q = {
       ...rangeQuery(a),
       allTopics: a["all-topics"] === true,
       ...(a.kind === undefined ? {} : { kind: a.kind as AlertKind }),
     };
-    const rows = await withResultsDb(settingsFrom(a), (db) => allAlerts(db, q), {
-      requireMigrated: true,
-    });
+    const [rows, live] = await withResultsDb(
+      settingsFrom(a),
+      async (db) =>
+        [
+          await allAlerts(db, q),
+          a.live ? (await liveAlerts(db, q)).filter((r) => a.kind === undefined || r.kind === a.kind) : [],
+        ] as const,
+      { requireMigrated: true },
+    );
+    if (a.live && a.json) {
+      process.stdout.write(`${JSON.stringify({ alerts: rows, live }, null, 2)}\n`);
+      return;
+    }
+    if (a.live) print(live, false, liveAlertColumns, "live alerts in this range");
     print(
       rows,
       a.json,
@@ -341,7 +384,7 @@ function printMetric(
 
 const metric: CommandModule<
   object,
-  RangeArgs & { name: string; "all-topics"?: boolean; by?: ReadBy; specs?: string }
+  RangeArgs & { name: string; "all-topics"?: boolean; by?: ReadBy; specs?: string; live?: boolean }
 > = {
   command: "metric <name>",
   describe: "any metric of the specs, every measure rolled up over the range (or --by window)",
@@ -360,6 +403,7 @@ const metric: CommandModule<
           "range: one row per dimension values, every measure rolled up over the windows (ranked and row metrics' default); window: the stored rows, one per window (series' and alerts' default)",
       })
       .option("specs", specsOption)
+      .option("live", liveOption)
       .epilog(
         'Over a range, counts and sums add, averages and shares are re-derived from their stored numerators and denominators, min and max take the min and max; distinct counts, scores and depths do not add up and are shown only for rows of one window (a note says so). Ranked metrics: by the rank measure, descending, with `windows` and `best_rank`; alerts: newest first. docs/contracts.md "Roll-up".',
       ),
@@ -371,10 +415,25 @@ const metric: CommandModule<
     // alert read by range one naming the fix.
     readBy(a.name, metricInfo(a.name, catalog).shape, a.by);
     const q = { ...rangeQuery(a), allTopics: a["all-topics"] === true, ...(a.by ? { by: a.by } : {}) };
-    const result = await withResultsDb(settingsFrom(a), (db) => readMetric(db, a.name, q, catalog), {
-      requireMigrated: true,
-    });
+    const [result, provisional] = await withResultsDb(
+      settingsFrom(a),
+      async (db) =>
+        [
+          await readMetric(db, a.name, q, catalog),
+          a.live ? await provisionalRows(db, a.name, q) : [],
+        ] as const,
+      { requireMigrated: true },
+    );
+    if (a.live && a.json) {
+      process.stdout.write(`${JSON.stringify({ ...result, provisional }, null, 2)}\n`);
+      return;
+    }
     printMetric(result, q, a.json);
+    if (a.live) {
+      // Provisional rows are per open window, never rolled up with the finals.
+      process.stdout.write("provisional (open windows, live mode):\n");
+      printMetric({ ...result, rows: provisional }, q, false);
+    }
   },
 };
 

@@ -1,8 +1,10 @@
+import { join } from "node:path";
 import type { CommandModule } from "yargs";
 import {
   type AttemptOutcome,
   attemptLine,
   type BackfillSummary,
+  jdbcFromDatabaseUrl,
   openPipeline,
   outcomeJson,
   runBackfill,
@@ -12,8 +14,10 @@ import {
   stopOnSignals,
   type TickSummary,
 } from "../../emr/index.ts";
+import { runLive } from "../../emr/live/index.ts";
 import { ExitCode, usageError } from "../../runtime/errors/index.ts";
 import { log } from "../../runtime/log/index.ts";
+import { ensureSpark } from "../../runtime/spark/index.ts";
 import { parseDuration, parseTime } from "../../runtime/windows/index.ts";
 import { committedManifest, readsOf } from "../../sparkgen/plan/index.ts";
 import { settingsFrom } from "../context.ts";
@@ -42,7 +46,14 @@ interface ScheduleArgs {
   backfill: boolean;
   metrics?: string;
   json: boolean;
+  live: boolean;
+  refresh?: string;
+  checkpoint?: string;
 }
+
+/** Live mode's refresh bounds: a trigger under a second only lists the tree again and again. */
+const REFRESH = "1m";
+const MAX_REFRESH_MS = 3_600_000;
 
 export const schedule: CommandModule<object, ScheduleArgs> = {
   command: "schedule",
@@ -130,7 +141,22 @@ export const schedule: CommandModule<object, ScheduleArgs> = {
         default: false,
         describe: "--once/--backfill: print the summary as JSON",
       })
+      .option("live", {
+        type: "boolean",
+        default: false,
+        describe:
+          "also keep one live Spark application up: the open windows' provisional rows and alerts, refreshed (local runner)",
+      })
+      .option("refresh", { type: "string", describe: `--live: refresh period (default ${REFRESH})` })
+      .option("checkpoint", {
+        type: "string",
+        describe: "--live: the live application's checkpoint directory (default <cacheDir>/live/checkpoint)",
+      })
       .example("$0 schedule --runner local --input ./raw --once", "process what is due now, then exit")
+      .example(
+        "$0 schedule --input ./raw --live --refresh 1m",
+        "finals every 15 minutes, the open windows every minute",
+      )
       .example(
         "$0 schedule --input ./raw --backfill --metrics influencer_window",
         "after a breaking metric change: recompute the windows `trends sparkgen plan` listed",
@@ -156,6 +182,7 @@ export const schedule: CommandModule<object, ScheduleArgs> = {
     const metrics = argv.metrics === undefined ? undefined : parseMetrics(argv.metrics);
     if (metrics && !argv.backfill)
       throw usageError("--metrics goes with --backfill", "add --backfill or drop --metrics");
+    const refreshMs = checkLive(argv);
     const reads = argv.backfill ? readsOf(committedManifest()) : undefined;
     const stop = stopOnSignals();
     const p = await openPipeline(s, {
@@ -173,6 +200,8 @@ export const schedule: CommandModule<object, ScheduleArgs> = {
       executionRole: argv["execution-role"],
       logUri: argv["log-uri"],
     });
+    const liveStop = new AbortController();
+    let live: Promise<void> | undefined;
     try {
       if (reads) {
         const print = !argv.json;
@@ -198,6 +227,16 @@ export const schedule: CommandModule<object, ScheduleArgs> = {
         },
       };
       log().info({ runner: p.deps.runner.kind, every, owner: p.deps.owner }, "scheduler started");
+      // Live mode runs beside the ticks, never in their way: finals keep coming while it restarts.
+      if (refreshMs !== undefined) {
+        stop.signal.addEventListener("abort", () => liveStop.abort(), { once: true });
+        live = startLive(s, p.databaseUrl, argv, refreshMs, liveStop.signal, p.deps).catch((e: unknown) => {
+          log().error(
+            { err: (e as Error).message },
+            "live mode could not start; the finals go on without it",
+          );
+        });
+      }
       const ticks: TickSummary[] = argv.once
         ? [await schedulerTick(o)]
         : await runScheduler(o, everyMs, summarise);
@@ -213,11 +252,64 @@ export const schedule: CommandModule<object, ScheduleArgs> = {
           ? ExitCode.Failure
           : ExitCode.Ok;
     } finally {
+      liveStop.abort();
+      await live;
       stop.dispose();
       await p.close();
     }
   },
 };
+
+/** `--live`'s refresh in ms, or undefined without --live; its flags checked before anything starts. */
+function checkLive(argv: ScheduleArgs): number | undefined {
+  if (!argv.live) {
+    for (const flag of ["refresh", "checkpoint"] as const)
+      if (argv[flag] !== undefined)
+        throw usageError(`--${flag} goes with --live`, `add --live or drop --${flag}`);
+    return undefined;
+  }
+  for (const flag of ["once", "backfill"] as const)
+    if (argv[flag])
+      throw usageError(`--live does not go with --${flag}`, "live mode keeps running; drop one of them");
+  if (argv.runner !== "local")
+    throw usageError(
+      `--live runs with the local runner; on ${argv.runner} it is one long-running job (emr/README.md, "Live mode")`,
+      "drop --live, or use --runner local",
+    );
+  const ms = parseDuration(argv.refresh ?? REFRESH, "--refresh");
+  if (ms % 1000 !== 0 || ms > MAX_REFRESH_MS)
+    throw usageError(`--refresh ${argv.refresh} is not whole seconds up to 1h`, "e.g. --refresh 30s or 1m");
+  return ms;
+}
+
+async function startLive(
+  s: ReturnType<typeof settingsFrom>,
+  databaseUrl: string,
+  argv: ScheduleArgs,
+  refreshMs: number,
+  signal: AbortSignal,
+  { windowMinutes, latenessMinutes }: { windowMinutes: number; latenessMinutes: number },
+): Promise<void> {
+  const spark = await ensureSpark({ cacheDir: s.cacheDir, sparkHome: s.sparkHome });
+  const jdbc = jdbcFromDatabaseUrl(databaseUrl);
+  const input = argv.input ?? `s3://${s.bucket}/${s.rawPrefix.replace(/^\/+/, "")}`;
+  await runLive({
+    spark,
+    master: argv.master,
+    input,
+    checkpoint: argv.checkpoint ?? join(s.cacheDir, "live", "checkpoint"),
+    jdbcUrl: jdbc.jdbcUrl,
+    jdbcUser: jdbc.user,
+    jdbcPassword: jdbc.password,
+    windowMinutes,
+    latenessMinutes,
+    refreshSeconds: refreshMs / 1000,
+    signal,
+    onLine: (line) => {
+      if (line.startsWith("live: ")) log().info({ live: line.slice(6) }, "live");
+    },
+  });
+}
 
 function summarise(t: TickSummary): void {
   if (t.standby) {

@@ -49,6 +49,8 @@ export const DEFAULT_RANGE_WINDOWS = 96;
 
 export interface Pipeline {
   readonly deps: ProcessDeps;
+  /** The results database's URL (with its credentials): live mode's application writes there too. */
+  readonly databaseUrl: string;
   close(): Promise<void>;
 }
 
@@ -114,7 +116,7 @@ export async function openPipeline(s: Settings, o: PipelineOptions): Promise<Pip
       // and EMR Serverless from the artifacts uploaded from the same directory).
       sqlHashes: existsSync(o.plan ?? DEFAULT_PLAN) ? planSqlHashes(o.plan ?? DEFAULT_PLAN) : undefined,
     };
-    return { deps, close };
+    return { deps, databaseUrl: handle.url, close };
   } catch (e) {
     await close();
     throw e;

@@ -7,6 +7,13 @@ export {
 } from "./alerts.ts";
 export { type InfluencerRanking, topInfluencers, topInfluencersQuery } from "./influencers.ts";
 export {
+  type LiveAlertRow,
+  type LiveAlertState,
+  liveAlerts,
+  type ProvisionalRow,
+  provisionalRows,
+} from "./live.ts";
+export {
   METRIC_CATALOG,
   type MetricCatalog,
   type MetricName,

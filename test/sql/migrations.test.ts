@@ -3,6 +3,7 @@ import { sql } from "kysely";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import {
   type Database,
+  LIVE_TABLES,
   METRIC_TABLES,
   MIGRATIONS,
   migrateToLatest,
@@ -70,7 +71,14 @@ describe("sql migrations", () => {
       select table_name as name from information_schema.tables
       where table_schema = 'public' order by table_name`.execute(db);
     expect(rows.map((r) => r.name)).toEqual(
-      [...METRIC_TABLES, "pipeline_run", "trends_migration", "trends_migration_lock", ...VIEW_NAMES].sort(),
+      [
+        ...METRIC_TABLES,
+        "pipeline_run",
+        "trends_migration",
+        "trends_migration_lock",
+        ...VIEW_NAMES,
+        ...LIVE_TABLES,
+      ].sort(),
     );
   });
 });

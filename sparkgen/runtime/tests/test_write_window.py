@@ -44,7 +44,19 @@ def kinds(db):
 def test_a_window_commits_every_output_and_its_stats_in_one_transaction():
     db = FakeDb(stored=[])
     write.write_window(db, WINDOW, [output("a"), output("b")], STATS, 9, None)
-    assert kinds(db) == ["autocommit", "DELETE", "INSERT", "DELETE", "INSERT", "UPDATE", "commit", "autocommit"]
+    # outputs, then the window's live rows settled (live_settle.py), then the run's stats
+    settled = ["INSERT", "DELETE", "UPDATE"]
+    assert kinds(db) == [
+        "autocommit",
+        "DELETE",
+        "INSERT",
+        "DELETE",
+        "INSERT",
+        *settled,
+        "UPDATE",
+        "commit",
+        "autocommit",
+    ]
     assert db.log[0] == ("autocommit", False) and db.log[-1] == ("autocommit", True)
     assert db.inserted == [[("a",)], [("b",)]]
 

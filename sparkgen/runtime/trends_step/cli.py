@@ -2,10 +2,9 @@
 
 import argparse
 import os
-import traceback
 from datetime import datetime, timezone
 
-from .errors import UsageError
+from .errors import UsageError, exit_code
 from .job import run
 from .log import log
 
@@ -115,12 +114,4 @@ class Request:
 
 def main(argv):
     # pyspark is imported by the functions that use it, so a usage error is reported without it.
-    try:
-        run(Request(parse_args(argv)))
-        return 0
-    except UsageError as e:
-        log(str(e))
-        return 2
-    except Exception:
-        log("failed:\n" + traceback.format_exc())
-        return 1
+    return exit_code(lambda: run(Request(parse_args(argv))), log)

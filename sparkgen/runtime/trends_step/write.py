@@ -20,6 +20,7 @@ import secrets
 from datetime import datetime, timezone
 
 from .db import quote
+from .live_settle import settle
 from .log import log
 
 RUN_STATS_SQL = 'UPDATE "pipeline_run" SET "rows_read" = ?, "bad_records" = ?, "duplicates" = ? WHERE "id" = ?'
@@ -227,6 +228,7 @@ def write_window(db, window, outputs, stats, run_id, recompute):
             o.write(db, window, replaced.get(o.metric.name))
         for o in historic:
             o.history.committed(db, start)
+        settle(db, window)
         if run_id is not None:
             n = db.update(RUN_STATS_SQL, [stats["rows_read"], stats["bad_records"], stats["duplicates"], run_id])
             if n != 1:
