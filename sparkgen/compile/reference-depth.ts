@@ -16,12 +16,14 @@ export interface ReferenceDepthInput {
  * A library operator (docs/contracts.md "Influencers", depth): the longest chain of records
  * referencing a tweet (a reply to a quote of it is depth 2), per partition, capped.
  *
- * By frontier: E₁ is the reference edges (record → tweet); E_{k+1} keeps the edges of E_k whose
- * record is itself the tweet of an edge of E_k (a semi-join). An edge is in E_k exactly when a
+ * By frontier: E₁ is the reference edges (record → tweet); E_{k+1} is the edges whose record is
+ * the tweet of an edge of E_k (a semi-join of the edges with E_k). An edge is in E_k exactly when a
  * chain of k records ends with it, so a tweet's depth is the largest k ≤ cap whose E_k references
- * it. Each level is smaller than the one before (real chains are short), where unrolling the chains
- * themselves carried every chain through every level. Spark 3.5 has no WITH RECURSIVE: one CTE
- * per level, so the plan grows linearly with the cap; a level past the longest chain is empty.
+ * it. Each level is smaller than the one before (real chains are short), where unrolling the
+ * chains themselves carried every chain through every level. Each level reads the one before once
+ * (Spark inlines CTEs: a level reading its predecessor twice would double the plan per level, and
+ * 2⁸ copies of the first level ran the driver out of heap). Spark 3.5 has no WITH RECURSIVE: one
+ * CTE per level, so the plan grows with the cap; a level past the longest chain is empty.
  *
  * Returns the CTEs to add after `from`'s and the name of the last one: (partition…, tweet_id, depth).
  */
@@ -43,9 +45,9 @@ export function referenceDepth(o: ReferenceDepthInput): { ctes: CteNode[]; view:
     levels.push(
       sql.cte(
         level(k),
-        `the edges ending a chain of ${k} records: those of the level before whose record is referenced there`,
+        `the edges ending a chain of ${k} records: those whose record is referenced by an edge ending a chain of ${k - 1}`,
         sql.select([sql.star("e")], {
-          from: sql.table(level(k - 1), "e"),
+          from: sql.table("reference_edges", "e"),
           joins: [
             sql.join(
               "LEFT SEMI",

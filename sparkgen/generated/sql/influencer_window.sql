@@ -91,53 +91,53 @@ reference_edges AS (
   FROM event_topics
   WHERE ref_id IS NOT NULL
 ),
--- the edges ending a chain of 2 records: those of the level before whose record is referenced there
+-- the edges ending a chain of 2 records: those whose record is referenced by an edge ending a chain of 1
 chain_edges_2 AS (
   SELECT
     e.*
   FROM reference_edges AS e
   LEFT SEMI JOIN reference_edges AS r ON r.window_start = e.window_start AND r.window_end = e.window_end AND r.topic = e.topic AND r.ref_id = e.id
 ),
--- the edges ending a chain of 3 records: those of the level before whose record is referenced there
+-- the edges ending a chain of 3 records: those whose record is referenced by an edge ending a chain of 2
 chain_edges_3 AS (
   SELECT
     e.*
-  FROM chain_edges_2 AS e
+  FROM reference_edges AS e
   LEFT SEMI JOIN chain_edges_2 AS r ON r.window_start = e.window_start AND r.window_end = e.window_end AND r.topic = e.topic AND r.ref_id = e.id
 ),
--- the edges ending a chain of 4 records: those of the level before whose record is referenced there
+-- the edges ending a chain of 4 records: those whose record is referenced by an edge ending a chain of 3
 chain_edges_4 AS (
   SELECT
     e.*
-  FROM chain_edges_3 AS e
+  FROM reference_edges AS e
   LEFT SEMI JOIN chain_edges_3 AS r ON r.window_start = e.window_start AND r.window_end = e.window_end AND r.topic = e.topic AND r.ref_id = e.id
 ),
--- the edges ending a chain of 5 records: those of the level before whose record is referenced there
+-- the edges ending a chain of 5 records: those whose record is referenced by an edge ending a chain of 4
 chain_edges_5 AS (
   SELECT
     e.*
-  FROM chain_edges_4 AS e
+  FROM reference_edges AS e
   LEFT SEMI JOIN chain_edges_4 AS r ON r.window_start = e.window_start AND r.window_end = e.window_end AND r.topic = e.topic AND r.ref_id = e.id
 ),
--- the edges ending a chain of 6 records: those of the level before whose record is referenced there
+-- the edges ending a chain of 6 records: those whose record is referenced by an edge ending a chain of 5
 chain_edges_6 AS (
   SELECT
     e.*
-  FROM chain_edges_5 AS e
+  FROM reference_edges AS e
   LEFT SEMI JOIN chain_edges_5 AS r ON r.window_start = e.window_start AND r.window_end = e.window_end AND r.topic = e.topic AND r.ref_id = e.id
 ),
--- the edges ending a chain of 7 records: those of the level before whose record is referenced there
+-- the edges ending a chain of 7 records: those whose record is referenced by an edge ending a chain of 6
 chain_edges_7 AS (
   SELECT
     e.*
-  FROM chain_edges_6 AS e
+  FROM reference_edges AS e
   LEFT SEMI JOIN chain_edges_6 AS r ON r.window_start = e.window_start AND r.window_end = e.window_end AND r.topic = e.topic AND r.ref_id = e.id
 ),
--- the edges ending a chain of 8 records: those of the level before whose record is referenced there
+-- the edges ending a chain of 8 records: those whose record is referenced by an edge ending a chain of 7
 chain_edges_8 AS (
   SELECT
     e.*
-  FROM chain_edges_7 AS e
+  FROM reference_edges AS e
   LEFT SEMI JOIN chain_edges_7 AS r ON r.window_start = e.window_start AND r.window_end = e.window_end AND r.topic = e.topic AND r.ref_id = e.id
 ),
 -- each tweet with every chain length k ≤ 8 that reaches it
