@@ -81,7 +81,7 @@ describe("trends sparkgen plan / lineage", () => {
   it("prints the lineage of one column, or of a metric", async () => {
     const one = await runInProcess(["sparkgen", "lineage", "influencer_window.score"]);
     expect(one.stdout).toBe(
-      "influencer_window.score ← author_followers, retweet_count, like_count, ref_author_followers, ref_retweet_count, ref_like_count; filtered or joined by id, author_id, ref_type, ref_id, ref_author_id\n",
+      "influencer_window.score ← id, author_followers, retweet_count, like_count, ref_author_followers, ref_retweet_count, ref_like_count; filtered or joined by author_id, ref_type, ref_id, ref_author_id\n",
     );
     const all = await runInProcess(["sparkgen", "lineage", "sentiment_alert", "--json"]);
     expect(JSON.parse(all.stdout)["sentiment_alert.drop"]).toEqual({

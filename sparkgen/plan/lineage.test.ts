@@ -23,13 +23,13 @@ influencer_window.window_end ← (window bounds); filtered or joined by id, auth
 influencer_window.topic ← rules; filtered or joined by id, author_id, ref_type, ref_id, ref_author_id
 influencer_window.author_id ← author_id, ref_author_id; filtered or joined by id, ref_type, ref_id
 influencer_window.username ← created_at, ingested_at, author_id, author_username, ref_author_id, ref_author_username; filtered or joined by id, ref_type, ref_id
-influencer_window.rank ← author_id, author_followers, retweet_count, like_count, ref_author_id, ref_author_followers, ref_retweet_count, ref_like_count; filtered or joined by id, ref_type, ref_id
-influencer_window.score ← author_followers, retweet_count, like_count, ref_author_followers, ref_retweet_count, ref_like_count; filtered or joined by id, author_id, ref_type, ref_id, ref_author_id
+influencer_window.rank ← id, author_id, author_followers, retweet_count, like_count, ref_author_id, ref_author_followers, ref_retweet_count, ref_like_count; filtered or joined by ref_type, ref_id
+influencer_window.score ← id, author_followers, retweet_count, like_count, ref_author_followers, ref_retweet_count, ref_like_count; filtered or joined by author_id, ref_type, ref_id, ref_author_id
 influencer_window.tweets ← (no column: a count or a constant); filtered or joined by id, author_id, ref_type, ref_id, ref_author_id
 influencer_window.retweets ← retweet_count, ref_retweet_count; filtered or joined by id, author_id, ref_type, ref_id, ref_author_id
 influencer_window.favourites ← like_count, ref_like_count; filtered or joined by id, author_id, ref_type, ref_id, ref_author_id
 influencer_window.followers ← author_followers, ref_author_followers; filtered or joined by id, author_id, ref_type, ref_id, ref_author_id
-influencer_window.depth ← (no column: a count or a constant); filtered or joined by id, author_id, ref_type, ref_id, ref_author_id
+influencer_window.depth ← id; filtered or joined by author_id, ref_type, ref_id, ref_author_id
 word_window.window_start ← (window bounds); filtered or joined by text, ref_type
 word_window.window_end ← (window bounds); filtered or joined by text, ref_type
 word_window.topic ← rules; filtered or joined by text, ref_type

@@ -363,8 +363,8 @@ describe("metric kind: compiled", () => {
       measures: { depth: e.referenceDepth("id", "ref_id", 3) },
     });
     const text = printSparkSql(lower(compileMetric(m, windowJob)));
-    expect(text).toContain("chain_edges_3 AS (");
-    expect(text).not.toContain("chain_edges_4");
+    expect(text).toContain("chain_depth_3 AS (");
+    expect(text).not.toContain("chain_depth_4");
     expect(text).toContain(
       "LEFT JOIN tweet_depth AS rd ON rd.window_start = e.window_start AND rd.window_end = e.window_end AND rd.topic = e.topic AND rd.tweet_id = e.id",
     );

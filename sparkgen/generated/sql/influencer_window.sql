@@ -80,7 +80,7 @@ tweet_counts AS (
   LEFT JOIN retweet_records AS n ON n.window_start = o.window_start AND n.window_end = o.window_end AND n.topic = o.topic AND n.tweet_id = o.tweet_id
   GROUP BY o.window_start, o.window_end, o.topic, o.author_id, o.tweet_id
 ),
--- record → referenced tweet, for every record in (window_start, window_end, topic) that references one (any relation): the chains of 1 record
+-- record → referenced tweet, for every record in (window_start, window_end, topic) that references one (any relation)
 reference_edges AS (
   SELECT DISTINCT
     window_start,
@@ -91,120 +91,100 @@ reference_edges AS (
   FROM event_topics
   WHERE ref_id IS NOT NULL
 ),
--- the edges ending a chain of 2 records: those whose record is referenced by an edge ending a chain of 1
-chain_edges_2 AS (
-  SELECT
-    e.*
-  FROM reference_edges AS e
-  LEFT SEMI JOIN reference_edges AS r ON r.window_start = e.window_start AND r.window_end = e.window_end AND r.topic = e.topic AND r.ref_id = e.id
-),
--- the edges ending a chain of 3 records: those whose record is referenced by an edge ending a chain of 2
-chain_edges_3 AS (
-  SELECT
-    e.*
-  FROM reference_edges AS e
-  LEFT SEMI JOIN chain_edges_2 AS r ON r.window_start = e.window_start AND r.window_end = e.window_end AND r.topic = e.topic AND r.ref_id = e.id
-),
--- the edges ending a chain of 4 records: those whose record is referenced by an edge ending a chain of 3
-chain_edges_4 AS (
-  SELECT
-    e.*
-  FROM reference_edges AS e
-  LEFT SEMI JOIN chain_edges_3 AS r ON r.window_start = e.window_start AND r.window_end = e.window_end AND r.topic = e.topic AND r.ref_id = e.id
-),
--- the edges ending a chain of 5 records: those whose record is referenced by an edge ending a chain of 4
-chain_edges_5 AS (
-  SELECT
-    e.*
-  FROM reference_edges AS e
-  LEFT SEMI JOIN chain_edges_4 AS r ON r.window_start = e.window_start AND r.window_end = e.window_end AND r.topic = e.topic AND r.ref_id = e.id
-),
--- the edges ending a chain of 6 records: those whose record is referenced by an edge ending a chain of 5
-chain_edges_6 AS (
-  SELECT
-    e.*
-  FROM reference_edges AS e
-  LEFT SEMI JOIN chain_edges_5 AS r ON r.window_start = e.window_start AND r.window_end = e.window_end AND r.topic = e.topic AND r.ref_id = e.id
-),
--- the edges ending a chain of 7 records: those whose record is referenced by an edge ending a chain of 6
-chain_edges_7 AS (
-  SELECT
-    e.*
-  FROM reference_edges AS e
-  LEFT SEMI JOIN chain_edges_6 AS r ON r.window_start = e.window_start AND r.window_end = e.window_end AND r.topic = e.topic AND r.ref_id = e.id
-),
--- the edges ending a chain of 8 records: those whose record is referenced by an edge ending a chain of 7
-chain_edges_8 AS (
-  SELECT
-    e.*
-  FROM reference_edges AS e
-  LEFT SEMI JOIN chain_edges_7 AS r ON r.window_start = e.window_start AND r.window_end = e.window_end AND r.topic = e.topic AND r.ref_id = e.id
-),
--- each tweet with every chain length k ≤ 8 that reaches it
-chain_tweets AS (
+-- chains of depth 1: each record referencing a tweet
+chain_depth_1 AS (
   SELECT
     window_start,
     window_end,
     topic,
     ref_id AS tweet_id,
+    id AS frontier,
     1 AS depth
   FROM reference_edges
-  UNION ALL
+),
+-- chains extended by one record where one references the frontier (depth 2), or kept as they are
+chain_depth_2 AS (
   SELECT
-    window_start,
-    window_end,
-    topic,
-    ref_id AS tweet_id,
-    2 AS depth
-  FROM chain_edges_2
-  UNION ALL
+    c.window_start,
+    c.window_end,
+    c.topic,
+    c.tweet_id,
+    r.id AS frontier,
+    CASE WHEN r.id IS NULL THEN c.depth ELSE 2 END AS depth
+  FROM chain_depth_1 AS c
+  LEFT JOIN reference_edges AS r ON r.window_start = c.window_start AND r.window_end = c.window_end AND r.topic = c.topic AND r.ref_id = c.frontier
+),
+-- chains extended by one record where one references the frontier (depth 3), or kept as they are
+chain_depth_3 AS (
   SELECT
-    window_start,
-    window_end,
-    topic,
-    ref_id AS tweet_id,
-    3 AS depth
-  FROM chain_edges_3
-  UNION ALL
+    c.window_start,
+    c.window_end,
+    c.topic,
+    c.tweet_id,
+    r.id AS frontier,
+    CASE WHEN r.id IS NULL THEN c.depth ELSE 3 END AS depth
+  FROM chain_depth_2 AS c
+  LEFT JOIN reference_edges AS r ON r.window_start = c.window_start AND r.window_end = c.window_end AND r.topic = c.topic AND r.ref_id = c.frontier
+),
+-- chains extended by one record where one references the frontier (depth 4), or kept as they are
+chain_depth_4 AS (
   SELECT
-    window_start,
-    window_end,
-    topic,
-    ref_id AS tweet_id,
-    4 AS depth
-  FROM chain_edges_4
-  UNION ALL
+    c.window_start,
+    c.window_end,
+    c.topic,
+    c.tweet_id,
+    r.id AS frontier,
+    CASE WHEN r.id IS NULL THEN c.depth ELSE 4 END AS depth
+  FROM chain_depth_3 AS c
+  LEFT JOIN reference_edges AS r ON r.window_start = c.window_start AND r.window_end = c.window_end AND r.topic = c.topic AND r.ref_id = c.frontier
+),
+-- chains extended by one record where one references the frontier (depth 5), or kept as they are
+chain_depth_5 AS (
   SELECT
-    window_start,
-    window_end,
-    topic,
-    ref_id AS tweet_id,
-    5 AS depth
-  FROM chain_edges_5
-  UNION ALL
+    c.window_start,
+    c.window_end,
+    c.topic,
+    c.tweet_id,
+    r.id AS frontier,
+    CASE WHEN r.id IS NULL THEN c.depth ELSE 5 END AS depth
+  FROM chain_depth_4 AS c
+  LEFT JOIN reference_edges AS r ON r.window_start = c.window_start AND r.window_end = c.window_end AND r.topic = c.topic AND r.ref_id = c.frontier
+),
+-- chains extended by one record where one references the frontier (depth 6), or kept as they are
+chain_depth_6 AS (
   SELECT
-    window_start,
-    window_end,
-    topic,
-    ref_id AS tweet_id,
-    6 AS depth
-  FROM chain_edges_6
-  UNION ALL
+    c.window_start,
+    c.window_end,
+    c.topic,
+    c.tweet_id,
+    r.id AS frontier,
+    CASE WHEN r.id IS NULL THEN c.depth ELSE 6 END AS depth
+  FROM chain_depth_5 AS c
+  LEFT JOIN reference_edges AS r ON r.window_start = c.window_start AND r.window_end = c.window_end AND r.topic = c.topic AND r.ref_id = c.frontier
+),
+-- chains extended by one record where one references the frontier (depth 7), or kept as they are
+chain_depth_7 AS (
   SELECT
-    window_start,
-    window_end,
-    topic,
-    ref_id AS tweet_id,
-    7 AS depth
-  FROM chain_edges_7
-  UNION ALL
+    c.window_start,
+    c.window_end,
+    c.topic,
+    c.tweet_id,
+    r.id AS frontier,
+    CASE WHEN r.id IS NULL THEN c.depth ELSE 7 END AS depth
+  FROM chain_depth_6 AS c
+  LEFT JOIN reference_edges AS r ON r.window_start = c.window_start AND r.window_end = c.window_end AND r.topic = c.topic AND r.ref_id = c.frontier
+),
+-- chains extended by one record where one references the frontier (depth 8), or kept as they are
+chain_depth_8 AS (
   SELECT
-    window_start,
-    window_end,
-    topic,
-    ref_id AS tweet_id,
-    8 AS depth
-  FROM chain_edges_8
+    c.window_start,
+    c.window_end,
+    c.topic,
+    c.tweet_id,
+    r.id AS frontier,
+    CASE WHEN r.id IS NULL THEN c.depth ELSE 8 END AS depth
+  FROM chain_depth_7 AS c
+  LEFT JOIN reference_edges AS r ON r.window_start = c.window_start AND r.window_end = c.window_end AND r.topic = c.topic AND r.ref_id = c.frontier
 ),
 -- the longest reference chain ending at each tweet, capped at 8
 tweet_depth AS (
@@ -214,7 +194,7 @@ tweet_depth AS (
     topic,
     tweet_id,
     max(depth) AS depth
-  FROM chain_tweets
+  FROM chain_depth_8
   GROUP BY window_start, window_end, topic, tweet_id
 ),
 -- retweets = Σ rt(P), favourites = Σ likes(P), depth = the deepest chain over the author's tweets
