@@ -7,7 +7,7 @@
  * Value lineage, as SQLMesh and sqlglot define it: the columns an output expression reads —
  * operands, function arguments, CASE conditions, the ORDER BY of a window function. Apart from
  * them, `by`: the columns the rows it is computed from are filtered or joined by (WHERE and JOIN
- * ON on the way; a reference depth is joined by `id` and `ref_id`, a filtered count is filtered by
+ * ON on the way; a reference depth reads `id` and is joined by `ref_id`, a filtered count is filtered by
  * its predicate's columns). GROUP BY and PARTITION BY group rows and are left out of both, and so
  * are the event statements' own filters (validity, one copy per id), which every metric shares:
  * otherwise every column would be "filtered by" every checked column and the dedup keys.
@@ -44,7 +44,7 @@ export interface ColumnLineage {
   readonly window: boolean;
   /**
    * Event columns (and other metrics' columns) that filter or join the rows it is computed from,
-   * without those already in `events`/`via`: `influencer_window.depth` is joined by id, ref_id.
+   * without those already in `events`/`via`: `influencer_window.depth` reads id and is joined by ref_id.
    */
   readonly by: readonly string[];
   /**
