@@ -1,6 +1,7 @@
 import { z } from "zod";
 import { readInstant } from "../runtime/time/index.ts";
 import { codePoints, MAX_TOPIC_LENGTH } from "../sparkgen/index.ts";
+import { ALL_TWEETS } from "../sql/index.ts";
 
 /** Query parameters of a data endpoint after validation: a topic and a half-open range `[from, to)`. */
 export interface RangeQuery {
@@ -58,7 +59,7 @@ export function parseRangeQuery(
     if (params.getAll(key).length > 1) throw new BadParam(`parameter ${key} is given more than once`);
   }
   const schema = z.object({
-    topic: topic.default("*"),
+    topic: topic.default(ALL_TWEETS),
     from: instant("from").optional(),
     to: instant("to").optional(),
     limit: z

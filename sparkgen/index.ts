@@ -18,8 +18,10 @@ export {
   generate,
   MANIFEST,
   REPO_ROOT,
+  STEP_ENTRY_PATH,
   staleFiles,
   WINDOW_JOB_PLAN,
+  WINDOW_JOB_PLAN_PATH,
   writeGenerated,
 } from "./generate.ts";
 export {

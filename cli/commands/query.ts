@@ -5,6 +5,7 @@ import { catalogOf, codePoints, MAX_TOPIC_LENGTH } from "../../sparkgen/index.ts
 import {
   ALERT_OWN_COLUMNS,
   ALERT_TABLES,
+  ALL_TWEETS,
   type AlertDetails,
   type AlertKind,
   allAlerts,
@@ -45,7 +46,11 @@ interface RangeArgs {
 
 const rangeOptions = <T>(y: Argv<T>) =>
   y
-    .option("topic", { type: "string", default: "*", describe: "rule tag, or * for all tweets" })
+    .option("topic", {
+      type: "string",
+      default: ALL_TWEETS,
+      describe: `rule tag, or ${ALL_TWEETS} for all tweets`,
+    })
     .option("from", { type: "string", describe: "first window start, ISO-8601 (e.g. 2026-11-26T00:00:00Z)" })
     .option("to", { type: "string", describe: "end of the range, exclusive (default: now)" })
     .option("since", { type: "string", describe: "range ending at --to: 15m, 24h, 7d (default 24h)" })
@@ -278,7 +283,7 @@ const runs: CommandModule<object, Omit<RangeArgs, "topic"> & { status?: string }
       .option("topic", { hidden: true })
       .option("status", { type: "string", choices: RUN_STATUSES, describe: "only runs with this status" }),
   handler: async (a) => {
-    const { topic: _, ...range } = rangeQuery({ ...a, topic: "*" });
+    const { topic: _, ...range } = rangeQuery({ ...a, topic: ALL_TWEETS });
     const q = { ...range, ...(a.status === undefined ? {} : { status: a.status as RunStatus }) };
     const rows = await withResultsDb(settingsFrom(a), (db) => pipelineRuns(db, q), { requireMigrated: true });
     print(

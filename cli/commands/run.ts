@@ -2,6 +2,7 @@ import type { CommandModule } from "yargs";
 import {
   type AttemptOutcome,
   attemptLine,
+  DEFAULT_RANGE_WINDOWS,
   openPipeline,
   outcomeJson,
   runRange,
@@ -42,7 +43,7 @@ export const run: CommandModule<object, RunArgs> = {
       .option("to", { type: "string", demandOption: true, describe: "end of the range (ISO, exclusive)" })
       .option("range-windows", {
         type: "number",
-        default: 96,
+        default: DEFAULT_RANGE_WINDOWS,
         describe:
           "at most this many consecutive windows per step (one Spark application); 1 = a step per window",
       })

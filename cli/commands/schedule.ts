@@ -4,6 +4,7 @@ import {
   type AttemptOutcome,
   attemptLine,
   type BackfillSummary,
+  DEFAULT_RANGE_WINDOWS,
   jdbcFromDatabaseUrl,
   openPipeline,
   outcomeJson,
@@ -75,7 +76,7 @@ export const schedule: CommandModule<object, ScheduleArgs> = {
       })
       .option("range-windows", {
         type: "number",
-        default: 96,
+        default: DEFAULT_RANGE_WINDOWS,
         describe:
           "at most this many consecutive windows per step (one Spark application); 1 = a step per window",
       })

@@ -1,22 +1,18 @@
 import { randomBytes } from "node:crypto";
 import { mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { fileURLToPath } from "node:url";
 import { usageError } from "../../runtime/errors/index.ts";
 import { log } from "../../runtime/log/index.ts";
 import { run } from "../../runtime/proc.ts";
 import { localInputBytes, type SparkInstall, sparkSubmitArgs } from "../../runtime/spark/index.ts";
+import { STEP_ENTRY_PATH, WINDOW_JOB_PLAN_PATH } from "../../sparkgen/index.ts";
 import { pollUntilTerminal } from "./poll.ts";
 import { failureReason, parseStepResult, parseWindowResults, stepArgs, stepName } from "./step-args.ts";
 import type { StepRequest, StepRunner, StepState, StepStatus } from "./step-runner.ts";
 
 /** The static step runtime's entry and the generated plan it runs (see the step contract). */
-export const DEFAULT_STEP_SCRIPT = fileURLToPath(
-  new URL("../../sparkgen/runtime/window_step.py", import.meta.url),
-);
-export const DEFAULT_PLAN = fileURLToPath(
-  new URL("../../sparkgen/generated/steps/window_job.json", import.meta.url),
-);
+export const DEFAULT_STEP_SCRIPT = STEP_ENTRY_PATH;
+export const DEFAULT_PLAN = WINDOW_JOB_PLAN_PATH;
 
 export interface LocalStepRunnerOptions {
   spark: SparkInstall;
