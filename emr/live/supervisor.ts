@@ -4,6 +4,7 @@ import { fileURLToPath } from "node:url";
 import { log } from "../../runtime/log/index.ts";
 import { type SparkInstall, sparkSubmitArgs } from "../../runtime/spark/index.ts";
 import { DEFAULT_PLAN } from "../runners/local.ts";
+import { failureReason } from "../runners/step-args.ts";
 
 /** The live application's entry (sparkgen/README.md, "Live mode"). */
 export const LIVE_SCRIPT = fileURLToPath(new URL("../../sparkgen/runtime/live_step.py", import.meta.url));
@@ -82,11 +83,11 @@ export async function runLive(o: LiveSupervisorOptions): Promise<void> {
   let quickDeaths = 0;
   while (!o.signal.aborted) {
     const started = Date.now();
-    const { code, signal } = await runOnce(o);
+    const { code, signal, reason } = await runOnce(o);
     if (o.signal.aborted) break;
     quickDeaths = Date.now() - started > HEALTHY_MS ? 0 : quickDeaths + 1;
     const delay = restartDelayMs(quickDeaths - 1, first, max);
-    log().warn({ code, signal, restartInMs: delay }, "the live application stopped; restarting it");
+    log().warn({ code, signal, reason, restartInMs: delay }, "the live application stopped; restarting it");
     try {
       await sleep(delay, undefined, { signal: o.signal });
     } catch {
@@ -95,7 +96,13 @@ export async function runLive(o: LiveSupervisorOptions): Promise<void> {
   }
 }
 
-function runOnce(o: LiveSupervisorOptions): Promise<{ code: number | null; signal: NodeJS.Signals | null }> {
+/** Lines of output kept for the reason of a death (its last ERROR line or exception). */
+const TAIL_LINES = 200;
+
+function runOnce(
+  o: LiveSupervisorOptions,
+): Promise<{ code: number | null; signal: NodeJS.Signals | null; reason?: string }> {
+  const tail: string[] = [];
   const args = sparkSubmitArgs({
     script: LIVE_SCRIPT,
     args: liveAppArgs(o),
@@ -121,7 +128,11 @@ function runOnce(o: LiveSupervisorOptions): Promise<{ code: number | null; signa
     stream.on("data", (b: Buffer) => {
       const lines = (partial + b.toString()).split("\n");
       partial = lines.pop() ?? "";
-      for (const line of lines) o.onLine?.(line);
+      for (const line of lines) {
+        tail.push(line);
+        if (tail.length > TAIL_LINES) tail.shift();
+        o.onLine?.(line);
+      }
     });
   }
   const stop = () => {
@@ -139,7 +150,7 @@ function runOnce(o: LiveSupervisorOptions): Promise<{ code: number | null; signa
     });
     child.on("close", (code, signal) => {
       o.signal.removeEventListener("abort", stop);
-      resolve({ code, signal });
+      resolve({ code, signal, reason: failureReason(tail.join("\n"), code, signal) });
     });
   });
 }

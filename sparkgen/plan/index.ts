@@ -75,20 +75,23 @@ export interface Verification {
   readonly metrics: ReadonlyMap<string, RowsComparison>;
 }
 
-/** Roles that a compiler change alone gives (no spec field named): what verification may clear. */
-const SQL_ONLY: ReadonlySet<Role> = new Set(["sql", "job", "upstream"]);
+/**
+ * Reasons verification may clear: the compiler's (`sql`), the job's (its event statements or a job
+ * field: how every metric reads the events) and another metric's (`upstream`). A metric's own spec
+ * field (a formula, a filter, a weight) is never cleared.
+ */
+const CLEARABLE: ReadonlySet<Role> = new Set(["sql", "job", "upstream"]);
 
 /**
- * A breaking metric whose only reasons are its SQL (no spec field, same columns) and whose rows
- * the verification found equal on every recomputed window is `results-equal`. A spec field change
- * stays breaking even when the sampled windows happen to agree: equality on N windows is evidence
- * about the compiler, not about a new formula.
+ * A breaking metric whose reasons are all clearable (no field of its own spec, same columns) and
+ * whose rows the verification found equal on every recomputed window is `results-equal`. A spec
+ * field change stays breaking even when the sampled windows happen to agree: equality on N windows
+ * is evidence about the compiler, not about a new formula.
  */
 function verify(p: MetricPlan, v: Verification | undefined): MetricPlan {
   const found = v?.metrics.get(p.name);
   if (!v || !found || p.category !== "breaking") return p;
-  const sqlOnly =
-    p.columns.length === 0 && p.reasons.every((r) => SQL_ONLY.has(r.role) && r.field === undefined);
+  const sqlOnly = p.columns.length === 0 && p.reasons.every((r) => CLEARABLE.has(r.role));
   const n = v.windows.length;
   if (found.equal && sqlOnly)
     return {

@@ -63,3 +63,14 @@ def test_a_refresh_replaces_the_window_in_one_transaction_unless_it_is_final():
     assert not live_write.write_provisional(final, WINDOW, {"sentiment_window": "[]"}, "[]", 3.0, 5.0, 120)
     assert [e[0] for e in final.log][-2:] == ["rollback", "autocommit"]
     assert not any(e[0] == "update" and e[1] == "DELETE" for e in final.log)
+
+
+def test_a_baseline_without_a_tweet_count_is_not_rate_scaled(spark):
+    from datetime import datetime, timedelta, timezone
+
+    from trends_step.live_compute import rate_scaled
+
+    w = (datetime(2026, 11, 26, 4, 0, tzinfo=timezone.utc), datetime(2026, 11, 26, 4, 15, tzinfo=timezone.utc))
+    df = spark.createDataFrame([(w[0], "*", "acme", 7)], "window_start timestamp, topic string, tag string, count long")
+    out = rate_scaled(df, [w], w[0] + timedelta(minutes=3), timedelta(minutes=15))
+    assert [tuple(r)[1:] for r in out.collect()] == [("*", "acme", 7)]

@@ -71,9 +71,15 @@ def split_plan(plan):
 
 
 def rate_scaled(df, windows, clock, length):
-    """`df` (rows of the baseline table for `windows`) with RATE_COLUMN projected to whole windows."""
+    """`df` (rows of the baseline table for `windows`) with RATE_COLUMN projected to whole windows.
+
+    A baseline without a tweet count (a trend alert over a dimensional metric's counts) is left as
+    it is: its open window's counts so far are compared with the baseline, which can only be
+    late to fire, never early."""
     from pyspark.sql import functions as F
 
+    if RATE_COLUMN not in df.columns:
+        return df
     factor = F.lit(1.0)
     for w in windows:
         scale = length / elapsed(w, clock, length)
