@@ -15,6 +15,9 @@ import { compileMetric } from "./kinds.ts";
  * the set can only be too large, never too small.
  */
 export function eventColumnsRead(job: JobSpec): readonly string[] {
+  // classify and window_events both ask, for every generate and lineage walk: compile the metrics once per job.
+  const known = READ.get(job);
+  if (known) return known;
   const named = new Set<string>([
     job.eventTime,
     job.dedup.key,
@@ -27,5 +30,9 @@ export function eventColumnsRead(job: JobSpec): readonly string[] {
     return e;
   };
   for (const m of job.metrics) mapQueryExpressions(compileMetric(m, job), collect);
-  return Object.keys(EVENT_V1).filter((c) => named.has(c));
+  const read = Object.freeze(Object.keys(EVENT_V1).filter((c) => named.has(c)));
+  READ.set(job, read);
+  return read;
 }
+
+const READ = new WeakMap<JobSpec, readonly string[]>();

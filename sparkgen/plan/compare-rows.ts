@@ -35,19 +35,10 @@ export function compareRows(
   fresh: readonly Row[],
   columns: readonly string[],
 ): RowsComparison {
-  const counts = new Map<string, number>();
-  for (const r of stored) {
-    const k = key(r, columns);
-    counts.set(k, (counts.get(k) ?? 0) + 1);
-  }
-  const onlyFresh: string[] = [];
-  for (const r of fresh) {
-    const k = key(r, columns);
-    const n = counts.get(k) ?? 0;
-    if (n > 0) counts.set(k, n - 1);
-    else onlyFresh.push(k);
-  }
-  const onlyStored = [...counts].flatMap(([k, n]) => Array<string>(n).fill(k));
+  const s = stored.map((r) => key(r, columns));
+  const f = fresh.map((r) => key(r, columns));
+  const onlyStored = difference(s, f);
+  const onlyFresh = difference(f, s);
   return {
     equal: onlyStored.length === 0 && onlyFresh.length === 0,
     stored: stored.length,
@@ -55,4 +46,17 @@ export function compareRows(
     onlyStored: onlyStored.slice(0, SHOWN),
     onlyFresh: onlyFresh.slice(0, SHOWN),
   };
+}
+
+/** The elements of `a` left after removing one match in `b` for each (a multiset difference). */
+export function difference(a: readonly string[], b: readonly string[]): string[] {
+  const left = new Map<string, number>();
+  for (const x of b) left.set(x, (left.get(x) ?? 0) + 1);
+  const out: string[] = [];
+  for (const x of a) {
+    const n = left.get(x) ?? 0;
+    if (n > 0) left.set(x, n - 1);
+    else out.push(x);
+  }
+  return out;
 }

@@ -1,3 +1,4 @@
+import { difference } from "../plan/compare-rows.ts";
 import type { CaseValue } from "../spec/index.ts";
 import type { Placement } from "./layout.ts";
 
@@ -69,17 +70,4 @@ export function compareCase(
     missing: difference(expected, actual),
     unexpected: difference(actual, expected),
   };
-}
-
-/** The elements of `a` left after removing one match in `b` for each (a multiset difference). */
-function difference(a: readonly string[], b: readonly string[]): string[] {
-  const left = new Map<string, number>();
-  for (const x of b) left.set(x, (left.get(x) ?? 0) + 1);
-  const out: string[] = [];
-  for (const x of a) {
-    const n = left.get(x) ?? 0;
-    if (n > 0) left.set(x, n - 1);
-    else out.push(x);
-  }
-  return out;
 }

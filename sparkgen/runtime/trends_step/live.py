@@ -29,6 +29,7 @@ from .live_compute import recompute
 from .live_write import write_provisional
 from .log import log, set_prefix
 from .plan import load_plan
+from .slots import window_start_column
 
 HOURS_GLOB = "/*/*/*/*"
 
@@ -40,14 +41,6 @@ def classify(spark, plan, raw):
     raw.createOrReplaceTempView(plan.views["raw"])
     classified = spark.sql(plan.classify_sql)
     return classified.where(F.col("violation").isNull()).withColumn(INPUT_COLUMN, F.lit(0))
-
-
-def window_start_column(plan, length):
-    """The start of the window holding an event (epoch seconds), as window_events.sql assigns it."""
-    from pyspark.sql import functions as F
-
-    seconds = int(length.total_seconds())
-    return F.floor(F.unix_timestamp(F.col(plan.event_time)) / seconds) * seconds
 
 
 def recent_hours(spark, root, span):
