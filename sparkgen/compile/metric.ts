@@ -13,9 +13,11 @@ import {
 } from "../ast/index.ts";
 import type { JobSpec } from "../spec/kinds.ts";
 import {
+  ARITHMETIC,
   type DepthMeasure,
   type DerivedMeasure,
   type Dimension,
+  type OnceMeasure,
   REFERENCE_DEPTH_COLUMN,
 } from "../spec/metric-dsl.ts";
 import type { MetricKindSpec } from "../spec/metric-kind.ts";
@@ -112,6 +114,7 @@ export const dimensionRows: MetricStage = (p, job, from) => {
   const { spec, dims, dimNames, scalar, exploded } = p;
   const depth = p.aggregates.map(([, m]) => (m as Partial<DepthMeasure>).depth).find((d) => d !== undefined);
   const topicsLast = exploded.length > 0 && !depth;
+  const pairs = exploded.flatMap(([name, d]) => (d.pair?.first === name ? [d.pair] : []));
   const element = (name: string, i: number, d: Dimension) =>
     d.elements ? sql.col(elementColumn(name), `d${i}`) : sql.col(dimColumn(name));
   const lateralViews: LateralViewNode[] = exploded.map(([name, d], i) =>
@@ -135,6 +138,8 @@ export const dimensionRows: MetricStage = (p, job, from) => {
     ...exploded.flatMap(([name, d], i) =>
       d.elements?.keep ? [apply(d.elements.keep, element(name, i, d))] : [],
     ),
+    // pairs(): each unordered pair of distinct elements once, in one order.
+    ...pairs.map(({ first, second }) => sql.op(dimColumn(first), "<", dimColumn(second))),
   ];
   if (!dims.length && !spec.where && !depth) return { ctes: [], rows: from };
   // A depth measure: the reference chains of the window (a library operator, as influencers use),
@@ -155,6 +160,7 @@ export const dimensionRows: MetricStage = (p, job, from) => {
       ? ["each distinct element of an exploded dimension once per event"]
       : []),
     ...(exploded.some(([, d]) => d.elements) ? ["every token, repeats included"] : []),
+    ...pairs.map(({ first, second }) => `each pair once, ${first} < ${second}`),
     ...(scalar.some(([, d]) => d.nullable) ? ["events whose value is NULL left out"] : []),
   ];
   const rows = sql.cte(
@@ -207,6 +213,56 @@ export const keptRows: MetricStage = (p, _job, from) => {
   return { ctes: [...lists, kept], rows: "kept_rows" };
 };
 
+/**
+ * A `sumOnce` measure's column: on the first row of each (group, entity), the entity's largest
+ * value in the group; NULL on its other rows and where the entity is NULL. The group's sum of it
+ * counts each entity once.
+ */
+export const onceRows: MetricStage = (p, _job, from) => {
+  const onces = [
+    ...new Map(
+      p.aggregates.flatMap(([, m]) => {
+        const o = (m as Partial<OnceMeasure>).once;
+        return o ? [[o.column, o] as const] : [];
+      }),
+    ).values(),
+  ];
+  if (!onces.length) return { ctes: [], rows: from };
+  const group = [...KEY, ...p.dimNames.map(dimColumn)].map((c) => sql.col(c, "d"));
+  const cte = sql.cte(
+    "once_rows",
+    `${onces.map((o) => `each ${o.per}'s largest ${o.value}`).join(", ")} once per group, on its first row`,
+    sql.select(
+      [
+        sql.star("d"),
+        ...onces.map((o) =>
+          sql.as(
+            sql.caseWhen([
+              [
+                sql.and(
+                  sql.isNotNull(sql.col(o.per, "d")),
+                  sql.eq(
+                    sql.over(
+                      sql.fn("row_number"),
+                      [...group, sql.col(o.per, "d")],
+                      [sql.desc(sql.col(o.value, "d"))],
+                    ),
+                    sql.lit(1),
+                  ),
+                ),
+                sql.col(o.value, "d"),
+              ],
+            ]),
+            o.column,
+          ),
+        ),
+      ],
+      { from: sql.table(from, "d") },
+    ),
+  );
+  return { ctes: [cte], rows: "once_rows" };
+};
+
 /** The aggregate measures per window, topic and dimension values. */
 export const grouped: MetricStage = (p, _job, from) => {
   const { spec, dims, dimNames } = p;
@@ -228,10 +284,17 @@ export const grouped: MetricStage = (p, _job, from) => {
   return { ctes: [cte], rows: "grouped" };
 };
 
+/** How many derived measures deep a measure is: 0 for an aggregate, 1 for one over aggregates, … */
+function depthOf(measures: MetricKindSpec["measures"], name: string): number {
+  const m = measures[name];
+  return m?.kind === "derived" ? 1 + Math.max(0, ...m.refs.map((r) => depthOf(measures, r))) : 0;
+}
+
 /**
  * The derived measures over the grouped rows (NULL when the denominator is 0 or NULL), after the
  * topic totals a shareOfTopic reads: the same aggregate over every event of the (window, topic)
- * that passes `where`.
+ * that passes `where`. A derived measure of derived ones comes one CTE later (`measured_2`, …),
+ * reading them as columns.
  */
 export const measured: MetricStage = (p, job, from) => {
   const { spec, derived, dimNames } = p;
@@ -270,36 +333,77 @@ export const measured: MetricStage = (p, job, from) => {
           sql.fn("sum", sql.caseWhen([[sql.op("g.topic", "<>", sql.lit(job.topics.all)), a]])),
           partition,
         );
-      case "score":
+      default:
         return undefined;
     }
   };
   const derivedNode = (m: DerivedMeasure): ExpressionNode => {
-    const den = denominator(m);
-    return den
-      ? safe(sql.col(m.refs[0]!, "g"), den)
-      : sql.weightedScore(
+    const refs = m.refs.map((r) => sql.col(r, "g"));
+    switch (m.op) {
+      case "plus":
+      case "minus":
+        return refs
+          .slice(1)
+          .reduce<ExpressionNode>((a, b) => sql.op(a, ARITHMETIC[m.op as "plus" | "minus"], b), refs[0]!);
+      case "times":
+        return sql.op(refs[0]!, "*", sql.lit(m.factor!));
+      case "score":
+        return sql.weightedScore(
           m.refs.map((r, i) => [m.weights![i]!, sql.col(r, "g")] as const),
           keyColumns("g"),
         );
+      default:
+        return safe(refs[0]!, denominator(m)!);
+    }
   };
   const stored = rollupColumnsOf(spec.measures).filter((c) => c.node === undefined);
+  const levels = [...new Set(derived.map(([n]) => depthOf(spec.measures, n)))].sort((a, b) => a - b);
+  const ctes = levels.map((level, i) => {
+    const here = derived.filter(([n]) => depthOf(spec.measures, n) === level);
+    const names = new Set(here.map(([n]) => n));
+    const first = i === 0;
+    return sql.cte(
+      first ? "measured" : `measured_${level}`,
+      first
+        ? `the derived measures: ${here.map(([n]) => n).join(", ")} (NULL when the denominator is 0 or NULL)`
+        : `the derived measures over derived ones: ${here.map(([n]) => n).join(", ")}`,
+      sql.select(
+        [
+          sql.star("g"),
+          ...here.map(([n, m]) => sql.as(derivedNode(m), n)),
+          ...stored
+            .filter((c) => names.has(c.of))
+            .map((c) => sql.as(denominator(spec.measures[c.of] as DerivedMeasure)!, c.name)),
+        ],
+        {
+          from: sql.table(first ? from : i === 1 ? "measured" : `measured_${levels[i - 1]}`, "g"),
+          joins:
+            first && totals.length
+              ? [sql.join("LEFT", sql.table("topic_totals", "t"), sameKey("t", "g"))]
+              : [],
+        },
+      ),
+    );
+  });
+  return {
+    ctes: [...(totals.length ? [totalsCte] : []), ...ctes],
+    rows: ctes.at(-1)!.name,
+  };
+};
+
+/** Minimum support: the rows whose `having.by` is at least `having.atLeast` (NULL is not). */
+export const supported: MetricStage = (p, _job, from) => {
+  const having = p.spec.having;
+  if (!having) return { ctes: [], rows: from };
   const cte = sql.cte(
-    "measured",
-    `the derived measures: ${derived.map(([n]) => n).join(", ")} (NULL when the denominator is 0 or NULL)`,
-    sql.select(
-      [
-        sql.star("g"),
-        ...derived.map(([n, m]) => sql.as(derivedNode(m), n)),
-        ...stored.map((c) => sql.as(denominator(spec.measures[c.of] as DerivedMeasure)!, c.name)),
-      ],
-      {
-        from: sql.table(from, "g"),
-        joins: totals.length ? [sql.join("LEFT", sql.table("topic_totals", "t"), sameKey("t", "g"))] : [],
-      },
-    ),
+    "supported",
+    `the rows with ${having.by} >= ${having.atLeast} (minimum support), before the rank`,
+    sql.select([sql.star()], {
+      from: sql.table(from),
+      where: sql.op(sql.col(having.by), ">=", sql.lit(having.atLeast)),
+    }),
   );
-  return { ctes: [...(totals.length ? [totalsCte] : []), cte], rows: "measured" };
+  return { ctes: [cte], rows: "supported" };
 };
 
 /** The rank: by `rank.by` descending, ties by the dimensions ascending, per window and topic. */
@@ -316,7 +420,15 @@ export const ranked: MetricStage = (p, _job, from) => {
 };
 
 /** The CTE stages of the metric kind, in order, each reading the relation of the one before. */
-export const METRIC_STAGES: readonly MetricStage[] = [dimensionRows, keptRows, grouped, measured, ranked];
+export const METRIC_STAGES: readonly MetricStage[] = [
+  dimensionRows,
+  keptRows,
+  onceRows,
+  grouped,
+  measured,
+  supported,
+  ranked,
+];
 
 /** The final SELECT: the top N of each (window, topic), the catch-all topic left out when asked. */
 function resultRows(p: MetricParts, job: JobSpec, from: string): SelectNode {
@@ -396,7 +508,14 @@ export function metricColumns(spec: MetricKindSpec): OutputColumn[] {
  * as for the aggregate kind's shares. A ratio of two measures has no such bound.
  */
 const isShare = (m: MetricKindSpec["measures"][string]): boolean =>
-  m.kind === "derived" ? m.op !== "ratio" : ShareNode.is(m.node);
+  m.kind === "derived" ? SHARES.has(m.op) : ShareNode.is(m.node);
+/** The derived measures that are 0…1: shares and the weighted score (not a ratio, not arithmetic). */
+const SHARES: ReadonlySet<DerivedMeasure["op"]> = new Set([
+  "shareOfTopic",
+  "shareOfAll",
+  "shareOfTracked",
+  "score",
+]);
 
 /** The count call of a counting measure (`count(…)`, `count_if(…)`), else undefined. */
 const countCall = (m: MetricKindSpec["measures"][string]) =>

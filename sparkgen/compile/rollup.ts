@@ -5,7 +5,7 @@
 import type { ExpressionNode } from "../ast/index.ts";
 import type { ResultType } from "../spec/dsl.ts";
 import type { MetricMeasure } from "../spec/metric-kind.ts";
-import { DERIVED_DENOMINATOR, NOT_ADDITIVE, rollupColumns } from "../spec/rollup.ts";
+import { DERIVED_DENOMINATOR, NOT_ADDITIVE, REDERIVED, rollupColumns } from "../spec/rollup.ts";
 import type { ColumnRollup } from "./shape.ts";
 
 type Measures = Readonly<Record<string, MetricMeasure>>;
@@ -21,23 +21,48 @@ export interface RollupColumn {
 }
 
 /** How measure `name` of `measures` combines over windows, as readers need it. */
-export function columnRollup(measures: Measures, name: string): ColumnRollup {
+export function columnRollup(
+  measures: Measures,
+  name: string,
+  seen: ReadonlySet<string> = new Set(),
+): ColumnRollup {
   const m = measures[name]!;
   const parts = rollupColumns(name);
   if (m.kind === "measure") {
     const r = m.rollup;
     return r.kind === "ratio" ? { kind: "ratio", ...parts, per: "row" } : r;
   }
-  const scope = DERIVED_DENOMINATOR[m.op];
-  if (scope === "none") return { kind: "none", why: NOT_ADDITIVE.score };
-  const additive = m.refs.every((r) => {
-    const ref = measures[r];
-    return ref?.kind === "measure" && ref.rollup.kind === "sum";
-  });
-  if (!additive) return { kind: "none", why: NOT_ADDITIVE.refs };
-  return scope === "row"
-    ? { kind: "ratio", num: m.refs[0]!, den: m.refs[1]!, per: "row" }
-    : { kind: "ratio", num: m.refs[0]!, den: parts.den, per: scope };
+  if (m.op === "score") return { kind: "none", why: NOT_ADDITIVE.score };
+  // What the measures it reads do (a name that is missing, or a cycle: validation reports it).
+  const inner = new Set([...seen, name]);
+  const refs = m.refs.map((r) =>
+    measures[r] === undefined || inner.has(r) ? undefined : columnRollup(measures, r, inner),
+  );
+  if (refs.some((r) => r === undefined || r.kind === "none")) return { kind: "none", why: NOT_ADDITIVE.refs };
+  const additive = refs.every((r) => r!.kind === "sum");
+  switch (m.op) {
+    case "plus":
+    case "minus":
+    case "times":
+      return additive
+        ? { kind: "sum" }
+        : {
+            kind: "derived",
+            op: REDERIVED[m.op],
+            args: [...m.refs, ...(m.factor === undefined ? [] : [m.factor])],
+          };
+    case "ratio":
+      return additive
+        ? { kind: "ratio", num: m.refs[0]!, den: m.refs[1]!, per: "row" }
+        : { kind: "derived", op: REDERIVED.ratio, args: [...m.refs] };
+    default: {
+      // A share across the rows of a window (its topic, `*`, the tracked topics): the
+      // denominator is one stored value per window, summed over them; of additive measures only.
+      if (!additive) return { kind: "none", why: NOT_ADDITIVE.refs };
+      const scope = DERIVED_DENOMINATOR[m.op];
+      return { kind: "ratio", num: m.refs[0]!, den: parts.den, per: scope };
+    }
+  }
 }
 
 /** The columns stored beside the measures, in measure order: `NAME_num`, `NAME_den`. */

@@ -44,6 +44,8 @@ export const DEFAULT_LIMIT = {
  * Printed into `sql/generated/tables.ts` as `MetricRollup` (print/kysely.ts), with these scopes.
  */
 export const DENOMINATOR_SCOPES = ["row", "topic", "dimensions"] as const;
+/** The operators of a `derived` roll-up. */
+export const DERIVED_OPS = ["+", "-", "*", "/"] as const;
 
 export type ColumnRollup =
   | { readonly kind: "sum" | "min" | "max" }
@@ -52,5 +54,10 @@ export type ColumnRollup =
       readonly num: string;
       readonly den: string;
       readonly per: (typeof DENOMINATOR_SCOPES)[number];
+    }
+  | {
+      readonly kind: "derived";
+      readonly op: (typeof DERIVED_OPS)[number];
+      readonly args: readonly (string | number)[];
     }
   | { readonly kind: "none"; readonly why: string };

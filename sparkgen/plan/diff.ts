@@ -103,7 +103,7 @@ export function fieldRole(kind: string, path: string): Role {
 }
 
 function generic(head: string): Role {
-  if (/^(where|include|filter|exclude)/i.test(head)) return "filter";
+  if (/^(where|include|filter|exclude|having)/i.test(head)) return "filter";
   if (/^dimension/i.test(head)) return "dimension";
   if (/^(measure|formula|expression)/i.test(head)) return "formula";
   if (/weight/i.test(head)) return "weight";

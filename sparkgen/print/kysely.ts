@@ -4,7 +4,7 @@
  * generic readers (`trends query metric`, `/api/metrics/NAME`, the dashboard's panels) on it.
  */
 import { type OutputColumn, outputColumns, resultShape } from "../compile/index.ts";
-import { DEFAULT_LIMIT, DENOMINATOR_SCOPES, SHAPE_FIELDS } from "../compile/shape.ts";
+import { DEFAULT_LIMIT, DENOMINATOR_SCOPES, DERIVED_OPS, SHAPE_FIELDS } from "../compile/shape.ts";
 import type { JobSpec } from "../spec/kinds.ts";
 import { ALERTS_VIEW, alertsViewOf } from "./alerts-view.ts";
 import { checksOf, schemaOf } from "./ddl.ts";
@@ -88,11 +88,14 @@ ${variants.join("").trimEnd()};
  * How a reader combines a measure over the windows of a range (\`rollup\` of \`RESULT_TABLES\`):
  * add, take the least or the largest, Σ \`num\` / Σ \`den\` (\`den\` is the row's own, or one value
  * per window and topic, or per window and dimension values across topics, counted once per
- * window), or not at all (\`why\`: readers show it per window). docs/contracts.md "Roll-up".
+ * window), re-derived from the roll-ups of other measures (\`args\`: measure names or a constant,
+ * combined by \`op\`; \`/\` is NULL for 0), or not at all (\`why\`: readers show it per window).
+ * docs/contracts.md "Roll-up".
  */
 export type MetricRollup =
   | { readonly kind: "sum" | "min" | "max" }
   | { readonly kind: "ratio"; readonly num: string; readonly den: string; readonly per: ${DENOMINATOR_SCOPES.map((s) => JSON.stringify(s)).join(" | ")} }
+  | { readonly kind: "derived"; readonly op: ${DERIVED_OPS.map((s) => JSON.stringify(s)).join(" | ")}; readonly args: readonly (string | number)[] }
   | { readonly kind: "none"; readonly why: string };
 
 /** How many rows a reader answers by default, by shape (\`--limit\` and \`?limit=\` override it). */

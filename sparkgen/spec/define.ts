@@ -9,6 +9,7 @@ import {
 import type { SpecCase, SpecCases } from "./cases.ts";
 import type { Measure } from "./dsl.ts";
 import type { AggregateSpec, InfluencerSpec, JobSettings, MetricSpec } from "./kinds.ts";
+import { typedMeasures } from "./metric-dsl.ts";
 import type { CheckedMeasures, Dimensions, MetricKindSpec, MetricMeasures } from "./metric-kind.ts";
 
 const ROOT = fileURLToPath(new URL("../../", import.meta.url));
@@ -56,17 +57,21 @@ export const define = Object.freeze({
     url: string,
     s: AlertDefinition<M, O> & Draft,
   ): AlertSpec => register(alertFromDefinition(specSource(url), s), s.draft),
-  /** The general kind; a derived measure or `rank.by` naming no measure of the spec is a type error. */
+  /**
+   * The general kind; a derived measure, `rank.by` or `having.by` naming no measure of the spec is a
+   * type error. Arithmetic measures are typed here from the measures they read.
+   */
   metric: <D extends Dimensions, M extends MetricMeasures & CheckedMeasures<M>>(
     url: string,
     s: Def<MetricKindSpec<D, M, keyof M & string>>,
   ): MetricKindSpec<D, M, keyof M & string> =>
     register(
-      Object.freeze({ ...withoutDraft(s), kind: "metric", source: specSource(url) }) as MetricKindSpec<
-        D,
-        M,
-        keyof M & string
-      >,
+      Object.freeze({
+        ...withoutDraft(s),
+        measures: typedMeasures(s.measures),
+        kind: "metric",
+        source: specSource(url),
+      }) as MetricKindSpec<D, M, keyof M & string>,
       s.draft,
     ),
   /**

@@ -4,11 +4,22 @@
  * Spread into `dsl()`, so specs write `e.explode("hashtags")`, `e.ratio("a", "b")`.
  */
 import { type ExpressionNode, type LambdaNode, sql } from "../ast/index.ts";
-import type { ArrayColumns, Measure, Schema, StringColumns, TextColumns, TimestampColumns } from "./dsl.ts";
+import type {
+  AnyColumn,
+  ArrayColumns,
+  Measure,
+  NumericColumns,
+  NumericResult,
+  ResultType,
+  Schema,
+  StringColumns,
+  TextColumns,
+  TimestampColumns,
+} from "./dsl.ts";
 import { NOT_ADDITIVE } from "./rollup.ts";
 
 /** Sizes of a time bucket inside the window, in minutes. */
-export const BUCKET_SIZES = { "1m": 1, "5m": 5 } as const;
+export const BUCKET_SIZES = { "1m": 1, "5m": 5, "15m": 15 } as const;
 export type BucketSize = keyof typeof BUCKET_SIZES;
 
 /**
@@ -37,6 +48,11 @@ export interface Dimension<T extends "text" | "timestamptz" = "text" | "timestam
   readonly tokens?: TokenRules;
   /** Values left out of the metric (`without`: stop words), compared after `elements.value`. */
   readonly exclude?: readonly string[];
+  /**
+   * One side of `pairs`: the dimensions named `first` and `second` explode the same array, and a
+   * row keeps only `first < second` (each unordered pair of distinct elements once).
+   */
+  readonly pair?: { readonly first: string; readonly second: string };
 }
 
 /** The per-record column a `referenceDepth` measure aggregates (added by the compiler). */
@@ -48,6 +64,16 @@ export const REFERENCE_DEPTH_COLUMN = "reference_depth";
  */
 export interface DepthMeasure extends Measure<"integer"> {
   readonly depth: { readonly id: string; readonly refId: string; readonly cap: number };
+}
+
+/**
+ * Σ `value` over the distinct non-NULL `per` of the group, each counted once with its largest
+ * `value` in the group (reach: every author's followers once). The compiler adds `column` to the
+ * group's rows: the value on one row per (group, entity), NULL on the others.
+ */
+export interface OnceMeasure<T extends "bigint" | "double precision" = "bigint" | "double precision">
+  extends Measure<T> {
+  readonly once: { readonly value: string; readonly per: string; readonly column: string };
 }
 
 /** How `tokens` cuts a text into words (docs/contracts.md "Words"). */
@@ -65,7 +91,14 @@ export interface TokenRules {
   readonly dropNumbers?: boolean;
 }
 
-/** A measure computed from other measures of the row (their names, checked by `define.metric`). */
+/** Arithmetic between measures of the row (`plus`, `minus`, `times`) and its SQL operator. */
+export const ARITHMETIC = { plus: "+", minus: "-", times: "*" } as const;
+export type ArithmeticOp = keyof typeof ARITHMETIC;
+
+/**
+ * A measure computed from other measures of the row (their names, checked by `define.metric`),
+ * aggregate or derived themselves (`define.metric` orders them; a cycle is a validation problem).
+ */
 export interface DerivedMeasure<R extends string = string> {
   readonly kind: "derived";
   /**
@@ -74,14 +107,21 @@ export interface DerivedMeasure<R extends string = string> {
    * shareOfTracked: refs[0] / its sum over every topic but the catch-all (same dimensions).
    * score: Σ weights[i] · c(refs[i]), c(x) = ln(1 + x) / ln(1 + max x over the (window, topic)),
    * 0 when that max is 0 — the influencer score's normalisation and weighting, for any measures.
+   * plus: refs[0] + refs[1] + …; minus: refs[0] − refs[1]; times: refs[0] · factor.
    */
-  readonly op: "ratio" | "shareOfTopic" | "shareOfAll" | "shareOfTracked" | "score";
+  readonly op: "ratio" | "shareOfTopic" | "shareOfAll" | "shareOfTracked" | "score" | ArithmeticOp;
   readonly refs: readonly R[];
   /** score: the weight of each ref, in order (0…1, summing to 1). */
   readonly weights?: readonly number[];
-  readonly type: "double precision";
-  /** NULL when the denominator is 0 or NULL. */
-  readonly nullable: true;
+  /** times: the constant factor. */
+  readonly factor?: number;
+  /**
+   * `double precision`, but for arithmetic of integer measures (`bigint`): `define.metric` types an
+   * arithmetic measure from the measures it reads (`typedMeasures`).
+   */
+  readonly type: "bigint" | "double precision";
+  /** A ratio or share: NULL when the denominator is 0 or NULL; arithmetic: when a measure it reads is. */
+  readonly nullable: boolean;
 }
 
 type TextDimension = Dimension<"text">;
@@ -151,6 +191,8 @@ function tokenDimension(text: TextDimension, rules: TokenRules): TextDimension {
 
 export function dimensionDsl<S extends Schema>(schema: S) {
   type Text = TextColumns<S>;
+  const numericResult = <C extends NumericColumns<S>>(c: C) =>
+    (schema[c]?.type === "double" ? "double precision" : "bigint") as NumericResult<S[C]>;
   /**
    * Applies `f` to a text column, a scalar dimension, or each element of an exploded one;
    * `nullable`: whether f's result can be NULL (undefined: when its input can).
@@ -209,12 +251,50 @@ export function dimensionDsl<S extends Schema>(schema: S) {
         }),
         depth: Object.freeze({ id, refId, cap }),
       }),
+    /**
+     * A measure: Σ `value` over the distinct non-NULL `per` of the group, each once, with its
+     * largest `value` there (`sumOnce("author_followers", "author_id")`: reach, each author's
+     * followers once however many posts). 0 when there is none. Not additive over windows.
+     */
+    sumOnce: <C extends NumericColumns<S>>(value: C, per: AnyColumn<S>): OnceMeasure<NumericResult<S[C]>> =>
+      Object.freeze({
+        kind: "measure",
+        node: sql.fn("coalesce", sql.fn("sum", sql.col(onceColumn(value, per))), sql.lit(0)),
+        type: numericResult(value),
+        nullable: false,
+        rollup: Object.freeze({ kind: "none", why: NOT_ADDITIVE.once }),
+        once: Object.freeze({ value, per, column: onceColumn(value, per) }),
+      }),
+    /**
+     * The unordered pairs of distinct elements of an exploded dimension within one record, as two
+     * dimensions named `first` and `second` (`first < second`: no (a, a), one order only):
+     * `dimensions: e.pairs(e.explode("hashtags"), "tag_a", "tag_b")` (spread it beside others).
+     */
+    pairs: <A extends string, B extends string>(
+      d: TextDimension,
+      first: A,
+      second: B,
+    ): { readonly [K in A | B]: TextDimension } => {
+      const misuse = !d.exploded
+        ? "pairs() of a dimension that is not exploded"
+        : d.elements
+          ? "pairs() of tokens (every occurrence counts: pair an exploded array or matches)"
+          : d.misuse;
+      const side = Object.freeze({
+        ...d,
+        pair: Object.freeze({ first, second }),
+        ...(misuse ? { misuse } : {}),
+      });
+      return Object.freeze({ [first]: side, [second]: side }) as unknown as {
+        readonly [K in A | B]: TextDimension;
+      };
+    },
     /** A text dimension without the listed values (stop words), compared after any transformation. */
     without: (d: TextDimension, values: readonly string[]): TextDimension =>
       Object.freeze({ ...d, exclude: Object.freeze([...(d.exclude ?? []), ...values]) }),
     /** Each element of an array column, once per event (repeats inside one event count once). */
     explode: (c: ArrayColumns<S>): TextDimension => dimension(sql.col(c), "text", true, true),
-    /** The start of the 1- or 5-minute bucket of a timestamp (aligned to the epoch, so to the window). */
+    /** The start of the 1-, 5- or 15-minute bucket of a timestamp (aligned to the epoch, so to the window). */
     bucket: (c: TimestampColumns<S>, size: BucketSize): Dimension<"timestamptz"> => {
       const secs = BUCKET_SIZES[size] * 60;
       const start = sql.op(sql.fn("floor", sql.op(sql.fn("unix_seconds", sql.col(c)), "/", secs)), "*", secs);
@@ -229,13 +309,65 @@ export function dimensionDsl<S extends Schema>(schema: S) {
   });
 }
 
+/** The column the compiler adds for a `sumOnce` (its value on one row per group and entity). */
+const onceColumn = (value: string, per: string) => `${value}_once_per_${per}`;
+
 const derived = <R extends string>(op: DerivedMeasure["op"], ...refs: R[]): DerivedMeasure<R> =>
   Object.freeze({ kind: "derived", op, refs: Object.freeze(refs), type: "double precision", nullable: true });
+
+type AnyMeasure = Measure | DerivedMeasure;
+
+/**
+ * The measures with each arithmetic measure typed from the ones it reads (`define.metric` calls
+ * it): `bigint` when they are all integers (and a `times` factor is whole), else `double
+ * precision`; nullable when one of them is. A name that is missing or a cycle keeps the defaults
+ * (validation reports them).
+ */
+export function typedMeasures<M extends Readonly<Record<string, AnyMeasure>>>(measures: M): M {
+  const typed = new Map<string, { type: ResultType; nullable: boolean }>();
+  const visiting = new Set<string>();
+  const of = (name: string): { type: ResultType; nullable: boolean } | undefined => {
+    const m = measures[name];
+    if (m === undefined || visiting.has(name)) return undefined;
+    if (m.kind === "measure" || !(m.op in ARITHMETIC)) return { type: m.type, nullable: m.nullable };
+    const known = typed.get(name);
+    if (known) return known;
+    visiting.add(name);
+    const refs = m.refs.map(of);
+    visiting.delete(name);
+    if (refs.some((r) => r === undefined)) return { type: m.type, nullable: m.nullable };
+    const whole =
+      refs.every((r) => r!.type === "bigint" || r!.type === "integer") &&
+      (m.factor === undefined || Number.isInteger(m.factor));
+    const t = {
+      type: whole ? "bigint" : "double precision",
+      nullable: refs.some((r) => r!.nullable),
+    } as const;
+    typed.set(name, t);
+    return t;
+  };
+  return Object.freeze(
+    Object.fromEntries(
+      Object.entries(measures).map(([name, m]) => {
+        if (m.kind !== "derived" || !(m.op in ARITHMETIC)) return [name, m];
+        const t = of(name)!;
+        return [name, Object.freeze({ ...m, type: t.type, nullable: t.nullable })];
+      }),
+    ),
+  ) as M;
+}
 
 export function derivedDsl() {
   return Object.freeze({
     /** `a / b` of two measures of the row; NULL when b is 0 or NULL. */
     ratio: <A extends string, B extends string>(a: A, b: B) => derived<A | B>("ratio", a, b),
+    /** `a + b + …` of measures of the row (engagement: `plus("likes", "retweets")`); NULL when one is. */
+    plus: <A extends string>(...refs: [A, A, ...A[]]) => derived<A>("plus", ...refs),
+    /** `a − b` of two measures of the row (net sentiment: `minus("pos", "neg")`); NULL when one is. */
+    minus: <A extends string, B extends string>(a: A, b: B) => derived<A | B>("minus", a, b),
+    /** `a · factor` for a constant factor (`times("retweets", 2)`); NULL when a is. */
+    times: <A extends string>(a: A, factor: number): DerivedMeasure<A> =>
+      Object.freeze({ ...derived("times", a), factor }),
     /** A measure's share of its value over every event of the (window, topic). */
     shareOfTopic: <A extends string>(a: A) => derived("shareOfTopic", a),
     /** A measure's share of its value for the catch-all topic (same dimension values). */

@@ -19,7 +19,7 @@ export type Dimensions = Readonly<Record<string, Dimension>>;
 export type MetricMeasure = Measure | DerivedMeasure;
 export type MetricMeasures = Readonly<Record<string, MetricMeasure>>;
 
-/** Measures whose derived entries name only measures of the same record (checked by the compiler). */
+/** Measures whose derived entries name only measures of the same row (a misspelt name is a type error). */
 export type CheckedMeasures<M> = {
   readonly [K in keyof M]: Measure | DerivedMeasure<keyof M & string>;
 };
@@ -30,7 +30,16 @@ export interface Rank<By extends string = string> {
   readonly by: By;
 }
 
-/** `By`: the names `rank.by` may take (`define.metric` sets it to the measure names). */
+/**
+ * Minimum support: a row whose measure `by` is below `atLeast` (or NULL) is left out, before the
+ * rank (a domain needs 5 posts before its average sentiment ranks).
+ */
+export interface Having<By extends string = string> {
+  readonly by: By;
+  readonly atLeast: number;
+}
+
+/** `By`: the names `rank.by` and `having.by` may take (`define.metric` sets it to the measure names). */
 export interface MetricKindSpec<
   D extends Dimensions = Dimensions,
   M extends MetricMeasures = MetricMeasures,
@@ -47,5 +56,7 @@ export interface MetricKindSpec<
   /** Grouping columns besides window_start and topic, in result-column order (may be empty). */
   readonly dimensions: D;
   readonly measures: M;
+  /** Rows below a minimum of one measure are left out (before the rank). */
+  readonly having?: Having<By>;
   readonly rank?: Rank<By>;
 }

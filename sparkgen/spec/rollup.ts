@@ -21,7 +21,7 @@ export type Rollup =
    * (`NAME_num`, `NAME_den`), so a range gives what one window spanning it would.
    */
   | { readonly kind: "ratio"; readonly num: RollupPart; readonly den: RollupPart }
-  /** Distinct counts, scores, depths: a range shows them per window and says why. */
+  /** Distinct counts, scores, depths, sums over distinct entities: a range shows them per window and says why. */
   | { readonly kind: "none"; readonly why: string };
 
 /** Where a derived measure's denominator comes from (metric-dsl.ts `DerivedMeasure.op`). */
@@ -37,6 +37,15 @@ export const DERIVED_DENOMINATOR = {
   score: "none",
 } as const;
 
+/**
+ * How a derived measure over other measures of the row rolls up when it is not a plain ratio of
+ * additive measures: arithmetic (`plus`, `minus`, `times` by a constant) of additive measures is
+ * additive itself (Σ(a − b) = Σa − Σb); otherwise, and for a ratio of re-derivable measures, it is
+ * re-derived from the roll-ups of the measures it reads (net sentiment over a range = the range's
+ * positive share − its negative share). Any part that does not add up makes it not add up either.
+ */
+export const REDERIVED = { plus: "+", minus: "-", times: "*", ratio: "/" } as const;
+
 /** Suffixes of the stored numerator and denominator of a ratio-like measure. */
 export const rollupColumns = (measure: string) => ({ num: `${measure}_num`, den: `${measure}_den` });
 
@@ -47,4 +56,5 @@ export const NOT_ADDITIVE = {
   score: "each window's score is normalised by that window's maximum",
   reported: "a tweet's largest reported count, repeated in every window that knows the tweet",
   refs: "it is made of measures that do not add up over windows",
+  once: "each entity counts once per window: one seen in two windows would count twice",
 } as const;

@@ -77,6 +77,56 @@ function textProblems(field: string, d: Dimension, add: Add) {
     );
 }
 
+/** A side of `pairs` whose partner is missing, renamed or made of another dimension. */
+function pairProblems(
+  field: string,
+  name: string,
+  d: Dimension,
+  dims: Readonly<Record<string, Dimension>>,
+  add: Add,
+) {
+  if (!d.pair) return;
+  const { first, second } = d.pair;
+  if (first === second) {
+    add(field, `pairs a dimension with itself ("${first}")`, "name the two sides of the pair apart");
+    return;
+  }
+  if (name !== first && name !== second) {
+    add(field, `is a side of pairs named "${first}" and "${second}"`, "keep the names pairs() gave");
+    return;
+  }
+  const partner = name === first ? second : first;
+  const other = dims[partner];
+  if (other === undefined)
+    add(field, `is one side of a pair without the other ("${partner}")`, `keep both ${first} and ${second}`);
+  else if (
+    other.pair?.first !== first ||
+    other.pair.second !== second ||
+    JSON.stringify(other.node) !== JSON.stringify(d.node)
+  )
+    add(
+      field,
+      `is paired with "${partner}", which is not the other side of the same pairs()`,
+      "spread one pairs()",
+    );
+}
+
+/** The cycle through derived measure `name` (its names, `name` first and last), if any. */
+function cycleOf(measures: MetricKindSpec["measures"], name: string): string[] | undefined {
+  const walk = (at: string, path: string[]): string[] | undefined => {
+    const x = measures[at];
+    if (x?.kind !== "derived") return undefined;
+    for (const ref of x.refs) {
+      if (ref === name) return [...path, ref];
+      if (path.includes(ref)) continue;
+      const found = walk(ref, [...path, ref]);
+      if (found) return found;
+    }
+    return undefined;
+  };
+  return walk(name, [name]);
+}
+
 export function metricKindProblems(m: MetricKindSpec, job: JobSpec, reserved: ReadonlySet<string>, add: Add) {
   const names = new Map<string, string>();
   const column = (field: string, name: string) => {
@@ -91,6 +141,7 @@ export function metricKindProblems(m: MetricKindSpec, job: JobSpec, reserved: Re
   for (const [name, d] of Object.entries(m.dimensions)) {
     column(`dimensions.${name}`, name);
     textProblems(`dimensions.${name}`, d, add);
+    pairProblems(`dimensions.${name}`, name, d, m.dimensions, add);
     if (d.bucketMinutes !== undefined && job.windowMinutes % d.bucketMinutes !== 0)
       add(
         `dimensions.${name}`,
@@ -122,19 +173,27 @@ export function metricKindProblems(m: MetricKindSpec, job: JobSpec, reserved: Re
       if (sum !== undefined)
         add(`measures.${name}`, `has weights summing to ${sum}, not 1`, "make the weights sum to 1");
     }
+    if (x.factor !== undefined && !Number.isFinite(x.factor))
+      add(`measures.${name}`, `multiplies by ${x.factor}`, "use a finite number");
     for (const ref of x.refs) {
       const target = m.measures[ref];
       if (target === undefined)
         add(`measures.${name}`, `reads "${ref}", which is not a measure of the spec`, "name a measure");
-      else if ("depth" in target && x.op === "shareOfTopic")
+      else if (x.op !== "shareOfTopic") continue;
+      // A share of the topic recomputes its measure over the whole topic: an aggregate of the events.
+      else if ("depth" in target)
         add(`measures.${name}`, `reads "${ref}", a reference depth`, "share a count or a sum");
+      else if ("once" in target)
+        add(`measures.${name}`, `reads "${ref}", a sum over distinct entities`, "share a count or a sum");
       else if (target.kind === "derived")
         add(
           `measures.${name}`,
           `reads "${ref}", which is itself derived`,
-          "derive from aggregate measures (count, sum, …) only",
+          "share an aggregate measure (count, sum, …)",
         );
     }
+    const cycle = cycleOf(m.measures, name);
+    if (cycle) add(`measures.${name}`, `reads itself (${cycle.join(" → ")})`, "break the cycle");
   }
   // The roll-up's stored parts (NAME_num, NAME_den) are columns too.
   for (const c of rollupColumnsOf(m.measures)) {
@@ -143,6 +202,12 @@ export function metricKindProblems(m: MetricKindSpec, job: JobSpec, reserved: Re
       add(`measures.${c.of}`, `stores its roll-up in "${c.name}", the name of ${other}`, `rename ${other}`);
   }
 
+  if (m.having) {
+    if (!(m.having.by in m.measures))
+      add("having.by", `"${m.having.by}" is not a measure of the spec`, "bound one of its measures");
+    if (typeof m.having.atLeast !== "number" || !Number.isFinite(m.having.atLeast))
+      add("having.atLeast", `is ${m.having.atLeast}`, "use a finite number");
+  }
   if (m.rank) {
     if (!Number.isInteger(m.rank.top) || m.rank.top < 1 || m.rank.top > MAX_TOP)
       add("rank.top", `is ${m.rank.top}`, `use a whole number from 1 to ${MAX_TOP}`);

@@ -287,11 +287,14 @@ export type MetricShape =
  * How a reader combines a measure over the windows of a range (`rollup` of `RESULT_TABLES`):
  * add, take the least or the largest, Σ `num` / Σ `den` (`den` is the row's own, or one value
  * per window and topic, or per window and dimension values across topics, counted once per
- * window), or not at all (`why`: readers show it per window). docs/contracts.md "Roll-up".
+ * window), re-derived from the roll-ups of other measures (`args`: measure names or a constant,
+ * combined by `op`; `/` is NULL for 0), or not at all (`why`: readers show it per window).
+ * docs/contracts.md "Roll-up".
  */
 export type MetricRollup =
   | { readonly kind: "sum" | "min" | "max" }
   | { readonly kind: "ratio"; readonly num: string; readonly den: string; readonly per: "row" | "topic" | "dimensions" }
+  | { readonly kind: "derived"; readonly op: "+" | "-" | "*" | "/"; readonly args: readonly (string | number)[] }
   | { readonly kind: "none"; readonly why: string };
 
 /** How many rows a reader answers by default, by shape (`--limit` and `?limit=` override it). */

@@ -186,7 +186,9 @@ export async function readMetric(
   );
   const type = (c: string) => {
     const r = info.rollup[c];
-    return r?.kind === "ratio" ? "double precision" : (info.columns[c]?.type ?? "text");
+    return r?.kind === "ratio" || r?.kind === "derived"
+      ? "double precision"
+      : (info.columns[c]?.type ?? "text");
   };
   const columns = [
     ...[...groups, ...(latest ? [latest] : []), ...Object.keys(info.rollup)].map((n) => ({

@@ -73,6 +73,14 @@ function rolledUp(
         r.per === "row" ? sql`sum(r.${id(r.den)})::${FLOAT}` : windowDenominator(t, r.den, r.per, topic, q);
       return sql`sum(r.${id(r.num)})::${FLOAT} / nullif(${den}, 0)`;
     }
+    case "derived": {
+      // Re-derived from the roll-ups of the measures it reads (net = pos_share − neg_share).
+      const [first, ...rest] = r.args.map((a) =>
+        typeof a === "number" ? sql.lit(a) : sql`(${rolledUp(t, a, t.rollup[a]!, topic, q)})::${FLOAT}`,
+      );
+      if (r.op === "/") return sql`${first} / nullif(${rest[0]}, 0)`;
+      return sql.join([first!, ...rest], sql.raw(` ${r.op} `));
+    }
     case "none":
       // Shown only where the range holds one window of the row: then it is that window's value.
       return sql`case when count(*) = 1 then max(${c}) end`;
