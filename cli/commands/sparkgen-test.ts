@@ -5,7 +5,7 @@ import { ensureSpark } from "../../runtime/spark/index.ts";
 import { terminalSafe } from "../../runtime/terminal/index.ts";
 import { type CaseResult, runCases } from "../../sparkgen/testing/index.ts";
 import { settingsFrom } from "../context.ts";
-import { checkedSpecs } from "./specs.ts";
+import { checkedSpecs, specsOption } from "./specs.ts";
 
 /** A compared row (window, then column = value pairs) as one readable line. */
 function rowLine(key: string): string {
@@ -24,7 +24,7 @@ function report(r: CaseResult): string[] {
   ].map(terminalSafe);
 }
 
-export const sparkgenTest: CommandModule<object, { names?: string[]; json: boolean }> = {
+export const sparkgenTest: CommandModule<object, { names?: string[]; json: boolean; specs?: string }> = {
   command: "test [names..]",
   describe:
     "run the test cases the specs carry (given events, expect rows) through the generated step, all in one Spark application",
@@ -36,12 +36,13 @@ export const sparkgenTest: CommandModule<object, { names?: string[]; json: boole
         describe: "spec names (default every spec with cases)",
       })
       .option("json", { type: "boolean", default: false, describe: "print the results as JSON" })
+      .option("specs", specsOption)
       .example("$0 sparkgen test", "every spec's cases")
       .example("$0 sparkgen test hashtag_window", "one spec's cases"),
   handler: async (argv) => {
     const s = settingsFrom(argv);
     // Errors before Spark: the specs are type-checked and validated first (exit 2 naming each).
-    const { cases: all } = await checkedSpecs(undefined);
+    const { job, cases: all } = await checkedSpecs(argv.specs);
     const names = argv.names ?? [];
     for (const n of names)
       if (!all.some((c) => c.spec === n))
@@ -63,7 +64,14 @@ export const sparkgenTest: CommandModule<object, { names?: string[]; json: boole
       process.stderr.write(
         `sparkgen test: ${count} case${count === 1 ? "" : "s"} of ${cases.length} spec${cases.length === 1 ? "" : "s"}, one Spark application…\n`,
       );
-      const run = await runCases({ cases, spark, adminUrl: db.url, windowMinutes: s.windowMinutes });
+      // Another spec folder (the language's fixtures): its own job, generated for the run.
+      const run = await runCases({
+        cases,
+        spark,
+        adminUrl: db.url,
+        windowMinutes: argv.specs === undefined ? s.windowMinutes : job.windowMinutes,
+        ...(argv.specs === undefined ? {} : { job }),
+      });
       const seconds = ((performance.now() - started) / 1000).toFixed(1);
       if (run.failure !== undefined) {
         process.stderr.write(`sparkgen test: the step failed\n${terminalSafe(run.failure)}\n`);

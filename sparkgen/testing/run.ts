@@ -1,13 +1,16 @@
 import { randomBytes } from "node:crypto";
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
-import { join } from "node:path";
+import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
+import { sql } from "kysely";
 import pg from "pg";
 import { createDatabase } from "../../runtime/postgres/index.ts";
 import { type SparkInstall, sparkSubmit } from "../../runtime/spark/index.ts";
 import { migrateToLatest, openDb } from "../../sql/index.ts";
-import type { SpecCases } from "../spec/index.ts";
+import { GENERATED_DIR, generate } from "../generate.ts";
+import { diffSchemas, schemaOf } from "../print/ddl.ts";
+import type { JobSpec, SpecCases } from "../spec/index.ts";
 import { type CaseResult, compareCase } from "./compare.ts";
 import { layOut } from "./layout.ts";
 
@@ -23,6 +26,12 @@ export interface CaseRunOptions {
   windowMinutes: number;
   /** The generated job plan (default the window job's). */
   plan?: string;
+  /**
+   * A job of another spec folder (`trends sparkgen test --specs DIR`): its plan is generated into
+   * the scratch folder, and its tables the migrated scratch database lacks are created from its
+   * specs (a table named like a shipped one must have the shipped one's columns).
+   */
+  job?: JobSpec;
   onLine?: (line: string) => void;
 }
 
@@ -33,6 +42,16 @@ export interface CaseRun {
   events: number;
   /** The step's exit code and output tail when it failed (then `results` is empty). */
   failure?: string;
+}
+
+/** `job`'s step files generated under `root`; the path of its plan. */
+function generatedPlan(job: JobSpec, root: string): string {
+  const files = generate(job).filter((f) => f.path.startsWith(`${GENERATED_DIR}/`));
+  for (const f of files) {
+    mkdirSync(dirname(join(root, f.path)), { recursive: true });
+    writeFileSync(join(root, f.path), f.text);
+  }
+  return join(root, GENERATED_DIR, "steps", `${job.name}.json`);
 }
 
 /** The metrics that read other windows' rows, and the empty windows that keep cases of them apart. */
@@ -50,7 +69,8 @@ function historyOf(planPath: string): { historic: Set<string>; gap: number } {
  * all cases' windows) into a scratch database, then each case's rows compared with its expectation.
  */
 export async function runCases(o: CaseRunOptions): Promise<CaseRun> {
-  const plan = o.plan ?? CASES_PLAN;
+  const dir = mkdtempSync(join(tmpdir(), "trends-cases-"));
+  const plan = o.job ? generatedPlan(o.job, join(dir, "generated")) : (o.plan ?? CASES_PLAN);
   const windowMs = o.windowMinutes * 60_000;
   const { historic, gap } = historyOf(plan);
   const layout = layOut(
@@ -59,7 +79,6 @@ export async function runCases(o: CaseRunOptions): Promise<CaseRun> {
     gap,
     historic,
   );
-  const dir = mkdtempSync(join(tmpdir(), "trends-cases-"));
   const name = `trends_cases_${randomBytes(4).toString("hex")}`;
   const admin = new pg.Client(o.adminUrl);
   await admin.connect();
@@ -73,6 +92,13 @@ export async function runCases(o: CaseRunOptions): Promise<CaseRun> {
     const db = openDb(url.toString());
     try {
       await migrateToLatest(db);
+      if (o.job) {
+        const { rows } = await sql<{ name: string }>`select table_name as name from information_schema.tables
+          where table_schema = current_schema()`.execute(db);
+        const present = new Set(rows.map((r) => r.name));
+        const missing = schemaOf(o.job).filter((t) => !present.has(t.name));
+        for (const statement of diffSchemas([], missing)) await sql.raw(statement).execute(db);
+      }
     } finally {
       await db.destroy();
     }
