@@ -14,7 +14,8 @@ import { sparkInstall } from "../support/services.ts";
 import { type ResultsDb, resultsDb, SPARK_TIMEOUT, WINDOW_STEP } from "./support.ts";
 
 /*
- * Issue 25's done-when: every measure kind, read over a range of 4 windows through
+ * Issue 25's done-when: every measure kind (arithmetic between measures and derived measures of
+ * derived ones too), read over a range of 4 windows through
  * `trends query metric NAME --from A --to B --json`, equals the same metric computed by Spark over
  * ONE window spanning A–B, for each additive and re-derivable measure; the measures that do not
  * add up are shown per window and flagged. Two spark-submits: one range step over the 4 windows of
@@ -39,12 +40,19 @@ export const probe = define.metric(import.meta.url, {
     least_likes: e.min("like_count"),
     most_followers: e.max("author_followers"),
     pos_share: e.share(e.atLeast("sentiment_score", 0.25), e.isNotNull("sentiment_score")),
+    neg_share: e.share(e.atMost("sentiment_score", -0.25), e.isNotNull("sentiment_score")),
     likes_per_post: e.ratio("likes", "posts"),
+    engagement: e.plus("likes", "positive"),
+    net: e.minus("pos_share", "neg_share"),
+    net_points: e.times("net", 100),
+    engagement_per_post: e.ratio("engagement", "posts"),
+    mean_over_most: e.ratio("avg_score", "most_followers"),
     lang_share: e.shareOfTopic("posts"),
     share_of_all: e.shareOfAll("posts"),
     share_of_tracked: e.shareOfTracked("posts"),
     authors: e.countDistinct("author_id"),
     reach: e.score({ likes: 0.5, posts: 0.5 }),
+    audience: e.sumOnce("author_followers", "author_id"),
   },
   rank: { top: 50, by: "pos_share" },
 });
@@ -59,12 +67,20 @@ const ADDITIVE = [
   "least_likes",
   "most_followers",
   "pos_share",
+  "neg_share",
   "likes_per_post",
+  // Arithmetic: of additive measures additive (engagement), else re-derived from its parts (net),
+  // and derived of derived (net_points, engagement_per_post, a ratio of an average and a max).
+  "engagement",
+  "net",
+  "net_points",
+  "engagement_per_post",
+  "mean_over_most",
   "lang_share",
   "share_of_all",
   "share_of_tracked",
 ];
-const NOT_ADDITIVE = ["authors", "reach"];
+const NOT_ADDITIVE = ["authors", "reach", "audience"];
 
 const LANGS = ["en", "es", null, "fr"] as const;
 // Every record in some tracked topic: else the catch-all's share of the tracked topics exceeds 1
