@@ -1,4 +1,6 @@
+import { fileURLToPath } from "node:url";
 import { describe, expect, it } from "vitest";
+import { loadSpecs } from "../load/index.ts";
 import { windowJob } from "../specs/index.ts";
 import { jobLineage, lineageLine } from "./lineage.ts";
 
@@ -156,5 +158,43 @@ describe("lineage of every shipped metric", () => {
     expect(jobLineage(windowJob).get("influencer_window")!.columns.get("score")!.fingerprint).toBe(
       fp("influencer_window", "score"),
     );
+  });
+});
+
+describe("lineage of the language's operators (the fixture specs of specs/fixtures/language)", () => {
+  it("pairs read the array; a sum over distinct entities reads the entity and the value; arithmetic reads both sides", async () => {
+    const { job } = await loadSpecs(fileURLToPath(new URL("../specs/fixtures/language/", import.meta.url)), {
+      typecheck: false,
+    });
+    const all = jobLineage(job!);
+    const line = (m: string, c: string) => lineageLine(m, c, all.get(m)!.columns.get(c)!);
+    expect([
+      line("hashtag_pairs", "tag_a"),
+      line("hashtag_pairs", "tag_b"),
+      line("hashtag_pairs", "count"),
+      line("topic_reach", "reach"),
+      line("tag_reach", "reach"),
+      line("engagement_quarter", "engagement"),
+      line("engagement_quarter", "net_points"),
+      line("engagement_quarter", "quarter"),
+      line("domain_sentiment", "rank"),
+    ]).toEqual([
+      "hashtag_pairs.tag_a ← hashtags; filtered or joined by ref_type",
+      "hashtag_pairs.tag_b ← hashtags; filtered or joined by ref_type",
+      "hashtag_pairs.count ← (no column: a count or a constant); filtered or joined by ref_type, hashtags",
+      "topic_reach.reach ← author_id, author_followers",
+      "tag_reach.reach ← author_id, author_followers; filtered or joined by ref_type",
+      "engagement_quarter.engagement ← retweet_count, like_count",
+      "engagement_quarter.net_points ← sentiment_score",
+      "engagement_quarter.quarter ← created_at",
+      "domain_sentiment.rank ← urls, sentiment_score; filtered or joined by ref_type",
+    ]);
+    // having changes which rows are stored
+    const { rows } = all.get("domain_sentiment")!;
+    const without = jobLineage({
+      ...job!,
+      metrics: job!.metrics.map((m) => (m.name === "domain_sentiment" ? { ...m, having: undefined } : m)),
+    }).get("domain_sentiment")!;
+    expect(without.rows).not.toBe(rows);
   });
 });

@@ -2,6 +2,7 @@ import { describe, expect, it } from "vitest";
 import type { AggregateSpec, JobSpec, MetricSpec } from "../spec/kinds.ts";
 import { e } from "../specs/events.ts";
 import {
+  domainWindow,
   hashtagWindow,
   influencerWindow,
   sentimentAlert,
@@ -140,6 +141,17 @@ describe("plan categories", () => {
     expect(p.category).toBe("breaking");
     expect(p.reasons[0]).toMatchObject({ role: "filter", field: "where" });
     expect(p.reasons[0]!.text).toBe("where ref_type IS NULL OR ref_type <> 'retweeted' → lang = 'en'");
+  });
+
+  it("a minimum support (having) is a filter: breaking, the rows it stores change", () => {
+    const d = plan(variant({ domain_window: { ...domainWindow, having: { by: "count", atLeast: 5 } } }));
+    const p = metric(d, "domain_window");
+    expect(p.category).toBe("breaking");
+    expect(p.rowsChanged).toBe(true);
+    expect(p.reasons.map((r) => [r.role, r.field])).toEqual([
+      ["filter", "having.by"],
+      ["filter", "having.atLeast"],
+    ]);
   });
 
   it("a threshold and a cap change are breaking and name their fields", () => {

@@ -15,6 +15,7 @@ import {
 import { lower } from "../transforms/index.ts";
 import { define } from "./define.ts";
 import { dsl, type Measure } from "./dsl.ts";
+import type { Dimension } from "./metric-dsl.ts";
 import type { MetricKindSpec } from "./metric-kind.ts";
 import { assertValidJob } from "./validate.ts";
 
@@ -53,6 +54,57 @@ describe("metric kind: what the types reject", () => {
         measures: { n: e.count(), share: e.shareOfTopic("n_tweets") },
       });
     }).not.toThrow();
+  });
+
+  it("having on a non-measure; pairs, sumOnce and arithmetic misused", () => {
+    expect(() => {
+      define.metric(import.meta.url, {
+        ...base,
+        measures: { posts: e.count() },
+        // @ts-expect-error having on a name that is not a measure of the spec
+        having: { by: "authors", atLeast: 5 },
+      });
+      define.metric(import.meta.url, {
+        ...base,
+        measures: { posts: e.count() },
+        // @ts-expect-error having on a dimension: minimum support bounds a measure
+        having: { by: "tag", atLeast: 5 },
+      });
+      define.metric(import.meta.url, {
+        ...base,
+        measures: { posts: e.count() },
+        // @ts-expect-error the bound is a number
+        having: { by: "posts", atLeast: "5" },
+      });
+      // @ts-expect-error sumOnce sums a numeric column
+      e.sumOnce("author_username", "author_id");
+      // @ts-expect-error sumOnce counts each value of a column of the record once
+      e.sumOnce("author_followers", "author");
+      // @ts-expect-error plus reads at least two measures
+      e.plus("likes");
+      // @ts-expect-error times multiplies by a constant
+      e.times("likes", "retweets");
+      // @ts-expect-error pairs names its two dimensions
+      e.pairs(e.explode("hashtags"), "tag_a");
+      define.metric(import.meta.url, {
+        ...base,
+        // @ts-expect-error arithmetic reading a measure the spec does not have
+        measures: { likes: e.sum("like_count"), engagement: e.plus("likes", "retweets") },
+      });
+      define.metric(import.meta.url, {
+        ...base,
+        // @ts-expect-error a derived measure of a derived one is checked the same way
+        measures: { n: e.count(), twice: e.times("n", 2), ratio: e.ratio("twice", "thrice") },
+      });
+      // a 15-minute bucket is a size
+      e.bucket("created_at", "15m");
+    }).not.toThrow();
+    expectTypeOf(e.pairs(e.explode("hashtags"), "tag_a", "tag_b")).toEqualTypeOf<{
+      readonly tag_a: Dimension<"text">;
+      readonly tag_b: Dimension<"text">;
+    }>();
+    expectTypeOf(e.sumOnce("author_followers", "author_id").type).toEqualTypeOf<"bigint">();
+    expectTypeOf(e.sumOnce("sentiment_score", "author_id").type).toEqualTypeOf<"double precision">();
   });
 
   it("a filter literal outside the column's declared values", () => {
@@ -154,6 +206,90 @@ describe("metric kind: validation (one line naming the file and field)", () => {
     });
     expect(failure(n)).toBe(
       'sparkgen/spec/metric-kind.test.ts: measures.n compares ref_type with "reply", which is not one of its values ("retweeted", "quoted", "replied_to")',
+    );
+  });
+
+  it("rejects a side of pairs without its partner, a pair of one dimension, pairs of a scalar or of tokens", () => {
+    const pair = e.pairs(e.explode("hashtags"), "tag_a", "tag_b");
+    const m = (dimensions: MetricKindSpec["dimensions"]) =>
+      define.metric(import.meta.url, { name: "m", description: "d", dimensions, measures: { n: e.count() } });
+    expect(failure(m({ tag_a: pair.tag_a }))).toBe(
+      'sparkgen/spec/metric-kind.test.ts: dimensions.tag_a is one side of a pair without the other ("tag_b")',
+    );
+    expect(failure(m({ first: pair.tag_a, tag_b: pair.tag_b }))).toBe(
+      'sparkgen/spec/metric-kind.test.ts: dimensions.first is a side of pairs named "tag_a" and "tag_b" (and 1 more problem)',
+    );
+    const other = e.pairs(e.explode("mentions"), "tag_a", "tag_b");
+    expect(failure(m({ tag_a: pair.tag_a, tag_b: other.tag_b }))).toBe(
+      'sparkgen/spec/metric-kind.test.ts: dimensions.tag_a is paired with "tag_b", which is not the other side of the same pairs() (and 1 more problem)',
+    );
+    expect(failure(m(e.pairs(e.explode("hashtags"), "tag", "tag")))).toBe(
+      'sparkgen/spec/metric-kind.test.ts: dimensions.tag pairs a dimension with itself ("tag")',
+    );
+    expect(failure(m(e.pairs(e.column("lang"), "a", "b")))).toBe(
+      "sparkgen/spec/metric-kind.test.ts: dimensions.a is pairs() of a dimension that is not exploded (and 1 more problem)",
+    );
+    expect(failure(m(e.pairs(e.tokens("text", { tokenChars: "\\p{L}" }), "a", "b")))).toBe(
+      "sparkgen/spec/metric-kind.test.ts: dimensions.a is pairs() of tokens (every occurrence counts: pair an exploded array or matches) (and 1 more problem)",
+    );
+  });
+
+  it("rejects having on a name that is not a measure (specs checked without tsc), and a bound that is not a number", () => {
+    const spec = define.metric(import.meta.url, { ...base, measures: { n: e.count() } });
+    const untyped = (having: unknown) => ({ ...spec, having }) as MetricKindSpec;
+    expect(failure(untyped({ by: "tag", atLeast: 5 }))).toBe(
+      'sparkgen/spec/metric-kind.test.ts: having.by "tag" is not a measure of the spec',
+    );
+    expect(failure(untyped({ by: "n", atLeast: Number.NaN }))).toBe(
+      "sparkgen/spec/metric-kind.test.ts: having.atLeast is NaN",
+    );
+  });
+
+  it("rejects a cycle of derived measures, a share of the topic of a derived or once-per-entity measure", () => {
+    const m = define.metric(import.meta.url, {
+      ...base,
+      measures: { n: e.count(), a: e.plus("n", "b"), b: e.minus("a", "n") },
+    });
+    expect(failure(m)).toBe(
+      "sparkgen/spec/metric-kind.test.ts: measures.a reads itself (a → b → a) (and 1 more problem)",
+    );
+    const shares = define.metric(import.meta.url, {
+      ...base,
+      measures: {
+        n: e.count(),
+        twice: e.times("n", 2),
+        reach: e.sumOnce("author_followers", "author_id"),
+        of_twice: e.shareOfTopic("twice"),
+        of_reach: e.shareOfTopic("reach"),
+      },
+    });
+    expect(() => assertValidJob(job(shares))).toThrow(
+      'sparkgen/spec/metric-kind.test.ts: measures.of_twice reads "twice", which is itself derived (and 1 more problem)',
+    );
+    const reach = define.metric(import.meta.url, {
+      ...shares,
+      measures: { ...shares.measures, of_twice: e.count() },
+    });
+    expect(failure(reach)).toBe(
+      'sparkgen/spec/metric-kind.test.ts: measures.of_reach reads "reach", a sum over distinct entities',
+    );
+    const inf = define.metric(import.meta.url, {
+      ...base,
+      measures: { n: e.count(), x: e.times("n", Infinity) },
+    });
+    expect(failure(inf)).toBe("sparkgen/spec/metric-kind.test.ts: measures.x multiplies by Infinity");
+  });
+
+  it("rejects a 15-minute bucket in a window it does not divide", () => {
+    const m = define.metric(import.meta.url, {
+      name: "m",
+      description: "d",
+      dimensions: { quarter: e.bucket("created_at", "15m") },
+      measures: { n: e.count() },
+    });
+    expect(() => assertValidJob(job(m))).not.toThrow();
+    expect(() => assertValidJob({ ...job(m), windowMinutes: 10 })).toThrow(
+      "dimensions.quarter buckets of 15 minutes do not divide the 10-minute window",
     );
   });
 
@@ -262,6 +398,132 @@ describe("metric kind: compiled", () => {
       "of_all_den bigint",
       "of_tracked_den bigint",
     ]);
+  });
+
+  it("arithmetic states its roll-up: additive over additive measures, else re-derived from its parts", () => {
+    const m = define.metric(import.meta.url, {
+      name: "arithmetic",
+      description: "d",
+      dimensions: { lang: e.column("lang") },
+      measures: {
+        n: e.count(),
+        likes: e.sum("like_count"),
+        mean: e.avg("sentiment_score"),
+        most: e.max("like_count"),
+        pos: e.share(e.atLeast("sentiment_score", 0.25)),
+        authors: e.countDistinct("author_id"),
+        reach: e.sumOnce("author_followers", "author_id"),
+        engagement: e.plus("likes", "n"),
+        doubled: e.times("likes", 2),
+        halved: e.times("likes", 0.5),
+        net: e.minus("pos", "mean"),
+        spread: e.minus("most", "n"),
+        net_points: e.times("net", 100),
+        per_post: e.ratio("engagement", "n"),
+        mean_per_most: e.ratio("mean", "most"),
+        per_author: e.minus("n", "authors"),
+        of_engagement: e.shareOfAll("engagement"),
+        of_net: e.shareOfTracked("net"),
+      },
+    });
+    const cols = outputColumns(m);
+    const rollups = Object.fromEntries(cols.flatMap((c) => (c.rollup ? [[c.name, c.rollup]] : [])));
+    const none = expect.objectContaining({ kind: "none" });
+    expect(rollups).toMatchObject({
+      reach: {
+        kind: "none",
+        why: "each entity counts once per window: one seen in two windows would count twice",
+      },
+      engagement: { kind: "sum" },
+      doubled: { kind: "sum" },
+      halved: { kind: "sum" },
+      net: { kind: "derived", op: "-", args: ["pos", "mean"] },
+      spread: { kind: "derived", op: "-", args: ["most", "n"] },
+      net_points: { kind: "derived", op: "*", args: ["net", 100] },
+      per_post: { kind: "ratio", num: "engagement", den: "n", per: "row" },
+      mean_per_most: { kind: "derived", op: "/", args: ["mean", "most"] },
+      per_author: none,
+      of_engagement: { kind: "ratio", num: "engagement", den: "of_engagement_den", per: "dimensions" },
+      of_net: none,
+    });
+    // typed from the measures they read: integers stay integers, a nullable part makes it nullable
+    const typed = Object.fromEntries(cols.map((c) => [c.name, `${c.type}${c.nullable ? " null" : ""}`]));
+    expect(typed).toMatchObject({
+      reach: "bigint",
+      engagement: "bigint",
+      doubled: "bigint",
+      halved: "double precision",
+      net: "double precision null",
+      spread: "bigint null",
+      net_points: "double precision null",
+      of_engagement_den: "bigint null",
+    });
+    // arithmetic is no share: no 0…1 bound
+    expect(cols.find((c) => c.name === "net")).not.toHaveProperty("max");
+    expect(cols.find((c) => c.name === "of_engagement")).toMatchObject({ min: 0, max: 1 });
+  });
+
+  it("pairs, sumOnce, derived of derived and having print as their own stages", () => {
+    const m = define.metric(import.meta.url, {
+      name: "pairs_of_tags",
+      description: "d",
+      where: e.differsFrom("ref_type", "retweeted"),
+      dimensions: e.pairs(e.explode("hashtags"), "tag_a", "tag_b"),
+      measures: {
+        posts: e.count(),
+        reach: e.sumOnce("author_followers", "author_id"),
+        likes: e.sum("like_count"),
+        retweets: e.sum("retweet_count"),
+        engagement: e.plus("likes", "retweets"),
+        per_post: e.ratio("engagement", "posts"),
+      },
+      having: { by: "posts", atLeast: 5 },
+      rank: { top: 10, by: "per_post" },
+    });
+    const q = lower(compileMetric(m, windowJob));
+    expect(q.ctes.map((c) => c.name)).toEqual([
+      "dimension_rows",
+      "once_rows",
+      "grouped",
+      "measured",
+      "measured_2",
+      "supported",
+      "ranked",
+    ]);
+    const text = printSparkSql(q);
+    // the pair: the distinct elements exploded twice, one order kept (no (a, a), no (b, a))
+    expect(text).toContain(
+      "LATERAL VIEW explode(array_distinct(filter(hashtags, x -> x IS NOT NULL))) d0 AS dim_tag_a\n  LATERAL VIEW explode(array_distinct(filter(hashtags, x -> x IS NOT NULL))) d1 AS dim_tag_b",
+    );
+    expect(text).toContain("WHERE (ref_type IS NULL OR ref_type <> 'retweeted') AND dim_tag_a < dim_tag_b");
+    // each author once per group, with its largest followers
+    expect(text).toContain(
+      "WHEN d.author_id IS NOT NULL AND row_number() OVER (PARTITION BY d.window_start, d.window_end, d.topic, d.dim_tag_a, d.dim_tag_b, d.author_id ORDER BY d.author_followers DESC) = 1 THEN d.author_followers\n    END AS author_followers_once_per_author_id",
+    );
+    expect(text).toContain("coalesce(sum(author_followers_once_per_author_id), 0) AS reach");
+    expect(text).toContain("g.likes + g.retweets AS engagement\n  FROM grouped AS g");
+    expect(text).toContain("g.engagement / nullif(g.posts, 0) AS per_post\n  FROM measured AS g");
+    expect(text).toContain("  FROM measured_2\n  WHERE posts >= 5\n),");
+    expect(text).toContain("ORDER BY per_post DESC, tag_a, tag_b) AS `rank`\n  FROM supported");
+    expect(primaryKey(m)).toEqual(["window_start", "topic", "tag_a", "tag_b"]);
+    expect(metricShape(m)).toEqual({ kind: "ranked", label: "tag_a", by: "per_post" });
+  });
+
+  it("a 15-minute bucket is the quarter hour's start; sumOnce without dimensions partitions by topic", () => {
+    const m = define.metric(import.meta.url, {
+      name: "quarter_reach",
+      description: "d",
+      dimensions: { quarter: e.bucket("created_at", "15m") },
+      measures: { reach: e.sumOnce("author_followers", "author_id") },
+    });
+    const text = printSparkSql(lower(compileMetric(m, windowJob)));
+    expect(text).toContain("timestamp_seconds(floor(unix_seconds(created_at) / 900) * 900) AS dim_quarter");
+    const topic = define.metric(import.meta.url, { ...m, dimensions: {} });
+    const q = lower(compileMetric(topic, windowJob));
+    expect(q.ctes.map((c) => c.name)).toEqual(["event_topics", "once_rows", "grouped"]);
+    expect(printSparkSql(q)).toContain(
+      "row_number() OVER (PARTITION BY d.window_start, d.window_end, d.topic, d.author_id ORDER BY d.author_followers DESC)",
+    );
   });
 
   it("a general metric prints with each measure kind", () => {
