@@ -51,6 +51,19 @@ describe("spec validation (what types cannot catch)", () => {
     });
   });
 
+  it("rejects a measure of the metric kind in an aggregate (its per-record column is the metric kind's)", () => {
+    const bad = {
+      ...sentimentWindow,
+      measures: { ...sentimentWindow.measures, reach: e.sumOnce("author_followers", "author_id") },
+    };
+    expect(failure(withMetrics([bad]))).toEqual({
+      message:
+        "sparkgen/specs/sentiment-window.ts: measures.reach is a sum over distinct entities, a measure of the metric kind",
+      fix: "declare the metric with define.metric",
+      exitCode: 2,
+    });
+  });
+
   it("rejects duplicate metric names", () => {
     expect(failure(withMetrics([sentimentWindow, sentimentWindow])).message).toBe(
       'sparkgen/specs/sentiment-window.ts: name "sentiment_window" is used by two metrics of sparkgen/specs/window-job.ts',

@@ -37,6 +37,14 @@ function metricProblems(m: MetricSpec, job: JobSpec, seen: readonly string[]): S
         if (p) add(`measures.${name}`, p, "rename the measure in lower_snake_case");
         if (RESERVED_COLUMNS.has(name))
           add(`measures.${name}`, "is a key column of every result", "rename the measure");
+        // Their per-record columns are added by the metric kind's stages only.
+        const x = m.measures[name]!;
+        if ("once" in x || "depth" in x)
+          add(
+            `measures.${name}`,
+            `is ${"once" in x ? "a sum over distinct entities" : "a reference depth"}, a measure of the metric kind`,
+            "declare the metric with define.metric",
+          );
       }
       break;
     case "metric":
