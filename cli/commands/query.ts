@@ -410,7 +410,7 @@ const metric: CommandModule<
       .option("specs", specsOption)
       .option("live", liveOption)
       .epilog(
-        'Over a range, counts and sums add, averages and shares are re-derived from their stored numerators and denominators, min and max take the min and max; distinct counts, scores and depths do not add up and are shown only for rows of one window (a note says so). Ranked metrics: by the rank measure, descending, with `windows` and `best_rank`; alerts: newest first. docs/contracts.md "Roll-up".',
+        'Over a range, counts and sums add, averages and shares are re-derived from their stored numerators and denominators, min and max take the min and max, arithmetic between measures adds when its parts do and is re-derived from their roll-ups otherwise; distinct counts, sums over distinct entities, scores and depths do not add up and are shown only for rows of one window (a note says so). Ranked metrics: by the rank measure, descending, with `windows` and `best_rank`; alerts: newest first. docs/contracts.md "Roll-up".',
       ),
   handler: async (a) => {
     // A spec folder of the user's (hidden: tests point it at their own specs) or the generated catalog.
