@@ -285,9 +285,11 @@ export const grouped: MetricStage = (p, _job, from) => {
 };
 
 /** How many derived measures deep a measure is: 0 for an aggregate, 1 for one over aggregates, … */
-function depthOf(measures: MetricKindSpec["measures"], name: string): number {
+function depthOf(measures: MetricKindSpec["measures"], name: string, seen: readonly string[] = []): number {
   const m = measures[name];
-  return m?.kind === "derived" ? 1 + Math.max(0, ...m.refs.map((r) => depthOf(measures, r))) : 0;
+  // A cycle is a validation problem; stop at it rather than recurse forever.
+  if (m?.kind !== "derived" || seen.includes(name)) return 0;
+  return 1 + Math.max(0, ...m.refs.map((r) => depthOf(measures, r, [...seen, name])));
 }
 
 /**

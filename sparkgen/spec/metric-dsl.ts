@@ -97,7 +97,8 @@ export type ArithmeticOp = keyof typeof ARITHMETIC;
 
 /**
  * A measure computed from other measures of the row (their names, checked by `define.metric`),
- * aggregate or derived themselves (`define.metric` orders them; a cycle is a validation problem).
+ * aggregate or derived themselves (the compiler computes them level by level; a cycle is a
+ * validation problem).
  */
 export interface DerivedMeasure<R extends string = string> {
   readonly kind: "derived";
