@@ -1,8 +1,19 @@
 import { describe, expect, it } from "vitest";
 import type { CteNode } from "../ast/index.ts";
+import { define } from "../spec/define.ts";
+import { e } from "../specs/events.ts";
 import { hashtagWindow, languageWindow, shareOfVoiceWindow, windowJob, wordWindow } from "../specs/index.ts";
 import { compileResult } from "./kinds.ts";
-import { dimensionRows, grouped, keptRows, measured, metricParts, ranked } from "./metric.ts";
+import {
+  dimensionRows,
+  grouped,
+  keptRows,
+  measured,
+  metricParts,
+  onceRows,
+  ranked,
+  supported,
+} from "./metric.ts";
 import { KEY_COLUMNS, TABLE_KEY } from "./result.ts";
 
 const names = (ctes: readonly CteNode[]) => ctes.map((c) => c.name);
@@ -62,6 +73,41 @@ describe("metric kind: one function per CTE stage", () => {
     expect(names(run(measured, languageWindow, "grouped").ctes)).toEqual(["topic_totals", "measured"]);
     expect(names(run(measured, shareOfVoiceWindow, "grouped").ctes)).toEqual(["measured"]);
     expect(run(measured, hashtagWindow, "grouped")).toEqual({ ctes: [], rows: "grouped" });
+  });
+
+  it("measured: a derived measure of derived ones one CTE later, each level reading the one before", () => {
+    const m = define.metric(import.meta.url, {
+      name: "levels",
+      description: "d",
+      dimensions: { lang: e.column("lang") },
+      measures: {
+        n: e.count(),
+        likes: e.sum("like_count"),
+        engagement: e.plus("likes", "n"),
+        per_post: e.ratio("engagement", "n"),
+        points: e.times("per_post", 100),
+        of_topic: e.shareOfTopic("n"),
+      },
+    });
+    const s = run(measured, m, "grouped");
+    expect(names(s.ctes)).toEqual(["topic_totals", "measured", "measured_2", "measured_3"]);
+    expect(s.rows).toBe("measured_3");
+    const from = s.ctes.map((c) => (c.query.kind === "SelectNode" ? c.query.from?.name : undefined));
+    expect(from).toEqual(["event_topics", "grouped", "measured", "measured_2"]);
+  });
+
+  it("onceRows and supported: a stage only for a sumOnce and a having", () => {
+    const m = define.metric(import.meta.url, {
+      name: "reach",
+      description: "d",
+      dimensions: { lang: e.column("lang") },
+      measures: { n: e.count(), reach: e.sumOnce("author_followers", "author_id") },
+      having: { by: "n", atLeast: 2 },
+    });
+    expect(names(run(onceRows, m, "dimension_rows").ctes)).toEqual(["once_rows"]);
+    expect(names(run(supported, m, "grouped").ctes)).toEqual(["supported"]);
+    expect(run(onceRows, hashtagWindow, "dimension_rows")).toEqual({ ctes: [], rows: "dimension_rows" });
+    expect(run(supported, hashtagWindow, "grouped")).toEqual({ ctes: [], rows: "grouped" });
   });
 
   it("ranked: row_number per window and topic, only with a rank", () => {
