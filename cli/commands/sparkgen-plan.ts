@@ -2,6 +2,7 @@ import type { CommandModule } from "yargs";
 import { verifyStoredWindows } from "../../emr/index.ts";
 import { usageError } from "../../runtime/errors/index.ts";
 import { openDatabase } from "../../runtime/postgres/index.ts";
+import { compileJob } from "../../sparkgen/index.ts";
 import {
   jobLineage,
   type LiveState,
@@ -148,7 +149,7 @@ export const sparkgenLineage: CommandModule<object, { target: string; json: bool
         "name one column, e.g. influencer_window.score",
       );
     const [metric = "", column] = parts;
-    const all = jobLineage(await checkedJob(argv.specs));
+    const all = jobLineage(compileJob(await checkedJob(argv.specs)));
     const cols = all.get(metric);
     if (!cols)
       throw usageError(`no metric ${JSON.stringify(metric)}`, `pick one of ${[...all.keys()].join(", ")}`);

@@ -1,4 +1,5 @@
 import { describe, expect, it } from "vitest";
+import { compileJob } from "../compile/index.ts";
 import { windowJob } from "../specs/index.ts";
 import { jobLineage, lineageLine } from "./lineage.ts";
 
@@ -135,7 +136,7 @@ volume_alert.rule ← (no column: a count or a constant) (via sentiment_window.n
   .split("\n");
 
 describe("lineage of every shipped metric", () => {
-  const all = jobLineage(windowJob);
+  const all = jobLineage(compileJob(windowJob));
   const lines = [...all].flatMap(([m, l]) => [...l.columns].map(([c, x]) => lineageLine(m, c, x)));
 
   it.each(EXPECTED.map((l) => [l.split(" ")[0]!, l]))("%s", (column, expected) => {
@@ -153,8 +154,8 @@ describe("lineage of every shipped metric", () => {
     const fp = (m: string, c: string) => all.get(m)!.columns.get(c)!.fingerprint;
     expect(fp("sentiment_window", "pos_share")).not.toBe(fp("sentiment_window", "neg_share"));
     expect(fp("influencer_window", "score")).not.toBe(fp("influencer_window", "retweets"));
-    expect(jobLineage(windowJob).get("influencer_window")!.columns.get("score")!.fingerprint).toBe(
-      fp("influencer_window", "score"),
-    );
+    expect(
+      jobLineage(compileJob(windowJob)).get("influencer_window")!.columns.get("score")!.fingerprint,
+    ).toBe(fp("influencer_window", "score"));
   });
 });
