@@ -1,4 +1,5 @@
 import { windowContaining } from "../../../runtime/windows/index.ts";
+import { CONSTANTS } from "../../../sparkgen/generated/constants.ts";
 import { noEntities, type TextEntities, xEntities } from "./entities.ts";
 import { Rng } from "./prng.ts";
 import { EMOJI, EN, handle, LANGS, OPENERS, OTHER, type Polarity } from "./vocabulary.ts";
@@ -19,7 +20,7 @@ export interface SynthOptions {
   /** Malformed lines mixed in at seeded places (normalise rejects each one): cut-off JSON, missing
    * fields, an HTML error page, an author missing from includes, a text over 25,000 characters. */
   corrupt?: number;
-  /** Window size for the per-window counts of the truth (default 15). */
+  /** Window size for the per-window counts of the truth (default: the job spec's window). */
   windowMinutes?: number;
 }
 
@@ -184,7 +185,7 @@ export class SynthStream {
     let line = 0;
     let tweet = 0;
     let lastWindow = -1;
-    const windowMs = (this.o.windowMinutes ?? 15) * MINUTE;
+    const windowMs = (this.o.windowMinutes ?? CONSTANTS.job.windowMinutes) * MINUTE;
     const pendingInfluencers: string[] = [];
     while (tweet < this.o.tweets) {
       if (this.corruptAt.has(line++)) {
@@ -414,7 +415,10 @@ export class SynthStream {
 
   private count(t: Tweet, at: number): void {
     const truth = this.truth;
-    const key = windowContaining(new Date(at), this.o.windowMinutes ?? 15).start.toISOString();
+    const key = windowContaining(
+      new Date(at),
+      this.o.windowMinutes ?? CONSTANTS.job.windowMinutes,
+    ).start.toISOString();
     truth.windows[key] ??= { "*": 0 };
     const w = truth.windows[key]!;
     truth.counts["*"]!++;
