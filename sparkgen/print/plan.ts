@@ -4,7 +4,7 @@
  * and the event schema — from the job's compiled model. No SQL text: the plan names the `.sql`
  * files (paths relative to the plan). Its format is plan-schema.json's.
  */
-import { CORRUPT_COLUMN, type CompiledJob, VIEWS } from "../compile/index.ts";
+import { CORRUPT_COLUMN, type CompiledJob, KEY, VIEWS } from "../compile/index.ts";
 import { EVENT_V1 } from "../schema/index.ts";
 import { SESSION_CONF } from "./dialect.ts";
 import { PLAN_SCHEMA } from "./plan-schema.ts";
@@ -34,6 +34,8 @@ export function printPlan(
     views: VIEWS,
     classify: sqlFile("classify_events"),
     window_events: sqlFile("window_events"),
+    // The first columns of every result row and of every history the step reads back.
+    key: KEY,
     metrics: model.metrics.map(({ spec, step }) => ({
       name: spec.name,
       sql: sqlFile(spec.name),
