@@ -9,7 +9,7 @@ import {
 import type { SpecCase, SpecCases } from "./cases.ts";
 import type { Measure } from "./dsl.ts";
 import type { AggregateSpec, InfluencerSpec, JobSettings, MetricSpec } from "./kinds.ts";
-import type { CheckedMeasures, Dimensions, MetricKindSpec, MetricMeasures } from "./metric-kind.ts";
+import type { CheckedMeasures, Dimensions, GeneralMetricSpec, MetricMeasures } from "./metric-kind.ts";
 
 const ROOT = fileURLToPath(new URL("../../", import.meta.url));
 
@@ -59,10 +59,10 @@ export const define = Object.freeze({
   /** The general kind; a derived measure or `rank.by` naming no measure of the spec is a type error. */
   metric: <D extends Dimensions, M extends MetricMeasures & CheckedMeasures<M>>(
     url: string,
-    s: Def<MetricKindSpec<D, M, keyof M & string>>,
-  ): MetricKindSpec<D, M, keyof M & string> =>
+    s: Def<GeneralMetricSpec<D, M, keyof M & string>>,
+  ): GeneralMetricSpec<D, M, keyof M & string> =>
     register(
-      Object.freeze({ ...withoutDraft(s), kind: "metric", source: specSource(url) }) as MetricKindSpec<
+      Object.freeze({ ...withoutDraft(s), kind: "metric", source: specSource(url) }) as GeneralMetricSpec<
         D,
         M,
         keyof M & string

@@ -15,7 +15,7 @@ import {
 import { lower } from "../transforms/index.ts";
 import { define } from "./define.ts";
 import { dsl, type Measure } from "./dsl.ts";
-import type { MetricKindSpec } from "./metric-kind.ts";
+import type { GeneralMetricSpec } from "./metric-kind.ts";
 import { assertValidJob } from "./validate.ts";
 
 // The @ts-expect-error lines are type tests: `tsc --noEmit` fails if any stops being an error.
@@ -81,8 +81,8 @@ describe("metric kind: what the types reject", () => {
   });
 });
 
-const job = (...metrics: MetricKindSpec[]) => ({ ...windowJob, metrics: [sentimentWindow, ...metrics] });
-function failure(m: MetricKindSpec): string {
+const job = (...metrics: GeneralMetricSpec[]) => ({ ...windowJob, metrics: [sentimentWindow, ...metrics] });
+function failure(m: GeneralMetricSpec): string {
   try {
     assertValidJob(job(m));
   } catch (err) {

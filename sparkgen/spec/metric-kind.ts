@@ -30,8 +30,11 @@ export interface Rank<By extends string = string> {
   readonly by: By;
 }
 
-/** `By`: the names `rank.by` may take (`define.metric` sets it to the measure names). */
-export interface MetricKindSpec<
+/**
+ * A spec of the general kind `metric` (`define.metric`); `MetricSpec` (kinds.ts) is a spec of any
+ * kind. `By`: the names `rank.by` may take (`define.metric` sets it to the measure names).
+ */
+export interface GeneralMetricSpec<
   D extends Dimensions = Dimensions,
   M extends MetricMeasures = MetricMeasures,
   By extends string = string,

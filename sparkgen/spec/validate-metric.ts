@@ -5,7 +5,7 @@ import { identifierProblem } from "../print/dialect.ts";
 import { mapExpression } from "../transforms/map-expressions.ts";
 import type { JobSpec } from "./kinds.ts";
 import type { DepthMeasure, Dimension } from "./metric-dsl.ts";
-import type { MetricKindSpec } from "./metric-kind.ts";
+import type { GeneralMetricSpec } from "./metric-kind.ts";
 
 /** The longest top N of a ranked metric (a ranked list, not a dump of every value). */
 export const MAX_TOP = 10_000;
@@ -77,7 +77,12 @@ function textProblems(field: string, d: Dimension, add: Add) {
     );
 }
 
-export function metricKindProblems(m: MetricKindSpec, job: JobSpec, reserved: ReadonlySet<string>, add: Add) {
+export function generalMetricProblems(
+  m: GeneralMetricSpec,
+  job: JobSpec,
+  reserved: ReadonlySet<string>,
+  add: Add,
+) {
   const names = new Map<string, string>();
   const column = (field: string, name: string) => {
     const p = identifierProblem(name);
