@@ -3,7 +3,7 @@ import type { RunStatus } from "../../sql/index.ts";
 import type { StepRunner } from "../runners/step-runner.ts";
 import type { RunsDb } from "../runs/records.ts";
 import type { InputSource } from "./input.ts";
-import type { Reason } from "./plan.ts";
+import type { Reason } from "./queue.ts";
 
 /** What processing a window needs; the scheduler and `trends run` both build one. */
 export interface ProcessDeps {
