@@ -4,6 +4,9 @@ import { noEntities, type TextEntities, xEntities } from "./entities.ts";
 import { Rng } from "./prng.ts";
 import { EMOJI, EN, handle, LANGS, OPENERS, OTHER, type Polarity } from "./vocabulary.ts";
 
+/** The catch-all topic every event counts in (the job spec's `topics.all`). */
+const ALL: string = CONSTANTS.job.allTopics;
+
 export interface SynthOptions {
   /** Valid tweets to generate (corrupted lines come on top). */
   tweets: number;
@@ -157,7 +160,7 @@ export class SynthStream {
       start: o.start.toISOString(),
       end: new Date(o.start.getTime() + o.minutes * MINUTE).toISOString(),
       topics: this.topics,
-      counts: Object.fromEntries(["*", ...this.topics].map((t) => [t, 0])),
+      counts: Object.fromEntries([ALL, ...this.topics].map((t) => [t, 0])),
       windows: {},
       topInfluencer: Object.fromEntries(
         [...this.influencers].map(([t, u]) => [
@@ -419,10 +422,10 @@ export class SynthStream {
       new Date(at),
       this.o.windowMinutes ?? CONSTANTS.job.windowMinutes,
     ).start.toISOString();
-    truth.windows[key] ??= { "*": 0 };
+    truth.windows[key] ??= { [ALL]: 0 };
     const w = truth.windows[key]!;
-    truth.counts["*"]!++;
-    w["*"]!++;
+    truth.counts[ALL]!++;
+    w[ALL]!++;
     for (const topic of t.topics) {
       truth.counts[topic]!++;
       w[topic] = (w[topic] ?? 0) + 1;
