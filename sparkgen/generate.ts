@@ -38,7 +38,9 @@ export const MANIFEST = `${GENERATED_DIR}/manifest.json`;
 export const WINDOW_JOB_PLAN_PATH = join(REPO_ROOT, WINDOW_JOB_PLAN);
 /** The static step runtime: the entry script and the `trends_step` package beside it. */
 export const STEP_RUNTIME_DIR = "sparkgen/runtime";
-export const STEP_ENTRY_PATH = join(REPO_ROOT, STEP_RUNTIME_DIR, "window_step.py");
+/** The window step's entry script, in STEP_RUNTIME_DIR. */
+export const STEP_ENTRY = "window_step.py";
+export const STEP_ENTRY_PATH = join(REPO_ROOT, STEP_RUNTIME_DIR, STEP_ENTRY);
 
 /** A `.sql` file as the plan names it (relative to `steps/`). */
 const sqlFile = (name: string) => `../sql/${name}.sql`;
