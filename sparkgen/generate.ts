@@ -8,8 +8,8 @@ import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import type { QueryNode } from "./ast/index.ts";
+import { buildManifest } from "./changes/manifest.ts";
 import { type CompiledJob, compileJob } from "./compile/index.ts";
-import { buildManifest } from "./plan/manifest.ts";
 import { CONSTANTS_JSON, CONSTANTS_TS, printConstantsJson, printConstantsTs } from "./print/constants.ts";
 import { type SparkDialect, sessionConf, TARGETS } from "./print/dialect.ts";
 import { KYSELY_TABLES, printKyselyTables } from "./print/kysely.ts";

@@ -20,7 +20,7 @@ import { ExitCode, usageError } from "../../runtime/errors/index.ts";
 import { log } from "../../runtime/log/index.ts";
 import { ensureSpark } from "../../runtime/spark/index.ts";
 import { parseDuration, parseTime } from "../../runtime/windows/index.ts";
-import { committedManifest, readsOf } from "../../sparkgen/plan/index.ts";
+import { committedManifest, readsOf } from "../../sparkgen/changes/index.ts";
 import { settingsFrom } from "../context.ts";
 import { numberOption } from "../flags.ts";
 import { printLines } from "../output.ts";

@@ -32,7 +32,7 @@ export interface ProcessDeps {
    */
   readonly rangeWindows?: number | undefined;
   /**
-   * The SQL hashes of the plan the runner runs (`planSqlHashes` of sparkgen/plan), recorded with
+   * The SQL hashes of the plan the runner runs (`planSqlHashes` of sparkgen/changes), recorded with
    * every attempt so `trends sparkgen plan` knows which windows ran which SQL.
    */
   readonly sqlHashes?: Readonly<Record<string, string>> | undefined;
