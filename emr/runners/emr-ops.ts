@@ -3,7 +3,7 @@ import type { AddJobFlowStepsInput, EMRClient } from "@aws-sdk/client-emr";
 import { GetObjectCommand, ListObjectsV2Command, type S3Client } from "@aws-sdk/client-s3";
 import { usageError } from "../../runtime/errors/index.ts";
 import { inputHourPrefixes, type Window } from "../../runtime/windows/index.ts";
-import { type ArtifactFile, planArtifacts, uploadArtifacts } from "../artifacts/index.ts";
+import { type ArtifactFile, locateArtifacts, uploadArtifacts } from "../artifacts/index.ts";
 import { addStepsInput, EmrStepRunner, emrStepConfig, mapEmrError } from "./emr.ts";
 import { stepName } from "./step-args.ts";
 import type { StepRequest } from "./step-runner.ts";
@@ -59,7 +59,7 @@ export function windowRequests(
 
 /** Exactly what `submitWindows` would send, computed from local files only (`--dry-run`). */
 export function dryRunSteps(p: SubmitPlan): AddJobFlowStepsInput {
-  const artifacts = planArtifacts(p.bucket, p.files);
+  const artifacts = locateArtifacts(p.bucket, p.files);
   return addStepsInput(
     p.clusterId,
     windowRequests(p).map((r) => emrStepConfig(r, { artifacts, jdbcSecret: p.jdbcSecret })),
@@ -89,11 +89,11 @@ export async function submitWindows(
   const probe = new EmrStepRunner({
     emr: clients.emr,
     clusterId: p.clusterId,
-    artifacts: planArtifacts(p.bucket, p.files),
+    artifacts: locateArtifacts(p.bucket, p.files),
     jdbcSecret: p.jdbcSecret,
   });
   for (const r of requests)
-    emrStepConfig(r, { artifacts: planArtifacts(p.bucket, p.files), jdbcSecret: p.jdbcSecret });
+    emrStepConfig(r, { artifacts: locateArtifacts(p.bucket, p.files), jdbcSecret: p.jdbcSecret });
   await probe.cluster();
   const artifacts = await uploadArtifacts({ s3: clients.s3, bucket: p.bucket, files: p.files });
   const runner = new EmrStepRunner({

@@ -2,7 +2,7 @@ import type { EMRServerlessClient, StartJobRunRequest } from "@aws-sdk/client-em
 import type { S3Client } from "@aws-sdk/client-s3";
 import { S3_PREFIX_URI, type Settings } from "../../runtime/config/index.ts";
 import { usageError } from "../../runtime/errors/index.ts";
-import { type ArtifactFile, planArtifacts, uploadArtifacts } from "../artifacts/index.ts";
+import { type ArtifactFile, locateArtifacts, uploadArtifacts } from "../artifacts/index.ts";
 import type { StepArtifacts } from "./emr.ts";
 import { checkCredentials, getText, type SubmitPlan, type Submitted, windowRequests } from "./emr-ops.ts";
 import {
@@ -85,7 +85,7 @@ const jobOptions = (p: ServerlessSubmitPlan, artifacts: StepArtifacts) => ({
 
 /** Exactly what `submitJobRuns` would send, from local files only (`--dry-run`; secrets-free). */
 export const dryRunJobRuns = (p: ServerlessSubmitPlan): StartJobRunRequest[] =>
-  windowRequests(p).map((r) => startJobRunInput(r, jobOptions(p, planArtifacts(p.bucket, p.files))));
+  windowRequests(p).map((r) => startJobRunInput(r, jobOptions(p, locateArtifacts(p.bucket, p.files))));
 
 /**
  * Checks credentials and the application, uploads the artifacts (content-hashed, as for EMR), then
@@ -97,10 +97,10 @@ export async function submitJobRuns(
 ): Promise<{ artifacts: string; jobRuns: Submitted[] }> {
   const requests = windowRequests(p);
   await checkCredentials(clients.serverless);
-  for (const r of requests) startJobRunInput(r, jobOptions(p, planArtifacts(p.bucket, p.files)));
+  for (const r of requests) startJobRunInput(r, jobOptions(p, locateArtifacts(p.bucket, p.files)));
   const probe = new EmrServerlessStepRunner({
     client: clients.serverless,
-    ...jobOptions(p, planArtifacts(p.bucket, p.files)),
+    ...jobOptions(p, locateArtifacts(p.bucket, p.files)),
   });
   await probe.application();
   const artifacts = await uploadArtifacts({ s3: clients.s3, bucket: p.bucket, files: p.files });
