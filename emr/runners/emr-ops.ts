@@ -8,7 +8,7 @@ import { addStepsInput, EmrStepRunner, emrStepConfig, mapEmrError } from "./emr.
 import { stepName } from "./step-args.ts";
 import type { StepRequest } from "./step-runner.ts";
 
-export interface SubmitPlan {
+export interface EmrSubmission {
   clusterId: string;
   bucket: string;
   /** `raw/` by default: where Firehose writes the arrival-hour prefixes. */
@@ -31,7 +31,7 @@ export interface SubmitPlan {
  * window its own prefixes (by index) — the step contract's `--windows`/`--window-inputs`.
  */
 export function windowRequests(
-  p: Pick<SubmitPlan, "bucket" | "rawPrefix" | "latenessMinutes" | "windows" | "jdbcUrl" | "rangeWindows">,
+  p: Pick<EmrSubmission, "bucket" | "rawPrefix" | "latenessMinutes" | "windows" | "jdbcUrl" | "rangeWindows">,
 ): StepRequest[] {
   const prefixes = (w: Window) =>
     inputHourPrefixes(w, p.latenessMinutes).map((h) => `s3://${p.bucket}/${p.rawPrefix}${h}`);
@@ -58,7 +58,7 @@ export function windowRequests(
 }
 
 /** Exactly what `submitWindows` would send, computed from local files only (`--dry-run`). */
-export function dryRunSteps(p: SubmitPlan): AddJobFlowStepsInput {
+export function dryRunSteps(p: EmrSubmission): AddJobFlowStepsInput {
   const artifacts = locateArtifacts(p.bucket, p.files);
   return addStepsInput(
     p.clusterId,
@@ -81,7 +81,7 @@ export interface Submitted {
  * Everything a user can get wrong fails before the first AddJobFlowSteps.
  */
 export async function submitWindows(
-  p: SubmitPlan,
+  p: EmrSubmission,
   clients: { emr: EMRClient; s3: S3Client },
 ): Promise<{ artifacts: string; steps: Submitted[] }> {
   const requests = windowRequests(p);
