@@ -2,17 +2,17 @@ import { randomBytes } from "node:crypto";
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { fileURLToPath } from "node:url";
 import pg from "pg";
 import { createDatabase } from "../../runtime/postgres/index.ts";
 import { type SparkInstall, sparkSubmit } from "../../runtime/spark/index.ts";
 import { migrateToLatest, openDb } from "../../sql/index.ts";
+import { STEP_ENTRY_PATH, WINDOW_JOB_PLAN_PATH } from "../generate.ts";
 import type { SpecCases } from "../spec/index.ts";
 import { type CaseResult, compareCase } from "./compare.ts";
 import { layOut } from "./layout.ts";
 
-const STEP = fileURLToPath(new URL("../runtime/window_step.py", import.meta.url));
-export const CASES_PLAN = fileURLToPath(new URL("../generated/steps/window_job.json", import.meta.url));
+const STEP = STEP_ENTRY_PATH;
+export const CASES_PLAN = WINDOW_JOB_PLAN_PATH;
 const IDENTIFIER = /^[a-z_][a-z0-9_]{0,62}$/;
 
 export interface CaseRunOptions {

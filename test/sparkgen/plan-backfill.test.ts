@@ -167,9 +167,9 @@ describe("plan, backfill, and a fresh run agree", () => {
         runs: await succeededRuns(r.db),
         verified: weighted,
       });
-      const changedPlanOf = verifiedReport.diff.metrics.find((m) => m.name === "influencer_window")!;
-      expect(changedPlanOf.category).toBe("breaking");
-      expect(changedPlanOf.reasons.at(-1)!.text).toMatch(
+      const influencerChange = verifiedReport.diff.metrics.find((m) => m.name === "influencer_window")!;
+      expect(influencerChange.category).toBe("breaking");
+      expect(influencerChange.reasons.at(-1)!.text).toMatch(
         /^results differ on the 3 stored window\(s\) recomputed/,
       );
       expect(verifiedReport.recomputeMetrics).toEqual(["influencer_window"]);
