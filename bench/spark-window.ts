@@ -22,11 +22,18 @@ import { loadConfig } from "../runtime/config/index.ts";
 import { createDatabase, startLocalPostgres } from "../runtime/postgres/index.ts";
 import { ensureSpark, localInputBytes, type SparkInstall, sparkSubmit } from "../runtime/spark/index.ts";
 import { inputHourPrefixes, type Window } from "../runtime/windows/index.ts";
+import {
+  STEP_ENTRY,
+  STEP_ENTRY_PATH,
+  STEP_RUNTIME_DIR,
+  WINDOW_JOB_PLAN,
+  WINDOW_JOB_PLAN_PATH,
+} from "../sparkgen/index.ts";
 import { migrateToLatest, openDb } from "../sql/index.ts";
 import { writeSyntheticWindow } from "./synth-events.ts";
 
-const STEP = new URL("../sparkgen/runtime/window_step.py", import.meta.url).pathname;
-const PLAN = new URL("../sparkgen/generated/steps/window_job.json", import.meta.url).pathname;
+const STEP = STEP_ENTRY_PATH;
+const PLAN = WINDOW_JOB_PLAN_PATH;
 const LATENESS = 10;
 const HOUR = 3_600_000;
 const USAGE = `Usage: npx tsx bench/spark-window.ts [options]
@@ -116,8 +123,8 @@ function refVariant(ref: string): Variant {
   return {
     label: `ref_${ref.replace(/[^A-Za-z0-9]+/g, "_").toLowerCase()}`,
     conf: {},
-    step: join(dir, "sparkgen/runtime/window_step.py"),
-    plan: join(dir, "sparkgen/generated/steps/window_job.json"),
+    step: join(dir, STEP_RUNTIME_DIR, STEP_ENTRY),
+    plan: join(dir, WINDOW_JOB_PLAN),
   };
 }
 const VARIANTS: Variant[] = [

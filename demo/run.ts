@@ -22,11 +22,11 @@ import {
 import type { Settings } from "../runtime/config/index.ts";
 import { ensureSpark } from "../runtime/spark/index.ts";
 import { ensureVader } from "../runtime/vader/index.ts";
-import { type DemoOptions, type DemoPlan, planDemo } from "./plan.ts";
+import { type DemoOptions, type DemoSpan, demoSpan } from "./span.ts";
 import { type DemoSummary, summarise } from "./summary.ts";
 
 export interface DemoReport {
-  plan: DemoPlan;
+  span: DemoSpan;
   truth: SynthTruth;
   ingest: IngestSummary;
   windows: WindowOutcome[];
@@ -54,7 +54,7 @@ export async function runDemo(
   signal: AbortSignal,
   now = new Date(),
 ): Promise<DemoReport> {
-  const plan = planDemo(o, now, s.windowMinutes, s.latenessMinutes);
+  const span = demoSpan(o, now, s.windowMinutes, s.latenessMinutes);
   // Fail early, before generating anything, when Spark cannot run; install it on first use.
   await ensureSpark({ cacheDir: s.cacheDir, sparkHome: s.sparkHome, install: true });
   await ensureVader({ cacheDir: s.cacheDir, install: true });
@@ -67,17 +67,17 @@ export async function runDemo(
     progress.stage(
       1,
       STAGES,
-      `synthetic stream: ${o.tweets} tweets over ${o.minutes} min from ${plan.start.toISOString()}, crisis in "${o.crisisTopic}" at ${plan.crisisAt.toISOString()}`,
+      `synthetic stream: ${o.tweets} tweets over ${o.minutes} min from ${span.start.toISOString()}, crisis in "${o.crisisTopic}" at ${span.crisisAt.toISOString()}`,
     );
     const bluesky = o.source === "bluesky-replay";
     const streamFile = join(workDir, bluesky ? "frames.ndjson" : "stream.jsonl");
     const synth = {
       tweets: o.tweets,
       seed: o.seed,
-      start: plan.start,
+      start: span.start,
       minutes: o.minutes,
       topics: o.topics,
-      crisisAt: plan.crisisAt,
+      crisisAt: span.crisisAt,
       crisisTopic: o.crisisTopic,
       corrupt: o.corrupt,
       windowMinutes: s.windowMinutes,
@@ -122,7 +122,7 @@ export async function runDemo(
     progress.stage(
       3,
       STAGES,
-      `Spark: ${plan.windows} windows of ${s.windowMinutes} min through the generated step (local runner, scheduler code)`,
+      `Spark: ${span.windows} windows of ${s.windowMinutes} min through the generated step (local runner, scheduler code)`,
     );
     const pipeline = await openPipeline(s, {
       runner: "local",
@@ -138,15 +138,15 @@ export async function runDemo(
         ...pipeline.deps,
         onAttempt: (a: Parameters<NonNullable<typeof pipeline.deps.onAttempt>>[0]) => {
           if (a.status === "succeeded") done++;
-          progress.detail(`[${done}/${plan.windows}] ${attemptLine(a)}`);
+          progress.detail(`[${done}/${span.windows}] ${attemptLine(a)}`);
         },
       };
-      const windows = await runRange(deps, plan.start, plan.end, now);
+      const windows = await runRange(deps, span.start, span.end, now);
       if (signal.aborted) throw signal.reason;
 
       progress.stage(4, STAGES, "summary from PostgreSQL (typed queries)");
-      const summary = await summarise(pipeline.deps.db, plan, o, truth);
-      return { plan, truth, ingest, windows, summary, workDir: o.keep ? workDir : null };
+      const summary = await summarise(pipeline.deps.db, span, o, truth);
+      return { span, truth, ingest, windows, summary, workDir: o.keep ? workDir : null };
     } finally {
       await pipeline.close();
     }

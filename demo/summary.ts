@@ -12,7 +12,7 @@ import {
   sentimentTimeline,
   topInfluencers,
 } from "../sql/index.ts";
-import type { DemoOptions, DemoPlan } from "./plan.ts";
+import type { DemoOptions, DemoSpan } from "./span.ts";
 
 export interface DemoSummary {
   /** Top 5 authors per topic over the demo's range (topic `*` first). */
@@ -36,11 +36,11 @@ const TRENDING = 20;
 
 export async function summarise(
   db: Kysely<Database>,
-  plan: DemoPlan,
+  span: DemoSpan,
   o: DemoOptions,
   truth: SynthTruth,
 ): Promise<DemoSummary> {
-  const range = { from: plan.start, to: plan.end };
+  const range = { from: span.start, to: span.end };
   const influencers: Record<string, InfluencerRanking[]> = {};
   for (const topic of ["*", ...truth.topics]) {
     influencers[topic] = await topInfluencers(db, { ...range, topic, limit: 5 });

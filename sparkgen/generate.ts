@@ -1,19 +1,15 @@
 /**
- * spec → tree → transforms → printers: every generated file of a job, as (path, text) pairs.
- * Deterministic: the same specs give byte-identical files.
+ * spec → compiled model → transforms → printers: every generated file of a job, as (path, text)
+ * pairs. The job is compiled once (`compileJob`); every file — the SQL, the step plan,
+ * manifest.json, the tables module, schema.json and the constants — is printed from that one
+ * model. Deterministic: the same specs give byte-identical files.
  */
 import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
-import {
-  CORRUPT_COLUMN,
-  compileClassify,
-  compileResult,
-  compileWindowEvents,
-  type MetricResult,
-  VIEWS,
-} from "./compile/index.ts";
-import { buildManifest } from "./plan/manifest.ts";
+import type { QueryNode } from "./ast/index.ts";
+import { buildManifest } from "./changes/manifest.ts";
+import { type CompiledJob, compileJob } from "./compile/index.ts";
 import { CONSTANTS_JSON, CONSTANTS_TS, printConstantsJson, printConstantsTs } from "./print/constants.ts";
 import { type SparkDialect, sessionConf, TARGETS } from "./print/dialect.ts";
 import { KYSELY_TABLES, printKyselyTables } from "./print/kysely.ts";
@@ -22,7 +18,6 @@ import { GENERATED_MIGRATIONS_DIR, migrationFiles } from "./print/migrations.ts"
 import { printPlan } from "./print/plan.ts";
 import { printSparkSql } from "./print/spark-sql.ts";
 import { STEP_SESSION } from "./print/tuning.ts";
-import { type ColumnType, EVENT_V1 } from "./schema/index.ts";
 import type { JobSpec } from "./spec/kinds.ts";
 import { assertValidJob } from "./spec/validate.ts";
 import { lower } from "./transforms/index.ts";
@@ -43,7 +38,9 @@ export const MANIFEST = `${GENERATED_DIR}/manifest.json`;
 export const WINDOW_JOB_PLAN_PATH = join(REPO_ROOT, WINDOW_JOB_PLAN);
 /** The static step runtime: the entry script and the `trends_step` package beside it. */
 export const STEP_RUNTIME_DIR = "sparkgen/runtime";
-export const STEP_ENTRY_PATH = join(REPO_ROOT, STEP_RUNTIME_DIR, "window_step.py");
+/** The window step's entry script, in STEP_RUNTIME_DIR. */
+export const STEP_ENTRY = "window_step.py";
+export const STEP_ENTRY_PATH = join(REPO_ROOT, STEP_RUNTIME_DIR, STEP_ENTRY);
 
 /** A `.sql` file as the plan names it (relative to `steps/`). */
 const sqlFile = (name: string) => `../sql/${name}.sql`;
@@ -56,7 +53,8 @@ const sqlFile = (name: string) => `../sql/${name}.sql`;
  */
 export function generate(job: JobSpec, root = REPO_ROOT): GeneratedFile[] {
   assertValidJob(job);
-  const [base, ...others] = TARGETS.map((t) => ({ target: t, files: generateFor(job, t) }));
+  const model = compileJob(job);
+  const [base, ...others] = TARGETS.map((t) => ({ target: t, files: generateFor(model, t) }));
   const shared = base!.files;
   const overrides = others.flatMap(({ target, files }) =>
     files
@@ -70,10 +68,10 @@ export function generate(job: JobSpec, root = REPO_ROOT): GeneratedFile[] {
     ...shared,
     ...overrides,
     // Target-independent: the result tables' migrations, Kysely types and the constants file.
-    ...migrationFiles(job, root),
-    { path: KYSELY_TABLES, text: printKyselyTables(job) },
-    { path: CONSTANTS_JSON, text: printConstantsJson(job) },
-    { path: CONSTANTS_TS, text: printConstantsTs(job) },
+    ...migrationFiles(model, root),
+    { path: KYSELY_TABLES, text: printKyselyTables(model) },
+    { path: CONSTANTS_JSON, text: printConstantsJson(model) },
+    { path: CONSTANTS_TS, text: printConstantsTs(model) },
   ];
 }
 
@@ -82,40 +80,21 @@ export function generate(job: JobSpec, root = REPO_ROOT): GeneratedFile[] {
  * SQL relative to itself, so a target whose plan differs also gets its own copy of every SQL file
  * that differs (none today).
  */
-function generateFor(job: JobSpec, target: SparkDialect): GeneratedFile[] {
-  const spec = (part: string) => ({ spec: `${job.name}.${part}`, target });
-  const classifySql = printSparkSql(lower(compileClassify(job)), spec("classify_events"));
-  const windowEventsSql = printSparkSql(lower(compileWindowEvents(job)), spec("window_events"));
-  const compiled: [string, MetricResult][] = job.metrics.map((m) => [m.name, compileResult(m)]);
-  const metricSql: Record<string, string> = Object.fromEntries(
-    compiled.map(([name, r]) => [name, printSparkSql(lower(r.query(job)), spec(name))]),
-  );
-  const plan = printPlan(
-    {
-      name: job.name,
-      source: job.source,
-      description: job.description,
-      schema: Object.entries(EVENT_V1).map(([name, c]) => ({ name, type: c.type as ColumnType })),
-      corruptColumn: CORRUPT_COLUMN,
-      eventTime: job.eventTime,
-      views: VIEWS,
-      classifySql: sqlFile("classify_events"),
-      windowEventsSql: sqlFile("window_events"),
-      metrics: compiled.map(([name, r]) => ({ name, sql: sqlFile(name), ...r.step })),
-    },
-    { ...sessionConf(target), ...STEP_SESSION },
-  );
+function generateFor(model: CompiledJob, target: SparkDialect): GeneratedFile[] {
+  const { job } = model;
+  const print = (part: string, query: QueryNode) =>
+    printSparkSql(lower(query), { spec: `${job.name}.${part}`, target });
+  // By statement name, in plan order: the two event statements, then every metric.
+  const sql: Record<string, string> = {
+    classify_events: print("classify_events", model.classify),
+    window_events: print("window_events", model.windowEvents),
+    ...Object.fromEntries(model.metrics.map((m) => [m.spec.name, print(m.spec.name, m.query)])),
+  };
+  const plan = printPlan(model, sqlFile, { ...sessionConf(target), ...STEP_SESSION });
   return [
-    { path: `${GENERATED_DIR}/sql/classify_events.sql`, text: classifySql },
-    { path: `${GENERATED_DIR}/sql/window_events.sql`, text: windowEventsSql },
-    ...job.metrics.map((m) => ({ path: `${GENERATED_DIR}/sql/${m.name}.sql`, text: metricSql[m.name]! })),
+    ...Object.entries(sql).map(([name, text]) => ({ path: `${GENERATED_DIR}/sql/${name}.sql`, text })),
     { path: `${GENERATED_DIR}/steps/${job.name}.json`, text: plan },
-    {
-      path: MANIFEST,
-      text: printManifest(
-        buildManifest(job, { classify_events: classifySql, window_events: windowEventsSql, ...metricSql }),
-      ),
-    },
+    { path: MANIFEST, text: printManifest(buildManifest(model, sql)) },
   ];
 }
 

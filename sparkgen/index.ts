@@ -8,17 +8,25 @@
  *   const files = generate(job);                    // [{ path, text }, …]
  *   resultTables(job).sentiment_window.columns;        // [{ name: "window_start", type: "timestamptz", nullable: false }, …]
  */
-import { type OutputColumn, outputColumns, primaryKey } from "./compile/index.ts";
+import { compileJob, type OutputColumn } from "./compile/index.ts";
 import type { JobSpec } from "./spec/kinds.ts";
 
-export { type OutputColumn, type ResultShape, resultShape } from "./compile/index.ts";
+export {
+  type CompiledJob,
+  compileJob,
+  type OutputColumn,
+  type ResultShape,
+  resultShape,
+} from "./compile/index.ts";
 export {
   GENERATED_DIR,
   type GeneratedFile,
   generate,
   MANIFEST,
   REPO_ROOT,
+  STEP_ENTRY,
   STEP_ENTRY_PATH,
+  STEP_RUNTIME_DIR,
   staleFiles,
   WINDOW_JOB_PLAN,
   WINDOW_JOB_PLAN_PATH,
@@ -57,9 +65,9 @@ export interface ResultTable {
 /** The result tables a job writes, by name: columns (name, PostgreSQL type, nullability) and key. */
 export function resultTables(job: JobSpec): Readonly<Record<string, ResultTable>> {
   return Object.fromEntries(
-    job.metrics.map((m) => [
-      m.name,
-      { name: m.name, source: m.source, columns: outputColumns(m), primaryKey: primaryKey(m) },
+    compileJob(job).metrics.map(({ spec, columns, key }) => [
+      spec.name,
+      { name: spec.name, source: spec.source, columns, primaryKey: key },
     ]),
   );
 }

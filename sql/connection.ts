@@ -48,7 +48,7 @@ const CLIENT_CERT_PARAMS = ["sslcert", "sslkey", "sslpassword"];
  * await db.destroy();
  */
 export function openDb(url: string, options: OpenDbOptions = {}): Kysely<Database> {
-  const { config, prefer } = connectionPlan(url, options);
+  const { config, prefer } = connectionSettings(url, options);
   const newPool = (c: pg.PoolConfig) => {
     const pool = new pg.Pool(c);
     // An idle client losing its connection (server restart, failover) must not crash the process;
@@ -77,16 +77,16 @@ const PROBE_TIMEOUT_MS = CONNECT_TIMEOUT_MS;
  * `ssl` is the TLS attempt; `openDb` drops it when the server has no TLS.
  */
 export function poolConfig(url: string, options: OpenDbOptions = {}): pg.PoolConfig {
-  return connectionPlan(url, options).config;
+  return connectionSettings(url, options).config;
 }
 
-interface ConnectionPlan {
+interface ConnectionSettings {
   config: pg.PoolConfig;
   /** Set for sslmode=prefer over TCP: where to ask whether the server speaks TLS. */
   prefer?: { host: string; port: number };
 }
 
-function connectionPlan(url: string, options: OpenDbOptions): ConnectionPlan {
+function connectionSettings(url: string, options: OpenDbOptions): ConnectionSettings {
   let parsed: URL;
   try {
     parsed = new URL(url);

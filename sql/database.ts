@@ -66,7 +66,7 @@ export interface PipelineRunTable {
   error: string | null;
   artifacts_uri: string | null;
   owner: string | null;
-  /** Per statement the attempt ran, its SQL hash (sparkgen/plan); NULL before migration 0008. */
+  /** Per statement the attempt ran, its SQL hash (sparkgen/changes); NULL before migration 0008. */
   sql_hashes: ColumnType<
     Readonly<Record<string, string>> | null,
     Readonly<Record<string, string>> | null | undefined,

@@ -1,7 +1,7 @@
 import type { Argv, CommandModule } from "yargs";
 import { usageError } from "../../runtime/errors/index.ts";
 import { parseDuration, parseTime } from "../../runtime/windows/index.ts";
-import { catalogOf, codePoints, MAX_TOPIC_LENGTH } from "../../sparkgen/index.ts";
+import { catalogOf, codePoints, compileJob, MAX_TOPIC_LENGTH } from "../../sparkgen/index.ts";
 import {
   ALERT_OWN_COLUMNS,
   ALERT_TABLES,
@@ -415,7 +415,9 @@ const metric: CommandModule<
   handler: async (a) => {
     // A spec folder of the user's (hidden: tests point it at their own specs) or the generated catalog.
     const catalog =
-      a.specs === undefined ? METRIC_CATALOG : (catalogOf(await checkedJob(a.specs)) as MetricCatalog);
+      a.specs === undefined
+        ? METRIC_CATALOG
+        : (catalogOf(compileJob(await checkedJob(a.specs))) as MetricCatalog);
     // Before any connection: an unknown name is a usage error listing the known metrics, and an
     // alert read by range one naming the fix.
     readBy(a.name, metricInfo(a.name, catalog).shape, a.by);

@@ -20,7 +20,7 @@ import { ExitCode, usageError } from "../../runtime/errors/index.ts";
 import { log } from "../../runtime/log/index.ts";
 import { ensureSpark } from "../../runtime/spark/index.ts";
 import { parseDuration, parseTime } from "../../runtime/windows/index.ts";
-import { committedManifest, readsOf } from "../../sparkgen/plan/index.ts";
+import { committedManifest, readsOf } from "../../sparkgen/changes/index.ts";
 import { settingsFrom } from "../context.ts";
 import { numberOption } from "../flags.ts";
 import { printLines } from "../output.ts";
@@ -319,7 +319,7 @@ function summarise(t: TickSummary): void {
   }
   const ok = t.outcomes.filter((o) => o.status === "succeeded").length;
   log().info(
-    { planned: t.planned.length, succeeded: ok, failed: t.failed.length, interrupted: t.interrupted },
+    { planned: t.queued.length, succeeded: ok, failed: t.failed.length, interrupted: t.interrupted },
     "tick done",
   );
   for (const o of t.outcomes) if (o.status === "locked") process.stdout.write(`${skippedLine(o)}\n`);
@@ -358,7 +358,7 @@ const backfillJson = (b: BackfillSummary) => ({
 const tickJson = (t: TickSummary) => ({
   standby: t.standby,
   interrupted: t.interrupted,
-  planned: t.planned.map((p) => ({ window_start: p.window.start.toISOString(), reason: p.reason })),
+  planned: t.queued.map((p) => ({ window_start: p.window.start.toISOString(), reason: p.reason })),
   windows: t.outcomes.map(outcomeJson),
   failed: t.failed.map((f) => f.window.start.toISOString()),
 });

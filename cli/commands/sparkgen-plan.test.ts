@@ -1,7 +1,7 @@
 import { execFileSync } from "node:child_process";
 import { beforeAll, describe, expect, it } from "vitest";
+import { committedManifest, type Manifest } from "../../sparkgen/changes/index.ts";
 import { MANIFEST, REPO_ROOT } from "../../sparkgen/index.ts";
-import { committedManifest, type Manifest } from "../../sparkgen/plan/index.ts";
 import { runInProcess } from "../in-process.ts";
 
 const git = (args: string[], input?: string) =>

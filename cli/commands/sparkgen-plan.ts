@@ -3,17 +3,18 @@ import { verifyStoredWindows } from "../../emr/index.ts";
 import { usageError } from "../../runtime/errors/index.ts";
 import { openDatabase } from "../../runtime/postgres/index.ts";
 import {
+  changeReport,
+  changeReportJson,
   jobLineage,
   type LiveState,
   lineageLine,
   manifestAtRef,
-  planJson,
-  planReport,
   readLiveState,
   renderMarkdown,
   type Verification,
   workingManifest,
-} from "../../sparkgen/plan/index.ts";
+} from "../../sparkgen/changes/index.ts";
+import { compileJob } from "../../sparkgen/index.ts";
 import { withResultsDb } from "../../sql/index.ts";
 import { settingsFrom } from "../context.ts";
 import { numberOption } from "../flags.ts";
@@ -115,14 +116,14 @@ export const sparkgenPlan: CommandModule<object, PlanArgs> = {
         await handle.release();
       }
     }
-    const report = planReport({
+    const report = changeReport({
       head,
       base: manifest ? { label: ref!, manifest } : { label: "database", live: live! },
       runs: live?.runs,
       verified,
       target: { input: argv.input, database: argv.database !== undefined || s.databaseUrl !== undefined },
     });
-    if (argv.json) process.stdout.write(`${JSON.stringify(planJson(report), null, 2)}\n`);
+    if (argv.json) process.stdout.write(`${JSON.stringify(changeReportJson(report), null, 2)}\n`);
     else printLines(...renderMarkdown(report));
     if (argv["exit-code"] && report.diff.breaking) process.exitCode = EXIT_BREAKING;
   },
@@ -148,7 +149,7 @@ export const sparkgenLineage: CommandModule<object, { target: string; json: bool
         "name one column, e.g. influencer_window.score",
       );
     const [metric = "", column] = parts;
-    const all = jobLineage(await checkedJob(argv.specs));
+    const all = jobLineage(compileJob(await checkedJob(argv.specs)));
     const cols = all.get(metric);
     if (!cols)
       throw usageError(`no metric ${JSON.stringify(metric)}`, `pick one of ${[...all.keys()].join(", ")}`);

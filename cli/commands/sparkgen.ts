@@ -4,6 +4,7 @@ import type { CommandModule } from "yargs";
 import { ExitCode } from "../../runtime/errors/index.ts";
 import { log } from "../../runtime/log/index.ts";
 import {
+  compileJob,
   driftLine,
   generate,
   REPO_ROOT,
@@ -42,7 +43,7 @@ export const sparkgen: CommandModule<object, { check?: boolean; json?: boolean; 
     settingsFrom(argv);
     const job = await checkedJob(argv.specs);
     // Before generate(): a spec change no migration covers yet is named by spec file and column.
-    const drift = argv.check ? schemaDrift(job, REPO_ROOT) : [];
+    const drift = argv.check ? schemaDrift(compileJob(job), REPO_ROOT) : [];
     const files = generate(job);
     if (argv.check) {
       const stale = staleFiles(files);

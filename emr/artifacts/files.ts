@@ -2,10 +2,16 @@ import { createHash } from "node:crypto";
 import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { basename, join, relative, sep } from "node:path";
-import { fileURLToPath } from "node:url";
 import { type ZipOptions, zipSync } from "fflate";
 import { prerequisiteError, usageError } from "../../runtime/errors/index.ts";
 import { filesUnder, inputDir, pathKind } from "../../runtime/paths/index.ts";
+import {
+  REPO_ROOT,
+  GENERATED_DIR as SPARKGEN_GENERATED_DIR,
+  STEP_ENTRY,
+  STEP_RUNTIME_DIR,
+  WINDOW_JOB_PLAN,
+} from "../../sparkgen/index.ts";
 
 /** One file of a step's code: its key under `artifacts/<hash>/` and where it is on disk. */
 export interface ArtifactFile {
@@ -14,11 +20,12 @@ export interface ArtifactFile {
 }
 
 /** sparkgen's committed output: `steps/*.json` (plans), `sql/*.sql`. */
-export const GENERATED_DIR = fileURLToPath(new URL("../../sparkgen/generated/", import.meta.url));
+export const GENERATED_DIR = join(REPO_ROOT, SPARKGEN_GENERATED_DIR);
 /** The static step runtime: `window_step.py` and the `trends_step` package. */
-export const RUNTIME_DIR = fileURLToPath(new URL("../../sparkgen/runtime/", import.meta.url));
-export const PLAN_KEY = "steps/window_job.json";
-export const STEP_SCRIPT_KEY = "runtime/window_step.py";
+export const RUNTIME_DIR = join(REPO_ROOT, STEP_RUNTIME_DIR);
+/** The window job's plan, keyed as sparkgen writes it under its generated directory. */
+export const PLAN_KEY = relative(SPARKGEN_GENERATED_DIR, WINDOW_JOB_PLAN).split(sep).join("/");
+export const STEP_SCRIPT_KEY = `runtime/${STEP_ENTRY}`;
 /** The `trends_step` package as one zip, for spark-submit's `--py-files`. */
 export const RUNTIME_ZIP_KEY = "runtime/trends_step.zip";
 
@@ -53,14 +60,14 @@ export function collectArtifacts(o: {
   const runtime = runtimeDirOf(o.runtimeDir ?? RUNTIME_DIR);
   return [
     ...files,
-    { key: STEP_SCRIPT_KEY, path: join(runtime, "window_step.py") },
+    { key: STEP_SCRIPT_KEY, path: join(runtime, STEP_ENTRY) },
     { key: RUNTIME_ZIP_KEY, path: runtimeZip(runtime) },
     { key: `jars/${basename(o.jdbcJar)}`, path: o.jdbcJar },
   ].sort((a, b) => cmp(a.key, b.key));
 }
 
 /** What a step runtime directory holds; checked up front so a wrong `--runtime-dir` is one line, not ENOENT. */
-const RUNTIME_PARTS = { "window_step.py": "file", trends_step: "dir" } as const;
+const RUNTIME_PARTS = { [STEP_ENTRY]: "file", trends_step: "dir" } as const;
 
 function runtimeDirOf(dir: string): string {
   inputDir(dir, "--runtime-dir");

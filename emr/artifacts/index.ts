@@ -12,8 +12,8 @@ export {
 export {
   ARTIFACTS_PREFIX,
   type ArtifactLocation,
+  locateArtifacts,
   MANIFEST_KEY,
-  planArtifacts,
   planFor,
   type UploadResult,
   uploadArtifacts,

@@ -4,7 +4,7 @@ import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import { emrStepConfig } from "../runners/emr.ts";
 import { startJobRunInput } from "../runners/emr-serverless.ts";
-import { collectArtifacts, PLAN_KEY, planArtifacts, planFor } from "./index.ts";
+import { collectArtifacts, locateArtifacts, PLAN_KEY, planFor } from "./index.ts";
 
 /**
  * A generated directory where spark-4.0 prints differently: `trends sparkgen` then writes that
@@ -29,7 +29,7 @@ function generatedDir(): string {
 
 describe("per-target artifact sets", () => {
   const files = collectArtifacts({ generatedDir: generatedDir(), jdbcJar: join(dir, "pg.jar") });
-  const location = planArtifacts("bucket", files);
+  const location = locateArtifacts("bucket", files);
   const req = {
     window: { start: new Date("2026-11-26T04:15:00Z"), end: new Date("2026-11-26T04:30:00Z") },
     inputs: ["s3://bucket/raw/2026/11/26/04/"],

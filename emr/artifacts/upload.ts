@@ -48,7 +48,7 @@ export interface UploadResult extends ArtifactLocation {
 }
 
 /** The URIs the artifacts get, computed from local files only (for `--dry-run`). */
-export function planArtifacts(
+export function locateArtifacts(
   bucket: string,
   files: readonly ArtifactFile[],
 ): ArtifactLocation & { files: HashedFile[] } {
@@ -82,10 +82,10 @@ export async function uploadArtifacts(o: {
   bucket: string;
   files: readonly ArtifactFile[];
 }): Promise<UploadResult> {
-  const plan = planArtifacts(o.bucket, o.files);
-  const prefix = `${ARTIFACTS_PREFIX}${plan.hash}/`;
+  const located = locateArtifacts(o.bucket, o.files);
+  const prefix = `${ARTIFACTS_PREFIX}${located.hash}/`;
   await checkBucket(o.s3, o.bucket);
-  const { files, ...location } = plan;
+  const { files, ...location } = located;
   if (await exists(o.s3, o.bucket, `${prefix}${MANIFEST_KEY}`)) {
     return { ...location, uploaded: [], skipped: files.map((f) => f.key) };
   }
@@ -107,7 +107,7 @@ export async function uploadArtifacts(o: {
     uploaded.push(f.key);
   }
   const manifest = {
-    hash: plan.hash,
+    hash: located.hash,
     files: files.map(({ key, sha256, bytes }) => ({ key, sha256, bytes })),
   };
   await o.s3.send(
@@ -119,7 +119,7 @@ export async function uploadArtifacts(o: {
     }),
   );
   log().info(
-    { artifacts: plan.baseUri, uploaded: uploaded.length, skipped: skipped.length },
+    { artifacts: located.baseUri, uploaded: uploaded.length, skipped: skipped.length },
     "artifacts ready",
   );
   return { ...location, uploaded, skipped };

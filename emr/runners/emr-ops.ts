@@ -3,12 +3,12 @@ import type { AddJobFlowStepsInput, EMRClient } from "@aws-sdk/client-emr";
 import { GetObjectCommand, ListObjectsV2Command, type S3Client } from "@aws-sdk/client-s3";
 import { usageError } from "../../runtime/errors/index.ts";
 import { inputHourPrefixes, type Window } from "../../runtime/windows/index.ts";
-import { type ArtifactFile, planArtifacts, uploadArtifacts } from "../artifacts/index.ts";
+import { type ArtifactFile, locateArtifacts, uploadArtifacts } from "../artifacts/index.ts";
 import { addStepsInput, EmrStepRunner, emrStepConfig, mapEmrError } from "./emr.ts";
 import { stepName } from "./step-args.ts";
 import type { StepRequest } from "./step-runner.ts";
 
-export interface SubmitPlan {
+export interface EmrSubmission {
   clusterId: string;
   bucket: string;
   /** `raw/` by default: where Firehose writes the arrival-hour prefixes. */
@@ -31,7 +31,7 @@ export interface SubmitPlan {
  * window its own prefixes (by index) — the step contract's `--windows`/`--window-inputs`.
  */
 export function windowRequests(
-  p: Pick<SubmitPlan, "bucket" | "rawPrefix" | "latenessMinutes" | "windows" | "jdbcUrl" | "rangeWindows">,
+  p: Pick<EmrSubmission, "bucket" | "rawPrefix" | "latenessMinutes" | "windows" | "jdbcUrl" | "rangeWindows">,
 ): StepRequest[] {
   const prefixes = (w: Window) =>
     inputHourPrefixes(w, p.latenessMinutes).map((h) => `s3://${p.bucket}/${p.rawPrefix}${h}`);
@@ -58,8 +58,8 @@ export function windowRequests(
 }
 
 /** Exactly what `submitWindows` would send, computed from local files only (`--dry-run`). */
-export function dryRunSteps(p: SubmitPlan): AddJobFlowStepsInput {
-  const artifacts = planArtifacts(p.bucket, p.files);
+export function dryRunSteps(p: EmrSubmission): AddJobFlowStepsInput {
+  const artifacts = locateArtifacts(p.bucket, p.files);
   return addStepsInput(
     p.clusterId,
     windowRequests(p).map((r) => emrStepConfig(r, { artifacts, jdbcSecret: p.jdbcSecret })),
@@ -81,7 +81,7 @@ export interface Submitted {
  * Everything a user can get wrong fails before the first AddJobFlowSteps.
  */
 export async function submitWindows(
-  p: SubmitPlan,
+  p: EmrSubmission,
   clients: { emr: EMRClient; s3: S3Client },
 ): Promise<{ artifacts: string; steps: Submitted[] }> {
   const requests = windowRequests(p);
@@ -89,11 +89,11 @@ export async function submitWindows(
   const probe = new EmrStepRunner({
     emr: clients.emr,
     clusterId: p.clusterId,
-    artifacts: planArtifacts(p.bucket, p.files),
+    artifacts: locateArtifacts(p.bucket, p.files),
     jdbcSecret: p.jdbcSecret,
   });
   for (const r of requests)
-    emrStepConfig(r, { artifacts: planArtifacts(p.bucket, p.files), jdbcSecret: p.jdbcSecret });
+    emrStepConfig(r, { artifacts: locateArtifacts(p.bucket, p.files), jdbcSecret: p.jdbcSecret });
   await probe.cluster();
   const artifacts = await uploadArtifacts({ s3: clients.s3, bucket: p.bucket, files: p.files });
   const runner = new EmrStepRunner({

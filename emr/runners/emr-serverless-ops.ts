@@ -2,9 +2,9 @@ import type { EMRServerlessClient, StartJobRunRequest } from "@aws-sdk/client-em
 import type { S3Client } from "@aws-sdk/client-s3";
 import { S3_PREFIX_URI, type Settings } from "../../runtime/config/index.ts";
 import { usageError } from "../../runtime/errors/index.ts";
-import { type ArtifactFile, planArtifacts, uploadArtifacts } from "../artifacts/index.ts";
+import { type ArtifactFile, locateArtifacts, uploadArtifacts } from "../artifacts/index.ts";
 import type { StepArtifacts } from "./emr.ts";
-import { checkCredentials, getText, type SubmitPlan, type Submitted, windowRequests } from "./emr-ops.ts";
+import { checkCredentials, type EmrSubmission, getText, type Submitted, windowRequests } from "./emr-ops.ts";
 import {
   checkServerlessIds,
   DEFAULT_SERVERLESS_SIZING,
@@ -65,7 +65,7 @@ export function serverlessTarget(
   };
 }
 
-export interface ServerlessSubmitPlan extends Omit<SubmitPlan, "clusterId" | "files"> {
+export interface ServerlessSubmission extends Omit<EmrSubmission, "clusterId" | "files"> {
   applicationId: string;
   executionRoleArn: string;
   /** `s3://…/` for the job runs' logs (S3 monitoring configuration); default `s3://BUCKET/logs/serverless/`. */
@@ -74,7 +74,7 @@ export interface ServerlessSubmitPlan extends Omit<SubmitPlan, "clusterId" | "fi
   files: readonly ArtifactFile[];
 }
 
-const jobOptions = (p: ServerlessSubmitPlan, artifacts: StepArtifacts) => ({
+const jobOptions = (p: ServerlessSubmission, artifacts: StepArtifacts) => ({
   applicationId: p.applicationId,
   executionRoleArn: p.executionRoleArn,
   artifacts,
@@ -84,23 +84,23 @@ const jobOptions = (p: ServerlessSubmitPlan, artifacts: StepArtifacts) => ({
 });
 
 /** Exactly what `submitJobRuns` would send, from local files only (`--dry-run`; secrets-free). */
-export const dryRunJobRuns = (p: ServerlessSubmitPlan): StartJobRunRequest[] =>
-  windowRequests(p).map((r) => startJobRunInput(r, jobOptions(p, planArtifacts(p.bucket, p.files))));
+export const dryRunJobRuns = (p: ServerlessSubmission): StartJobRunRequest[] =>
+  windowRequests(p).map((r) => startJobRunInput(r, jobOptions(p, locateArtifacts(p.bucket, p.files))));
 
 /**
  * Checks credentials and the application, uploads the artifacts (content-hashed, as for EMR), then
  * starts one job run per window. Everything a user can get wrong fails before the first StartJobRun.
  */
 export async function submitJobRuns(
-  p: ServerlessSubmitPlan,
+  p: ServerlessSubmission,
   clients: { serverless: EMRServerlessClient; s3: S3Client },
 ): Promise<{ artifacts: string; jobRuns: Submitted[] }> {
   const requests = windowRequests(p);
   await checkCredentials(clients.serverless);
-  for (const r of requests) startJobRunInput(r, jobOptions(p, planArtifacts(p.bucket, p.files)));
+  for (const r of requests) startJobRunInput(r, jobOptions(p, locateArtifacts(p.bucket, p.files)));
   const probe = new EmrServerlessStepRunner({
     client: clients.serverless,
-    ...jobOptions(p, planArtifacts(p.bucket, p.files)),
+    ...jobOptions(p, locateArtifacts(p.bucket, p.files)),
   });
   await probe.application();
   const artifacts = await uploadArtifacts({ s3: clients.s3, bucket: p.bucket, files: p.files });

@@ -3,8 +3,9 @@ import { dirname, join, relative, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { describe, expect, it } from "vitest";
 
-// Issue 28: modules that import each other hide which one owns a fact. Type-only imports count
-// too: they tie the modules together just the same.
+// Modules that import each other hide which one owns a fact: emr/ (the scheduler among them) and
+// sparkgen/compile stay acyclic. Type-only imports count too: they tie the modules together just
+// the same.
 const IMPORT = /^(?:import|export)\b[^;]*?\bfrom\s+"(\.{1,2}\/[^"]+)"/gms;
 
 /** The relative imports of every `.ts` module (tests left out) under `dir`, as paths from `dir`. */
@@ -65,5 +66,14 @@ describe("import cycles", () => {
   it("none in emr/ (the scheduler, the runs, the runners)", () => {
     const emr = resolve(dirname(fileURLToPath(import.meta.url)), "..");
     expect(findCycle(importGraph(emr))).toBeUndefined();
+  });
+
+  // The Python step's own check is sparkgen/runtime/tests/test_imports.py (pytest, run by
+  // test/sparkgen/runtime-python.test.ts).
+  it("none in sparkgen/compile (one result per kind, the job's compiled model)", () => {
+    const compile = resolve(dirname(fileURLToPath(import.meta.url)), "../../sparkgen/compile");
+    const graph = importGraph(compile);
+    expect(graph.get("job.ts")).toEqual(expect.arrayContaining(["kinds.ts", "events.ts", "read-columns.ts"]));
+    expect(findCycle(graph)).toBeUndefined();
   });
 });

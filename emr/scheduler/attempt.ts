@@ -5,7 +5,7 @@ import type { PipelineRun, RunStatus } from "../../sql/index.ts";
 import { isTerminal, type StepRequest, type StepState, type StepStatus } from "../runners/step-runner.ts";
 import { attemptById, finishAttempt, markRunning, startAttempt } from "../runs/records.ts";
 import { type WindowInput, windowInput } from "./input.ts";
-import type { PlanItem } from "./plan.ts";
+import type { QueueItem } from "./queue.ts";
 import type { AttemptOutcome, ProcessDeps } from "./types.ts";
 
 /** How a step ended for the scheduler: its terminal status, aborted by our signal, or never submitted. */
@@ -19,7 +19,10 @@ type EndStatus = Exclude<RunStatus, "pending" | "running">;
  * window's end (`statusOf`). One window is submitted as a plain window step, more as a range step
  * (README.md, "Range steps").
  */
-export async function attemptRange(deps: ProcessDeps, chunk: readonly PlanItem[]): Promise<AttemptOutcome[]> {
+export async function attemptRange(
+  deps: ProcessDeps,
+  chunk: readonly QueueItem[],
+): Promise<AttemptOutcome[]> {
   const t0 = Date.now();
   const cache = new Map();
   const inputs = await Promise.all(
@@ -52,7 +55,7 @@ export async function attemptRange(deps: ProcessDeps, chunk: readonly PlanItem[]
 /** The window step (one window) or range step (several) for `chunk`, reading each window's inputs. */
 function stepRequest(
   deps: ProcessDeps,
-  chunk: readonly PlanItem[],
+  chunk: readonly QueueItem[],
   inputs: readonly WindowInput[],
   runs: readonly PipelineRun[],
 ): StepRequest {
@@ -140,7 +143,7 @@ export function statusOf(
 /** Records the end of `run` (`statusOf`) and reads back the stats the step wrote. */
 export async function recordEnd(
   deps: ProcessDeps,
-  item: PlanItem,
+  item: QueueItem,
   run: PipelineRun,
   end: StepEnd,
   o: {

@@ -1,7 +1,12 @@
 import { usageError } from "../../runtime/errors/index.ts";
 import { log } from "../../runtime/log/index.ts";
 import { isDue } from "../../runtime/windows/index.ts";
-import { type Recompute, recomputeList, type SqlHashes, succeededRuns } from "../../sparkgen/plan/index.ts";
+import {
+  type Recompute,
+  recomputeList,
+  type SqlHashes,
+  succeededRuns,
+} from "../../sparkgen/changes/index.ts";
 import { schedulerLockKey, withLock } from "../runs/locks.ts";
 import { processQueue } from "./process.ts";
 import type { ProcessDeps, WindowOutcome } from "./types.ts";

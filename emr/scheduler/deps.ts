@@ -5,7 +5,7 @@ import type { Settings } from "../../runtime/config/index.ts";
 import { usageError } from "../../runtime/errors/index.ts";
 import { openDatabase } from "../../runtime/postgres/index.ts";
 import { ensureSpark, jdbcJarPath } from "../../runtime/spark/index.ts";
-import { planSqlHashes } from "../../sparkgen/plan/index.ts";
+import { planSqlHashes } from "../../sparkgen/changes/index.ts";
 import { migrateToLatest, openDb } from "../../sql/index.ts";
 import { collectArtifacts, uploadArtifacts } from "../artifacts/index.ts";
 import { EmrStepRunner } from "../runners/emr.ts";

@@ -4,8 +4,8 @@
 export { type BackfillOptions, type BackfillSummary, runBackfill } from "./backfill.ts";
 export { DEFAULT_RANGE_WINDOWS, openPipeline, type Pipeline, type PipelineOptions } from "./deps.ts";
 export { type InputObject, type InputSource, inputSource, type WindowInput, windowInput } from "./input.ts";
-export { type PlanItem, planTick, type Reason, retryDelay, startOf } from "./plan.ts";
 export { processQueue } from "./process.ts";
+export { type QueueItem, queueTick, type Reason, retryDelay, startOf } from "./queue.ts";
 export { attemptLine, outcomeJson, skippedLine, stopOnSignals } from "./report.ts";
 export { runRange } from "./run-range.ts";
 export {

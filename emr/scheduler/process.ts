@@ -2,7 +2,7 @@ import { log } from "../../runtime/log/index.ts";
 import { windowLockKey, withLocks } from "../runs/locks.ts";
 import { ACTIVE_STATUSES, historyOf } from "../runs/records.ts";
 import { attemptRange } from "./attempt.ts";
-import { enqueue, type PlanItem } from "./plan.ts";
+import { enqueue, type QueueItem } from "./queue.ts";
 import { pause, RetryBudget } from "./retry.ts";
 import { takeOver } from "./take-over.ts";
 import type { AttemptOutcome, ProcessDeps, WindowOutcome } from "./types.ts";
@@ -12,8 +12,8 @@ import type { AttemptOutcome, ProcessDeps, WindowOutcome } from "./types.ts";
  * keeps the work cheap (a window's alert reads the windows before it); exactness does not rest on
  * it (README.md, "Overlapping runs: why the stored alerts are exact").
  */
-export async function processQueue(deps: ProcessDeps, items: readonly PlanItem[]): Promise<WindowOutcome[]> {
-  const queue: PlanItem[] = [];
+export async function processQueue(deps: ProcessDeps, items: readonly QueueItem[]): Promise<WindowOutcome[]> {
+  const queue: QueueItem[] = [];
   enqueue(queue, items);
   const outcomes: WindowOutcome[] = [];
   while (queue.length > 0 && !deps.signal?.aborted) {
@@ -23,7 +23,7 @@ export async function processQueue(deps: ProcessDeps, items: readonly PlanItem[]
 }
 
 /** The head of the queue and the queued windows right after it (each starting where the last ends), at most `max`. */
-function takeRun(queue: PlanItem[], max: number): PlanItem[] {
+function takeRun(queue: QueueItem[], max: number): QueueItem[] {
   const run = [queue.shift()!];
   while (run.length < max && queue[0]?.window.start.getTime() === run.at(-1)!.window.end.getTime()) {
     run.push(queue.shift()!);
@@ -37,11 +37,11 @@ function takeRun(queue: PlanItem[], max: number): PlanItem[] {
  * locked elsewhere is skipped (`locked`). A retry starts again at the failed window, as one more
  * step over it and the windows after it.
  */
-async function processRange(deps: ProcessDeps, items: readonly PlanItem[]): Promise<WindowOutcome[]> {
+async function processRange(deps: ProcessDeps, items: readonly QueueItem[]): Promise<WindowOutcome[]> {
   const fates = new Map<number, Fate>(
     items.map((item) => [key(item), { item, status: "pending", attempts: [] }]),
   );
-  const fateOf = (i: PlanItem) => fates.get(key(i))!;
+  const fateOf = (i: QueueItem) => fates.get(key(i))!;
   const budget = new RetryBudget(deps.maxAttempts, deps.retryDelayMs);
   let remaining = [...items];
   while (remaining.length > 0 && !deps.signal?.aborted) {
@@ -86,12 +86,12 @@ async function processRange(deps: ProcessDeps, items: readonly PlanItem[]): Prom
 
 /** A window of the range so far; `pending` until it is attempted or found locked. */
 interface Fate {
-  readonly item: PlanItem;
+  readonly item: QueueItem;
   status: WindowOutcome["status"];
   readonly attempts: AttemptOutcome[];
 }
 
-const key = (i: PlanItem): number => i.window.start.getTime();
+const key = (i: QueueItem): number => i.window.start.getTime();
 
 /**
  * Under the locks of `held` (a prefix of the range): the attempts of its next step. A window whose
@@ -100,10 +100,10 @@ const key = (i: PlanItem): number => i.window.start.getTime();
  */
 async function attemptHeld(
   deps: ProcessDeps,
-  held: readonly PlanItem[],
+  held: readonly QueueItem[],
   budget: RetryBudget,
 ): Promise<AttemptOutcome[]> {
-  const chunk: PlanItem[] = [];
+  const chunk: QueueItem[] = [];
   for (const item of held) {
     const h = await historyOf(deps.db, item.window);
     const stale = h && ACTIVE_STATUSES.includes(h.last.status) ? h.last : undefined;

@@ -1,7 +1,7 @@
 import { setTimeout as sleep } from "node:timers/promises";
 import { log } from "../../runtime/log/index.ts";
 import type { WindowHistory } from "../runs/records.ts";
-import { type PlanItem, retryDelay } from "./plan.ts";
+import { type QueueItem, retryDelay } from "./queue.ts";
 import type { AttemptOutcome } from "./types.ts";
 
 /**
@@ -19,7 +19,7 @@ export class RetryBudget {
   }
 
   /** The first time the pass meets a window: what its history has spent already. */
-  open(item: PlanItem, h: WindowHistory | undefined): void {
+  open(item: QueueItem, h: WindowHistory | undefined): void {
     const k = item.window.start.getTime();
     // `trends run` asks for a fresh run: earlier failures do not count against it.
     if (!this.#spent.has(k))

@@ -4,8 +4,8 @@ import { type Window, windowsBetween } from "../../runtime/windows/index.ts";
 import { schedulerLockKey, withLock } from "../runs/locks.ts";
 import { historyBetween, resumePoints } from "../runs/records.ts";
 import { type InputObject, prefixStart, windowInput } from "./input.ts";
-import { type PlanItem, planTick, startOf } from "./plan.ts";
 import { processQueue } from "./process.ts";
+import { type QueueItem, queueTick, startOf } from "./queue.ts";
 import type { ProcessDeps, WindowOutcome } from "./types.ts";
 
 export interface SchedulerOptions extends ProcessDeps {
@@ -24,11 +24,11 @@ export interface SchedulerOptions extends ProcessDeps {
 export interface TickSummary {
   /** Another scheduler holds the scheduler lock: this one did nothing. */
   readonly standby: boolean;
-  readonly planned: readonly PlanItem[];
+  readonly queued: readonly QueueItem[];
   readonly outcomes: readonly WindowOutcome[];
   /** Windows left failed (out of retry budget) in this tick. */
   readonly failed: readonly WindowOutcome[];
-  /** Stopped by the signal before the plan was done. */
+  /** Stopped by the signal before the queue was done. */
   readonly interrupted: boolean;
 }
 
@@ -42,13 +42,13 @@ export function lastDueWindow(now: Date, windowMinutes: number, latenessMinutes:
 /**
  * One scheduling pass: under the scheduler lock (only one scheduler works at a time; a second
  * one started by mistake stands by), find the due windows from the run records, re-list recent
- * ones for late data, and process the plan oldest first.
+ * ones for late data, and process the queue oldest first.
  */
 export async function schedulerTick(o: SchedulerOptions): Promise<TickSummary> {
   const r = await withLock(o.db, schedulerLockKey, () => tickLocked(o));
   if (!r.acquired) {
     log().info("another scheduler holds the scheduler lock; standing by");
-    return { standby: true, planned: [], outcomes: [], failed: [], interrupted: false };
+    return { standby: true, queued: [], outcomes: [], failed: [], interrupted: false };
   }
   return r.value;
 }
@@ -82,20 +82,20 @@ async function tickLocked(o: SchedulerOptions): Promise<TickSummary> {
       );
     }
   }
-  const planned = planTick({ candidates, newFrom, history, fingerprints, maxAttempts: o.maxAttempts });
-  if (planned.length > 0) {
+  const queued = queueTick({ candidates, newFrom, history, fingerprints, maxAttempts: o.maxAttempts });
+  if (queued.length > 0) {
     log().info(
       {
-        windows: planned.length,
-        first: planned[0]!.window.start.toISOString(),
-        reasons: countBy(planned.map((p) => p.reason)),
+        windows: queued.length,
+        first: queued[0]!.window.start.toISOString(),
+        reasons: countBy(queued.map((p) => p.reason)),
       },
       "due windows",
     );
   }
-  const outcomes = await processQueue(o, planned);
+  const outcomes = await processQueue(o, queued);
   const failed = outcomes.filter((x) => x.status === "failed");
-  return { standby: false, planned, outcomes, failed, interrupted: o.signal?.aborted === true };
+  return { standby: false, queued, outcomes, failed, interrupted: o.signal?.aborted === true };
 }
 
 /**

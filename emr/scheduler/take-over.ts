@@ -4,7 +4,7 @@ import type { PipelineRun } from "../../sql/index.ts";
 import type { StepStatus } from "../runners/step-runner.ts";
 import { finishAttempt } from "../runs/records.ts";
 import { recordEnd, waitOrCancel } from "./attempt.ts";
-import type { PlanItem } from "./plan.ts";
+import type { QueueItem } from "./queue.ts";
 import type { AttemptOutcome, ProcessDeps } from "./types.ts";
 
 /**
@@ -16,7 +16,7 @@ import type { AttemptOutcome, ProcessDeps } from "./types.ts";
  */
 export async function takeOver(
   deps: ProcessDeps,
-  item: PlanItem,
+  item: QueueItem,
   stale: PipelineRun,
 ): Promise<AttemptOutcome | undefined> {
   const t0 = Date.now();

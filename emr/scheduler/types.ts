@@ -3,7 +3,7 @@ import type { RunStatus } from "../../sql/index.ts";
 import type { StepRunner } from "../runners/step-runner.ts";
 import type { RunsDb } from "../runs/records.ts";
 import type { InputSource } from "./input.ts";
-import type { Reason } from "./plan.ts";
+import type { Reason } from "./queue.ts";
 
 /** What processing a window needs; the scheduler and `trends run` both build one. */
 export interface ProcessDeps {
@@ -32,7 +32,7 @@ export interface ProcessDeps {
    */
   readonly rangeWindows?: number | undefined;
   /**
-   * The SQL hashes of the plan the runner runs (`planSqlHashes` of sparkgen/plan), recorded with
+   * The SQL hashes of the plan the runner runs (`planSqlHashes` of sparkgen/changes), recorded with
    * every attempt so `trends sparkgen plan` knows which windows ran which SQL.
    */
   readonly sqlHashes?: Readonly<Record<string, string>> | undefined;

@@ -1,7 +1,7 @@
 /**
  * `trends sparkgen plan --verify`: the newest stored windows recomputed with the working tree's
  * step into a scratch database on the same server, then each metric's rows compared with the
- * stored ones (sparkgen/plan compare-rows.ts). The stored database is only read.
+ * stored ones (sparkgen/changes compare-rows.ts). The stored database is only read.
  *
  * A scratch database rather than a scratch schema: the step's JDBC writer and the migrations
  * address the database's own tables, so a database needs no change to either. The history a
@@ -17,8 +17,8 @@ import pg from "pg";
 import type { Settings } from "../../runtime/config/index.ts";
 import { TrendsError, usageError } from "../../runtime/errors/index.ts";
 import { createDatabase } from "../../runtime/postgres/index.ts";
+import { compareRows, type Row, type Verification } from "../../sparkgen/changes/index.ts";
 import { generate, WINDOW_JOB_PLAN, writeGenerated } from "../../sparkgen/index.ts";
-import { compareRows, type Row, type Verification } from "../../sparkgen/plan/index.ts";
 import type { JobSpec } from "../../sparkgen/spec/kinds.ts";
 import { openPipeline } from "./deps.ts";
 import { runRange } from "./run-range.ts";

@@ -1,6 +1,7 @@
 import { homedir } from "node:os";
 import { join } from "node:path";
 import { z } from "zod";
+import { CONSTANTS } from "../../sparkgen/generated/constants.ts";
 import { LOG_LEVELS } from "../log/index.ts";
 
 /**
@@ -68,11 +69,12 @@ export const settingsSchema = z.object({
     .string()
     .regex(/^\d+g$/, "gigabytes such as 4g")
     .default("4g"),
+  /** The job spec's window (sparkgen/specs/window-job.ts) unless set. */
   windowMinutes: z.coerce
     .number()
     .int()
     .refine((m) => m > 0 && 1440 % m === 0, "a number of minutes that divides a day (15, 30, 60…)")
-    .default(15),
+    .default(CONSTANTS.job.windowMinutes),
   latenessMinutes: z.coerce.number().int().min(0).default(10),
   xBearerToken: z.string().min(1).optional(),
   googleCredentials: z.string().min(1).optional(),

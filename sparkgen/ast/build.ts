@@ -9,7 +9,6 @@ import { CastNode } from "./cast.ts";
 import { ColumnNode } from "./column.ts";
 import { CteNode } from "./cte.ts";
 import { InNode } from "./in.ts";
-import { IntervalNode } from "./interval.ts";
 import { IsNullNode } from "./is-null.ts";
 import { JoinNode } from "./join.ts";
 import { LambdaNode } from "./lambda.ts";
@@ -69,7 +68,6 @@ export const over = (call: CallNode, partitionBy: Operand[], orderBy: OrderItemN
 export const asc = (e: Operand) => OrderItemNode.create(ex(e), "ASC");
 export const desc = (e: Operand) => OrderItemNode.create(ex(e), "DESC");
 export const lambda = (params: string[], body: ExpressionNode) => LambdaNode.create(params, body);
-export const interval = (amount: number, unit: IntervalNode["unit"]) => IntervalNode.create(amount, unit);
 export const share = (when: ExpressionNode, of?: ExpressionNode) => ShareNode.create(when, of);
 export const normalise = (e: Operand, partitionBy: Operand[]) =>
   NormaliseNode.create(ex(e), partitionBy.map(ex));

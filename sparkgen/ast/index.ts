@@ -7,7 +7,6 @@ export { CastNode } from "./cast.ts";
 export { ColumnNode } from "./column.ts";
 export { CteNode } from "./cte.ts";
 export { InNode } from "./in.ts";
-export { IntervalNode } from "./interval.ts";
 export { IsNullNode } from "./is-null.ts";
 export { JoinNode } from "./join.ts";
 export { LambdaNode } from "./lambda.ts";

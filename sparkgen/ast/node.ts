@@ -5,7 +5,6 @@ import type { CastNode } from "./cast.ts";
 import type { ColumnNode } from "./column.ts";
 import type { CteNode } from "./cte.ts";
 import type { InNode } from "./in.ts";
-import type { IntervalNode } from "./interval.ts";
 import type { IsNullNode } from "./is-null.ts";
 import type { JoinNode } from "./join.ts";
 import type { LambdaNode } from "./lambda.ts";
@@ -31,7 +30,6 @@ export type {
   ColumnNode,
   CteNode,
   InNode,
-  IntervalNode,
   IsNullNode,
   JoinNode,
   LambdaNode,
@@ -58,7 +56,6 @@ export type ExpressionNode =
   | CastNode
   | ColumnNode
   | InNode
-  | IntervalNode
   | IsNullNode
   | LambdaNode
   | LiteralNode

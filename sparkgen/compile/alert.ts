@@ -300,7 +300,7 @@ function entityBaselineWindows(
   const topicWindows = sql.cte(
     "topic_windows",
     `the windows where ${metric.name} has a row of the topic: the history of every entity of it`,
-    sql.select([AS_OF, "window_start", "topic"], { from: sql.table(rowsView), distinct: true }),
+    sql.select([AS_OF, ...TABLE_KEY], { from: sql.table(rowsView), distinct: true }),
   );
   const entity = sql.and(
     sql.eq(`e.${AS_OF}`, `b.${AS_OF}`),

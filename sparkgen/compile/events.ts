@@ -13,7 +13,6 @@ import {
 import { type Column, EVENT_V1 } from "../schema/index.ts";
 import type { JobSpec } from "../spec/kinds.ts";
 import { VIEWS, WINDOW } from "./common.ts";
-import { eventColumnsRead } from "./read-columns.ts";
 
 /** Spark reads timestamps as strings (never inferred) and this pattern turns them into instants. */
 export const TIMESTAMP_PATTERN = "yyyy-MM-dd'T'HH:mm:ss.SSSX";
@@ -69,7 +68,8 @@ function checks(name: string, c: Column): [ExpressionNode, string][] {
 
 const columns = Object.entries(EVENT_V1) as [string, Column][];
 
-export function compileClassify(job: JobSpec): QueryNode {
+/** `read`: the event columns the metrics read (read-columns.ts), the only ones kept. */
+export function compileClassify(job: JobSpec, read: readonly string[]): QueryNode {
   const violation = sql.caseWhen([
     [sql.isNotNull(CORRUPT_COLUMN), sql.lit("not a JSON object of the v1 shape")],
     ...columns
@@ -79,9 +79,8 @@ export function compileClassify(job: JobSpec): QueryNode {
   // Every column is checked, but only those the metrics read are kept (read-columns.ts): the
   // classified rows are cached, and a column no metric reads (the version, the sentiment source…)
   // would only fill the cache.
-  const read = new Set(eventColumnsRead(job));
   const items: SelectItemNode[] = columns
-    .filter(([n]) => read.has(n))
+    .filter(([n]) => read.includes(n))
     .map(([n, c]) => (c.type === "timestamp" ? sql.as(parsed(n), n) : sql.as(n)));
   return Q.create(
     [
@@ -100,8 +99,7 @@ export function compileClassify(job: JobSpec): QueryNode {
  * (rare: Firehose redelivers a batch after a failure) go through row_number; the events are then
  * matched against that small set broadcast to every task.
  */
-export function compileWindowEvents(job: JobSpec): QueryNode {
-  const names = eventColumnsRead(job);
+export function compileWindowEvents(job: JobSpec, names: readonly string[]): QueryNode {
   const { key, latest, ties } = job.dedup;
   const sameId = (a: string, b: string) =>
     sql.and(sql.eq(`${a}.window_start`, `${b}.window_start`), sql.eq(`${a}.${key}`, `${b}.${key}`));

@@ -7,7 +7,7 @@ import type { JobSpec, MetricSpec } from "../spec/kinds.ts";
 import { aggregateResult } from "./aggregate.ts";
 import { alertResult } from "./alert.ts";
 import { influencerResult } from "./influencer.ts";
-import { metricKindResult } from "./metric.ts";
+import { generalMetricResult } from "./metric.ts";
 import type { MetricResult, OutputColumn } from "./result.ts";
 import type { ResultShape } from "./shape.ts";
 
@@ -21,7 +21,7 @@ export function compileResult(spec: MetricSpec): MetricResult {
     case "alert":
       return alertResult(spec, compileResult(spec.baseline.metric));
     case "metric":
-      return metricKindResult(spec);
+      return generalMetricResult(spec);
   }
 }
 

@@ -20,7 +20,7 @@ import {
   type OnceMeasure,
   REFERENCE_DEPTH_COLUMN,
 } from "../spec/metric-dsl.ts";
-import type { MetricKindSpec } from "../spec/metric-kind.ts";
+import type { GeneralMetricSpec } from "../spec/metric-kind.ts";
 import { mapExpression } from "../transforms/map-expressions.ts";
 import {
   eventTopics,
@@ -59,16 +59,16 @@ const entries = <T>(r: Readonly<Record<string, T>>) => Object.entries(r) as [str
  * ones through a lateral view) and measures (aggregate ones per group, derived ones after).
  */
 export interface MetricParts {
-  readonly spec: MetricKindSpec;
+  readonly spec: GeneralMetricSpec;
   readonly dims: readonly [string, Dimension][];
   readonly dimNames: readonly string[];
   readonly scalar: readonly [string, Dimension][];
   readonly exploded: readonly [string, Dimension][];
-  readonly aggregates: readonly [string, MetricKindSpec["measures"][string]][];
+  readonly aggregates: readonly [string, GeneralMetricSpec["measures"][string]][];
   readonly derived: readonly [string, DerivedMeasure][];
 }
 
-export function metricParts(spec: MetricKindSpec): MetricParts {
+export function metricParts(spec: GeneralMetricSpec): MetricParts {
   const dims = entries(spec.dimensions);
   const aggregates = entries(spec.measures).filter(([, m]) => m.kind === "measure");
   const derived = entries(spec.measures).filter(([, m]) => m.kind === "derived") as [
@@ -285,7 +285,11 @@ export const grouped: MetricStage = (p, _job, from) => {
 };
 
 /** How many derived measures deep a measure is: 0 for an aggregate, 1 for one over aggregates, … */
-function depthOf(measures: MetricKindSpec["measures"], name: string, seen: readonly string[] = []): number {
+function depthOf(
+  measures: GeneralMetricSpec["measures"],
+  name: string,
+  seen: readonly string[] = [],
+): number {
   const m = measures[name];
   // A cycle is a validation problem; stop at it rather than recurse forever.
   if (m?.kind !== "derived" || seen.includes(name)) return 0;
@@ -466,7 +470,7 @@ const readsTable = (cte: CteNode, name: string): boolean =>
     (s) => s.from?.name === name || s.joins.some((j) => j.table.name === name),
   );
 
-export function compileMetricKind(spec: MetricKindSpec, job: JobSpec): QueryNode {
+export function compileGeneralMetric(spec: GeneralMetricSpec, job: JobSpec): QueryNode {
   const p = metricParts(spec);
   const ctes: CteNode[] = [];
   let rows = "event_topics";
@@ -486,7 +490,7 @@ export function compileMetricKind(spec: MetricKindSpec, job: JobSpec): QueryNode
 }
 
 /** Result columns after window_start, window_end and topic: the dimensions, the measures, the rank. */
-export function metricColumns(spec: MetricKindSpec): OutputColumn[] {
+export function metricColumns(spec: GeneralMetricSpec): OutputColumn[] {
   const rows = entries(spec.measures).find(([, m]) => countsRows(m))?.[0];
   return [
     ...entries(spec.dimensions).map(([name, d]) => ({ name, type: d.type, nullable: false })),
@@ -509,7 +513,7 @@ export function metricColumns(spec: MetricKindSpec): OutputColumn[] {
  * catch-all topic, or over the sum of the tracked topics), so 0…1: the DDL states it as a CHECK,
  * as for the aggregate kind's shares. A ratio of two measures has no such bound.
  */
-const isShare = (m: MetricKindSpec["measures"][string]): boolean =>
+const isShare = (m: GeneralMetricSpec["measures"][string]): boolean =>
   m.kind === "derived" ? SHARES.has(m.op) : ShareNode.is(m.node);
 /** The derived measures that are 0…1: shares and the weighted score (not a ratio, not arithmetic). */
 const SHARES: ReadonlySet<DerivedMeasure["op"]> = new Set([
@@ -520,7 +524,7 @@ const SHARES: ReadonlySet<DerivedMeasure["op"]> = new Set([
 ]);
 
 /** The count call of a counting measure (`count(…)`, `count_if(…)`), else undefined. */
-const countCall = (m: MetricKindSpec["measures"][string]) =>
+const countCall = (m: GeneralMetricSpec["measures"][string]) =>
   m.kind === "measure" &&
   m.node.kind === "CallNode" &&
   (m.node.name === "count" || m.node.name === "count_if")
@@ -528,22 +532,25 @@ const countCall = (m: MetricKindSpec["measures"][string]) =>
     : undefined;
 
 /** `count()` of a group's rows (`count(1)`): a group exists only for its rows, so it is at least 1. */
-const countsRows = (m: MetricKindSpec["measures"][string]): boolean => {
+const countsRows = (m: GeneralMetricSpec["measures"][string]): boolean => {
   const c = countCall(m);
   return c?.name === "count" && !c.distinct && c.args.length === 1 && c.args[0]!.kind === "LiteralNode";
 };
 
 /** A count of some of a group's rows (a filter, non-NULL or distinct values): at most `count()`. */
-const countsSome = (m: MetricKindSpec["measures"][string]): boolean =>
+const countsSome = (m: GeneralMetricSpec["measures"][string]): boolean =>
   countCall(m) !== undefined && !countsRows(m);
 
 /** The primary key: window_start, topic and the dimensions (a group per dimension values). */
-export const metricKey = (spec: MetricKindSpec): string[] => [...TABLE_KEY, ...Object.keys(spec.dimensions)];
+export const metricKey = (spec: GeneralMetricSpec): string[] => [
+  ...TABLE_KEY,
+  ...Object.keys(spec.dimensions),
+];
 
 /** The metric kind: its stages, its dimensions and measures as columns, keyed by its dimensions. */
-export const metricKindResult = (spec: MetricKindSpec): MetricResult =>
+export const generalMetricResult = (spec: GeneralMetricSpec): MetricResult =>
   resultOf({
-    query: (job) => compileMetricKind(spec, job),
+    query: (job) => compileGeneralMetric(spec, job),
     columns: metricColumns(spec).map(({ name, type, nullable, ...bounds }) =>
       column(name, type, nullable, bounds),
     ),
@@ -555,7 +562,7 @@ export const metricKindResult = (spec: MetricKindSpec): MetricResult =>
  * How a reader shows the metric: a ranked list (label = the first text dimension), a time series
  * (the bucket dimension against the first measure), or plain rows.
  */
-export function metricShape(spec: MetricKindSpec): ResultShape {
+export function metricShape(spec: GeneralMetricSpec): ResultShape {
   const dims = entries(spec.dimensions);
   if (spec.rank) {
     const label = dims.find(([, d]) => d.type === "text") ?? dims[0];

@@ -1,4 +1,5 @@
 import { describe, expect, it } from "vitest";
+import { compileJob } from "../compile/index.ts";
 import { alertMath, baseline } from "../spec/alert-kind.ts";
 import { define } from "../spec/define.ts";
 import type { JobSpec } from "../spec/kinds.ts";
@@ -27,7 +28,7 @@ const withQuiet: JobSpec = { ...windowJob, metrics: [...windowJob.metrics, quiet
 
 describe("the alerts view, from the alert specs", () => {
   it("lists every alert table: its key, measure and baseline, then each kind's own columns", () => {
-    const view = alertsViewOf(schemaOf(windowJob))!;
+    const view = alertsViewOf(schemaOf(compileJob(windowJob)))!;
     const kinds = ["sentiment_alert", "trending_hashtag_alert", "volume_alert"];
     expect(view.reads).toEqual(kinds);
     expect(view.columns.map((c) => `${c.name} ${c.type}${c.nullable ? " null" : ""}`)).toEqual([
@@ -72,7 +73,7 @@ describe("the alerts view, from the alert specs", () => {
   });
 
   it("a new alert spec joins it in the same migration that creates its table", () => {
-    const up = diffSchemas(schemaOf(windowJob), schemaOf(withQuiet));
+    const up = diffSchemas(schemaOf(compileJob(windowJob)), schemaOf(compileJob(withQuiet)));
     expect(up[0]).toBe(`drop view if exists "alerts"`);
     expect(up[1]).toMatch(/^create table "quiet_alert"/);
     const create = up.find((s) => s.startsWith(`create view "alerts"`))!;
@@ -81,7 +82,7 @@ describe("the alerts view, from the alert specs", () => {
     expect(create).toContain(`'n_scored'::text as "measure"`);
     expect(create).toContain(`null::double precision as "shortfall"`);
     // Its own columns are listed with the kinds that have them; its measure is not one of them.
-    expect(alertsViewOf(schemaOf(withQuiet))!.own.map((c) => [c.name, c.kinds])).toEqual([
+    expect(alertsViewOf(schemaOf(compileJob(withQuiet)))!.own.map((c) => [c.name, c.kinds])).toEqual([
       ["drop", ["sentiment_alert"]],
       ["n_scored", ["sentiment_alert"]],
       ["new", ["trending_hashtag_alert"]],
@@ -92,14 +93,14 @@ describe("the alerts view, from the alert specs", () => {
       up.findIndex((s) => s.startsWith(`create table "quiet_alert"`)),
     );
     // Down: the view goes first, then the table, then the view without it.
-    const down = diffSchemas(schemaOf(withQuiet), schemaOf(windowJob));
+    const down = diffSchemas(schemaOf(compileJob(withQuiet)), schemaOf(compileJob(windowJob)));
     expect(down[0]).toBe(`drop view if exists "alerts"`);
     expect(down).toContain(`drop table "quiet_alert"`);
     expect(down.at(-1)).toMatch(/^comment on view "alerts"/);
   });
 
   it("is dropped before and recreated after a change to a table it reads, and left alone otherwise", () => {
-    const base = schemaOf(windowJob);
+    const base = schemaOf(compileJob(windowJob));
     const retyped = base.map((t) =>
       t.name === "volume_alert"
         ? { ...t, columns: t.columns.map((c) => (c.name === "ratio" ? { ...c, nullable: false } : c)) }
@@ -116,7 +117,7 @@ describe("the alerts view, from the alert specs", () => {
   });
 
   it("a changed role is a schema change naming the view; one name of two types is refused", () => {
-    const base = schemaOf(windowJob);
+    const base = schemaOf(compileJob(windowJob));
     const moved = base.map((t) =>
       t.name === "volume_alert" && t.alert ? { ...t, alert: { ...t.alert, value: null } } : t,
     );

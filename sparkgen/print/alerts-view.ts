@@ -11,7 +11,7 @@
  *   every other column of every alert (NULL for the kinds without it), computed_at
  */
 import { usageError } from "../../runtime/errors/index.ts";
-import type { OutputColumn } from "../compile/index.ts";
+import { KEY, type OutputColumn } from "../compile/index.ts";
 import { ALERT_BOUND_COLUMNS, type AlertSpec, baselineDimensions } from "../spec/alert-kind.ts";
 import { lit, q } from "./pg-quote.ts";
 
@@ -70,7 +70,8 @@ export interface AlertsView {
   readonly statements: readonly string[];
 }
 
-const KEY = ["window_start", "window_end", "topic", "severity"] as const;
+/** A row of the view: its window and topic (the results' KEY), then its severity. */
+const VIEW_KEY: readonly string[] = [...KEY, "severity"];
 /** Between the values (and the names) of an entity with several dimensions. */
 const ENTITY_SEPARATOR = " / ";
 const ROLES = [
@@ -98,7 +99,7 @@ export function alertsViewOf(tables: readonly ViewSource[]): AlertsView | undefi
   const boundColumns = bounds ? ALERT_BOUND_COLUMNS : [];
   const taken = (t: ViewSource & { alert: AlertRoles }) =>
     new Set<string>([
-      ...KEY,
+      ...VIEW_KEY,
       ...boundColumns,
       ...(t.alert.dimensions ?? []),
       ...ROLES.map(([r]) => t.alert[r]).filter((c): c is string => c !== null),
@@ -122,7 +123,7 @@ export function alertsViewOf(tables: readonly ViewSource[]): AlertsView | undefi
   const columns: OutputColumn[] = [
     { name: "kind", type: "text", nullable: false, values: alerts.map((t) => t.name) },
     // The key and severity are every alert table's first columns, the same in each.
-    ...KEY.map((k) => column(alerts[0]!, k)!),
+    ...VIEW_KEY.map((k) => column(alerts[0]!, k)!),
     ...(entities ? ["dimension", "entity"] : []).map((name) => ({
       name,
       type: "text" as const,
@@ -143,7 +144,7 @@ export function alertsViewOf(tables: readonly ViewSource[]): AlertsView | undefi
     const has = new Set(t.columns.map((c) => c.name));
     const items = [
       `${lit(t.name)}::text as "kind"`,
-      ...KEY.map(q),
+      ...VIEW_KEY.map(q),
       ...(entities ? entityItems(t.alert.dimensions ?? []) : []),
       `${lit(t.alert.measure)}::text as "measure"`,
       ...ROLES.map(([role, type]) => {

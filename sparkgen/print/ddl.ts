@@ -1,12 +1,11 @@
 /**
- * The PostgreSQL DDL of the result tables, from the specs. `schemaOf(job)` is the spec-derived
+ * The PostgreSQL DDL of the result tables, from the specs. `schemaOf(model)` is the spec-derived
  * schema; `sql/migrations/generated/schema.json` keeps it as of every generated migration (the
  * first step is the schema the hand-written migrations 0001–0005 built). When the specs differ
  * from the last step, the next migration is the diff of the two (`diffSchemas`).
  */
-import { type OutputColumn, outputColumns, primaryKey } from "../compile/index.ts";
+import type { CompiledJob, OutputColumn } from "../compile/index.ts";
 import type { ResultType } from "../spec/dsl.ts";
-import type { JobSpec } from "../spec/kinds.ts";
 import { ALERTS_VIEW, type AlertRoles, alertRoles, alertsViewOf } from "./alerts-view.ts";
 import { lit, q } from "./pg-quote.ts";
 
@@ -32,14 +31,14 @@ export interface SchemaHistory {
   readonly steps: readonly SchemaStep[];
 }
 
-/** The result tables `job` writes, in job order; plain data, as the history file stores it. */
-export function schemaOf(job: JobSpec): SchemaTable[] {
-  return job.metrics.map((m) => ({
-    name: m.name,
-    source: m.source,
-    columns: outputColumns(m).map(plainColumn),
-    primaryKey: [...primaryKey(m)],
-    ...(m.kind === "alert" ? { alert: alertRoles(m) } : {}),
+/** The result tables of the compiled job, in job order; plain data, as the history file stores it. */
+export function schemaOf(model: CompiledJob): SchemaTable[] {
+  return model.metrics.map(({ spec, columns, key }) => ({
+    name: spec.name,
+    source: spec.source,
+    columns: columns.map(plainColumn),
+    primaryKey: [...key],
+    ...(spec.kind === "alert" ? { alert: alertRoles(spec) } : {}),
   }));
 }
 

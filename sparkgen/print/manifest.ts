@@ -3,7 +3,7 @@
  * a git ref. JSON, keys in the order the manifest declares them, a value on one line when it fits
  * in 100 columns (a list of words or columns always), so a spec change is a one-line diff.
  */
-import type { Manifest } from "../plan/manifest.ts";
+import type { Manifest } from "../changes/manifest.ts";
 
 const WIDTH = 100;
 

@@ -10,7 +10,7 @@ import { execFileSync } from "node:child_process";
 import { existsSync, readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { usageError } from "../../runtime/errors/index.ts";
-import type { JobSpec } from "../spec/kinds.ts";
+import type { CompiledJob } from "../compile/index.ts";
 import {
   migrationName,
   plainColumn,
@@ -58,8 +58,8 @@ export function readHistory(root: string): SchemaHistory {
 const lastTables = (h: SchemaHistory): readonly SchemaTable[] => h.steps.at(-1)!.tables;
 
 /** What the specs change that no migration covers yet (empty when the migrations are current). */
-export function schemaDrift(job: JobSpec, root: string): SchemaChange[] {
-  return schemaChanges(lastTables(readHistory(root)), schemaOf(job));
+export function schemaDrift(model: CompiledJob, root: string): SchemaChange[] {
+  return schemaChanges(lastTables(readHistory(root)), schemaOf(model));
 }
 
 /** The `--check` line of one uncovered change: the spec file, the column, the fix. */
@@ -101,10 +101,10 @@ export const uncommittedMigration = (root: string, path: string): boolean =>
   path.startsWith(`${GENERATED_MIGRATIONS_DIR}/`) && atHead(root, path) === undefined;
 
 /** The committed history with a new step when the specs differ from its last one. */
-export function nextHistory(job: JobSpec, root: string): SchemaHistory {
+export function nextHistory(model: CompiledJob, root: string): SchemaHistory {
   const h = committedHistory(root);
   const from = lastTables(h);
-  const to = schemaOf(job);
+  const to = schemaOf(model);
   if (schemaChanges(from, to).length === 0) return h;
   const step: SchemaStep = {
     migration: migrationName(lastNumber(root, h) + 1, from, to),
@@ -115,8 +115,8 @@ export function nextHistory(job: JobSpec, root: string): SchemaHistory {
 }
 
 /** The history file, every generated migration module and their index. */
-export function migrationFiles(job: JobSpec, root: string): { path: string; text: string }[] {
-  const h = nextHistory(job, root);
+export function migrationFiles(model: CompiledJob, root: string): { path: string; text: string }[] {
+  const h = nextHistory(model, root);
   const modules = h.steps.flatMap((s, i) =>
     s.generated
       ? [

@@ -1,64 +1,54 @@
 /**
- * The plan printer: the data the static step runtime (`sparkgen/runtime/trends_step`) needs to run
- * a job — SQL files in order, views, result tables and columns, history reads, session settings and
- * the event schema. No SQL text: the plan names the `.sql` files (paths relative to the plan).
+ * The step plan printer: the data the static step runtime (`sparkgen/runtime/trends_step`) needs to
+ * run a job — SQL files in order, views, result tables and columns, history reads, session settings
+ * and the event schema — from the job's compiled model. No SQL text: the plan names the `.sql`
+ * files (paths relative to the plan). Its format is plan-schema.json's.
  */
-import type { StepRules } from "../compile/index.ts";
-import type { ColumnType } from "../schema/index.ts";
+import { CORRUPT_COLUMN, type CompiledJob, KEY, VIEWS } from "../compile/index.ts";
+import { EVENT_V1 } from "../schema/index.ts";
 import { SESSION_CONF } from "./dialect.ts";
+import { PLAN_SCHEMA } from "./plan-schema.ts";
 
-/** The plan format the runtime reads (`PLAN_VERSION` in trends_step/plan.py). */
-export const PLAN_VERSION = 2;
+/** The plan format the runtime reads: the schema's `version` (`PLAN_VERSION` in trends_step/plan.py). */
+export const PLAN_VERSION = PLAN_SCHEMA.properties!.version!.const as number;
 
-/** One metric of the plan: its name, its `.sql` file and its kind's step rules (compile/result.ts). */
-export interface StepMetric extends StepRules {
-  readonly name: string;
-  /** The metric's `.sql` file, relative to the plan. */
-  readonly sql: string;
-}
-
-export interface StepPlan {
-  readonly name: string;
-  readonly source: string;
-  readonly description: string;
-  readonly schema: readonly { readonly name: string; readonly type: ColumnType }[];
-  readonly corruptColumn: string;
-  readonly eventTime: string;
-  /** params: one row per window of the step; events: the events of every window, with its bounds. */
-  readonly views: Readonly<Record<"raw" | "classified" | "events" | "params", string>>;
-  /** `.sql` files relative to the plan. */
-  readonly classifySql: string;
-  readonly windowEventsSql: string;
-  readonly metrics: readonly StepMetric[];
-}
-
-/** Deterministic JSON (keys in the order written here), one field per line for reviewable diffs. */
-export function printPlan(plan: StepPlan, session: Readonly<Record<string, string>> = SESSION_CONF): string {
+/**
+ * Deterministic JSON (keys in the order written here), one field per line for reviewable diffs.
+ * `sqlFile` names a statement's `.sql` file relative to the plan.
+ */
+export function printPlan(
+  model: CompiledJob,
+  sqlFile: (statement: string) => string,
+  session: Readonly<Record<string, string>> = SESSION_CONF,
+): string {
+  const { job } = model;
   const doc = {
     version: PLAN_VERSION,
-    generated: `by \`trends sparkgen\` from ${plan.source}: do not edit; change the spec and regenerate`,
-    name: plan.name,
-    description: plan.description,
+    generated: `by \`trends sparkgen\` from ${job.source}: do not edit; change the spec and regenerate`,
+    name: job.name,
+    description: job.description,
     session,
-    schema: plan.schema.map((f) => ({ name: f.name, type: f.type })),
-    corrupt_column: plan.corruptColumn,
-    event_time: plan.eventTime,
-    views: plan.views,
-    classify: plan.classifySql,
-    window_events: plan.windowEventsSql,
-    metrics: plan.metrics.map((m) => ({
-      name: m.name,
-      sql: m.sql,
-      columns: m.columns,
-      commit_column: m.commitColumn,
-      rewrites_after: m.rewritesAfter,
-      history: m.history
+    schema: Object.entries(EVENT_V1).map(([name, c]) => ({ name, type: c.type })),
+    corrupt_column: CORRUPT_COLUMN,
+    event_time: job.eventTime,
+    views: VIEWS,
+    classify: sqlFile("classify_events"),
+    window_events: sqlFile("window_events"),
+    // The first columns of every result row and of every history the step reads back.
+    key: KEY,
+    metrics: model.metrics.map(({ spec, step }) => ({
+      name: spec.name,
+      sql: sqlFile(spec.name),
+      columns: step.columns,
+      commit_column: step.commitColumn,
+      rewrites_after: step.rewritesAfter,
+      history: step.history
         ? {
-            table: m.history.table,
-            view: m.history.view,
-            before: m.history.windowsBefore,
-            after: m.history.windowsAfter,
-            columns: m.history.columns,
+            table: step.history.table,
+            view: step.history.view,
+            before: step.history.windowsBefore,
+            after: step.history.windowsAfter,
+            columns: step.history.columns,
           }
         : null,
     })),

@@ -207,11 +207,6 @@ const PRINTERS: Printers = {
   },
   LambdaNode: (ctx, n, i) =>
     `${n.params.length === 1 ? quoteIdentifier(n.params[0]!) : `(${n.params.map(quoteIdentifier).join(", ")})`} -> ${expr(ctx, n.body, i)}`,
-  IntervalNode: (_ctx, n) => {
-    if (!Number.isInteger(n.amount) || n.amount < 0)
-      throw new UnsupportedError(`the interval ${n.amount} ${n.unit}`, "use a whole, non-negative amount");
-    return `INTERVAL '${n.amount}' ${n.unit}`;
-  },
   ShareNode: notLowered("share", "lower-share"),
   NormaliseNode: notLowered("normalise", "lower-normalise"),
   OrderItemNode: (ctx, n, i) => `${expr(ctx, n.expr, i)}${n.direction === "DESC" ? " DESC" : ""}`,

@@ -12,7 +12,7 @@
  */
 import type { ResultType } from "./dsl.ts";
 import type { AggregateSpec, SpecBase } from "./kinds.ts";
-import type { Dimensions, MetricKindSpec } from "./metric-kind.ts";
+import type { Dimensions, GeneralMetricSpec } from "./metric-kind.ts";
 
 /** What an alert needs of a measure: its stored type, and whether it can be NULL. */
 export type AlertMeasures = Readonly<
@@ -24,7 +24,7 @@ type Measures = AlertMeasures;
  * A metric a baseline can read: an aggregate (one row per window and topic) or a metric of the
  * general kind, whose dimensions make the baseline per (topic, dimension values): a trend.
  */
-export type BaselineMetric = AggregateSpec | MetricKindSpec<Dimensions>;
+export type BaselineMetric = AggregateSpec | GeneralMetricSpec<Dimensions>;
 
 /** The dimensions of a baseline's metric, in result-column order (none for an aggregate). */
 export const baselineDimensions = (b: Baseline): string[] =>

@@ -10,7 +10,7 @@ import type { SpecCase, SpecCases } from "./cases.ts";
 import type { Measure } from "./dsl.ts";
 import type { AggregateSpec, InfluencerSpec, JobSettings, MetricSpec } from "./kinds.ts";
 import { typedMeasures } from "./metric-dsl.ts";
-import type { CheckedMeasures, Dimensions, MetricKindSpec, MetricMeasures } from "./metric-kind.ts";
+import type { CheckedMeasures, Dimensions, GeneralMetricSpec, MetricMeasures } from "./metric-kind.ts";
 
 const ROOT = fileURLToPath(new URL("../../", import.meta.url));
 
@@ -63,15 +63,15 @@ export const define = Object.freeze({
    */
   metric: <D extends Dimensions, M extends MetricMeasures & CheckedMeasures<M>>(
     url: string,
-    s: Def<MetricKindSpec<D, M, keyof M & string>>,
-  ): MetricKindSpec<D, M, keyof M & string> =>
+    s: Def<GeneralMetricSpec<D, M, keyof M & string>>,
+  ): GeneralMetricSpec<D, M, keyof M & string> =>
     register(
       Object.freeze({
         ...withoutDraft(s),
         measures: typedMeasures(s.measures),
         kind: "metric",
         source: specSource(url),
-      }) as MetricKindSpec<D, M, keyof M & string>,
+      }) as GeneralMetricSpec<D, M, keyof M & string>,
       s.draft,
     ),
   /**

@@ -48,5 +48,5 @@ export type {
   MetricSpec,
 } from "./kinds.ts";
 export type { BucketSize, DerivedMeasure, Dimension } from "./metric-dsl.ts";
-export type { Dimensions, MetricKindSpec, MetricMeasure, MetricMeasures, Rank } from "./metric-kind.ts";
+export type { Dimensions, GeneralMetricSpec, MetricMeasure, MetricMeasures, Rank } from "./metric-kind.ts";
 export { assertValidJob, type SpecProblem, specProblems } from "./validate.ts";

@@ -13,7 +13,7 @@ import type {
   StringColumns,
   TimestampColumns,
 } from "./dsl.ts";
-import type { MetricKindSpec } from "./metric-kind.ts";
+import type { GeneralMetricSpec } from "./metric-kind.ts";
 
 type Ev = EventSchema;
 
@@ -72,7 +72,8 @@ export interface InfluencerSpec extends SpecBase {
   readonly topN: number;
 }
 
-export type MetricSpec = AggregateSpec | InfluencerSpec | AlertSpec | MetricKindSpec;
+/** A spec of any kind: what a job's `metrics` hold (`GeneralMetricSpec` is the one of kind `metric`). */
+export type MetricSpec = AggregateSpec | InfluencerSpec | AlertSpec | GeneralMetricSpec;
 
 /** The step that computes every metric for one window, as its module declares it (no metrics). */
 export interface JobSettings {

@@ -16,7 +16,7 @@ import { lower } from "../transforms/index.ts";
 import { define } from "./define.ts";
 import { dsl, type Measure } from "./dsl.ts";
 import type { Dimension } from "./metric-dsl.ts";
-import type { MetricKindSpec } from "./metric-kind.ts";
+import type { GeneralMetricSpec } from "./metric-kind.ts";
 import { assertValidJob } from "./validate.ts";
 
 // The @ts-expect-error lines are type tests: `tsc --noEmit` fails if any stops being an error.
@@ -133,8 +133,8 @@ describe("metric kind: what the types reject", () => {
   });
 });
 
-const job = (...metrics: MetricKindSpec[]) => ({ ...windowJob, metrics: [sentimentWindow, ...metrics] });
-function failure(m: MetricKindSpec): string {
+const job = (...metrics: GeneralMetricSpec[]) => ({ ...windowJob, metrics: [sentimentWindow, ...metrics] });
+function failure(m: GeneralMetricSpec): string {
   try {
     assertValidJob(job(m));
   } catch (err) {
@@ -211,7 +211,7 @@ describe("metric kind: validation (one line naming the file and field)", () => {
 
   it("rejects a side of pairs without its partner, a pair of one dimension, pairs of a scalar or of tokens", () => {
     const pair = e.pairs(e.explode("hashtags"), "tag_a", "tag_b");
-    const m = (dimensions: MetricKindSpec["dimensions"]) =>
+    const m = (dimensions: GeneralMetricSpec["dimensions"]) =>
       define.metric(import.meta.url, { name: "m", description: "d", dimensions, measures: { n: e.count() } });
     expect(failure(m({ tag_a: pair.tag_a }))).toBe(
       'sparkgen/spec/metric-kind.test.ts: dimensions.tag_a is one side of a pair without the other ("tag_b")',
@@ -236,7 +236,7 @@ describe("metric kind: validation (one line naming the file and field)", () => {
 
   it("rejects having on a name that is not a measure (specs checked without tsc), and a bound that is not a number", () => {
     const spec = define.metric(import.meta.url, { ...base, measures: { n: e.count() } });
-    const untyped = (having: unknown) => ({ ...spec, having }) as MetricKindSpec;
+    const untyped = (having: unknown) => ({ ...spec, having }) as GeneralMetricSpec;
     expect(failure(untyped({ by: "tag", atLeast: 5 }))).toBe(
       'sparkgen/spec/metric-kind.test.ts: having.by "tag" is not a measure of the spec',
     );

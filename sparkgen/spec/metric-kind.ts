@@ -39,8 +39,12 @@ export interface Having<By extends string = string> {
   readonly atLeast: number;
 }
 
-/** `By`: the names `rank.by` and `having.by` may take (`define.metric` sets it to the measure names). */
-export interface MetricKindSpec<
+/**
+ * A spec of the general kind `metric` (`define.metric`); `MetricSpec` (kinds.ts) is a spec of any
+ * kind. `By`: the names `rank.by` and `having.by` may take (`define.metric` sets it to the measure
+ * names).
+ */
+export interface GeneralMetricSpec<
   D extends Dimensions = Dimensions,
   M extends MetricMeasures = MetricMeasures,
   By extends string = string,

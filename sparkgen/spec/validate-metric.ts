@@ -5,7 +5,7 @@ import { identifierProblem } from "../print/dialect.ts";
 import { mapExpression } from "../transforms/map-expressions.ts";
 import type { JobSpec } from "./kinds.ts";
 import type { DepthMeasure, Dimension } from "./metric-dsl.ts";
-import type { MetricKindSpec } from "./metric-kind.ts";
+import type { GeneralMetricSpec } from "./metric-kind.ts";
 
 /** The longest top N of a ranked metric (a ranked list, not a dump of every value). */
 export const MAX_TOP = 10_000;
@@ -112,7 +112,7 @@ function pairProblems(
 }
 
 /** The cycle through derived measure `name` (its names, `name` first and last), if any. */
-function cycleOf(measures: MetricKindSpec["measures"], name: string): string[] | undefined {
+function cycleOf(measures: GeneralMetricSpec["measures"], name: string): string[] | undefined {
   const walk = (at: string, path: string[]): string[] | undefined => {
     const x = measures[at];
     if (x?.kind !== "derived") return undefined;
@@ -127,7 +127,12 @@ function cycleOf(measures: MetricKindSpec["measures"], name: string): string[] |
   return walk(name, [name]);
 }
 
-export function metricKindProblems(m: MetricKindSpec, job: JobSpec, reserved: ReadonlySet<string>, add: Add) {
+export function generalMetricProblems(
+  m: GeneralMetricSpec,
+  job: JobSpec,
+  reserved: ReadonlySet<string>,
+  add: Add,
+) {
   const names = new Map<string, string>();
   const column = (field: string, name: string) => {
     const p = identifierProblem(name);

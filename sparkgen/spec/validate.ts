@@ -7,7 +7,7 @@ import { identifierProblem } from "../print/dialect.ts";
 import { alertProblems } from "./alert-kind.ts";
 import type { JobSpec, MetricSpec } from "./kinds.ts";
 import type { MetricMeasure } from "./metric-kind.ts";
-import { MAX_DEPTH_CAP, metricKindProblems, weightProblems } from "./validate-metric.ts";
+import { generalMetricProblems, MAX_DEPTH_CAP, weightProblems } from "./validate-metric.ts";
 import { enumerationProblems } from "./validate-values.ts";
 
 export interface SpecProblem {
@@ -48,7 +48,7 @@ function metricProblems(m: MetricSpec, job: JobSpec, seen: readonly string[]): S
       }
       break;
     case "metric":
-      metricKindProblems(m, job, RESERVED_COLUMNS, add);
+      generalMetricProblems(m, job, RESERVED_COLUMNS, add);
       if (m.where) enumerationProblems("where", m.where.node, add);
       break;
     case "influencer": {

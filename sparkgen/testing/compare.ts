@@ -1,4 +1,4 @@
-import { difference } from "../plan/compare-rows.ts";
+import { difference } from "../changes/compare-rows.ts";
 import type { CaseValue } from "../spec/index.ts";
 import type { Placement } from "./layout.ts";
 

@@ -2,20 +2,20 @@ import { randomBytes } from "node:crypto";
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
-import { fileURLToPath } from "node:url";
 import { sql } from "kysely";
 import pg from "pg";
 import { createDatabase } from "../../runtime/postgres/index.ts";
 import { type SparkInstall, sparkSubmit } from "../../runtime/spark/index.ts";
 import { migrateToLatest, openDb } from "../../sql/index.ts";
-import { GENERATED_DIR, generate } from "../generate.ts";
+import { compileJob } from "../compile/index.ts";
+import { GENERATED_DIR, generate, STEP_ENTRY_PATH, WINDOW_JOB_PLAN_PATH } from "../generate.ts";
 import { diffSchemas, schemaOf } from "../print/ddl.ts";
 import type { JobSpec, SpecCases } from "../spec/index.ts";
 import { type CaseResult, compareCase } from "./compare.ts";
 import { layOut } from "./layout.ts";
 
-const STEP = fileURLToPath(new URL("../runtime/window_step.py", import.meta.url));
-export const CASES_PLAN = fileURLToPath(new URL("../generated/steps/window_job.json", import.meta.url));
+const STEP = STEP_ENTRY_PATH;
+export const CASES_PLAN = WINDOW_JOB_PLAN_PATH;
 const IDENTIFIER = /^[a-z_][a-z0-9_]{0,62}$/;
 
 export interface CaseRunOptions {
@@ -96,7 +96,7 @@ export async function runCases(o: CaseRunOptions): Promise<CaseRun> {
         const { rows } = await sql<{ name: string }>`select table_name as name from information_schema.tables
           where table_schema = current_schema()`.execute(db);
         const present = new Set(rows.map((r) => r.name));
-        const missing = schemaOf(o.job).filter((t) => !present.has(t.name));
+        const missing = schemaOf(compileJob(o.job)).filter((t) => !present.has(t.name));
         for (const statement of diffSchemas([], missing)) await sql.raw(statement).execute(db);
       }
     } finally {

@@ -1,7 +1,7 @@
 /**
  * Bottom-up rewriting of every expression in a query: the one traversal transforms share.
  * Pure: returns a new tree and leaves the input untouched. Every node with children is rebuilt, even
- * where nothing changed; only leaves (columns, literals, `*`, intervals) the rewrite returns as they
+ * where nothing changed; only leaves (columns, literals, `*`) the rewrite returns as they
  * are keep their identity, so identity does not tell whether a rewrite changed the tree.
  */
 import {
@@ -63,7 +63,6 @@ function children(e: ExpressionNode, f: (x: ExpressionNode) => ExpressionNode): 
     case "ColumnNode":
     case "LiteralNode":
     case "StarNode":
-    case "IntervalNode":
       return e;
   }
 }

@@ -3,7 +3,7 @@ import { runStatements } from "./run.ts";
 
 /**
  * `pipeline_run.sql_hashes`: per statement of the plan an attempt ran (the two event statements
- * and each metric, by name), the hash of its SQL without comments (sparkgen/plan/hash.ts).
+ * and each metric, by name), the hash of its SQL without comments (sparkgen/changes/hash.ts).
  * `trends sparkgen plan` compares a window's newest succeeded run with the specs to list the
  * windows to recompute; NULL for runs recorded before this column existed.
  */

@@ -1,4 +1,5 @@
 import { usageError } from "../../runtime/errors/index.ts";
+import { CONSTANTS } from "../../sparkgen/generated/constants.ts";
 import { assertNoNul } from "../nul.ts";
 
 /**
@@ -13,7 +14,8 @@ export interface RangeQuery {
   limit?: number;
 }
 
-export const ALL_TWEETS = "*";
+/** The catch-all topic of every tweet: the job spec's `topics.all`. */
+export const ALL_TWEETS: string = CONSTANTS.job.allTopics;
 export const MAX_LIMIT = 10_000;
 
 /** Validated inputs; the errors are usage errors naming the flag the CLI takes them from. */

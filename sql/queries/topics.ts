@@ -1,5 +1,6 @@
 import { type Kysely, sql } from "kysely";
 import type { Database } from "../database.ts";
+import { ALL_TWEETS } from "./range.ts";
 
 export interface TopicSummary {
   topic: string;
@@ -33,7 +34,7 @@ export async function listTopics(db: Kysely<Database>): Promise<TopicSummary[]> 
       where s.topic = t.topic order by window_start desc limit 1
     ) y
     where t.topic is not null
-    order by t.topic = '*' desc, t.topic collate "C"`.execute(db);
+    order by t.topic = ${ALL_TWEETS} desc, t.topic collate "C"`.execute(db);
   return rows.map((r) => ({
     topic: r.topic,
     windows: r.windows,

@@ -6,6 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type DashboardServer, dataFromDb, startDashboard } from "../../dashboard/index.ts";
 import {
   catalogOf,
+  compileJob,
   define,
   diffSchemas,
   GENERATED_MIGRATIONS_DIR,
@@ -78,7 +79,7 @@ beforeAll(async () => {
   const migration = files
     .filter((f) => f.path.startsWith(`${GENERATED_MIGRATIONS_DIR}/`) && f.path.endsWith("_spec_2_tables.ts"))
     .at(-1)!;
-  const up = diffSchemas(schemaOf(windowJob), schemaOf(job));
+  const up = diffSchemas(schemaOf(compileJob(windowJob)), schemaOf(compileJob(job)));
   for (const s of up) expect(migration.text).toContain(`\`${s}\``);
   const name = migration.path.slice(GENERATED_MIGRATIONS_DIR.length + 1, -3);
   await migrateToLatest(db, {
@@ -131,7 +132,7 @@ beforeAll(async () => {
   // No kind of this branch yields a series yet (the general metric kind's time bucket will): a view
   // over reply_window, listed with a series shape, stands in for one.
   await sql`create view reply_series as select * from reply_window`.execute(db);
-  const generated = catalogOf(job) as MetricCatalog;
+  const generated = catalogOf(compileJob(job)) as MetricCatalog;
   catalog = {
     ...generated,
     reply_series: {

@@ -4,7 +4,7 @@ import { join } from "node:path";
 import { setTimeout as sleep } from "node:timers/promises";
 import type { S3Client } from "@aws-sdk/client-s3";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { DEMO_DEFAULTS, type DemoPlan, type DemoSummary, summarise } from "../../demo/index.ts";
+import { DEMO_DEFAULTS, type DemoSpan, type DemoSummary, summarise } from "../../demo/index.ts";
 import {
   collectArtifacts,
   EmrServerlessStepRunner,
@@ -55,7 +55,7 @@ describe("e2e: the AWS path (Firehose → S3 → EMR steps and EMR Serverless jo
   let work: string;
   let emu: EmrEmulator;
   let s3: S3Client;
-  let plan: DemoPlan;
+  let span: DemoSpan;
   let truth: SynthTruth;
   let ingest: IngestSummary;
   let windows: WindowOutcome[];
@@ -73,7 +73,7 @@ describe("e2e: the AWS path (Firehose → S3 → EMR steps and EMR Serverless jo
     const hour = Math.floor(Date.now() / HOUR) * HOUR;
     const start = new Date(hour - 15 * MINUTE);
     const minutes = 90;
-    plan = {
+    span = {
       start,
       end: new Date(start.getTime() + minutes * MINUTE),
       crisisAt: new Date(start.getTime() + 75 * MINUTE),
@@ -89,7 +89,7 @@ describe("e2e: the AWS path (Firehose → S3 → EMR steps and EMR Serverless jo
         start,
         minutes,
         topics: DEMO_DEFAULTS.topics,
-        crisisAt: plan.crisisAt,
+        crisisAt: span.crisisAt,
         crisisTopic: DEMO_DEFAULTS.crisisTopic,
         corrupt: 10,
       },
@@ -167,16 +167,16 @@ describe("e2e: the AWS path (Firehose → S3 → EMR steps and EMR Serverless jo
         sparkConf: { "spark.sql.shuffle.partitions": "4" },
       }),
     };
-    const asOf = new Date(plan.end.getTime() + 11 * MINUTE);
+    const asOf = new Date(span.end.getTime() + 11 * MINUTE);
     try {
-      windows = await runRange(deps, plan.start, plan.end, asOf);
-      summary = await summarise(pipeline.deps.db, plan, DEMO_DEFAULTS, truth);
+      windows = await runRange(deps, span.start, span.end, asOf);
+      summary = await summarise(pipeline.deps.db, span, DEMO_DEFAULTS, truth);
 
       // EMR Serverless on the same ingested data: the crisis window (the last) again, as a job
       // run, after deleting its results, so what is read back is what the job run wrote.
       const db = pipeline.deps.db;
       for (const table of METRIC_TABLES) {
-        await db.deleteFrom(table).where("window_start", "=", plan.crisisAt).execute();
+        await db.deleteFrom(table).where("window_start", "=", span.crisisAt).execute();
       }
       const serverless = {
         ...pipeline.deps,
@@ -191,14 +191,14 @@ describe("e2e: the AWS path (Firehose → S3 → EMR steps and EMR Serverless jo
           sparkConf: { "spark.sql.shuffle.partitions": "4" },
         }),
       };
-      serverlessWindows = await runRange(serverless, plan.crisisAt, plan.end, asOf);
+      serverlessWindows = await runRange(serverless, span.crisisAt, span.end, asOf);
       serverlessRuns = await db
         .selectFrom("pipeline_run")
         .select(["runner", "status", "rows_read"])
-        .where("window_start", "=", plan.crisisAt)
+        .where("window_start", "=", span.crisisAt)
         .orderBy("id")
         .execute();
-      summaryAfterServerless = await summarise(db, plan, DEMO_DEFAULTS, truth);
+      summaryAfterServerless = await summarise(db, span, DEMO_DEFAULTS, truth);
     } finally {
       await pipeline.close();
     }
@@ -225,14 +225,14 @@ describe("e2e: the AWS path (Firehose → S3 → EMR steps and EMR Serverless jo
   it("matches the generator's truth", () => {
     expect(ingest.sinkStats).toBeDefined();
     expectTruth(
-      { truth, plan, summary, ingested: ingest.events, badMessages: ingest.badMessages },
+      { truth, span, summary, ingested: ingest.events, badMessages: ingest.badMessages },
       DEMO_DEFAULTS.crisisTopic,
     );
   });
 
   it("ran the crisis window again as an EMR Serverless job run reading s3a, with the same numbers", () => {
     expect(serverlessWindows.map((w) => [w.window.start.toISOString(), w.status])).toEqual([
-      [plan.crisisAt.toISOString(), "succeeded"],
+      [span.crisisAt.toISOString(), "succeeded"],
     ]);
     const ran = emu.application(APPLICATION).steps.map((s) => s.ran ?? []);
     expect(ran).toHaveLength(1);
@@ -245,7 +245,7 @@ describe("e2e: the AWS path (Firehose → S3 → EMR steps and EMR Serverless jo
     expectTruth(
       {
         truth,
-        plan,
+        span,
         summary: summaryAfterServerless,
         ingested: ingest.events,
         badMessages: ingest.badMessages,

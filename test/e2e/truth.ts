@@ -1,5 +1,5 @@
 import { expect } from "vitest";
-import type { DemoPlan, DemoSummary } from "../../demo/index.ts";
+import type { DemoSpan, DemoSummary } from "../../demo/index.ts";
 import { crisisHashtag, type SynthTruth } from "../../ingest/index.ts";
 
 /**
@@ -8,7 +8,7 @@ import { crisisHashtag, type SynthTruth } from "../../ingest/index.ts";
  * crisis window of the crisis topic alerts.
  */
 export function expectTruth(
-  r: { truth: SynthTruth; plan: DemoPlan; summary: DemoSummary; ingested: number; badMessages: number },
+  r: { truth: SynthTruth; span: DemoSpan; summary: DemoSummary; ingested: number; badMessages: number },
   crisisTopic: string,
 ): void {
   expect(r.badMessages).toBe(r.truth.corrupted);
@@ -30,7 +30,7 @@ export function expectTruth(
   // The crisis window alerts, for the crisis topic at least, and no other window does. Other
   // topics may alert in that window too: `*` includes the crisis topic, and tweets matching
   // several rules carry the crisis into the other topics' averages.
-  const crisis = r.plan.crisisAt.toISOString();
+  const crisis = r.span.crisisAt.toISOString();
   const alerts = r.summary.alerts.map((a) => ({ window: a.window_start.toISOString(), topic: a.topic }));
   expect(alerts).toContainEqual({ window: crisis, topic: crisisTopic });
   expect(alerts.filter((a) => a.window !== crisis)).toEqual([]);

@@ -4,7 +4,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { CreateBucketCommand, GetObjectCommand, ListObjectsV2Command } from "@aws-sdk/client-s3";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { collectArtifacts, planArtifacts, uploadArtifacts } from "../../emr/index.ts";
+import { collectArtifacts, locateArtifacts, uploadArtifacts } from "../../emr/index.ts";
 import { createS3 } from "../../runtime/aws/index.ts";
 import { localAws } from "../support/services.ts";
 
@@ -68,7 +68,7 @@ describe("artifacts", () => {
     expect(first.pyFiles).toBe(`s3://${BUCKET}/artifacts/${expected}/runtime/trends_step.zip`);
     expect(first.jdbcJar).toBe(`s3://${BUCKET}/artifacts/${expected}/jars/postgresql-42.7.14.jar`);
     expect(first.uploaded).toEqual(keys);
-    expect(planArtifacts(BUCKET, files).baseUri).toBe(first.baseUri);
+    expect(locateArtifacts(BUCKET, files).baseUri).toBe(first.baseUri);
 
     const listed = await s3.send(
       new ListObjectsV2Command({ Bucket: BUCKET, Prefix: `artifacts/${expected}/` }),

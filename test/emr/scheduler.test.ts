@@ -144,7 +144,7 @@ describe("scheduler under faults (real spark-submit, real PostgreSQL)", () => {
       // 05:00: W2 (04:30–04:45) is due since 04:55; W3 only at 05:10.
       const tick = await schedulerTick(scheduler(runner, "05:00"));
       expect(tick.standby).toBe(false);
-      expect(tick.planned.map((p) => `${p.window.start.toISOString().slice(11, 16)} ${p.reason}`)).toEqual([
+      expect(tick.queued.map((p) => `${p.window.start.toISOString().slice(11, 16)} ${p.reason}`)).toEqual([
         "04:15 new",
         "04:30 new",
       ]);
@@ -169,7 +169,7 @@ describe("scheduler under faults (real spark-submit, real PostgreSQL)", () => {
 
       // Out of budget: the next tick leaves W2 alone.
       const again = await schedulerTick(scheduler(runner, "05:05"));
-      expect(again.planned).toEqual([]);
+      expect(again.queued).toEqual([]);
     },
     TIMEOUT,
   );
@@ -220,7 +220,7 @@ describe("scheduler under faults (real spark-submit, real PostgreSQL)", () => {
       );
 
       const tick = await schedulerTick(scheduler(localRunner(t.url), "05:00", { maxAttempts: 5 }));
-      expect(tick.planned.map((p) => `${p.window.start.toISOString().slice(11, 16)} ${p.reason}`)).toEqual([
+      expect(tick.queued.map((p) => `${p.window.start.toISOString().slice(11, 16)} ${p.reason}`)).toEqual([
         "04:30 resume",
       ]);
       expect(tick.outcomes.map((o) => o.status)).toEqual(["succeeded"]);
@@ -276,7 +276,7 @@ describe("scheduler under faults (real spark-submit, real PostgreSQL)", () => {
       const tick = await schedulerTick(scheduler(localRunner(t.url), "05:20"));
       // Every window reading hour 04/ sees a new listing; W1's sentiment changed, so W2 and W3
       // (already queued) are recomputed against it either way.
-      expect(tick.planned.map((p) => `${p.window.start.toISOString().slice(11, 16)} ${p.reason}`)).toEqual([
+      expect(tick.queued.map((p) => `${p.window.start.toISOString().slice(11, 16)} ${p.reason}`)).toEqual([
         "04:15 late-data",
         "04:30 late-data",
         "04:45 late-data",
@@ -309,7 +309,7 @@ describe("scheduler under faults (real spark-submit, real PostgreSQL)", () => {
       );
 
       // Nothing changed since: the next tick has nothing to do.
-      expect((await schedulerTick(scheduler(localRunner(t.url), "05:20"))).planned).toEqual([]);
+      expect((await schedulerTick(scheduler(localRunner(t.url), "05:20"))).queued).toEqual([]);
     },
     TIMEOUT,
   );

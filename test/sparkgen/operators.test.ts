@@ -3,7 +3,14 @@ import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { type Kysely, sql } from "kysely";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { diffSchemas, generate, type JobSpec, schemaOf, WINDOW_JOB_PLAN } from "../../sparkgen/index.ts";
+import {
+  compileJob,
+  diffSchemas,
+  generate,
+  type JobSpec,
+  schemaOf,
+  WINDOW_JOB_PLAN,
+} from "../../sparkgen/index.ts";
 import { define } from "../../sparkgen/spec/define.ts";
 import { e } from "../../sparkgen/specs/events.ts";
 import { windowJob } from "../../sparkgen/specs/index.ts";
@@ -64,7 +71,8 @@ describe("library operators in a spec of the test's own, through the real step",
       writeFileSync(join(dir, f.path), f.text);
     }
     r = await resultsDb("sg_operators");
-    for (const s of diffSchemas(schemaOf(windowJob), schemaOf(job))) await sql.raw(s).execute(r.db);
+    for (const s of diffSchemas(schemaOf(compileJob(windowJob)), schemaOf(compileJob(job))))
+      await sql.raw(s).execute(r.db);
     run = await runWindowStep(r, W, inputsFor(MAIN, W), undefined, undefined, join(dir, WINDOW_JOB_PLAN));
   }, SPARK_TIMEOUT);
   afterAll(async () => {

@@ -12,16 +12,16 @@ import {
   verifyStoredWindows,
 } from "../../emr/index.ts";
 import { loadConfig } from "../../runtime/config/index.ts";
-import { generate, WINDOW_JOB_PLAN, writeGenerated } from "../../sparkgen/index.ts";
 import {
+  changeReport,
   committedManifest,
-  planReport,
   planSqlHashes,
   readsOf,
   renderMarkdown,
   succeededRuns,
   workingManifest,
-} from "../../sparkgen/plan/index.ts";
+} from "../../sparkgen/changes/index.ts";
+import { generate, WINDOW_JOB_PLAN, writeGenerated } from "../../sparkgen/index.ts";
 import { influencerWindow, windowJob } from "../../sparkgen/specs/index.ts";
 import type { Database } from "../../sql/index.ts";
 import { sparkInstall } from "../support/services.ts";
@@ -141,7 +141,7 @@ describe("plan, backfill, and a fresh run agree", () => {
           ),
         })),
       };
-      const compilerChange = planReport({
+      const compilerChange = changeReport({
         head: workingManifest(windowJob),
         base: { label: "HEAD", manifest: compiled },
         runs: await succeededRuns(r.db),
@@ -161,21 +161,21 @@ describe("plan, backfill, and a fresh run agree", () => {
       const weighted = await verify(changedJob);
       expect(weighted.metrics.get("influencer_window")!.equal).toBe(false);
       expect(weighted.metrics.get("sentiment_window")!.equal).toBe(true);
-      const verifiedReport = planReport({
+      const verifiedReport = changeReport({
         head: workingManifest(changedJob),
         base: { label: "HEAD", manifest: committed },
         runs: await succeededRuns(r.db),
         verified: weighted,
       });
-      const changedPlanOf = verifiedReport.diff.metrics.find((m) => m.name === "influencer_window")!;
-      expect(changedPlanOf.category).toBe("breaking");
-      expect(changedPlanOf.reasons.at(-1)!.text).toMatch(
+      const influencerChange = verifiedReport.diff.metrics.find((m) => m.name === "influencer_window")!;
+      expect(influencerChange.category).toBe("breaking");
+      expect(influencerChange.reasons.at(-1)!.text).toMatch(
         /^results differ on the 3 stored window\(s\) recomputed/,
       );
       expect(verifiedReport.recomputeMetrics).toEqual(["influencer_window"]);
 
       const head = workingManifest(changedJob);
-      const report = planReport({
+      const report = changeReport({
         head,
         base: { label: "HEAD", manifest: committedManifest() },
         runs: await succeededRuns(r.db),
@@ -213,7 +213,7 @@ describe("plan, backfill, and a fresh run agree", () => {
       expect(after.word_window).toEqual(before.word_window);
 
       // Nothing left to recompute, and the stored rows are those of a fresh run of the new plan.
-      const again = planReport({
+      const again = changeReport({
         head,
         base: { label: "HEAD", manifest: committedManifest() },
         runs: await succeededRuns(r.db),

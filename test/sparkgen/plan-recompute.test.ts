@@ -3,14 +3,14 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { finishAttempt, startAttempt } from "../../emr/index.ts";
 import type { Window } from "../../runtime/windows/index.ts";
 import {
+  changeReport,
   committedManifest,
   type LiveState,
   manifestHashes,
-  planReport,
   readLiveState,
   renderMarkdown,
   workingManifest,
-} from "../../sparkgen/plan/index.ts";
+} from "../../sparkgen/changes/index.ts";
 import { e } from "../../sparkgen/specs/events.ts";
 import { influencerWindow, sentimentWindow, windowJob } from "../../sparkgen/specs/index.ts";
 import { migratedDb, type TestDb, windowOf } from "../emr/scheduler-support.ts";
@@ -90,7 +90,7 @@ describe("recompute list from pipeline_run", () => {
   });
 
   it("lists the windows whose newest succeeded run used the old SQL of the changed metric", () => {
-    const r = planReport({ head: weights, base: { label: "HEAD", manifest: base }, runs: live.runs });
+    const r = changeReport({ head: weights, base: { label: "HEAD", manifest: base }, runs: live.runs });
     expect(r.recomputeMetrics).toEqual(["influencer_window"]);
     expect(r.recompute!.windows.map((w) => w.start.toISOString().slice(11, 16))).toEqual([
       "04:15",
@@ -118,12 +118,12 @@ describe("recompute list from pipeline_run", () => {
           : m,
       ),
     });
-    const r = planReport({ head: formula, base: { label: "HEAD", manifest: base }, runs: live.runs });
+    const r = changeReport({ head: formula, base: { label: "HEAD", manifest: base }, runs: live.runs });
     expect(r.recomputeMetrics).toEqual(["sentiment_window", "sentiment_alert"]);
     expect(r.recompute!.windows.map((w) => [w.start.toISOString().slice(11, 16), w.metrics])).toEqual(
       ["04:15", "04:30", "04:45", "05:00"].map((x) => [x, ["sentiment_window", "sentiment_alert"]]),
     );
-    const same = planReport({ head: base, base: { label: "HEAD", manifest: base }, runs: live.runs });
+    const same = changeReport({ head: base, base: { label: "HEAD", manifest: base }, runs: live.runs });
     expect(same.recompute!.windows).toEqual([]);
   });
 
@@ -147,7 +147,7 @@ describe("recompute list from pipeline_run", () => {
         },
       ],
     });
-    const r = planReport({ head: withVolume, base: { label: "database", live } });
+    const r = changeReport({ head: withVolume, base: { label: "database", live } });
     const by = (n: string) => r.diff.metrics.find((m) => m.name === n)!;
     expect(by("influencer_window").category).toBe("breaking");
     // the newest run recorded the shipped SQL's hash

@@ -5,7 +5,14 @@ import { sql } from "kysely";
 import pg from "pg";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { sparkSubmit } from "../../runtime/spark/index.ts";
-import { diffSchemas, generate, type JobSpec, loadSpecs, schemaOf } from "../../sparkgen/index.ts";
+import {
+  compileJob,
+  diffSchemas,
+  generate,
+  type JobSpec,
+  loadSpecs,
+  schemaOf,
+} from "../../sparkgen/index.ts";
 import { JOB, PRELUDE, specFolder } from "../../sparkgen/load/fixtures.ts";
 import type { CaseEvent } from "../../sparkgen/spec/index.ts";
 import { layOut } from "../../sparkgen/testing/index.ts";
@@ -177,7 +184,7 @@ describe("a range read rolls every measure up as one window spanning it would co
       [small, p15.job],
       [large, p60.job],
     ] as const)
-      for (const s of diffSchemas([], schemaOf(job))) await sql.raw(s).execute(r.db);
+      for (const s of diffSchemas([], schemaOf(compileJob(job)))) await sql.raw(s).execute(r.db);
     await step(small, p15.plan, `file://${raw}/`, 15, 4);
     await step(large, p60.plan, `file://${raw}/`, 60, 1);
     // Each CLI run type-checks the spec folder (seconds): all of them at once.

@@ -5,14 +5,13 @@ import type { Kysely } from "kysely";
 import pg from "pg";
 import { type SparkInstall, sparkSubmit } from "../../runtime/spark/index.ts";
 import { inputHourPrefixes, type Window } from "../../runtime/windows/index.ts";
+import { STEP_ENTRY_PATH, WINDOW_JOB_PLAN_PATH } from "../../sparkgen/index.ts";
 import { type Database, migrateToLatest, openDb } from "../../sql/index.ts";
 import { freshDatabase, sparkInstall } from "../support/services.ts";
 
 /** The step runtime's entry and the generated window job plan it runs (the step contract). */
-export const WINDOW_STEP = fileURLToPath(new URL("../../sparkgen/runtime/window_step.py", import.meta.url));
-export const WINDOW_PLAN = fileURLToPath(
-  new URL("../../sparkgen/generated/steps/window_job.json", import.meta.url),
-);
+export const WINDOW_STEP = STEP_ENTRY_PATH;
+export const WINDOW_PLAN = WINDOW_JOB_PLAN_PATH;
 /** Root of the committed NDJSON fixtures (`…/raw/YYYY/MM/DD/HH/<object>`). */
 export const fixtureRoot = (name: string): string =>
   fileURLToPath(new URL(`../fixtures/sparkgen/${name}/raw/`, import.meta.url));

@@ -1,7 +1,11 @@
 import { windowContaining } from "../../../runtime/windows/index.ts";
+import { CONSTANTS } from "../../../sparkgen/generated/constants.ts";
 import { noEntities, type TextEntities, xEntities } from "./entities.ts";
 import { Rng } from "./prng.ts";
 import { EMOJI, EN, handle, LANGS, OPENERS, OTHER, type Polarity } from "./vocabulary.ts";
+
+/** The catch-all topic every event counts in (the job spec's `topics.all`). */
+const ALL: string = CONSTANTS.job.allTopics;
 
 export interface SynthOptions {
   /** Valid tweets to generate (corrupted lines come on top). */
@@ -19,7 +23,7 @@ export interface SynthOptions {
   /** Malformed lines mixed in at seeded places (normalise rejects each one): cut-off JSON, missing
    * fields, an HTML error page, an author missing from includes, a text over 25,000 characters. */
   corrupt?: number;
-  /** Window size for the per-window counts of the truth (default 15). */
+  /** Window size for the per-window counts of the truth (default: the job spec's window). */
   windowMinutes?: number;
 }
 
@@ -156,7 +160,7 @@ export class SynthStream {
       start: o.start.toISOString(),
       end: new Date(o.start.getTime() + o.minutes * MINUTE).toISOString(),
       topics: this.topics,
-      counts: Object.fromEntries(["*", ...this.topics].map((t) => [t, 0])),
+      counts: Object.fromEntries([ALL, ...this.topics].map((t) => [t, 0])),
       windows: {},
       topInfluencer: Object.fromEntries(
         [...this.influencers].map(([t, u]) => [
@@ -184,7 +188,7 @@ export class SynthStream {
     let line = 0;
     let tweet = 0;
     let lastWindow = -1;
-    const windowMs = (this.o.windowMinutes ?? 15) * MINUTE;
+    const windowMs = (this.o.windowMinutes ?? CONSTANTS.job.windowMinutes) * MINUTE;
     const pendingInfluencers: string[] = [];
     while (tweet < this.o.tweets) {
       if (this.corruptAt.has(line++)) {
@@ -414,11 +418,14 @@ export class SynthStream {
 
   private count(t: Tweet, at: number): void {
     const truth = this.truth;
-    const key = windowContaining(new Date(at), this.o.windowMinutes ?? 15).start.toISOString();
-    truth.windows[key] ??= { "*": 0 };
+    const key = windowContaining(
+      new Date(at),
+      this.o.windowMinutes ?? CONSTANTS.job.windowMinutes,
+    ).start.toISOString();
+    truth.windows[key] ??= { [ALL]: 0 };
     const w = truth.windows[key]!;
-    truth.counts["*"]!++;
-    w["*"]!++;
+    truth.counts[ALL]!++;
+    w[ALL]!++;
     for (const topic of t.topics) {
       truth.counts[topic]!++;
       w[topic] = (w[topic] ?? 0) + 1;

@@ -56,6 +56,11 @@ def test_paths_resolve_against_the_plan_directory():
             lambda d: next(m for m in d["metrics"] if m["history"])["history"]["columns"][0].update(nullable=True),
             r"history.columns\[0\]: unknown",
         ),
+        (
+            lambda d: next(m for m in d["metrics"] if m["history"])["history"]["columns"].pop(0),
+            r"history.columns do not start with window_start, window_end, topic",
+        ),
+        (lambda d: d.pop("key"), "the plan: missing key"),
     ],
 )
 def test_a_plan_is_checked_field_by_field_against_what_the_generator_writes(tmp_path, edit, message):

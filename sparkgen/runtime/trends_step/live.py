@@ -5,8 +5,8 @@ writes each one's provisional rows in its own transaction (live_write.py).
 
 - File discovery, the trigger and restart state are Spark's: the file source lists
   ROOT/*/*/*/* (YYYY/MM/DD/HH) at each trigger and its checkpoint records the files processed.
-  `maxFileAge` bounds what it remembers; the listing itself covers the whole tree (measured cost
-  in sparkgen/README.md, "Live mode").
+  `maxFileAge` bounds what it remembers; the listing itself covers the whole tree (why, and that its
+  cost is not measured yet: sparkgen/README.md, "Live mode"; figures belong in BENCHMARKS.md).
 - Nothing is read twice while the application lives: the held events of the open windows stay in
   Spark's block store (a local checkpoint: memory, then disk) and each batch adds its files' events.
   After a restart the checkpoint skips the files already seen, so the held events are first read

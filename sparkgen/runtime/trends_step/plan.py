@@ -58,6 +58,7 @@ PLAN_FIELDS = {
     "views": dict,
     "classify": str,
     "window_events": str,
+    "key": list,
     "metrics": list,
 }
 METRIC_FIELDS = {
@@ -115,10 +116,16 @@ class Plan:
         self.views = dict(doc["views"])
         self.classify_sql = read_text(resolve(base, doc["classify"]))
         self.window_events_sql = read_text(resolve(base, doc["window_events"]))
+        # The generator's KEY (sparkgen/compile/common.ts): a row's window and topic, window_start first.
+        self.key = tuple(doc["key"])
         self.metrics = [
             metric(m, f"metrics[{i}]", lambda path: read_text(resolve(base, path)))
             for i, m in enumerate(doc["metrics"])
         ]
+        for i, m in enumerate(self.metrics):
+            # History.stored groups the rows by their first column: a history starts with the key.
+            if m.history and tuple(c.name for c in m.history.columns[: len(self.key)]) != self.key:
+                raise ValueError(f"plan: metrics[{i}].history.columns do not start with {', '.join(self.key)}")
 
 
 def resolve(base, relative):

@@ -1,6 +1,6 @@
 /**
  * Reads a manifest from its JSON text. A manifest at an old ref can be anything a commit holds (a
- * merge conflict, `null`, `{}`, a hand edit), so every field the plan reads is checked here and a
+ * merge conflict, `null`, `{}`, a hand edit), so every field the report reads is checked here and a
  * bad one is named, instead of a TypeError from deep inside the diff.
  */
 import { z } from "zod";

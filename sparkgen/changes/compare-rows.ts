@@ -2,7 +2,7 @@
  * `plan --verify`: a metric's stored rows against the rows the working tree's step computes for the
  * same windows. Rows are compared as multisets of canonical values over the columns both sides
  * have. Doubles compare to 12 significant digits: the same numbers summed in another order (an
- * optimisation that changes the plan) may differ in the last bits, which no reader shows.
+ * optimisation that changes Spark's query plan) may differ in the last bits, which no reader shows.
  */
 
 /** One row as `pg` returns it: column → value. */

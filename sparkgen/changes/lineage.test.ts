@@ -1,5 +1,6 @@
 import { fileURLToPath } from "node:url";
 import { describe, expect, it } from "vitest";
+import { compileJob } from "../compile/index.ts";
 import { loadSpecs } from "../load/index.ts";
 import { windowJob } from "../specs/index.ts";
 import { jobLineage, lineageLine } from "./lineage.ts";
@@ -137,7 +138,7 @@ volume_alert.rule ← (no column: a count or a constant) (via sentiment_window.n
   .split("\n");
 
 describe("lineage of every shipped metric", () => {
-  const all = jobLineage(windowJob);
+  const all = jobLineage(compileJob(windowJob));
   const lines = [...all].flatMap(([m, l]) => [...l.columns].map(([c, x]) => lineageLine(m, c, x)));
 
   it.each(EXPECTED.map((l) => [l.split(" ")[0]!, l]))("%s", (column, expected) => {
@@ -155,9 +156,9 @@ describe("lineage of every shipped metric", () => {
     const fp = (m: string, c: string) => all.get(m)!.columns.get(c)!.fingerprint;
     expect(fp("sentiment_window", "pos_share")).not.toBe(fp("sentiment_window", "neg_share"));
     expect(fp("influencer_window", "score")).not.toBe(fp("influencer_window", "retweets"));
-    expect(jobLineage(windowJob).get("influencer_window")!.columns.get("score")!.fingerprint).toBe(
-      fp("influencer_window", "score"),
-    );
+    expect(
+      jobLineage(compileJob(windowJob)).get("influencer_window")!.columns.get("score")!.fingerprint,
+    ).toBe(fp("influencer_window", "score"));
   });
 });
 
@@ -166,7 +167,7 @@ describe("lineage of the language's operators (the fixture specs of specs/fixtur
     const { job } = await loadSpecs(fileURLToPath(new URL("../specs/fixtures/language/", import.meta.url)), {
       typecheck: false,
     });
-    const all = jobLineage(job!);
+    const all = jobLineage(compileJob(job!));
     const line = (m: string, c: string) => lineageLine(m, c, all.get(m)!.columns.get(c)!);
     expect([
       line("hashtag_pairs", "tag_a"),
@@ -191,10 +192,12 @@ describe("lineage of the language's operators (the fixture specs of specs/fixtur
     ]);
     // having changes which rows are stored
     const { rows } = all.get("domain_sentiment")!;
-    const without = jobLineage({
-      ...job!,
-      metrics: job!.metrics.map((m) => (m.name === "domain_sentiment" ? { ...m, having: undefined } : m)),
-    }).get("domain_sentiment")!;
+    const without = jobLineage(
+      compileJob({
+        ...job!,
+        metrics: job!.metrics.map((m) => (m.name === "domain_sentiment" ? { ...m, having: undefined } : m)),
+      }),
+    ).get("domain_sentiment")!;
     expect(without.rows).not.toBe(rows);
   });
 });

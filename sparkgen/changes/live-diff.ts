@@ -10,7 +10,7 @@ import {
   type ColumnChange,
   columnText,
   type ManifestDiff,
-  type MetricPlan,
+  type MetricChange,
   ORDER,
   type Reason,
 } from "./diff.ts";
@@ -20,7 +20,7 @@ import type { Manifest, ManifestMetric } from "./manifest.ts";
 export function diffLive(head: Manifest, live: LiveState): ManifestDiff {
   const newest = [...live.runs].reverse().find((r) => r.sqlHashes !== null);
   const ran = newest?.sqlHashes ?? undefined;
-  const metrics: MetricPlan[] = head.metrics.map((h) => {
+  const metrics: MetricChange[] = head.metrics.map((h) => {
     const table = live.tables.get(h.name);
     if (!table) return added(h);
     const columns = columnsAgainst(table, h);

@@ -21,18 +21,9 @@ import type {
   TableNode,
   UnionNode,
 } from "../ast/index.ts";
-import {
-  alertHistoryView,
-  CORRUPT_COLUMN,
-  compileClassify,
-  compileMetric,
-  compileWindowEvents,
-  KEY,
-  outputColumns,
-  VIEWS,
-} from "../compile/index.ts";
+import { alertHistoryView, CORRUPT_COLUMN, type CompiledJob, KEY, VIEWS } from "../compile/index.ts";
 import { EVENT_COLUMNS } from "../schema/index.ts";
-import type { JobSpec, MetricSpec } from "../spec/kinds.ts";
+import type { MetricSpec } from "../spec/kinds.ts";
 
 /** What one result column is computed from. */
 export interface ColumnLineage {
@@ -144,8 +135,6 @@ function selectRelation(s: SelectNode, catalog: Catalog): Relation {
         return atom(JSON.stringify(e.value));
       case "StarNode":
         return atom("*");
-      case "IntervalNode":
-        return atom(`interval ${e.amount} ${e.unit}`);
       case "BinaryNode":
         return node(e.op, [expr(e.left), expr(e.right)]);
       case "UnaryNode":
@@ -300,25 +289,25 @@ export interface MetricLineage {
   readonly rows: string;
 }
 
-/** Lineage of every result column of every metric of `job`, by metric then column. */
-export function jobLineage(job: JobSpec): ReadonlyMap<string, MetricLineage> {
+/** Lineage of every result column of every metric of the compiled job, by metric then column. */
+export function jobLineage(model: CompiledJob): ReadonlyMap<string, MetricLineage> {
   const views = new Map<string, Relation>([
     [VIEWS.raw, leafRelation(VIEWS.raw, [...EVENT_COLUMNS, CORRUPT_COLUMN], (c) => `event:${c}`)],
     [VIEWS.params, leafRelation(VIEWS.params, ["window_start", "window_end"], (c) => `window:${c}`)],
   ]);
-  views.set(VIEWS.classified, queryRelation(compileClassify(job), views));
+  views.set(VIEWS.classified, queryRelation(model.classify, views));
   // The event statements' filters (valid, one copy per id) are every metric's: not a column's `by`.
-  views.set(VIEWS.events, withoutBy(queryRelation(compileWindowEvents(job), views)));
+  views.set(VIEWS.events, withoutBy(queryRelation(model.windowEvents, views)));
   const out = new Map<string, MetricLineage>();
-  for (const m of job.metrics) {
+  for (const { spec: m, query, columns } of model.metrics) {
     // An alert reads its baseline metric's stored rows through a history view of its own.
     if (m.kind === "alert") views.set(alertHistoryView(m), views.get(m.baseline.metric.name)!);
-    const r = queryRelation(compileMetric(m, job), views);
+    const r = queryRelation(query, views);
     // A later metric reads this one as a temp view (this window) or as its stored history.
     const stored = readsAs(m, r);
     views.set(m.name, stored);
     out.set(m.name, {
-      columns: new Map(outputColumns(m).map((c) => [c.name, described(r.value(c.name))])),
+      columns: new Map(columns.map((c) => [c.name, described(r.value(c.name))])),
       rows: r.rows,
     });
   }

@@ -1,4 +1,4 @@
-/** Where a plan's base comes from: the manifest committed at a git ref, or the live database. */
+/** Where a change report's base comes from: the manifest committed at a git ref, or the live database. */
 import { execFileSync } from "node:child_process";
 import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
@@ -58,7 +58,7 @@ export function committedManifest(root: string = REPO_ROOT): Manifest {
   return parsed.manifest;
 }
 
-/** The live database as a plan reads it. */
+/** The live database as a change report reads it. */
 export interface LiveState {
   /** Applied migrations, by name. */
   readonly migrations: readonly string[];
@@ -77,7 +77,7 @@ const TYPES: Record<string, OutputColumn["type"]> = {
   boolean: "boolean",
 };
 
-// biome-ignore lint/suspicious/noExplicitAny: the plan reads catalogs and pipeline_run only, whatever the Database type
+// biome-ignore lint/suspicious/noExplicitAny: the change report reads catalogs and pipeline_run only, whatever the Database type
 type AnyDb = Kysely<any>;
 
 export async function readLiveState(db: AnyDb): Promise<LiveState> {

@@ -12,7 +12,7 @@ import type { WindowHistory } from "../runs/records.ts";
  */
 export type Reason = "new" | "retry" | "resume" | "late-data" | "requested" | "backfill";
 
-export interface PlanItem {
+export interface QueueItem {
   readonly window: Window;
   readonly reason: Reason;
 }
@@ -56,7 +56,7 @@ export function startOf(p: StartPoints): { start: Date; newFrom: Date } {
   return { start: first, newFrom: first };
 }
 
-export interface PlanInput {
+export interface TickInput {
   /** Due windows from `startOf().start`, oldest first. */
   readonly candidates: readonly Window[];
   readonly newFrom: Date;
@@ -67,8 +67,8 @@ export interface PlanInput {
 }
 
 /** What one tick should do, oldest first. Pure: the tests drive it with hand-made histories. */
-export function planTick(i: PlanInput): PlanItem[] {
-  const out: PlanItem[] = [];
+export function queueTick(i: TickInput): QueueItem[] {
+  const out: QueueItem[] = [];
   for (const window of i.candidates) {
     const reason = reasonFor(window, i);
     if (reason) out.push({ window, reason });
@@ -76,7 +76,7 @@ export function planTick(i: PlanInput): PlanItem[] {
   return out;
 }
 
-function reasonFor(w: Window, i: PlanInput): Reason | undefined {
+function reasonFor(w: Window, i: TickInput): Reason | undefined {
   const h = i.history.get(w.start.getTime());
   if (!h) return w.start.getTime() >= i.newFrom.getTime() ? "new" : undefined;
   switch (h.last.status) {
@@ -104,7 +104,7 @@ export const retryDelay = (failures: number, baseMs: number): number =>
   Math.min(baseMs * 2 ** Math.max(0, failures - 1), 15 * 60_000);
 
 /** Inserts items into an oldest-first queue, skipping windows already in it. */
-export function enqueue(queue: PlanItem[], items: readonly PlanItem[]): void {
+export function enqueue(queue: QueueItem[], items: readonly QueueItem[]): void {
   for (const item of items) {
     const t = item.window.start.getTime();
     if (queue.some((q) => q.window.start.getTime() === t)) continue;

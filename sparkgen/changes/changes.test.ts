@@ -11,11 +11,11 @@ import {
   wordWindow,
 } from "../specs/index.ts";
 import {
+  changeReport,
   diffManifests,
   type Manifest,
-  type MetricPlan,
+  type MetricChange,
   manifestHashes,
-  planReport,
   renderMarkdown,
   workingManifest,
 } from "./index.ts";
@@ -26,13 +26,13 @@ const base = workingManifest(windowJob);
 const job = (metrics: readonly MetricSpec[]): JobSpec => ({ ...windowJob, metrics });
 const variant = (replace: Partial<Record<string, MetricSpec>>, extra: MetricSpec[] = []) =>
   job([...windowJob.metrics.map((m) => replace[m.name] ?? m), ...extra]);
-const plan = (j: JobSpec) => diffManifests(base, workingManifest(j));
-const metric = (d: ReturnType<typeof plan>, name: string): MetricPlan =>
+const diff = (j: JobSpec) => diffManifests(base, workingManifest(j));
+const metric = (d: ReturnType<typeof diff>, name: string): MetricChange =>
   d.metrics.find((m) => m.name === name)!;
 
-describe("plan categories", () => {
+describe("change categories", () => {
   it("a weight change is breaking, names weights.retweets, and changes score and rank", () => {
-    const d = plan(
+    const d = diff(
       variant({
         influencer_window: {
           ...influencerWindow,
@@ -62,7 +62,7 @@ describe("plan categories", () => {
       description: "tweets per topic",
       measures: { n_tweets: e.count() },
     };
-    const d = plan(variant({}, [volume]));
+    const d = diff(variant({}, [volume]));
     const p = metric(d, "volume_window");
     expect(d.breaking).toBe(false);
     expect(p.category).toBe("non-breaking");
@@ -77,12 +77,12 @@ describe("plan categories", () => {
   });
 
   it("a new spec of the metric kind reads 'new metric', not 'new metric metric'", () => {
-    const d = plan(variant({}, [{ ...hashtagWindow, name: "tag_window" }]));
+    const d = diff(variant({}, [{ ...hashtagWindow, name: "tag_window" }]));
     expect(metric(d, "tag_window").reasons[0]?.text).toMatch(/^new metric: a new table/);
   });
 
   it("a new column nobody read is non-breaking: ALTER TABLE add column, the alert untouched", () => {
-    const d = plan(
+    const d = diff(
       variant({
         sentiment_window: {
           ...sentimentWindow,
@@ -104,7 +104,7 @@ describe("plan categories", () => {
   });
 
   it("a description change is metadata only", () => {
-    const d = plan(variant({ word_window: { ...wordWindow, description: "the words of the hour" } }));
+    const d = diff(variant({ word_window: { ...wordWindow, description: "the words of the hour" } }));
     const p = metric(d, "word_window");
     expect(p.category).toBe("metadata");
     expect(p.reasons).toEqual([{ role: "metadata", field: "description", text: "description changed" }]);
@@ -136,7 +136,7 @@ describe("plan categories", () => {
   });
 
   it("a filter change is breaking (role filter)", () => {
-    const d = plan(variant({ word_window: { ...wordWindow, where: e.equals("lang", "en") } }));
+    const d = diff(variant({ word_window: { ...wordWindow, where: e.equals("lang", "en") } }));
     const p = metric(d, "word_window");
     expect(p.category).toBe("breaking");
     expect(p.reasons[0]).toMatchObject({ role: "filter", field: "where" });
@@ -144,7 +144,7 @@ describe("plan categories", () => {
   });
 
   it("a minimum support (having) is a filter: breaking, the rows it stores change", () => {
-    const d = plan(variant({ domain_window: { ...domainWindow, having: { by: "count", atLeast: 5 } } }));
+    const d = diff(variant({ domain_window: { ...domainWindow, having: { by: "count", atLeast: 5 } } }));
     const p = metric(d, "domain_window");
     expect(p.category).toBe("breaking");
     expect(p.rowsChanged).toBe(true);
@@ -155,7 +155,7 @@ describe("plan categories", () => {
   });
 
   it("a threshold and a cap change are breaking and name their fields", () => {
-    const d = plan(
+    const d = diff(
       variant({
         // The warning level's 0.2 floor of the drop becomes 0.25 (levels are expression trees).
         sentiment_alert: {
@@ -179,7 +179,7 @@ describe("plan categories", () => {
   });
 
   it("a rank.by change is labelled rank, not cap", () => {
-    const d = plan(
+    const d = diff(
       variant({
         hashtag_window: { ...hashtagWindow, rank: { top: hashtagWindow.rank!.top, by: "authors" } },
       }),
@@ -188,7 +188,7 @@ describe("plan categories", () => {
   });
 
   it("a formula change is breaking, and the alert that reads the column is breaking upstream", () => {
-    const d = plan(
+    const d = diff(
       variant({
         sentiment_window: {
           ...sentimentWindow,
@@ -217,7 +217,7 @@ describe("plan categories", () => {
 
   it("a renamed and a retyped column are breaking, with their ALTER TABLE", () => {
     const { pos_share, ...rest } = sentimentWindow.measures;
-    const d = plan(
+    const d = diff(
       variant({
         sentiment_window: {
           ...sentimentWindow,
@@ -249,7 +249,7 @@ describe("plan categories", () => {
   });
 
   it("a job field (the window length) makes every metric breaking", () => {
-    const d = plan({ ...windowJob, windowMinutes: 30 });
+    const d = diff({ ...windowJob, windowMinutes: 30 });
     expect(d.metrics.map((m) => m.category)).toEqual(Array(windowJob.metrics.length).fill("breaking"));
     expect(metric(d, "word_window").reasons).toEqual([
       { role: "job", field: "windowMinutes", text: "job windowMinutes 15 → 30" },
@@ -257,9 +257,9 @@ describe("plan categories", () => {
   });
 
   it("a removed metric is breaking; an unchanged job plans nothing", () => {
-    const d = plan(job(windowJob.metrics.filter((m) => m.name !== "word_window")));
+    const d = diff(job(windowJob.metrics.filter((m) => m.name !== "word_window")));
     expect(metric(d, "word_window").category).toBe("breaking");
-    expect(plan(windowJob).metrics.every((m) => m.category === "unchanged")).toBe(true);
+    expect(diff(windowJob).metrics.every((m) => m.category === "unchanged")).toBe(true);
   });
 });
 
@@ -285,7 +285,7 @@ describe("recompute list from pipeline runs", () => {
       runOf("2026-11-24T04:45:00Z", base),
       runOf("2026-11-24T03:45:00Z", null),
     ];
-    const r = planReport({ head, base: { label: "HEAD", manifest: base }, runs });
+    const r = changeReport({ head, base: { label: "HEAD", manifest: base }, runs });
     expect(r.recomputeMetrics).toEqual(["influencer_window"]);
     expect(r.recompute!.windows.map((w) => w.start.toISOString())).toEqual([
       "2026-11-24T04:00:00.000Z",
@@ -298,8 +298,8 @@ describe("recompute list from pipeline runs", () => {
       "trends run --input RAW_TREE --from 2026-11-24T04:00:00Z --to 2026-11-24T04:30:00Z",
       "trends run --input RAW_TREE --from 2026-11-24T04:45:00Z --to 2026-11-24T05:00:00Z",
     ]);
-    // With the plan's input and a database other than the local one: ready to paste, no URL in them
-    const there = planReport({
+    // With the command's input and a database other than the local one: ready to paste, no URL in them
+    const there = changeReport({
       head,
       base: { label: "HEAD", manifest: base },
       runs,
@@ -322,10 +322,10 @@ describe("recompute list from pipeline runs", () => {
       },
     });
     const runs = [runOf("2026-11-24T04:00:00Z", base)];
-    const r = planReport({ head: workingManifest(formula), base: { label: "HEAD", manifest: base }, runs });
+    const r = changeReport({ head: workingManifest(formula), base: { label: "HEAD", manifest: base }, runs });
     expect(r.recompute!.windows.map((w) => w.metrics)).toEqual([["sentiment_window", "sentiment_alert"]]);
     const added = variant({}, [{ ...sentimentWindow, name: "volume_window", measures: { n: e.count() } }]);
-    const n = planReport({ head: workingManifest(added), base: { label: "HEAD", manifest: base }, runs });
+    const n = changeReport({ head: workingManifest(added), base: { label: "HEAD", manifest: base }, runs });
     expect(n.recompute!.windows).toEqual([]);
     expect(n.commands).toEqual([]);
     const text = renderMarkdown(n).join("\n");

@@ -7,7 +7,7 @@
 import type { SqlHashes } from "./hash.ts";
 import { EVENT_STATEMENTS } from "./hash.ts";
 
-/** A window's newest succeeded run, as the plan needs it. */
+/** A window's newest succeeded run, as the change report needs it. */
 export interface SucceededRun {
   readonly windowStart: Date;
   readonly windowEnd: Date;
@@ -29,7 +29,7 @@ export interface Recompute {
 }
 
 /**
- * `metrics`: the changed metrics (a plan's breaking ones, or the ones a backfill names);
+ * `metrics`: the changed metrics (a change report's breaking ones, or the ones a backfill names);
  * `reads`: per metric, the metrics it reads; `current`: the hashes of the SQL that runs now.
  */
 export function recomputeList(
@@ -84,9 +84,9 @@ function ranges(windows: readonly { start: Date; end: Date }[]): { from: Date; t
 
 const iso = (d: Date) => d.toISOString().replace(".000Z", "Z");
 
-/** Where the recompute commands read and write: the plan's `--input` and whether `--database` was given. */
+/** Where the recompute commands read and write: `trends sparkgen plan`'s `--input` and whether `--database` was given. */
 export interface RecomputeTarget {
-  /** The raw event tree; RAW_TREE stands in when the plan was not given one. */
+  /** The raw event tree; RAW_TREE stands in when the command was not given one. */
   readonly input?: string | undefined;
   /** A database other than the local default: the commands pass `$DATABASE_URL` (never the URL, which may hold a password). */
   readonly database?: boolean | undefined;

@@ -1,22 +1,22 @@
 /**
- * sparkgen/plan: what a metric change breaks, which columns it touches, and what to recompute.
+ * sparkgen/changes: what a metric change breaks, which columns it touches, and what to recompute.
  * `trends sparkgen plan`, `trends sparkgen lineage` and `trends schedule --backfill` use only
  * this file.
  *
  * @example
- *   const report = planReport({ base: "HEAD", baseManifest: manifestAtRef("HEAD"), runs });
+ *   const report = changeReport({ base: "HEAD", baseManifest: manifestAtRef("HEAD"), runs });
  *   renderMarkdown(report).join("\n");
  */
 import { generate, MANIFEST } from "../generate.ts";
 import type { JobSpec } from "../spec/kinds.ts";
 import type { LiveState } from "./base.ts";
 import type { RowsComparison } from "./compare-rows.ts";
-import { diffManifests, type MetricPlan, ORDER, type Role } from "./diff.ts";
+import { diffManifests, type MetricChange, ORDER, type Role } from "./diff.ts";
 import { diffLive } from "./live-diff.ts";
 import type { Manifest } from "./manifest.ts";
 import { manifestHashes } from "./manifest.ts";
 import { type RecomputeTarget, recomputeCommands, recomputeList, type SucceededRun } from "./recompute.ts";
-import type { PlanReport } from "./render.ts";
+import type { ChangeReport } from "./render.ts";
 
 export { committedManifest, type LiveState, manifestAtRef, readLiveState, succeededRuns } from "./base.ts";
 export { compareRows, type Row, type RowsComparison } from "./compare-rows.ts";
@@ -27,7 +27,7 @@ export {
   diffManifests,
   fieldRole,
   type ManifestDiff,
-  type MetricPlan,
+  type MetricChange,
   type Reason,
   type Role,
 } from "./diff.ts";
@@ -42,7 +42,7 @@ export {
   recomputeList,
   type SucceededRun,
 } from "./recompute.ts";
-export { type PlanReport, planJson, renderMarkdown } from "./render.ts";
+export { type ChangeReport, changeReportJson, renderMarkdown } from "./render.ts";
 
 /** The manifest of `job` as `trends sparkgen` would write it now (the specs in memory). */
 export function workingManifest(job: JobSpec): Manifest {
@@ -54,7 +54,7 @@ export function workingManifest(job: JobSpec): Manifest {
 export const readsOf = (m: Manifest): ReadonlyMap<string, readonly string[]> =>
   new Map(m.metrics.map((x) => [x.name, x.reads]));
 
-export interface PlanInput {
+export interface ChangeInput {
   /** The working tree's manifest (`workingManifest` of the loaded specs). */
   readonly head: Manifest;
   /** A git ref's manifest, or the live database. */
@@ -88,7 +88,7 @@ const CLEARABLE: ReadonlySet<Role> = new Set(["sql", "job", "upstream"]);
  * field change stays breaking even when the sampled windows happen to agree: equality on N windows
  * is evidence about the compiler, not about a new formula.
  */
-function verify(p: MetricPlan, v: Verification | undefined): MetricPlan {
+function verify(p: MetricChange, v: Verification | undefined): MetricChange {
   const found = v?.metrics.get(p.name);
   if (!v || !found || p.category !== "breaking") return p;
   const sqlOnly = p.columns.length === 0 && p.reasons.every((r) => CLEARABLE.has(r.role));
@@ -108,7 +108,7 @@ function verify(p: MetricPlan, v: Verification | undefined): MetricPlan {
   return { ...p, reasons: [...p.reasons, { role: "verified", text: why }] };
 }
 
-export function planReport(i: PlanInput): PlanReport {
+export function changeReport(i: ChangeInput): ChangeReport {
   const { head } = i;
   const compared = "manifest" in i.base ? diffManifests(i.base.manifest, head) : diffLive(head, i.base.live);
   const metrics = compared.metrics

@@ -5,15 +5,14 @@
  * loading old TypeScript.
  *
  * Fields are derived from the spec values, not listed per kind: every leaf of a spec becomes a
- * dotted path (`weights.retweets`, `measures.avg_score`, `warning.minDrop`) with a canonical
+ * dotted path (`weights.retweets`, `measures.avg_score`, `levels.warning.op`) with a canonical
  * string value — numbers and strings as JSON, a measure or predicate as its Spark SQL expression,
  * another metric as its name. A new kind gets its fields for free.
  */
 import type { ExpressionNode } from "../ast/index.ts";
-import { type OutputColumn, outputColumns, primaryKey } from "../compile/index.ts";
+import type { CompiledJob, CompiledMetric, OutputColumn } from "../compile/index.ts";
 import { plainColumn } from "../print/ddl.ts";
 import { printExpression } from "../print/spark-sql.ts";
-import type { JobSpec, MetricSpec } from "../spec/kinds.ts";
 import type { Dimension } from "../spec/metric-dsl.ts";
 import { lowerShare, mapExpression } from "../transforms/index.ts";
 import { type SqlHashes, sqlHash } from "./hash.ts";
@@ -91,12 +90,13 @@ export function specFields(spec: object, skip: ReadonlySet<string> = IDENTITY): 
 }
 
 /**
- * The manifest of `job`, given the generated SQL text of each statement (the two event
+ * The manifest of the compiled job, given the generated SQL text of each statement (the two event
  * statements and one per metric, by name) — the text `generate()` writes.
  */
-export function buildManifest(job: JobSpec, sql: Readonly<Record<string, string>>): Manifest {
-  const lineage = jobLineage(job);
-  const metric = (m: MetricSpec): ManifestMetric => {
+export function buildManifest(model: CompiledJob, sql: Readonly<Record<string, string>>): Manifest {
+  const { job } = model;
+  const lineage = jobLineage(model);
+  const metric = ({ spec: m, columns, key }: CompiledMetric): ManifestMetric => {
     const { columns: cols, rows } = lineage.get(m.name)!;
     const reads = new Set([...cols.values()].flatMap((l) => l.via.map((v) => v.split(".")[0]!)));
     return {
@@ -106,8 +106,8 @@ export function buildManifest(job: JobSpec, sql: Readonly<Record<string, string>
       description: m.description,
       fields: specFields(m),
       reads: [...reads].sort(),
-      columns: outputColumns(m).map(plainColumn),
-      primaryKey: primaryKey(m),
+      columns: columns.map(plainColumn),
+      primaryKey: key,
       sqlHash: sqlHash(sql[m.name]!),
       rows,
       lineage: Object.fromEntries(cols),
@@ -122,7 +122,7 @@ export function buildManifest(job: JobSpec, sql: Readonly<Record<string, string>
       fields: specFields(job, new Set([...IDENTITY, "metrics"])),
       sql: { classify_events: sqlHash(sql.classify_events!), window_events: sqlHash(sql.window_events!) },
     },
-    metrics: job.metrics.map(metric),
+    metrics: model.metrics.map(metric),
   };
 }
 

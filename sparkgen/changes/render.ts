@@ -1,13 +1,13 @@
 /**
- * A plan as Markdown (pasted into a pull request as it is: headings, lists, fenced DDL and
+ * A change report as Markdown (pasted into a pull request as it is: headings, lists, fenced DDL and
  * commands) or as JSON for CI bots. Lines go through the CLI's terminal-safe writer.
  */
-import type { ManifestDiff, MetricPlan } from "./diff.ts";
+import type { ManifestDiff, MetricChange } from "./diff.ts";
 import { type ColumnLineage, lineageLine } from "./lineage.ts";
 import type { Manifest } from "./manifest.ts";
 import type { Recompute } from "./recompute.ts";
 
-export interface PlanReport {
+export interface ChangeReport {
   /** What the working tree was compared with: `HEAD`, a ref, or `database`. */
   readonly base: string;
   readonly diff: ManifestDiff;
@@ -21,7 +21,7 @@ export interface PlanReport {
 
 const iso = (d: Date) => d.toISOString().replace(".000Z", "Z");
 
-function lineageOf(head: Manifest, p: MetricPlan): string[] {
+function lineageOf(head: Manifest, p: MetricChange): string[] {
   const m = head.metrics.find((x) => x.name === p.name);
   if (!m) return [];
   // The columns whose values change (breaking) or that are new (non-breaking; all of a new metric).
@@ -37,7 +37,7 @@ function lineageOf(head: Manifest, p: MetricPlan): string[] {
     .map((c) => `  - \`${lineageLine(m.name, c, m.lineage[c] as ColumnLineage)}\``);
 }
 
-function metricSection(head: Manifest, p: MetricPlan): string[] {
+function metricSection(head: Manifest, p: MetricChange): string[] {
   const out = [`### ${p.name} (${p.kind}): ${p.category}`, ""];
   for (const r of p.reasons)
     out.push(
@@ -60,7 +60,7 @@ function metricSection(head: Manifest, p: MetricPlan): string[] {
   return out;
 }
 
-export function renderMarkdown(r: PlanReport): string[] {
+export function renderMarkdown(r: ChangeReport): string[] {
   const changed = r.diff.metrics.filter((m) => m.category !== "unchanged");
   const out = [`## trends sparkgen plan: ${r.base} → working tree`, ""];
   const count = (c: string) => changed.filter((m) => m.category === c).map((m) => m.name);
@@ -106,7 +106,7 @@ export function renderMarkdown(r: PlanReport): string[] {
   return out;
 }
 
-export function planJson(r: PlanReport): unknown {
+export function changeReportJson(r: ChangeReport): unknown {
   return {
     base: r.base,
     breaking: r.diff.breaking,

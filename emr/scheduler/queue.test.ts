@@ -2,7 +2,7 @@ import { describe, expect, it } from "vitest";
 import type { Window } from "../../runtime/windows/index.ts";
 import type { PipelineRun, RunStatus } from "../../sql/index.ts";
 import { foldHistory } from "../runs/records.ts";
-import { enqueue, type PlanItem, planTick, retryDelay, startOf } from "./plan.ts";
+import { enqueue, type QueueItem, queueTick, retryDelay, startOf } from "./queue.ts";
 import { lastDueWindow } from "./scheduler.ts";
 
 const t = (hhmm: string) => new Date(`2026-11-26T${hhmm}:00.000Z`);
@@ -28,7 +28,7 @@ const row = (hhmm: string, attempt: number, status: RunStatus, fingerprint = "fp
   owner: "test",
   sql_hashes: null,
 });
-const show = (items: PlanItem[]) =>
+const show = (items: QueueItem[]) =>
   items.map((i) => `${i.window.start.toISOString().slice(11, 16)} ${i.reason}`);
 
 describe("foldHistory", () => {
@@ -46,7 +46,7 @@ describe("foldHistory", () => {
   });
 });
 
-describe("planTick", () => {
+describe("queueTick", () => {
   const candidates = ["04:00", "04:15", "04:30", "04:45", "05:00", "05:15"].map(w);
 
   it("names a reason for every window that needs work, oldest first", () => {
@@ -64,20 +64,20 @@ describe("planTick", () => {
       [t("04:00").getTime(), "new"],
       [t("04:15").getTime(), "same"],
     ]);
-    const plan = planTick({ candidates, newFrom: t("04:00"), history, fingerprints, maxAttempts: 3 });
-    expect(show(plan)).toEqual(["04:00 late-data", "04:30 retry", "04:45 resume", "05:15 new"]);
+    const queued = queueTick({ candidates, newFrom: t("04:00"), history, fingerprints, maxAttempts: 3 });
+    expect(show(queued)).toEqual(["04:00 late-data", "04:30 retry", "04:45 resume", "05:15 new"]);
   });
 
   it("retries interrupted and cancelled windows without spending budget, and skips gaps below newFrom", () => {
     const history = foldHistory([row("04:15", 1, "interrupted"), row("04:30", 1, "cancelled")]);
-    const plan = planTick({
+    const queued = queueTick({
       candidates,
       newFrom: t("05:00"),
       history,
       fingerprints: new Map(),
       maxAttempts: 1,
     });
-    expect(show(plan)).toEqual(["04:15 retry", "04:30 retry", "05:00 new", "05:15 new"]);
+    expect(show(queued)).toEqual(["04:15 retry", "04:30 retry", "05:00 new", "05:15 new"]);
   });
 });
 
@@ -117,7 +117,7 @@ describe("timing helpers", () => {
   });
 
   it("queues oldest first without duplicates", () => {
-    const q: PlanItem[] = [{ window: w("04:30"), reason: "new" }];
+    const q: QueueItem[] = [{ window: w("04:30"), reason: "new" }];
     enqueue(q, [
       { window: w("05:00"), reason: "late-data" },
       { window: w("04:30"), reason: "late-data" },

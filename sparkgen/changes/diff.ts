@@ -52,7 +52,7 @@ export interface ColumnChange {
   readonly after?: OutputColumn;
 }
 
-export interface MetricPlan {
+export interface MetricChange {
   readonly name: string;
   readonly kind: string;
   readonly category: Category;
@@ -67,7 +67,7 @@ export interface MetricPlan {
 }
 
 export interface ManifestDiff {
-  readonly metrics: readonly MetricPlan[];
+  readonly metrics: readonly MetricChange[];
   readonly breaking: boolean;
 }
 
@@ -197,15 +197,15 @@ export function diffManifests(base: Manifest, head: Manifest): ManifestDiff {
   for (const [k, v] of Object.entries(head.job.sql))
     if (base.job.sql[k] !== v)
       jobReasons.push({ role: "job", text: `the ${k} statement every metric reads through changed` });
-  const plans = new Map<string, MetricPlan>();
+  const metricChanges = new Map<string, MetricChange>();
   const baseByName = new Map(base.metrics.map((m) => [m.name, m]));
   for (const h of head.metrics) {
     const b = baseByName.get(h.name);
-    plans.set(h.name, b ? changed(b, h, jobReasons, jobFields.length > 0, plans) : added(h));
+    metricChanges.set(h.name, b ? changed(b, h, jobReasons, jobFields.length > 0, metricChanges) : added(h));
   }
   for (const b of base.metrics) {
-    if (plans.has(b.name)) continue;
-    plans.set(b.name, {
+    if (metricChanges.has(b.name)) continue;
+    metricChanges.set(b.name, {
       name: b.name,
       kind: b.kind,
       category: "breaking",
@@ -221,12 +221,12 @@ export function diffManifests(base: Manifest, head: Manifest): ManifestDiff {
       migration: [],
     });
   }
-  const metrics = [...plans.values()].sort((x, y) => ORDER[x.category] - ORDER[y.category]);
+  const metrics = [...metricChanges.values()].sort((x, y) => ORDER[x.category] - ORDER[y.category]);
   return { metrics, breaking: metrics.some((m) => m.category === "breaking") };
 }
 
 /** A metric the base does not have: a new table. */
-export function added(h: ManifestMetric): MetricPlan {
+export function added(h: ManifestMetric): MetricChange {
   return {
     name: h.name,
     kind: h.kind,
@@ -244,14 +244,14 @@ export function added(h: ManifestMetric): MetricPlan {
   };
 }
 
-/** `plans` holds the metrics before this one (a metric reads only earlier ones). */
+/** `metricChanges` holds the metrics before this one (a metric reads only earlier ones). */
 function changed(
   b: ManifestMetric,
   h: ManifestMetric,
   jobReasons: readonly Reason[],
   jobChanged: boolean,
-  plans: ReadonlyMap<string, MetricPlan>,
-): MetricPlan {
+  metricChanges: ReadonlyMap<string, MetricChange>,
+): MetricChange {
   const columns = diffColumns(b, h);
   const fields = fieldReasons(h.kind, b.fields, h.fields);
   const kept = h.columns.filter((c) => b.lineage[c.name] && !columns.some((x) => x.column === c.name));
@@ -278,7 +278,7 @@ function changed(
         : []),
       ...fields.filter((r) => r.role !== "metadata"),
       ...breakingColumns.map((c) => ({ role: "columns" as const, field: c.column, text: columnText(c) })),
-      ...upstream(h, affected, plans),
+      ...upstream(h, affected, metricChanges),
       ...jobReasons,
     ];
     if (
@@ -333,13 +333,13 @@ function changed(
 function upstream(
   h: ManifestMetric,
   affected: readonly string[],
-  plans: ReadonlyMap<string, MetricPlan>,
+  metricChanges: ReadonlyMap<string, MetricChange>,
 ): Reason[] {
   const out = new Map<string, Reason>();
   for (const c of affected) {
     for (const v of h.lineage[c]!.via) {
       const [metric, column] = v.split(".") as [string, string];
-      const p = plans.get(metric);
+      const p = metricChanges.get(metric);
       if (p?.category !== "breaking" || !(p.affected.includes(column) || p.rowsChanged)) continue;
       const why = p.reasons.find((r) => r.field)?.field ?? p.reasons[0]?.text ?? "";
       out.set(v, { role: "upstream", field: v, text: `reads ${v}, which changed (${why})` });

@@ -1,6 +1,6 @@
 /**
- * The migration a plan shows: the statements `trends sparkgen` generates for the change
- * (`diffSchemas` of print/ddl.ts, the migration generator), from `outputColumns`/`primaryKey` as the
+ * The migration a change report shows: the statements `trends sparkgen` generates for the change
+ * (`diffSchemas` of print/ddl.ts, the migration generator), from the columns and key as the
  * manifests record them. A rename shows as the generator writes it (drop and add).
  */
 import type { OutputColumn } from "../compile/index.ts";

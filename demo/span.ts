@@ -37,7 +37,7 @@ export const DEMO_DEFAULTS: DemoOptions = {
   source: "x",
 };
 
-export interface DemoPlan {
+export interface DemoSpan {
   start: Date;
   end: Date;
   /** The crisis starts with the last window, so exactly one window of one topic must alert. */
@@ -50,12 +50,12 @@ export interface DemoPlan {
  * when the stream has been ingested. The crisis begins at the start of the last window: the
  * alert baseline needs its earlier windows (MIN_WINDOWS), and one crisis window makes one alert.
  */
-export function planDemo(
+export function demoSpan(
   o: DemoOptions,
   now: Date,
   windowMinutes: number,
   latenessMinutes: number,
-): DemoPlan {
+): DemoSpan {
   const windows = o.minutes / windowMinutes;
   if (!Number.isInteger(windows) || windows < MIN_WINDOWS) {
     throw usageError(

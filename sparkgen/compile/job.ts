@@ -1,0 +1,47 @@
+/**
+ * The compiled model of a job: every metric compiled once for the job's windows, and the two event
+ * statements. Every generated catalog — the step plan, manifest.json, the tables module,
+ * schema.json and the constants — is printed from this one model (generate.ts), never from the
+ * specs again, so no two of them can disagree on a column, a key or a shape.
+ */
+import type { QueryNode } from "../ast/index.ts";
+import type { JobSpec, MetricSpec } from "../spec/kinds.ts";
+import { compileClassify, compileWindowEvents } from "./events.ts";
+import { compileResult } from "./kinds.ts";
+import { eventColumnsRead } from "./read-columns.ts";
+import type { MetricResult } from "./result.ts";
+
+/** One metric of the model: its spec and its kind's result, with its query for the job's windows. */
+export interface CompiledMetric extends Omit<MetricResult, "query"> {
+  readonly spec: MetricSpec;
+  /** The Spark SQL tree (before transforms/) of the metric's rows for the job's windows. */
+  readonly query: QueryNode;
+}
+
+export interface CompiledJob {
+  readonly job: JobSpec;
+  /** classify_events: every input line typed and checked, with the columns the metrics read. */
+  readonly classify: QueryNode;
+  /** window_events: the valid, deduplicated events of each window. */
+  readonly windowEvents: QueryNode;
+  /** In job order. */
+  readonly metrics: readonly CompiledMetric[];
+}
+
+/** Compiles `job` once: each metric by its kind, then the event statements for what they read. */
+export function compileJob(job: JobSpec): CompiledJob {
+  const metrics = job.metrics.map((spec): CompiledMetric => {
+    const r = compileResult(spec);
+    return Object.freeze({ ...r, spec, query: r.query(job) });
+  });
+  const read = eventColumnsRead(
+    job,
+    metrics.map((m) => m.query),
+  );
+  return Object.freeze({
+    job,
+    classify: compileClassify(job, read),
+    windowEvents: compileWindowEvents(job, read),
+    metrics: Object.freeze(metrics),
+  });
+}
