@@ -400,7 +400,10 @@ const metric: CommandModule<
         demandOption: true,
         describe: `a metric of the specs: ${Object.keys(METRIC_CATALOG).join(", ")}`,
       })
-      .option("all-topics", { type: "boolean", describe: "alert metrics: every topic, not only --topic" })
+      .option("all-topics", {
+        type: "boolean",
+        describe: "every topic, not only --topic: one row per topic (share of voice), every alert",
+      })
       .option("by", {
         type: "string",
         choices: READ_BY,

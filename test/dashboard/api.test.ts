@@ -14,7 +14,18 @@ import {
   writableResultTables,
 } from "../../sql/index.ts";
 import { freshDatabase } from "../support/services.ts";
-import { at, HOSTILE_TAG, HOSTILE_TOPIC, IMG_WORD, LONG_WORD, SCRIPT_NAME, seedDashboard } from "./seed.ts";
+import {
+  at,
+  clearLive,
+  HOSTILE_TAG,
+  HOSTILE_TOPIC,
+  IMG_WORD,
+  LIVE_SENTIMENT,
+  LONG_WORD,
+  SCRIPT_NAME,
+  seedDashboard,
+  seedLive,
+} from "./seed.ts";
 
 const TOKEN = "test-token-0123456789abcdef";
 let dbUrl: string;
@@ -180,7 +191,9 @@ describe("dashboard API on seeded results", () => {
   it("sums word counts over the range, count desc then word", async () => {
     const r = await get(open, `/api/words${q({ topic: "*", from: at(0), to: at(4) })}`);
     expect(r.json().words).toEqual([
+      { word: "acme", count: 30 },
       { word: "brand", count: 17 },
+      { word: "#acme", count: 12 },
       { word: "launch", count: 11 },
       { word: "price", count: 6 },
       { word: LONG_WORD, count: 3 },
@@ -191,6 +204,129 @@ describe("dashboard API on seeded results", () => {
       { word: "acme", count: 4 },
       { word: "rocket", count: 2 },
     ]);
+  });
+
+  it("leaves the query's own keywords out with keywords=omit: every tracked topic's for all tweets", async () => {
+    const r = await get(open, `/api/words${q({ topic: "*", from: at(0), to: at(4), keywords: "omit" })}`);
+    // Without a rules file each topic's tag is its rule (the demo's); HOSTILE_TOPIC's markup gives words.
+    expect(r.json().keywords).toEqual([
+      "#__pwned",
+      "#acme",
+      "#img",
+      "#onerror",
+      "#src",
+      "#window",
+      "__pwned",
+      "acme",
+      "img",
+      "onerror",
+      "src",
+      "window",
+    ]);
+    expect(r.json().words).toEqual([
+      { word: "brand", count: 17 },
+      { word: "launch", count: 11 },
+      { word: "price", count: 6 },
+      { word: LONG_WORD, count: 3 },
+      { word: IMG_WORD, count: 2 },
+    ]);
+    // acme's own: the limit applies after they are left out.
+    const acme = await get(
+      open,
+      `/api/words${q({ topic: "acme", from: at(0), to: at(4), limit: "1", keywords: "omit" })}`,
+    );
+    expect(acme.json()).toMatchObject({ keywords: ["#acme", "acme"], words: [{ word: "rocket", count: 2 }] });
+    expect((await get(open, `/api/words${q({ keywords: "all" })}`)).json()).toEqual({
+      error: "keywords must be include or omit",
+    });
+  });
+
+  it("compares the tracked topics over a range (all_topics) and rolls languages up to shares", async () => {
+    const range = { from: at(0), to: at(4) };
+    const sov = (extra: Record<string, string>) =>
+      get(open, `/api/metrics/share_of_voice_window${q({ topic: "*", ...range, ...extra })}`);
+    // Share of voice has no row of all tweets: read for `*` alone it is empty…
+    expect((await sov({})).json().rows).toEqual([]);
+    // …and with all_topics one row per tracked topic: acme 10 + 20 of 100 + 120 tweets, of 15 + 20
+    // tracked; HOSTILE_TOPIC 5 of the same windows' 220 and 35.
+    const all = (await sov({ all_topics: "true" })).json();
+    expect(all.allTopics).toBe(true);
+    expect((all.columns as Array<{ name: string }>).map((c) => c.name)).toEqual([
+      "topic",
+      "n_tweets",
+      "share_of_all",
+      "share_of_tracked",
+      "windows",
+    ]);
+    const rounded = (rows: unknown) =>
+      (rows as Array<Record<string, unknown>>).map((r) =>
+        Object.fromEntries(Object.entries(r).map(([k, v]) => [k, typeof v === "number" ? +v.toFixed(9) : v])),
+      );
+    expect(rounded(all.rows)).toEqual([
+      {
+        topic: HOSTILE_TOPIC,
+        n_tweets: 5,
+        share_of_all: +(5 / 220).toFixed(9),
+        share_of_tracked: +(5 / 35).toFixed(9),
+        windows: 1,
+      },
+      {
+        topic: "acme",
+        n_tweets: 30,
+        share_of_all: +(30 / 220).toFixed(9),
+        share_of_tracked: +(30 / 35).toFixed(9),
+        windows: 2,
+      },
+    ]);
+    // Languages of all tweets over windows 0 and 1: each language's tweets of the 220.
+    const langs = (await get(open, `/api/metrics/language_window${q({ topic: "*", ...range })}`)).json();
+    expect(rounded(langs.rows)).toEqual(
+      [
+        ["en", 160, 2],
+        ["es", 30, 1],
+        ["fr", 20, 1],
+        ["und", 10, 1],
+      ].map(([lang, n, windows]) => ({
+        lang,
+        n_tweets: n,
+        share: +((n as number) / 220).toFixed(9),
+        windows,
+      })),
+    );
+    // What the page needs to draw them: the dimensions and which measures are shares.
+    const listed = (await get(open, "/api/metrics")).json().metrics as Array<Record<string, unknown>>;
+    expect(listed.find((m) => m.name === "language_window")).toMatchObject({
+      dimensions: ["lang"],
+      rollup: { n_tweets: { kind: "sum" }, share: { kind: "ratio", per: "topic" } },
+    });
+    expect(listed.find((m) => m.name === "share_of_voice_window")).toMatchObject({ dimensions: [] });
+    expect((await sov({ all_topics: "yes" })).json()).toEqual({ error: "all_topics must be true or false" });
+  });
+
+  it("serves the open window as live mode left it, marked provisional, with each live alert's state", async () => {
+    const db = openDb(dbUrl);
+    await seedLive(db);
+    try {
+      const body = (await get(open, `/api/live${q({ topic: "*", from: at(0), to: at(13) })}`)).json();
+      expect(body.sentiment).toEqual([
+        expect.objectContaining({
+          ...LIVE_SENTIMENT,
+          provisional: true,
+          refreshed_at: "2026-11-26T03:07:30.000Z",
+        }),
+      ]);
+      const alerts = body.alerts as Array<Record<string, unknown>>;
+      expect(alerts.map((a) => [a.window_start, a.kind, a.state, a.provisional, a.elapsed_minutes])).toEqual([
+        [at(12), "volume_alert", "provisional", true, 7],
+        [at(11), "sentiment_alert", "confirmed", false, 15],
+        [at(10), "volume_alert", "withdrawn", false, 15],
+      ]);
+      expect(alerts[0]).toMatchObject({ rate_scale: 15 / 7, settled_at: null, row: { threshold: 120 } });
+      expect(alerts[2]).toMatchObject({ settled_at: at(12) });
+    } finally {
+      await clearLive(db);
+      await db.destroy();
+    }
   });
 
   it("lists a topic's alerts of every kind newest first", async () => {
@@ -384,7 +520,7 @@ describe("dashboard on the read-only role", () => {
       const topics = (await get(ro, "/api/topics")).json().topics as Array<{ topic: string }>;
       expect(topics.map((t) => t.topic)).toEqual(["*", HOSTILE_TOPIC, "acme"]);
       const range = q({ topic: "*", from: at(0), to: at(12) });
-      for (const path of ["sentiment", "influencers", "words", "alerts"]) {
+      for (const path of ["sentiment", "influencers", "words", "alerts", "live"]) {
         expect([path, (await get(ro, `/api/${path}${range}`)).status]).toEqual([path, 200]);
       }
     } finally {
