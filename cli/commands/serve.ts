@@ -60,8 +60,9 @@ export const serve: CommandModule<object, ServeArgs> = {
           "else DATABASE_URL, else the local PostgreSQL. A token needs 16+ printable characters and",
           "about 48 bits of entropy (`openssl rand -hex 24`). With a token, open the page once as",
           "http://HOST:PORT/?token=T (it is swapped for a cookie) or send `Authorization: Bearer T`.",
-          "API: /api/topics, /api/sentiment, /api/influencers, /api/words, /api/alerts",
-          "(?topic=*&from=ISO&to=ISO[&limit=N]), /api/health.",
+          "API: /api/topics, /api/sentiment, /api/influencers, /api/words[?keywords=omit], /api/alerts,",
+          "/api/live, /api/metrics/NAME[?by=range|window&all_topics=true]",
+          "(?topic=*&from=ISO&to=ISO[&limit=N]), /api/metrics, /api/health (dashboard/README.md).",
         ].join("\n"),
       ),
   handler: async (argv) => {

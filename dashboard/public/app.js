@@ -725,9 +725,12 @@ function shareBars(r, shares) {
   const others = r.columns.filter((c) => !labels.includes(c.name) && !shares.includes(c.name));
   const rows = [...r.rows].sort((a, b) => (b[shares[0]] ?? -1) - (a[shares[0]] ?? -1));
   const label = (x) => labels.map((l) => (l === "topic" ? topicLabel(x[l]) : String(x[l]))).join(" · ");
+  // The measures' names over their bars (share of voice has two: of all tweets, of the tracked topics).
+  const head = el("li", { class: "head" }, el("span", {}), ...shares.map((m) => el("span", { text: m })));
   return el(
     "ol",
     { class: "shares", "data-shares": shares.join(" ") },
+    head,
     ...rows.map((x) =>
       el(
         "li",

@@ -13,6 +13,7 @@ import {
   openDb,
   writableResultTables,
 } from "../../sql/index.ts";
+import { trends } from "../support/cli.ts";
 import { freshDatabase } from "../support/services.ts";
 import {
   at,
@@ -301,6 +302,26 @@ describe("dashboard API on seeded results", () => {
     });
     expect(listed.find((m) => m.name === "share_of_voice_window")).toMatchObject({ dimensions: [] });
     expect((await sov({ all_topics: "yes" })).json()).toEqual({ error: "all_topics must be true or false" });
+    // The CLI reads the same with --all-topics, the topic as its first column.
+    const cli = await trends([
+      "query",
+      "metric",
+      "share_of_voice_window",
+      "--all-topics",
+      "--from",
+      range.from,
+      "--to",
+      range.to,
+      "--database-url",
+      dbUrl,
+    ]);
+    expect([cli.code, cli.stderr]).toEqual([0, ""]);
+    expect(cli.stdout.split("\n").map((l) => l.trim().split(/\s+/).slice(0, 2))).toEqual([
+      ["topic", "n_tweets"],
+      [HOSTILE_TOPIC.split(" ")[0], HOSTILE_TOPIC.split(" ")[1]],
+      ["acme", "30"],
+      [""],
+    ]);
   });
 
   it("serves the open window as live mode left it, marked provisional, with each live alert's state", async () => {

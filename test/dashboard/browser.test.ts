@@ -88,7 +88,7 @@ const sec = (iso: string) => Date.parse(iso) / 1000;
 
 /** A share panel as shown: each line's label, percentages and other measures. */
 const shares = (page: Page, metric: string) =>
-  page.$$eval(`section[data-metric="${metric}"] ol.shares li`, (lis) =>
+  page.$$eval(`section[data-metric="${metric}"] ol.shares li[data-label]`, (lis) =>
     lis.map((li) => [
       li.querySelector(".label")!.textContent,
       ...Array.from(li.querySelectorAll(".share .pct"), (p) => p.textContent),
@@ -298,6 +298,11 @@ describe("dashboard page in headless Chromium", () => {
 
     // All tweets compares the tracked topics' share of voice (no row of its own): acme 30 of the
     // 220 tweets of windows 0 and 1 and 30 of the 35 tracked; HOSTILE_TOPIC 5 of them.
+    expect(
+      await page.$$eval('section[data-metric="share_of_voice_window"] li.head span', (ss) =>
+        ss.map((x) => x.textContent),
+      ),
+    ).toEqual(["", "share_of_all", "share_of_tracked"]);
     expect(await shares(page, "share_of_voice_window")).toEqual([
       ["acme", "13.6%", "85.7%", "n_tweets 30", "windows 2"],
       [HOSTILE_TOPIC, "2.3%", "14.3%", "n_tweets 5", "windows 1"],
