@@ -124,6 +124,10 @@ let loadSeq = 0;
 async function load() {
   const seq = ++loadSeq;
   const state = readState();
+  // A brushed span belongs to the selection it was brushed on.
+  const selection = `${state.topic}|${state.range}|${state.end}`;
+  if (selection !== zoomedSelection) zooms.clear();
+  zoomedSelection = selection;
   $("range").value = state.range;
   $("end-label").hidden = !state.end;
   $("end").textContent = state.end ? fmtTime(new Date(state.end)) : "";
@@ -228,31 +232,42 @@ function renderSummary(windows, alerts) {
 
 // ---- time axes: fitted to the data, brushable ----
 
+/** Brushed spans by chart (`sentiment` or a metric's name), kept over refreshes of one selection. */
+const zooms = new Map();
+let zoomedSelection = "";
+
 /**
  * The x scale of a chart of the range's data, in seconds: fitted to the first and last point (a
  * window's end included) with a small margin, so a demo's two hours fill the chart rather than
  * sitting at the right edge of 24 hours; the whole range when there is no point. Dragging across
- * a chart zooms to the brushed span (uPlot's drag select), a double click fits the data again; the
- * current span is on the chart box (`data-x-min`, `data-x-max`) for the tests.
+ * a chart zooms to the brushed span (uPlot's drag select), which the minute's refresh keeps; a
+ * double click fits the data again. The current span is on the chart box (`data-x-min`,
+ * `data-x-max`) for the tests.
  */
-function timeAxis(box, starts, ends, from, to) {
+function timeAxis(box, key, starts, ends, from, to) {
   const lo = starts.length ? Math.min(...starts) : from.getTime() / 1000;
   const hi = ends.length ? Math.max(...ends) : to.getTime() / 1000;
   const pad = Math.max(60, (hi - lo) * 0.02);
   const fit = [lo - pad, hi + pad];
   const dataMin = starts.length ? Math.min(...starts) : null;
   const dataMax = starts.length ? Math.max(...starts) : null;
+  const saved = zooms.get(key);
   return {
     // uPlot asks with the data's own span (first draw, double click) or with a brushed span.
     scale: {
       time: true,
       range: (_u, min, max) => (min === null || (min === dataMin && max === dataMax) ? fit : [min, max]),
     },
-    hook: (u, key) => {
-      if (key !== "x") return;
-      box.dataset.xMin = String(u.scales.x.min);
-      box.dataset.xMax = String(u.scales.x.max);
+    hook: (u, k) => {
+      if (k !== "x") return;
+      const { min, max } = u.scales.x;
+      box.dataset.xMin = String(min);
+      box.dataset.xMax = String(max);
+      if (min === fit[0] && max === fit[1]) zooms.delete(key);
+      else zooms.set(key, [min, max]);
     },
+    /** Brings back the span brushed before this refresh. */
+    restore: (u) => saved && u.setScale("x", { min: saved[0], max: saved[1] }),
   };
 }
 
@@ -285,7 +300,7 @@ function renderChart(finals, provisional, from, to) {
   const openVolume = when(false, (w) => w.n_tweets);
   const points = (color) => ({ show: true, size: 11, stroke: color, fill: color, width: 2 });
   const bars = globalThis.uPlot.paths.bars({ size: [0.8, 40] });
-  const x = timeAxis(box, xs, ends, from, to);
+  const x = timeAxis(box, "sentiment", xs, ends, from, to);
   box.dataset.provisional = String(provisional.length);
   // Live mode's points and bars, only when it left some (the legend names them then).
   const open =
@@ -353,6 +368,7 @@ function renderChart(finals, provisional, from, to) {
   opts.series.push(...open);
   const data = [xs, avg, warn, crit, volume, ...(open.length ? [openAvg, openVolume] : [])];
   chart = new globalThis.uPlot(opts, data, box);
+  x.restore(chart);
 }
 
 function showTip(u, windows) {
@@ -834,6 +850,7 @@ function seriesChart(r, from, to) {
     box.dataset.measure = m;
     const x = timeAxis(
       box,
+      r.metric,
       xs,
       xs.map((v) => v + step),
       from,
@@ -849,7 +866,9 @@ function seriesChart(r, from, to) {
       hooks: { setScale: [x.hook] },
     };
     const data = [xs, r.rows.map((x) => x[m])];
-    seriesCharts.set(r.metric, new globalThis.uPlot(opts, data, box));
+    const u = new globalThis.uPlot(opts, data, box);
+    x.restore(u);
+    seriesCharts.set(r.metric, u);
   };
   const picker = el(
     "select",

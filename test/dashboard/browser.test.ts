@@ -293,6 +293,11 @@ describe("dashboard page in headless Chromium", () => {
     const [lo, hi] = await span(page, "#chart");
     expect(Math.abs(lo - sec(at(4)))).toBeLessThanOrEqual(2 * secondsPerPixel);
     expect(Math.abs(hi - sec(at(8)))).toBeLessThanOrEqual(2 * secondsPerPixel);
+    // The minute's refresh (here the button) keeps the brushed span.
+    const drawn = await page.$("#chart canvas");
+    await page.click("#refresh");
+    await page.waitForFunction((c) => !c?.isConnected, drawn); // the chart was drawn anew
+    await expect.poll(() => span(page, "#chart")).toEqual([lo, hi]);
     await page.mouse.dblclick((x4 + x8) / 2, y);
     await expect.poll(() => span(page, "#chart")).toEqual([sec(at(0)) - 216, sec(END) + 216]);
 
