@@ -1,5 +1,8 @@
 import { spawn } from "node:child_process";
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { request } from "node:http";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import pg from "pg";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -619,30 +622,58 @@ describe("trends serve", () => {
     TRENDS_LOG_LEVEL: "warn",
   };
 
-  it("serves until SIGTERM, then shuts down cleanly with exit 0", async () => {
-    const child = spawn(process.execPath, [bin, "serve", "--port", "0", "--database-url", dbUrl], { env });
-    let stdout = "";
-    let stderr = "";
+  /** `trends serve ARGS --port 0 --database-url …` until it prints its address. */
+  const serve = async (args: string[]) => {
+    const child = spawn(process.execPath, [bin, "serve", ...args, "--port", "0", "--database-url", dbUrl], {
+      env,
+    });
+    const out = { stdout: "", stderr: "" };
     child.stderr.on("data", (b: Buffer) => {
-      stderr += b.toString();
+      out.stderr += b.toString();
     });
     const exited = new Promise<number | null>((resolve) => child.on("exit", (code) => resolve(code)));
     const url = await new Promise<string>((resolve, reject) => {
       child.stdout.on("data", (b: Buffer) => {
-        stdout += b.toString();
-        const m = /^dashboard: (http:\/\/127\.0\.0\.1:\d+\/)$/m.exec(stdout);
+        out.stdout += b.toString();
+        const m = /^dashboard: (http:\/\/127\.0\.0\.1:\d+\/)$/m.exec(out.stdout);
         if (m) resolve(m[1]!);
       });
-      child.on("exit", () => reject(new Error(`serve exited early: ${stderr}`)));
+      child.on("exit", () => reject(new Error(`serve exited early: ${out.stderr}`)));
     });
+    return { child, out, exited, url };
+  };
+
+  it("serves until SIGTERM, then shuts down cleanly with exit 0", async () => {
+    const { child, out, exited, url } = await serve([]);
     const health = await fetch(new URL("/api/health", url));
     expect([health.status, await health.json()]).toEqual([200, { status: "ok" }]);
     child.kill("SIGTERM");
     expect(await exited).toBe(0);
     // The suite's database user owns the tables: serve says the dashboard should not use it.
-    expect(stderr).toMatch(
+    expect(out.stderr).toMatch(
       /dashboard: database role \w+ can write to [a-z_, ]*influencer_window, [a-z_, ]*pipeline_run,/,
     );
+  });
+
+  it("takes the query's keywords from the topics' rules file (--rules-file)", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "trends-rules-"));
+    const file = join(dir, "trends.rules.json");
+    writeFileSync(
+      file,
+      JSON.stringify({ rules: [{ id: "r1", source: "bluesky", tag: "acme", value: "acme OR #rocket" }] }),
+    );
+    const { child, exited, url } = await serve(["--rules-file", file]);
+    try {
+      const r = await fetch(
+        new URL(`/api/words${q({ topic: "acme", from: at(0), to: at(4), keywords: "omit" })}`, url),
+      );
+      // The rule's #rocket leaves out the stored word rocket too: a tweet may write either.
+      expect(await r.json()).toMatchObject({ keywords: ["#acme", "#rocket", "acme", "rocket"], words: [] });
+    } finally {
+      child.kill("SIGTERM");
+      await exited;
+      rmSync(dir, { recursive: true });
+    }
   });
 
   it("warns about --token in ps, and refuses a predictable token with exit 2", async () => {
