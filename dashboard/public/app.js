@@ -422,8 +422,11 @@ function alertDetails(a) {
   return pairs.flatMap((p, i) => (i === 0 ? [p] : [" · ", p]));
 }
 
-/** The columns of a live alert's `row` that are not its key: its measures, bound and rule. */
-const LIVE_KEY = new Set(["window_start", "window_end", "topic", "severity", "computed_at"]);
+/** The columns of a live alert's `row` not listed under details: its key, and those with a cell. */
+const LIVE_SHOWN = new Set([
+  ...["window_start", "window_end", "topic", "severity", "computed_at"],
+  ...["baseline_mean", "baseline_sd", "threshold", "rule"],
+]);
 
 /**
  * Every kind of alert (`kind` = its table), with its entity and the bound its severity crossed;
@@ -490,11 +493,7 @@ function finalAlertRow(a, confirmed) {
  * many), its own columns from the row its SQL gave.
  */
 function liveAlertRow(a) {
-  const details = Object.fromEntries(
-    Object.entries(a.row).filter(
-      ([c]) => !LIVE_KEY.has(c) && !["baseline_mean", "baseline_sd", "threshold", "rule"].includes(c),
-    ),
-  );
+  const details = Object.fromEntries(Object.entries(a.row).filter(([c]) => !LIVE_SHOWN.has(c)));
   return el(
     "tr",
     { class: `live live-${a.state}` },
