@@ -739,7 +739,11 @@ function shareBars(r, shares) {
   const labels = r.columns.filter((c) => c.type === "text").map((c) => c.name);
   const others = r.columns.filter((c) => !labels.includes(c.name) && !shares.includes(c.name));
   const rows = [...r.rows].sort((a, b) => (b[shares[0]] ?? -1) - (a[shares[0]] ?? -1));
-  const label = (x) => labels.map((l) => (l === "topic" ? topicLabel(x[l]) : String(x[l]))).join(" · ");
+  // A per-topic metric read for one topic has no label column: its one line is the topic's.
+  const label = (x) =>
+    labels.length === 0
+      ? topicLabel(r.topic)
+      : labels.map((l) => (l === "topic" ? topicLabel(x[l]) : String(x[l]))).join(" · ");
   // The measures' names over their bars (share of voice has two: of all tweets, of the tracked topics).
   const head = el("li", { class: "head" }, el("span", {}), ...shares.map((m) => el("span", { text: m })));
   return el(

@@ -328,6 +328,10 @@ describe("dashboard page in headless Chromium", () => {
     await page.reload();
     await expect.poll(() => text(page, "#sum-tweets")).toBe("30");
     expect(await page.locator("#topic").inputValue()).toBe("acme");
+    // One topic's share of voice: its own line, named by the topic.
+    expect(await shares(page, "share_of_voice_window")).toEqual([
+      ["acme", "13.6%", "85.7%", "n_tweets 30", "windows 2"],
+    ]);
     expect(await shownTable(page, "#influencers")).toEqual([
       {
         rank: "1",
