@@ -3,6 +3,7 @@ import type {
   LiveAlertRow,
   MetricResult,
   MetricShape,
+  MetricTableInfo,
   ReadBy,
   SentimentAlert,
 } from "../sql/index.ts";
@@ -75,7 +76,20 @@ export interface MetricSummary {
   description: string;
   shape: MetricShape;
   columns: { name: string; type: string }[];
+  /** The key besides window and topic (`lang`, `minute`); none for a per-topic metric. */
+  dimensions: string[];
+  /** How each measure rolls up; a `ratio` over `topic` or `dimensions` is a share (0…1). */
+  rollup: MetricTableInfo["rollup"];
 }
+
+/** The cloud's words and the query's own keywords (dashboard/keywords.ts), left out or not. */
+export interface WordsView {
+  words: WordRow[];
+  keywords: string[];
+}
+
+/** `omit`: the query's own keywords are left out of the words (the page's default). */
+export type KeywordsMode = "include" | "omit";
 
 /**
  * The open windows as live mode left them (docs/contracts.md, "Live windows"): never mixed with the
@@ -105,12 +119,15 @@ export interface DashboardData {
   topics(): Promise<TopicSummary[]>;
   sentiment(q: RangeQuery): Promise<SentimentPoint[]>;
   influencers(q: RangeQuery): Promise<InfluencerRow[]>;
-  words(q: RangeQuery): Promise<WordRow[]>;
+  words(q: RangeQuery & { keywords: KeywordsMode }): Promise<WordsView>;
   alerts(q: RangeQuery): Promise<AlertRow[]>;
   /** Every metric of the specs (the generated catalog). */
   metrics(): MetricSummary[];
   /** One metric read the way its shape says; undefined when there is no metric of that name. */
-  metric(name: string, q: RangeQuery & { by?: ReadBy }): Promise<MetricResult | undefined>;
+  metric(
+    name: string,
+    q: RangeQuery & { by?: ReadBy; allTopics?: boolean },
+  ): Promise<MetricResult | undefined>;
   /** The open windows' provisional rows and the live alerts of the range. */
   live(q: RangeQuery): Promise<LiveView>;
   close(): Promise<void>;

@@ -14,6 +14,7 @@ import {
   topWords,
 } from "../sql/index.ts";
 import type { AlertInfo, DashboardData } from "./data.ts";
+import { keywordsOf, type TopicRule } from "./keywords.ts";
 
 const iso = (d: Date): string => d.toISOString();
 
@@ -21,9 +22,23 @@ const iso = (d: Date): string => d.toISOString();
  * `DashboardData` over the results database through the typed queries of sql/, reshaped into the
  * API's JSON (ISO times; columns under their SQL names, as the generated row types have them).
  * `catalog` lists the metrics `/api/metrics` serves (the generated one; tests add a spec of their
- * own). `close()` destroys the pool.
+ * own). `rules`: the topics' rules where known (a local rules file), for the query's keywords the
+ * word cloud leaves out; a topic without one has its tag as keyword. `close()` destroys the pool.
  */
-export function dataFromDb(db: Kysely<Database>, catalog: MetricCatalog = METRIC_CATALOG): DashboardData {
+export function dataFromDb(
+  db: Kysely<Database>,
+  catalog: MetricCatalog = METRIC_CATALOG,
+  rules: readonly TopicRule[] = [],
+): DashboardData {
+  /** The query's keywords of `topic`; for `*`, every tracked topic's (those with windows, and the rules'). */
+  const keywords = async (topic: string) => {
+    if (topic !== "*") return keywordsOf(topic, rules);
+    const tags = (await listTopics(db)).map((t) => t.topic).filter((t) => t !== "*");
+    return keywordsOf("*", [
+      ...rules,
+      ...tags.filter((t) => !rules.some((r) => r.tag === t)).map((tag) => ({ tag })),
+    ]);
+  };
   const sentimentAlertInfo = async (q: Parameters<DashboardData["alerts"]>[0]) =>
     (await sentimentAlerts(db, q)).map(
       ({ window_start, window_end: _e, topic: _t, computed_at: _c, ...a }) => ({
@@ -83,7 +98,11 @@ export function dataFromDb(db: Kysely<Database>, catalog: MetricCatalog = METRIC
         followers: r.followers,
         depth: r.depth,
       })),
-    words: (q) => topWords(db, q),
+    words: async (q) => {
+      const own = await keywords(q.topic);
+      const words = await topWords(db, { ...q, ...(q.keywords === "omit" ? { exclude: own } : {}) });
+      return { words, keywords: own };
+    },
     alerts,
     metrics: () =>
       Object.entries(catalog).map(([name, m]) => ({
@@ -91,6 +110,8 @@ export function dataFromDb(db: Kysely<Database>, catalog: MetricCatalog = METRIC
         description: m.description,
         shape: m.shape,
         columns: Object.entries(m.columns).map(([c, t]) => ({ name: c, type: t.type })),
+        dimensions: m.primaryKey.filter((k) => k !== "window_start" && k !== "topic"),
+        rollup: m.rollup,
       })),
     metric: async (name, q) => (Object.hasOwn(catalog, name) ? readMetric(db, name, q, catalog) : undefined),
     live: async (q) => {

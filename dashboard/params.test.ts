@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { MAX_TOPIC_LENGTH } from "../sparkgen/index.ts";
-import { BadParam, parseNoParams, parseRangeQuery } from "./params.ts";
+import { BadParam, parseNoParams, parseRangeQuery, takeChoice } from "./params.ts";
 
 const now = new Date("2026-11-26T12:00:00.000Z");
 const parse = (qs: string) =>
@@ -72,6 +72,20 @@ describe("parseNoParams", () => {
     expect(parseNoParams(new URLSearchParams(""))).toBeUndefined();
     expect(message(() => parseNoParams(new URLSearchParams("a=1&b=2")))).toBe(
       'unknown parameter "a"; this endpoint takes none',
+    );
+  });
+});
+
+describe("takeChoice", () => {
+  it("takes an endpoint's own parameter out of the query, checked against its values", () => {
+    const [by, rest] = takeChoice(new URLSearchParams("by=window&topic=acme"), "by", ["range", "window"]);
+    expect([by, rest.toString()]).toEqual(["window", "topic=acme"]);
+    expect(takeChoice(new URLSearchParams("topic=acme"), "by", ["range"])[0]).toBeUndefined();
+    expect(message(() => takeChoice(new URLSearchParams("by=day"), "by", ["range", "window"]))).toBe(
+      "by must be range or window",
+    );
+    expect(message(() => takeChoice(new URLSearchParams("by=range&by=window"), "by", ["range"]))).toBe(
+      "parameter by is given more than once",
     );
   });
 });

@@ -87,3 +87,24 @@ export function parseNoParams(params: URLSearchParams): void {
   if (!first.done)
     throw new BadParam(`unknown parameter ${JSON.stringify(first.value)}; this endpoint takes none`);
 }
+
+/**
+ * Takes an endpoint's own parameter out of `params` (a copy: the rest goes to `parseRangeQuery`),
+ * checked against the values it may have; undefined when absent.
+ *
+ * @example const [by, rest] = takeChoice(params, "by", ["range", "window"]);
+ */
+export function takeChoice<T extends string>(
+  params: URLSearchParams,
+  name: string,
+  choices: readonly T[],
+): [T | undefined, URLSearchParams] {
+  const rest = new URLSearchParams(params);
+  const given = rest.getAll(name);
+  rest.delete(name);
+  if (given.length > 1) throw new BadParam(`parameter ${name} is given more than once`);
+  const v = given[0];
+  if (v !== undefined && !(choices as readonly string[]).includes(v))
+    throw new BadParam(`${name} must be ${choices.join(" or ")}`);
+  return [v as T | undefined, rest];
+}

@@ -5,6 +5,7 @@ import { log } from "../runtime/log/index.ts";
 import { openDatabase } from "../runtime/postgres/index.ts";
 import { type Database, dbOptionsFrom, openDb, writableResultTables } from "../sql/index.ts";
 import { dataFromDb } from "./db-data.ts";
+import type { TopicRule } from "./keywords.ts";
 import { type DashboardServer, startDashboard } from "./server.ts";
 
 export interface ServeOptions {
@@ -21,6 +22,8 @@ export interface ServeOptions {
    * `TRENDS_DASHBOARD_DATABASE_URL`, else the results database of the settings.
    */
   databaseUrl?: string | undefined;
+  /** The topics' rules where known (`--rules-file`): the word cloud leaves their keywords out. */
+  rules?: readonly TopicRule[];
   /** Called once the server listens (the CLI prints the address). */
   onListening?: (server: DashboardServer) => void;
 }
@@ -43,7 +46,7 @@ export async function serveUntilStopped(settings: Settings, o: ServeOptions): Pr
       applicationName: "trends-dashboard",
     });
     server = await startDashboard({
-      data: dataFromDb(db),
+      data: dataFromDb(db, undefined, o.rules),
       host: o.host,
       port: o.port,
       ...(o.token === undefined ? {} : { token: o.token }),

@@ -18,7 +18,7 @@ const failing = (e: () => Error): DashboardData => ({
     throw e();
   },
   influencers: async () => [],
-  words: async () => [],
+  words: async () => ({ words: [], keywords: [] }),
   alerts: async () => {
     throw Object.assign(new Error("canceling statement due to statement timeout"), { code: "57014" });
   },

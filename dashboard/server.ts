@@ -14,9 +14,9 @@ import {
   tokenMatches,
   tokenWeakness,
 } from "./auth.ts";
-import type { DashboardData } from "./data.ts";
+import type { DashboardData, KeywordsMode } from "./data.ts";
 import { unavailableReason } from "./errors.ts";
-import { BadParam, parseNoParams, parseRangeQuery, type RangeQuery } from "./params.ts";
+import { BadParam, parseNoParams, parseRangeQuery, type RangeQuery, takeChoice } from "./params.ts";
 import { loadStaticFiles, type StaticFile } from "./static.ts";
 
 export interface DashboardOptions {
@@ -46,6 +46,8 @@ export interface DashboardServer {
 type Json = Record<string, unknown>;
 type Endpoint = (params: URLSearchParams, data: DashboardData) => Promise<Json>;
 
+const KEYWORDS_MODES: readonly KeywordsMode[] = ["include", "omit"];
+
 const range = (q: RangeQuery) => ({ topic: q.topic, from: q.from.toISOString(), to: q.to.toISOString() });
 
 /** The read-only JSON API. Default limits: 10,000 windows, top 20 influencers, top 100 words, 100 alerts. */
@@ -69,8 +71,10 @@ const API: Record<string, Endpoint> = {
     return { ...range(q), influencers: await d.influencers(q) };
   },
   "/api/words": async (p, d) => {
-    const q = parseRangeQuery(p, { defaultLimit: 100, maxLimit: 200 });
-    return { ...range(q), words: await d.words(q) };
+    // keywords=omit leaves the query's own keywords out (the page's default); the stored counts otherwise.
+    const [keywords, rest] = takeChoice(p, "keywords", KEYWORDS_MODES);
+    const q = parseRangeQuery(rest, { defaultLimit: 100, maxLimit: 200 });
+    return { ...range(q), ...(await d.words({ ...q, keywords: keywords ?? "include" })) };
   },
   "/api/alerts": async (p, d) => {
     const q = parseRangeQuery(p, { defaultLimit: 100, maxLimit: 1000 });
@@ -102,17 +106,14 @@ function metricEndpoint(name: string): Endpoint {
           .join(", ")}`,
       );
     }
-    // `by` (range or window) besides the range parameters: how the measures are read.
-    const rest = new URLSearchParams(p);
-    const by = rest.getAll("by");
-    rest.delete("by");
+    // Besides the range parameters: `by` (range or window), how the measures are read, and
+    // `all_topics`, every topic instead of `topic` (one row per topic over a range).
+    const [by, p1] = takeChoice<ReadBy>(p, "by", READ_BY);
+    const [allTopics, rest] = takeChoice(p1, "all_topics", ["true", "false"]);
     const q = parseRangeQuery(rest, { defaultLimit: DEFAULT_LIMIT[m.shape.kind], maxLimit: 10_000 });
-    if (by.length > 1) throw new BadParam("parameter by is given more than once");
-    if (by[0] !== undefined && !(READ_BY as readonly string[]).includes(by[0]))
-      throw new BadParam(`by must be ${READ_BY.join(" or ")}`);
-    if (by[0] === "range" && m.shape.kind === "alert")
+    if (by === "range" && m.shape.kind === "alert")
       throw new BadParam(`${name} is an alert: its rows are read per window`);
-    const r = await d.metric(name, { ...q, ...(by[0] ? { by: by[0] as ReadBy } : {}) });
+    const r = await d.metric(name, { ...q, ...(by ? { by } : {}), allTopics: allTopics === "true" });
     if (r === undefined) throw new NotFound(`no metric "${name}"`);
     return {
       metric: r.metric,
@@ -120,6 +121,7 @@ function metricEndpoint(name: string): Endpoint {
       shape: r.shape,
       by: r.by,
       ...range(q),
+      allTopics: allTopics === "true",
       notAdditive: r.notAdditive,
       columns: r.columns,
       rows: r.rows,

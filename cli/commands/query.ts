@@ -346,7 +346,7 @@ export const alertDetails = (details: AlertDetails): string =>
  */
 function printMetric(
   r: MetricResult,
-  q: { topic?: string; from: Date; to: Date },
+  q: { topic?: string; from: Date; to: Date; allTopics?: boolean },
   json: boolean | undefined,
 ): void {
   if (json) {
@@ -370,7 +370,10 @@ function printMetric(
     r.rows,
     false,
     r.columns
-      .filter((c) => !(c.name === "window_end" || (c.name === "topic" && r.shape.kind !== "alert")))
+      // The topic is the query's, except for alerts and topics compared (--all-topics).
+      .filter(
+        (c) => !(c.name === "window_end" || (c.name === "topic" && r.shape.kind !== "alert" && !q.allTopics)),
+      )
       .map((c) => [
         c.name === "window_start" ? "window" : c.name,
         (row: Record<string, unknown>) => cell(row[c.name], c.type),
@@ -400,7 +403,10 @@ const metric: CommandModule<
         demandOption: true,
         describe: `a metric of the specs: ${Object.keys(METRIC_CATALOG).join(", ")}`,
       })
-      .option("all-topics", { type: "boolean", describe: "alert metrics: every topic, not only --topic" })
+      .option("all-topics", {
+        type: "boolean",
+        describe: "every topic, not only --topic: one row per topic (share of voice), every alert",
+      })
       .option("by", {
         type: "string",
         choices: READ_BY,

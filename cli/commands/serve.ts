@@ -1,5 +1,7 @@
+import { existsSync } from "node:fs";
 import type { CommandModule } from "yargs";
 import { resolveToken, serveUntilStopped } from "../../dashboard/index.ts";
+import { DEFAULT_RULES_FILE, RulesFile } from "../../ingest/index.ts";
 import { settingsFrom } from "../context.ts";
 import { numberOption } from "../flags.ts";
 
@@ -11,6 +13,7 @@ interface ServeArgs {
   "secure-cookie": boolean;
   "trust-proxy": boolean;
   "database-url"?: string;
+  "rules-file"?: string;
 }
 
 export const serve: CommandModule<object, ServeArgs> = {
@@ -42,6 +45,10 @@ export const serve: CommandModule<object, ServeArgs> = {
         default: false,
         describe: "mark the token cookie Secure (browsers reach the dashboard over HTTPS)",
       })
+      .option("rules-file", {
+        type: "string",
+        describe: `the topics' local rules (default ./${DEFAULT_RULES_FILE} when present): the word cloud leaves their keywords out`,
+      })
       .option("trust-proxy", {
         type: "boolean",
         default: false,
@@ -53,8 +60,9 @@ export const serve: CommandModule<object, ServeArgs> = {
           "else DATABASE_URL, else the local PostgreSQL. A token needs 16+ printable characters and",
           "about 48 bits of entropy (`openssl rand -hex 24`). With a token, open the page once as",
           "http://HOST:PORT/?token=T (it is swapped for a cookie) or send `Authorization: Bearer T`.",
-          "API: /api/topics, /api/sentiment, /api/influencers, /api/words, /api/alerts",
-          "(?topic=*&from=ISO&to=ISO[&limit=N]), /api/health.",
+          "API: /api/topics, /api/sentiment, /api/influencers, /api/words[?keywords=omit], /api/alerts,",
+          "/api/live, /api/metrics/NAME[?by=range|window&all_topics=true]",
+          "(?topic=*&from=ISO&to=ISO[&limit=N]), /api/metrics, /api/health (dashboard/README.md).",
         ].join("\n"),
       ),
   handler: async (argv) => {
@@ -65,7 +73,11 @@ export const serve: CommandModule<object, ServeArgs> = {
       file: argv["token-file"],
       env: env.TRENDS_DASHBOARD_TOKEN,
     });
+    // The query's own keywords come from the topics' rules where a local rules file has them.
+    const rulesFile = argv["rules-file"] ?? (existsSync(DEFAULT_RULES_FILE) ? DEFAULT_RULES_FILE : undefined);
+    const rules = rulesFile === undefined ? [] : new RulesFile(rulesFile).list();
     await serveUntilStopped(settings, {
+      rules,
       host: argv.host,
       port: argv.port,
       token,

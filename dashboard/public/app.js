@@ -54,12 +54,15 @@ function readState() {
     topic: h.get("topic") || CONSTANTS.job.allTopics,
     range,
     end: end && !Number.isNaN(Date.parse(end)) ? end : null,
+    // The word cloud leaves the query's own keywords out unless asked (`keywords=show`).
+    keywords: h.get("keywords") === "show",
   };
 }
 
 function writeState(s) {
   const h = new URLSearchParams({ topic: s.topic, range: s.range });
   if (s.end) h.set("end", s.end);
+  if (s.keywords) h.set("keywords", "show");
   const next = `#${h}`;
   // Setting the hash fires hashchange, which loads; an unchanged hash loads directly.
   if (location.hash !== next) location.hash = next;
@@ -121,6 +124,10 @@ let loadSeq = 0;
 async function load() {
   const seq = ++loadSeq;
   const state = readState();
+  // A brushed span belongs to the selection it was brushed on.
+  const selection = `${state.topic}|${state.range}|${state.end}`;
+  if (selection !== zoomedSelection) zooms.clear();
+  zoomedSelection = selection;
   $("range").value = state.range;
   $("end-label").hidden = !state.end;
   $("end").textContent = state.end ? fmtTime(new Date(state.end)) : "";
@@ -142,23 +149,26 @@ async function load() {
     const from = new Date(to.getTime() - RANGES[state.range]);
     const q = { topic: state.topic, from: from.toISOString(), to: to.toISOString() };
     const generic = catalog.filter((m) => !DEDICATED.has(m.name));
-    const [sentiment, influencers, words, alerts, ...metrics] = await Promise.all([
+    const [sentiment, influencers, words, alerts, live, ...metrics] = await Promise.all([
       api("/api/sentiment", q),
       api("/api/influencers", { ...q, limit: "20" }),
-      api("/api/words", { ...q, limit: "100" }),
+      api("/api/words", { ...q, limit: "100", keywords: state.keywords ? "include" : "omit" }),
       api("/api/alerts", q),
-      ...generic.map((m) => api(`/api/metrics/${encodeURIComponent(m.name)}`, q)),
+      // The open windows as live mode left them: provisional, refreshed with the rest every minute.
+      api("/api/live", q),
+      ...generic.map((m) => api(`/api/metrics/${encodeURIComponent(m.name)}`, metricParams(m, q))),
     ]);
     if (seq !== loadSeq) return;
     $("panels").hidden = false;
     $("panels").classList.remove("stale");
     renderSummary(sentiment.windows, alerts.alerts);
-    renderChart(sentiment.windows, from, to);
-    renderAlerts(alerts.alerts);
+    renderLive(live);
+    renderChart(sentiment.windows, live.sentiment, from, to);
+    renderAlerts(alerts.alerts, live.alerts);
     renderInfluencers(influencers.influencers);
-    renderWords(words.words);
+    renderWords(words, state);
     renderMetricPanels(metrics, from, to);
-    if (sentiment.windows.length === 0) {
+    if (sentiment.windows.length === 0 && live.sentiment.length === 0) {
       const t = topics.find((x) => x.topic === state.topic);
       showStatus(
         "range-empty",
@@ -220,29 +230,107 @@ function renderSummary(windows, alerts) {
   $("sum-alerts").textContent = num.format(alerts.length);
 }
 
+// ---- time axes: fitted to the data, brushable ----
+
+/** Brushed spans by chart (`sentiment` or a metric's name), kept over refreshes of one selection. */
+const zooms = new Map();
+let zoomedSelection = "";
+
+/**
+ * The x scale of a chart of the range's data, in seconds: fitted to the first and last point (a
+ * window's end included) with a small margin, so a demo's two hours fill the chart rather than
+ * sitting at the right edge of 24 hours; the whole range when there is no point. Dragging across
+ * a chart zooms to the brushed span (uPlot's drag select), which the minute's refresh keeps; a
+ * double click fits the data again. The current span is on the chart box (`data-x-min`,
+ * `data-x-max`) for the tests.
+ */
+function timeAxis(box, key, starts, ends, from, to) {
+  const lo = starts.length ? Math.min(...starts) : from.getTime() / 1000;
+  const hi = ends.length ? Math.max(...ends) : to.getTime() / 1000;
+  const pad = Math.max(60, (hi - lo) * 0.02);
+  const fit = [lo - pad, hi + pad];
+  const dataMin = starts.length ? Math.min(...starts) : null;
+  const dataMax = starts.length ? Math.max(...starts) : null;
+  const saved = zooms.get(key);
+  return {
+    // uPlot asks with the data's own span (first draw, double click) or with a brushed span.
+    scale: {
+      time: true,
+      range: (_u, min, max) => (min === null || (min === dataMin && max === dataMax) ? fit : [min, max]),
+    },
+    hook: (u, k) => {
+      if (k !== "x") return;
+      const { min, max } = u.scales.x;
+      box.dataset.xMin = String(min);
+      box.dataset.xMax = String(max);
+      if (min === fit[0] && max === fit[1]) zooms.delete(key);
+      else zooms.set(key, [min, max]);
+    },
+    /** Brings back the span brushed before this refresh. */
+    restore: (u) => saved && u.setScale("x", { min: saved[0], max: saved[1] }),
+  };
+}
+
 // ---- sentiment chart ----
 
 let chart;
 
-function renderChart(windows, from, to) {
+/**
+ * Average score per window with the volume as bars; the open windows' provisional rows (live
+ * mode) are drawn apart — hollow points and pale bars — so a partial window is never read as final.
+ */
+function renderChart(finals, provisional, from, to) {
   const box = $("chart");
   $("tip").hidden = true; // the window under the cursor may be gone after a refresh
   chart?.destroy();
   chart = undefined;
   box.replaceChildren();
+  const windows = [
+    ...finals.map((w) => ({ ...w, provisional: false })),
+    ...provisional.map((w) => ({ ...w, alert: null, provisional: true })),
+  ].sort((a, b) => Date.parse(a.window_start) - Date.parse(b.window_start));
   const xs = windows.map((w) => Date.parse(w.window_start) / 1000);
-  const avg = windows.map((w) => w.avg_score);
-  const warn = windows.map((w) => (w.alert?.severity === "warning" ? w.avg_score : null));
-  const crit = windows.map((w) => (w.alert?.severity === "critical" ? w.avg_score : null));
-  const volume = windows.map((w) => w.n_tweets);
+  const ends = windows.map((w) => Date.parse(w.window_end) / 1000);
+  const when = (final, f) => windows.map((w) => (w.provisional === !final ? f(w) : null));
+  const avg = when(true, (w) => w.avg_score);
+  const warn = when(true, (w) => (w.alert?.severity === "warning" ? w.avg_score : null));
+  const crit = when(true, (w) => (w.alert?.severity === "critical" ? w.avg_score : null));
+  const volume = when(true, (w) => w.n_tweets);
+  const openAvg = when(false, (w) => w.avg_score);
+  const openVolume = when(false, (w) => w.n_tweets);
   const points = (color) => ({ show: true, size: 11, stroke: color, fill: color, width: 2 });
+  const bars = globalThis.uPlot.paths.bars({ size: [0.8, 40] });
+  const x = timeAxis(box, "sentiment", xs, ends, from, to);
+  box.dataset.provisional = String(provisional.length);
+  // Live mode's points and bars, only when it left some (the legend names them then).
+  const open =
+    provisional.length === 0
+      ? []
+      : [
+          {
+            label: "provisional score",
+            scale: "y",
+            stroke: "#1f4e79",
+            paths: () => null,
+            points: { show: true, size: 9, width: 2, stroke: "#1f4e79", fill: "#fff" },
+          },
+          {
+            label: "provisional tweets",
+            scale: "n",
+            stroke: "#c0c7cf",
+            dash: [4, 3],
+            fill: "rgba(154,165,177,0.08)",
+            paths: bars,
+            points: { show: false },
+          },
+        ];
   const opts = {
     width: Math.max(320, box.clientWidth),
     height: 260,
     legend: { show: true },
-    cursor: { points: { size: 7 } },
+    cursor: { points: { size: 7 }, drag: { x: true, y: false, setScale: true } },
     scales: {
-      x: { time: true, range: () => [from.getTime() / 1000, to.getTime() / 1000] },
+      x: x.scale,
       y: { range: () => [-1, 1] },
       n: { range: (_u, _min, max) => [0, Math.max(1, max) * 3] },
     },
@@ -271,13 +359,16 @@ function renderChart(windows, from, to) {
         scale: "n",
         stroke: "#9aa5b1",
         fill: "rgba(154,165,177,0.25)",
-        paths: globalThis.uPlot.paths.bars({ size: [0.8, 40] }),
+        paths: bars,
         points: { show: false },
       },
     ],
-    hooks: { setCursor: [(u) => showTip(u, windows)] },
+    hooks: { setCursor: [(u) => showTip(u, windows)], setScale: [x.hook] },
   };
-  chart = new globalThis.uPlot(opts, [xs, avg, warn, crit, volume], box);
+  opts.series.push(...open);
+  const data = [xs, avg, warn, crit, volume, ...(open.length ? [openAvg, openVolume] : [])];
+  chart = new globalThis.uPlot(opts, data, box);
+  x.restore(chart);
 }
 
 function showTip(u, windows) {
@@ -290,6 +381,9 @@ function showTip(u, windows) {
   }
   const lines = [
     [fmtWindow(w.window_start, w.window_end), "head"],
+    ...(w.provisional
+      ? [[`PROVISIONAL — open window, refreshed ${fmtTime(new Date(w.refreshed_at))}`, "provisional"]]
+      : []),
     [`avg score ${fixed(w.avg_score)} · ${num.format(w.n_scored)} scored of ${num.format(w.n_tweets)}`],
     [`positive ${pct(w.pos_share)} · negative ${pct(w.neg_share)}`],
   ];
@@ -328,40 +422,127 @@ function alertDetails(a) {
   return pairs.flatMap((p, i) => (i === 0 ? [p] : [" · ", p]));
 }
 
-/** Every kind of alert (`kind` = its table), with its entity and the bound its severity crossed. */
-function renderAlerts(alerts) {
+/** The columns of a live alert's `row` not listed under details: its key, and those with a cell. */
+const LIVE_SHOWN = new Set([
+  ...["window_start", "window_end", "topic", "severity", "computed_at"],
+  ...["baseline_mean", "baseline_sd", "threshold", "rule"],
+]);
+
+/**
+ * Every kind of alert (`kind` = its table), with its entity and the bound its severity crossed;
+ * with live mode, the open windows' provisional alerts first, then what became of each at its
+ * window's final commit: `confirmed` on the final row, `withdrawn` as a struck-through row.
+ */
+function renderAlerts(alerts, live) {
   const body = $("alerts").tBodies[0];
-  if (alerts.length === 0) {
+  const key = (a) => `${a.kind}|${a.window_start}|${a.topic}`;
+  const settled = new Map(live.filter((a) => a.state === "confirmed").map((a) => [key(a), a]));
+  const liveRows = live.filter((a) => a.state !== "confirmed" || !alerts.some((f) => key(f) === key(a)));
+  if (alerts.length === 0 && liveRows.length === 0) {
     body.replaceChildren(
-      el("tr", { class: "empty-row" }, el("td", { colspan: "9", text: "no alerts in this range" })),
+      el("tr", { class: "empty-row" }, el("td", { colspan: "10", text: "no alerts in this range" })),
     );
     return;
   }
-  body.replaceChildren(
-    ...alerts.map((a) =>
-      el(
-        "tr",
-        {},
-        el("td", { "data-field": "window", text: fmtWindow(a.window_start, a.window_end) }),
-        el("td", { "data-field": "kind", text: a.kind }),
-        // A trend alert's entity (`tag boycottacme`); a per-topic alert has none.
-        el(
-          "td",
-          { "data-field": "entity" },
-          a.entity === null ? "–" : el("bdi", { text: `${a.dimension} ${a.entity}` }),
-        ),
-        el("td", { "data-field": "severity", class: `sev-${a.severity}`, text: a.severity }),
-        el("td", {
-          "data-field": "value",
-          text: `${a.measure} ${Number.isInteger(a.value) ? num.format(a.value) : fixed(a.value)}`,
-        }),
-        el("td", { "data-field": "baseline_mean", text: fixed(a.baseline_mean) }),
-        el("td", { "data-field": "baseline_sd", text: fixed(a.baseline_sd) }),
-        el("td", { "data-field": "threshold", text: fixed(a.threshold) }),
-        el("td", { "data-field": "details" }, ...alertDetails(a)),
-      ),
+  // Newest window first (the API's order for each list); in a window, live mode's rows first.
+  const rows = [
+    ...liveRows.map((a) => [a.window_start, () => liveAlertRow(a)]),
+    ...alerts.map((a) => [a.window_start, () => finalAlertRow(a, settled.get(key(a)))]),
+  ].sort((a, b) => Date.parse(b[0]) - Date.parse(a[0]));
+  body.replaceChildren(...rows.map(([, row]) => row()));
+}
+
+const stateCell = (state, title) =>
+  el("td", {
+    "data-field": "state",
+    class: `state state-${state}`,
+    ...(title ? { title } : {}),
+    text: state,
+  });
+
+function finalAlertRow(a, confirmed) {
+  return el(
+    "tr",
+    {},
+    el("td", { "data-field": "window", text: fmtWindow(a.window_start, a.window_end) }),
+    // A final alert that live mode raised first says so, with when it was first seen.
+    confirmed
+      ? stateCell("confirmed", `raised provisionally at ${fmtTime(new Date(confirmed.first_seen_at))}`)
+      : stateCell("final"),
+    el("td", { "data-field": "kind", text: a.kind }),
+    // A trend alert's entity (`tag boycottacme`); a per-topic alert has none.
+    el(
+      "td",
+      { "data-field": "entity" },
+      a.entity === null ? "–" : el("bdi", { text: `${a.dimension} ${a.entity}` }),
     ),
+    el("td", { "data-field": "severity", class: `sev-${a.severity}`, text: a.severity }),
+    el("td", {
+      "data-field": "value",
+      text: `${a.measure} ${Number.isInteger(a.value) ? num.format(a.value) : fixed(a.value)}`,
+    }),
+    el("td", { "data-field": "baseline_mean", text: fixed(a.baseline_mean) }),
+    el("td", { "data-field": "baseline_sd", text: fixed(a.baseline_sd) }),
+    el("td", { "data-field": "threshold", text: fixed(a.threshold) }),
+    el("td", { "data-field": "details" }, ...alertDetails(a)),
   );
+}
+
+/**
+ * A live alert: rate-scaled on the minutes of its window seen so far (the value cell says how
+ * many), its own columns from the row its SQL gave.
+ */
+function liveAlertRow(a) {
+  const details = Object.fromEntries(Object.entries(a.row).filter(([c]) => !LIVE_SHOWN.has(c)));
+  return el(
+    "tr",
+    { class: `live live-${a.state}` },
+    el("td", { "data-field": "window", text: fmtWindow(a.window_start, a.window_end) }),
+    stateCell(a.state, a.settled_at ? `settled at ${fmtTime(new Date(a.settled_at))}` : undefined),
+    el("td", { "data-field": "kind", text: a.kind }),
+    el("td", { "data-field": "entity", text: "–" }),
+    el("td", { "data-field": "severity", class: `sev-${a.severity}`, text: a.severity }),
+    el("td", {
+      "data-field": "value",
+      text: `${fixed(a.elapsed_minutes, 0)} min seen, ×${fixed(a.rate_scale, 2)}`,
+    }),
+    el("td", { "data-field": "baseline_mean", text: fixed(a.row.baseline_mean) }),
+    el("td", { "data-field": "baseline_sd", text: fixed(a.row.baseline_sd) }),
+    el("td", { "data-field": "threshold", text: fixed(a.row.threshold) }),
+    el("td", { "data-field": "details" }, ...alertDetails({ kind: a.kind, details })),
+  );
+}
+
+/**
+ * The open windows (live mode), shown at once above the chart: the newest one's provisional tweets
+ * and mean so far, when it was refreshed, and its provisional alerts. Hidden when live mode left
+ * nothing in the range.
+ */
+function renderLive(live) {
+  const box = $("live");
+  const open = live.sentiment.at(-1);
+  const raised = live.alerts.filter((a) => a.state === "provisional");
+  box.hidden = open === undefined && raised.length === 0;
+  if (box.hidden) return;
+  const parts = [el("strong", { class: "badge", text: "PROVISIONAL" })];
+  if (open) {
+    parts.push(
+      ` open window ${fmtWindow(open.window_start, open.window_end)}: `,
+      el("span", { "data-field": "n_tweets", text: num.format(open.n_tweets) }),
+      " tweets so far, avg sentiment ",
+      el("span", { "data-field": "avg_score", text: fixed(open.avg_score) }),
+      ` · refreshed ${fmtTime(new Date(open.refreshed_at))}`,
+    );
+  }
+  parts.push(
+    " · ",
+    el("span", {
+      "data-field": "alerts",
+      text: `${raised.length} provisional alert${raised.length === 1 ? "" : "s"}`,
+    }),
+    ...raised.map((a) => el("span", { class: `sev-${a.severity}`, text: ` ${a.kind} (${a.severity})` })),
+  );
+  box.replaceChildren(...parts);
 }
 
 // ---- influencers ----
@@ -420,7 +601,17 @@ function renderInfluencers(rows) {
 
 let layout;
 
-function renderWords(words) {
+/**
+ * The cloud leaves out the query's own keywords (its topics' rule terms, which every tweet of the
+ * topic carries) unless the toggle shows them; the note names them either way.
+ */
+function renderWords({ words, keywords }, state) {
+  $("show-keywords").checked = state.keywords;
+  $("keywords-toggle").hidden = keywords.length === 0;
+  $("keywords-note").replaceChildren(
+    state.keywords ? "including " : "leaving out ",
+    el("bdi", { text: keywords.join(" ") }),
+  );
   $("word-list").replaceChildren(
     ...words.map((w) =>
       el("li", { "data-word": "" }, el("bdi", { class: "w", text: w.word }), ` ${num.format(w.count)}`),
@@ -504,6 +695,19 @@ function cellText(v, type) {
   return String(v);
 }
 
+/**
+ * A per-topic row metric (no dimension: share of voice) read for all tweets compares the topics:
+ * one row per topic over the range. A tracked-topics metric has no row of its own for `*`.
+ */
+const perTopic = (m) => m.shape.kind === "row" && m.dimensions.length === 0;
+const metricParams = (m, q) => (q.topic === "*" && perTopic(m) ? { ...q, all_topics: "true" } : q);
+
+/** The measures of a metric that are shares (0…1): ratios over the topic's or the window's total. */
+const sharesOf = (name) =>
+  Object.entries(catalog.find((m) => m.name === name)?.rollup ?? {})
+    .filter(([, r]) => r.kind === "ratio" && r.per !== "row")
+    .map(([m]) => m);
+
 function renderMetricPanels(results, from, to) {
   const box = $("metric-panels");
   for (const c of seriesCharts.values()) c.destroy();
@@ -515,12 +719,61 @@ function renderMetricPanels(results, from, to) {
         { class: "panel metric", "data-metric": r.metric, "data-shape": r.shape.kind },
         el("h2", {}, el("bdi", { text: r.metric }), " ", el("small", { text: r.description })),
       );
+      const shares = sharesOf(r.metric);
       if (r.rows.length === 0) section.append(el("p", { class: "empty", text: "no rows in this range" }));
       else if (r.shape.kind === "ranked") section.append(rankedList(r));
       else if (r.shape.kind === "series") section.append(seriesChart(r, from, to));
+      else if (r.by === "range" && shares.length > 0)
+        section.append(shareBars(r, shares), ...perWindowNote(r));
       else section.append(rowTable(r), ...perWindowNote(r));
       return section;
     }),
+  );
+}
+
+/**
+ * A row metric with shares, over the range: one line per label (a language; a topic when topics are
+ * compared), a bar per share measure with its percentage, then its other measures; largest first.
+ */
+function shareBars(r, shares) {
+  const labels = r.columns.filter((c) => c.type === "text").map((c) => c.name);
+  const others = r.columns.filter((c) => !labels.includes(c.name) && !shares.includes(c.name));
+  const rows = [...r.rows].sort((a, b) => (b[shares[0]] ?? -1) - (a[shares[0]] ?? -1));
+  // A per-topic metric read for one topic has no label column: its one line is the topic's.
+  const label = (x) =>
+    labels.length === 0
+      ? topicLabel(r.topic)
+      : labels.map((l) => (l === "topic" ? topicLabel(x[l]) : String(x[l]))).join(" · ");
+  // The measures' names over their bars (share of voice has two: of all tweets, of the tracked topics).
+  const head = el("li", { class: "head" }, el("span", {}), ...shares.map((m) => el("span", { text: m })));
+  return el(
+    "ol",
+    { class: "shares", "data-shares": shares.join(" ") },
+    head,
+    ...rows.map((x) =>
+      el(
+        "li",
+        { "data-label": "" },
+        el("bdi", { class: "label", "data-field": labels.join(" "), text: label(x) }),
+        ...shares.map((m) => {
+          const bar = el("span", { class: "bar" });
+          bar.style.width = `${((x[m] ?? 0) * 100).toFixed(1)}%`;
+          return el(
+            "span",
+            { class: "share", "data-field": m, title: m },
+            el("span", { class: "track" }, bar),
+            el("span", { class: "pct", text: x[m] === null ? "–" : `${(x[m] * 100).toFixed(1)}%` }),
+          );
+        }),
+        el(
+          "span",
+          { class: "measures" },
+          ...others.map((c) =>
+            el("span", { "data-field": c.name }, `${c.name} ${cellText(x[c.name], c.type)}`),
+          ),
+        ),
+      ),
+    ),
   );
 }
 
@@ -587,18 +840,38 @@ function seriesChart(r, from, to) {
   const { time, value } = r.shape;
   const measures = r.columns.filter((c) => NUMERIC.has(c.type) && c.name !== time).map((c) => c.name);
   const box = el("div", { class: "series", "data-points": String(r.rows.length) });
+  const xs = r.rows.map((x) => Date.parse(x[time]) / 1000);
+  // A bucket is at most the smallest gap between two (minutes without tweets have no row): the last
+  // point's bucket ends that much later.
+  const gaps = xs
+    .slice(1)
+    .map((v, i) => v - xs[i])
+    .filter((d) => d > 0);
+  const step = gaps.length > 0 ? Math.min(...gaps) : 60;
   const draw = (m) => {
     seriesCharts.get(r.metric)?.destroy();
     box.dataset.measure = m;
+    const x = timeAxis(
+      box,
+      r.metric,
+      xs,
+      xs.map((v) => v + step),
+      from,
+      to,
+    );
     const opts = {
-      width: 420,
-      height: 160,
+      width: Math.max(320, box.closest(".panel")?.clientWidth - 40 || 420),
+      height: 180,
       legend: { show: false },
-      scales: { x: { time: true, range: () => [from.getTime() / 1000, to.getTime() / 1000] } },
+      cursor: { drag: { x: true, y: false, setScale: true } },
+      scales: { x: x.scale },
       series: [{}, { label: m, stroke: "#1f4e79", width: 2, points: { show: true, size: 4 } }],
+      hooks: { setScale: [x.hook] },
     };
-    const data = [r.rows.map((x) => Date.parse(x[time]) / 1000), r.rows.map((x) => x[m])];
-    seriesCharts.set(r.metric, new globalThis.uPlot(opts, data, box));
+    const data = [xs, r.rows.map((x) => x[m])];
+    const u = new globalThis.uPlot(opts, data, box);
+    x.restore(u);
+    seriesCharts.set(r.metric, u);
   };
   const picker = el(
     "select",
@@ -612,12 +885,17 @@ function seriesChart(r, from, to) {
   return el("div", {}, picker, box);
 }
 
-/** Row and alert: a compact table of the stored rows (alerts newest first). */
+/**
+ * Row and alert: a compact table — the range's roll-up (one row per dimension values, or per topic
+ * when topics are compared), or the stored rows (alerts newest first, other per-window rows the
+ * latest 12).
+ */
 function rowTable(r) {
   const cols = r.columns.filter(
-    (c) => c.name !== "window_end" && (c.name !== "topic" || r.shape.kind === "alert"),
+    (c) => c.name !== "window_end" && (c.name !== "topic" || r.shape.kind === "alert" || r.allTopics),
   );
-  const rows = r.shape.kind === "alert" ? r.rows : r.rows.slice(-12).reverse();
+  const rows = r.shape.kind === "alert" || r.by === "range" ? r.rows : r.rows.slice(-12).reverse();
+  const text = (x, c) => (c.name === "topic" ? topicLabel(x.topic) : cellText(x[c.name], c.type));
   return el(
     "table",
     { class: "compact" },
@@ -630,13 +908,7 @@ function rowTable(r) {
       "tbody",
       {},
       ...rows.map((x) =>
-        el(
-          "tr",
-          {},
-          ...cols.map((c) =>
-            el("td", { "data-field": c.name }, el("bdi", { text: cellText(x[c.name], c.type) })),
-          ),
-        ),
+        el("tr", {}, ...cols.map((c) => el("td", { "data-field": c.name }, el("bdi", { text: text(x, c) })))),
       ),
     ),
   );
@@ -661,6 +933,9 @@ async function start() {
   $("topic").addEventListener("change", (e) => writeState({ ...readState(), topic: e.target.value }));
   $("range").addEventListener("change", (e) => writeState({ ...readState(), range: e.target.value }));
   $("end-now").addEventListener("click", () => writeState({ ...readState(), end: null }));
+  $("show-keywords").addEventListener("change", (e) =>
+    writeState({ ...readState(), keywords: e.target.checked }),
+  );
   $("refresh").addEventListener("click", () => load());
   window.addEventListener("hashchange", () => load());
   let resizeTimer;

@@ -69,7 +69,7 @@ export function readBy(name: string, shape: MetricShape, by: ReadBy | undefined)
 }
 
 export interface MetricQuery extends RangeQuery {
-  /** Alerts only: every topic instead of `topic`. */
+  /** Every topic instead of `topic`: alerts list them all, a range read rolls up one row per topic. */
   allTopics?: boolean;
   /** Default `defaultBy(shape)`. */
   by?: ReadBy;
@@ -138,7 +138,8 @@ async function storedRows(
 /**
  * Reads any metric: over the range (`by: "range"`, ranked and row metrics by default), one row per
  * dimension values with every measure rolled up (ranked: by the rank measure desc; `windows`, and
- * `best_rank` when ranked); per window (`by: "window"`), the stored rows oldest first; alerts newest
+ * `best_rank` when ranked), or with `allTopics` one per topic and dimension values, to compare
+ * topics (share of voice); per window (`by: "window"`), the stored rows oldest first; alerts newest
  * first (`allTopics` for every topic).
  *
  * @example await readMetric(db, "word_window", { topic: "acme", from, to, limit: 10 })
@@ -180,6 +181,7 @@ export async function readMetric(
       types: Object.fromEntries(Object.entries(info.columns).map(([c, t]) => [c, t.type])),
       ...(shape.kind === "ranked" ? { orderBy: shape.by } : {}),
       hasRank,
+      byTopic: q.allTopics === true,
     },
     q,
     DEFAULT_LIMIT[shape.kind],
@@ -191,6 +193,7 @@ export async function readMetric(
       : (info.columns[c]?.type ?? "text");
   };
   const columns = [
+    ...(q.allTopics ? [{ name: "topic", type: "text" }] : []),
     ...[...groups, ...(latest ? [latest] : []), ...Object.keys(info.rollup)].map((n) => ({
       name: n,
       type: type(n),

@@ -21,14 +21,16 @@ export interface RollupTable {
   /** Order by this measure descending (ranked metrics), else by the groups. */
   readonly orderBy?: string;
   readonly hasRank: boolean;
+  /** One row per topic and groups, over every topic of the table (`topic` first), not one topic's. */
+  readonly byTopic?: boolean;
 }
 
 const id = (name: string) => sql.id(name);
 const FLOAT = sql.raw("double precision");
 
-/** The range's rows of the table for one topic. */
-const inRange = (topic: string, q: RangeQuery) =>
-  sql`"topic" = ${topic} and "window_start" >= ${q.from} and "window_start" < ${q.to}`;
+/** The range's rows of the table for one topic, or for every topic with `byTopic`. */
+const inRange = (t: RollupTable, topic: string, q: RangeQuery) =>
+  sql`${t.byTopic ? sql`true` : sql`"topic" = ${topic}`} and "window_start" >= ${q.from} and "window_start" < ${q.to}`;
 
 /**
  * Σ over the range's windows of a denominator every row of a (window, topic) — or, for
@@ -43,7 +45,10 @@ function windowDenominator(
 ): RawBuilder<unknown> {
   const where =
     per === "topic"
-      ? inRange(topic, q)
+      ? // By topic, each row's own topic's windows: the correlated `r."topic"` of the group.
+        t.byTopic
+        ? sql`x."topic" = r."topic" and "window_start" >= ${q.from} and "window_start" < ${q.to}`
+        : inRange(t, topic, q)
       : sql`"window_start" >= ${q.from} and "window_start" < ${q.to} ${sql.join(
           t.groups.map((g) => sql`and x.${id(g)} = r.${id(g)}`),
           sql` `,
@@ -100,14 +105,16 @@ export async function rollUp(
   defaultLimit: number,
 ): Promise<Record<string, unknown>[]> {
   const { topic, limit } = checkRange(q, defaultLimit);
-  const groups = t.groups.map((g) => sql`r.${id(g)}`);
+  const keys = [...(t.byTopic ? ["topic"] : []), ...t.groups];
+  const groups = keys.map((g) => sql`r.${id(g)}`);
   const order = [
+    ...(t.byTopic ? [sql`r."topic" collate "C"`] : []),
     ...(t.orderBy ? [sql`${sortKey(t, t.orderBy, topic, q)} desc nulls last`] : []),
     ...t.groups.map((g) => sql`r.${id(g)} collate "C"`),
   ];
   const { rows } = await sql<Record<string, unknown>>`
     select ${sql.join([
-      ...t.groups.map((g) => sql`r.${id(g)}`),
+      ...groups,
       ...(t.latest
         ? [sql`(array_agg(r.${id(t.latest)} order by r."window_start" desc))[1] as ${id(t.latest)}`]
         : []),
@@ -116,7 +123,7 @@ export async function rollUp(
       ...(t.hasRank ? [sql`min(r."rank")::integer as "best_rank"`] : []),
     ])}
     from ${id(t.name)} as r
-    where ${inRange(topic, q)}
+    where ${inRange(t, topic, q)}
     ${groups.length ? sql`group by ${sql.join(groups)}` : sql`having count(*) > 0`}
     ${order.length ? sql`order by ${sql.join(order)}` : sql``}
     limit ${limit}`.execute(db);

@@ -8,13 +8,22 @@ export interface WordCount {
   count: number;
 }
 
-/** Word-cloud terms of a topic over a range: top `limit` (default 100) by summed count, then word. */
-export async function topWords(db: Kysely<Database>, q: RangeQuery): Promise<WordCount[]> {
+/**
+ * Word-cloud terms of a topic over a range: top `limit` (default 100) by summed count, then word.
+ * `exclude`: words left out before the limit applies (the query's own keywords), so the cloud still
+ * gets `limit` words.
+ */
+export async function topWords(
+  db: Kysely<Database>,
+  q: RangeQuery & { exclude?: readonly string[] },
+): Promise<WordCount[]> {
   const { topic, limit } = checkRange(q, 100);
+  const exclude = q.exclude ?? [];
   return (
     db
       .selectFrom("word_window")
       .where("topic", "=", topic)
+      .$if(exclude.length > 0, (b) => b.where("word", "not in", exclude))
       .where("window_start", ">=", q.from)
       .where("window_start", "<", q.to)
       .groupBy("word")

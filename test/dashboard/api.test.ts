@@ -1,5 +1,8 @@
 import { spawn } from "node:child_process";
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { request } from "node:http";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import pg from "pg";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -13,8 +16,20 @@ import {
   openDb,
   writableResultTables,
 } from "../../sql/index.ts";
+import { trends } from "../support/cli.ts";
 import { freshDatabase } from "../support/services.ts";
-import { at, HOSTILE_TAG, HOSTILE_TOPIC, IMG_WORD, LONG_WORD, SCRIPT_NAME, seedDashboard } from "./seed.ts";
+import {
+  at,
+  clearLive,
+  HOSTILE_TAG,
+  HOSTILE_TOPIC,
+  IMG_WORD,
+  LIVE_SENTIMENT,
+  LONG_WORD,
+  SCRIPT_NAME,
+  seedDashboard,
+  seedLive,
+} from "./seed.ts";
 
 const TOKEN = "test-token-0123456789abcdef";
 let dbUrl: string;
@@ -180,7 +195,9 @@ describe("dashboard API on seeded results", () => {
   it("sums word counts over the range, count desc then word", async () => {
     const r = await get(open, `/api/words${q({ topic: "*", from: at(0), to: at(4) })}`);
     expect(r.json().words).toEqual([
+      { word: "acme", count: 30 },
       { word: "brand", count: 17 },
+      { word: "#acme", count: 12 },
       { word: "launch", count: 11 },
       { word: "price", count: 6 },
       { word: LONG_WORD, count: 3 },
@@ -191,6 +208,149 @@ describe("dashboard API on seeded results", () => {
       { word: "acme", count: 4 },
       { word: "rocket", count: 2 },
     ]);
+  });
+
+  it("leaves the query's own keywords out with keywords=omit: every tracked topic's for all tweets", async () => {
+    const r = await get(open, `/api/words${q({ topic: "*", from: at(0), to: at(4), keywords: "omit" })}`);
+    // Without a rules file each topic's tag is its rule (the demo's); HOSTILE_TOPIC's markup gives words.
+    expect(r.json().keywords).toEqual([
+      "#__pwned",
+      "#acme",
+      "#img",
+      "#onerror",
+      "#src",
+      "#window",
+      "__pwned",
+      "acme",
+      "img",
+      "onerror",
+      "src",
+      "window",
+    ]);
+    expect(r.json().words).toEqual([
+      { word: "brand", count: 17 },
+      { word: "launch", count: 11 },
+      { word: "price", count: 6 },
+      { word: LONG_WORD, count: 3 },
+      { word: IMG_WORD, count: 2 },
+    ]);
+    // acme's own: the limit applies after they are left out.
+    const acme = await get(
+      open,
+      `/api/words${q({ topic: "acme", from: at(0), to: at(4), limit: "1", keywords: "omit" })}`,
+    );
+    expect(acme.json()).toMatchObject({ keywords: ["#acme", "acme"], words: [{ word: "rocket", count: 2 }] });
+    expect((await get(open, `/api/words${q({ keywords: "all" })}`)).json()).toEqual({
+      error: "keywords must be include or omit",
+    });
+  });
+
+  it("compares the tracked topics over a range (all_topics) and rolls languages up to shares", async () => {
+    const range = { from: at(0), to: at(4) };
+    const sov = (extra: Record<string, string>) =>
+      get(open, `/api/metrics/share_of_voice_window${q({ topic: "*", ...range, ...extra })}`);
+    // Share of voice has no row of all tweets: read for `*` alone it is empty…
+    expect((await sov({})).json().rows).toEqual([]);
+    // …and with all_topics one row per tracked topic: acme 10 + 20 of 100 + 120 tweets, of 15 + 20
+    // tracked; HOSTILE_TOPIC 5 of the same windows' 220 and 35.
+    const all = (await sov({ all_topics: "true" })).json();
+    expect(all.allTopics).toBe(true);
+    expect((all.columns as Array<{ name: string }>).map((c) => c.name)).toEqual([
+      "topic",
+      "n_tweets",
+      "share_of_all",
+      "share_of_tracked",
+      "windows",
+    ]);
+    const rounded = (rows: unknown) =>
+      (rows as Array<Record<string, unknown>>).map((r) =>
+        Object.fromEntries(Object.entries(r).map(([k, v]) => [k, typeof v === "number" ? +v.toFixed(9) : v])),
+      );
+    expect(rounded(all.rows)).toEqual([
+      {
+        topic: HOSTILE_TOPIC,
+        n_tweets: 5,
+        share_of_all: +(5 / 220).toFixed(9),
+        share_of_tracked: +(5 / 35).toFixed(9),
+        windows: 1,
+      },
+      {
+        topic: "acme",
+        n_tweets: 30,
+        share_of_all: +(30 / 220).toFixed(9),
+        share_of_tracked: +(30 / 35).toFixed(9),
+        windows: 2,
+      },
+    ]);
+    // Languages of all tweets over windows 0 and 1: each language's tweets of the 220.
+    const langs = (await get(open, `/api/metrics/language_window${q({ topic: "*", ...range })}`)).json();
+    expect(rounded(langs.rows)).toEqual(
+      [
+        ["en", 160, 2],
+        ["es", 30, 1],
+        ["fr", 20, 1],
+        ["und", 10, 1],
+      ].map(([lang, n, windows]) => ({
+        lang,
+        n_tweets: n,
+        share: +((n as number) / 220).toFixed(9),
+        windows,
+      })),
+    );
+    // What the page needs to draw them: the dimensions and which measures are shares.
+    const listed = (await get(open, "/api/metrics")).json().metrics as Array<Record<string, unknown>>;
+    expect(listed.find((m) => m.name === "language_window")).toMatchObject({
+      dimensions: ["lang"],
+      rollup: { n_tweets: { kind: "sum" }, share: { kind: "ratio", per: "topic" } },
+    });
+    expect(listed.find((m) => m.name === "share_of_voice_window")).toMatchObject({ dimensions: [] });
+    expect((await sov({ all_topics: "yes" })).json()).toEqual({ error: "all_topics must be true or false" });
+    // The CLI reads the same with --all-topics, the topic as its first column.
+    const cli = await trends([
+      "query",
+      "metric",
+      "share_of_voice_window",
+      "--all-topics",
+      "--from",
+      range.from,
+      "--to",
+      range.to,
+      "--database-url",
+      dbUrl,
+    ]);
+    expect([cli.code, cli.stderr]).toEqual([0, ""]);
+    expect(cli.stdout.split("\n").map((l) => l.trim().split(/\s+/).slice(0, 2))).toEqual([
+      ["topic", "n_tweets"],
+      [HOSTILE_TOPIC.split(" ")[0], HOSTILE_TOPIC.split(" ")[1]],
+      ["acme", "30"],
+      [""],
+    ]);
+  });
+
+  it("serves the open window as live mode left it, marked provisional, with each live alert's state", async () => {
+    const db = openDb(dbUrl);
+    await seedLive(db);
+    try {
+      const body = (await get(open, `/api/live${q({ topic: "*", from: at(0), to: at(13) })}`)).json();
+      expect(body.sentiment).toEqual([
+        expect.objectContaining({
+          ...LIVE_SENTIMENT,
+          provisional: true,
+          refreshed_at: "2026-11-26T03:07:30.000Z",
+        }),
+      ]);
+      const alerts = body.alerts as Array<Record<string, unknown>>;
+      expect(alerts.map((a) => [a.window_start, a.kind, a.state, a.provisional, a.elapsed_minutes])).toEqual([
+        [at(12), "volume_alert", "provisional", true, 7],
+        [at(11), "sentiment_alert", "confirmed", false, 15],
+        [at(10), "volume_alert", "withdrawn", false, 15],
+      ]);
+      expect(alerts[0]).toMatchObject({ rate_scale: 15 / 7, settled_at: null, row: { threshold: 120 } });
+      expect(alerts[2]).toMatchObject({ settled_at: at(12) });
+    } finally {
+      await clearLive(db);
+      await db.destroy();
+    }
   });
 
   it("lists a topic's alerts of every kind newest first", async () => {
@@ -384,7 +544,7 @@ describe("dashboard on the read-only role", () => {
       const topics = (await get(ro, "/api/topics")).json().topics as Array<{ topic: string }>;
       expect(topics.map((t) => t.topic)).toEqual(["*", HOSTILE_TOPIC, "acme"]);
       const range = q({ topic: "*", from: at(0), to: at(12) });
-      for (const path of ["sentiment", "influencers", "words", "alerts"]) {
+      for (const path of ["sentiment", "influencers", "words", "alerts", "live"]) {
         expect([path, (await get(ro, `/api/${path}${range}`)).status]).toEqual([path, 200]);
       }
     } finally {
@@ -462,30 +622,58 @@ describe("trends serve", () => {
     TRENDS_LOG_LEVEL: "warn",
   };
 
-  it("serves until SIGTERM, then shuts down cleanly with exit 0", async () => {
-    const child = spawn(process.execPath, [bin, "serve", "--port", "0", "--database-url", dbUrl], { env });
-    let stdout = "";
-    let stderr = "";
+  /** `trends serve ARGS --port 0 --database-url …` until it prints its address. */
+  const serve = async (args: string[]) => {
+    const child = spawn(process.execPath, [bin, "serve", ...args, "--port", "0", "--database-url", dbUrl], {
+      env,
+    });
+    const out = { stdout: "", stderr: "" };
     child.stderr.on("data", (b: Buffer) => {
-      stderr += b.toString();
+      out.stderr += b.toString();
     });
     const exited = new Promise<number | null>((resolve) => child.on("exit", (code) => resolve(code)));
     const url = await new Promise<string>((resolve, reject) => {
       child.stdout.on("data", (b: Buffer) => {
-        stdout += b.toString();
-        const m = /^dashboard: (http:\/\/127\.0\.0\.1:\d+\/)$/m.exec(stdout);
+        out.stdout += b.toString();
+        const m = /^dashboard: (http:\/\/127\.0\.0\.1:\d+\/)$/m.exec(out.stdout);
         if (m) resolve(m[1]!);
       });
-      child.on("exit", () => reject(new Error(`serve exited early: ${stderr}`)));
+      child.on("exit", () => reject(new Error(`serve exited early: ${out.stderr}`)));
     });
+    return { child, out, exited, url };
+  };
+
+  it("serves until SIGTERM, then shuts down cleanly with exit 0", async () => {
+    const { child, out, exited, url } = await serve([]);
     const health = await fetch(new URL("/api/health", url));
     expect([health.status, await health.json()]).toEqual([200, { status: "ok" }]);
     child.kill("SIGTERM");
     expect(await exited).toBe(0);
     // The suite's database user owns the tables: serve says the dashboard should not use it.
-    expect(stderr).toMatch(
+    expect(out.stderr).toMatch(
       /dashboard: database role \w+ can write to [a-z_, ]*influencer_window, [a-z_, ]*pipeline_run,/,
     );
+  });
+
+  it("takes the query's keywords from the topics' rules file (--rules-file)", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "trends-rules-"));
+    const file = join(dir, "trends.rules.json");
+    writeFileSync(
+      file,
+      JSON.stringify({ rules: [{ id: "r1", source: "bluesky", tag: "acme", value: "acme OR #rocket" }] }),
+    );
+    const { child, exited, url } = await serve(["--rules-file", file]);
+    try {
+      const r = await fetch(
+        new URL(`/api/words${q({ topic: "acme", from: at(0), to: at(4), keywords: "omit" })}`, url),
+      );
+      // The rule's #rocket leaves out the stored word rocket too: a tweet may write either.
+      expect(await r.json()).toMatchObject({ keywords: ["#acme", "#rocket", "acme", "rocket"], words: [] });
+    } finally {
+      child.kill("SIGTERM");
+      await exited;
+      rmSync(dir, { recursive: true });
+    }
   });
 
   it("warns about --token in ps, and refuses a predictable token with exit 2", async () => {

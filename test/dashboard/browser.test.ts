@@ -11,6 +11,7 @@ import { freshDatabase } from "../support/services.ts";
 import { launchChromium } from "./chromium.ts";
 import {
   at,
+  clearLive,
   HOSTILE_TAG,
   HOSTILE_TOPIC,
   IMG_WORD,
@@ -18,11 +19,14 @@ import {
   LONG_WORD,
   SCRIPT_NAME,
   seedDashboard,
+  seedLive,
   unscored,
+  VOLUME_MINUTES,
   word,
 } from "./seed.ts";
 
 const SCREENSHOT = fileURLToPath(new URL("../artifacts/dashboard.png", import.meta.url));
+const LIVE_SCREENSHOT = fileURLToPath(new URL("../artifacts/dashboard-live.png", import.meta.url));
 
 const num = new Intl.NumberFormat("en-US");
 const END = at(12); // 03:00 UTC: the page's range "6h ending 03:00" covers every seeded window
@@ -72,6 +76,24 @@ const shownTable = (page: Page, table: string) =>
         ]),
       ),
     ),
+  );
+
+/** A chart box's x span as the page drew it (seconds; `data-x-min`, `data-x-max`). */
+const span = (page: Page, selector: string): Promise<[number, number]> =>
+  page.$eval(selector, (e) => {
+    const d = (e as HTMLElement).dataset;
+    return [Number(d.xMin), Number(d.xMax)] as [number, number];
+  });
+const sec = (iso: string) => Date.parse(iso) / 1000;
+
+/** A share panel as shown: each line's label, percentages and other measures. */
+const shares = (page: Page, metric: string) =>
+  page.$$eval(`section[data-metric="${metric}"] ol.shares li[data-label]`, (lis) =>
+    lis.map((li) => [
+      li.querySelector(".label")!.textContent,
+      ...Array.from(li.querySelectorAll(".share .pct"), (p) => p.textContent),
+      ...Array.from(li.querySelectorAll(".measures > span"), (m) => m.textContent),
+    ]),
   );
 
 describe("dashboard page in headless Chromium", () => {
@@ -130,6 +152,7 @@ describe("dashboard page in headless Chromium", () => {
     expect(await shownTable(page, "#alerts")).toEqual([
       {
         window: "2026-11-26 02:45–03:00",
+        state: "final",
         kind: "sentiment_alert",
         entity: "–",
         severity: "warning",
@@ -141,6 +164,7 @@ describe("dashboard page in headless Chromium", () => {
       },
       {
         window: "2026-11-26 02:45–03:00",
+        state: "final",
         kind: "volume_alert",
         entity: "–",
         severity: "warning",
@@ -152,6 +176,7 @@ describe("dashboard page in headless Chromium", () => {
       },
       {
         window: "2026-11-26 02:30–02:45",
+        state: "final",
         kind: "sentiment_alert",
         entity: "–",
         severity: "critical",
@@ -194,11 +219,42 @@ describe("dashboard page in headless Chromium", () => {
     const cloud = await page.$$eval("#cloud text", (ts) => ts.map((t) => t.firstChild?.textContent));
     expect(cloud).toContain("brand");
     expect(cloud).toContain(LONG_WORD);
+    // The query's own keywords (acme 30, #acme 12 in all tweets) are left out until asked for.
+    expect(cloud).not.toContain("acme");
+    expect(await text(page, "#keywords-note")).toMatch(/^leaving out .*#acme .*\bacme\b/);
+    await page.check("#show-keywords");
+    await expect
+      .poll(() => page.$$eval("#word-list .w", (ws) => ws.map((w) => w.textContent)))
+      .toEqual(["acme", "brand", "#acme", "launch", "price", LONG_WORD, IMG_WORD]);
+    expect(new URL(page.url()).hash).toContain("keywords=show");
+    await page.waitForFunction(() =>
+      Array.from(document.querySelectorAll("#cloud text"), (t) => t.firstChild?.textContent).includes("acme"),
+    );
+    expect(await text(page, "#keywords-note")).toMatch(/^including /);
+    await page.uncheck("#show-keywords");
+    await expect.poll(() => page.locator("#word-list li").count()).toBe(5);
+
+    // The time axes fit the data, not the 6 hours asked for: the windows 00:00 … 03:00 with a 2 %
+    // margin (0.02 × 3 h = 216 s); volume_minute's minutes 02:30 … 03:00 with at least a minute.
+    expect(await span(page, "#chart")).toEqual([sec(at(0)) - 216, sec(END) + 216]);
+    const minutes = 'section[data-metric="volume_minute"] .series';
+    await page.waitForSelector(`${minutes} canvas`);
+    expect(await span(page, minutes)).toEqual([
+      sec(`2026-11-26T${VOLUME_MINUTES[0]![0]}:00Z`) - 60,
+      sec("2026-11-26T03:00:00Z") + 60,
+    ]);
+    expect(await page.getAttribute(minutes, "data-points")).toBe(String(VOLUME_MINUTES.length));
+    // A series is read along time: its panel is as wide as the sentiment chart's.
+    const width = async (sel: string) => (await page.locator(sel).boundingBox())!.width;
+    expect(await width('section[data-metric="volume_minute"]')).toBe(await width("#sentiment-panel"));
 
     // Hover the critical alert's window: the tooltip explains the drop.
     const over = (await page.locator("#chart .u-over").boundingBox())!;
-    const x = over.x + (over.width * (Date.parse(at(10)) - FROM.getTime())) / (6 * 3600_000);
-    await page.mouse.move(x, over.y + over.height / 2);
+    const xAt = async (iso: string) => {
+      const [lo, hi] = await span(page, "#chart");
+      return over.x + (over.width * (sec(iso) - lo)) / (hi - lo);
+    };
+    await page.mouse.move(await xAt(at(10)), over.y + over.height / 2);
     await expect.poll(() => page.locator("#tip").isVisible()).toBe(true);
     expect(await page.$$eval("#tip div", (ds) => ds.map((d) => d.textContent))).toEqual([
       "2026-11-26 02:30–02:45",
@@ -225,6 +281,45 @@ describe("dashboard page in headless Chromium", () => {
     mkdirSync(fileURLToPath(new URL("../artifacts/", import.meta.url)), { recursive: true });
     await page.screenshot({ path: SCREENSHOT, fullPage: true });
 
+    // Brushing a span zooms the chart to it (to the pixel); a double click fits the data again.
+    const y = over.y + over.height / 2;
+    const [x4, x8] = [await xAt(at(4)), await xAt(at(8))];
+    await page.mouse.move(x4, y);
+    await page.mouse.down();
+    await page.mouse.move(x8, y, { steps: 5 });
+    await page.mouse.up();
+    const secondsPerPixel = (sec(END) + 216 - (sec(at(0)) - 216)) / over.width;
+    await expect.poll(async () => (await span(page, "#chart"))[0]).not.toBe(sec(at(0)) - 216);
+    const [lo, hi] = await span(page, "#chart");
+    expect(Math.abs(lo - sec(at(4)))).toBeLessThanOrEqual(2 * secondsPerPixel);
+    expect(Math.abs(hi - sec(at(8)))).toBeLessThanOrEqual(2 * secondsPerPixel);
+    // The minute's refresh (here the button) keeps the brushed span.
+    const drawn = await page.$("#chart canvas");
+    await page.click("#refresh");
+    await page.waitForFunction((c) => !c?.isConnected, drawn); // the chart was drawn anew
+    await expect.poll(() => span(page, "#chart")).toEqual([lo, hi]);
+    await page.mouse.dblclick((x4 + x8) / 2, y);
+    await expect.poll(() => span(page, "#chart")).toEqual([sec(at(0)) - 216, sec(END) + 216]);
+
+    // All tweets compares the tracked topics' share of voice (no row of its own): acme 30 of the
+    // 220 tweets of windows 0 and 1 and 30 of the 35 tracked; HOSTILE_TOPIC 5 of them.
+    expect(
+      await page.$$eval('section[data-metric="share_of_voice_window"] li.head span', (ss) =>
+        ss.map((x) => x.textContent),
+      ),
+    ).toEqual(["", "share_of_all", "share_of_tracked"]);
+    expect(await shares(page, "share_of_voice_window")).toEqual([
+      ["acme", "13.6%", "85.7%", "n_tweets 30", "windows 2"],
+      [HOSTILE_TOPIC, "2.3%", "14.3%", "n_tweets 5", "windows 1"],
+    ]);
+    // Languages: each one's share of the range's 220 tweets, largest first.
+    expect(await shares(page, "language_window")).toEqual([
+      ["en", "72.7%", "n_tweets 160", "windows 2"],
+      ["es", "13.6%", "n_tweets 30", "windows 1"],
+      ["fr", "9.1%", "n_tweets 20", "windows 1"],
+      ["und", "4.5%", "n_tweets 10", "windows 1"],
+    ]);
+
     // Switch topic: the selection goes into the URL hash and survives a refresh.
     await page.selectOption("#topic", "acme");
     await expect.poll(() => text(page, "#sum-tweets")).toBe("30");
@@ -233,6 +328,10 @@ describe("dashboard page in headless Chromium", () => {
     await page.reload();
     await expect.poll(() => text(page, "#sum-tweets")).toBe("30");
     expect(await page.locator("#topic").inputValue()).toBe("acme");
+    // One topic's share of voice: its own line, named by the topic.
+    expect(await shares(page, "share_of_voice_window")).toEqual([
+      ["acme", "13.6%", "85.7%", "n_tweets 30", "windows 2"],
+    ]);
     expect(await shownTable(page, "#influencers")).toEqual([
       {
         rank: "1",
@@ -295,6 +394,118 @@ describe("dashboard page in headless Chromium", () => {
         .where("window_start", "=", new Date(at(12)))
         .execute();
       await page.context().close();
+    }
+  });
+
+  it("shows the open window at once, provisional, refreshes it every minute, then its alert confirmed", async () => {
+    await seedLive(db);
+    const page = await newPage();
+    // "Now" is 03:08, inside window 12 (03:00–03:15), which live mode keeps fresh.
+    await page.clock.install({ time: new Date("2026-11-26T03:08:00Z") });
+    try {
+      await page.goto(`${server.url}#topic=*&range=6h`);
+      await expect.poll(() => page.locator("#live").isVisible()).toBe(true);
+      expect(await text(page, "#live")).toBe(
+        "PROVISIONAL open window 2026-11-26 03:00–03:15: 90 tweets so far, avg sentiment 0.125 · refreshed 2026-11-26 03:07 · 1 provisional alert volume_alert (warning)",
+      );
+      // The summary stays the finals'; the chart draws the open window apart and fits it in.
+      expect(await text(page, "#sum-tweets")).toBe("1,585");
+      expect(await page.getAttribute("#chart", "data-provisional")).toBe("1");
+      const pad = 0.02 * (sec(at(13)) - sec(at(0)));
+      expect(await span(page, "#chart")).toEqual([sec(at(0)) - pad, sec(at(13)) + pad]);
+      // Every alert with its state: live mode's provisional one, the final it confirmed, the one
+      // its final withdrew (struck through), and the finals it never saw.
+      const states = () =>
+        page.$$eval("#alerts tbody tr", (rs) =>
+          rs.map((r) =>
+            ["window", "state", "kind", "value", "threshold"].map(
+              (f) => r.querySelector(`[data-field="${f}"]`)!.textContent,
+            ),
+          ),
+        );
+      expect(await states()).toEqual([
+        ["2026-11-26 03:00–03:15", "provisional", "volume_alert", "7 min seen, ×2.14", "120.000"],
+        ["2026-11-26 02:45–03:00", "confirmed", "sentiment_alert", "avg_score 0.050", "0.240"],
+        ["2026-11-26 02:45–03:00", "final", "volume_alert", "n_tweets 170", "120.000"],
+        ["2026-11-26 02:30–02:45", "withdrawn", "volume_alert", "15 min seen, ×1.00", "120.000"],
+        ["2026-11-26 02:30–02:45", "final", "sentiment_alert", "avg_score -0.100", "0.400"],
+      ]);
+      expect(await page.getAttribute("#alerts tbody tr:nth-child(4)", "class")).toBe("live live-withdrawn");
+      expect(
+        await page.$eval(
+          "#alerts tbody tr:nth-child(4) [data-field=kind]",
+          (e) => getComputedStyle(e).textDecorationLine,
+        ),
+      ).toBe("line-through");
+      // Hovering the open window says it is provisional.
+      const over = (await page.locator("#chart .u-over").boundingBox())!;
+      const [lo, hi] = await span(page, "#chart");
+      await page.mouse.move(over.x + (over.width * (sec(at(12)) - lo)) / (hi - lo), over.y + over.height / 2);
+      await expect.poll(() => page.locator("#tip").isVisible()).toBe(true);
+      expect(await page.$$eval("#tip div", (ds) => ds.slice(0, 3).map((d) => d.textContent))).toEqual([
+        "2026-11-26 03:00–03:15",
+        "PROVISIONAL — open window, refreshed 2026-11-26 03:07",
+        "avg score 0.125 · 60 scored of 90",
+      ]);
+      await page.screenshot({ path: LIVE_SCREENSHOT, fullPage: true });
+
+      // Live mode's next refresh: the page shows it within the minute.
+      await sql`update provisional_row set row = row || '{"n_tweets": 120}', refreshed_at = '2026-11-26T03:08:30Z'`.execute(
+        db,
+      );
+      await page.clock.fastForward(60_000);
+      await expect.poll(() => page.locator('#live [data-field="n_tweets"]').textContent()).toBe("120");
+
+      // The window's final commit: the provisional row goes, the alert is confirmed by its final row.
+      await db.transaction().execute(async (tx) => {
+        await sql`delete from provisional_row where window_start = ${at(12)}`.execute(tx);
+        await sql`update live_alert set state = 'confirmed', settled_at = ${at(13)} where window_start = ${at(12)}`.execute(
+          tx,
+        );
+        await tx
+          .insertInto("sentiment_window")
+          .values(unscored(12, "*", 180))
+          .execute();
+        await tx
+          .insertInto("volume_alert")
+          .values({
+            window_start: at(12),
+            window_end: at(13),
+            topic: "*",
+            severity: "warning",
+            n_tweets: 180,
+            baseline_mean: 60,
+            baseline_sd: 10,
+            baseline_windows: 8,
+            ratio: 3,
+            threshold: 120,
+            rule: "baseline_mean + max(3·baseline_sd, baseline_mean)",
+          })
+          .execute();
+      });
+      await page.clock.fastForward(60_000);
+      await expect.poll(() => page.locator("#live").isHidden()).toBe(true);
+      expect(await page.getAttribute("#chart", "data-provisional")).toBe("0");
+      expect((await states())[0]).toEqual([
+        "2026-11-26 03:00–03:15",
+        "confirmed",
+        "volume_alert",
+        "n_tweets 180",
+        "120.000",
+      ]);
+      expect(await text(page, "#sum-tweets")).toBe("1,765"); // 1,585 + the final 180
+      expect(problems).toEqual([]);
+    } finally {
+      await page.context().close();
+      await clearLive(db);
+      await db
+        .deleteFrom("volume_alert")
+        .where("window_start", "=", new Date(at(12)))
+        .execute();
+      await db
+        .deleteFrom("sentiment_window")
+        .where("window_start", "=", new Date(at(12)))
+        .execute();
     }
   });
 

@@ -224,6 +224,7 @@ describe("a brand-new spec, with nothing else edited", () => {
         by: "range",
         topic: "*",
         ...range,
+        allTopics: false,
         notAdditive: {},
         columns: [
           { name: "word", type: "text" },
@@ -289,7 +290,8 @@ describe("a brand-new spec, with nothing else edited", () => {
         Array.from(tr.querySelectorAll("td")).map((td) => `${td.dataset.field}=${td.textContent}`),
       ),
     );
-    expect(table).toEqual([["n_replies=13", "reply_share=0.433", "windows=3"]]);
+    // A per-topic metric under all tweets compares the topics, one row each: only `*` has rows here.
+    expect(table).toEqual([["topic=all tweets", "n_replies=13", "reply_share=0.433", "windows=3"]]);
     // The shipped metrics keep their own panels: no generic duplicate of them.
     const generic = await page.$$eval("section.metric", (s) => s.map((x) => x.getAttribute("data-metric")));
     expect(generic).not.toContain("sentiment_window");

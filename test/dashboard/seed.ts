@@ -1,4 +1,4 @@
-import type { Kysely } from "kysely";
+import { type Kysely, sql } from "kysely";
 import type { Database, NewInfluencerWindow, NewSentimentWindow, NewWordWindow } from "../../sql/index.ts";
 
 /** Window i starts at T0 + 15·i minutes. */
@@ -208,6 +208,160 @@ export async function seedDashboard(db: Kysely<Database>): Promise<void> {
       word(1, "*", LONG_WORD, 3, 4),
       word(0, "acme", "acme", 4, 1),
       word(0, "acme", "rocket", 2, 2),
+      // The query's own keywords (topic acme's tag, as a word and a hashtag) in all tweets' cloud.
+      word(1, "*", "acme", 30, 5),
+      word(1, "*", "#acme", 12, 6),
     ])
     .execute();
+  await seedMoreMetrics(db);
 }
+
+/**
+ * Share of voice of windows 0 and 1 (all tweets 100 and 120; tracked: acme 10 + HOSTILE_TOPIC 5,
+ * then acme 20), languages of all tweets in the same windows, and tweets per minute of windows 10
+ * and 11 (02:30 … 02:59).
+ */
+async function seedMoreMetrics(db: Kysely<Database>): Promise<void> {
+  const sov = (i: number, topic: string, n: number, all: number, tracked: number) => ({
+    window_start: at(i),
+    window_end: at(i + 1),
+    topic,
+    n_tweets: n,
+    share_of_all: n / all,
+    share_of_tracked: n / tracked,
+    share_of_all_den: all,
+    share_of_tracked_den: tracked,
+  });
+  await db
+    .insertInto("share_of_voice_window")
+    .values([sov(0, "acme", 10, 100, 15), sov(0, HOSTILE_TOPIC, 5, 100, 15), sov(1, "acme", 20, 120, 20)])
+    .execute();
+  const lang = (i: number, l: string, n: number, all: number) => ({
+    window_start: at(i),
+    window_end: at(i + 1),
+    topic: "*",
+    lang: l,
+    n_tweets: n,
+    share: n / all,
+    share_den: all,
+  });
+  await db
+    .insertInto("language_window")
+    .values([
+      lang(0, "en", 60, 100),
+      lang(0, "es", 30, 100),
+      lang(0, "und", 10, 100),
+      lang(1, "en", 100, 120),
+      lang(1, "fr", 20, 120),
+    ])
+    .execute();
+  await db
+    .insertInto("volume_minute")
+    .values(VOLUME_MINUTES.map(([hhmm, n, scored, sum]) => minuteRow(hhmm, n, scored, sum)))
+    .execute();
+}
+
+/** Tweets per minute of all tweets: [minute of 2026-11-26, n_tweets, n_scored, Σ scores]. */
+export const VOLUME_MINUTES: [string, number, number, number][] = [
+  ["02:30", 50, 40, 4],
+  ["02:31", 60, 50, -10],
+  ["02:44", 45, 40, -10],
+  ["02:45", 80, 70, 0],
+  ["02:59", 90, 80, 8],
+];
+
+const minuteRow = (hhmm: string, n: number, scored: number, sum: number) => {
+  const minute = `2026-11-26T${hhmm}:00.000Z`;
+  const i = Math.floor((Date.parse(minute) - T0) / (15 * 60_000));
+  return {
+    window_start: at(i),
+    window_end: at(i + 1),
+    topic: "*",
+    minute,
+    n_tweets: n,
+    n_scored: scored,
+    avg_score: sum / scored,
+    avg_score_num: sum,
+    avg_score_den: scored,
+  };
+};
+
+/**
+ * What live mode leaves for all tweets: window 12 (03:00–03:15) open, 7 minutes seen, with a
+ * provisional sentiment row and a provisional volume alert; the sentiment warning of window 11
+ * raised provisionally and confirmed by its final; a volume alert of window 10 withdrawn at its final.
+ */
+export async function seedLive(db: Kysely<Database>): Promise<void> {
+  await insertRows(db, "live_window", [
+    { window_start: at(10), window_end: at(11), final: true, events: 155 },
+    { window_start: at(11), window_end: at(12), final: true, events: 170 },
+    { window_start: at(12), window_end: at(13), final: false, events: 90 },
+  ]);
+  await insertRows(db, "provisional_row", [
+    {
+      metric: "sentiment_window",
+      window_start: at(12),
+      window_end: at(13),
+      topic: "*",
+      row: JSON.stringify(LIVE_SENTIMENT),
+      refreshed_at: "2026-11-26T03:07:30.000Z",
+    },
+  ]);
+  const alert = (i: number, kind: string, state: string, severity: string, row: object) => ({
+    kind,
+    window_start: at(i),
+    window_end: at(i + 1),
+    topic: "*",
+    state,
+    severity,
+    elapsed_minutes: i === 12 ? 7 : 15,
+    rate_scale: i === 12 ? 15 / 7 : 1,
+    row: JSON.stringify(row),
+    first_seen_at: new Date(Date.parse(at(i)) + 5 * 60_000).toISOString(),
+    updated_at: new Date(Date.parse(at(i)) + 7 * 60_000).toISOString(),
+    settled_at: i === 12 ? null : at(i + 2),
+  });
+  await insertRows(db, "live_alert", [
+    // 90 tweets in 7 minutes → 90 × 15/7 ≈ 192.9 for the window ≥ 60 + max(3·10, 60) = 120.
+    alert(12, "volume_alert", "provisional", "warning", {
+      n_tweets: 90 * (15 / 7),
+      baseline_mean: 60,
+      baseline_sd: 10,
+      baseline_windows: 8,
+      ratio: (90 * (15 / 7)) / 60,
+      threshold: 120,
+      rule: "baseline_mean + max(3·baseline_sd, baseline_mean)",
+    }),
+    alert(11, "sentiment_alert", "confirmed", "warning", { drop: 0.25, n_scored: 150 }),
+    alert(10, "volume_alert", "withdrawn", "warning", {
+      n_tweets: 130,
+      baseline_mean: 60,
+      baseline_sd: 10,
+      threshold: 120,
+      ratio: 130 / 60,
+    }),
+  ]);
+}
+
+/** Live mode's tables are read with SQL of their own (sql/queries/live.ts), not in the Kysely schema. */
+const insertRows = (db: Kysely<Database>, table: string, rows: Record<string, unknown>[]) => {
+  const cols = Object.keys(rows[0]!);
+  return sql`insert into ${sql.table(table)} (${sql.join(cols.map((c) => sql.id(c)))})
+    values ${sql.join(rows.map((r) => sql`(${sql.join(cols.map((c) => r[c]))})`))}`.execute(db);
+};
+
+/** The provisional `sentiment_window` row of window 12 (seedLive). */
+export const LIVE_SENTIMENT = {
+  window_start: at(12),
+  window_end: at(13),
+  topic: "*",
+  n_tweets: 90,
+  n_scored: 60,
+  avg_score: 0.125,
+  avg_magnitude: 0.5,
+  pos_share: 0.4,
+  neg_share: 0.2,
+};
+
+/** Removes what seedLive wrote (the provisional rows and alerts go with their windows). */
+export const clearLive = (db: Kysely<Database>) => sql`delete from live_window`.execute(db);
