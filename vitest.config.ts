@@ -1,10 +1,12 @@
 import { defineConfig } from "vitest/config";
+import LongestFirst from "./test/setup/sequencer.ts";
 
 // Two projects: `unit` (no services, next to the code) and `integration` (real PostgreSQL,
 // moto, spark-submit; started once per run in test/setup/global.ts). `npm test` runs both.
 export default defineConfig({
   test: {
     reporters: ["default", "./test/setup/summary-reporter.ts"],
+    sequence: { sequencer: LongestFirst },
     projects: [
       {
         test: {
