@@ -252,12 +252,19 @@ export const schedule: CommandModule<object, ScheduleArgs> = {
         : argv.once && failed
           ? ExitCode.Failure
           : ExitCode.Ok;
+    } catch (e) {
+      // After Ctrl-C or SIGTERM, what was in flight (a query, a step) may fail on its way out: that
+      // is the stop, not an error to report.
+      if (!stop.signal.aborted) throw e;
+      log().debug({ err: (e as Error).message }, "in flight when stopped");
+      process.exitCode = ExitCode.Interrupted;
     } finally {
       liveStop.abort();
       await live;
       stop.dispose();
       await p.close();
     }
+    if (stop.signal.aborted) process.stderr.write(`schedule: ${(stop.signal.reason as Error).message}\n`);
   },
 };
 
