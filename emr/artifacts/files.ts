@@ -19,6 +19,8 @@ export const GENERATED_DIR = fileURLToPath(new URL("../../sparkgen/generated/", 
 export const RUNTIME_DIR = fileURLToPath(new URL("../../sparkgen/runtime/", import.meta.url));
 export const PLAN_KEY = "steps/window_job.json";
 export const STEP_SCRIPT_KEY = "runtime/window_step.py";
+/** The live application's entry (live mode on EMR and EMR Serverless), beside the step's. */
+export const LIVE_SCRIPT_KEY = "runtime/live_step.py";
 /** The `trends_step` package as one zip, for spark-submit's `--py-files`. */
 export const RUNTIME_ZIP_KEY = "runtime/trends_step.zip";
 
@@ -54,6 +56,10 @@ export function collectArtifacts(o: {
   return [
     ...files,
     { key: STEP_SCRIPT_KEY, path: join(runtime, "window_step.py") },
+    // Optional: a `--runtime-dir` of an older checkout has no live mode.
+    ...(existsSync(join(runtime, "live_step.py"))
+      ? [{ key: LIVE_SCRIPT_KEY, path: join(runtime, "live_step.py") }]
+      : []),
     { key: RUNTIME_ZIP_KEY, path: runtimeZip(runtime) },
     { key: `jars/${basename(o.jdbcJar)}`, path: o.jdbcJar },
   ].sort((a, b) => cmp(a.key, b.key));
