@@ -14,8 +14,8 @@
  *  - the median `latestOffset` time of a trigger (the listing), from Spark's own progress;
  *  - the directories the glob visits: on S3 each is at least one LIST request per trigger.
  * Variants: the tree of the last 24 hours (the floor: the trigger loop with nothing to list),
- * the whole `--hours` tree under live mode's glob ROOT/* /* /* /*, and the same tree under a glob of
- * the current month only (ROOT/YYYY/MM/* /*).
+ * the whole `--hours` tree under the glob of every hour, ROOT/* /* /* /*, under a glob of the current
+ * month (ROOT/YYYY/MM/* /*), and under live mode's: the hours of yesterday, today and tomorrow.
  */
 import { spawn } from "node:child_process";
 import { mkdirSync, mkdtempSync, readdirSync, rmSync, utimesSync, writeFileSync } from "node:fs";
@@ -32,6 +32,8 @@ import { groupCpuSeconds } from "./cpu.ts";
 const { values: opts } = parseArgs({
   options: {
     hours: { type: "string", default: "8760" },
+    // Variants to run, by number (1: 24 hours, 2: every hour, 3: the month, 4: live mode's three days).
+    only: { type: "string", default: "1,2,3,4" },
     seconds: { type: "string", default: "60" },
     trigger: { type: "string", default: "2s" },
   },
@@ -88,6 +90,11 @@ const visited = (root: string, levels: string[]): number => {
     n += dirs.length;
     dirs = dirs.flatMap((d) => {
       try {
+        if (level.startsWith("{"))
+          return level
+            .slice(1, -1)
+            .split(",")
+            .map((p) => join(d, p));
         return level === "*"
           ? readdirSync(d, { withFileTypes: true })
               .filter((e) => e.isDirectory())
@@ -172,15 +179,21 @@ try {
   writeTree(small, 24);
   writeTree(large, HOURS);
   const month = hourPrefix(new Date()).slice(0, 8); // YYYY/MM/
+  // Live mode's glob: the newest day and the days either side (trends_step/live.py, day_glob).
+  const days = [-1, 0, 1].map((k) => hourPrefix(new Date(Date.now() + k * 86_400_000)).slice(0, 10));
   console.log(
     `trees written: 24 and ${HOURS} arrival hours; trigger ${TRIGGER_S} s, ${SECONDS} s measured each`,
   );
   const rows: Measured[] = [];
-  for (const [variant, root, levels] of [
-    ["24 hours, ROOT/*/*/*/*", small, ["*", "*", "*", "*"]],
-    [`${HOURS} hours, ROOT/*/*/*/*`, large, ["*", "*", "*", "*"]],
-    [`${HOURS} hours, ROOT/${month}*/*`, large, [...month.split("/").filter(Boolean), "*", "*"]],
-  ] as const) {
+  for (const [k, [variant, root, levels]] of (
+    [
+      ["24 hours, ROOT/*/*/*/*", small, ["*", "*", "*", "*"]],
+      [`${HOURS} hours, ROOT/*/*/*/*`, large, ["*", "*", "*", "*"]],
+      [`${HOURS} hours, ROOT/${month}*/*`, large, [...month.split("/").filter(Boolean), "*", "*"]],
+      [`${HOURS} hours, live mode's ROOT/{${days.join(",")}}/*`, large, [`{${days.join(",")}}`, "*"]],
+    ] as const
+  ).entries()) {
+    if (!opts.only.split(",").includes(String(k + 1))) continue;
     const glob = `${root}/${levels.join("/")}`;
     const m = await measure(variant, glob, visited(root, [...levels]), work, spark);
     rows.push(m);
@@ -188,7 +201,7 @@ try {
       `${variant}: ${m.cpuPerTrigger.toFixed(3)} CPU-s and ${m.wallPerTrigger.toFixed(2)} s wall per trigger (${m.cores.toFixed(3)} cores), listing (latestOffset) median ${m.listingMs} ms, ${m.dirs} directories listed per trigger`,
     );
   }
-  const floor = rows[0]!.cpuPerTrigger;
+  const floor = rows[0]?.cpuPerTrigger ?? 0;
   for (const m of rows.slice(1))
     console.log(
       `${m.variant}: listing above the floor ${(m.cpuPerTrigger - floor).toFixed(3)} CPU-s per trigger = ${((m.cpuPerTrigger - floor) / 60).toFixed(4)} cores at a 1-minute refresh`,
