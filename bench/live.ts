@@ -94,6 +94,8 @@ try {
     },
     onLine: (l) => {
       if (l.includes("TRENDS_LIVE_STARTED")) started();
+      // The application's own lines (refreshes and their phases), timed: where a refresh spends.
+      if (l.startsWith("live: ")) console.error(`${new Date().toISOString().slice(11, 19)} ${l}`);
     },
   });
   await up;
