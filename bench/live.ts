@@ -13,7 +13,7 @@
  *     first post at the sink to the provisional volume alert row in PostgreSQL;
  *  3. 10,000 events/min for `minutes`: average CPU.
  */
-import { mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
+import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { setTimeout as sleep } from "node:timers/promises";
@@ -27,6 +27,7 @@ import { ensureSpark } from "../runtime/spark/index.ts";
 import { hourPrefix, parseDuration } from "../runtime/windows/index.ts";
 import { migrateToLatest, openDb } from "../sql/index.ts";
 import { eventLine, seededSentiment, writeObject } from "../test/emr/scheduler-support.ts";
+import { groupCpuSeconds } from "./cpu.ts";
 
 const { values: opts } = parseArgs({
   options: { minutes: { type: "string", default: "3" }, refresh: { type: "string", default: "1m" } },
@@ -34,23 +35,6 @@ const { values: opts } = parseArgs({
 const MINUTES = Number(opts.minutes);
 const REFRESH_S = parseDuration(opts.refresh, "--refresh") / 1000;
 const WINDOW_MS = 15 * 60_000;
-const TICKS = 100; // clock ticks per second (/proc/<pid>/stat)
-
-/** CPU seconds of every process in process group `pgid`, from /proc. */
-function groupCpuSeconds(pgid: number): number {
-  let ticks = 0;
-  for (const pid of readdirSync("/proc").filter((d) => /^\d+$/.test(d))) {
-    try {
-      const stat = readFileSync(`/proc/${pid}/stat`, "utf8");
-      const f = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
-      if (Number(f[2]) === pgid) ticks += Number(f[11]) + Number(f[12]);
-    } catch {
-      // the process ended meanwhile
-    }
-  }
-  return ticks / TICKS;
-}
-
 let seq = 0;
 /** One second of `perMinute` events created now (scored, in `acme`), one object at the sink. */
 function writeSecond(raw: string, perMinute: number, score: number, tag: string): void {
@@ -110,6 +94,8 @@ try {
     },
     onLine: (l) => {
       if (l.includes("TRENDS_LIVE_STARTED")) started();
+      // The application's own lines (refreshes and their phases), timed: where a refresh spends.
+      if (l.startsWith("live: ")) console.error(`${new Date().toISOString().slice(11, 19)} ${l}`);
     },
   });
   await up;

@@ -22,6 +22,16 @@ describe("describeExternal", () => {
     );
   });
 
+  it("turns a server shutdown (57P01) into one line, not a bug report", () => {
+    const e = Object.assign(new Error("terminating connection due to administrator command"), {
+      code: "57P01",
+      severity: "FATAL",
+    });
+    expect(describeExternal(e)?.message).toBe(
+      "the database ended the connection (57P01: terminating connection due to administrator command)",
+    );
+  });
+
   it("leaves bugs alone", () => {
     expect(describeExternal(new TypeError("x is undefined"))).toBeUndefined();
   });

@@ -56,6 +56,9 @@ export function describeListen(e: unknown): { message: string; fix: string } | u
   return { message: `cannot listen on ${where}: it ${known.says} (${err.code})`, fix: known.fix };
 }
 
+/** SQLSTATEs of a server that shut down or dropped the connection (classes 57P and 08). */
+const DB_GONE = /^(57P0[1-3]|08[0-9A-Z]{3})$/;
+
 /** A one-line account of a network error or an AWS service error, after the SDK's retries. */
 export function describeExternal(e: unknown): { message: string; fix: string } | undefined {
   if (!(e instanceof Error)) return undefined;
@@ -70,6 +73,12 @@ export function describeExternal(e: unknown): { message: string; fix: string } |
     return {
       message: `cannot reach${where} (${err.code})${err.$metadata?.attempts ? ` after ${err.$metadata.attempts} attempts` : ""}`,
       fix: "check the endpoint/URL setting and the network, then retry",
+    };
+  }
+  if ((err.code && DB_GONE.test(err.code)) || err.message === "Connection terminated unexpectedly") {
+    return {
+      message: `the database ended the connection (${err.code ? `${err.code}: ` : ""}${err.message})`,
+      fix: "check that PostgreSQL is up (`trends doctor`), then retry",
     };
   }
   if (err.$metadata) {

@@ -209,8 +209,13 @@ const SPECS: CommandSpec[] = [
       "--minutes": badNumber(1, 43_200),
       "--tweets": badNumber(1, 5_000_000),
       "--seed": badNumber(0, Number.MAX_SAFE_INTEGER),
+      "--pace": badNumber(1, 900),
     },
-    any: { "--keep": fc.constantFrom("true", "false"), "--seed": anyNumber(0, 2 ** 40) },
+    any: {
+      "--keep": fc.constantFrom("true", "false"),
+      "--seed": anyNumber(0, 2 ** 40),
+      "--live": fc.constantFrom("true", "false"),
+    },
   },
   {
     argv: ["rules", "add", "--value", "acme lang:en", "--dry-run"],

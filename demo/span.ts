@@ -24,6 +24,9 @@ export interface DemoOptions {
   keep: boolean;
   /** `x`: synthetic X messages through replay; `bluesky-replay`: the same stream as Jetstream frames. */
   source: "x" | "bluesky-replay";
+  /** Live mode: the crisis window is replayed at `pace` × real time while the live application runs. */
+  live: boolean;
+  pace: number;
 }
 
 export const DEMO_DEFAULTS: DemoOptions = {
@@ -35,6 +38,8 @@ export const DEMO_DEFAULTS: DemoOptions = {
   crisisTopic: "acme",
   keep: false,
   source: "x",
+  live: false,
+  pace: 10,
 };
 
 export interface DemoSpan {

@@ -5,6 +5,7 @@ import {
   allAlerts,
   type Database,
   type InfluencerRanking,
+  type LiveAlertRow,
   readMetric,
   type SentimentAlert,
   type SentimentPoint,
@@ -109,4 +110,10 @@ export function formatSummary(s: DemoSummary, crisisTopic: string): string {
     );
   }
   return out.join("\n");
+}
+
+/** A live alert on one line: its state first (PROVISIONAL, then CONFIRMED or WITHDRAWN). */
+export function liveAlertLine(a: LiveAlertRow): string {
+  const what = a.kind.replace(/_alert$/, "");
+  return `${a.state.toUpperCase()} ${what} alert ${a.severity} — topic ${a.topic}, window ${hhmm(a.windowStart)}–${hhmm(a.windowEnd)}: ${a.elapsedMinutes.toFixed(1)} of ${Math.round((a.windowEnd.getTime() - a.windowStart.getTime()) / 60_000)} min seen`;
 }

@@ -17,6 +17,8 @@ interface DemoArgs {
   keep: boolean;
   source: "x" | "bluesky-replay";
   json: boolean;
+  live: boolean;
+  pace?: number;
 }
 
 export const demo: CommandModule<object, DemoArgs> = {
@@ -50,9 +52,23 @@ export const demo: CommandModule<object, DemoArgs> = {
         describe: "x: synthetic X messages; bluesky-replay: the same stream as recorded Jetstream frames",
       })
       .option("json", { type: "boolean", default: false, describe: "print the report as JSON on stdout" })
+      .option("live", {
+        type: "boolean",
+        default: false,
+        describe:
+          "replay the crisis window in real time (× --pace) with live mode on: its provisional alert as it appears, then the final one",
+      })
+      .option("pace", {
+        ...numberOption("--pace", { min: 1, max: 900 }),
+        describe: `--live: replay speed of the crisis window (default ×${DEMO_DEFAULTS.pace}: 15 minutes in 90 s)`,
+      })
       .example(
         "$0 demo",
         "two hours of synthetic traffic, a crisis in topic acme, results in the local PostgreSQL",
+      )
+      .example(
+        "$0 demo --live",
+        "the same, the crisis window replayed at ×10 with live mode's provisional alerts",
       ),
   handler: async (argv) => {
     const s = settingsFrom(argv);
@@ -64,6 +80,13 @@ export const demo: CommandModule<object, DemoArgs> = {
     if (!Number.isFinite(argv.minutes) || !Number.isFinite(argv.tweets)) {
       throw usageError("--minutes and --tweets take numbers", "e.g. --minutes 120 --tweets 8000");
     }
+    if (argv.pace !== undefined && !argv.live)
+      throw usageError("--pace goes with --live", "add --live or drop --pace");
+    if (argv.live && argv.source !== "x")
+      throw usageError(
+        "--live replays the synthetic X stream; it does not go with --source bluesky-replay",
+        "drop --source, or drop --live",
+      );
     const stop = stopOnSignals();
     const started = Date.now();
     const say = (text: string) => process.stderr.write(`${text}\n`);
@@ -78,10 +101,16 @@ export const demo: CommandModule<object, DemoArgs> = {
           seed: argv.seed,
           keep: argv.keep,
           source: argv.source,
+          live: argv.live,
+          pace: argv.pace ?? DEMO_DEFAULTS.pace,
         },
         {
           stage: (n, of, text) => say(`\n[${n}/${of}] ${text}`),
           detail: (text) => say(`      ${text}`),
+          // Live alerts are the demo's data, not its progress: stdout, as they appear.
+          alert: (text) => {
+            if (!argv.json) printLines(text);
+          },
         },
         stop.signal,
       );
@@ -101,7 +130,7 @@ export const demo: CommandModule<object, DemoArgs> = {
     } else {
       printLines("", ...formatSummary(report.summary, DEMO_DEFAULTS.crisisTopic).split("\n"));
       process.stdout.write(
-        `\nDone in ${Math.round((Date.now() - started) / 1000)} s: ${report.ingest.events} events, ${report.windows.length} windows (${failed} failed).\n` +
+        `\nDone in ${Math.round((Date.now() - started) / 1000)} s: ${report.ingest.events + (report.live?.ingest.events ?? 0)} events, ${report.windows.length} windows (${failed} failed).\n` +
           `Results are in the local PostgreSQL (${localDataDir(s)}). Next:\n` +
           "  npx trends serve                       # the dashboard on http://127.0.0.1:8080\n" +
           "  npx trends query influencers --since 24h --topic acme\n" +

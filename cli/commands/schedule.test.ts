@@ -8,7 +8,6 @@ describe("trends schedule --live flags", () => {
     [["schedule", "--checkpoint", "/tmp/ck"], "--checkpoint goes with --live"],
     [["schedule", "--live", "--once"], "--live does not go with --once"],
     [["schedule", "--live", "--backfill"], "--live does not go with --backfill"],
-    [["schedule", "--live", "--runner", "emr"], "--live runs with the local runner"],
     [["schedule", "--live", "--refresh", "soon"], '--refresh "soon" is not a duration'],
     [["schedule", "--live", "--refresh", "2h"], "is not whole seconds up to 1h"],
   ])("%j is one line and exit 2", async (args, message) => {

@@ -8,6 +8,7 @@ import {
   jdbcFromDatabaseUrl,
   openPipeline,
   outcomeJson,
+  type Pipeline,
   runBackfill,
   runScheduler,
   schedulerTick,
@@ -15,7 +16,15 @@ import {
   stopOnSignals,
   type TickSummary,
 } from "../../emr/index.ts";
-import { runLive } from "../../emr/live/index.ts";
+import {
+  emrLiveRun,
+  type LiveRun,
+  localLiveRun,
+  serverlessLiveRun,
+  superviseLive,
+} from "../../emr/live/index.ts";
+import { EmrStepRunner } from "../../emr/runners/emr.ts";
+import { EmrServerlessStepRunner } from "../../emr/runners/emr-serverless.ts";
 import { ExitCode, usageError } from "../../runtime/errors/index.ts";
 import { log } from "../../runtime/log/index.ts";
 import { ensureSpark } from "../../runtime/spark/index.ts";
@@ -146,12 +155,13 @@ export const schedule: CommandModule<object, ScheduleArgs> = {
         type: "boolean",
         default: false,
         describe:
-          "also keep one live Spark application up: the open windows' provisional rows and alerts, refreshed (local runner)",
+          "also keep one live Spark application up: the open windows' provisional rows and alerts, refreshed (locally; on EMR one long-running step, which needs StepConcurrencyLevel ≥ 2; on EMR Serverless one long job run)",
       })
       .option("refresh", { type: "string", describe: `--live: refresh period (default ${REFRESH})` })
       .option("checkpoint", {
         type: "string",
-        describe: "--live: the live application's checkpoint directory (default <cacheDir>/live/checkpoint)",
+        describe:
+          "--live: the live application's checkpoint directory (default <cacheDir>/live/checkpoint; on EMR and EMR Serverless s3://BUCKET/live/checkpoint/)",
       })
       .example("$0 schedule --runner local --input ./raw --once", "process what is due now, then exit")
       .example(
@@ -227,15 +237,15 @@ export const schedule: CommandModule<object, ScheduleArgs> = {
           if (print) printLines(attemptLine(a));
         },
       };
+      // Live mode's settings are checked (a cluster that runs one step at a time, say) before
+      // anything runs; then it runs beside the ticks, never in their way: finals keep coming while
+      // it restarts.
+      const liveRun = refreshMs === undefined ? undefined : await prepareLive(s, p, argv, refreshMs);
       log().info({ runner: p.deps.runner.kind, every, owner: p.deps.owner }, "scheduler started");
-      // Live mode runs beside the ticks, never in their way: finals keep coming while it restarts.
-      if (refreshMs !== undefined) {
+      if (liveRun) {
         stop.signal.addEventListener("abort", () => liveStop.abort(), { once: true });
-        live = startLive(s, p.databaseUrl, argv, refreshMs, liveStop.signal, p.deps).catch((e: unknown) => {
-          log().error(
-            { err: (e as Error).message },
-            "live mode could not start; the finals go on without it",
-          );
+        live = superviseLive(liveRun, { signal: liveStop.signal }).catch((e: unknown) => {
+          log().error({ err: (e as Error).message }, "live mode stopped; the finals go on without it");
         });
       }
       const ticks: TickSummary[] = argv.once
@@ -252,12 +262,19 @@ export const schedule: CommandModule<object, ScheduleArgs> = {
         : argv.once && failed
           ? ExitCode.Failure
           : ExitCode.Ok;
+    } catch (e) {
+      // After Ctrl-C or SIGTERM, what was in flight (a query, a step) may fail on its way out: that
+      // is the stop, not an error to report.
+      if (!stop.signal.aborted) throw e;
+      log().debug({ err: (e as Error).message }, "in flight when stopped");
+      process.exitCode = ExitCode.Interrupted;
     } finally {
       liveStop.abort();
       await live;
       stop.dispose();
       await p.close();
     }
+    if (stop.signal.aborted) process.stderr.write(`schedule: ${(stop.signal.reason as Error).message}\n`);
   },
 };
 
@@ -272,45 +289,63 @@ function checkLive(argv: ScheduleArgs): number | undefined {
   for (const flag of ["once", "backfill"] as const)
     if (argv[flag])
       throw usageError(`--live does not go with --${flag}`, "live mode keeps running; drop one of them");
-  if (argv.runner !== "local")
-    throw usageError(
-      `--live runs with the local runner; on ${argv.runner} it is one long-running job (emr/README.md, "Live mode")`,
-      "drop --live, or use --runner local",
-    );
   const ms = parseDuration(argv.refresh ?? REFRESH, "--refresh");
   if (ms % 1000 !== 0 || ms > MAX_REFRESH_MS)
     throw usageError(`--refresh ${argv.refresh} is not whole seconds up to 1h`, "e.g. --refresh 30s or 1m");
   return ms;
 }
 
-async function startLive(
+/**
+ * One run of the live application for the runner: a local spark-submit, one long-running EMR step
+ * or one long EMR Serverless job run (emr/README.md, "Live mode"), supervised by `superviseLive`.
+ */
+async function prepareLive(
   s: ReturnType<typeof settingsFrom>,
-  databaseUrl: string,
+  p: Pipeline,
   argv: ScheduleArgs,
   refreshMs: number,
-  signal: AbortSignal,
-  { windowMinutes, latenessMinutes }: { windowMinutes: number; latenessMinutes: number },
-): Promise<void> {
-  const spark = await ensureSpark({ cacheDir: s.cacheDir, sparkHome: s.sparkHome });
-  const jdbc = jdbcFromDatabaseUrl(databaseUrl);
-  const input = argv.input ?? `s3://${s.bucket}/${s.rawPrefix.replace(/^\/+/, "")}`;
-  await runLive({
-    spark,
-    master: argv.master,
+): Promise<LiveRun> {
+  const { windowMinutes, latenessMinutes, runner } = p.deps;
+  const jdbc = jdbcFromDatabaseUrl(p.databaseUrl);
+  const bucket = argv.bucket ?? s.bucket;
+  const input = argv.input ?? `s3://${bucket}/${s.rawPrefix.replace(/^\/+/, "")}`;
+  const app = {
     input,
-    checkpoint: argv.checkpoint ?? join(s.cacheDir, "live", "checkpoint"),
     jdbcUrl: jdbc.jdbcUrl,
-    jdbcUser: jdbc.user,
-    jdbcPassword: jdbc.password,
     windowMinutes,
     latenessMinutes,
     refreshSeconds: refreshMs / 1000,
-    signal,
-    onLine: (line) => {
+  };
+  if (runner instanceof EmrStepRunner || runner instanceof EmrServerlessStepRunner) {
+    const checkpoint = argv.checkpoint ?? `s3://${bucket}/live/checkpoint/`;
+    for (const [flag, uri] of [
+      ["--input", input],
+      ["--checkpoint", checkpoint],
+    ] as const)
+      if (!/^s3a?:\/\//.test(uri))
+        throw usageError(
+          `${flag} ${uri} is not on S3: the live application runs on ${runner.kind}`,
+          `pass ${flag} s3://BUCKET/…/`,
+        );
+    const remote = { ...app, input: slash(input), checkpoint: slash(checkpoint) };
+    return runner instanceof EmrStepRunner ? emrLiveRun(runner, remote) : serverlessLiveRun(runner, remote);
+  }
+  const spark = await ensureSpark({ cacheDir: s.cacheDir, sparkHome: s.sparkHome });
+  const local = {
+    ...app,
+    spark,
+    master: argv.master,
+    checkpoint: argv.checkpoint ?? join(s.cacheDir, "live", "checkpoint"),
+    jdbcUser: jdbc.user,
+    jdbcPassword: jdbc.password,
+    onLine: (line: string) => {
       if (line.startsWith("live: ")) log().info({ live: line.slice(6) }, "live");
     },
-  });
+  };
+  return localLiveRun(local);
 }
+
+const slash = (uri: string): string => (uri.endsWith("/") ? uri : `${uri}/`);
 
 function summarise(t: TickSummary): void {
   if (t.standby) {

@@ -26,6 +26,9 @@ export const RUNTIME_DIR = join(REPO_ROOT, STEP_RUNTIME_DIR);
 /** The window job's plan, keyed as sparkgen writes it under its generated directory. */
 export const PLAN_KEY = relative(SPARKGEN_GENERATED_DIR, WINDOW_JOB_PLAN).split(sep).join("/");
 export const STEP_SCRIPT_KEY = `runtime/${STEP_ENTRY}`;
+/** The live application's entry (live mode on EMR and EMR Serverless), beside the step's. */
+const LIVE_ENTRY = "live_step.py";
+export const LIVE_SCRIPT_KEY = `runtime/${LIVE_ENTRY}`;
 /** The `trends_step` package as one zip, for spark-submit's `--py-files`. */
 export const RUNTIME_ZIP_KEY = "runtime/trends_step.zip";
 
@@ -61,6 +64,10 @@ export function collectArtifacts(o: {
   return [
     ...files,
     { key: STEP_SCRIPT_KEY, path: join(runtime, STEP_ENTRY) },
+    // Optional: a `--runtime-dir` of an older checkout has no live mode.
+    ...(existsSync(join(runtime, LIVE_ENTRY))
+      ? [{ key: LIVE_SCRIPT_KEY, path: join(runtime, LIVE_ENTRY) }]
+      : []),
     { key: RUNTIME_ZIP_KEY, path: runtimeZip(runtime) },
     { key: `jars/${basename(o.jdbcJar)}`, path: o.jdbcJar },
   ].sort((a, b) => cmp(a.key, b.key));

@@ -4,6 +4,7 @@ export {
   GENERATED_DIR,
   type HashedFile,
   hashFiles,
+  LIVE_SCRIPT_KEY,
   PLAN_KEY,
   RUNTIME_ZIP_KEY,
   runtimeZip,

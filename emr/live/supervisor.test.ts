@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { liveAppArgs, restartDelayMs } from "./supervisor.ts";
+import { type LiveEnd, liveAppArgs, restartDelayMs, superviseLive } from "./supervisor.ts";
 
 describe("the live supervisor", () => {
   it("restarts after an exponential delay, capped, jittered within its upper half", () => {
@@ -36,5 +36,24 @@ describe("the live supervisor", () => {
       "--refresh",
       "60s",
     ]);
+  });
+
+  it("starts a run again after it ends, also when its start is refused, until the signal stops it", async () => {
+    const stop = new AbortController();
+    const calls: string[] = [];
+    const run = async (signal: AbortSignal): Promise<LiveEnd> => {
+      calls.push(`start ${calls.length}`);
+      if (calls.length === 1) return { code: 1, reason: "died" };
+      if (calls.length === 2) throw new Error("ThrottlingException");
+      // the third lives until stopped
+      await new Promise((r) => signal.addEventListener("abort", r, { once: true }));
+      calls.push("stopped");
+      return { state: "CANCELLED" };
+    };
+    const supervised = superviseLive(run, { signal: stop.signal, firstDelayMs: 1, maxDelayMs: 4 });
+    while (calls.length < 3) await new Promise((r) => setTimeout(r, 5));
+    stop.abort();
+    await supervised;
+    expect(calls).toEqual(["start 0", "start 1", "start 2", "stopped"]);
   });
 });

@@ -20,7 +20,9 @@ export interface LiveAppOptions {
   readonly latenessMinutes: number;
   /** Trigger interval in seconds. */
   readonly refreshSeconds: number;
-  readonly plan?: string;
+  readonly plan?: string | undefined;
+  /** On EMR and EMR Serverless: the Secrets Manager id the application reads the credentials from. */
+  readonly jdbcSecret?: string | undefined;
 }
 
 /** The live application's arguments after its script. */
@@ -40,25 +42,47 @@ export function liveAppArgs(o: LiveAppOptions): string[] {
     String(o.latenessMinutes),
     "--refresh",
     `${o.refreshSeconds}s`,
+    ...(o.jdbcSecret ? ["--jdbc-secret", o.jdbcSecret] : []),
   ];
 }
 
-export interface LiveSupervisorOptions extends LiveAppOptions {
+/** Restart policy of a supervised live application. */
+export interface RestartOptions {
+  /** Stops the application and the supervisor. */
+  readonly signal: AbortSignal;
+  /** First restart delay; doubles per quick death up to `maxDelayMs`. Default 5 s. */
+  readonly firstDelayMs?: number | undefined;
+  readonly maxDelayMs?: number | undefined;
+}
+
+export interface LiveSupervisorOptions extends LocalLiveOptions, RestartOptions {}
+
+export interface LocalLiveOptions extends LiveAppOptions {
   readonly spark: SparkInstall;
   readonly master?: string | undefined;
   /** Database credentials: passed as TRENDS_JDBC_USER/PASSWORD in the application's environment only. */
   readonly jdbcUser?: string | undefined;
   readonly jdbcPassword?: string | undefined;
-  /** Stops the application (SIGTERM to its process group) and the supervisor. */
-  readonly signal: AbortSignal;
   /** Each line the application writes (stdout and stderr). */
   readonly onLine?: ((line: string) => void) | undefined;
   /** Each start of the application (tests kill it by its process group). */
   readonly onStart?: ((child: ChildProcess) => void) | undefined;
-  /** First restart delay; doubles per quick death up to `maxDelayMs`. Default 5 s. */
-  readonly firstDelayMs?: number | undefined;
-  readonly maxDelayMs?: number | undefined;
 }
+
+/** How a run of the live application ended. */
+export interface LiveEnd {
+  readonly code?: number | null;
+  readonly signal?: NodeJS.Signals | null;
+  /** EMR step or job run state. */
+  readonly state?: string;
+  readonly reason?: string | undefined;
+}
+
+/**
+ * One run of the live application, wherever it runs: a local process group, an EMR step, an EMR
+ * Serverless job run. `run` resolves when it ends, on its own or stopped by `signal`.
+ */
+export type LiveRun = (signal: AbortSignal) => Promise<LiveEnd>;
 
 /** An application that lived this long was healthy: the next death restarts from the first delay. */
 const HEALTHY_MS = 5 * 60_000;
@@ -73,21 +97,27 @@ export function restartDelayMs(n: number, first: number, max: number, random = M
 }
 
 /**
- * Keeps the live application up until the signal aborts: spark-submit in its own process group,
- * restarted with backoff and jitter whenever it dies. Finals do not depend on it: the scheduler
- * runs beside it (`trends schedule --live`), so windows keep becoming final while it is down.
+ * Keeps the live application up until the signal aborts, restarted with backoff and jitter
+ * whenever it dies. Finals do not depend on it: the scheduler runs beside it (`trends schedule
+ * --live`), so windows keep becoming final while it is down.
  */
-export async function runLive(o: LiveSupervisorOptions): Promise<void> {
+export async function superviseLive(run: LiveRun, o: RestartOptions): Promise<void> {
   const first = o.firstDelayMs ?? 5_000;
   const max = o.maxDelayMs ?? 5 * 60_000;
   let quickDeaths = 0;
   while (!o.signal.aborted) {
     const started = Date.now();
-    const { code, signal, reason } = await runOnce(o);
+    let end: LiveEnd;
+    try {
+      end = await run(o.signal);
+    } catch (e) {
+      // A start refused by the service (throttled, quota) is a death like any other.
+      end = { reason: (e as Error).message };
+    }
     if (o.signal.aborted) break;
     quickDeaths = Date.now() - started > HEALTHY_MS ? 0 : quickDeaths + 1;
     const delay = restartDelayMs(quickDeaths - 1, first, max);
-    log().warn({ code, signal, reason, restartInMs: delay }, "the live application stopped; restarting it");
+    log().warn({ ...end, restartInMs: delay }, "the live application stopped; restarting it");
     try {
       await sleep(delay, undefined, { signal: o.signal });
     } catch {
@@ -96,12 +126,21 @@ export async function runLive(o: LiveSupervisorOptions): Promise<void> {
   }
 }
 
+/** The live application as a local spark-submit in its own process group, supervised. */
+export function runLive(o: LiveSupervisorOptions): Promise<void> {
+  return superviseLive(localLiveRun(o), o);
+}
+
+/** One run of the live application as a local spark-submit in its own process group. */
+export const localLiveRun =
+  (o: LocalLiveOptions): LiveRun =>
+  (signal) =>
+    runOnce(o, signal);
+
 /** Lines of output kept for the reason of a death (its last ERROR line or exception). */
 const TAIL_LINES = 200;
 
-function runOnce(
-  o: LiveSupervisorOptions,
-): Promise<{ code: number | null; signal: NodeJS.Signals | null; reason?: string }> {
+function runOnce(o: LocalLiveOptions, signal: AbortSignal): Promise<LiveEnd> {
   const tail: string[] = [];
   const args = sparkSubmitArgs({
     script: LIVE_SCRIPT,
@@ -142,15 +181,15 @@ function runOnce(
       // already gone
     }
   };
-  o.signal.addEventListener("abort", stop, { once: true });
+  signal.addEventListener("abort", stop, { once: true });
   return new Promise((resolve) => {
     child.on("error", (e) => {
       log().error({ err: e.message }, "could not start the live application");
       resolve({ code: null, signal: null });
     });
-    child.on("close", (code, signal) => {
-      o.signal.removeEventListener("abort", stop);
-      resolve({ code, signal, reason: failureReason(tail.join("\n"), code, signal) });
+    child.on("close", (code, killedBy) => {
+      signal.removeEventListener("abort", stop);
+      resolve({ code, signal: killedBy, reason: failureReason(tail.join("\n"), code, killedBy) });
     });
   });
 }

@@ -104,6 +104,28 @@ export function startJobRunInput(
   o: ServerlessJobOptions,
   target?: SparkTarget,
 ): StartJobRunRequest {
+  const args = stepArgs(req, { jdbcSecret: o.jdbcSecret, plan: planFor(o.artifacts, target) });
+  return sparkSubmitJobRun(
+    {
+      name: stepName(req),
+      script: o.artifacts.stepScript,
+      args,
+      clientToken: req.runId === undefined ? randomUUID() : `trends-run-${req.runId}`,
+      what: `the job for ${req.window.start.toISOString()}`,
+    },
+    o,
+  );
+}
+
+/**
+ * StartJobRun of `script ARGS` with the artifacts' JDBC jar and runtime package and the worker
+ * sizes as `--conf`s: the window step's and the live application's job run alike. Checks the
+ * documented limits first (SERVERLESS_LIMITS).
+ */
+export function sparkSubmitJobRun(
+  run: { name: string; script: string; args: string[]; clientToken: string; what: string },
+  o: ServerlessJobOptions,
+): StartJobRunRequest {
   checkServerlessIds(o.applicationId, o.executionRoleArn);
   const size = o.sizing ?? DEFAULT_SERVERLESS_SIZING;
   const conf: Record<string, string> = {
@@ -123,37 +145,31 @@ export function startJobRunInput(
     ...(o.artifacts.pyFiles ? [`--py-files ${o.artifacts.pyFiles}`] : []),
     ...Object.entries(conf).map(([k, v]) => `--conf ${k}=${v}`),
   ].join(" ");
-  const args = stepArgs(req, { jdbcSecret: o.jdbcSecret, plan: planFor(o.artifacts, target) });
-  const at = req.window.start.toISOString();
-  if (o.artifacts.stepScript.length > SERVERLESS_LIMITS.entryPointChars) {
+  if (run.script.length > SERVERLESS_LIMITS.entryPointChars) {
     throw usageError(
-      `the entry point ${o.artifacts.stepScript} is longer than EMR Serverless's ${SERVERLESS_LIMITS.entryPointChars} characters`,
+      `the entry point ${run.script} is longer than EMR Serverless's ${SERVERLESS_LIMITS.entryPointChars} characters`,
       "use a shorter bucket name",
     );
   }
-  if (args.length > SERVERLESS_LIMITS.entryPointArguments) {
+  if (run.args.length > SERVERLESS_LIMITS.entryPointArguments) {
     throw usageError(
-      `the job for ${at} has ${args.length} entry point arguments; EMR Serverless allows ${SERVERLESS_LIMITS.entryPointArguments}`,
+      `${run.what} has ${run.args.length} entry point arguments; EMR Serverless allows ${SERVERLESS_LIMITS.entryPointArguments}`,
       "use a smaller lateness allowance (fewer --input prefixes)",
     );
   }
   if (params.length > SERVERLESS_LIMITS.sparkSubmitParametersChars) {
     throw usageError(
-      `the job for ${at} has ${params.length} characters of sparkSubmitParameters; EMR Serverless allows ${SERVERLESS_LIMITS.sparkSubmitParametersChars}`,
+      `${run.what} has ${params.length} characters of sparkSubmitParameters; EMR Serverless allows ${SERVERLESS_LIMITS.sparkSubmitParametersChars}`,
       "pass fewer Spark settings",
     );
   }
   return {
     applicationId: o.applicationId,
-    clientToken: req.runId === undefined ? randomUUID() : `trends-run-${req.runId}`,
+    clientToken: run.clientToken,
     executionRoleArn: o.executionRoleArn,
-    name: stepName(req),
+    name: run.name,
     jobDriver: {
-      sparkSubmit: {
-        entryPoint: o.artifacts.stepScript,
-        entryPointArguments: args,
-        sparkSubmitParameters: params,
-      },
+      sparkSubmit: { entryPoint: run.script, entryPointArguments: run.args, sparkSubmitParameters: params },
     },
     ...(o.logUri
       ? {
@@ -232,6 +248,16 @@ export class EmrServerlessStepRunner implements StepRunner {
   }
 
   async submit(req: StepRequest): Promise<string> {
+    return this.startJobRun((o, target) => startJobRunInput(req, o, target));
+  }
+
+  /**
+   * Starts the job run `input` builds for the application's Spark target (once a slot is free);
+   * its id.
+   */
+  async startJobRun(
+    input: (o: ServerlessJobOptions, target: SparkTarget | undefined) => StartJobRunRequest,
+  ): Promise<string> {
     const { executionRoleArn } = this.#o;
     if (!executionRoleArn) {
       throw usageError(
@@ -241,14 +267,14 @@ export class EmrServerlessStepRunner implements StepRunner {
     }
     const app = await this.application();
     const target = checkTarget(`EMR Serverless application ${app.id}`, app.releaseLabel, this.#o.stepTargets);
-    const input = startJobRunInput(req, { ...this.#o, executionRoleArn }, target);
+    const request = input({ ...this.#o, executionRoleArn }, target);
     await this.#waitForSlot();
-    const out = await this.#call((c) => c.send(new StartJobRunCommand(input)));
+    const out = await this.#call((c) => c.send(new StartJobRunCommand(request)));
     log().info(
-      { jobRun: out.jobRunId, application: this.#o.applicationId, name: input.name },
+      { jobRun: out.jobRunId, application: this.#o.applicationId, name: request.name },
       "EMR Serverless job run started",
     );
-    if (!out.jobRunId) throw new TrendsError(`EMR Serverless accepted no job run for ${input.name}`);
+    if (!out.jobRunId) throw new TrendsError(`EMR Serverless accepted no job run for ${request.name}`);
     return out.jobRunId;
   }
 

@@ -53,6 +53,24 @@ export interface EmrStepOptions {
  * cluster's Spark target (from its release label), which picks the job plan (`planFor`).
  */
 export function emrStepConfig(req: StepRequest, o: EmrStepOptions, target?: SparkTarget): StepConfig {
+  const args = stepArgs(req, { jdbcSecret: o.jdbcSecret, plan: planFor(o.artifacts, target) });
+  return sparkSubmitStep(stepName(req), o.artifacts.stepScript, args, o, {
+    what: `the step for ${req.window.start.toISOString()}`,
+    fix: "use a shorter bucket/raw prefix or a smaller lateness allowance (fewer --input prefixes)",
+  });
+}
+
+/**
+ * `command-runner.jar spark-submit --deploy-mode cluster … SCRIPT ARGS` with the artifacts' JDBC
+ * jar and runtime package: the window step's and the live application's step alike.
+ */
+export function sparkSubmitStep(
+  name: string,
+  script: string,
+  scriptArgs: readonly string[],
+  o: EmrStepOptions,
+  tooLong: { what: string; fix: string },
+): StepConfig {
   const conf: Record<string, string> = {
     // One YARN attempt: a failed step is reported once and the scheduler decides about retries
     // (YARN's default of 2 attempts would silently rerun the window inside one step).
@@ -69,18 +87,18 @@ export function emrStepConfig(req: StepRequest, o: EmrStepOptions, target?: Spar
     o.artifacts.jdbcJar,
     ...(o.artifacts.pyFiles ? ["--py-files", o.artifacts.pyFiles] : []),
     ...Object.entries(conf).flatMap(([k, v]) => ["--conf", `${k}=${v}`]),
-    o.artifacts.stepScript,
-    ...stepArgs(req, { jdbcSecret: o.jdbcSecret, plan: planFor(o.artifacts, target) }),
+    script,
+    ...scriptArgs,
   ];
   const chars = args.reduce((n, a) => n + a.length, 0);
   if (chars > EMR_LIMITS.argumentChars) {
     throw usageError(
-      `the step for ${req.window.start.toISOString()} has ${chars} characters of arguments; EMR allows ${EMR_LIMITS.argumentChars}`,
-      "use a shorter bucket/raw prefix or a smaller lateness allowance (fewer --input prefixes)",
+      `${tooLong.what} has ${chars} characters of arguments; EMR allows ${EMR_LIMITS.argumentChars}`,
+      tooLong.fix,
     );
   }
   return {
-    Name: stepName(req),
+    Name: name,
     // CONTINUE: a failed window must not stop the cluster or cancel other windows' steps, and it
     // is the only value EMR allows when StepConcurrencyLevel > 1.
     ActionOnFailure: "CONTINUE",
@@ -146,9 +164,19 @@ export class EmrStepRunner implements StepRunner {
   }
 
   async submit(req: StepRequest): Promise<string> {
+    return this.submitStep((target, o) => emrStepConfig(req, o, target));
+  }
+
+  /**
+   * Adds the step `config` builds from the runner's artifacts for the cluster's Spark target (once
+   * the queue has room); its id.
+   */
+  async submitStep(
+    config: (target: SparkTarget | undefined, o: EmrStepOptions) => StepConfig,
+  ): Promise<string> {
     const c = await this.cluster();
     const target = checkTarget(`EMR cluster ${c.id}`, c.releaseLabel, this.#o.stepTargets);
-    const step = emrStepConfig(req, this.#o, target);
+    const step = config(target, this.#o);
     await this.#waitForSlot();
     const out = await this.#call((emr) =>
       emr.send(new AddJobFlowStepsCommand(addStepsInput(this.#o.clusterId, [step]))),

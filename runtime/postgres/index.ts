@@ -105,7 +105,10 @@ export async function startLocalPostgres(o: { dataDir: string; port?: number }):
     "-c",
     "shared_buffers=256MB",
   ]);
-  const child: ChildProcess = spawn(cmd, args, { stdio: ["ignore", "ignore", "pipe"] });
+  // Its own process group: a terminal's Ctrl-C (SIGINT to the foreground group) must not reach the
+  // server, whose "fast shutdown" would end the command's open connections with 57P01 before the
+  // command has stopped what uses them. The command stops it itself (`stop`, or at exit).
+  const child: ChildProcess = spawn(cmd, args, { stdio: ["ignore", "ignore", "pipe"], detached: true });
   let stderr = "";
   child.stderr!.on("data", (b: Buffer) => {
     stderr = (stderr + b.toString()).slice(-4000);

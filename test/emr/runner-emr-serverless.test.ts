@@ -1,4 +1,3 @@
-import { fileURLToPath } from "node:url";
 import { gunzipSync } from "node:zlib";
 import type { EMRServerlessClient } from "@aws-sdk/client-emr-serverless";
 import { CreateBucketCommand, GetObjectCommand, type S3Client } from "@aws-sdk/client-s3";
@@ -10,7 +9,6 @@ import {
   runStatsReader,
   type StepArtifacts,
   startJobRunInput,
-  uploadArtifacts,
 } from "../../emr/index.ts";
 import { createEmrServerless, createS3 } from "../../runtime/aws/index.ts";
 import { isTrendsError } from "../../runtime/errors/index.ts";
@@ -18,16 +16,12 @@ import { type Database, migrateToLatest, openDb } from "../../sql/index.ts";
 import { type EmrEmulator, startEmrEmulator } from "../fakes/emr-emulator/index.ts";
 import { freshDatabase, localAws, sparkInstall } from "../support/services.ts";
 import { type RunnerHarness, runnerContract } from "./runner-contract.ts";
-import { s3Inputs } from "./runner-inputs.ts";
+import { PASSWORD, ROLE, s3Inputs, uploadFakeStep } from "./runner-inputs.ts";
 
-const FAKE_STEP = fileURLToPath(new URL("../fakes/emr-emulator/steps/fake_window_step.py", import.meta.url));
 const BUCKET = "trends-runner-serverless";
 const APP = "00frunnertest001";
 const ONE = "00fonlyonerun001";
 const SPARK4 = "00fsparkfourapp1";
-const ROLE = "arn:aws:iam::123456789012:role/trends-serverless-job";
-/** The database password the job knows (through the secret); it must never be in a request. */
-const PASSWORD = "s3cr3t-Pa55word";
 
 let h: RunnerHarness;
 let db: Kysely<Database>;
@@ -58,14 +52,7 @@ beforeAll(async () => {
   const spark = sparkInstall();
   s3 = createS3(localAws());
   await s3.send(new CreateBucketCommand({ Bucket: BUCKET }));
-  artifacts = await uploadArtifacts({
-    s3,
-    bucket: BUCKET,
-    files: [
-      { key: "runtime/window_step.py", path: FAKE_STEP },
-      { key: "jars/postgresql.jar", path: spark.jdbcJar },
-    ],
-  });
+  artifacts = await uploadFakeStep(s3, BUCKET);
   emu = await startEmrEmulator({
     spark,
     s3,

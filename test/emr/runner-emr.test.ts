@@ -1,24 +1,20 @@
-import { fileURLToPath } from "node:url";
 import { AddJobFlowStepsCommand, type EMRClient } from "@aws-sdk/client-emr";
 import { CreateBucketCommand, type S3Client } from "@aws-sdk/client-s3";
 import type { Kysely } from "kysely";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { EmrStepRunner, runStatsReader, type StepArtifacts, uploadArtifacts } from "../../emr/index.ts";
+import { EmrStepRunner, runStatsReader, type StepArtifacts } from "../../emr/index.ts";
 import { createEmr, createS3 } from "../../runtime/aws/index.ts";
 import { isTrendsError } from "../../runtime/errors/index.ts";
 import { type Database, migrateToLatest, openDb } from "../../sql/index.ts";
 import { type EmrEmulator, startEmrEmulator } from "../fakes/emr-emulator/index.ts";
 import { freshDatabase, localAws, sparkInstall } from "../support/services.ts";
 import { type RunnerHarness, runnerContract } from "./runner-contract.ts";
-import { s3Inputs } from "./runner-inputs.ts";
+import { PASSWORD, s3Inputs, uploadFakeStep } from "./runner-inputs.ts";
 
-const FAKE_STEP = fileURLToPath(new URL("../fakes/emr-emulator/steps/fake_window_step.py", import.meta.url));
 const BUCKET = "trends-runner-emr";
 const CLUSTER = "j-RUNNERTEST01";
 const FULL = "j-FULLCLUSTER1";
 const OLD = "j-EMRSIXCLUSTR";
-/** The database password the cluster knows (through the secret); it must never be in a step argument. */
-const PASSWORD = "s3cr3t-Pa55word";
 
 let h: RunnerHarness;
 let db: Kysely<Database>;
@@ -47,14 +43,7 @@ beforeAll(async () => {
   const spark = sparkInstall();
   s3 = createS3(localAws());
   await s3.send(new CreateBucketCommand({ Bucket: BUCKET }));
-  artifacts = await uploadArtifacts({
-    s3,
-    bucket: BUCKET,
-    files: [
-      { key: "runtime/window_step.py", path: FAKE_STEP },
-      { key: "jars/postgresql.jar", path: spark.jdbcJar },
-    ],
-  });
+  artifacts = await uploadFakeStep(s3, BUCKET);
   emu = await startEmrEmulator({
     spark,
     s3,

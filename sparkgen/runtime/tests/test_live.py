@@ -74,3 +74,11 @@ def test_a_baseline_without_a_tweet_count_is_not_rate_scaled(spark):
     df = spark.createDataFrame([(w[0], "*", "acme", 7)], "window_start timestamp, topic string, tag string, count long")
     out = rate_scaled(df, [w], w[0] + timedelta(minutes=3), timedelta(minutes=15))
     assert [tuple(r)[1:] for r in out.collect()] == [("*", "acme", 7)]
+
+
+def test_the_file_source_lists_three_days_around_the_newest_not_the_whole_tree():
+    from trends_step import live
+
+    assert (
+        live.day_glob("s3a://b/raw", datetime(2026, 12, 1).date()) == "s3a://b/raw/{2026/11/30,2026/12/01,2026/12/02}/*"
+    )

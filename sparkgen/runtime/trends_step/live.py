@@ -3,10 +3,13 @@ of the raw tree. Each micro-batch (at most one per `--refresh`, and only when fi
 its new events of the open windows and recomputes the windows it touched (live_compute.py), then
 writes each one's provisional rows in its own transaction (live_write.py).
 
-- File discovery, the trigger and restart state are Spark's: the file source lists
-  ROOT/*/*/*/* (YYYY/MM/DD/HH) at each trigger and its checkpoint records the files processed.
-  `maxFileAge` bounds what it remembers; the listing itself covers the whole tree (why, and that its
-  cost is not measured yet: sparkgen/README.md, "Live mode"; figures belong in BENCHMARKS.md).
+- File discovery, the trigger and restart state are Spark's: the file source lists the arrival
+  hours of three days at each trigger, ROOT/{day before,day,day after}/* around the newest day in
+  the tree at start, and its checkpoint records the files processed. `maxFileAge` only bounds what
+  it remembers; the listing costs what the glob covers (a year of hours under ROOT/*/*/*/* took
+  ~40 s per trigger: BENCHMARKS.md, "Live mode"), so the glob is three days, and once the event
+  clock is an hour into the day after, the application stops (exit 0) and its supervisor starts it
+  again with the next three days (once a day: a JVM start and the bootstrap read below).
 - Nothing is read twice while the application lives: the held events of the open windows stay in
   Spark's block store (a local checkpoint: memory, then disk) and each batch adds its files' events.
   After a restart the checkpoint skips the files already seen, so the held events are first read
@@ -31,7 +34,35 @@ from .log import log, set_prefix
 from .plan import load_plan
 from .slots import window_start_column
 
-HOURS_GLOB = "/*/*/*/*"
+DAY_FORMAT = "%Y/%m/%d"
+
+
+def day_glob(root, day):
+    """The arrival hours of the day before `day`, `day` and the day after (a window plus lateness
+    never spans more): ROOT/{YYYY/MM/DD,…}/*. Hadoop expands braces across path components."""
+    days = [(day + timedelta(days=k)).strftime(DAY_FORMAT) for k in (-1, 0, 1)]
+    return f"{root}/{{{','.join(days)}}}/*"
+
+
+def newest_day(spark, root, now):
+    """The newest YYYY/MM/DD under `root`, three short listings (never the whole tree); `now`'s day
+    when there is none."""
+    jvm = spark.sparkContext._jvm
+    conf = spark.sparkContext._jsc.hadoopConfiguration()
+    path = jvm.org.apache.hadoop.fs.Path(root)
+    fs = path.getFileSystem(conf)
+    parts = []
+    for width in (4, 2, 2):
+        try:
+            names = [st.getPath().getName() for st in fs.listStatus(path) if st.isDirectory()]
+        except Exception:  # noqa: BLE001 - a missing root is an empty tree
+            names = []
+        names = [n for n in names if len(n) == width and n.isdigit()]
+        if not names:
+            return now.date()
+        parts.append(max(names))
+        path = jvm.org.apache.hadoop.fs.Path(path, parts[-1])
+    return datetime.strptime("/".join(parts), DAY_FORMAT).date()
 
 
 def classify(spark, plan, raw):
@@ -43,11 +74,11 @@ def classify(spark, plan, raw):
     return classified.where(F.col("violation").isNull()).withColumn(INPUT_COLUMN, F.lit(0))
 
 
-def recent_hours(spark, root, span):
-    """The arrival-hour prefixes within `span` of the newest one (the restart's bootstrap)."""
+def recent_hours(spark, glob, span):
+    """The arrival-hour prefixes of `glob` within `span` of the newest one (the restart's bootstrap)."""
     jvm = spark.sparkContext._jvm
     conf = spark.sparkContext._jsc.hadoopConfiguration()
-    pattern = jvm.org.apache.hadoop.fs.Path(root + HOURS_GLOB)
+    pattern = jvm.org.apache.hadoop.fs.Path(glob)
     found = pattern.getFileSystem(conf).globStatus(pattern) or []
     hours = {}
     for status in found:
@@ -64,8 +95,13 @@ def recent_hours(spark, root, span):
 
 
 class Live:
-    def __init__(self, spark, db, plan, request):
+    def __init__(self, spark, db, plan, request, day):
         self.spark = spark
+        # The newest day at start: the glob covers it and the days either side of it.
+        self.day = day
+        self.glob = day_glob(request.root, day)
+        # Set once the event clock is an hour into the day after: the application then restarts.
+        self.next_day = False
         self.db = db
         self.plan = plan
         self.request = request
@@ -81,7 +117,7 @@ class Live:
         if batch_id == 0:
             return None
         r = self.request
-        paths = recent_hours(spark, r.root, r.length * 2 + r.lateness + timedelta(hours=1))
+        paths = recent_hours(spark, self.glob, r.length * 2 + r.lateness + timedelta(hours=1))
         if not paths:
             return None
         log(f"restart: reading {len(paths)} recent hour prefixes for the open windows")
@@ -110,6 +146,9 @@ class Live:
         latest = max(v[1] for v in arrived.values()).replace(tzinfo=timezone.utc)
         now = datetime.now(timezone.utc)
         self.clock = min(now, max(latest, self.clock or latest))
+        # An hour into the day after (its prefix surely holds objects by then, so the restart finds
+        # it newest); the glob covers that day meanwhile.
+        self.next_day = (self.clock - timedelta(hours=1)).date() > self.day
         as_time = {ws: datetime.fromtimestamp(ws, timezone.utc) for ws in arrived}
         open_starts = {t for t in set(as_time.values()) | set(self.counts) if t + r.length + r.lateness > self.clock}
         for ws, (n, _) in arrived.items():
@@ -164,20 +203,25 @@ def run(request):
             spark.conf.set(key, value)
         spark.conf.set("spark.sql.limit.initialNumPartitions", str(LIMIT_PARTITIONS))
         db = Database(spark.sparkContext._jvm, request.jdbc_url, user, password)
-        live = Live(spark, db, plan, request)
+        live = Live(spark, db, plan, request, newest_day(spark, request.root, datetime.now(timezone.utc)))
         reader = spark.readStream.schema(event_schema(plan)).option("mode", "PERMISSIVE")
         reader = reader.option("columnNameOfCorruptRecord", plan.corrupt_column)
         reader = reader.option("maxFileAge", f"{int(request.max_file_age.total_seconds())}s")
         query = (
-            reader.json(request.root + HOURS_GLOB)
+            reader.json(live.glob)
             .writeStream.foreachBatch(live.refresh)
             .trigger(processingTime=f"{int(request.refresh.total_seconds())} seconds")
             .option("checkpointLocation", request.checkpoint)
             .start()
         )
-        log(f"started: {request.root}{HOURS_GLOB}, refresh every {request.refresh}")
+        log(f"started: {live.glob}, refresh every {request.refresh}")
         print("TRENDS_LIVE_STARTED", flush=True)
-        query.awaitTermination()
+        # Stopped from here, never from inside a batch: a query cannot stop itself in foreachBatch.
+        while not query.awaitTermination(5):
+            if live.next_day:
+                log(f"the event clock entered {live.clock.date()}: restarting with its days' glob")
+                query.stop()
+                break
     finally:
         if db is not None:
             db.close()
