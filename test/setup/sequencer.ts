@@ -15,6 +15,7 @@ export const EXPECTED_SECONDS: Readonly<Record<string, number>> = {
   "test/emr/scheduler.test.ts": 300,
   "test/sparkgen/spark4.test.ts": 290,
   "test/sparkgen/spec-cases.test.ts": 250,
+  "test/e2e/demo-live.test.ts": 220,
   "test/emr/range-step.test.ts": 245,
   "test/sparkgen/window.test.ts": 235,
   "test/sparkgen/alerts.test.ts": 225,
