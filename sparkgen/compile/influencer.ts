@@ -85,31 +85,41 @@ export function compileInfluencer(spec: InfluencerSpec, job: JobSpec): QueryNode
       groupBy: [...keyColumns(), sql.col(c.refId)],
     }),
   );
+  // Each tweet's largest reported counts, one row per tweet before the join with its owners (a
+  // hash aggregate whose partial step runs before the shuffle), not one row per report joined.
+  const tweetReports = sql.cte(
+    "tweet_reports",
+    "the largest reported retweet and like count of each tweet",
+    sql.select(
+      [
+        ...KEY,
+        "tweet_id",
+        sql.as(sql.fn("max", "retweets"), "retweets"),
+        sql.as(sql.fn("max", "likes"), "likes"),
+      ],
+      { from: sql.table("reported_counts"), groupBy: [...keyColumns(), sql.col("tweet_id")] },
+    ),
+  );
   const tweetCounts = sql.cte(
     "tweet_counts",
-    "rt(P): the largest reported retweet count or the retweet records seen; likes(P): the largest like count",
+    "rt(P): the largest reported retweet count or the retweet records seen; likes(P): the largest like count\n(tweet_owners is distinct and the joined rows are one per tweet: no aggregation)",
     sql.select(
       [
         ...KEY.map((k) => `o.${k}`),
         "o.author_id",
         "o.tweet_id",
         sql.as(
-          sql.fn(
-            "greatest",
-            sql.fn("coalesce", sql.fn("max", "r.retweets"), 0),
-            sql.fn("coalesce", sql.fn("max", "n.retweets"), 0),
-          ),
+          sql.fn("greatest", sql.fn("coalesce", "r.retweets", 0), sql.fn("coalesce", "n.retweets", 0)),
           "rt",
         ),
-        sql.as(sql.fn("coalesce", sql.fn("max", "r.likes"), 0), "likes"),
+        sql.as(sql.fn("coalesce", "r.likes", 0), "likes"),
       ],
       {
         from: sql.table("tweet_owners", "o"),
         joins: [
-          sql.join("LEFT", sql.table("reported_counts", "r"), onTweet("r", "o")),
+          sql.join("LEFT", sql.table("tweet_reports", "r"), onTweet("r", "o")),
           sql.join("LEFT", sql.table("retweet_records", "n"), onTweet("n", "o")),
         ],
-        groupBy: [...keyColumns("o"), sql.col("author_id", "o"), sql.col("tweet_id", "o")],
       },
     ),
   );
@@ -279,6 +289,7 @@ export function compileInfluencer(spec: InfluencerSpec, job: JobSpec): QueryNode
       owners,
       reported,
       retweetRecords,
+      tweetReports,
       tweetCounts,
       ...depthCtes,
       authorTweets,

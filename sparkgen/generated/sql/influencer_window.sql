@@ -65,7 +65,20 @@ retweet_records AS (
   WHERE ref_type = 'retweeted' AND ref_id IS NOT NULL
   GROUP BY window_start, window_end, topic, ref_id
 ),
+-- the largest reported retweet and like count of each tweet
+tweet_reports AS (
+  SELECT
+    window_start,
+    window_end,
+    topic,
+    tweet_id,
+    max(retweets) AS retweets,
+    max(likes) AS likes
+  FROM reported_counts
+  GROUP BY window_start, window_end, topic, tweet_id
+),
 -- rt(P): the largest reported retweet count or the retweet records seen; likes(P): the largest like count
+-- (tweet_owners is distinct and the joined rows are one per tweet: no aggregation)
 tweet_counts AS (
   SELECT
     o.window_start,
@@ -73,12 +86,11 @@ tweet_counts AS (
     o.topic,
     o.author_id,
     o.tweet_id,
-    greatest(coalesce(max(r.retweets), 0), coalesce(max(n.retweets), 0)) AS rt,
-    coalesce(max(r.likes), 0) AS likes
+    greatest(coalesce(r.retweets, 0), coalesce(n.retweets, 0)) AS rt,
+    coalesce(r.likes, 0) AS likes
   FROM tweet_owners AS o
-  LEFT JOIN reported_counts AS r ON r.window_start = o.window_start AND r.window_end = o.window_end AND r.topic = o.topic AND r.tweet_id = o.tweet_id
+  LEFT JOIN tweet_reports AS r ON r.window_start = o.window_start AND r.window_end = o.window_end AND r.topic = o.topic AND r.tweet_id = o.tweet_id
   LEFT JOIN retweet_records AS n ON n.window_start = o.window_start AND n.window_end = o.window_end AND n.topic = o.topic AND n.tweet_id = o.tweet_id
-  GROUP BY o.window_start, o.window_end, o.topic, o.author_id, o.tweet_id
 ),
 -- record → referenced tweet, for every record in (window_start, window_end, topic) that references one (any relation)
 reference_edges AS (
