@@ -85,31 +85,41 @@ export function compileInfluencer(spec: InfluencerSpec, job: JobSpec): QueryNode
       groupBy: [...keyColumns(), sql.col(c.refId)],
     }),
   );
+  // Each tweet's largest reported counts, one row per tweet before the join with its owners (a
+  // hash aggregate whose partial step runs before the shuffle), not one row per report joined.
+  const tweetReports = sql.cte(
+    "tweet_reports",
+    "the largest reported retweet and like count of each tweet",
+    sql.select(
+      [
+        ...KEY,
+        "tweet_id",
+        sql.as(sql.fn("max", "retweets"), "retweets"),
+        sql.as(sql.fn("max", "likes"), "likes"),
+      ],
+      { from: sql.table("reported_counts"), groupBy: [...keyColumns(), sql.col("tweet_id")] },
+    ),
+  );
   const tweetCounts = sql.cte(
     "tweet_counts",
-    "rt(P): the largest reported retweet count or the retweet records seen; likes(P): the largest like count",
+    "rt(P): the largest reported retweet count or the retweet records seen; likes(P): the largest like count\n(tweet_owners is distinct and the joined rows are one per tweet: no aggregation)",
     sql.select(
       [
         ...KEY.map((k) => `o.${k}`),
         "o.author_id",
         "o.tweet_id",
         sql.as(
-          sql.fn(
-            "greatest",
-            sql.fn("coalesce", sql.fn("max", "r.retweets"), 0),
-            sql.fn("coalesce", sql.fn("max", "n.retweets"), 0),
-          ),
+          sql.fn("greatest", sql.fn("coalesce", "r.retweets", 0), sql.fn("coalesce", "n.retweets", 0)),
           "rt",
         ),
-        sql.as(sql.fn("coalesce", sql.fn("max", "r.likes"), 0), "likes"),
+        sql.as(sql.fn("coalesce", "r.likes", 0), "likes"),
       ],
       {
         from: sql.table("tweet_owners", "o"),
         joins: [
-          sql.join("LEFT", sql.table("reported_counts", "r"), onTweet("r", "o")),
+          sql.join("LEFT", sql.table("tweet_reports", "r"), onTweet("r", "o")),
           sql.join("LEFT", sql.table("retweet_records", "n"), onTweet("n", "o")),
         ],
-        groupBy: [...keyColumns("o"), sql.col("author_id", "o"), sql.col("tweet_id", "o")],
       },
     ),
   );
@@ -168,40 +178,28 @@ export function compileInfluencer(spec: InfluencerSpec, job: JobSpec): QueryNode
       ),
     ),
   );
-  // Latest known username: a known name beats NULL, then the newest record, then the newest ingest.
-  const latest = sql.fn(
-    "named_struct",
-    sql.lit("known"),
-    sql.isNotNull("username"),
-    sql.lit("seen_at"),
-    "seen_at",
-    sql.lit("ingested_at"),
-    "ingested_at",
-    sql.lit("username"),
-    "username",
-  );
+  // Hash-aggregated (no string in the buffer): a username's max_by would make Spark sort every
+  // sighting; the names are looked up for the ranked authors only (the final SELECT).
   const facts = sql.cte(
     "author_facts",
-    "tweets authored, the largest reported follower count and the most recent known username",
+    "tweets authored and the largest reported follower count",
     sql.select(
       [
         ...KEY,
         "author_id",
         sql.as(sql.fn("sum", "authored"), "tweets"),
         sql.as(sql.fn("coalesce", sql.fn("max", "followers"), 0), "followers"),
-        sql.as(sql.fn("max_by", "username", latest), "username"),
       ],
       { from: sql.table("author_sightings"), groupBy: [...keyColumns(), sql.col("author_id")] },
     ),
   );
   const components = sql.cte(
     "author_components",
-    "the four components of each author's score (an author known only by reference has no username: the id stands in)",
+    "the four components of each author's score",
     sql.select(
       [
         ...KEY.map((k) => `f.${k}`),
         "f.author_id",
-        sql.as(sql.fn("coalesce", "f.username", "f.author_id"), "username"),
         "f.tweets",
         sql.as(sql.fn("coalesce", "t.retweets", 0), "retweets"),
         sql.as(sql.fn("coalesce", "t.favourites", 0), "favourites"),
@@ -249,14 +247,39 @@ export function compileInfluencer(spec: InfluencerSpec, job: JobSpec): QueryNode
     "author_scores",
     [sql.desc("score"), sql.desc("followers"), sql.asc("author_id")],
   );
+  // Latest known username: a known name beats NULL, then the newest record, then the newest ingest.
+  const latest = sql.fn(
+    "named_struct",
+    sql.lit("known"),
+    sql.isNotNull("s.username"),
+    sql.lit("seen_at"),
+    "s.seen_at",
+    sql.lit("ingested_at"),
+    "s.ingested_at",
+    sql.lit("username"),
+    "s.username",
+  );
+  const sameAuthor = sql.and(sameKey("a", "s"), sql.eq("a.author_id", "s.author_id"));
+  const outputs = ["topic", ...influencerColumns(spec).map((col) => col.name)];
+  // An author known only by reference has no username: the id stands in.
+  const username = sql.as(
+    sql.fn("coalesce", sql.fn("max_by", "s.username", latest), "a.author_id"),
+    "username",
+  );
+  // The ranked authors are read once, filtered here to the top N: Spark inlines a CTE read twice,
+  // and the filters it infers for one reading would keep it from reusing the other's shuffle (the
+  // whole ranking would run twice). The top N are few (per window and topic): broadcast, so no
+  // sighting is shuffled, and only their sightings are sorted for max_by.
   const body = sql.select(
-    [
-      ...windowColumns("a"),
-      ...["topic", ...influencerColumns(spec).map((col) => col.name)].map((n) => sql.as(`a.${n}`, n)),
-    ],
+    [...windowColumns("a"), ...outputs.map((n) => (n === "username" ? username : sql.as(`a.${n}`, n)))],
     {
-      from: sql.table("ranked_authors", "a"),
+      from: sql.table("author_sightings", "s"),
+      joins: [sql.broadcastJoin("INNER", sql.table("ranked_authors", "a"), sameAuthor)],
       where: sql.op("a.rank", "<=", spec.topN),
+      groupBy: [
+        ...keyColumns("a"),
+        ...outputs.filter((n) => n !== "username" && n !== "topic").map((n) => sql.col(n, "a")),
+      ],
     },
   );
   return Q.create(
@@ -266,6 +289,7 @@ export function compileInfluencer(spec: InfluencerSpec, job: JobSpec): QueryNode
       owners,
       reported,
       retweetRecords,
+      tweetReports,
       tweetCounts,
       ...depthCtes,
       authorTweets,

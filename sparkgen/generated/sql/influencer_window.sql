@@ -65,7 +65,20 @@ retweet_records AS (
   WHERE ref_type = 'retweeted' AND ref_id IS NOT NULL
   GROUP BY window_start, window_end, topic, ref_id
 ),
+-- the largest reported retweet and like count of each tweet
+tweet_reports AS (
+  SELECT
+    window_start,
+    window_end,
+    topic,
+    tweet_id,
+    max(retweets) AS retweets,
+    max(likes) AS likes
+  FROM reported_counts
+  GROUP BY window_start, window_end, topic, tweet_id
+),
 -- rt(P): the largest reported retweet count or the retweet records seen; likes(P): the largest like count
+-- (tweet_owners is distinct and the joined rows are one per tweet: no aggregation)
 tweet_counts AS (
   SELECT
     o.window_start,
@@ -73,12 +86,11 @@ tweet_counts AS (
     o.topic,
     o.author_id,
     o.tweet_id,
-    greatest(coalesce(max(r.retweets), 0), coalesce(max(n.retweets), 0)) AS rt,
-    coalesce(max(r.likes), 0) AS likes
+    greatest(coalesce(r.retweets, 0), coalesce(n.retweets, 0)) AS rt,
+    coalesce(r.likes, 0) AS likes
   FROM tweet_owners AS o
-  LEFT JOIN reported_counts AS r ON r.window_start = o.window_start AND r.window_end = o.window_end AND r.topic = o.topic AND r.tweet_id = o.tweet_id
+  LEFT JOIN tweet_reports AS r ON r.window_start = o.window_start AND r.window_end = o.window_end AND r.topic = o.topic AND r.tweet_id = o.tweet_id
   LEFT JOIN retweet_records AS n ON n.window_start = o.window_start AND n.window_end = o.window_end AND n.topic = o.topic AND n.tweet_id = o.tweet_id
-  GROUP BY o.window_start, o.window_end, o.topic, o.author_id, o.tweet_id
 ),
 -- record → referenced tweet, for every record in (window_start, window_end, topic) that references one (any relation)
 reference_edges AS (
@@ -238,7 +250,7 @@ author_sightings AS (
   FROM event_topics
   WHERE ref_author_id IS NOT NULL
 ),
--- tweets authored, the largest reported follower count and the most recent known username
+-- tweets authored and the largest reported follower count
 author_facts AS (
   SELECT
     window_start,
@@ -246,31 +258,17 @@ author_facts AS (
     topic,
     author_id,
     sum(authored) AS tweets,
-    coalesce(max(followers), 0) AS followers,
-    max_by(
-      username,
-      named_struct(
-        'known',
-        username IS NOT NULL,
-        'seen_at',
-        seen_at,
-        'ingested_at',
-        ingested_at,
-        'username',
-        username
-      )
-    ) AS username
+    coalesce(max(followers), 0) AS followers
   FROM author_sightings
   GROUP BY window_start, window_end, topic, author_id
 ),
--- the four components of each author's score (an author known only by reference has no username: the id stands in)
+-- the four components of each author's score
 author_components AS (
   SELECT
     f.window_start,
     f.window_end,
     f.topic,
     f.author_id,
-    coalesce(f.username, f.author_id) AS username,
     f.tweets,
     coalesce(t.retweets, 0) AS retweets,
     coalesce(t.favourites, 0) AS favourites,
@@ -305,12 +303,27 @@ ranked_authors AS (
     row_number() OVER (PARTITION BY window_start, window_end, topic ORDER BY score DESC, followers DESC, author_id) AS `rank`
   FROM author_scores
 )
-SELECT
+SELECT /*+ BROADCAST(a) */
   a.window_start,
   a.window_end,
   a.topic,
   a.author_id,
-  a.username,
+  coalesce(
+    max_by(
+      s.username,
+      named_struct(
+        'known',
+        s.username IS NOT NULL,
+        'seen_at',
+        s.seen_at,
+        'ingested_at',
+        s.ingested_at,
+        'username',
+        s.username
+      )
+    ),
+    a.author_id
+  ) AS username,
   a.`rank`,
   a.score,
   a.tweets,
@@ -318,5 +331,7 @@ SELECT
   a.favourites,
   a.followers,
   a.depth
-FROM ranked_authors AS a
+FROM author_sightings AS s
+INNER JOIN ranked_authors AS a ON a.window_start = s.window_start AND a.window_end = s.window_end AND a.topic = s.topic AND a.author_id = s.author_id
 WHERE a.`rank` <= 100
+GROUP BY a.window_start, a.window_end, a.topic, a.author_id, a.`rank`, a.score, a.tweets, a.retweets, a.favourites, a.followers, a.depth
