@@ -58,20 +58,22 @@ describe("change categories", () => {
   it("a new metric is non-breaking and shows its CREATE TABLE", () => {
     const volume: AggregateSpec = {
       ...sentimentWindow,
-      name: "volume_window",
+      name: "trial_volume_window",
       description: "tweets per topic",
       measures: { n_tweets: e.count() },
     };
     const d = diff(variant({}, [volume]));
-    const p = metric(d, "volume_window");
+    const p = metric(d, "trial_volume_window");
     expect(d.breaking).toBe(false);
     expect(p.category).toBe("non-breaking");
     // The migration generator's statements (print/ddl.ts): table, CHECKs, the (topic, window_start) index.
-    expect(p.migration[0]).toMatch(/^create table "volume_window" \(\n/);
+    expect(p.migration[0]).toMatch(/^create table "trial_volume_window" \(\n/);
     expect(p.migration[0]).toContain('"n_tweets" bigint not null');
-    expect(p.migration[0]).toContain('constraint "volume_window_pkey" primary key ("window_start", "topic")');
+    expect(p.migration[0]).toContain(
+      'constraint "trial_volume_window_pkey" primary key ("window_start", "topic")',
+    );
     expect(p.migration.slice(1)).toEqual([
-      'create index "volume_window_topic_start_idx" on "volume_window" ("topic", "window_start")',
+      'create index "trial_volume_window_topic_start_idx" on "trial_volume_window" ("topic", "window_start")',
     ]);
     expect(p.reasons[0]?.text).toMatch(/^new aggregate metric: /);
   });
@@ -324,14 +326,16 @@ describe("recompute list from pipeline runs", () => {
     const runs = [runOf("2026-11-24T04:00:00Z", base)];
     const r = changeReport({ head: workingManifest(formula), base: { label: "HEAD", manifest: base }, runs });
     expect(r.recompute!.windows.map((w) => w.metrics)).toEqual([["sentiment_window", "sentiment_alert"]]);
-    const added = variant({}, [{ ...sentimentWindow, name: "volume_window", measures: { n: e.count() } }]);
+    const added = variant({}, [
+      { ...sentimentWindow, name: "trial_volume_window", measures: { n: e.count() } },
+    ]);
     const n = changeReport({ head: workingManifest(added), base: { label: "HEAD", manifest: base }, runs });
     expect(n.recompute!.windows).toEqual([]);
     expect(n.commands).toEqual([]);
     const text = renderMarkdown(n).join("\n");
-    expect(text).toContain("### volume_window (aggregate): non-breaking");
-    expect(text).toContain('create table "volume_window" (');
-    expect(text).toContain("  - `volume_window.n ← (no column: a count or a constant)`");
+    expect(text).toContain("### trial_volume_window (aggregate): non-breaking");
+    expect(text).toContain('create table "trial_volume_window" (');
+    expect(text).toContain("  - `trial_volume_window.n ← (no column: a count or a constant)`");
     expect(text).toContain("Nothing to recompute: no change is breaking.");
   });
 });

@@ -10,8 +10,8 @@ import { diffSchemas, schemaChanges, schemaOf } from "./ddl.ts";
 const { atLeast, div, minus } = alertMath;
 
 /** An alert an analyst adds in one spec file: fewer scored tweets than usual. */
-const quietAlert = define.alert(new URL("../specs/quiet-alert.ts", import.meta.url).href, {
-  name: "quiet_alert",
+const quietAlert = define.alert(new URL("../specs/trial-quiet-alert.ts", import.meta.url).href, {
+  name: "trial_quiet_alert",
   description: "the scored share fell",
   baseline: baseline(sentimentWindow, "n_scored", 8, { min: 4 }),
   columns: (w, b) => ({
@@ -75,9 +75,9 @@ describe("the alerts view, from the alert specs", () => {
   it("a new alert spec joins it in the same migration that creates its table", () => {
     const up = diffSchemas(schemaOf(compileJob(windowJob)), schemaOf(compileJob(withQuiet)));
     expect(up[0]).toBe(`drop view if exists "alerts"`);
-    expect(up[1]).toMatch(/^create table "quiet_alert"/);
+    expect(up[1]).toMatch(/^create table "trial_quiet_alert"/);
     const create = up.find((s) => s.startsWith(`create view "alerts"`))!;
-    expect(create).toContain(`from "quiet_alert"`);
+    expect(create).toContain(`from "trial_quiet_alert"`);
     // Its own column joins the others; n_scored is its measure here, and an own column of the sentiment alert.
     expect(create).toContain(`'n_scored'::text as "measure"`);
     expect(create).toContain(`null::double precision as "shortfall"`);
@@ -86,16 +86,16 @@ describe("the alerts view, from the alert specs", () => {
       ["drop", ["sentiment_alert"]],
       ["n_scored", ["sentiment_alert"]],
       ["new", ["trending_hashtag_alert"]],
-      ["ratio", ["volume_alert", "quiet_alert"]],
-      ["shortfall", ["quiet_alert"]],
+      ["ratio", ["volume_alert", "trial_quiet_alert"]],
+      ["shortfall", ["trial_quiet_alert"]],
     ]);
     expect(up.indexOf(create)).toBeGreaterThan(
-      up.findIndex((s) => s.startsWith(`create table "quiet_alert"`)),
+      up.findIndex((s) => s.startsWith(`create table "trial_quiet_alert"`)),
     );
     // Down: the view goes first, then the table, then the view without it.
     const down = diffSchemas(schemaOf(compileJob(withQuiet)), schemaOf(compileJob(windowJob)));
     expect(down[0]).toBe(`drop view if exists "alerts"`);
-    expect(down).toContain(`drop table "quiet_alert"`);
+    expect(down).toContain(`drop table "trial_quiet_alert"`);
     expect(down.at(-1)).toMatch(/^comment on view "alerts"/);
   });
 

@@ -33,35 +33,43 @@ import { at, HOSTILE_TOPIC, IMG_WORD, unscored } from "./seed.ts";
  * shipped one (a row aggregate and a ranked words metric, as an analyst would add in one spec file
  * each) gets its migration, Kysely types, constants, `readMetric`, `/api/metrics/NAME` and a
  * dashboard panel chosen from its shape — all from `generate()` and the catalog, no Spark needed.
+ * Their names start `trial_` so that no real spec takes them (an analyst adding a `reply_window`
+ * must not break this test).
  */
-const replyWindow = define.aggregate(new URL("../../sparkgen/specs/reply-window.ts", import.meta.url).href, {
-  name: "reply_window",
-  description: "replies and their share per window",
-  measures: {
-    n_replies: e.count(e.equals("ref_type", "replied_to")),
-    reply_share: e.share(e.equals("ref_type", "replied_to")),
+const replyWindow = define.aggregate(
+  new URL("../../sparkgen/specs/trial-reply-window.ts", import.meta.url).href,
+  {
+    name: "trial_reply_window",
+    description: "replies and their share per window",
+    measures: {
+      n_replies: e.count(e.equals("ref_type", "replied_to")),
+      reply_share: e.share(e.equals("ref_type", "replied_to")),
+    },
   },
-});
-const longWords = define.metric(new URL("../../sparkgen/specs/long-word-window.ts", import.meta.url).href, {
-  name: "long_word_window",
-  description: "the long words of the conversation",
-  where: e.differsFrom("ref_type", "retweeted"),
-  dimensions: {
-    word: e.without(
-      e.tokens(e.lower("text"), {
-        drop: ["https?://\\S+"],
-        tokenChars: "\\p{L}\\p{Nd}_#'",
-        trimChars: "'",
-        minLength: 8,
-        notCounted: "#",
-        dropNumbers: true,
-      }),
-      ENGLISH_STOP_WORDS,
-    ),
+);
+const longWords = define.metric(
+  new URL("../../sparkgen/specs/trial-long-word-window.ts", import.meta.url).href,
+  {
+    name: "trial_long_word_window",
+    description: "the long words of the conversation",
+    where: e.differsFrom("ref_type", "retweeted"),
+    dimensions: {
+      word: e.without(
+        e.tokens(e.lower("text"), {
+          drop: ["https?://\\S+"],
+          tokenChars: "\\p{L}\\p{Nd}_#'",
+          trimChars: "'",
+          minLength: 8,
+          notCounted: "#",
+          dropNumbers: true,
+        }),
+        ENGLISH_STOP_WORDS,
+      ),
+    },
+    measures: { count: e.count() },
+    rank: { top: 20, by: "count" },
   },
-  measures: { count: e.count() },
-  rank: { top: 20, by: "count" },
-});
+);
 const SHIPPED = windowJob.metrics.map((m) => m.name);
 const job: JobSpec = { ...windowJob, metrics: [...windowJob.metrics, replyWindow, longWords] };
 
@@ -97,7 +105,7 @@ beforeAll(async () => {
     .execute();
   const k = db as unknown as Kysely<Record<string, Record<string, unknown>>>;
   await k
-    .insertInto("reply_window")
+    .insertInto("trial_reply_window")
     .values(
       [4, 9, 0].map((n, i) => ({
         window_start: at(i),
@@ -120,7 +128,7 @@ beforeAll(async () => {
     rank,
   });
   await k
-    .insertInto("long_word_window")
+    .insertInto("trial_long_word_window")
     .values([
       w(0, "*", "launching", 5, 1),
       w(0, "*", IMG_WORD, 2, 2),
@@ -130,13 +138,13 @@ beforeAll(async () => {
     ])
     .execute();
   // No kind of this branch yields a series yet (the general metric kind's time bucket will): a view
-  // over reply_window, listed with a series shape, stands in for one.
-  await sql`create view reply_series as select * from reply_window`.execute(db);
+  // over trial_reply_window, listed with a series shape, stands in for one.
+  await sql`create view trial_reply_series as select * from trial_reply_window`.execute(db);
   const generated = catalogOf(compileJob(job)) as MetricCatalog;
   catalog = {
     ...generated,
-    reply_series: {
-      ...generated.reply_window!,
+    trial_reply_series: {
+      ...generated.trial_reply_window!,
       shape: { kind: "series", time: "window_start", value: "n_replies" },
     },
   };
@@ -156,10 +164,10 @@ describe("a brand-new spec, with nothing else edited", () => {
   it("gets Kysely types and constants from generate()", () => {
     const files = generate(job);
     const types = files.find((f) => f.path === "sql/generated/tables.ts")!.text;
-    expect(types).toContain("export interface LongWordWindowTable {");
-    expect(types).toContain("  long_word_window: LongWordWindowTable;");
+    expect(types).toContain("export interface TrialLongWordWindowTable {");
+    expect(types).toContain("  trial_long_word_window: TrialLongWordWindowTable;");
     const constants = JSON.parse(files.find((f) => f.path === "sparkgen/generated/constants.json")!.text);
-    expect(constants.metrics.long_word_window).toMatchObject({
+    expect(constants.metrics.trial_long_word_window).toMatchObject({
       shape: { kind: "ranked", label: "word", by: "count" },
       dimensions: { word: { tokens: { minLength: 8 } } },
       rank: { top: 20, by: "count" },
@@ -168,14 +176,14 @@ describe("a brand-new spec, with nothing else edited", () => {
 
   it("is read by readMetric the way its shape says", async () => {
     const q = { topic: "*", from: new Date(range.from), to: new Date(range.to) };
-    const ranked = await readMetric(db, "long_word_window", q, catalog);
+    const ranked = await readMetric(db, "trial_long_word_window", q, catalog);
     // By hand: spaceship 6 (1 window, rank 1), launching 5+2 = 7 (2 windows, best 1), IMG_WORD 2.
     expect(ranked.rows).toEqual([
       { word: "launching", count: 7, windows: 2, best_rank: 1 },
       { word: "spaceship", count: 6, windows: 1, best_rank: 1 },
       { word: IMG_WORD, count: 2, windows: 1, best_rank: 2 },
     ]);
-    const rows = await readMetric(db, "reply_window", { ...q, limit: 2, by: "window" }, catalog);
+    const rows = await readMetric(db, "trial_reply_window", { ...q, limit: 2, by: "window" }, catalog);
     expect(
       rows.rows.map((r) => [(r.window_start as Date).toISOString(), r.n_replies, r.reply_share]),
     ).toEqual([
@@ -205,20 +213,22 @@ describe("a brand-new spec, with nothing else edited", () => {
     // Every shipped metric, then the test's own.
     expect(listed.map(([name]) => name)).toEqual([
       ...SHIPPED,
-      "reply_window",
-      "long_word_window",
-      "reply_series",
+      "trial_reply_window",
+      "trial_long_word_window",
+      "trial_reply_series",
     ]);
     expect(listed.slice(-3)).toEqual([
-      ["reply_window", { kind: "row" }],
-      ["long_word_window", { kind: "ranked", label: "word", by: "count" }],
-      ["reply_series", { kind: "series", time: "window_start", value: "n_replies" }],
+      ["trial_reply_window", { kind: "row" }],
+      ["trial_long_word_window", { kind: "ranked", label: "word", by: "count" }],
+      ["trial_reply_series", { kind: "series", time: "window_start", value: "n_replies" }],
     ]);
-    const r = await get(`/api/metrics/long_word_window?${new URLSearchParams({ ...range, limit: "2" })}`);
+    const r = await get(
+      `/api/metrics/trial_long_word_window?${new URLSearchParams({ ...range, limit: "2" })}`,
+    );
     expect(r).toEqual({
       status: 200,
       body: {
-        metric: "long_word_window",
+        metric: "trial_long_word_window",
         description: "the long words of the conversation",
         shape: { kind: "ranked", label: "word", by: "count" },
         by: "range",
@@ -239,7 +249,7 @@ describe("a brand-new spec, with nothing else edited", () => {
       },
     });
     const rows = await get(
-      `/api/metrics/reply_window?${new URLSearchParams({ ...range, topic: "*", by: "window" })}`,
+      `/api/metrics/trial_reply_window?${new URLSearchParams({ ...range, topic: "*", by: "window" })}`,
     );
     expect(
       (rows.body.rows as Array<Record<string, unknown>>).map((x) => [x.window_start, x.n_replies]),
@@ -251,11 +261,11 @@ describe("a brand-new spec, with nothing else edited", () => {
     expect(await get("/api/metrics/nope")).toEqual({
       status: 404,
       body: {
-        error: `no metric "nope"; known metrics: ${[...SHIPPED, "reply_window", "long_word_window", "reply_series"].join(", ")}`,
+        error: `no metric "nope"; known metrics: ${[...SHIPPED, "trial_reply_window", "trial_long_word_window", "trial_reply_series"].join(", ")}`,
       },
     });
     expect((await get("/api/metrics/%3Cscript%3E")).body.error).toMatch(/^no metric of that name; known/);
-    expect(await get("/api/metrics/reply_window?limit=0")).toEqual({
+    expect(await get("/api/metrics/trial_reply_window?limit=0")).toEqual({
       status: 400,
       body: { error: "limit must be at least 1" },
     });
@@ -270,8 +280,8 @@ describe("a brand-new spec, with nothing else edited", () => {
       if (m.type() === "error") problems.push(m.text());
     });
     await page.goto(`${server.url}#topic=*&range=6h&end=${at(12)}`);
-    await page.waitForSelector('section[data-metric="long_word_window"] li');
-    const ranked = await page.$$eval('section[data-metric="long_word_window"] li', (lis) =>
+    await page.waitForSelector('section[data-metric="trial_long_word_window"] li');
+    const ranked = await page.$$eval('section[data-metric="trial_long_word_window"] li', (lis) =>
       lis.map((li) => [
         li.querySelector('[data-field="word"]')?.textContent,
         li.querySelector('[data-field="count"]')?.textContent,
@@ -283,9 +293,11 @@ describe("a brand-new spec, with nothing else edited", () => {
       ["spaceship", "6", "85.7%"],
       ["<img src=x onerror=window.__pwned=2>", "2", "28.6%"],
     ]);
-    expect(await page.getAttribute('section[data-metric="long_word_window"]', "data-shape")).toBe("ranked");
+    expect(await page.getAttribute('section[data-metric="trial_long_word_window"]', "data-shape")).toBe(
+      "ranked",
+    );
     // Row shape: the range rolled up: 4 + 9 + 0 replies, their share (4 + 9 + 0) / (3 × 10).
-    const table = await page.$$eval('section[data-metric="reply_window"] tbody tr', (trs) =>
+    const table = await page.$$eval('section[data-metric="trial_reply_window"] tbody tr', (trs) =>
       trs.map((tr) =>
         Array.from(tr.querySelectorAll("td")).map((td) => `${td.dataset.field}=${td.textContent}`),
       ),
@@ -296,24 +308,26 @@ describe("a brand-new spec, with nothing else edited", () => {
     const generic = await page.$$eval("section.metric", (s) => s.map((x) => x.getAttribute("data-metric")));
     expect(generic).not.toContain("sentiment_window");
     expect(generic).not.toContain("influencer_window");
-    expect(generic.slice(-3)).toEqual(["reply_window", "long_word_window", "reply_series"]);
+    expect(generic.slice(-3)).toEqual(["trial_reply_window", "trial_long_word_window", "trial_reply_series"]);
     // Series shape: a small uPlot line with one point per stored window.
-    await page.waitForSelector('section[data-metric="reply_series"] .series canvas');
-    expect(await page.getAttribute('section[data-metric="reply_series"] .series', "data-points")).toBe("3");
+    await page.waitForSelector('section[data-metric="trial_reply_series"] .series canvas');
+    expect(await page.getAttribute('section[data-metric="trial_reply_series"] .series', "data-points")).toBe(
+      "3",
+    );
     // Every measure of a series can be charted: the picker redraws it with the one chosen.
-    const picker = 'section[data-metric="reply_series"] select.measure-picker';
+    const picker = 'section[data-metric="trial_reply_series"] select.measure-picker';
     expect(await page.$$eval(`${picker} option`, (os) => os.map((o) => o.textContent))).toEqual([
       "n_replies",
       "reply_share",
     ]);
-    expect(await page.getAttribute('section[data-metric="reply_series"] .series', "data-measure")).toBe(
+    expect(await page.getAttribute('section[data-metric="trial_reply_series"] .series', "data-measure")).toBe(
       "n_replies",
     );
     await page.selectOption(picker, "reply_share");
-    expect(await page.getAttribute('section[data-metric="reply_series"] .series', "data-measure")).toBe(
+    expect(await page.getAttribute('section[data-metric="trial_reply_series"] .series', "data-measure")).toBe(
       "reply_share",
     );
-    expect(await page.$$('section[data-metric="reply_series"] .series canvas')).toHaveLength(1);
+    expect(await page.$$('section[data-metric="trial_reply_series"] .series canvas')).toHaveLength(1);
     // The weights in the influencer heading come from the generated constants.
     expect(await page.textContent("#influencer-weights")).toBe(
       "score = Σ window scores (0.35 retweets · 0.25 favourites · 0.25 followers · 0.15 depth)",

@@ -46,17 +46,20 @@ import {
  *   zeta: depth max 0, likes 1002 1, 1010 3 → 1002 0.5·ln 2/ln 4 = 0.25, 1010 0.5
  *   * and chain: the chain's records have no likes: 501/502 0.5·1 = 0.5, 503 0.5·ln 8/ln 9
  */
-const threadDepth = define.metric(new URL("../../sparkgen/specs/thread-depth.ts", import.meta.url).href, {
-  name: "thread_depth",
-  description: "how deep the conversation under each record goes",
-  dimensions: { record: e.column("id") },
-  measures: {
-    depth: e.referenceDepth("id", "ref_id", 8),
-    likes: e.sum("like_count"),
-    reach: e.score({ depth: 0.5, likes: 0.5 }),
+const threadDepth = define.metric(
+  new URL("../../sparkgen/specs/trial-thread-depth.ts", import.meta.url).href,
+  {
+    name: "trial_thread_depth",
+    description: "how deep the conversation under each record goes",
+    dimensions: { record: e.column("id") },
+    measures: {
+      depth: e.referenceDepth("id", "ref_id", 8),
+      likes: e.sum("like_count"),
+      reach: e.score({ depth: 0.5, likes: 0.5 }),
+    },
+    rank: { top: 3, by: "depth" },
   },
-  rank: { top: 3, by: "depth" },
-});
+);
 const job: JobSpec = { ...windowJob, metrics: [...windowJob.metrics, threadDepth] };
 
 describe("library operators in a spec of the test's own, through the real step", () => {
@@ -83,7 +86,7 @@ describe("library operators in a spec of the test's own, through the real step",
   const rows = async () => {
     const k = r.db as unknown as Kysely<Record<string, Record<string, unknown>>>;
     const found = await k
-      .selectFrom("thread_depth")
+      .selectFrom("trial_thread_depth")
       .select(["topic", "record", "depth", "likes", "reach", "rank"])
       .orderBy("topic")
       .orderBy("rank")
