@@ -267,10 +267,7 @@ function queryRelation(q: QueryNode, views: Catalog): Relation {
 const memo = (r: Relation): Relation => {
   const seen = new Map<string, Trace>();
   return {
-    columns: r.columns,
-    rows: r.rows,
-    rowsBy: r.rowsBy,
-    value: (c) => r.value(c),
+    ...r,
     column: (c) => {
       let v = seen.get(c);
       if (!v) {
@@ -317,13 +314,10 @@ export function jobLineage(model: CompiledJob): ReadonlyMap<string, MetricLineag
 /** A metric as read by another one: its columns are leaves of their own plus what feeds them. */
 function readsAs(m: MetricSpec, r: Relation): Relation {
   return {
-    columns: r.columns,
-    rows: r.rows,
-    rowsBy: r.rowsBy,
-    value: (c) => r.value(c),
+    ...r,
     column: (c) => {
       const t = r.column(c);
-      return { leaves: union([new Set([`metric:${m.name}.${c}`]), t.leaves]), by: t.by, fp: t.fp };
+      return { ...t, leaves: union([new Set([`metric:${m.name}.${c}`]), t.leaves]) };
     },
   };
 }
