@@ -2,6 +2,7 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
+import { compileJob, referenceEdgesStatement } from "./compile/index.ts";
 import {
   CONSTANTS_JSON,
   CONSTANTS_TS,
@@ -31,7 +32,10 @@ describe("generated files (goldens)", () => {
     expect(files.map((f) => f.path)).toEqual([
       "sparkgen/generated/sql/classify_events.sql",
       "sparkgen/generated/sql/window_events.sql",
-      ...windowJob.metrics.map((m) => `sparkgen/generated/sql/${m.name}.sql`),
+      ...compileJob(windowJob).metrics.flatMap((m) => [
+        ...(m.referenceDepth ? [`sparkgen/generated/sql/${referenceEdgesStatement(m.spec.name)}.sql`] : []),
+        `sparkgen/generated/sql/${m.spec.name}.sql`,
+      ]),
       WINDOW_JOB_PLAN,
       MANIFEST,
       SCHEMA_HISTORY,
@@ -66,7 +70,14 @@ describe("generated files (goldens)", () => {
 
   it("names every .sql file in the plan, in order, and holds no SQL text itself", () => {
     const p = plan();
-    const named = [p.classify, p.window_events, ...p.metrics.map((m: { sql: string }) => m.sql)];
+    const named = [
+      p.classify,
+      p.window_events,
+      ...p.metrics.flatMap((m: { sql: string; reference_depth: { sql: string } | null }) => [
+        ...(m.reference_depth ? [m.reference_depth.sql] : []),
+        m.sql,
+      ]),
+    ];
     expect(named.map((n: string) => `sparkgen/generated/sql/${n.slice("../sql/".length)}`)).toEqual(
       files.filter((f) => f.path.endsWith(".sql")).map((f) => f.path),
     );
@@ -76,12 +87,20 @@ describe("generated files (goldens)", () => {
         expect(text).not.toContain(line.trim());
   });
 
-  it("unrolls the depth chain to the cap and never uses WITH RECURSIVE", () => {
-    const sql = files.find((f) => f.path.endsWith("influencer_window.sql"))!.text;
-    expect(sql.match(/^chain_depth_\d+ AS \($/gm)).toEqual(
-      [1, 2, 3, 4, 5, 6, 7, 8].map((k) => `chain_depth_${k} AS (`),
+  it("leaves the depth to the step's loop: the plan names the edges and the cap, the statement reads the view", () => {
+    const influencer = plan().metrics.find((m: { name: string }) => m.name === "influencer_window");
+    expect(influencer.reference_depth).toEqual({
+      sql: "../sql/influencer_window.reference_edges.sql",
+      view: "tweet_depth",
+      cap: 8,
+    });
+    const text = files.find((f) => f.path.endsWith("/influencer_window.sql"))!.text;
+    expect(text).toContain("LEFT JOIN tweet_depth AS d ON");
+    expect(text).not.toMatch(/chain_depth|RECURSIVE/i);
+    const edges = files.find((f) => f.path.endsWith("/influencer_window.reference_edges.sql"))!.text;
+    expect(edges).toMatch(
+      /SELECT DISTINCT\n {2}window_start,\n {2}window_end,\n {2}topic,\n {2}id,\n {2}ref_id\nFROM event_topics\nWHERE ref_id IS NOT NULL\n$/,
     );
-    expect(sql).not.toMatch(/RECURSIVE/i);
   });
 
   it("sets ANSI mode explicitly in the plan's session settings", () => {

@@ -9,7 +9,7 @@ import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import type { QueryNode } from "./ast/index.ts";
 import { buildManifest } from "./changes/manifest.ts";
-import { type CompiledJob, compileJob } from "./compile/index.ts";
+import { type CompiledJob, compileJob, referenceEdgesStatement } from "./compile/index.ts";
 import { CONSTANTS_JSON, CONSTANTS_TS, printConstantsJson, printConstantsTs } from "./print/constants.ts";
 import { type SparkDialect, sessionConf, TARGETS } from "./print/dialect.ts";
 import { KYSELY_TABLES, printKyselyTables } from "./print/kysely.ts";
@@ -84,11 +84,20 @@ function generateFor(model: CompiledJob, target: SparkDialect): GeneratedFile[] 
   const { job } = model;
   const print = (part: string, query: QueryNode) =>
     printSparkSql(lower(query), { spec: `${job.name}.${part}`, target });
-  // By statement name, in plan order: the two event statements, then every metric.
+  // By statement name, in plan order: the two event statements, then every metric (its
+  // reference-depth loop's edges first).
   const sql: Record<string, string> = {
     classify_events: print("classify_events", model.classify),
     window_events: print("window_events", model.windowEvents),
-    ...Object.fromEntries(model.metrics.map((m) => [m.spec.name, print(m.spec.name, m.query)])),
+    ...Object.fromEntries(
+      model.metrics.flatMap((m) => {
+        const edges = referenceEdgesStatement(m.spec.name);
+        return [
+          ...(m.referenceDepth ? [[edges, print(edges, m.referenceDepth.edges)]] : []),
+          [m.spec.name, print(m.spec.name, m.query)],
+        ];
+      }),
+    ),
   };
   const plan = printPlan(model, sqlFile, { ...sessionConf(target), ...STEP_SESSION });
   return [

@@ -21,10 +21,21 @@ export function sqlHash(text: string): string {
   return createHash("sha256").update(code).digest("hex").slice(0, 16);
 }
 
+/**
+ * A metric's hash: its statement's; with a reference-depth loop (compile/reference-depth.ts), of
+ * its statement, the loop's edges statement and its cap together, which decide its values as one.
+ */
+export const metricSqlHash = (statement: string, depth?: { readonly edges: string; readonly cap: number }) =>
+  sqlHash(depth ? `${statement}\n${depth.edges}\ncap ${depth.cap}` : statement);
+
 interface PlanFile {
   readonly classify: string;
   readonly window_events: string;
-  readonly metrics: readonly { readonly name: string; readonly sql: string }[];
+  readonly metrics: readonly {
+    readonly name: string;
+    readonly sql: string;
+    readonly reference_depth?: { readonly sql: string; readonly cap: number } | null;
+  }[];
 }
 
 /**
@@ -33,10 +44,19 @@ interface PlanFile {
  */
 export function planSqlHashes(planPath: string): SqlHashes {
   const plan = JSON.parse(readFileSync(planPath, "utf8")) as PlanFile;
-  const read = (rel: string) => sqlHash(readFileSync(join(dirname(planPath), rel), "utf8"));
+  const text = (rel: string) => readFileSync(join(dirname(planPath), rel), "utf8");
+  const read = (rel: string) => sqlHash(text(rel));
   return Object.freeze({
     classify_events: read(plan.classify),
     window_events: read(plan.window_events),
-    ...Object.fromEntries(plan.metrics.map((m) => [m.name, read(m.sql)])),
+    ...Object.fromEntries(
+      plan.metrics.map((m) => {
+        const depth = m.reference_depth;
+        return [
+          m.name,
+          metricSqlHash(text(m.sql), depth ? { edges: text(depth.sql), cap: depth.cap } : undefined),
+        ];
+      }),
+    ),
   });
 }

@@ -296,9 +296,15 @@ export function jobLineage(model: CompiledJob): ReadonlyMap<string, MetricLineag
   // The event statements' filters (valid, one copy per id) are every metric's: not a column's `by`.
   views.set(VIEWS.events, withoutBy(queryRelation(model.windowEvents, views)));
   const out = new Map<string, MetricLineage>();
-  for (const { spec: m, query, columns } of model.metrics) {
+  for (const { spec: m, query, columns, referenceDepth } of model.metrics) {
     // An alert reads its baseline metric's stored rows through a history view of its own.
     if (m.kind === "alert") views.set(alertHistoryView(m), views.get(m.baseline.metric.name)!);
+    // A depth reads the view the step's loop computes from the edges statement.
+    if (referenceDepth)
+      views.set(
+        referenceDepth.view,
+        depthRelation(queryRelation(referenceDepth.edges, views), referenceDepth.cap),
+      );
     const r = queryRelation(query, views);
     // A later metric reads this one as a temp view (this window) or as its stored history.
     const stored = readsAs(m, r);
@@ -309,6 +315,29 @@ export function jobLineage(model: CompiledJob): ReadonlyMap<string, MetricLineag
     });
   }
   return out;
+}
+
+/**
+ * The view of a reference-depth loop (compile/reference-depth.ts) over its edges statement: the key
+ * and tweet_id (the edges' ref_id) as the edges have them; a depth reads the referencing records
+ * (id) and is joined by what they reference (ref_id), up to the cap.
+ */
+function depthRelation(edges: Relation, cap: number): Relation {
+  const id = edges.column("id");
+  const ref = edges.column("ref_id");
+  const depth = node(`reference depth, cap ${cap}`, [id, ref], [id]);
+  const column = (c: string): Trace => {
+    if (c === "tweet_id") return ref;
+    if (c === "depth") return { ...depth, by: union([depth.by, ref.leaves]) };
+    return edges.column(c);
+  };
+  return {
+    columns: [...KEY, "tweet_id", "depth"],
+    rows: hash(`reference depth ${edges.rows}`),
+    rowsBy: edges.rowsBy,
+    column,
+    value: column,
+  };
 }
 
 /** A metric as read by another one: its columns are leaves of their own plus what feeds them. */

@@ -10,12 +10,17 @@
  * another metric as its name. A new kind gets its fields for free.
  */
 import type { ExpressionNode } from "../ast/index.ts";
-import type { CompiledJob, CompiledMetric, OutputColumn } from "../compile/index.ts";
+import {
+  type CompiledJob,
+  type CompiledMetric,
+  type OutputColumn,
+  referenceEdgesStatement,
+} from "../compile/index.ts";
 import { plainColumn } from "../print/ddl.ts";
 import { printExpression } from "../print/spark-sql.ts";
 import type { Dimension } from "../spec/metric-dsl.ts";
 import { lowerShare, mapExpression } from "../transforms/index.ts";
-import { type SqlHashes, sqlHash } from "./hash.ts";
+import { metricSqlHash, type SqlHashes, sqlHash } from "./hash.ts";
 import { type ColumnLineage, jobLineage } from "./lineage.ts";
 
 export const MANIFEST_VERSION = 1;
@@ -96,7 +101,7 @@ export function specFields(spec: object, skip: ReadonlySet<string> = IDENTITY): 
 export function buildManifest(model: CompiledJob, sql: Readonly<Record<string, string>>): Manifest {
   const { job } = model;
   const lineage = jobLineage(model);
-  const metric = ({ spec: m, columns, key }: CompiledMetric): ManifestMetric => {
+  const metric = ({ spec: m, columns, key, referenceDepth: depth }: CompiledMetric): ManifestMetric => {
     const { columns: cols, rows } = lineage.get(m.name)!;
     const reads = new Set([...cols.values()].flatMap((l) => l.via.map((v) => v.split(".")[0]!)));
     return {
@@ -108,7 +113,10 @@ export function buildManifest(model: CompiledJob, sql: Readonly<Record<string, s
       reads: [...reads].sort(),
       columns: columns.map(plainColumn),
       primaryKey: key,
-      sqlHash: sqlHash(sql[m.name]!),
+      sqlHash: metricSqlHash(
+        sql[m.name]!,
+        depth ? { edges: sql[referenceEdgesStatement(m.name)]!, cap: depth.cap } : undefined,
+      ),
       rows,
       lineage: Object.fromEntries(cols),
     };

@@ -8,5 +8,6 @@ export { CORRUPT_COLUMN, TIMESTAMP_PATTERN } from "./events.ts";
 export { type CompiledJob, type CompiledMetric, compileJob } from "./job.ts";
 export { compileMetric, compileResult, outputColumns, primaryKey, resultShape } from "./kinds.ts";
 export { metricShape } from "./metric.ts";
+export { type ReferenceDepthLoop, referenceEdgesStatement } from "./reference-depth.ts";
 export type { MetricResult, OutputColumn, StepRules } from "./result.ts";
 export type { ResultShape } from "./shape.ts";

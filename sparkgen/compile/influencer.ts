@@ -2,7 +2,7 @@ import { type ExpressionNode, QueryNode as Q, type QueryNode, sql } from "../ast
 import type { InfluencerSpec, JobSpec } from "../spec/kinds.ts";
 import { NOT_ADDITIVE } from "../spec/rollup.ts";
 import { eventTopics, header, KEY, keyColumns, rankedRows, sameKey, VIEWS, windowColumns } from "./common.ts";
-import { referenceDepth } from "./reference-depth.ts";
+import { REFERENCE_DEPTH_VIEW, referenceDepth } from "./reference-depth.ts";
 import { column, type MetricResult, resultOf, TABLE_KEY } from "./result.ts";
 import type { ColumnRollup } from "./shape.ts";
 
@@ -31,6 +31,11 @@ const notAdditive = (m: "score" | "depth"): ColumnRollup => ({ kind: "none", why
 export const influencerResult = (spec: InfluencerSpec): MetricResult =>
   resultOf({
     query: (job) => compileInfluencer(spec, job),
+    referenceDepth: (job) =>
+      referenceDepth(
+        { metric: spec, id: spec.columns.id, refId: spec.columns.refId, cap: spec.depthCap },
+        job,
+      ),
     columns: influencerColumns(spec),
     key: [...TABLE_KEY, "author_id"],
     shape: { kind: "ranked", label: "username", by: "score" },
@@ -38,8 +43,8 @@ export const influencerResult = (spec: InfluencerSpec): MetricResult =>
 
 /**
  * docs/contracts.md "Influencers", step by step: the tweets each author is known for, their retweet and
- * like counts, the reference chains below them (unrolled to the cap: Spark 3.5 has no
- * WITH RECURSIVE), the author's facts, then normalise, weigh, rank and keep the top N.
+ * like counts, the depth of the reference chains below them (the step's loop computes the view
+ * before the statement), the author's facts, then normalise, weigh, rank and keep the top N.
  */
 export function compileInfluencer(spec: InfluencerSpec, job: JobSpec): QueryNode {
   const c = spec.columns;
@@ -123,13 +128,6 @@ export function compileInfluencer(spec: InfluencerSpec, job: JobSpec): QueryNode
       },
     ),
   );
-  const { ctes: depthCtes, view: depthView } = referenceDepth({
-    from: "event_topics",
-    id: c.id,
-    refId: c.refId,
-    partition: KEY,
-    cap: spec.depthCap,
-  });
   const authorTweets = sql.cte(
     "author_tweets",
     "retweets = Σ rt(P), favourites = Σ likes(P), depth = the deepest chain over the author's tweets",
@@ -143,7 +141,7 @@ export function compileInfluencer(spec: InfluencerSpec, job: JobSpec): QueryNode
       ],
       {
         from: sql.table("tweet_counts", "t"),
-        joins: [sql.join("LEFT", sql.table(depthView, "d"), onTweet("d", "t"))],
+        joins: [sql.join("LEFT", sql.table(REFERENCE_DEPTH_VIEW, "d"), onTweet("d", "t"))],
         groupBy: [...keyColumns("t"), sql.col("author_id", "t")],
       },
     ),
@@ -283,7 +281,12 @@ export function compileInfluencer(spec: InfluencerSpec, job: JobSpec): QueryNode
     },
   );
   return Q.create(
-    header(spec.source, spec.name, spec.description, `${VIEWS.events} and ${VIEWS.params}`),
+    header(
+      spec.source,
+      spec.name,
+      spec.description,
+      `${VIEWS.events}, ${VIEWS.params} and ${REFERENCE_DEPTH_VIEW}`,
+    ),
     [
       eventTopics(job),
       owners,
@@ -291,7 +294,6 @@ export function compileInfluencer(spec: InfluencerSpec, job: JobSpec): QueryNode
       retweetRecords,
       tweetReports,
       tweetCounts,
-      ...depthCtes,
       authorTweets,
       sightings,
       facts,

@@ -9,13 +9,16 @@ import type { JobSpec, MetricSpec } from "../spec/kinds.ts";
 import { compileClassify, compileWindowEvents } from "./events.ts";
 import { compileResult } from "./kinds.ts";
 import { eventColumnsRead } from "./read-columns.ts";
+import type { ReferenceDepthLoop } from "./reference-depth.ts";
 import type { MetricResult } from "./result.ts";
 
 /** One metric of the model: its spec and its kind's result, with its query for the job's windows. */
-export interface CompiledMetric extends Omit<MetricResult, "query"> {
+export interface CompiledMetric extends Omit<MetricResult, "query" | "referenceDepth"> {
   readonly spec: MetricSpec;
   /** The Spark SQL tree (before transforms/) of the metric's rows for the job's windows. */
   readonly query: QueryNode;
+  /** The view the step's reference-depth loop registers before `query`, with its edges statement. */
+  readonly referenceDepth?: ReferenceDepthLoop;
 }
 
 export interface CompiledJob {
@@ -28,16 +31,22 @@ export interface CompiledJob {
   readonly metrics: readonly CompiledMetric[];
 }
 
+/** Every statement the step runs for `metrics`: each one's edges statement (if any), then its own. */
+export const metricStatements = (metrics: readonly CompiledMetric[]): QueryNode[] =>
+  metrics.flatMap((m) => (m.referenceDepth ? [m.referenceDepth.edges, m.query] : [m.query]));
+
 /** Compiles `job` once: each metric by its kind, then the event statements for what they read. */
 export function compileJob(job: JobSpec): CompiledJob {
   const metrics = job.metrics.map((spec): CompiledMetric => {
-    const r = compileResult(spec);
-    return Object.freeze({ ...r, spec, query: r.query(job) });
+    const { referenceDepth, ...r } = compileResult(spec);
+    return Object.freeze({
+      ...r,
+      spec,
+      query: r.query(job),
+      ...(referenceDepth ? { referenceDepth: referenceDepth(job) } : {}),
+    });
   });
-  const read = eventColumnsRead(
-    job,
-    metrics.map((m) => m.query),
-  );
+  const read = eventColumnsRead(job, metricStatements(metrics));
   return Object.freeze({
     job,
     classify: compileClassify(job, read),

@@ -34,7 +34,7 @@ import {
   WINDOW,
   windowColumns,
 } from "./common.ts";
-import { referenceDepth } from "./reference-depth.ts";
+import { REFERENCE_DEPTH_VIEW, referenceDepth } from "./reference-depth.ts";
 import { column, type MetricResult, type OutputColumn, resultOf, TABLE_KEY } from "./result.ts";
 import { columnRollup, rollupColumnsOf } from "./rollup.ts";
 import type { ResultShape } from "./shape.ts";
@@ -110,9 +110,13 @@ export type MetricStage = (p: MetricParts, job: JobSpec, from: string) => Stage;
  * tokenised once, not once per topic. A token's value is computed once, inside the exploded
  * array (`transform`), and its keep condition reads it.
  */
+/** The metric's reference-depth measure (at most one: validation), if it has one. */
+const referenceDepthOf = (p: MetricParts) =>
+  p.aggregates.map(([, m]) => (m as Partial<DepthMeasure>).depth).find((d) => d !== undefined);
+
 export const dimensionRows: MetricStage = (p, job, from) => {
   const { spec, dims, dimNames, scalar, exploded } = p;
-  const depth = p.aggregates.map(([, m]) => (m as Partial<DepthMeasure>).depth).find((d) => d !== undefined);
+  const depth = referenceDepthOf(p);
   const topicsLast = exploded.length > 0 && !depth;
   const pairs = exploded.flatMap(([name, d]) => (d.pair?.first === name ? [d.pair] : []));
   const element = (name: string, i: number, d: Dimension) =>
@@ -142,19 +146,17 @@ export const dimensionRows: MetricStage = (p, job, from) => {
     ...pairs.map(({ first, second }) => sql.op(dimColumn(first), "<", dimColumn(second))),
   ];
   if (!dims.length && !spec.where && !depth) return { ctes: [], rows: from };
-  // A depth measure: the reference chains of the window (a library operator, as influencers use),
-  // joined to each record as REFERENCE_DEPTH_COLUMN. Validation allows one depth per metric.
-  const chains = depth ? referenceDepth({ from, ...depth, partition: KEY }) : undefined;
-  const depthJoins: JoinNode[] =
-    depth && chains
-      ? [
-          sql.join(
-            "LEFT",
-            sql.table(chains.view, "rd"),
-            sql.and(sameKey("rd", "e"), sql.eq("rd.tweet_id", `e.${depth.id}`)),
-          ),
-        ]
-      : [];
+  // A depth measure: the reference chains of the window (the step's loop, as influencers use:
+  // metricDepth), joined to each record as REFERENCE_DEPTH_COLUMN. One depth per metric (validation).
+  const depthJoins: JoinNode[] = depth
+    ? [
+        sql.join(
+          "LEFT",
+          sql.table(REFERENCE_DEPTH_VIEW, "rd"),
+          sql.and(sameKey("rd", "e"), sql.eq("rd.tweet_id", `e.${depth.id}`)),
+        ),
+      ]
+    : [];
   const notes = [
     ...(exploded.some(([, d]) => !d.elements)
       ? ["each distinct element of an exploded dimension once per event"]
@@ -182,7 +184,7 @@ export const dimensionRows: MetricStage = (p, job, from) => {
       },
     ),
   );
-  return { ctes: [...(chains?.ctes ?? []), rows], rows: "dimension_rows" };
+  return { ctes: [rows], rows: "dimension_rows" };
 };
 
 /** Left-out values (stop words): a literal list per dimension, anti-joined. */
@@ -483,7 +485,14 @@ export function compileGeneralMetric(spec: GeneralMetricSpec, job: JobSpec): Que
   if (rows === "event_topics" || ctes.some((c) => readsTable(c, "event_topics")))
     ctes.unshift(eventTopics(job));
   return Q.create(
-    header(spec.source, spec.name, spec.description, `${VIEWS.events} and ${VIEWS.params}`),
+    header(
+      spec.source,
+      spec.name,
+      spec.description,
+      referenceDepthOf(p)
+        ? `${VIEWS.events}, ${VIEWS.params} and ${REFERENCE_DEPTH_VIEW}`
+        : `${VIEWS.events} and ${VIEWS.params}`,
+    ),
     ctes,
     resultRows(p, job, rows),
   );
@@ -548,15 +557,18 @@ export const metricKey = (spec: GeneralMetricSpec): string[] => [
 ];
 
 /** The metric kind: its stages, its dimensions and measures as columns, keyed by its dimensions. */
-export const generalMetricResult = (spec: GeneralMetricSpec): MetricResult =>
-  resultOf({
+export const generalMetricResult = (spec: GeneralMetricSpec): MetricResult => {
+  const depth = referenceDepthOf(metricParts(spec));
+  return resultOf({
     query: (job) => compileGeneralMetric(spec, job),
+    ...(depth ? { referenceDepth: (job: JobSpec) => referenceDepth({ metric: spec, ...depth }, job) } : {}),
     columns: metricColumns(spec).map(({ name, type, nullable, ...bounds }) =>
       column(name, type, nullable, bounds),
     ),
     key: metricKey(spec),
     shape: metricShape(spec),
   });
+};
 
 /**
  * How a reader shows the metric: a ranked list (label = the first text dimension), a time series

@@ -1,83 +1,59 @@
-import { type CteNode, sql } from "../ast/index.ts";
+import { QueryNode as Q, type QueryNode, sql } from "../ast/index.ts";
+import type { JobSpec } from "../spec/kinds.ts";
+import { eventTopics, header, KEY, VIEWS } from "./common.ts";
 
+/** Whose depth: the metric's spec (for the edges statement's header) and its record columns. */
 export interface ReferenceDepthInput {
-  /** The relation of records (one row per record and partition value). */
-  readonly from: string;
+  readonly metric: { readonly source: string; readonly name: string };
   /** The record's id and the id of the tweet it references (NULL: none). */
   readonly id: string;
   readonly refId: string;
-  /** Chains never cross these columns' values (the window and topic). */
-  readonly partition: readonly string[];
   /** Chains longer than this count as this long. */
   readonly cap: number;
 }
 
 /**
- * A library operator (docs/contracts.md "Influencers", depth): the longest chain of records
- * referencing a tweet (a reply to a quote of it is depth 2), per partition, capped. Spark 3.5 has
- * no WITH RECURSIVE, so the chain is unrolled to the cap: one CTE per level, each read once by the
- * next, so the plan grows linearly with the cap. Rows are (tweet, frontier record, depth): a record
- * has one ref_id, so it is the frontier of at most `cap` tweets and the rows stay bounded by
- * records × cap even for viral tweets. A chain that ends keeps its row (frontier NULL) with the
- * depth it reached.
- *
- * Returns the CTEs to add after `from`'s and the name of the last one: (partition…, tweet_id, depth).
+ * The temp view of (window_start, window_end, topic, tweet_id, depth) the step registers before a
+ * metric's statement that reads depths (one metric at a time, so one name serves every metric).
  */
-export function referenceDepth(o: ReferenceDepthInput): { ctes: CteNode[]; view: string } {
-  const p = o.partition;
-  const within = p.join(", ");
-  const edges = sql.cte(
-    "reference_edges",
-    `record → referenced tweet, for every record in (${within}) that references one (any relation)`,
-    sql.select([...p, sql.as(o.id, "id"), sql.as(o.refId, "ref_id")], {
-      from: sql.table(o.from),
-      where: sql.isNotNull(o.refId),
-      distinct: true,
-    }),
-  );
-  const levels: CteNode[] = [];
-  for (let k = 1; k <= o.cap; k++) {
-    levels.push(
-      sql.cte(
-        `chain_depth_${k}`,
-        k === 1
-          ? "chains of depth 1: each record referencing a tweet"
-          : `chains extended by one record where one references the frontier (depth ${k}), or kept as they are`,
-        k === 1
-          ? sql.select(
-              [...p, sql.as("ref_id", "tweet_id"), sql.as("id", "frontier"), sql.as(sql.lit(1), "depth")],
-              {
-                from: sql.table("reference_edges"),
-              },
-            )
-          : sql.select(
-              [
-                ...p.map((c) => `c.${c}`),
-                "c.tweet_id",
-                sql.as("r.id", "frontier"),
-                sql.as(sql.caseWhen([[sql.isNull("r.id"), "c.depth"]], sql.lit(k)), "depth"),
-              ],
-              {
-                from: sql.table(`chain_depth_${k - 1}`, "c"),
-                joins: [
-                  sql.join(
-                    "LEFT",
-                    sql.table("reference_edges", "r"),
-                    sql.and(...p.map((c) => sql.eq(`r.${c}`, `c.${c}`)), sql.eq("r.ref_id", "c.frontier")),
-                  ),
-                ],
-              },
-            ),
-      ),
-    );
-  }
-  const depths = sql.cte(
-    "tweet_depth",
-    `the longest reference chain ending at each tweet, capped at ${o.cap}`,
-    sql.select([...p, "tweet_id", sql.as(sql.fn("max", "depth"), "depth")], {
-      from: sql.table(`chain_depth_${o.cap}`),
-      groupBy: [...p.map((c) => sql.col(c)), sql.col("tweet_id")],
-    }),
-  );
-  return { ctes: [edges, ...levels, depths], view: "tweet_depth" };
+export const REFERENCE_DEPTH_VIEW = "tweet_depth";
+
+/**
+ * The longest chain of records referencing a tweet (a reply to a quote of it is depth 2), per
+ * partition, capped: computed by the step (trends_step/depth.py), not by the metric's statement,
+ * because the depth of the data is rarely the cap and SQL cannot stop early. Spark 3.5 has no
+ * WITH RECURSIVE; unrolled to the cap, the statement ran eight self-joins for every window, most of
+ * them on empty frontiers (5.5 of a 1,000-event window's 25 s were the influencer statement).
+ *
+ * The loop (docs/contracts.md "Influencers", depth): level 1 is the reference edges; level k+1 is
+ * the edges of level k whose record is itself referenced within level k (a semi-join). An edge is in
+ * level k exactly when a chain of k records ends at its tweet through it, so a tweet's depth is the
+ * last level it is referenced in. The loop stops at an empty level, at a level equal to the one
+ * before (a cycle: every later level is the same, so its tweets reach the cap), or at the cap.
+ */
+export interface ReferenceDepthLoop {
+  /** The edges statement: (partition…, id, ref_id), distinct, one row per referencing record. */
+  readonly edges: QueryNode;
+  /** The temp view of (partition…, tweet_id, depth) the step registers before the metric's statement. */
+  readonly view: string;
+  readonly cap: number;
+}
+
+/** The name of a metric's edges statement (its `.sql` file, its key among the job's statements). */
+export const referenceEdgesStatement = (metric: string) => `${metric}.reference_edges`;
+
+/** The loop of `o`'s depths: chains never cross a window or a topic (KEY), so the edges are per both. */
+export function referenceDepth(o: ReferenceDepthInput, job: JobSpec): ReferenceDepthLoop {
+  const name = referenceEdgesStatement(o.metric.name);
+  const edges = sql.select([...KEY, sql.as(o.id, "id"), sql.as(o.refId, "ref_id")], {
+    from: sql.table("event_topics"),
+    where: sql.isNotNull(o.refId),
+    distinct: true,
+  });
+  const about = `the reference edges (record → referenced tweet) of ${o.metric.name}'s depth, per window and topic`;
+  return Object.freeze({
+    edges: Q.create(header(o.metric.source, name, about, VIEWS.events), [eventTopics(job)], edges),
+    view: REFERENCE_DEPTH_VIEW,
+    cap: o.cap,
+  });
 }

@@ -6,6 +6,7 @@ import type { QueryNode } from "../ast/index.ts";
 import type { ResultType } from "../spec/dsl.ts";
 import type { JobSpec } from "../spec/kinds.ts";
 import { KEY, WINDOW } from "./common.ts";
+import type { ReferenceDepthLoop } from "./reference-depth.ts";
 import type { ColumnRollup, ResultShape } from "./shape.ts";
 
 /** One column of a result table: what the sql stage's migration and Kysely types must declare. */
@@ -61,6 +62,8 @@ export interface StepRules {
 export interface MetricResult {
   /** The Spark SQL tree (before transforms/) of the metric's rows, for the job's windows. */
   readonly query: (job: JobSpec) => QueryNode;
+  /** A reference-depth view the step computes by its loop before `query` runs (an influencer's). */
+  readonly referenceDepth?: (job: JobSpec) => ReferenceDepthLoop;
   /** The columns the step writes, in order (the table's `computed_at` defaults to now()). */
   readonly columns: readonly OutputColumn[];
   /** The table's primary key: window_start and topic first (TABLE_KEY), then the kind's own. */

@@ -23,12 +23,12 @@ describe("the step plan's JSON Schema", () => {
     const { commit_column: _, ...noCommit } = first!;
     const bad = {
       ...plan,
-      version: 3,
+      version: 2,
       extra: true,
       metrics: [{ ...noCommit, rewrites_after: "8" }, ...rest],
     };
     expect(planSchemaProblems(bad)).toEqual([
-      "$.version is 3, not 2",
+      "$.version is 2, not 3",
       "$.metrics[0].commit_column is missing",
       "$.metrics[0].rewrites_after is string, not integer",
       "$.extra is not a field of the plan",

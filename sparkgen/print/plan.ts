@@ -4,7 +4,7 @@
  * and the event schema — from the job's compiled model. No SQL text: the plan names the `.sql`
  * files (paths relative to the plan). Its format is plan-schema.json's.
  */
-import { CORRUPT_COLUMN, type CompiledJob, KEY, VIEWS } from "../compile/index.ts";
+import { CORRUPT_COLUMN, type CompiledJob, KEY, referenceEdgesStatement, VIEWS } from "../compile/index.ts";
 import { EVENT_V1 } from "../schema/index.ts";
 import { SESSION_CONF } from "./dialect.ts";
 import { PLAN_SCHEMA } from "./plan-schema.ts";
@@ -36,12 +36,20 @@ export function printPlan(
     window_events: sqlFile("window_events"),
     // The first columns of every result row and of every history the step reads back.
     key: KEY,
-    metrics: model.metrics.map(({ spec, step }) => ({
+    metrics: model.metrics.map(({ spec, step, referenceDepth }) => ({
       name: spec.name,
       sql: sqlFile(spec.name),
       columns: step.columns,
       commit_column: step.commitColumn,
       rewrites_after: step.rewritesAfter,
+      // The view the step's loop computes before the statement (compile/reference-depth.ts).
+      reference_depth: referenceDepth
+        ? {
+            sql: sqlFile(referenceEdgesStatement(spec.name)),
+            view: referenceDepth.view,
+            cap: referenceDepth.cap,
+          }
+        : null,
       history: step.history
         ? {
             table: step.history.table,

@@ -1,6 +1,6 @@
 import { describe, expect, expectTypeOf, it } from "vitest";
 import { isTrendsError } from "../../runtime/errors/index.ts";
-import { compileMetric, metricShape, outputColumns, primaryKey } from "../compile/index.ts";
+import { compileJob, compileMetric, metricShape, outputColumns, primaryKey } from "../compile/index.ts";
 import { printExpression, printSparkSql } from "../print/spark-sql.ts";
 import { EVENT_V1 } from "../schema/index.ts";
 import {
@@ -617,7 +617,7 @@ describe("metric kind: compiled", () => {
     expect(text).not.toContain("array_distinct(filter(split");
   });
 
-  it("referenceDepth joins the library's reference chains to each record; one depth per metric", () => {
+  it("referenceDepth joins the step loop's depths to each record; one depth per metric", () => {
     const m = define.metric(import.meta.url, {
       name: "thread_depth",
       description: "d",
@@ -625,8 +625,12 @@ describe("metric kind: compiled", () => {
       measures: { depth: e.referenceDepth("id", "ref_id", 3) },
     });
     const text = printSparkSql(lower(compileMetric(m, windowJob)));
-    expect(text).toContain("chain_depth_3 AS (");
-    expect(text).not.toContain("chain_depth_4");
+    const loop = compileJob({ ...windowJob, metrics: [m] }).metrics[0]!.referenceDepth!;
+    expect([loop.view, loop.cap]).toEqual(["tweet_depth", 3]);
+    expect(printSparkSql(lower(loop.edges))).toContain(
+      "SELECT DISTINCT\n  window_start,\n  window_end,\n  topic,\n  id,\n  ref_id\nFROM event_topics\nWHERE ref_id IS NOT NULL",
+    );
+    expect(text).toContain("Reads the temp views events, window_params and tweet_depth.");
     expect(text).toContain(
       "LEFT JOIN tweet_depth AS rd ON rd.window_start = e.window_start AND rd.window_end = e.window_end AND rd.topic = e.topic AND rd.tweet_id = e.id",
     );

@@ -6,7 +6,14 @@ import os
 
 from conftest import REPO
 
-from trends_step.plan import COLUMN_FIELDS, HISTORY_FIELDS, METRIC_FIELDS, PLAN_FIELDS, PLAN_VERSION
+from trends_step.plan import (
+    COLUMN_FIELDS,
+    HISTORY_FIELDS,
+    METRIC_FIELDS,
+    PLAN_FIELDS,
+    PLAN_VERSION,
+    REFERENCE_DEPTH_FIELDS,
+)
 
 SCHEMA = os.path.join(REPO, "sparkgen", "print", "plan-schema.json")
 JSON_TYPES = {str: {"string"}, int: {"integer"}, dict: {"object"}, list: {"array"}, type(None): {"null"}}
@@ -36,3 +43,5 @@ def test_the_runtime_checks_exactly_the_fields_of_the_schema():
     history = metric["properties"]["history"]
     assert_fields_match(HISTORY_FIELDS, history, "metrics[].history")
     assert_fields_match(COLUMN_FIELDS, history["properties"]["columns"]["items"], "metrics[].history.columns[]")
+    depth = metric["properties"]["reference_depth"]
+    assert_fields_match(REFERENCE_DEPTH_FIELDS, depth, "metrics[].reference_depth")

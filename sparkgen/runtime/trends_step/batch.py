@@ -8,6 +8,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Any
 
+from .depth import reference_depths, release
 from .errors import UsageError
 from .frames import local_frame
 from .history import History, register_history
@@ -127,11 +128,17 @@ def step_outputs(spark, db, plan, windows, phases):
         history = History.read(db, metric.history, windows) if metric.history else None
         if history is not None:
             register_history(spark, metric.history, history.rows)
-        df = spark.sql(metric.sql).persist(StorageLevel.MEMORY_AND_DISK)
-        df.createOrReplaceTempView(metric.name)
-        o = Output(metric, df, history)
-        outputs.append(o)
-        n = o.collect(len(windows))
+        depth = metric.reference_depth
+        levels = reference_depths(spark, plan.key, depth) if depth else []
+        try:
+            df = spark.sql(metric.sql).persist(StorageLevel.MEMORY_AND_DISK)
+            df.createOrReplaceTempView(metric.name)
+            o = Output(metric, df, history)
+            outputs.append(o)
+            n = o.collect(len(windows))
+        finally:
+            # The metric's own cache holds what it read of them (collect filled it).
+            release(levels)
         log(f"{metric.name}: {n if n is not None else f'more than {SMALL_RESULT * len(windows):,}'} rows")
         phases.done(metric.name)
     return outputs

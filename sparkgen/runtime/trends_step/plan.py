@@ -12,7 +12,7 @@ import json
 import posixpath
 from dataclasses import dataclass
 
-PLAN_VERSION = 2
+PLAN_VERSION = 3
 
 
 @dataclass(frozen=True)
@@ -33,6 +33,17 @@ class HistorySpec:
 
 
 @dataclass(frozen=True)
+class ReferenceDepth:
+    """A view the step's loop computes before the metric's statement (depth.py): each tweet's
+    longest reference chain per key, from the edges statement's (key…, id, ref_id) rows."""
+
+    view: str
+    cap: int
+    # The edges statement's SQL text (the plan names its file).
+    sql: str
+
+
+@dataclass(frozen=True)
 class Metric:
     name: str
     # Result columns after window_start and window_end, in order.
@@ -43,6 +54,7 @@ class Metric:
     history: HistorySpec | None
     # The SQL text (the plan names its file).
     sql: str
+    reference_depth: ReferenceDepth | None = None
 
 
 # Each object of the plan: its fields and their JSON types (print/plan.ts's `printPlan`).
@@ -68,7 +80,9 @@ METRIC_FIELDS = {
     "commit_column": str,
     "rewrites_after": int,
     "history": (dict, type(None)),
+    "reference_depth": (dict, type(None)),
 }
+REFERENCE_DEPTH_FIELDS = {"sql": str, "view": str, "cap": int}
 HISTORY_FIELDS = {"table": str, "view": str, "before": int, "after": int, "columns": list}
 COLUMN_FIELDS = {"name": str, "type": str}
 
@@ -97,10 +111,26 @@ def history_spec(doc, where):
     return HistorySpec(h["table"], h["view"], h["before"], h["after"], columns)
 
 
+def reference_depth(doc, where, read_sql):
+    d = checked(doc, REFERENCE_DEPTH_FIELDS, where)
+    if d["cap"] < 1:
+        raise ValueError(f"plan: {where}.cap is {d['cap']}; a depth cap is at least 1")
+    return ReferenceDepth(d["view"], d["cap"], read_sql(d["sql"]))
+
+
 def metric(doc, where, read_sql):
     m = checked(doc, METRIC_FIELDS, where)
     history = None if m["history"] is None else history_spec(m["history"], f"{where}.history")
-    return Metric(m["name"], tuple(m["columns"]), m["commit_column"], m["rewrites_after"], history, read_sql(m["sql"]))
+    depth = m["reference_depth"]
+    return Metric(
+        m["name"],
+        tuple(m["columns"]),
+        m["commit_column"],
+        m["rewrites_after"],
+        history,
+        read_sql(m["sql"]),
+        None if depth is None else reference_depth(depth, f"{where}.reference_depth", read_sql),
+    )
 
 
 class Plan:
