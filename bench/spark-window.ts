@@ -282,6 +282,9 @@ async function runStep(
     sums.set(m[1]!, (sums.get(m[1]!) ?? 0) + Number(m[2]));
   const phases = [...sums].map(([k, v]) => `${k} ${v.toFixed(2)}`);
   if (phases.length) console.log(`    phases (s): ${phases.join(", ")}`);
+  // The reference-depth loop's levels (trends_step/depth.py): how deep the data went, at what cost.
+  for (const m of `${r.stdout}\n${r.stderr}`.matchAll(/window_job: (\S+: edges per level .*)/g))
+    console.log(`    ${m[1]}`);
   console.log(
     `    load average after: ${readFileSync("/proc/loadavg", "utf8").split(" ").slice(0, 3).join(" ")}`,
   );

@@ -20,7 +20,10 @@ every adaptive re-plan, grows fourfold a level: at the cap, a 1 GiB driver ran o
 rendering it.
 """
 
+import time
 from functools import reduce
+
+from .log import log
 
 
 def reference_depths(spark, key, loop):
@@ -36,19 +39,23 @@ def reference_depths(spark, key, loop):
     def tweets_at(level, depth):
         return level.select(*key, F.col("ref_id").alias("tweet_id"), F.lit(depth).alias("depth"))
 
+    t0 = time.monotonic()
     level, n = kept(spark.sql(loop.sql))
     cached, found = [level], [tweets_at(level, 1)]
+    sizes = [n]
     for k in range(2, loop.cap + 1):
         if not n:
             break
         referenced = level.select(*key, F.col("ref_id").alias("id"))
         deeper, m = kept(level.join(referenced, [*key, "id"], "left_semi"))
         cached.append(deeper)
+        sizes.append(m)
         if m == n:
             found.append(tweets_at(deeper, loop.cap))
             break
         found.append(tweets_at(deeper, k))
         level, n = deeper, m
+    log(f"{loop.view}: edges per level {', '.join(f'{x:,}' for x in sizes)} ({time.monotonic() - t0:.2f} s)")
     depths = reduce(lambda a, b: a.unionByName(b), found)
     depths.groupBy(*key, "tweet_id").agg(F.max("depth").alias("depth")).createOrReplaceTempView(loop.view)
     return cached
