@@ -1,8 +1,8 @@
 /**
  * A class-data-sharing (AppCDS) archive of the driver JVM's classes, for local spark-submit only.
- * Every local submit loads and verifies the same Spark classes, about 2.3 CPU-s; mapping them
- * from an archive made once cuts that out (a trivial PySpark job: 6.5 → 4.1 CPU-s; figures and
- * the first run's cost of making it: BENCHMARKS.md, "Class-data sharing for local submits").
+ * Every local submit loads and verifies the same Spark classes; mapping them from an archive
+ * made once saves ~2.5 CPU-s a submit (a trivial PySpark job: 6.5 → 4.1 CPU-s), and making it
+ * costs the first submit 7–18 CPU-s once (BENCHMARKS.md, "Class-data sharing for local submits").
  *
  * One archive per Spark install, JDK and jars, under the cache dir. The JVM checks the archive
  * itself and under -Xshare:auto (the default) runs without one it cannot use; the key only keeps
