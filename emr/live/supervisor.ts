@@ -2,7 +2,12 @@ import { type ChildProcess, spawn } from "node:child_process";
 import { setTimeout as sleep } from "node:timers/promises";
 import { fileURLToPath } from "node:url";
 import { log } from "../../runtime/log/index.ts";
-import { type SparkInstall, sparkSubmitArgs } from "../../runtime/spark/index.ts";
+import {
+  archiveRequest,
+  classArchive,
+  type SparkInstall,
+  sparkSubmitArgs,
+} from "../../runtime/spark/index.ts";
 import { DEFAULT_PLAN } from "../runners/local.ts";
 import { failureReason } from "../runners/step-args.ts";
 
@@ -142,23 +147,27 @@ const TAIL_LINES = 200;
 
 function runOnce(o: LocalLiveOptions, signal: AbortSignal): Promise<LiveEnd> {
   const tail: string[] = [];
+  const env = {
+    ...process.env,
+    PYSPARK_PYTHON: o.spark.python,
+    PYSPARK_DRIVER_PYTHON: o.spark.python,
+    ...(o.jdbcUser !== undefined ? { TRENDS_JDBC_USER: o.jdbcUser } : {}),
+    ...(o.jdbcPassword !== undefined ? { TRENDS_JDBC_PASSWORD: o.jdbcPassword } : {}),
+  };
   const args = sparkSubmitArgs({
     script: LIVE_SCRIPT,
     args: liveAppArgs(o),
     master: o.master ?? "local[2]",
     jdbcJar: o.spark.jdbcJar,
+    // It uses the steps' archive but never makes one: it is stopped, not finished, and a dump at
+    // exit would only slow its stop (cds.ts).
+    archiveOptions: classArchive(archiveRequest({ spark: o.spark, env }, false)).options,
   });
   const child = spawn(o.spark.sparkSubmit, args, {
     // Its own process group: a stop reaches spark-submit, the JVM and the Python workers together.
     detached: true,
     stdio: ["ignore", "pipe", "pipe"],
-    env: {
-      ...process.env,
-      PYSPARK_PYTHON: o.spark.python,
-      PYSPARK_DRIVER_PYTHON: o.spark.python,
-      ...(o.jdbcUser !== undefined ? { TRENDS_JDBC_USER: o.jdbcUser } : {}),
-      ...(o.jdbcPassword !== undefined ? { TRENDS_JDBC_PASSWORD: o.jdbcPassword } : {}),
-    },
+    env,
   });
   o.onStart?.(child);
   log().info({ pid: child.pid }, "live application started");

@@ -4,7 +4,12 @@ import { join } from "node:path";
 import { usageError } from "../../runtime/errors/index.ts";
 import { log } from "../../runtime/log/index.ts";
 import { run } from "../../runtime/proc.ts";
-import { localInputBytes, type SparkInstall, sparkSubmitArgs } from "../../runtime/spark/index.ts";
+import {
+  localInputBytes,
+  type SparkInstall,
+  sparkSubmitArgs,
+  withClassArchive,
+} from "../../runtime/spark/index.ts";
 import { STEP_ENTRY_PATH, WINDOW_JOB_PLAN_PATH } from "../../sparkgen/index.ts";
 import { pollUntilTerminal } from "./poll.ts";
 import { failureReason, parseStepResult, parseWindowResults, stepArgs, stepName } from "./step-args.ts";
@@ -133,14 +138,16 @@ export class LocalStepRunner implements StepRunner {
     const o = this.#o;
     const logUri = o.logDir ? join(o.logDir, `${step.status.id}.log`) : undefined;
     this.#set(step, "RUNNING", { startedAt: new Date(), ...(logUri ? { logUri } : {}) });
-    const args = sparkSubmitArgs({
-      script: o.script ?? DEFAULT_STEP_SCRIPT,
-      args: stepArgs(step.req, { plan: o.plan ?? (o.script ? undefined : DEFAULT_PLAN) }),
-      master: o.master ?? "local[*]",
-      jdbcJar: o.spark.jdbcJar,
-      inputBytes: localInputBytes(step.req.inputs),
-      ...(o.conf ? { conf: o.conf } : {}),
-    });
+    const args = (archiveOptions: string) =>
+      sparkSubmitArgs({
+        script: o.script ?? DEFAULT_STEP_SCRIPT,
+        args: stepArgs(step.req, { plan: o.plan ?? (o.script ? undefined : DEFAULT_PLAN) }),
+        master: o.master ?? "local[*]",
+        jdbcJar: o.spark.jdbcJar,
+        inputBytes: localInputBytes(step.req.inputs),
+        archiveOptions,
+        ...(o.conf ? { conf: o.conf } : {}),
+      });
     const env: NodeJS.ProcessEnv = {
       ...process.env,
       PYSPARK_PYTHON: o.spark.python,
@@ -152,7 +159,9 @@ export class LocalStepRunner implements StepRunner {
     log().info({ step: step.status.id, window: step.req.window.start.toISOString() }, "local step started");
     try {
       // `signal` makes Node kill spark-submit (SIGTERM, so Spark's shutdown hooks run) on cancel.
-      const r = await run(o.spark.sparkSubmit, args, { env, signal: step.abort.signal });
+      const r = await withClassArchive({ spark: o.spark, env }, (archiveOptions) =>
+        run(o.spark.sparkSubmit, args(archiveOptions), { env, signal: step.abort.signal }),
+      );
       if (logUri) keepLog(logUri, r.stdout, r.stderr);
       const endedAt = new Date();
       const windowResults = step.req.range ? { windowResults: parseWindowResults(r.stdout) } : {};

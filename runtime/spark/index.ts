@@ -5,9 +5,11 @@ import { fileURLToPath } from "node:url";
 import { prerequisiteError, TrendsError } from "../errors/index.ts";
 import { log } from "../log/index.ts";
 import { probe, type RunResult, run, withFileLock } from "../proc.ts";
+import { type ArchiveRequest, classArchive } from "./cds.ts";
 import { jitOptions } from "./jit.ts";
 import { STEP_SUBMIT_CONF } from "./tuning.ts";
 
+export { classArchive } from "./cds.ts";
 export { C2_INPUT_BYTES, jitOptions, localInputBytes } from "./jit.ts";
 export { STEP_SUBMIT_CONF } from "./tuning.ts";
 
@@ -26,6 +28,8 @@ export interface SparkInstall {
   python: string;
   jdbcJar: string;
   version: string;
+  /** Where the driver's class-data archives are kept (cds.ts); none: local submits run without. */
+  cdsDir?: string;
 }
 
 export interface ProvisionOptions {
@@ -78,6 +82,7 @@ export const pysparkDir = (cacheDir: string, version = PYSPARK_VERSION): string 
   join(cacheDir, `pyspark-${version}`);
 export const jdbcJarPath = (cacheDir: string): string =>
   join(cacheDir, "jars", `postgresql-${JDBC_VERSION}.jar`);
+export const cdsDir = (cacheDir: string): string => join(cacheDir, "cds");
 const READY = ".trends-ready";
 
 /**
@@ -95,7 +100,13 @@ export async function ensureSpark(o: ProvisionOptions): Promise<SparkInstall> {
       );
     }
     const jdbcJar = await ensureJdbcJar(o);
-    return { sparkSubmit, python: process.env.PYSPARK_PYTHON ?? "python3", jdbcJar, version: "SPARK_HOME" };
+    return {
+      sparkSubmit,
+      python: process.env.PYSPARK_PYTHON ?? "python3",
+      jdbcJar,
+      version: "SPARK_HOME",
+      cdsDir: cdsDir(o.cacheDir),
+    };
   }
   const version = o.version ?? PYSPARK_VERSION;
   const dir = pysparkDir(o.cacheDir, version);
@@ -117,7 +128,7 @@ export async function ensureSpark(o: ProvisionOptions): Promise<SparkInstall> {
       writeFileSync(join(dir, READY), `${version}\n`);
     });
   }
-  return { sparkSubmit, python, jdbcJar: await ensureJdbcJar(o), version };
+  return { sparkSubmit, python, jdbcJar: await ensureJdbcJar(o), version, cdsDir: cdsDir(o.cacheDir) };
 }
 
 /** Downloads the JDBC driver once from Maven Central and checks its SHA-1. */
@@ -197,6 +208,8 @@ export interface SubmitOptions {
   jars?: readonly string[];
   /** The step's input size when known (`localInputBytes`): picks the driver's JIT (jit.ts). */
   inputBytes?: number | undefined;
+  /** The driver's class-data archive options (`withClassArchive`, cds.ts). */
+  archiveOptions?: string;
   /** Environment of the driver: credentials go here, never into arguments. */
   env?: NodeJS.ProcessEnv;
   onLine?: (line: string) => void;
@@ -204,7 +217,7 @@ export interface SubmitOptions {
 
 /**
  * `spark-submit --master local[*]` on a generated step: quiet logging, no UI, the step's static
- * settings (tuning.ts) and the driver's JIT by input size (jit.ts).
+ * settings (tuning.ts), the driver's JIT by input size (jit.ts) and its class-data archive (cds.ts).
  */
 export function sparkSubmitArgs(
   o: Omit<SubmitOptions, "spark" | "env" | "onLine"> & { jdbcJar: string },
@@ -216,6 +229,7 @@ export function sparkSubmitArgs(
     // A caller's JVM options come after these, so they add to them (or override one: the last wins).
     "spark.driver.extraJavaOptions": [
       jitOptions(o.inputBytes),
+      o.archiveOptions ?? "",
       `-Dlog4j2.configurationFile=file:${LOG4J_CONFIG}`,
       o.conf?.["spark.driver.extraJavaOptions"] ?? "",
     ]
@@ -234,12 +248,51 @@ export function sparkSubmitArgs(
 }
 
 export function sparkSubmit(o: SubmitOptions): Promise<RunResult> {
-  const args = sparkSubmitArgs({ ...o, jdbcJar: o.spark.jdbcJar });
-  return run(o.spark.sparkSubmit, args, {
-    env: { ...process.env, PYSPARK_PYTHON: o.spark.python, PYSPARK_DRIVER_PYTHON: o.spark.python, ...o.env },
-    ...(o.onLine ? { onLine: o.onLine } : {}),
-  });
+  const env = {
+    ...process.env,
+    PYSPARK_PYTHON: o.spark.python,
+    PYSPARK_DRIVER_PYTHON: o.spark.python,
+    ...o.env,
+  };
+  return withClassArchive({ ...o, env }, (archiveOptions) =>
+    run(o.spark.sparkSubmit, sparkSubmitArgs({ ...o, jdbcJar: o.spark.jdbcJar, archiveOptions }), {
+      env,
+      ...(o.onLine ? { onLine: o.onLine } : {}),
+    }),
+  );
 }
+
+/**
+ * Runs one local spark-submit with the driver's class-data archive (cds.ts): its JVM options go
+ * to `submit`, and an archive the run made is kept only when spark-submit exits 0.
+ */
+export async function withClassArchive(
+  o: { spark: SparkInstall; jars?: readonly string[] | undefined; env: NodeJS.ProcessEnv },
+  submit: (archiveOptions: string) => Promise<RunResult>,
+): Promise<RunResult> {
+  const archive = classArchive(archiveRequest(o, true));
+  let ok = false;
+  try {
+    const r = await submit(archive.options);
+    ok = r.code === 0;
+    return r;
+  } finally {
+    archive.settle(ok);
+  }
+}
+
+/** What picks the driver's archive (cds.ts); `make`: whether a submit without one makes it. */
+export const archiveRequest = (
+  o: { spark: SparkInstall; jars?: readonly string[] | undefined; env: NodeJS.ProcessEnv },
+  make: boolean,
+): ArchiveRequest => ({
+  dir: o.spark.cdsDir,
+  sparkSubmit: o.spark.sparkSubmit,
+  version: o.spark.version,
+  jars: [o.spark.jdbcJar, ...(o.jars ?? [])],
+  env: o.env,
+  make,
+});
 
 /**
  * hadoop-aws must equal the Hadoop bundled with PySpark 3.5 (3.3.4), with the AWS SDK bundle it was

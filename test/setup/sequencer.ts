@@ -27,6 +27,7 @@ export const EXPECTED_SECONDS: Readonly<Record<string, number>> = {
   "test/sparkgen/rollup.test.ts": 70,
   "test/sparkgen/language.test.ts": 65,
   "test/sparkgen/runtime-python.test.ts": 65,
+  "test/cds.test.ts": 20,
 };
 
 /**
