@@ -95,6 +95,9 @@ export async function runDemo(
       retryDelayMs: 1000,
       signal,
       master: "local[2]",
+      // A newcomer's first demo would pay the class-data archive's one-off dump (~18 s on a 38 s
+      // demo); it uses an archive that `trends run` or the tests made, and makes none.
+      makeClassArchive: false,
     });
     try {
       const finalsTo = o.live ? span.crisisAt : span.end;

@@ -40,6 +40,11 @@ export interface LocalStepRunnerOptions {
   logDir?: string;
   /** Polling of `wait` (the process is local, so short delays are cheap). */
   pollMs?: number;
+  /**
+   * Whether a step with no class-data archive yet makes it at its exit (runtime/spark/cds.ts:
+   * ~18 s once, ~2.5 CPU-s saved per later submit). Default true.
+   */
+  makeClassArchive?: boolean;
 }
 
 interface LocalStep {
@@ -161,6 +166,7 @@ export class LocalStepRunner implements StepRunner {
       // `signal` makes Node kill spark-submit (SIGTERM, so Spark's shutdown hooks run) on cancel.
       const r = await withClassArchive({ spark: o.spark, env }, (archiveOptions) =>
         run(o.spark.sparkSubmit, args(archiveOptions), { env, signal: step.abort.signal }),
+        o.makeClassArchive ?? true,
       );
       if (logUri) keepLog(logUri, r.stdout, r.stderr);
       const endedAt = new Date();

@@ -34,6 +34,8 @@ export interface PipelineOptions {
   readonly master?: string | undefined;
   /** The local runner's job plan (default the generated one of this checkout; `plan --verify` runs the working specs'). */
   readonly plan?: string | undefined;
+  /** The local runner makes the class-data archive if there is none (default true; the demo does not). */
+  readonly makeClassArchive?: boolean | undefined;
   /** EMR runner: `--cluster` (else emrCluster), `--bucket` (else bucket), `--jdbc-secret` (else TRENDS_JDBC_SECRET). */
   readonly cluster?: string | undefined;
   readonly bucket?: string | undefined;
@@ -95,6 +97,7 @@ export async function openPipeline(s: Settings, o: PipelineOptions): Promise<Pip
         spark,
         ...(o.master ? { master: o.master } : {}),
         ...(o.plan ? { plan: o.plan } : {}),
+        ...(o.makeClassArchive === false ? { makeClassArchive: false } : {}),
         jdbcUser: jdbc.user,
         jdbcPassword: jdbc.password,
       });

@@ -264,13 +264,15 @@ export function sparkSubmit(o: SubmitOptions): Promise<RunResult> {
 
 /**
  * Runs one local spark-submit with the driver's class-data archive (cds.ts): its JVM options go
- * to `submit`, and an archive the run made is kept only when spark-submit exits 0.
+ * to `submit`, and an archive the run made is kept only when spark-submit exits 0. `make`: false
+ * uses an archive but never makes one.
  */
 export async function withClassArchive(
   o: { spark: SparkInstall; jars?: readonly string[] | undefined; env: NodeJS.ProcessEnv },
   submit: (archiveOptions: string) => Promise<RunResult>,
+  make = true,
 ): Promise<RunResult> {
-  const archive = classArchive(archiveRequest(o, true));
+  const archive = classArchive(archiveRequest(o, make));
   let ok = false;
   try {
     const r = await submit(archive.options);
