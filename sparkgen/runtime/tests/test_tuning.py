@@ -17,3 +17,12 @@ def test_a_submitters_choice_wins(spark):
     # the test session (conftest) sets spark.sql.shuffle.partitions=2 at start, as a user's --conf would
     assert size_shuffles(spark, 100 * BYTES_PER_PARTITION) == 2
     assert spark.conf.get(SHUFFLE_PARTITIONS) == "2"
+
+
+def test_a_live_refresh_sizes_its_shuffles_by_the_events_it_holds():
+    from trends_step.tuning import EVENT_BYTES
+
+    # a refresh of a few thousand held events: two tasks per core, not Spark's 200
+    assert shuffle_partitions(2, 3_000 * EVENT_BYTES) == 4
+    # a day of late data held at 10,000 events a minute: partitions of bounded size
+    assert shuffle_partitions(2, 14_400_000 * EVENT_BYTES) == 65

@@ -16,6 +16,7 @@ from typing import NamedTuple
 
 from .batch import step_events, step_outputs
 from .log import Phases, log
+from .tuning import EVENT_BYTES, size_shuffles
 from .write import rows_json
 
 # The baseline table's count of the window's tweets: the one column a partial window projects.
@@ -119,6 +120,10 @@ def recompute(spark, db, plan, held, counts, starts, clock, length):
     valid_in = {(k, 0): counts.get(w[0], 0) for k, w in enumerate(windows)}
     held_counts = HeldCounts({0: sum(valid_in.values())}, {0: 0}, valid_in)
     phases = Phases()
+    # As a step sizes its shuffles by its input, a refresh sizes them by what it holds: left at
+    # Spark's 200, a refresh of a few thousand events ran 200 tasks per shuffle (BENCHMARKS.md,
+    # "Live mode: shuffles sized by the held events").
+    size_shuffles(spark, sum(counts.values()) * EVENT_BYTES)
     metrics_plan, alerts_plan = split_plan(plan)
     events, stats = step_events(spark, plan, request, list(range(n)), held, held_counts)
     cached = [events]

@@ -9,6 +9,9 @@ settings are fixed and travel in the plan's `session` (sparkgen/print/tuning.ts)
 SHUFFLE_PARTITIONS = "spark.sql.shuffle.partitions"
 # Input bytes (JSON) per shuffle partition: ~230k events of the v1 record.
 BYTES_PER_PARTITION = 128 * 1024 * 1024
+# JSON bytes of one event of the v1 record (bench/synth-events.ts: 57 MiB per 100k events), for
+# a computation that knows its events rather than its input (live mode's refresh).
+EVENT_BYTES = 600
 
 
 def shuffle_partitions(cores, input_bytes):
