@@ -41,3 +41,10 @@ def test_many_rows_go_as_data(spark, monkeypatch):
     assert collected(df) == collected(local_frame(spark, FIELDS, ROWS[:1])) + collected(
         local_frame(spark, FIELDS, ROWS[1:])
     )
+
+
+def test_naive_timestamps_are_local_time_as_pyspark_reads_them(spark):
+    # Rows collected from Spark hold naive datetimes (the driver's local time): a depth loop's result
+    # is made of them.
+    naive = [(r[0].astimezone().replace(tzinfo=None), *r[1:]) for r in ROWS]
+    assert collected(local_frame(spark, FIELDS, naive)) == collected(local_frame(spark, FIELDS, ROWS))

@@ -23,14 +23,41 @@ rendering it.
 import time
 from functools import reduce
 
+from .frames import LITERAL_ROWS, local_frame
 from .log import log
 
+# Up to this many edges the levels are computed on the driver from the collected edges: two Spark
+# jobs a level cost a small window more than the unrolled joins did (BENCHMARKS.md, "Reference
+# depth by frontier"), and the result (a row per referenced tweet, at most one per edge) stays a
+# literal frame (frames.py).
+DRIVER_EDGES = LITERAL_ROWS
 
-def reference_depths(spark, key, loop):
+
+def levels_on_driver(edges, cap):
+    """The same loop over collected edges [(key, id, ref_id)]: ({(key, tweet): depth}, level sizes)."""
+    level, depths, sizes = set(edges), {}, []
+    for k in range(1, cap + 1):
+        if not level:
+            break
+        sizes.append(len(level))
+        for key, _, ref in level:
+            depths[(key, ref)] = k
+        referenced = {(key, ref) for key, _, ref in level}
+        deeper = {(key, i, ref) for key, i, ref in level if (key, i) in referenced}
+        if len(deeper) == len(level):
+            for key, _, ref in deeper:
+                depths[(key, ref)] = cap
+            break
+        level = deeper
+    return depths, sizes
+
+
+def reference_depths(spark, key, loop, driver_edges=DRIVER_EDGES):
     """Registers the temp view `loop.view` (key…, tweet_id, depth) from the edges of `loop.sql`.
     Returns the levels, for the caller to `release` once the metric reading the view is computed
     (its own cache keeps what it read)."""
     from pyspark.sql import functions as F
+    from pyspark.sql.types import IntegerType
 
     def kept(df):
         df = df.localCheckpoint(eager=True)
@@ -41,6 +68,17 @@ def reference_depths(spark, key, loop):
 
     t0 = time.monotonic()
     level, n = kept(spark.sql(loop.sql))
+    if n <= driver_edges:
+        collected = [(tuple(r[c] for c in key), r["id"], r["ref_id"]) for r in level.collect()]
+        depths, sizes = levels_on_driver(collected, loop.cap)
+        types = {f.name: f.dataType for f in level.schema.fields}
+        fields = [(c, types[c]) for c in key] + [("tweet_id", types["ref_id"]), ("depth", IntegerType())]
+        rows = [(*k, tweet, d) for (k, tweet), d in depths.items()]
+        local_frame(spark, fields, rows).createOrReplaceTempView(loop.view)
+        log(
+            f"{loop.view}: edges per level {', '.join(f'{x:,}' for x in sizes)} on the driver ({time.monotonic() - t0:.2f} s)"
+        )
+        return [level]
     cached, found = [level], [tweets_at(level, 1)]
     sizes = [n]
     for k in range(2, loop.cap + 1):
