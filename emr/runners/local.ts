@@ -164,8 +164,10 @@ export class LocalStepRunner implements StepRunner {
     log().info({ step: step.status.id, window: step.req.window.start.toISOString() }, "local step started");
     try {
       // `signal` makes Node kill spark-submit (SIGTERM, so Spark's shutdown hooks run) on cancel.
-      const r = await withClassArchive({ spark: o.spark, env }, (archiveOptions) =>
-        run(o.spark.sparkSubmit, args(archiveOptions), { env, signal: step.abort.signal }),
+      const r = await withClassArchive(
+        { spark: o.spark, env },
+        (archiveOptions) =>
+          run(o.spark.sparkSubmit, args(archiveOptions), { env, signal: step.abort.signal }),
         o.makeClassArchive ?? true,
       );
       if (logUri) keepLog(logUri, r.stdout, r.stderr);
