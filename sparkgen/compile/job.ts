@@ -32,7 +32,7 @@ export interface CompiledJob {
 }
 
 /** Every statement the step runs for `metrics`: each one's edges statement (if any), then its own. */
-export const metricStatements = (metrics: readonly CompiledMetric[]): QueryNode[] =>
+const metricStatements = (metrics: readonly CompiledMetric[]): QueryNode[] =>
   metrics.flatMap((m) => (m.referenceDepth ? [m.referenceDepth.edges, m.query] : [m.query]));
 
 /** Compiles `job` once: each metric by its kind, then the event statements for what they read. */

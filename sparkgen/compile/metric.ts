@@ -98,6 +98,10 @@ export interface Stage {
 /** A CTE stage of the metric kind: from the parts and the relation before it, its CTEs. */
 export type MetricStage = (p: MetricParts, job: JobSpec, from: string) => Stage;
 
+/** The metric's reference-depth measure (at most one: validation), if it has one. */
+const referenceDepthOf = (p: MetricParts) =>
+  p.aggregates.map(([, m]) => (m as Partial<DepthMeasure>).depth).find((d) => d !== undefined);
+
 /**
  * The events a group is made of: each event of a topic that passes `where`, with its dimension
  * values (an exploded dimension: its elements through a lateral view; each distinct non-NULL one
@@ -110,10 +114,6 @@ export type MetricStage = (p: MetricParts, job: JobSpec, from: string) => Stage;
  * tokenised once, not once per topic. A token's value is computed once, inside the exploded
  * array (`transform`), and its keep condition reads it.
  */
-/** The metric's reference-depth measure (at most one: validation), if it has one. */
-const referenceDepthOf = (p: MetricParts) =>
-  p.aggregates.map(([, m]) => (m as Partial<DepthMeasure>).depth).find((d) => d !== undefined);
-
 export const dimensionRows: MetricStage = (p, job, from) => {
   const { spec, dims, dimNames, scalar, exploded } = p;
   const depth = referenceDepthOf(p);
@@ -146,8 +146,8 @@ export const dimensionRows: MetricStage = (p, job, from) => {
     ...pairs.map(({ first, second }) => sql.op(dimColumn(first), "<", dimColumn(second))),
   ];
   if (!dims.length && !spec.where && !depth) return { ctes: [], rows: from };
-  // A depth measure: the reference chains of the window (the step's loop, as influencers use:
-  // metricDepth), joined to each record as REFERENCE_DEPTH_COLUMN. One depth per metric (validation).
+  // A depth measure: the depths the step's loop registers (compile/reference-depth.ts, as for
+  // influencers), joined to each record as REFERENCE_DEPTH_COLUMN. One depth per metric (validation).
   const depthJoins: JoinNode[] = depth
     ? [
         sql.join(

@@ -19,17 +19,11 @@ export interface ReferenceDepthInput {
 export const REFERENCE_DEPTH_VIEW = "tweet_depth";
 
 /**
- * The longest chain of records referencing a tweet (a reply to a quote of it is depth 2), per
- * partition, capped: computed by the step (trends_step/depth.py), not by the metric's statement,
- * because the depth of the data is rarely the cap and SQL cannot stop early. Spark 3.5 has no
- * WITH RECURSIVE; unrolled to the cap, the statement ran eight self-joins for every window, most of
- * them on empty frontiers (5.5 of a 1,000-event window's 25 s were the influencer statement).
- *
- * The loop (docs/contracts.md "Influencers", depth): level 1 is the reference edges; level k+1 is
- * the edges of level k whose record is itself referenced within level k (a semi-join). An edge is in
- * level k exactly when a chain of k records ends at its tweet through it, so a tweet's depth is the
- * last level it is referenced in. The loop stops at an empty level, at a level equal to the one
- * before (a cycle: every later level is the same, so its tweets reach the cap), or at the cap.
+ * The longest chain of records referencing a tweet (docs/contracts.md "Influencers", depth), per
+ * window and topic, capped: computed by the step's loop over the edges (trends_step/depth.py, which
+ * states the levels and when they stop), not by the metric's statement, because the data's depth
+ * is rarely the cap and SQL cannot stop early. Spark 3.5 has no WITH RECURSIVE; unrolled to the
+ * cap, the statement ran eight self-joins for every window, most of them on empty frontiers.
  */
 export interface ReferenceDepthLoop {
   /** The edges statement: (partition…, id, ref_id), distinct, one row per referencing record. */

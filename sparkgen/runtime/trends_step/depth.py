@@ -67,9 +67,11 @@ def reference_depths(spark, key, loop, driver_edges=DRIVER_EDGES):
         return level.select(*key, F.col("ref_id").alias("tweet_id"), F.lit(depth).alias("depth"))
 
     t0 = time.monotonic()
-    level, n = kept(spark.sql(loop.sql))
-    if n <= driver_edges:
-        collected = [(tuple(r[c] for c in key), r["id"], r["ref_id"]) for r in level.collect()]
+    level = spark.sql(loop.sql).localCheckpoint(eager=True)
+    # A small window's edges come to the driver in the job that tells they are few.
+    head = level.limit(driver_edges + 1).collect()
+    if len(head) <= driver_edges:
+        collected = [(tuple(r[c] for c in key), r["id"], r["ref_id"]) for r in head]
         depths, sizes = levels_on_driver(collected, loop.cap)
         types = {f.name: f.dataType for f in level.schema.fields}
         fields = [(c, types[c]) for c in key] + [("tweet_id", types["ref_id"]), ("depth", IntegerType())]
@@ -79,6 +81,7 @@ def reference_depths(spark, key, loop, driver_edges=DRIVER_EDGES):
             f"{loop.view}: edges per level {', '.join(f'{x:,}' for x in sizes)} on the driver ({time.monotonic() - t0:.2f} s)"
         )
         return [level]
+    n = level.count()
     cached, found = [level], [tweets_at(level, 1)]
     sizes = [n]
     for k in range(2, loop.cap + 1):
