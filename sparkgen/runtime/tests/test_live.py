@@ -66,14 +66,49 @@ def test_a_refresh_replaces_the_window_in_one_transaction_unless_it_is_final():
 
 
 def test_a_baseline_without_a_tweet_count_is_not_rate_scaled(spark):
-    from datetime import datetime, timedelta, timezone
-
-    from trends_step.live_compute import rate_scaled
+    from trends_step.live_compute import rate_scaled, scales
 
     w = (datetime(2026, 11, 26, 4, 0, tzinfo=timezone.utc), datetime(2026, 11, 26, 4, 15, tzinfo=timezone.utc))
     df = spark.createDataFrame([(w[0], "*", "acme", 7)], "window_start timestamp, topic string, tag string, count long")
-    out = rate_scaled(df, [w], w[0] + timedelta(minutes=3), timedelta(minutes=15))
+    out = rate_scaled(df, scales([w], w[0] + timedelta(minutes=3), timedelta(minutes=15)))
     assert [tuple(r)[1:] for r in out.collect()] == [("*", "acme", 7)]
+
+
+def test_the_alerts_read_the_same_rows_from_a_small_frame_as_from_the_cached_result(spark):
+    """source_view's two paths: the collected rows as a frame, and the cached result rate-scaled in
+    Spark (a result too large to collect). Same rows, same types: the open window's count × 5 (3 of
+    15 minutes elapsed), the window before it as it is."""
+    from pyspark.sql.types import DoubleType
+
+    from trends_step.live_compute import scales, source_view
+    from trends_step.plan import HistoryColumn
+    from trends_step.write import Output
+
+    earlier = (START - LENGTH, START)
+    df = spark.createDataFrame(
+        [(earlier[0], earlier[1], "*", 40, 0.25), (START, START + LENGTH, "*", 12, None)],
+        "window_start timestamp, window_end timestamp, topic string, n_tweets long, avg_score double",
+    )
+    metric = Metric("sentiment_window", ("topic", "n_tweets", "avg_score"), "window_start", 0, None, "")
+    columns = [
+        HistoryColumn("window_start", "timestamptz"),
+        HistoryColumn("topic", "text"),
+        HistoryColumn("n_tweets", "bigint"),
+        HistoryColumn("avg_score", "double precision"),
+    ]
+    factors = scales([earlier, WINDOW], START + timedelta(minutes=3), LENGTH)
+    views = []
+    for collected in (True, False):
+        o = Output(metric, df)
+        if collected:
+            o.collect(2)
+        source_view(spark, o, columns, factors)
+        view = spark.table("sentiment_window").select(*[c.name for c in columns])
+        views.append((view.schema["n_tweets"].dataType, sorted(tuple(r) for r in view.collect())))
+    assert views[0] == views[1]
+    dtype, rows = views[0]
+    assert dtype == DoubleType()
+    assert [r[1:] for r in rows] == [("*", 40.0, 0.25), ("*", 60.0, None)]
 
 
 def test_the_file_source_lists_three_days_around_the_newest_not_the_whole_tree():

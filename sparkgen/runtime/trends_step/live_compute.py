@@ -11,10 +11,12 @@ minute, with the thresholds of its spec; the sentiment alert reads the window's 
 
 import copy
 import json
-from datetime import timedelta
+from datetime import datetime, timedelta, timezone
 from typing import NamedTuple
 
 from .batch import step_events, step_outputs
+from .frames import local_frame
+from .history import spark_fields
 from .log import Phases, log
 from .tuning import EVENT_BYTES, size_shuffles
 from .write import rows_json
@@ -71,8 +73,13 @@ def split_plan(plan):
     return metrics, alerts
 
 
-def rate_scaled(df, windows, clock, length):
-    """`df` (rows of the baseline table for `windows`) with RATE_COLUMN projected to whole windows.
+def scales(windows, clock, length):
+    """{window start epoch: the factor that projects its count so far to the whole window}."""
+    return {int(w[0].timestamp()): length / elapsed(w, clock, length) for w in windows}
+
+
+def rate_scaled(df, factors):
+    """`df` (rows of the baseline table) with RATE_COLUMN projected to whole windows by `factors`.
 
     A baseline without a tweet count (a trend alert over a dimensional metric's counts) is left as
     it is: its open window's counts so far are compared with the baseline, which can only be
@@ -82,10 +89,51 @@ def rate_scaled(df, windows, clock, length):
     if RATE_COLUMN not in df.columns:
         return df
     factor = F.lit(1.0)
-    for w in windows:
-        scale = length / elapsed(w, clock, length)
-        factor = F.when(F.col("window_start") == F.lit(w[0]), F.lit(scale)).otherwise(factor)
+    for epoch, scale in factors.items():
+        factor = F.when(F.expr("unix_seconds(window_start)") == F.lit(epoch), F.lit(scale)).otherwise(factor)
     return df.withColumn(RATE_COLUMN, F.col(RATE_COLUMN) * factor)
+
+
+def source_view(spark, output, columns, factors):
+    """The view of metric `output` its alerts read: the history `columns` they read, RATE_COLUMN
+    projected by `factors`, as a small frame of its collected rows.
+
+    Not a view of its cached result when the driver holds the rows: such a view carries the
+    result's whole plan (the metric's SQL over the held events), which each alert analysed and
+    matched against the cache again, and the factors as literals in its generated code, new every
+    refresh. The three alerts took 4.5–5.4 s of a refresh that way, 1.5–2.7 s from frames
+    (BENCHMARKS.md, "Live mode: the alerts read small frames"). A result too large to collect
+    keeps the cached view."""
+    if output.rows is None:
+        rate_scaled(output.df, factors).createOrReplaceTempView(output.metric.name)
+        return
+    names = ("window_start", "window_end", *output.metric.columns)
+    stamps = {"window_start", "window_end", *output.timestamps}
+    take = [names.index(c.name) for c in columns]
+    rows = []
+    for commit in output.rows.values():
+        for r in commit:
+            values = [r[i] for i in take]
+            for j, c in enumerate(columns):
+                v = values[j]
+                if v is None:
+                    continue
+                if c.name in stamps:
+                    values[j] = datetime.fromtimestamp(v, timezone.utc)
+                elif c.name == RATE_COLUMN:
+                    values[j] = v * factors.get(r[0], 1.0)
+            rows.append(tuple(values))
+    fields = spark_fields(columns, {RATE_COLUMN: "double precision"})
+    local_frame(spark, fields, rows).createOrReplaceTempView(output.metric.name)
+
+
+def alert_sources(alerts_plan):
+    """{metric name: the history columns its alerts read (the union, once each, in order)}."""
+    out = {}
+    for m in alerts_plan.metrics:
+        have = out.setdefault(m.history.table, [])
+        have += [c for c in m.history.columns if c.name not in {h.name for h in have}]
+    return out
 
 
 def own_rows(output, window):
@@ -131,8 +179,9 @@ def recompute(spark, db, plan, held, counts, starts, clock, length):
         outputs = step_outputs(spark, db, metrics_plan, windows, phases)
         cached += [o.df for o in outputs]
         by_name = {o.metric.name: o for o in outputs}
-        for table in {m.history.table for m in alerts_plan.metrics}:
-            rate_scaled(by_name[table].df, windows, clock, length).createOrReplaceTempView(table)
+        factors = scales(windows, clock, length)
+        for table, columns in alert_sources(alerts_plan).items():
+            source_view(spark, by_name[table], columns, factors)
         alerts = step_outputs(spark, db, alerts_plan, windows, phases)
         cached += [o.df for o in alerts]
         results = []
