@@ -14,7 +14,7 @@
  * memory (VmHWM from /proc) of the driver JVM and of the Python driver.
  */
 import { spawnSync } from "node:child_process";
-import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from "node:fs";
+import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { parseArgs } from "node:util";
@@ -270,9 +270,15 @@ async function runStep(
   });
   const wall = (performance.now() - t0) / 1000;
   const peaks = watch.stop();
-  // PySpark pipes the Python driver's errors into the JVM's stdout: show the end of both.
-  if (r.code !== 0)
-    throw new Error(`step failed (exit ${r.code}):\n${r.stdout.slice(-3000)}\n${r.stderr.slice(-2000)}`);
+  // PySpark pipes the Python driver's errors into the JVM's stdout: show the end of both, and keep
+  // the whole of both (a 10M-event window fails minutes in, and its cause is rarely in the tail).
+  if (r.code !== 0) {
+    const log = join(tmpdir(), `trends-bench-step-${Date.now()}.log`);
+    writeFileSync(log, `${r.stdout}\n----- stderr -----\n${r.stderr}`);
+    throw new Error(
+      `step failed (exit ${r.code}), whole output in ${log}:\n${r.stdout.slice(-3000)}\n${r.stderr.slice(-2000)}`,
+    );
+  }
   const line = r.stdout.split("\n").find((l) => l.startsWith("TRENDS_STEP_RESULT "));
   // The step logs "window_job: phase <name>: <s> s" per phase (per window of a range); show where
   // the time goes, summed over the windows.

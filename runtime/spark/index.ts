@@ -6,11 +6,11 @@ import { prerequisiteError, TrendsError } from "../errors/index.ts";
 import { log } from "../log/index.ts";
 import { probe, type RunResult, run, withFileLock } from "../proc.ts";
 import { type ArchiveRequest, classArchive } from "./cds.ts";
-import { jitOptions } from "./jit.ts";
+import { jvmOptions } from "./jvm.ts";
 import { STEP_SUBMIT_CONF } from "./tuning.ts";
 
 export { classArchive } from "./cds.ts";
-export { C2_INPUT_BYTES, jitOptions, localInputBytes } from "./jit.ts";
+export { jvmOptions, LARGE_INPUT_BYTES, localInputBytes } from "./jvm.ts";
 export { STEP_SUBMIT_CONF } from "./tuning.ts";
 
 /** Spark of the newest EMR 7 release (EMR 7.13 ships Spark 3.5.6). */
@@ -206,7 +206,7 @@ export interface SubmitOptions {
   /** Extra `--conf` pairs (s3a endpoint, memory…). */
   conf?: Readonly<Record<string, string>>;
   jars?: readonly string[];
-  /** The step's input size when known (`localInputBytes`): picks the driver's JIT (jit.ts). */
+  /** The step's input size when known (`localInputBytes`): picks the driver's JIT and collector (jvm.ts). */
   inputBytes?: number | undefined;
   /** The driver's class-data archive options (`withClassArchive`, cds.ts). */
   archiveOptions?: string;
@@ -217,7 +217,7 @@ export interface SubmitOptions {
 
 /**
  * `spark-submit --master local[*]` on a generated step: quiet logging, no UI, the step's static
- * settings (tuning.ts), the driver's JIT by input size (jit.ts) and its class-data archive (cds.ts).
+ * settings (tuning.ts), the driver's JIT and collector by input size (jvm.ts) and its class-data archive (cds.ts).
  */
 export function sparkSubmitArgs(
   o: Omit<SubmitOptions, "spark" | "env" | "onLine"> & { jdbcJar: string },
@@ -228,7 +228,7 @@ export function sparkSubmitArgs(
     ...o.conf,
     // A caller's JVM options come after these, so they add to them (or override one: the last wins).
     "spark.driver.extraJavaOptions": [
-      jitOptions(o.inputBytes),
+      jvmOptions(o.inputBytes),
       o.archiveOptions ?? "",
       `-Dlog4j2.configurationFile=file:${LOG4J_CONFIG}`,
       o.conf?.["spark.driver.extraJavaOptions"] ?? "",

@@ -2,7 +2,7 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { C2_INPUT_BYTES, LOG4J_CONFIG, localInputBytes, sparkSubmitArgs } from "./index.ts";
+import { LARGE_INPUT_BYTES, LOG4J_CONFIG, localInputBytes, sparkSubmitArgs } from "./index.ts";
 
 const conf = (args: string[]) =>
   Object.fromEntries(
@@ -37,13 +37,13 @@ describe("sparkSubmitArgs", () => {
     );
   });
 
-  it("runs a large step with C2 and a small or unsized one with C1 only", () => {
+  it("runs a large step with C2 and the parallel collector, a small or unsized one with C1 only", () => {
     const jvm = (inputBytes?: number) =>
       conf(sparkSubmitArgs({ script: "s.py", args: [], jdbcJar: "/j.jar", inputBytes }))[
         "spark.driver.extraJavaOptions"
       ];
-    expect(jvm(C2_INPUT_BYTES)).toBe(`-Dlog4j2.configurationFile=file:${LOG4J_CONFIG}`);
-    expect(jvm(C2_INPUT_BYTES - 1)).toMatch(/^-XX:TieredStopAtLevel=1 /);
+    expect(jvm(LARGE_INPUT_BYTES)).toBe(`-XX:+UseParallelGC -Dlog4j2.configurationFile=file:${LOG4J_CONFIG}`);
+    expect(jvm(LARGE_INPUT_BYTES - 1)).toMatch(/^-XX:TieredStopAtLevel=1 /);
     expect(jvm(undefined)).toMatch(/^-XX:TieredStopAtLevel=1 /);
   });
 });

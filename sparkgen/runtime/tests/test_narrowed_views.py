@@ -20,7 +20,7 @@ def test_the_views_are_narrowed_in_the_block_and_restored_after_an_error(spark):
     df = local_frame(
         spark, [("window_start", TimestampType()), ("window_end", TimestampType()), ("topic", StringType())], rows
     )
-    source = SimpleNamespace(metric=SimpleNamespace(name="baseline_metric"), df=df)
+    source = SimpleNamespace(metric=SimpleNamespace(name="baseline_metric"), view=df)
 
     def counts():
         return spark.table("window_params").count(), spark.table("baseline_metric").count()

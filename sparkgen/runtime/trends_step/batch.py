@@ -15,6 +15,7 @@ from .history import History, register_history
 from .inputs import INPUT_COLUMN
 from .log import Phases, log
 from .slots import window_slot
+from .sources import register_view, watched
 from .write import SMALL_RESULT, Output, drop_staging, epoch_select, write_window
 
 EVENTS_PER_PARTITION = 200_000
@@ -119,11 +120,13 @@ def step_events(spark, plan, request, ks, classified, counts):
     return events, stats
 
 
-def step_outputs(spark, db, plan, windows, phases):
-    """Every metric of `windows`: one SQL run and one action per metric."""
+def step_outputs(spark, db, plan, windows, phases, factors=None):
+    """Every metric of `windows`: one SQL run and one action per metric. A metric an alert watches
+    is then read through sources.register_view (rate-scaled by `factors` in live mode)."""
     from pyspark import StorageLevel
 
     outputs = []
+    watched_metrics = watched(plan)
     for metric in plan.metrics:
         history = History.read(db, metric.history, windows) if metric.history else None
         if history is not None:
@@ -136,6 +139,8 @@ def step_outputs(spark, db, plan, windows, phases):
             o = Output(metric, df, history)
             outputs.append(o)
             n = o.collect(len(windows))
+            if metric.name in watched_metrics:
+                register_view(spark, o, factors)
         finally:
             # The metric's own cache holds what it read of them (collect filled it).
             release(levels)
@@ -154,11 +159,11 @@ def narrowed_views(spark, plan, windows, window, source):
     table = source.metric.name
     try:
         window_params(spark, plan, [window])
-        source.df.where(F.col("window_start") == F.lit(window[0])).createOrReplaceTempView(table)
+        source.view.where(F.col("window_start") == F.lit(window[0])).createOrReplaceTempView(table)
         yield
     finally:
         window_params(spark, plan, windows)
-        source.df.createOrReplaceTempView(table)
+        source.view.createOrReplaceTempView(table)
 
 
 def recompute_alert(spark, plan, windows, outputs):
@@ -177,13 +182,17 @@ def recompute_alert(spark, plan, windows, outputs):
     return recompute
 
 
-def run_batch(step, ks):
+def run_batch(step, ks, last=True):
     """Windows `ks` of the `step`: computed in one pass, then committed one by one, in order, each
     reported to `step.committed(k, stats)` as soon as it is (the runner records the committed
-    windows even when a later one fails)."""
+    windows even when a later one fails). `last`: no batch reads the classified inputs after it."""
     spark, db, plan, request, phases = step.spark, step.db, step.plan, step.request, step.phases
     windows = [request.windows[k] for k in ks]
     events, stats = step_events(spark, plan, request, ks, step.classified, step.counts)
+    if last:
+        # The batch's events are cached now; the classified inputs were the other copy of every
+        # event in memory (a 10M-event window ran its first metric out of heap with both held).
+        step.classified.unpersist()
     cached = [events]
     phases.done("window events")
     outputs = []

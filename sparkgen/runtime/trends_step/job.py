@@ -98,9 +98,9 @@ def run(request):
                 totals[key] += stats[key]
 
         step = Step(spark, db, jdbc, plan, request, classified, counts, phases, committed)
-        for ks in batches(valid_lines(request, counts), limit):
-            run_batch(step, ks)
-        classified.unpersist()
+        todo = batches(valid_lines(request, counts), limit)
+        for n, ks in enumerate(todo, start=1):
+            run_batch(step, ks, last=n == len(todo))
         print("TRENDS_STEP_RESULT " + json.dumps(totals, sort_keys=True), flush=True)
     finally:
         if db is not None:

@@ -3,26 +3,21 @@ step's own functions and the same generated plan (batch.step_events, batch.step_
 each alert's generated SQL on the window so far, rate-scaled.
 
 Provisional alerts (docs/contracts.md, "Live windows"): an open window's `n_tweets` is projected to
-the whole window at its per-minute rate (× window minutes / elapsed minutes) before the alerts'
-SQL reads it, so the volume alert compares tweets per elapsed minute with the baseline's tweets per
+the whole window at its per-minute rate (× window minutes / elapsed minutes, `scales`) in the view
+the alerts' SQL reads of it (sources.register_view), so the volume alert compares tweets per elapsed minute with the baseline's tweets per
 minute, with the thresholds of its spec; the sentiment alert reads the window's mean and its real
 `n_scored`, so it fires once the minimum number of posts is scored.
 """
 
-import copy
 import json
-from datetime import datetime, timedelta, timezone
+from datetime import timedelta
 from typing import NamedTuple
 
 from .batch import step_events, step_outputs
-from .frames import local_frame
-from .history import spark_fields
 from .log import Phases, log
 from .tuning import EVENT_BYTES, size_shuffles
 from .write import rows_json
 
-# The baseline table's count of the window's tweets: the one column a partial window projects.
-RATE_COLUMN = "n_tweets"
 # A window younger than this is scaled as if this old: a first post seconds after the start would
 # otherwise project to hundreds.
 MIN_ELAPSED = timedelta(minutes=1)
@@ -65,75 +60,9 @@ def elapsed(window, clock, length):
     return min(length, max(MIN_ELAPSED, clock - window[0]))
 
 
-def split_plan(plan):
-    """(the plan's metrics without history, its alerts), each as a plan of its own."""
-    metrics, alerts = copy.copy(plan), copy.copy(plan)
-    metrics.metrics = [m for m in plan.metrics if m.history is None]
-    alerts.metrics = [m for m in plan.metrics if m.history is not None]
-    return metrics, alerts
-
-
 def scales(windows, clock, length):
     """{window start epoch: the factor that projects its count so far to the whole window}."""
     return {int(w[0].timestamp()): length / elapsed(w, clock, length) for w in windows}
-
-
-def rate_scaled(df, factors):
-    """`df` (rows of the baseline table) with RATE_COLUMN projected to whole windows by `factors`.
-
-    A baseline without a tweet count (a trend alert over a dimensional metric's counts) is left as
-    it is: its open window's counts so far are compared with the baseline, which can only be
-    late to fire, never early."""
-    from pyspark.sql import functions as F
-
-    if RATE_COLUMN not in df.columns:
-        return df
-    factor = F.lit(1.0)
-    for epoch, scale in factors.items():
-        factor = F.when(F.expr("unix_seconds(window_start)") == F.lit(epoch), F.lit(scale)).otherwise(factor)
-    return df.withColumn(RATE_COLUMN, F.col(RATE_COLUMN) * factor)
-
-
-def source_view(spark, output, columns, factors):
-    """The view of metric `output` its alerts read: the history `columns` they read, RATE_COLUMN
-    projected by `factors`, as a small frame of its collected rows.
-
-    Not a view of its cached result when the driver holds the rows: such a view carries the
-    result's whole plan (the metric's SQL over the held events), which each alert analysed and
-    matched against the cache again, and the factors as literals in its generated code, new every
-    refresh. The three alerts took 4.5–5.4 s of a refresh that way, 1.5–2.7 s from frames
-    (BENCHMARKS.md, "Live mode: the alerts read small frames"). A result too large to collect
-    keeps the cached view."""
-    if output.rows is None:
-        rate_scaled(output.df, factors).createOrReplaceTempView(output.metric.name)
-        return
-    names = ("window_start", "window_end", *output.metric.columns)
-    stamps = {"window_start", "window_end", *output.timestamps}
-    take = [names.index(c.name) for c in columns]
-    rows = []
-    for commit in output.rows.values():
-        for r in commit:
-            values = [r[i] for i in take]
-            for j, c in enumerate(columns):
-                v = values[j]
-                if v is None:
-                    continue
-                if c.name in stamps:
-                    values[j] = datetime.fromtimestamp(v, timezone.utc)
-                elif c.name == RATE_COLUMN:
-                    values[j] = v * factors.get(r[0], 1.0)
-            rows.append(tuple(values))
-    fields = spark_fields(columns, {RATE_COLUMN: "double precision"})
-    local_frame(spark, fields, rows).createOrReplaceTempView(output.metric.name)
-
-
-def alert_sources(alerts_plan):
-    """{metric name: the history columns its alerts read (the union, once each, in order)}."""
-    out = {}
-    for m in alerts_plan.metrics:
-        have = out.setdefault(m.history.table, [])
-        have += [c for c in m.history.columns if c.name not in {h.name for h in have}]
-    return out
 
 
 def own_rows(output, window):
@@ -172,18 +101,13 @@ def recompute(spark, db, plan, held, counts, starts, clock, length):
     # Spark's 200, a refresh of a few thousand events ran 200 tasks per shuffle (BENCHMARKS.md,
     # "Live mode: shuffles sized by the held events").
     size_shuffles(spark, sum(counts.values()) * EVENT_BYTES)
-    metrics_plan, alerts_plan = split_plan(plan)
     events, stats = step_events(spark, plan, request, list(range(n)), held, held_counts)
     cached = [events]
     try:
-        outputs = step_outputs(spark, db, metrics_plan, windows, phases)
-        cached += [o.df for o in outputs]
-        by_name = {o.metric.name: o for o in outputs}
-        factors = scales(windows, clock, length)
-        for table, columns in alert_sources(alerts_plan).items():
-            source_view(spark, by_name[table], columns, factors)
-        alerts = step_outputs(spark, db, alerts_plan, windows, phases)
-        cached += [o.df for o in alerts]
+        computed = step_outputs(spark, db, plan, windows, phases, scales(windows, clock, length))
+        cached += [o.df for o in computed]
+        outputs = [o for o in computed if o.metric.history is None]
+        alerts = [o for o in computed if o.metric.history is not None]
         results = []
         for k, w in enumerate(windows):
             if w[0] not in starts:

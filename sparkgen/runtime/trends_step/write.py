@@ -104,6 +104,8 @@ class Output:
         self.df = df
         self.history = history
         self.timestamps = timestamp_columns(df, metric.columns)
+        # What later statements read as the metric's view (sources.register_view).
+        self.view = df
         # {commit epoch: [(window_start epoch, window_end epoch, columns…)]}, or None: staged.
         self.rows = None
         self.staging = None
