@@ -7,7 +7,8 @@
  *   heap in its first metric with a 2 GiB driver: Spark's 32 MiB memory pages are humongous
  *   objects to G1, which needs that many contiguous free regions, and the cached events' batches
  *   fragment the heap; the parallel collector compacts.
- * Figures: BENCHMARKS.md, "The optimizer" and "A 10M-event window".
+ * Figures: BENCHMARKS.md, "The optimizer" and "Alerts from small frames, the JVM by input, a
+ * 10M-event window".
  */
 import { readdirSync, statSync } from "node:fs";
 import { join } from "node:path";

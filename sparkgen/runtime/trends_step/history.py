@@ -92,8 +92,8 @@ class History:
         self.stored[start] = read_rows(db, self.spec, start, start)
 
 
-def spark_fields(columns, types=None):
-    """(name, Spark type) of history `columns`; `types` overrides a column's stored type by name."""
+def register_history(spark, history, rows):
+    """`rows` as the temp view `history.view` the metric's SQL reads."""
     from pyspark.sql.types import DoubleType, LongType, StringType, TimestampType
 
     spark_type = {
@@ -103,10 +103,5 @@ def spark_fields(columns, types=None):
         "integer": LongType(),
         "double precision": DoubleType(),
     }
-    types = types or {}
-    return [(c.name, spark_type[types.get(c.name, c.type)]) for c in columns]
-
-
-def register_history(spark, history, rows):
-    """`rows` as the temp view `history.view` the metric's SQL reads."""
-    local_frame(spark, spark_fields(history.columns), rows).createOrReplaceTempView(history.view)
+    fields = [(c.name, spark_type[c.type]) for c in history.columns]
+    local_frame(spark, fields, rows).createOrReplaceTempView(history.view)

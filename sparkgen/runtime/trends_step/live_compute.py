@@ -4,9 +4,10 @@ each alert's generated SQL on the window so far, rate-scaled.
 
 Provisional alerts (docs/contracts.md, "Live windows"): an open window's `n_tweets` is projected to
 the whole window at its per-minute rate (× window minutes / elapsed minutes, `scales`) in the view
-the alerts' SQL reads of it (sources.register_view), so the volume alert compares tweets per elapsed minute with the baseline's tweets per
-minute, with the thresholds of its spec; the sentiment alert reads the window's mean and its real
-`n_scored`, so it fires once the minimum number of posts is scored.
+the alerts' SQL reads of it (sources.register_view), so the volume alert compares tweets per
+elapsed minute with the baseline's tweets per minute, with the thresholds of its spec; the
+sentiment alert reads the window's mean and its real `n_scored`, so it fires once the minimum number
+of posts is scored.
 """
 
 import json

@@ -54,19 +54,22 @@ def collected_frame(spark, output, factors):
     stamps = {*BOUNDS, *output.timestamps}
     scaled = factors is not None and RATE_COLUMN in names
     fields = [(f.name, DoubleType() if scaled and f.name == RATE_COLUMN else f.dataType) for f in schema.fields]
-    at = [names.index(n) for n, _ in fields]
-    rows = []
-    for commit in output.rows.values():
-        for r in commit:
-            values = [r[i] for i in at]
-            for j, (n, _) in enumerate(fields):
-                if values[j] is None:
-                    continue
-                if n in stamps:
-                    values[j] = datetime.fromtimestamp(values[j], timezone.utc)
-                elif scaled and n == RATE_COLUMN:
-                    values[j] = values[j] * factors.get(r[0], 1.0)
-            rows.append(tuple(values))
+
+    # Per field: (its index in a collected row, how its collected value becomes the frame's, given
+    # the row's window start epoch).
+    def convert(name):
+        if name in stamps:
+            return lambda v, _: datetime.fromtimestamp(v, timezone.utc)
+        if scaled and name == RATE_COLUMN:
+            return lambda v, start: v * factors.get(start, 1.0)
+        return lambda v, _: v
+
+    take = [(names.index(n), convert(n)) for n, _ in fields]
+    rows = [
+        tuple(None if r[i] is None else f(r[i], r[0]) for i, f in take)
+        for commit in output.rows.values()
+        for r in commit
+    ]
     return local_frame(spark, fields, rows)
 
 
