@@ -105,7 +105,7 @@ describe("the driver's class-data archive", () => {
       conf: { "spark.driver.extraJavaOptions": "-Xlog:class+load=info" },
     });
     expect(args).toContain(
-      `spark.driver.extraJavaOptions=-XX:TieredStopAtLevel=1 -Xlog:cds*=off -XX:SharedArchiveFile=/c/a.jsa -Dlog4j2.configurationFile=file:${LOG4J_CONFIG} -Xlog:class+load=info`,
+      `spark.driver.extraJavaOptions=-XX:TieredStopAtLevel=1 -XX:+UseSerialGC -Xlog:cds*=off -XX:SharedArchiveFile=/c/a.jsa -Dlog4j2.configurationFile=file:${LOG4J_CONFIG} -Xlog:class+load=info`,
     );
   });
 

@@ -10,14 +10,14 @@ const conf = (args: string[]) =>
   ) as Record<string, string>;
 
 describe("sparkSubmitArgs", () => {
-  it("runs a local step with a large codegen cache, C1 only and quiet logging (the SQL settings travel in the plan)", () => {
+  it("runs a local step with a large codegen cache, C1 only, the serial collector and quiet logging (the SQL settings travel in the plan)", () => {
     const args = sparkSubmitArgs({ script: "s.py", args: ["--x"], jdbcJar: "/j.jar" });
     expect(args.slice(0, 4)).toEqual(["--master", "local[*]", "--jars", "/j.jar"]);
     expect(args.slice(-2)).toEqual(["s.py", "--x"]);
     expect(conf(args)).toEqual({
       "spark.ui.enabled": "false",
       "spark.sql.codegen.cache.maxEntries": "4000",
-      "spark.driver.extraJavaOptions": `-XX:TieredStopAtLevel=1 -Dlog4j2.configurationFile=file:${LOG4J_CONFIG}`,
+      "spark.driver.extraJavaOptions": `-XX:TieredStopAtLevel=1 -XX:+UseSerialGC -Dlog4j2.configurationFile=file:${LOG4J_CONFIG}`,
     });
   });
 
@@ -33,18 +33,18 @@ describe("sparkSubmitArgs", () => {
     });
     expect(conf(args)["spark.sql.shuffle.partitions"]).toBe("8");
     expect(conf(args)["spark.driver.extraJavaOptions"]).toBe(
-      `-XX:TieredStopAtLevel=1 -Dlog4j2.configurationFile=file:${LOG4J_CONFIG} -XX:TieredStopAtLevel=4`,
+      `-XX:TieredStopAtLevel=1 -XX:+UseSerialGC -Dlog4j2.configurationFile=file:${LOG4J_CONFIG} -XX:TieredStopAtLevel=4`,
     );
   });
 
-  it("runs a large step with C2 and the parallel collector, a small or unsized one with C1 only", () => {
+  it("runs a large step with C2 and the parallel collector, a small or unsized one with C1 only and the serial collector", () => {
     const jvm = (inputBytes?: number) =>
       conf(sparkSubmitArgs({ script: "s.py", args: [], jdbcJar: "/j.jar", inputBytes }))[
         "spark.driver.extraJavaOptions"
       ];
     expect(jvm(LARGE_INPUT_BYTES)).toBe(`-XX:+UseParallelGC -Dlog4j2.configurationFile=file:${LOG4J_CONFIG}`);
-    expect(jvm(LARGE_INPUT_BYTES - 1)).toMatch(/^-XX:TieredStopAtLevel=1 /);
-    expect(jvm(undefined)).toMatch(/^-XX:TieredStopAtLevel=1 /);
+    expect(jvm(LARGE_INPUT_BYTES - 1)).toMatch(/^-XX:TieredStopAtLevel=1 -XX:\+UseSerialGC /);
+    expect(jvm(undefined)).toMatch(/^-XX:TieredStopAtLevel=1 -XX:\+UseSerialGC /);
   });
 });
 
