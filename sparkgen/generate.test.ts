@@ -95,7 +95,7 @@ describe("generated files (goldens)", () => {
       cap: 8,
     });
     const text = files.find((f) => f.path.endsWith("/influencer_window.sql"))!.text;
-    expect(text).toContain("LEFT JOIN tweet_depth AS d ON");
+    expect(text).toMatch(/LEFT JOIN tweet_depth AS d\s+ON /);
     expect(text).not.toMatch(/chain_depth|RECURSIVE/i);
     const edges = files.find((f) => f.path.endsWith("/influencer_window.reference_edges.sql"))!.text;
     expect(edges).toMatch(

@@ -120,4 +120,42 @@ describe("Spark SQL printer", () => {
     expect(text.split("\n")[0]).toBe("array(");
     expect(text.split("\n").every((l) => l.length <= 100)).toBe(true);
   });
+
+  it("wraps a long join condition one conjunct per line and a long sum one term per line", () => {
+    const keys = ["window_start", "window_end", "topic", "tweet_id"];
+    const on = sql.and(...keys.map((k) => sql.eq(`r.${k}`, `o.${k}`)));
+    const term = (w: number, x: string) =>
+      sql.op(sql.lit(w), "*", sql.fn("ln", sql.op(1, "+", `a_long_component_${x}`)));
+    const text = printSparkSql(
+      QueryNode.create(
+        [],
+        [],
+        sql.select(
+          [sql.as(sql.op(sql.op(term(0.5, "x"), "+", term(0.3, "y")), "+", term(0.2, "z")), "score")],
+          {
+            from: sql.table("tweet_owners", "o"),
+            joins: [
+              sql.join("LEFT", sql.table("tweet_reports", "r"), on),
+              sql.join("LEFT", sql.table("s"), sql.eq("s.id", "o.id")),
+            ],
+          },
+        ),
+      ),
+    );
+    expect(text).toContain(
+      [
+        "  0.5D * ln(1 + a_long_component_x)",
+        "    + 0.3D * ln(1 + a_long_component_y)",
+        "    + 0.2D * ln(1 + a_long_component_z) AS score",
+        "FROM tweet_owners AS o",
+        "LEFT JOIN tweet_reports AS r",
+        "  ON r.window_start = o.window_start",
+        "    AND r.window_end = o.window_end",
+        "    AND r.topic = o.topic",
+        "    AND r.tweet_id = o.tweet_id",
+        // a short one stays on its line
+        "LEFT JOIN s ON s.id = o.id",
+      ].join("\n"),
+    );
+  });
 });

@@ -108,8 +108,8 @@ function call(
   return `${head}\n${args.map((a) => inner + a).join(",\n")}\n${indent})`;
 }
 
-/** A top-level AND/OR chain as a list, for one-condition-per-line WHERE clauses. */
-function chain(e: ExpressionNode, op: "AND" | "OR"): ExpressionNode[] {
+/** A top-level chain of one operator as a list (one condition or term per line). */
+function chain(e: ExpressionNode, op: "AND" | "OR" | "+"): ExpressionNode[] {
   return e.kind === "BinaryNode" && e.op === op ? [...chain(e.left, op), ...chain(e.right, op)] : [e];
 }
 
@@ -175,7 +175,11 @@ const PRINTERS: Printers = {
     ),
   BinaryNode: (ctx, n, i) => {
     const p = PRECEDENCE[n.op] ?? 9;
-    return `${operand(ctx, n.left, p, false, i)} ${n.op} ${operand(ctx, n.right, p, true, i)}`;
+    const inline = `${operand(ctx, n.left, p, false, i)} ${n.op} ${operand(ctx, n.right, p, true, i)}`;
+    if (n.op !== "+" || i.length + inline.length <= WIDTH) return inline;
+    // A long sum (a weighted score): one term per line, each `+` leading its term.
+    const terms = chain(n, "+").map((t) => operand(ctx, t, p, false, i + INDENT));
+    return terms.join(`\n${i}${INDENT}+ `);
   },
   UnaryNode: (ctx, n, i) =>
     n.op === "NOT"
@@ -216,8 +220,14 @@ const PRINTERS: Printers = {
     return n.alias && !implicit ? `${text} AS ${quoteIdentifier(n.alias)}` : text;
   },
   TableNode: (_ctx, n) => quoteIdentifier(n.name) + (n.alias ? ` AS ${quoteIdentifier(n.alias)}` : ""),
-  JoinNode: (ctx, n, i) =>
-    `${n.joinType} JOIN ${PRINTERS.TableNode(ctx, n.table, i)}${n.on ? ` ON ${expr(ctx, n.on, i + INDENT)}` : ""}`,
+  JoinNode: (ctx, n, i) => {
+    const head = `${n.joinType} JOIN ${PRINTERS.TableNode(ctx, n.table, i)}`;
+    if (!n.on) return head;
+    const inline = `${head} ON ${expr(ctx, n.on, i + INDENT)}`;
+    if (i.length + inline.length <= WIDTH) return inline;
+    // A long join condition: one conjunct per line, as WHERE prints them.
+    return `${head}\n${condition(ctx, n.on, i + INDENT, "ON")}`;
+  },
   LateralViewNode: (ctx, n, i) =>
     `LATERAL VIEW ${PRINTERS.CallNode(ctx, n.generator, i)} ${quoteIdentifier(n.alias)} AS ${n.columns.map(quoteIdentifier).join(", ")}`,
   SelectNode: printSelect,

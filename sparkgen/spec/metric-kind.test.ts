@@ -580,11 +580,15 @@ describe("metric kind: compiled", () => {
       rank: { top: 10, by: "reach" },
     });
     const text = printSparkSql(lower(compileMetric(m, windowJob)));
-    // The same lowering as influencer_window's score (docs/contracts.md "Influencers"), per window and topic.
+    // The same lowering as influencer_window's score (docs/contracts.md "Influencers"), per window
+    // and topic, each maximum computed once (transforms/hoist-maxima).
     const key = "g.window_start, g.window_end, g.topic";
-    const c = (x: string) =>
-      `CASE\n      WHEN max(g.${x}) OVER (PARTITION BY ${key}) = 0 THEN 0\n      ELSE ln(1 + g.${x}) / ln(1 + max(g.${x}) OVER (PARTITION BY ${key}))\n    END`;
-    expect(text).toContain(`0.4D * ${c("links")} + 0.6D * ${c("retweets")} AS reach`);
+    for (const x of ["links", "retweets"])
+      expect(text).toContain(`max(g.${x}) OVER (PARTITION BY ${key}) AS max_${x}`);
+    expect(text).toContain("FROM measured_maxima AS g");
+    const c = (x: string) => `CASE WHEN g.max_${x} = 0 THEN 0 ELSE ln(1 + g.${x}) / ln(1 + g.max_${x}) END`;
+    // a long sum: one term per line
+    expect(text).toContain(`0.4D * ${c("links")}\n      + 0.6D * ${c("retweets")} AS reach`);
     const reach = outputColumns(m).find((col) => col.name === "reach");
     expect(reach).toMatchObject({ type: "double precision", min: 0, max: 1 });
     const bad = define.metric(import.meta.url, {
@@ -632,7 +636,13 @@ describe("metric kind: compiled", () => {
     );
     expect(text).toContain("Reads the temp views events, window_params and tweet_depth.");
     expect(text).toContain(
-      "LEFT JOIN tweet_depth AS rd ON rd.window_start = e.window_start AND rd.window_end = e.window_end AND rd.topic = e.topic AND rd.tweet_id = e.id",
+      [
+        "LEFT JOIN tweet_depth AS rd",
+        "    ON rd.window_start = e.window_start",
+        "      AND rd.window_end = e.window_end",
+        "      AND rd.topic = e.topic",
+        "      AND rd.tweet_id = e.id",
+      ].join("\n"),
     );
     expect(text).toContain("max(reference_depth) AS depth");
     const two = define.metric(import.meta.url, {

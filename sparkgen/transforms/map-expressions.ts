@@ -59,7 +59,7 @@ function children(e: ExpressionNode, f: (x: ExpressionNode) => ExpressionNode): 
     case "ShareNode":
       return ShareNode.create(f(e.when), e.of && f(e.of));
     case "NormaliseNode":
-      return NormaliseNode.create(f(e.operand), e.partitionBy.map(f));
+      return NormaliseNode.create(f(e.operand), e.partitionBy.map(f), e.max && f(e.max));
     case "ColumnNode":
     case "LiteralNode":
     case "StarNode":

@@ -89,8 +89,16 @@ tweet_counts AS (
     greatest(coalesce(r.retweets, 0), coalesce(n.retweets, 0)) AS rt,
     coalesce(r.likes, 0) AS likes
   FROM tweet_owners AS o
-  LEFT JOIN tweet_reports AS r ON r.window_start = o.window_start AND r.window_end = o.window_end AND r.topic = o.topic AND r.tweet_id = o.tweet_id
-  LEFT JOIN retweet_records AS n ON n.window_start = o.window_start AND n.window_end = o.window_end AND n.topic = o.topic AND n.tweet_id = o.tweet_id
+  LEFT JOIN tweet_reports AS r
+    ON r.window_start = o.window_start
+      AND r.window_end = o.window_end
+      AND r.topic = o.topic
+      AND r.tweet_id = o.tweet_id
+  LEFT JOIN retweet_records AS n
+    ON n.window_start = o.window_start
+      AND n.window_end = o.window_end
+      AND n.topic = o.topic
+      AND n.tweet_id = o.tweet_id
 ),
 -- retweets = Σ rt(P), favourites = Σ likes(P), depth = the deepest chain over the author's tweets
 author_tweets AS (
@@ -103,7 +111,11 @@ author_tweets AS (
     sum(t.likes) AS favourites,
     coalesce(max(d.depth), 0) AS depth
   FROM tweet_counts AS t
-  LEFT JOIN tweet_depth AS d ON d.window_start = t.window_start AND d.window_end = t.window_end AND d.topic = t.topic AND d.tweet_id = t.tweet_id
+  LEFT JOIN tweet_depth AS d
+    ON d.window_start = t.window_start
+      AND d.window_end = t.window_end
+      AND d.topic = t.topic
+      AND d.tweet_id = t.tweet_id
   GROUP BY t.window_start, t.window_end, t.topic, t.author_id
 ),
 -- every mention of an author in (window, topic): as a record's author or as a referenced author
@@ -158,26 +170,31 @@ author_components AS (
     f.followers,
     coalesce(t.depth, 0) AS depth
   FROM author_facts AS f
-  LEFT JOIN author_tweets AS t ON t.window_start = f.window_start AND t.window_end = f.window_end AND t.topic = f.topic AND t.author_id = f.author_id
+  LEFT JOIN author_tweets AS t
+    ON t.window_start = f.window_start
+      AND t.window_end = f.window_end
+      AND t.topic = f.topic
+      AND t.author_id = f.author_id
+),
+-- author_scores's maxima, once each: max_retweets, max_favourites, max_followers, max_depth
+author_scores_maxima AS (
+  SELECT
+    *,
+    max(retweets) OVER (PARTITION BY window_start, window_end, topic) AS max_retweets,
+    max(favourites) OVER (PARTITION BY window_start, window_end, topic) AS max_favourites,
+    max(followers) OVER (PARTITION BY window_start, window_end, topic) AS max_followers,
+    max(depth) OVER (PARTITION BY window_start, window_end, topic) AS max_depth
+  FROM author_components
 ),
 -- score = Σ weight · c(component), c(x) = ln(1 + x) / ln(1 + max x in the topic), 0 when max x = 0
 author_scores AS (
   SELECT
     *,
-    0.35D * CASE
-      WHEN max(retweets) OVER (PARTITION BY window_start, window_end, topic) = 0 THEN 0
-      ELSE ln(1 + retweets) / ln(1 + max(retweets) OVER (PARTITION BY window_start, window_end, topic))
-    END + 0.25D * CASE
-      WHEN max(favourites) OVER (PARTITION BY window_start, window_end, topic) = 0 THEN 0
-      ELSE ln(1 + favourites) / ln(1 + max(favourites) OVER (PARTITION BY window_start, window_end, topic))
-    END + 0.25D * CASE
-      WHEN max(followers) OVER (PARTITION BY window_start, window_end, topic) = 0 THEN 0
-      ELSE ln(1 + followers) / ln(1 + max(followers) OVER (PARTITION BY window_start, window_end, topic))
-    END + 0.15D * CASE
-      WHEN max(depth) OVER (PARTITION BY window_start, window_end, topic) = 0 THEN 0
-      ELSE ln(1 + depth) / ln(1 + max(depth) OVER (PARTITION BY window_start, window_end, topic))
-    END AS score
-  FROM author_components
+    0.35D * CASE WHEN max_retweets = 0 THEN 0 ELSE ln(1 + retweets) / ln(1 + max_retweets) END
+      + 0.25D * CASE WHEN max_favourites = 0 THEN 0 ELSE ln(1 + favourites) / ln(1 + max_favourites) END
+      + 0.25D * CASE WHEN max_followers = 0 THEN 0 ELSE ln(1 + followers) / ln(1 + max_followers) END
+      + 0.15D * CASE WHEN max_depth = 0 THEN 0 ELSE ln(1 + depth) / ln(1 + max_depth) END AS score
+  FROM author_scores_maxima
 ),
 -- rank by score, then followers, then author_id
 ranked_authors AS (
@@ -215,6 +232,10 @@ SELECT /*+ BROADCAST(a) */
   a.followers,
   a.depth
 FROM author_sightings AS s
-INNER JOIN ranked_authors AS a ON a.window_start = s.window_start AND a.window_end = s.window_end AND a.topic = s.topic AND a.author_id = s.author_id
+INNER JOIN ranked_authors AS a
+  ON a.window_start = s.window_start
+    AND a.window_end = s.window_end
+    AND a.topic = s.topic
+    AND a.author_id = s.author_id
 WHERE a.`rank` <= 100
 GROUP BY a.window_start, a.window_end, a.topic, a.author_id, a.`rank`, a.score, a.tweets, a.retweets, a.favourites, a.followers, a.depth

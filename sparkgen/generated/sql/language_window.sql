@@ -45,7 +45,8 @@ measured AS (
     g.n_tweets / nullif(t.n_tweets, 0) AS share,
     t.n_tweets AS share_den
   FROM grouped AS g
-  LEFT JOIN topic_totals AS t ON t.window_start = g.window_start AND t.window_end = g.window_end AND t.topic = g.topic
+  LEFT JOIN topic_totals AS t
+    ON t.window_start = g.window_start AND t.window_end = g.window_end AND t.topic = g.topic
 )
 SELECT
   r.window_start,

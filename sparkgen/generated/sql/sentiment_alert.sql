@@ -13,7 +13,10 @@ sentiment_window_rows AS (
     s.n_scored,
     s.avg_score
   FROM sentiment_window AS s
-  INNER JOIN window_params AS p ON s.window_start <= p.window_start AND unix_seconds(s.window_start) >= unix_seconds(p.window_start) - 8 * (unix_seconds(p.window_end) - unix_seconds(p.window_start)) AND unix_seconds(s.window_start) <= unix_seconds(p.window_start) + 8 * (unix_seconds(p.window_end) - unix_seconds(p.window_start))
+  INNER JOIN window_params AS p
+    ON s.window_start <= p.window_start
+      AND unix_seconds(s.window_start) >= unix_seconds(p.window_start) - 8 * (unix_seconds(p.window_end) - unix_seconds(p.window_start))
+      AND unix_seconds(s.window_start) <= unix_seconds(p.window_start) + 8 * (unix_seconds(p.window_end) - unix_seconds(p.window_start))
   UNION ALL
   SELECT
     p.window_start AS as_of,
@@ -24,8 +27,11 @@ sentiment_window_rows AS (
     h.n_scored,
     h.avg_score
   FROM sentiment_alert_history AS h
-  INNER JOIN window_params AS p ON unix_seconds(h.window_start) >= unix_seconds(p.window_start) - 8 * (unix_seconds(p.window_end) - unix_seconds(p.window_start)) AND unix_seconds(h.window_start) <= unix_seconds(p.window_start) + 8 * (unix_seconds(p.window_end) - unix_seconds(p.window_start))
-  LEFT ANTI JOIN window_params AS q ON q.window_start = h.window_start AND q.window_start <= p.window_start
+  INNER JOIN window_params AS p
+    ON unix_seconds(h.window_start) >= unix_seconds(p.window_start) - 8 * (unix_seconds(p.window_end) - unix_seconds(p.window_start))
+      AND unix_seconds(h.window_start) <= unix_seconds(p.window_start) + 8 * (unix_seconds(p.window_end) - unix_seconds(p.window_start))
+  LEFT ANTI JOIN window_params AS q
+    ON q.window_start = h.window_start AND q.window_start <= p.window_start
 ),
 -- windows whose alert depends on A: A and the 8 after it
 target_windows AS (
@@ -43,7 +49,11 @@ baseline_windows AS (
     t.topic,
     b.avg_score AS value
   FROM target_windows AS t
-  INNER JOIN sentiment_window_rows AS b ON b.as_of = t.as_of AND b.topic = t.topic AND b.window_start < t.window_start AND unix_seconds(b.window_start) >= unix_seconds(t.window_start) - 8 * (unix_seconds(t.as_of_end) - unix_seconds(t.as_of))
+  INNER JOIN sentiment_window_rows AS b
+    ON b.as_of = t.as_of
+      AND b.topic = t.topic
+      AND b.window_start < t.window_start
+      AND unix_seconds(b.window_start) >= unix_seconds(t.window_start) - 8 * (unix_seconds(t.as_of_end) - unix_seconds(t.as_of))
   WHERE b.n_scored >= 20
 ),
 -- windows with a value, their mean and sample standard deviation
@@ -82,7 +92,8 @@ SELECT
     ELSE 'max(0.2, 2·baseline_sd)'
   END AS rule
 FROM target_windows AS t
-INNER JOIN baselines AS b ON b.as_of = t.as_of AND b.window_start = t.window_start AND b.topic = t.topic
+INNER JOIN baselines AS b
+  ON b.as_of = t.as_of AND b.window_start = t.window_start AND b.topic = t.topic
 WHERE b.baseline_windows >= 4
   AND t.n_scored >= 20
   AND b.baseline_mean - t.avg_score >= greatest(0.2D, 2 * b.baseline_sd)

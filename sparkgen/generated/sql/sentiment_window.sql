@@ -66,4 +66,5 @@ SELECT
   coalesce(m.neg_share_num, 0) AS neg_share_num,
   coalesce(m.neg_share_den, 0) AS neg_share_den
 FROM window_topics AS t
-LEFT JOIN topic_measures AS m ON m.window_start = t.window_start AND m.window_end = t.window_end AND m.topic = t.topic
+LEFT JOIN topic_measures AS m
+  ON m.window_start = t.window_start AND m.window_end = t.window_end AND m.topic = t.topic

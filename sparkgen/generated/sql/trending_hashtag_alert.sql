@@ -13,7 +13,10 @@ hashtag_window_rows AS (
     s.tag,
     s.`count`
   FROM hashtag_window AS s
-  INNER JOIN window_params AS p ON s.window_start <= p.window_start AND unix_seconds(s.window_start) >= unix_seconds(p.window_start) - 8 * (unix_seconds(p.window_end) - unix_seconds(p.window_start)) AND unix_seconds(s.window_start) <= unix_seconds(p.window_start) + 8 * (unix_seconds(p.window_end) - unix_seconds(p.window_start))
+  INNER JOIN window_params AS p
+    ON s.window_start <= p.window_start
+      AND unix_seconds(s.window_start) >= unix_seconds(p.window_start) - 8 * (unix_seconds(p.window_end) - unix_seconds(p.window_start))
+      AND unix_seconds(s.window_start) <= unix_seconds(p.window_start) + 8 * (unix_seconds(p.window_end) - unix_seconds(p.window_start))
   UNION ALL
   SELECT
     p.window_start AS as_of,
@@ -24,8 +27,11 @@ hashtag_window_rows AS (
     h.tag,
     h.`count`
   FROM trending_hashtag_alert_history AS h
-  INNER JOIN window_params AS p ON unix_seconds(h.window_start) >= unix_seconds(p.window_start) - 8 * (unix_seconds(p.window_end) - unix_seconds(p.window_start)) AND unix_seconds(h.window_start) <= unix_seconds(p.window_start) + 8 * (unix_seconds(p.window_end) - unix_seconds(p.window_start))
-  LEFT ANTI JOIN window_params AS q ON q.window_start = h.window_start AND q.window_start <= p.window_start
+  INNER JOIN window_params AS p
+    ON unix_seconds(h.window_start) >= unix_seconds(p.window_start) - 8 * (unix_seconds(p.window_end) - unix_seconds(p.window_start))
+      AND unix_seconds(h.window_start) <= unix_seconds(p.window_start) + 8 * (unix_seconds(p.window_end) - unix_seconds(p.window_start))
+  LEFT ANTI JOIN window_params AS q
+    ON q.window_start = h.window_start AND q.window_start <= p.window_start
 ),
 -- windows whose alert depends on A: A and the 8 after it
 target_windows AS (
@@ -53,8 +59,13 @@ baseline_windows AS (
     coalesce(e.`count`, 0) AS value,
     e.window_start AS seen_window
   FROM target_windows AS t
-  INNER JOIN topic_windows AS b ON b.as_of = t.as_of AND b.topic = t.topic AND b.window_start < t.window_start AND unix_seconds(b.window_start) >= unix_seconds(t.window_start) - 8 * (unix_seconds(t.as_of_end) - unix_seconds(t.as_of))
-  LEFT JOIN hashtag_window_rows AS e ON e.as_of = b.as_of AND e.window_start = b.window_start AND e.topic = b.topic AND e.tag = t.tag
+  INNER JOIN topic_windows AS b
+    ON b.as_of = t.as_of
+      AND b.topic = t.topic
+      AND b.window_start < t.window_start
+      AND unix_seconds(b.window_start) >= unix_seconds(t.window_start) - 8 * (unix_seconds(t.as_of_end) - unix_seconds(t.as_of))
+  LEFT JOIN hashtag_window_rows AS e
+    ON e.as_of = b.as_of AND e.window_start = b.window_start AND e.topic = b.topic AND e.tag = t.tag
 ),
 -- windows with a value, their mean and sample standard deviation, and the windows where the entity has a row
 baselines AS (
@@ -93,5 +104,6 @@ SELECT
     ELSE 'max(20, 3·baseline_mean)'
   END AS rule
 FROM target_windows AS t
-INNER JOIN baselines AS b ON b.as_of = t.as_of AND b.window_start = t.window_start AND b.topic = t.topic AND b.tag = t.tag
+INNER JOIN baselines AS b
+  ON b.as_of = t.as_of AND b.window_start = t.window_start AND b.topic = t.topic AND b.tag = t.tag
 WHERE b.baseline_windows >= 4 AND t.`count` >= greatest(20, 3 * b.baseline_mean)

@@ -12,7 +12,10 @@ sentiment_window_rows AS (
     s.topic,
     s.n_tweets
   FROM sentiment_window AS s
-  INNER JOIN window_params AS p ON s.window_start <= p.window_start AND unix_seconds(s.window_start) >= unix_seconds(p.window_start) - 8 * (unix_seconds(p.window_end) - unix_seconds(p.window_start)) AND unix_seconds(s.window_start) <= unix_seconds(p.window_start) + 8 * (unix_seconds(p.window_end) - unix_seconds(p.window_start))
+  INNER JOIN window_params AS p
+    ON s.window_start <= p.window_start
+      AND unix_seconds(s.window_start) >= unix_seconds(p.window_start) - 8 * (unix_seconds(p.window_end) - unix_seconds(p.window_start))
+      AND unix_seconds(s.window_start) <= unix_seconds(p.window_start) + 8 * (unix_seconds(p.window_end) - unix_seconds(p.window_start))
   UNION ALL
   SELECT
     p.window_start AS as_of,
@@ -22,8 +25,11 @@ sentiment_window_rows AS (
     h.topic,
     h.n_tweets
   FROM volume_alert_history AS h
-  INNER JOIN window_params AS p ON unix_seconds(h.window_start) >= unix_seconds(p.window_start) - 8 * (unix_seconds(p.window_end) - unix_seconds(p.window_start)) AND unix_seconds(h.window_start) <= unix_seconds(p.window_start) + 8 * (unix_seconds(p.window_end) - unix_seconds(p.window_start))
-  LEFT ANTI JOIN window_params AS q ON q.window_start = h.window_start AND q.window_start <= p.window_start
+  INNER JOIN window_params AS p
+    ON unix_seconds(h.window_start) >= unix_seconds(p.window_start) - 8 * (unix_seconds(p.window_end) - unix_seconds(p.window_start))
+      AND unix_seconds(h.window_start) <= unix_seconds(p.window_start) + 8 * (unix_seconds(p.window_end) - unix_seconds(p.window_start))
+  LEFT ANTI JOIN window_params AS q
+    ON q.window_start = h.window_start AND q.window_start <= p.window_start
 ),
 -- windows whose alert depends on A: A and the 8 after it
 target_windows AS (
@@ -41,7 +47,11 @@ baseline_windows AS (
     t.topic,
     b.n_tweets AS value
   FROM target_windows AS t
-  INNER JOIN sentiment_window_rows AS b ON b.as_of = t.as_of AND b.topic = t.topic AND b.window_start < t.window_start AND unix_seconds(b.window_start) >= unix_seconds(t.window_start) - 8 * (unix_seconds(t.as_of_end) - unix_seconds(t.as_of))
+  INNER JOIN sentiment_window_rows AS b
+    ON b.as_of = t.as_of
+      AND b.topic = t.topic
+      AND b.window_start < t.window_start
+      AND unix_seconds(b.window_start) >= unix_seconds(t.window_start) - 8 * (unix_seconds(t.as_of_end) - unix_seconds(t.as_of))
 ),
 -- windows with a value, their mean and sample standard deviation
 baselines AS (
@@ -78,7 +88,8 @@ SELECT
     ELSE 'baseline_mean + max(3·baseline_sd, baseline_mean)'
   END AS rule
 FROM target_windows AS t
-INNER JOIN baselines AS b ON b.as_of = t.as_of AND b.window_start = t.window_start AND b.topic = t.topic
+INNER JOIN baselines AS b
+  ON b.as_of = t.as_of AND b.window_start = t.window_start AND b.topic = t.topic
 WHERE b.baseline_windows >= 4
   AND t.n_tweets >= 50
   AND t.n_tweets >= b.baseline_mean + greatest(3 * b.baseline_sd, b.baseline_mean)
