@@ -16,6 +16,9 @@ import {
 import { AS_OF, header, KEY, VIEWS } from "./common.ts";
 import { column, type MetricResult, ownWindowStep, resultOf, TABLE_KEY } from "./result.ts";
 
+/** The CTE of each as-of window with the bounds of what its commit reads (`compileAlert`). */
+const AS_OF_WINDOWS = "as_of_windows";
+
 /** The temp view of an alert's history: the stored rows of its baseline metric around W. */
 export const alertHistoryView = (spec: AlertSpec) => `${spec.name}_history`;
 
@@ -148,34 +151,51 @@ export function compileAlert(spec: AlertSpec): QueryNode {
   const history = alertHistoryView(spec);
   const rowsView = `${source}_rows`;
   const keyed = historyColumns(spec);
-  const secs = (e: string) => sql.fn("unix_seconds", e);
-  // The span of n windows, from an as-of window's bounds (the step's windows have one length).
-  const span = (start: string, end: string) => sql.op(n, "*", sql.op(secs(end), "-", secs(start)));
-  const asOfSpan = (r: string) => span(`${r}.${AS_OF}`, `${r}.as_of_end`);
-  const paramSpan = span("p.window_start", "p.window_end");
-  const asOf = [sql.as("p.window_start", AS_OF), sql.as("p.window_end", "as_of_end")];
-  const near = (r: string) =>
-    sql.and(
-      sql.op(secs(`${r}.window_start`), ">=", sql.op(secs("p.window_start"), "-", paramSpan)),
-      sql.op(secs(`${r}.window_start`), "<=", sql.op(secs("p.window_start"), "+", paramSpan)),
-    );
-  const pAsOf = (r: string) => sql.op(`${r}.window_start`, "<=", "p.window_start");
+  // What the commit of each as-of window reads, computed once per window of the step from its
+  // bounds (the step's windows have one length); the joins below compare window starts with them.
+  const span = sql.op(n, "*", sql.op("window_end", "-", "window_start"));
+  const bounds = sql.cte(
+    AS_OF_WINDOWS,
+    `each window A of the step, with the window starts its commit reads (${n} windows before A to ${n} after) and the span of a baseline (${n} windows)`,
+    sql.select(
+      [
+        sql.as("window_start", AS_OF),
+        sql.as(sql.op("window_start", "-", span), "reads_from"),
+        sql.as(sql.op("window_start", "+", span), "reads_until"),
+        sql.as(span, "baseline_span"),
+      ],
+      { from: sql.table(VIEWS.params) },
+    ),
+  );
+  const asOf = [`p.${AS_OF}`, "p.reads_until", "p.baseline_span"];
+  const within = (x: string, from: string, until: string) =>
+    sql.and(sql.op(x, ">=", from), sql.op(x, "<=", until));
   const rows = sql.cte(
     rowsView,
     `for the commit of each window A of the step: ${source} of the windows up to ${n} before and after A, as it sees them — the step's rows of its windows up to A (just computed), the stored rows of the others`,
     sql.unionAll(
       sql.select([...asOf, ...keyed.map((c) => `s.${c}`)], {
         from: sql.table(source, "s"),
-        joins: [sql.join("INNER", sql.table(VIEWS.params, "p"), sql.and(pAsOf("s"), near("s")))],
+        joins: [
+          sql.join(
+            "INNER",
+            sql.table(AS_OF_WINDOWS, "p"),
+            within("s.window_start", "p.reads_from", `p.${AS_OF}`),
+          ),
+        ],
       }),
       sql.select([...asOf, ...keyed.map((c) => `h.${c}`)], {
         from: sql.table(history, "h"),
         joins: [
-          sql.join("INNER", sql.table(VIEWS.params, "p"), near("h")),
+          sql.join(
+            "INNER",
+            sql.table(AS_OF_WINDOWS, "p"),
+            within("h.window_start", "p.reads_from", "p.reads_until"),
+          ),
           sql.join(
             "LEFT ANTI",
             sql.table(VIEWS.params, "q"),
-            sql.and(sql.eq("q.window_start", "h.window_start"), pAsOf("q")),
+            sql.and(sql.eq("q.window_start", "h.window_start"), sql.op("q.window_start", "<=", `p.${AS_OF}`)),
           ),
         ],
       }),
@@ -183,20 +203,17 @@ export function compileAlert(spec: AlertSpec): QueryNode {
   );
   const targets = sql.cte(
     "target_windows",
-    `windows whose alert depends on A: A and the ${n} after it`,
-    sql.select([sql.star("s")], {
+    `windows whose alert depends on A: A and the ${n} after it, each with the first window start of its baseline`,
+    sql.select([sql.star("s"), sql.as(sql.op("s.window_start", "-", "s.baseline_span"), "baseline_from")], {
       from: sql.table(rowsView, "s"),
-      where: sql.and(
-        sql.op("s.window_start", ">=", `s.${AS_OF}`),
-        sql.op(secs("s.window_start"), "<=", sql.op(secs(`s.${AS_OF}`), "+", asOfSpan("s"))),
-      ),
+      where: within("s.window_start", `s.${AS_OF}`, "s.reads_until"),
     }),
   );
   const inSlots = [
     sql.eq(`b.${AS_OF}`, `t.${AS_OF}`),
     sql.eq("b.topic", "t.topic"),
     sql.op("b.window_start", "<", "t.window_start"),
-    sql.op(secs("b.window_start"), ">=", sql.op(secs("t.window_start"), "-", asOfSpan("t"))),
+    sql.op("b.window_start", ">=", "t.baseline_from"),
   ];
   const baselineWindows =
     dimensions.length > 0
@@ -275,6 +292,7 @@ export function compileAlert(spec: AlertSpec): QueryNode {
       `${source} (the step's windows), ${history} (the stored windows around them) and ${VIEWS.params}`,
     ),
     [
+      bounds,
       rows,
       targets,
       ...(baselineWindows ? [baselineWindows] : entityBaselineWindows(spec, rowsView, inSlots)),
