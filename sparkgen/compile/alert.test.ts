@@ -1,8 +1,9 @@
 import { describe, expect, it } from "vitest";
 import type { QueryNode, SelectNode } from "../ast/index.ts";
 import { printSparkSql } from "../print/spark-sql.ts";
-import type { AlertSpec } from "../spec/alert-kind.ts";
-import { sentimentAlert, trendingHashtagAlert, volumeAlert } from "../specs/index.ts";
+import { type AlertSpec, alertMath, baseline } from "../spec/alert-kind.ts";
+import { define } from "../spec/define.ts";
+import { sentimentAlert, sentimentWindow, trendingHashtagAlert, volumeAlert } from "../specs/index.ts";
 import { compileAlert } from "./alert.ts";
 
 const ALERTS: AlertSpec[] = [sentimentAlert, volumeAlert, trendingHashtagAlert];
@@ -48,4 +49,51 @@ describe("alert: the bounds of an as-of window's reads, computed once", () => {
       expect(Math.max(...sql.split("\n").map((l) => l.length))).toBeLessThanOrEqual(300);
     },
   );
+});
+
+describe("alert: an output column the levels read, computed once", () => {
+  it("sentiment_alert: drop is named in against_baseline and read by name after it", () => {
+    const q = compileAlert(sentimentAlert);
+    const sql = printSparkSql(q);
+    expect(sql.split("b.baseline_mean - t.avg_score").length - 1).toBe(1);
+    const compared = cte(q, "against_baseline");
+    expect(compared.items.at(-1)?.alias).toBe("drop");
+    expect([compared.from?.name, compared.joins.map((j) => j.table.name)]).toEqual([
+      "target_windows",
+      ["baselines"],
+    ]);
+    // The severity, drop, threshold and rule columns and the WHERE read the named column.
+    expect(q.body.from).toMatchObject({ name: "against_baseline", alias: "a" });
+    expect(q.body.joins).toEqual([]);
+    expect(sql.split("a.`drop` >= greatest(").length - 1).toBe(4);
+    expect(sql).toContain("  a.`drop`,\n");
+    expect(sql).toContain(
+      "WHERE a.baseline_windows >= 4 AND a.n_scored >= 20 AND a.`drop` >= greatest(0.2D, 2 * a.baseline_sd)",
+    );
+  });
+
+  it("no CTE where the levels read no computed output column (volume, trending hashtag)", () => {
+    for (const spec of [volumeAlert, trendingHashtagAlert]) {
+      const q = compileAlert(spec);
+      expect(q.ctes.map((c) => c.name)).not.toContain("against_baseline");
+      expect(q.body.joins.map((j) => j.table.name)).toEqual(["baselines"]);
+    }
+  });
+
+  it("an output named like a column of the current row stays inlined (no ambiguous name)", () => {
+    const { atLeast, times } = alertMath;
+    const spec = define.alert(import.meta.url, {
+      name: "doubled",
+      description: "d",
+      baseline: baseline(sentimentWindow, "n_scored", 8, { min: 4 }),
+      columns: (w, b) => ({ n_scored: times(2, w.n_scored), baseline_mean: b.mean }),
+      levels: (_w, b, out) => ({
+        warning: atLeast(out.n_scored, b.mean),
+        critical: atLeast(out.n_scored, times(3, b.mean)),
+      }),
+    });
+    const q = compileAlert(spec);
+    expect(q.ctes.map((c) => c.name)).not.toContain("against_baseline");
+    expect(printSparkSql(q)).toContain("AND 2 * t.n_scored >= b.baseline_mean");
+  });
 });

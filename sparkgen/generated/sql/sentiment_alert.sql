@@ -68,32 +68,42 @@ baselines AS (
     stddev_samp(value) AS baseline_sd
   FROM baseline_windows
   GROUP BY as_of, window_start, topic
+),
+-- each target window against its baseline, with drop (which the levels read) computed once
+against_baseline AS (
+  SELECT
+    t.as_of,
+    t.window_start,
+    t.window_end,
+    t.topic,
+    t.n_scored,
+    t.avg_score,
+    b.baseline_windows,
+    b.baseline_mean,
+    b.baseline_sd,
+    b.baseline_mean - t.avg_score AS `drop`
+  FROM target_windows AS t
+  INNER JOIN baselines AS b ON b.as_of = t.as_of AND b.window_start = t.window_start AND b.topic = t.topic
 )
 SELECT
-  t.as_of,
-  t.window_start,
-  t.window_end,
-  t.topic,
+  a.as_of,
+  a.window_start,
+  a.window_end,
+  a.topic,
+  CASE WHEN a.`drop` >= greatest(0.4D, 3 * a.baseline_sd) THEN 'critical' ELSE 'warning' END AS severity,
+  a.avg_score,
+  a.baseline_mean,
+  a.baseline_sd,
+  a.baseline_windows,
+  a.`drop`,
+  a.n_scored,
   CASE
-    WHEN b.baseline_mean - t.avg_score >= greatest(0.4D, 3 * b.baseline_sd) THEN 'critical'
-    ELSE 'warning'
-  END AS severity,
-  t.avg_score,
-  b.baseline_mean,
-  b.baseline_sd,
-  b.baseline_windows,
-  b.baseline_mean - t.avg_score AS `drop`,
-  t.n_scored,
-  CASE
-    WHEN b.baseline_mean - t.avg_score >= greatest(0.4D, 3 * b.baseline_sd) THEN CAST(greatest(0.4D, 3 * b.baseline_sd) AS DOUBLE)
-    ELSE CAST(greatest(0.2D, 2 * b.baseline_sd) AS DOUBLE)
+    WHEN a.`drop` >= greatest(0.4D, 3 * a.baseline_sd) THEN CAST(greatest(0.4D, 3 * a.baseline_sd) AS DOUBLE)
+    ELSE CAST(greatest(0.2D, 2 * a.baseline_sd) AS DOUBLE)
   END AS threshold,
   CASE
-    WHEN b.baseline_mean - t.avg_score >= greatest(0.4D, 3 * b.baseline_sd) THEN 'max(0.4, 3·baseline_sd)'
+    WHEN a.`drop` >= greatest(0.4D, 3 * a.baseline_sd) THEN 'max(0.4, 3·baseline_sd)'
     ELSE 'max(0.2, 2·baseline_sd)'
   END AS rule
-FROM target_windows AS t
-INNER JOIN baselines AS b ON b.as_of = t.as_of AND b.window_start = t.window_start AND b.topic = t.topic
-WHERE b.baseline_windows >= 4
-  AND t.n_scored >= 20
-  AND b.baseline_mean - t.avg_score >= greatest(0.2D, 2 * b.baseline_sd)
+FROM against_baseline AS a
+WHERE a.baseline_windows >= 4 AND a.n_scored >= 20 AND a.`drop` >= greatest(0.2D, 2 * a.baseline_sd)
