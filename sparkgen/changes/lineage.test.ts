@@ -99,11 +99,11 @@ volume_minute.n_scored ← sentiment_score
 volume_minute.avg_score ← sentiment_score
 volume_minute.avg_score_num ← sentiment_score
 volume_minute.avg_score_den ← sentiment_score
-sentiment_alert.window_start ← (window bounds) (via sentiment_window.window_start)
-sentiment_alert.window_end ← (window bounds) (via sentiment_window.window_end); filtered or joined by sentiment_window.window_start
-sentiment_alert.topic ← rules (via sentiment_window.topic); filtered or joined by sentiment_window.window_start
+sentiment_alert.window_start ← (window bounds) (via sentiment_window.window_start); filtered or joined by sentiment_score, sentiment_window.n_scored
+sentiment_alert.window_end ← (window bounds) (via sentiment_window.window_end); filtered or joined by sentiment_score, sentiment_window.n_scored, sentiment_window.window_start
+sentiment_alert.topic ← rules (via sentiment_window.topic); filtered or joined by sentiment_score, sentiment_window.n_scored, sentiment_window.window_start
 sentiment_alert.severity ← sentiment_score (via sentiment_window.avg_score); filtered or joined by sentiment_window.n_scored, sentiment_window.window_start
-sentiment_alert.avg_score ← sentiment_score (via sentiment_window.avg_score); filtered or joined by sentiment_window.window_start
+sentiment_alert.avg_score ← sentiment_score (via sentiment_window.avg_score); filtered or joined by sentiment_window.n_scored, sentiment_window.window_start
 sentiment_alert.baseline_mean ← sentiment_score (via sentiment_window.avg_score); filtered or joined by sentiment_window.n_scored, sentiment_window.window_start
 sentiment_alert.baseline_sd ← sentiment_score (via sentiment_window.avg_score); filtered or joined by sentiment_window.n_scored, sentiment_window.window_start
 sentiment_alert.baseline_windows ← sentiment_score (via sentiment_window.avg_score); filtered or joined by sentiment_window.n_scored, sentiment_window.window_start

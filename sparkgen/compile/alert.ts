@@ -11,10 +11,14 @@ import {
   alertSourceColumns,
   alertThresholdNullable,
   baselineDimensions,
+  levelOutputs,
   SEVERITIES,
 } from "../spec/alert-kind.ts";
 import { AS_OF, header, KEY, VIEWS } from "./common.ts";
 import { column, type MetricResult, ownWindowStep, resultOf, TABLE_KEY } from "./result.ts";
+
+/** The CTE of each as-of window with the bounds of what its commit reads (`compileAlert`). */
+const AS_OF_WINDOWS = "as_of_windows";
 
 /** The temp view of an alert's history: the stored rows of its baseline metric around W. */
 export const alertHistoryView = (spec: AlertSpec) => `${spec.name}_history`;
@@ -80,46 +84,59 @@ const STAT_COLUMN = {
 const isCondition = (e: AlertColumnValue): e is AlertCondition =>
   e.op === "compare" || e.op === "and" || e.op === "new";
 
+/**
+ * Where an alert expression finds what it reads: the current row's columns (`current`: t, or b
+ * inside a baseline's `where`), the baseline's statistics (`baseline`), and the output columns
+ * already computed under their names in `current` (`computed`; any other is inlined).
+ */
+interface Scope {
+  readonly current: string;
+  readonly baseline: string;
+  readonly computed: ReadonlySet<string>;
+}
+const rowScope = (current: string): Scope => ({ current, baseline: "b", computed: new Set() });
+
 /** SQL of an alert column: a value, or a condition as a boolean that is never NULL. */
-function columnValue(spec: AlertSpec, e: AlertColumnValue, row: string): ExpressionNode {
-  return isCondition(e) ? sql.fn("coalesce", condition(spec, e, row), sql.lit(false)) : value(spec, e, row);
+function columnValue(spec: AlertSpec, e: AlertColumnValue, at: Scope): ExpressionNode {
+  return isCondition(e) ? sql.fn("coalesce", condition(spec, e, at), sql.lit(false)) : value(spec, e, at);
 }
 
-/** SQL of an alert value; `current` columns live in `row` (t, or b inside a baseline's `where`). */
-function value(spec: AlertSpec, e: AlertValue, row: string): ExpressionNode {
+/** SQL of an alert value. */
+function value(spec: AlertSpec, e: AlertValue, at: Scope): ExpressionNode {
   switch (e.op) {
     case "current":
-      return sql.col(e.column, row);
+      return sql.col(e.column, at.current);
     case "baseline":
-      return sql.col(STAT_COLUMN[e.stat], "b");
+      return sql.col(STAT_COLUMN[e.stat], at.baseline);
     case "output": {
+      if (at.computed.has(e.column)) return sql.col(e.column, at.current);
       // Inlined: Spark cannot reference a select alias in WHERE (the same arithmetic, the same double).
       const def = spec.columns[e.column]!;
       if (isCondition(def)) throw new Error(`${spec.name}: ${e.column} is a condition, not a number`);
-      return value(spec, def, row);
+      return value(spec, def, at);
     }
     case "literal":
       return sql.lit(e.value);
     case "arith":
-      return sql.op(value(spec, e.left, row), e.fn, value(spec, e.right, row));
+      return sql.op(value(spec, e.left, at), e.fn, value(spec, e.right, at));
     case "greatest":
-      return sql.fn("greatest", ...e.args.map((a) => value(spec, a, row)));
+      return sql.fn("greatest", ...e.args.map((a) => value(spec, a, at)));
     case "when":
       return sql.caseWhen(
-        [[condition(spec, e.cond, row), value(spec, e.ifTrue, row)]],
-        value(spec, e.ifFalse, row),
+        [[condition(spec, e.cond, at), value(spec, e.ifTrue, at)]],
+        value(spec, e.ifFalse, at),
       );
   }
 }
 
-function condition(spec: AlertSpec, c: AlertCondition, row: string): ExpressionNode {
+function condition(spec: AlertSpec, c: AlertCondition, at: Scope): ExpressionNode {
   switch (c.op) {
     case "and":
-      return sql.and(...c.args.map((a) => condition(spec, a, row)));
+      return sql.and(...c.args.map((a) => condition(spec, a, at)));
     case "new":
-      return sql.eq(sql.col(STAT_COLUMN.seen, "b"), 0);
+      return sql.eq(sql.col(STAT_COLUMN.seen, at.baseline), 0);
     case "compare":
-      return sql.op(value(spec, c.left, row), c.fn, value(spec, c.right, row));
+      return sql.op(value(spec, c.left, at), c.fn, value(spec, c.right, at));
   }
 }
 
@@ -148,34 +165,51 @@ export function compileAlert(spec: AlertSpec): QueryNode {
   const history = alertHistoryView(spec);
   const rowsView = `${source}_rows`;
   const keyed = historyColumns(spec);
-  const secs = (e: string) => sql.fn("unix_seconds", e);
-  // The span of n windows, from an as-of window's bounds (the step's windows have one length).
-  const span = (start: string, end: string) => sql.op(n, "*", sql.op(secs(end), "-", secs(start)));
-  const asOfSpan = (r: string) => span(`${r}.${AS_OF}`, `${r}.as_of_end`);
-  const paramSpan = span("p.window_start", "p.window_end");
-  const asOf = [sql.as("p.window_start", AS_OF), sql.as("p.window_end", "as_of_end")];
-  const near = (r: string) =>
-    sql.and(
-      sql.op(secs(`${r}.window_start`), ">=", sql.op(secs("p.window_start"), "-", paramSpan)),
-      sql.op(secs(`${r}.window_start`), "<=", sql.op(secs("p.window_start"), "+", paramSpan)),
-    );
-  const pAsOf = (r: string) => sql.op(`${r}.window_start`, "<=", "p.window_start");
+  // What the commit of each as-of window reads, computed once per window of the step from its
+  // bounds (the step's windows have one length); the joins below compare window starts with them.
+  const span = sql.op(n, "*", sql.op("window_end", "-", "window_start"));
+  const bounds = sql.cte(
+    AS_OF_WINDOWS,
+    `each window A of the step, with the window starts its commit reads (${n} windows before A to ${n} after) and the span of a baseline (${n} windows)`,
+    sql.select(
+      [
+        sql.as("window_start", AS_OF),
+        sql.as(sql.op("window_start", "-", span), "reads_from"),
+        sql.as(sql.op("window_start", "+", span), "reads_until"),
+        sql.as(span, "baseline_span"),
+      ],
+      { from: sql.table(VIEWS.params) },
+    ),
+  );
+  const asOf = [`p.${AS_OF}`, "p.reads_until", "p.baseline_span"];
+  const within = (x: string, from: string, until: string) =>
+    sql.and(sql.op(x, ">=", from), sql.op(x, "<=", until));
   const rows = sql.cte(
     rowsView,
     `for the commit of each window A of the step: ${source} of the windows up to ${n} before and after A, as it sees them — the step's rows of its windows up to A (just computed), the stored rows of the others`,
     sql.unionAll(
       sql.select([...asOf, ...keyed.map((c) => `s.${c}`)], {
         from: sql.table(source, "s"),
-        joins: [sql.join("INNER", sql.table(VIEWS.params, "p"), sql.and(pAsOf("s"), near("s")))],
+        joins: [
+          sql.join(
+            "INNER",
+            sql.table(AS_OF_WINDOWS, "p"),
+            within("s.window_start", "p.reads_from", `p.${AS_OF}`),
+          ),
+        ],
       }),
       sql.select([...asOf, ...keyed.map((c) => `h.${c}`)], {
         from: sql.table(history, "h"),
         joins: [
-          sql.join("INNER", sql.table(VIEWS.params, "p"), near("h")),
+          sql.join(
+            "INNER",
+            sql.table(AS_OF_WINDOWS, "p"),
+            within("h.window_start", "p.reads_from", "p.reads_until"),
+          ),
           sql.join(
             "LEFT ANTI",
             sql.table(VIEWS.params, "q"),
-            sql.and(sql.eq("q.window_start", "h.window_start"), pAsOf("q")),
+            sql.and(sql.eq("q.window_start", "h.window_start"), sql.op("q.window_start", "<=", `p.${AS_OF}`)),
           ),
         ],
       }),
@@ -183,20 +217,17 @@ export function compileAlert(spec: AlertSpec): QueryNode {
   );
   const targets = sql.cte(
     "target_windows",
-    `windows whose alert depends on A: A and the ${n} after it`,
-    sql.select([sql.star("s")], {
+    `windows whose alert depends on A: A and the ${n} after it, each with the first window start of its baseline`,
+    sql.select([sql.star("s"), sql.as(sql.op("s.window_start", "-", "s.baseline_span"), "baseline_from")], {
       from: sql.table(rowsView, "s"),
-      where: sql.and(
-        sql.op("s.window_start", ">=", `s.${AS_OF}`),
-        sql.op(secs("s.window_start"), "<=", sql.op(secs(`s.${AS_OF}`), "+", asOfSpan("s"))),
-      ),
+      where: within("s.window_start", `s.${AS_OF}`, "s.reads_until"),
     }),
   );
   const inSlots = [
     sql.eq(`b.${AS_OF}`, `t.${AS_OF}`),
     sql.eq("b.topic", "t.topic"),
     sql.op("b.window_start", "<", "t.window_start"),
-    sql.op(secs("b.window_start"), ">=", sql.op(secs("t.window_start"), "-", asOfSpan("t"))),
+    sql.op("b.window_start", ">=", "t.baseline_from"),
   ];
   const baselineWindows =
     dimensions.length > 0
@@ -207,7 +238,7 @@ export function compileAlert(spec: AlertSpec): QueryNode {
           sql.select([...ALERT_KEY.map((c) => `t.${c}`), sql.as(`b.${column}`, "value")], {
             from: sql.table("target_windows", "t"),
             joins: [sql.join("INNER", sql.table(rowsView, "b"), sql.and(...inSlots))],
-            ...(where ? { where: condition(spec, where, "b") } : {}),
+            ...(where ? { where: condition(spec, where, rowScope("b")) } : {}),
           }),
         );
   const stats = [
@@ -232,22 +263,27 @@ export function compileAlert(spec: AlertSpec): QueryNode {
       },
     ),
   );
+  const targetKey = sql.and(...ALERT_KEY.map((c) => sql.eq(`b.${c}`, `t.${c}`)));
+  const compared = againstBaseline(spec, targetKey);
   // Highest first: a row is of the highest severity whose level holds.
   const [lowest, ...higher] = SEVERITIES;
   const ordered = [...higher].reverse();
+  const at = compared?.scope ?? rowScope("t");
   const bySeverity = (of: (s: (typeof SEVERITIES)[number]) => ExpressionNode) =>
     sql.caseWhen(
-      ordered.map((s) => [condition(spec, spec.levels[s], "t"), of(s)]),
+      ordered.map((s) => [condition(spec, spec.levels[s], at), of(s)]),
       of(lowest),
     );
   const [threshold, rule] = ALERT_BOUND_COLUMNS;
   const body = sql.select(
     [
-      ...[AS_OF, ...KEY, ...dimensions].map((c) => `t.${c}`),
+      ...[AS_OF, ...KEY, ...dimensions].map((c) => `${at.current}.${c}`),
       sql.as(bySeverity(sql.lit), "severity"),
-      ...Object.entries(spec.columns).map(([name, e]) => sql.as(columnValue(spec, e, "t"), name)),
+      ...Object.entries(spec.columns).map(([name, e]) =>
+        sql.as(at.computed.has(name) ? sql.col(name, at.current) : columnValue(spec, e, at), name),
+      ),
       sql.as(
-        bySeverity((s) => sql.cast(value(spec, alertBound(spec, s), "t"), "DOUBLE")),
+        bySeverity((s) => sql.cast(value(spec, alertBound(spec, s), at), "DOUBLE")),
         threshold,
       ),
       sql.as(
@@ -256,15 +292,16 @@ export function compileAlert(spec: AlertSpec): QueryNode {
       ),
     ],
     {
-      from: sql.table("target_windows", "t"),
-      joins: [
-        sql.join(
-          "INNER",
-          sql.table("baselines", "b"),
-          sql.and(...ALERT_KEY.map((c) => sql.eq(`b.${c}`, `t.${c}`))),
-        ),
-      ],
-      where: sql.and(sql.op("b.baseline_windows", ">=", min), condition(spec, spec.levels[lowest], "t")),
+      ...(compared
+        ? { from: sql.table(compared.cte.name, at.current) }
+        : {
+            from: sql.table("target_windows", "t"),
+            joins: [sql.join("INNER", sql.table("baselines", "b"), targetKey)],
+          }),
+      where: sql.and(
+        sql.op(sql.col(STAT_COLUMN.count, at.baseline), ">=", min),
+        condition(spec, spec.levels[lowest], at),
+      ),
     },
   );
   return Q.create(
@@ -275,13 +312,57 @@ export function compileAlert(spec: AlertSpec): QueryNode {
       `${source} (the step's windows), ${history} (the stored windows around them) and ${VIEWS.params}`,
     ),
     [
+      bounds,
       rows,
       targets,
       ...(baselineWindows ? [baselineWindows] : entityBaselineWindows(spec, rowsView, inSlots)),
       baselines,
+      ...(compared ? [compared.cte] : []),
     ],
     body,
   );
+}
+
+/**
+ * The output columns the levels read, computed once: each target row joined to its baseline, with
+ * those columns under their names (`drop` read by the severity, threshold and rule CASEs and the
+ * WHERE), so the final SELECT reads them from one relation (alias `a`). None when the levels read
+ * no output column worth naming: a bare column or literal has nothing to compute, and one named
+ * like a column beside it (the current row's, a statistic) stays inlined.
+ */
+function againstBaseline(
+  spec: AlertSpec,
+  targetKey: ExpressionNode,
+): { cte: CteNode; scope: Scope } | undefined {
+  const dimensions = baselineDimensions(spec.baseline);
+  const current = [AS_OF, ...KEY, ...dimensions, ...alertSourceColumns(spec)];
+  const stats: string[] = [
+    STAT_COLUMN.count,
+    STAT_COLUMN.mean,
+    STAT_COLUMN.sd,
+    ...(dimensions.length > 0 ? [STAT_COLUMN.seen] : []),
+  ];
+  const bare = ["current", "baseline", "literal"];
+  const named = levelOutputs(spec).filter(
+    (c) => !bare.includes(spec.columns[c]!.op) && !current.includes(c) && !stats.includes(c),
+  );
+  if (named.length === 0) return undefined;
+  const cte = sql.cte(
+    "against_baseline",
+    `each target ${dimensions.length > 0 ? "row" : "window"} against its baseline, with ${named.join(", ")} (which the levels read) computed once`,
+    sql.select(
+      [
+        ...current.map((c) => `t.${c}`),
+        ...stats.map((c) => `b.${c}`),
+        ...named.map((c) => sql.as(columnValue(spec, spec.columns[c]!, rowScope("t")), c)),
+      ],
+      {
+        from: sql.table("target_windows", "t"),
+        joins: [sql.join("INNER", sql.table("baselines", "b"), targetKey)],
+      },
+    ),
+  );
+  return { cte, scope: { current: "a", baseline: "a", computed: new Set(named) } };
 }
 
 /**

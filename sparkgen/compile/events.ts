@@ -103,17 +103,42 @@ export function compileWindowEvents(job: JobSpec, names: readonly string[]): Que
   const { key, latest, ties } = job.dedup;
   const sameId = (a: string, b: string) =>
     sql.and(sql.eq(`${a}.window_start`, `${b}.window_start`), sql.eq(`${a}.${key}`, `${b}.${key}`));
+  // Each window of a step starts at a multiple of the step's one window length (docs/contracts.md
+  // "Windows"; the runtime refuses a misaligned start): an event's window starts at its event
+  // time less the seconds since such a multiple, and is the step's window of that start, a hash
+  // join on window_start rather than a range test against every window. unix_seconds drops the
+  // sub-second part first, which moves no event across a window bound (they are whole seconds).
+  const length = sql.cte(
+    "window_length",
+    `the length of the step's windows in seconds: one row (every window of a step has one length)`,
+    sql.select(
+      [
+        sql.as(
+          sql.fn(
+            "max",
+            sql.op(sql.fn("unix_seconds", "window_end"), "-", sql.fn("unix_seconds", "window_start")),
+          ),
+          "seconds",
+        ),
+      ],
+      { from: sql.table(VIEWS.params) },
+    ),
+  );
+  const eventSeconds = sql.fn("unix_seconds", `c.${job.eventTime}`);
+  const windowStart = sql.fn(
+    "timestamp_seconds",
+    sql.op(eventSeconds, "-", sql.fn("pmod", eventSeconds, "l.seconds")),
+  );
   const inWindow = sql.cte(
     "valid_in_window",
-    `valid events whose ${job.eventTime} lies in a window [window_start, window_end) of the step, with its bounds`,
+    `valid events whose ${job.eventTime} lies in a window [window_start, window_end) of the step, with its bounds: the window starting at the multiple of the length at or before it`,
     sql.select([sql.star("c"), ...WINDOW.map((w) => `p.${w}`)], {
       from: sql.table(VIEWS.classified, "c"),
-      joins: [sql.join("CROSS", sql.table(VIEWS.params, "p"))],
-      where: sql.and(
-        sql.isNull("c.violation"),
-        sql.op(`c.${job.eventTime}`, ">=", "p.window_start"),
-        sql.op(`c.${job.eventTime}`, "<", "p.window_end"),
-      ),
+      joins: [
+        sql.join("CROSS", sql.table("window_length", "l")),
+        sql.join("INNER", sql.table(VIEWS.params, "p"), sql.eq(windowStart, "p.window_start")),
+      ],
+      where: sql.isNull("c.violation"),
     }),
   );
   const copies = sql.cte(
@@ -171,7 +196,7 @@ export function compileWindowEvents(job: JobSpec, names: readonly string[]): Que
       "events: the valid events of each window of the step, one per id (Firehose delivers at least once), with the window's bounds.",
       `Reads the temp views ${VIEWS.classified} and ${VIEWS.params}.`,
     ],
-    [inWindow, copies, duplicated, numbered, once],
+    [length, inWindow, copies, duplicated, numbered, once],
     sql.select(outputs, { from: sql.table("deduplicated") }),
   );
 }

@@ -47,6 +47,7 @@ export const FUNCTIONS: ReadonlySet<string> = new Set([
   "min",
   "named_struct",
   "nullif",
+  "pmod",
   "regexp_extract",
   "regexp_extract_all",
   "regexp_replace",

@@ -235,6 +235,17 @@ export function alertSourceColumns(spec: AlertSpec): string[] {
   return Object.keys(spec.baseline.metric.measures).filter((c) => used.has(c));
 }
 
+/** The alert's own columns its levels read (`out.drop`), in column order. */
+export function levelOutputs(spec: AlertSpec): string[] {
+  const used = new Set<string>();
+  const walk = (e: AlertValue | AlertCondition) => {
+    if (e.op === "output") used.add(e.column);
+    children(e).forEach(walk);
+  };
+  Object.values(spec.levels).forEach(walk);
+  return Object.keys(spec.columns).filter((c) => used.has(c));
+}
+
 /**
  * Values that cannot be NULL in a stored alert row: every alert satisfies `levels.warning`, and a
  * comparison (or arithmetic) with a NULL operand is not true, so each current or output column

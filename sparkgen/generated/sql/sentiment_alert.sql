@@ -2,44 +2,50 @@
 -- sentiment_alert: a possible PR crisis: the mean sentiment dropped against the topic's recent baseline.
 -- Reads the temp views sentiment_window (the step's windows), sentiment_alert_history (the stored windows around them) and window_params.
 WITH
+-- each window A of the step, with the window starts its commit reads (8 windows before A to 8 after) and the span of a baseline (8 windows)
+as_of_windows AS (
+  SELECT
+    window_start AS as_of,
+    window_start - 8 * (window_end - window_start) AS reads_from,
+    window_start + 8 * (window_end - window_start) AS reads_until,
+    8 * (window_end - window_start) AS baseline_span
+  FROM window_params
+),
 -- for the commit of each window A of the step: sentiment_window of the windows up to 8 before and after A, as it sees them — the step's rows of its windows up to A (just computed), the stored rows of the others
 sentiment_window_rows AS (
   SELECT
-    p.window_start AS as_of,
-    p.window_end AS as_of_end,
+    p.as_of,
+    p.reads_until,
+    p.baseline_span,
     s.window_start,
     s.window_end,
     s.topic,
     s.n_scored,
     s.avg_score
   FROM sentiment_window AS s
-  INNER JOIN window_params AS p
-    ON s.window_start <= p.window_start
-      AND unix_seconds(s.window_start) >= unix_seconds(p.window_start) - 8 * (unix_seconds(p.window_end) - unix_seconds(p.window_start))
-      AND unix_seconds(s.window_start) <= unix_seconds(p.window_start) + 8 * (unix_seconds(p.window_end) - unix_seconds(p.window_start))
+  INNER JOIN as_of_windows AS p ON s.window_start >= p.reads_from AND s.window_start <= p.as_of
   UNION ALL
   SELECT
-    p.window_start AS as_of,
-    p.window_end AS as_of_end,
+    p.as_of,
+    p.reads_until,
+    p.baseline_span,
     h.window_start,
     h.window_end,
     h.topic,
     h.n_scored,
     h.avg_score
   FROM sentiment_alert_history AS h
-  INNER JOIN window_params AS p
-    ON unix_seconds(h.window_start) >= unix_seconds(p.window_start) - 8 * (unix_seconds(p.window_end) - unix_seconds(p.window_start))
-      AND unix_seconds(h.window_start) <= unix_seconds(p.window_start) + 8 * (unix_seconds(p.window_end) - unix_seconds(p.window_start))
-  LEFT ANTI JOIN window_params AS q
-    ON q.window_start = h.window_start AND q.window_start <= p.window_start
+  INNER JOIN as_of_windows AS p
+    ON h.window_start >= p.reads_from AND h.window_start <= p.reads_until
+  LEFT ANTI JOIN window_params AS q ON q.window_start = h.window_start AND q.window_start <= p.as_of
 ),
--- windows whose alert depends on A: A and the 8 after it
+-- windows whose alert depends on A: A and the 8 after it, each with the first window start of its baseline
 target_windows AS (
   SELECT
-    s.*
+    s.*,
+    s.window_start - s.baseline_span AS baseline_from
   FROM sentiment_window_rows AS s
-  WHERE s.window_start >= s.as_of
-    AND unix_seconds(s.window_start) <= unix_seconds(s.as_of) + 8 * (unix_seconds(s.as_of_end) - unix_seconds(s.as_of))
+  WHERE s.window_start >= s.as_of AND s.window_start <= s.reads_until
 ),
 -- for each target window: its avg_score in the 8 windows before it, same topic, where the baseline's condition holds
 baseline_windows AS (
@@ -53,7 +59,7 @@ baseline_windows AS (
     ON b.as_of = t.as_of
       AND b.topic = t.topic
       AND b.window_start < t.window_start
-      AND unix_seconds(b.window_start) >= unix_seconds(t.window_start) - 8 * (unix_seconds(t.as_of_end) - unix_seconds(t.as_of))
+      AND b.window_start >= t.baseline_from
   WHERE b.n_scored >= 20
 ),
 -- windows with a value, their mean and sample standard deviation
@@ -67,33 +73,43 @@ baselines AS (
     stddev_samp(value) AS baseline_sd
   FROM baseline_windows
   GROUP BY as_of, window_start, topic
+),
+-- each target window against its baseline, with drop (which the levels read) computed once
+against_baseline AS (
+  SELECT
+    t.as_of,
+    t.window_start,
+    t.window_end,
+    t.topic,
+    t.n_scored,
+    t.avg_score,
+    b.baseline_windows,
+    b.baseline_mean,
+    b.baseline_sd,
+    b.baseline_mean - t.avg_score AS `drop`
+  FROM target_windows AS t
+  INNER JOIN baselines AS b
+    ON b.as_of = t.as_of AND b.window_start = t.window_start AND b.topic = t.topic
 )
 SELECT
-  t.as_of,
-  t.window_start,
-  t.window_end,
-  t.topic,
+  a.as_of,
+  a.window_start,
+  a.window_end,
+  a.topic,
+  CASE WHEN a.`drop` >= greatest(0.4D, 3 * a.baseline_sd) THEN 'critical' ELSE 'warning' END AS severity,
+  a.avg_score,
+  a.baseline_mean,
+  a.baseline_sd,
+  a.baseline_windows,
+  a.`drop`,
+  a.n_scored,
   CASE
-    WHEN b.baseline_mean - t.avg_score >= greatest(0.4D, 3 * b.baseline_sd) THEN 'critical'
-    ELSE 'warning'
-  END AS severity,
-  t.avg_score,
-  b.baseline_mean,
-  b.baseline_sd,
-  b.baseline_windows,
-  b.baseline_mean - t.avg_score AS `drop`,
-  t.n_scored,
-  CASE
-    WHEN b.baseline_mean - t.avg_score >= greatest(0.4D, 3 * b.baseline_sd) THEN CAST(greatest(0.4D, 3 * b.baseline_sd) AS DOUBLE)
-    ELSE CAST(greatest(0.2D, 2 * b.baseline_sd) AS DOUBLE)
+    WHEN a.`drop` >= greatest(0.4D, 3 * a.baseline_sd) THEN CAST(greatest(0.4D, 3 * a.baseline_sd) AS DOUBLE)
+    ELSE CAST(greatest(0.2D, 2 * a.baseline_sd) AS DOUBLE)
   END AS threshold,
   CASE
-    WHEN b.baseline_mean - t.avg_score >= greatest(0.4D, 3 * b.baseline_sd) THEN 'max(0.4, 3·baseline_sd)'
+    WHEN a.`drop` >= greatest(0.4D, 3 * a.baseline_sd) THEN 'max(0.4, 3·baseline_sd)'
     ELSE 'max(0.2, 2·baseline_sd)'
   END AS rule
-FROM target_windows AS t
-INNER JOIN baselines AS b
-  ON b.as_of = t.as_of AND b.window_start = t.window_start AND b.topic = t.topic
-WHERE b.baseline_windows >= 4
-  AND t.n_scored >= 20
-  AND b.baseline_mean - t.avg_score >= greatest(0.2D, 2 * b.baseline_sd)
+FROM against_baseline AS a
+WHERE a.baseline_windows >= 4 AND a.n_scored >= 20 AND a.`drop` >= greatest(0.2D, 2 * a.baseline_sd)

@@ -2,42 +2,48 @@
 -- volume_alert: a burst of attention: the topic's tweet count spiked against its recent baseline.
 -- Reads the temp views sentiment_window (the step's windows), volume_alert_history (the stored windows around them) and window_params.
 WITH
+-- each window A of the step, with the window starts its commit reads (8 windows before A to 8 after) and the span of a baseline (8 windows)
+as_of_windows AS (
+  SELECT
+    window_start AS as_of,
+    window_start - 8 * (window_end - window_start) AS reads_from,
+    window_start + 8 * (window_end - window_start) AS reads_until,
+    8 * (window_end - window_start) AS baseline_span
+  FROM window_params
+),
 -- for the commit of each window A of the step: sentiment_window of the windows up to 8 before and after A, as it sees them — the step's rows of its windows up to A (just computed), the stored rows of the others
 sentiment_window_rows AS (
   SELECT
-    p.window_start AS as_of,
-    p.window_end AS as_of_end,
+    p.as_of,
+    p.reads_until,
+    p.baseline_span,
     s.window_start,
     s.window_end,
     s.topic,
     s.n_tweets
   FROM sentiment_window AS s
-  INNER JOIN window_params AS p
-    ON s.window_start <= p.window_start
-      AND unix_seconds(s.window_start) >= unix_seconds(p.window_start) - 8 * (unix_seconds(p.window_end) - unix_seconds(p.window_start))
-      AND unix_seconds(s.window_start) <= unix_seconds(p.window_start) + 8 * (unix_seconds(p.window_end) - unix_seconds(p.window_start))
+  INNER JOIN as_of_windows AS p ON s.window_start >= p.reads_from AND s.window_start <= p.as_of
   UNION ALL
   SELECT
-    p.window_start AS as_of,
-    p.window_end AS as_of_end,
+    p.as_of,
+    p.reads_until,
+    p.baseline_span,
     h.window_start,
     h.window_end,
     h.topic,
     h.n_tweets
   FROM volume_alert_history AS h
-  INNER JOIN window_params AS p
-    ON unix_seconds(h.window_start) >= unix_seconds(p.window_start) - 8 * (unix_seconds(p.window_end) - unix_seconds(p.window_start))
-      AND unix_seconds(h.window_start) <= unix_seconds(p.window_start) + 8 * (unix_seconds(p.window_end) - unix_seconds(p.window_start))
-  LEFT ANTI JOIN window_params AS q
-    ON q.window_start = h.window_start AND q.window_start <= p.window_start
+  INNER JOIN as_of_windows AS p
+    ON h.window_start >= p.reads_from AND h.window_start <= p.reads_until
+  LEFT ANTI JOIN window_params AS q ON q.window_start = h.window_start AND q.window_start <= p.as_of
 ),
--- windows whose alert depends on A: A and the 8 after it
+-- windows whose alert depends on A: A and the 8 after it, each with the first window start of its baseline
 target_windows AS (
   SELECT
-    s.*
+    s.*,
+    s.window_start - s.baseline_span AS baseline_from
   FROM sentiment_window_rows AS s
-  WHERE s.window_start >= s.as_of
-    AND unix_seconds(s.window_start) <= unix_seconds(s.as_of) + 8 * (unix_seconds(s.as_of_end) - unix_seconds(s.as_of))
+  WHERE s.window_start >= s.as_of AND s.window_start <= s.reads_until
 ),
 -- for each target window: its n_tweets in the 8 windows before it, same topic
 baseline_windows AS (
@@ -51,7 +57,7 @@ baseline_windows AS (
     ON b.as_of = t.as_of
       AND b.topic = t.topic
       AND b.window_start < t.window_start
-      AND unix_seconds(b.window_start) >= unix_seconds(t.window_start) - 8 * (unix_seconds(t.as_of_end) - unix_seconds(t.as_of))
+      AND b.window_start >= t.baseline_from
 ),
 -- windows with a value, their mean and sample standard deviation
 baselines AS (

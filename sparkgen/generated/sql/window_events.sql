@@ -2,15 +2,23 @@
 -- events: the valid events of each window of the step, one per id (Firehose delivers at least once), with the window's bounds.
 -- Reads the temp views classified_events and window_params.
 WITH
--- valid events whose created_at lies in a window [window_start, window_end) of the step, with its bounds
+-- the length of the step's windows in seconds: one row (every window of a step has one length)
+window_length AS (
+  SELECT
+    max(unix_seconds(window_end) - unix_seconds(window_start)) AS seconds
+  FROM window_params
+),
+-- valid events whose created_at lies in a window [window_start, window_end) of the step, with its bounds: the window starting at the multiple of the length at or before it
 valid_in_window AS (
   SELECT
     c.*,
     p.window_start,
     p.window_end
   FROM classified_events AS c
-  CROSS JOIN window_params AS p
-  WHERE c.violation IS NULL AND c.created_at >= p.window_start AND c.created_at < p.window_end
+  CROSS JOIN window_length AS l
+  INNER JOIN window_params AS p
+    ON timestamp_seconds(unix_seconds(c.created_at) - pmod(unix_seconds(c.created_at), l.seconds)) = p.window_start
+  WHERE c.violation IS NULL
 ),
 -- how many copies of each id each window holds (the ids alone are shuffled)
 id_copies AS (
