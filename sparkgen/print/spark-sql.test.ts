@@ -157,5 +157,10 @@ describe("Spark SQL printer", () => {
         "LEFT JOIN s ON s.id = o.id",
       ].join("\n"),
     );
+    // only the left spine is flattened: a + (b + c) keeps its parentheses
+    const nested = sql.op(term(0.5, "x"), "+", sql.op(term(0.3, "y"), "+", term(0.2, "z")));
+    expect(printExpression(nested).replace(/\s+/g, " ")).toBe(
+      "0.5D * ln(1 + a_long_component_x) + (0.3D * ln(1 + a_long_component_y) + 0.2D * ln(1 + a_long_component_z))",
+    );
   });
 });

@@ -108,8 +108,13 @@ function call(
   return `${head}\n${args.map((a) => inner + a).join(",\n")}\n${indent})`;
 }
 
-/** A top-level chain of one operator as a list (one condition or term per line). */
-function chain(e: ExpressionNode, op: "AND" | "OR" | "+"): ExpressionNode[] {
+/** The terms of a left-nested sum `((a + b) + c)`, in order. */
+function sumTerms(e: ExpressionNode): ExpressionNode[] {
+  return e.kind === "BinaryNode" && e.op === "+" ? [...sumTerms(e.left), e.right] : [e];
+}
+
+/** A top-level AND/OR chain as a list, for one-condition-per-line WHERE and ON clauses. */
+function chain(e: ExpressionNode, op: "AND" | "OR"): ExpressionNode[] {
   return e.kind === "BinaryNode" && e.op === op ? [...chain(e.left, op), ...chain(e.right, op)] : [e];
 }
 
@@ -177,8 +182,10 @@ const PRINTERS: Printers = {
     const p = PRECEDENCE[n.op] ?? 9;
     const inline = `${operand(ctx, n.left, p, false, i)} ${n.op} ${operand(ctx, n.right, p, true, i)}`;
     if (n.op !== "+" || i.length + inline.length <= WIDTH) return inline;
-    // A long sum (a weighted score): one term per line, each `+` leading its term.
-    const terms = chain(n, "+").map((t) => operand(ctx, t, p, false, i + INDENT));
+    // A long sum (a weighted score): one term per line, each `+` leading its term. Only the left
+    // spine is flattened, so a parenthesised right operand keeps its parentheses (and its order of
+    // floating-point additions).
+    const terms = sumTerms(n).map((t, k) => operand(ctx, t, p, k > 0, i + INDENT));
     return terms.join(`\n${i}${INDENT}+ `);
   },
   UnaryNode: (ctx, n, i) =>

@@ -51,7 +51,8 @@ function hoist(cte: CteNode, s: SelectNode, names: ReadonlySet<string>): CteNode
           sql.as(sql.over(sql.fn("max", m.node.operand), [...m.node.partitionBy]), m.column),
         ),
       ],
-      { from },
+      // A window sees the rows the WHERE keeps: the filter moves here, before the maxima.
+      { from, where: s.where },
     ),
   );
   const withMax = (e: ExpressionNode) => {
@@ -61,6 +62,7 @@ function hoist(cte: CteNode, s: SelectNode, names: ReadonlySet<string>): CteNode
   };
   const reading = SelectNode.with(s, {
     from: sql.table(name, from.alias),
+    where: undefined,
     items: s.items.map((i) => SelectItemNode.create(mapExpression(i.expr, withMax), i.alias)),
   });
   return [hoisted, CteNode.create(cte.name, cte.comment, reading)];

@@ -71,6 +71,11 @@ describe("transforms", () => {
     expect(text).toContain("max(g.x) OVER (PARTITION BY g.topic) AS max_x");
     expect(text).toContain("CASE WHEN g.max_x = 0 THEN 0 ELSE ln(1 + g.x) / ln(1 + g.max_x) END AS x_alone");
     expect(text.match(/OVER/g)).toHaveLength(2);
+    // a WHERE moves into the maxima's CTE: a window's maximum is over the rows the filter keeps
+    const filtered = hoistMaxima(scored(sql.table("grouped", "g"), { where: sql.op("g.x", ">", 0) }));
+    const [m, r] = filtered.ctes.map((c) => c.query);
+    expect(m?.kind === "SelectNode" && m.where).toEqual(sql.op("g.x", ">", 0));
+    expect(r?.kind === "SelectNode" && r.where).toBeUndefined();
     // a select with a join (or grouping) keeps its windows inline
     const joined = hoistMaxima(
       scored(sql.table("grouped", "g"), { joins: [sql.join("INNER", sql.table("t"), sql.eq("t.k", "g.k"))] }),
