@@ -245,26 +245,22 @@ export function compileAlert(spec: AlertSpec): QueryNode {
     sql.as(sql.cast(sql.count("value"), "INT"), STAT_COLUMN.count),
     sql.as(sql.fn("avg", "value"), STAT_COLUMN.mean),
     sql.as(sql.fn("stddev_samp", "value"), STAT_COLUMN.sd),
+    ...(dimensions.length > 0 ? [sql.as(sql.cast(sql.count("seen_window"), "INT"), STAT_COLUMN.seen)] : []),
   ];
   const baselines = sql.cte(
     "baselines",
     `windows with a value, their mean and sample standard deviation${dimensions.length > 0 ? ", and the windows where the entity has a row" : ""}`,
-    sql.select(
-      [
-        ...ALERT_KEY,
-        ...stats,
-        ...(dimensions.length > 0
-          ? [sql.as(sql.cast(sql.count("seen_window"), "INT"), STAT_COLUMN.seen)]
-          : []),
-      ],
-      {
-        from: sql.table("baseline_windows"),
-        groupBy: ALERT_KEY.map((c) => sql.col(c)),
-      },
-    ),
+    sql.select([...ALERT_KEY, ...stats], {
+      from: sql.table("baseline_windows"),
+      groupBy: ALERT_KEY.map((c) => sql.col(c)),
+    }),
   );
   const targetKey = sql.and(...ALERT_KEY.map((c) => sql.eq(`b.${c}`, `t.${c}`)));
-  const compared = againstBaseline(spec, targetKey);
+  const compared = againstBaseline(
+    spec,
+    targetKey,
+    stats.map((i) => i.alias!),
+  );
   // Highest first: a row is of the highest severity whose level holds.
   const [lowest, ...higher] = SEVERITIES;
   const ordered = [...higher].reverse();
@@ -333,15 +329,11 @@ export function compileAlert(spec: AlertSpec): QueryNode {
 function againstBaseline(
   spec: AlertSpec,
   targetKey: ExpressionNode,
+  stats: readonly string[],
 ): { cte: CteNode; scope: Scope } | undefined {
   const dimensions = baselineDimensions(spec.baseline);
-  const current = [AS_OF, ...KEY, ...dimensions, ...alertSourceColumns(spec)];
-  const stats: string[] = [
-    STAT_COLUMN.count,
-    STAT_COLUMN.mean,
-    STAT_COLUMN.sd,
-    ...(dimensions.length > 0 ? [STAT_COLUMN.seen] : []),
-  ];
+  // A target row's columns (target_windows) and the baselines' statistics (`stats`, as that CTE names them).
+  const current = [AS_OF, ...historyColumns(spec)];
   const bare = ["current", "baseline", "literal"];
   const named = levelOutputs(spec).filter(
     (c) => !bare.includes(spec.columns[c]!.op) && !current.includes(c) && !stats.includes(c),
