@@ -1,11 +1,12 @@
 // A scheduler in its own process, for the "killed mid-window" test: one tick with a fixed clock,
 // the real local runner. The test SIGKILLs its process group (this process, spark-submit, the JVM).
-// argv: databaseUrl inputRoot nowIso fromIso maxAttempts sparkInstallJson
+// argv: databaseUrl inputRoot nowIso fromIso maxAttempts sparkInstallJson planPath
 import { jdbcFromDatabaseUrl, LocalStepRunner, newOwner, schedulerTick } from "../../emr/index.ts";
 import { inputSource } from "../../emr/scheduler/index.ts";
 import { openDb } from "../../sql/index.ts";
 
-const [url, root, now, from, maxAttempts, spark] = process.argv.slice(2) as [
+const [url, root, now, from, maxAttempts, spark, plan] = process.argv.slice(2) as [
+  string,
   string,
   string,
   string,
@@ -20,6 +21,7 @@ const runner = new LocalStepRunner({
   master: "local[1]",
   jdbcUser: jdbc.user,
   jdbcPassword: "",
+  plan,
 });
 const t = await schedulerTick({
   db,

@@ -19,7 +19,9 @@ import {
 } from "../../emr/index.ts";
 import { inputSource } from "../../emr/scheduler/index.ts";
 import { waitFor } from "../../runtime/proc.ts";
+import { sentimentAlert, sentimentWindow } from "../../sparkgen/specs/index.ts";
 import { type Database, openDb } from "../../sql/index.ts";
+import { type TestJob, testJob } from "../sparkgen/support.ts";
 import { sparkInstall } from "../support/services.ts";
 import {
   alerts,
@@ -44,7 +46,8 @@ import {
  * so topics `*` and `acme` have the same numbers. 03:00–04:00 are seeded into sentiment_window
  * (n_scored 20, avg 0.5): the alert baseline of the processed windows.
  * Inputs: one object per window in arrival hour 04/, 20 scored events each: W1 0.5, W2 0.2, W3 0.5.
- * Six spark-submits in all (and one killed).
+ * Six spark-submits in all (and one killed), of a job of the two metrics these checks read,
+ * sentiment_window and sentiment_alert (`testJob`, test/sparkgen/support.ts).
  * Alerts (baseline: the previous 8 windows with n_scored ≥ 20, ≥ 4 needed; alert when
  * drop ≥ max(0.2, 2·sd), critical when drop ≥ max(0.4, 3·sd)):
  *   W1: baseline all 0.5, drop 0 → none.
@@ -64,6 +67,7 @@ const at = (hhmm: string) => new Date(`2026-11-25T${hhmm}:00Z`);
 
 let t: TestDb;
 let root: string;
+let job: TestJob;
 const pools: Kysely<Database>[] = [];
 
 function localRunner(url: string): LocalStepRunner {
@@ -71,6 +75,7 @@ function localRunner(url: string): LocalStepRunner {
     spark: sparkInstall(),
     master: "local[1]",
     jdbcUser: jdbcFromDatabaseUrl(url).user,
+    plan: job.plan,
   });
 }
 
@@ -110,6 +115,7 @@ const W2_WARNING = {
 beforeAll(async () => {
   t = await migratedDb("sched");
   root = mkdtempSync(join(tmpdir(), "trends-sched-"));
+  job = testJob([sentimentWindow, sentimentAlert]);
   writeObject(root, HOUR, "trends-1-2026-11-25-04-29-50-w1", windowEvents(W1, "w1", 20, 0.5));
   writeObject(root, HOUR, "trends-1-2026-11-25-04-44-50-w2", windowEvents(W2, "w2", 20, 0.2));
   writeObject(root, HOUR, "trends-1-2026-11-25-04-59-50-w3", windowEvents(W3, "w3", 20, 0.5));
@@ -120,6 +126,7 @@ beforeAll(async () => {
 afterAll(async () => {
   await Promise.all(pools.map((p) => p.destroy()));
   await t?.db.destroy();
+  job?.remove();
   if (root) rmSync(root, { recursive: true, force: true });
 });
 
@@ -190,6 +197,7 @@ describe("scheduler under faults (real spark-submit, real PostgreSQL)", () => {
           W1.start.toISOString(),
           "5",
           JSON.stringify(sparkInstall()),
+          job.plan,
         ],
         { detached: true, stdio: "ignore" },
       );

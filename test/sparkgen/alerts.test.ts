@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { sentimentAlert, sentimentWindow } from "../../sparkgen/specs/index.ts";
 import {
   alertRows,
   fixtureRoot,
@@ -10,6 +11,8 @@ import {
   type StepRun,
   sentimentRows,
   stepWhileHistoryIsWritten,
+  type TestJob,
+  testJob,
   why,
   windowOf,
 } from "./support.ts";
@@ -35,7 +38,8 @@ import {
  * The same numbers in order (W-1, then W, in one range step) are the spec's own case
  * (sparkgen/specs/sentiment-alert.ts, run by `trends sparkgen test`); here the step runs W before
  * the late W-1, and W while another run commits W-1: what the scheduler's order and locks must get
- * right, one window per spark-submit as the scheduler submits them.
+ * right, one window per spark-submit as the scheduler submits them. The checks read sentiment and
+ * its alert, so the steps run a job of those two (`testJob`).
  *
  * crit/warn/few baseline: mean 0.5; deviations ±0.125 → Σ = 8·0.015625 = 0.125; sd = √(0.125/7) = 0.133631;
  *   2·sd = 0.267261, 3·sd = 0.400892.
@@ -139,6 +143,12 @@ const EXPECTED_W_SENTIMENT = [
   sw("warn", 20, 20, 0.125, 0),
 ];
 
+let job: TestJob;
+beforeAll(() => {
+  job = testJob([sentimentWindow, sentimentAlert]);
+});
+afterAll(() => job?.remove());
+
 describe("sparkgen window step: sentiment alerts after a catch-up", () => {
   let catchUp: ResultsDb;
   const ok = (s: StepRun) => expect(s.code, why(s)).toBe(0);
@@ -154,8 +164,8 @@ describe("sparkgen window step: sentiment alerts after a catch-up", () => {
   it(
     "catch-up (W first, then the late W-1) ends with the same alerts",
     async () => {
-      ok(await runWindowStep(catchUp, W, inputsFor(ROOT, W)));
-      ok(await runWindowStep(catchUp, WPREV, inputsFor(ROOT, WPREV)));
+      ok(await runWindowStep(catchUp, W, inputsFor(ROOT, W), undefined, undefined, job.plan));
+      ok(await runWindowStep(catchUp, WPREV, inputsFor(ROOT, WPREV), undefined, undefined, job.plan));
       expect(await sentimentRows(catchUp.db, W)).toEqual(EXPECTED_W_SENTIMENT);
       expect(await alertRows(catchUp.db)).toEqual(EXPECTED_ALERTS);
     },
@@ -193,15 +203,21 @@ describe("sparkgen window step: a baseline window committed by another run while
   it(
     "W waits for the history lock, recomputes its alert with W-1, and stores the in-order alerts",
     async () => {
-      const s = await stepWhileHistoryIsWritten(r, W, inputsFor(ROOT, W), async (other) => {
-        for (const [topic, avg] of Object.entries(W_PREV_SCORES)) {
-          await other.query(
-            `insert into sentiment_window (window_start, window_end, topic, n_tweets, n_scored, avg_score,
+      const s = await stepWhileHistoryIsWritten(
+        r,
+        W,
+        inputsFor(ROOT, W),
+        async (other) => {
+          for (const [topic, avg] of Object.entries(W_PREV_SCORES)) {
+            await other.query(
+              `insert into sentiment_window (window_start, window_end, topic, n_tweets, n_scored, avg_score,
                avg_magnitude, pos_share, neg_share) values ($1, $2, $3, 20, 20, $4, 0.5, 1, 0)`,
-            [WPREV.start, WPREV.end, topic, avg],
-          );
-        }
-      });
+              [WPREV.start, WPREV.end, topic, avg],
+            );
+          }
+        },
+        job.plan,
+      );
       expect(s.code, why(s)).toBe(0);
       expect(await alertRows(r.db)).toEqual(EXPECTED_ALERTS);
       const recomputed = "sentiment_alert: another run committed part of its history meanwhile";

@@ -1,5 +1,6 @@
 import { sql } from "kysely";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { sentimentAlert, sentimentWindow, volumeAlert } from "../../sparkgen/specs/index.ts";
 import {
   fixtureRoot,
   inputsFor,
@@ -8,6 +9,8 @@ import {
   resultsDb,
   SPARK_TIMEOUT,
   stepWhileHistoryIsWritten,
+  type TestJob,
+  testJob,
   why,
   windowOf,
 } from "./support.ts";
@@ -144,29 +147,39 @@ async function volumeRows(r: ResultsDb) {
  * again and store the in-order alerts (four: critical with 4 windows). The "other run" is this
  * test's transaction, holding the lock with the row inserted until the step waits for the lock.
  * Its one spark-submit also checks every number of the table above: the run ends in-order, so the
- * alerts a plain run of W stores are these (one submit, not one per property).
+ * alerts a plain run of W stores are these (one submit, not one per property). The checks read
+ * sentiment_window and the two alerts it feeds, so the step runs a job of those three (`testJob`).
  */
 describe("sparkgen window step: a volume baseline window committed by another run while W runs", () => {
   const LATE = { topic: "four", offset: -2 };
   let r: ResultsDb;
+  let job: TestJob;
   beforeAll(async () => {
+    job = testJob([sentimentWindow, sentimentAlert, volumeAlert]);
     r = await resultsDb("sg_volume_overlap");
     await seed(r, LATE);
   }, SPARK_TIMEOUT);
   afterAll(async () => {
+    job?.remove();
     await r?.db.destroy();
   });
 
   it(
     "W waits for the history lock, recomputes its volume alert with W-2, and stores the in-order alerts, W+1's recomputed",
     async () => {
-      const s = await stepWhileHistoryIsWritten(r, W, inputsFor(ROOT, W), async (other) => {
-        const start = new Date(W.start.getTime() + LATE.offset * SLOT);
-        await other.query(
-          "insert into sentiment_window (window_start, window_end, topic, n_tweets, n_scored) values ($1, $2, $3, 10, 0)",
-          [start, new Date(start.getTime() + SLOT), LATE.topic],
-        );
-      });
+      const s = await stepWhileHistoryIsWritten(
+        r,
+        W,
+        inputsFor(ROOT, W),
+        async (other) => {
+          const start = new Date(W.start.getTime() + LATE.offset * SLOT);
+          await other.query(
+            "insert into sentiment_window (window_start, window_end, topic, n_tweets, n_scored) values ($1, $2, $3, 10, 0)",
+            [start, new Date(start.getTime() + SLOT), LATE.topic],
+          );
+        },
+        job.plan,
+      );
       expect(s.code, why(s)).toBe(0);
       expect(s.result?.events).toBe(511);
       const recomputed = "volume_alert: another run committed part of its history meanwhile";

@@ -3,6 +3,7 @@ import { mkdirSync, rmSync } from "node:fs";
 import { join } from "node:path";
 import type { S3Client } from "@aws-sdk/client-s3";
 import type { SparkInstall } from "../../../runtime/spark/index.ts";
+import { jvmOptions } from "../../../runtime/spark/jvm.ts";
 import { fetchS3, isS3Uri, putLog } from "./s3-files.ts";
 
 export type State = "PENDING" | "RUNNING" | "COMPLETED" | "FAILED" | "CANCELLED" | "INTERRUPTED";
@@ -195,7 +196,15 @@ export class EmulatedCluster {
       const a = args[i]!;
       if (a === "--deploy-mode") {
         i++;
-        out.push("--master", "local[2]");
+        // The cluster's own driver defaults, as EMR keeps its in spark-defaults.conf (a step's
+        // `spark.driver.extraJavaOptions` adds to them): here the local runner's for a short JVM,
+        // so an emulated step costs this machine what a local one does, not 3× (C2 and G1).
+        out.push(
+          "--master",
+          "local[2]",
+          "--conf",
+          `spark.driver.defaultJavaOptions=${jvmOptions(undefined)}`,
+        );
         continue;
       }
       if (a === "--master") {
