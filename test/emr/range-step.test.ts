@@ -5,6 +5,8 @@ import { sql } from "kysely";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { jdbcFromDatabaseUrl, LocalStepRunner, type ProcessDeps, runRange } from "../../emr/index.ts";
 import { inputSource } from "../../emr/scheduler/index.ts";
+import { sentimentAlert, sentimentWindow } from "../../sparkgen/specs/index.ts";
+import { type TestJob, testJob } from "../sparkgen/support.ts";
 import { sparkInstall } from "../support/services.ts";
 import { migratedDb, type TestDb, windowEvents, windowOf, writeObject } from "./scheduler-support.ts";
 
@@ -13,7 +15,8 @@ import { migratedDb, type TestDb, windowEvents, windowOf, writeObject } from "./
  * and the real local runner. Window 4's first write fails inside PostgreSQL (a trigger raises on
  * its first sentiment_window insert; a sequence, which no rollback undoes, makes it fail once).
  * Windows 1–3 stay committed exactly once; the retry is one more range step for windows 4–6.
- * Two spark-submits in all.
+ * Two spark-submits in all, of a job of sentiment_window and its alert (`testJob`,
+ * test/sparkgen/support.ts): the checks read pipeline_run and sentiment_window.
  */
 const WINDOWS = ["04:00", "04:15", "04:30", "04:45", "05:00", "05:15"].map((t) =>
   windowOf(`2026-11-24T${t}:00Z`),
@@ -23,9 +26,11 @@ const SPARK_TIMEOUT = 1_800_000;
 
 let t: TestDb;
 let root: string;
+let job: TestJob;
 
 beforeAll(async () => {
   t = await migratedDb("rangestep");
+  job = testJob([sentimentWindow, sentimentAlert]);
   root = mkdtempSync(join(tmpdir(), "trends-range-"));
   for (const [k, w] of WINDOWS.entries()) {
     const hour = `2026/11/24/${String(w.start.getUTCHours()).padStart(2, "0")}/`;
@@ -47,6 +52,7 @@ beforeAll(async () => {
 });
 
 afterAll(async () => {
+  job?.remove();
   await t?.db.destroy();
   if (root) rmSync(root, { recursive: true, force: true });
 }, SPARK_TIMEOUT);
@@ -61,6 +67,7 @@ describe("a range step", () => {
           spark: sparkInstall(),
           master: "local[2]",
           jdbcUser: jdbcFromDatabaseUrl(t.url).user,
+          plan: job.plan,
         }),
         input: inputSource(root),
         jdbcUrl: jdbcFromDatabaseUrl(t.url).jdbcUrl,
