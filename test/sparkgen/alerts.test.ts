@@ -164,8 +164,8 @@ describe("sparkgen window step: sentiment alerts after a catch-up", () => {
   it(
     "catch-up (W first, then the late W-1) ends with the same alerts",
     async () => {
-      ok(await runWindowStep(catchUp, W, inputsFor(ROOT, W), undefined, undefined, job.plan));
-      ok(await runWindowStep(catchUp, WPREV, inputsFor(ROOT, WPREV), undefined, undefined, job.plan));
+      ok(await runWindowStep(catchUp, W, inputsFor(ROOT, W), { plan: job.plan }));
+      ok(await runWindowStep(catchUp, WPREV, inputsFor(ROOT, WPREV), { plan: job.plan }));
       expect(await sentimentRows(catchUp.db, W)).toEqual(EXPECTED_W_SENTIMENT);
       expect(await alertRows(catchUp.db)).toEqual(EXPECTED_ALERTS);
     },
@@ -216,7 +216,7 @@ describe("sparkgen window step: a baseline window committed by another run while
             );
           }
         },
-        job.plan,
+        { plan: job.plan },
       );
       expect(s.code, why(s)).toBe(0);
       expect(await alertRows(r.db)).toEqual(EXPECTED_ALERTS);

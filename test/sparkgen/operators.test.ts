@@ -1,16 +1,6 @@
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { dirname, join } from "node:path";
 import { type Kysely, sql } from "kysely";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import {
-  compileJob,
-  diffSchemas,
-  generate,
-  type JobSpec,
-  schemaOf,
-  WINDOW_JOB_PLAN,
-} from "../../sparkgen/index.ts";
+import { compileJob, diffSchemas, type JobSpec, schemaOf } from "../../sparkgen/index.ts";
 import { define } from "../../sparkgen/spec/define.ts";
 import { e } from "../../sparkgen/specs/events.ts";
 import { windowJob } from "../../sparkgen/specs/index.ts";
@@ -23,13 +13,15 @@ import {
   runWindowStep,
   SPARK_TIMEOUT,
   type StepRun,
+  type TestJob,
+  testJob,
   why,
 } from "./support.ts";
 
 /*
  * The metric language's library operators in a spec of a test's own, through the real step: the
  * reference depth (influencers' chains, as a measure of any metric) and the normalise-and-weight
- * score. The job is the shipped one plus this spec; its plan and SQL are generated into a temp dir.
+ * score. The step runs a job of this spec alone, generated into a temp dir (`testJob`).
  *
  * Over test/fixtures/sparkgen/main (see main-window.ts), the records of W per topic and the chain
  * below each (records referencing it, any relation, then records referencing those, …, capped at 8):
@@ -60,27 +52,24 @@ const threadDepth = define.metric(
     rank: { top: 3, by: "depth" },
   },
 );
-const job: JobSpec = { ...windowJob, metrics: [...windowJob.metrics, threadDepth] };
+// The database has the shipped tables and this spec's; the step runs this spec alone (`testJob`).
+const withTrial: JobSpec = { ...windowJob, metrics: [...windowJob.metrics, threadDepth] };
 
 describe("library operators in a spec of the test's own, through the real step", () => {
   let r: ResultsDb;
   let run: StepRun;
-  let dir: string;
+  let job: TestJob;
 
   beforeAll(async () => {
-    dir = mkdtempSync(join(tmpdir(), "sg-operators-"));
-    for (const f of generate(job).filter((f) => f.path.startsWith("sparkgen/generated/"))) {
-      mkdirSync(dirname(join(dir, f.path)), { recursive: true });
-      writeFileSync(join(dir, f.path), f.text);
-    }
+    job = testJob([threadDepth]);
     r = await resultsDb("sg_operators");
-    for (const s of diffSchemas(schemaOf(compileJob(windowJob)), schemaOf(compileJob(job))))
+    for (const s of diffSchemas(schemaOf(compileJob(windowJob)), schemaOf(compileJob(withTrial))))
       await sql.raw(s).execute(r.db);
-    run = await runWindowStep(r, W, inputsFor(MAIN, W), undefined, undefined, join(dir, WINDOW_JOB_PLAN));
+    run = await runWindowStep(r, W, inputsFor(MAIN, W), { plan: job.plan });
   }, SPARK_TIMEOUT);
   afterAll(async () => {
+    job?.remove();
     await r?.db.destroy();
-    if (dir) rmSync(dir, { recursive: true, force: true });
   });
 
   const rows = async () => {

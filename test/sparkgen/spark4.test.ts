@@ -38,7 +38,7 @@ describe(`sparkgen window step on PySpark ${PYSPARK_4_VERSION}`, () => {
 
   beforeAll(async () => {
     r = await resultsDb("sg_spark4");
-    run = await runWindowStep(r, W, inputsFor(MAIN, W), undefined, sparkInstall4());
+    run = await runWindowStep(r, W, inputsFor(MAIN, W), { spark: sparkInstall4() });
   }, SPARK_TIMEOUT);
   afterAll(async () => {
     await r?.db.destroy();

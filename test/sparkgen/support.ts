@@ -36,8 +36,8 @@ export interface TestJob {
 }
 
 /**
- * The shipped job cut down to `metrics`: the real step with fewer statements, for tests about the
- * scheduler, locks and alerts whose checks read only these metrics' tables. A step's cost is mostly
+ * The shipped job's settings with only `metrics`: the real step with fewer statements, for a test
+ * whose checks read only those metrics' tables (or a spec of its own). A step's cost is mostly
  * per statement: a 20-event window takes 7.5 s for sentiment and its alert against 19.1 s for the
  * shipped job. range-exact.test.ts and overlap.test.ts keep the shipped job, so every table is
  * still held to the runner's rules.
@@ -101,15 +101,20 @@ export interface StepRun {
   result: StepStats | undefined;
 }
 
+export interface StepOptions {
+  runId?: number;
+  /** Default: the pinned PySpark 3.5. */
+  spark?: SparkInstall;
+  /** Another generated plan (a test's own job, `testJob`); default the shipped job's. */
+  plan?: string;
+}
+
 /** One spark-submit of the generated window step on `local[2]`; credentials via the environment. */
 export async function runWindowStep(
   r: ResultsDb,
   w: Window,
   inputs: readonly string[],
-  runId?: number,
-  spark: SparkInstall = sparkInstall(),
-  /** Another generated plan (a test's own job); its SQL files beside it as `generate()` lays them out. */
-  plan: string = WINDOW_PLAN,
+  { runId, spark = sparkInstall(), plan = WINDOW_PLAN }: StepOptions = {},
 ): Promise<StepRun> {
   if (!existsSync(plan)) throw new Error(`${plan} is not generated yet: run npx trends sparkgen`);
   const args = [
@@ -239,7 +244,7 @@ export async function stepWhileHistoryIsWritten(
   w: Window,
   inputs: readonly string[],
   write: (other: pg.Client) => Promise<void>,
-  plan: string = WINDOW_PLAN,
+  step: StepOptions = {},
 ): Promise<StepRun> {
   const other = new pg.Client({ connectionString: r.url });
   await other.connect();
@@ -251,12 +256,12 @@ export async function stepWhileHistoryIsWritten(
     ]);
     await write(other);
     let done = false;
-    const step = runWindowStep(r, w, inputs, undefined, undefined, plan).finally(() => {
+    const run = runWindowStep(r, w, inputs, step).finally(() => {
       done = true;
     });
     while (!done && !(await waitingForLock(other))) await sleep(200);
     await other.query("commit");
-    return await step;
+    return await run;
   } finally {
     await other.end();
   }

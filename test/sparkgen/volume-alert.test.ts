@@ -178,7 +178,7 @@ describe("sparkgen window step: a volume baseline window committed by another ru
             [start, new Date(start.getTime() + SLOT), LATE.topic],
           );
         },
-        job.plan,
+        { plan: job.plan },
       );
       expect(s.code, why(s)).toBe(0);
       expect(s.result?.events).toBe(511);

@@ -62,7 +62,7 @@ describe("sparkgen window step: the main fixture window, by hand", () => {
         })),
       )
       .execute();
-    first = await runWindowStep(r, W, inputsFor(MAIN, W), 1);
+    first = await runWindowStep(r, W, inputsFor(MAIN, W), { runId: 1 });
   }, SPARK_TIMEOUT);
   afterAll(async () => {
     await r?.db.destroy();
@@ -108,7 +108,7 @@ describe("sparkgen window step: the main fixture window, by hand", () => {
         influencers: await influencerRows(r.db, W),
         words: await wordRows(r.db, W),
       };
-      const again = await runWindowStep(r, W, inputsFor(MAIN, W), 2);
+      const again = await runWindowStep(r, W, inputsFor(MAIN, W), { runId: 2 });
       expect(again.code, why(again)).toBe(0);
       expect(again.result).toEqual(EXPECTED_STATS);
       expect({
