@@ -1,6 +1,3 @@
-import { mkdtempSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
 import type { Kysely } from "kysely";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import {
@@ -21,12 +18,19 @@ import {
   succeededRuns,
   workingManifest,
 } from "../../sparkgen/changes/index.ts";
-import { generate, WINDOW_JOB_PLAN, writeGenerated } from "../../sparkgen/index.ts";
 import { influencerWindow, windowJob } from "../../sparkgen/specs/index.ts";
 import type { Database } from "../../sql/index.ts";
 import { sparkInstall } from "../support/services.ts";
 import { MAIN } from "./main-window.ts";
-import { type ResultsDb, resultsDb, SPARK_TIMEOUT, windowOf } from "./support.ts";
+import {
+  type ResultsDb,
+  resultsDb,
+  SPARK_TIMEOUT,
+  type TestJob,
+  testJob,
+  WINDOW_PLAN,
+  windowOf,
+} from "./support.ts";
 
 /*
  * The whole loop of issue 12 with real spark-submit: run three windows of the main fixture with
@@ -40,7 +44,6 @@ import { type ResultsDb, resultsDb, SPARK_TIMEOUT, windowOf } from "./support.ts
 const FROM = windowOf("2026-11-26T04:30:00.000Z");
 const TO = windowOf("2026-11-26T05:00:00.000Z").end;
 const NOW = new Date("2026-11-27T00:00:00Z");
-const SHIPPED_PLAN = join(import.meta.dirname, "../../", WINDOW_JOB_PLAN);
 
 const changedJob = {
   ...windowJob,
@@ -51,8 +54,7 @@ const changedJob = {
   ),
 };
 
-let tmp: string;
-let changedPlan: string;
+let changed: TestJob;
 let r: ResultsDb;
 let fresh: ResultsDb;
 
@@ -84,9 +86,7 @@ async function results(db: Kysely<Database>) {
 }
 
 beforeAll(async () => {
-  tmp = mkdtempSync(join(tmpdir(), "trends-plan-"));
-  writeGenerated(generate(changedJob), tmp);
-  changedPlan = join(tmp, WINDOW_JOB_PLAN);
+  changed = testJob(changedJob.metrics);
   r = await resultsDb("planbf");
   fresh = await resultsDb("planbf_fresh");
 });
@@ -94,14 +94,14 @@ beforeAll(async () => {
 afterAll(async () => {
   await r?.db.destroy();
   await fresh?.db.destroy();
-  if (tmp) rmSync(tmp, { recursive: true, force: true });
+  changed?.remove();
 }, SPARK_TIMEOUT);
 
 describe("plan, backfill, and a fresh run agree", () => {
   it(
     "a weight change: plan lists the windows, the backfill recomputes them, rows equal a fresh run",
     async () => {
-      const first = await runRange(depsFor(r, SHIPPED_PLAN), FROM.start, TO, NOW);
+      const first = await runRange(depsFor(r, WINDOW_PLAN), FROM.start, TO, NOW);
       expect(first.map((o) => o.status)).toEqual(["succeeded", "succeeded", "succeeded"]);
       const before = await results(r.db);
       expect(before.influencer_window!.length).toBeGreaterThan(0);
@@ -196,7 +196,7 @@ describe("plan, backfill, and a fresh run agree", () => {
       ]);
       expect(renderMarkdown(report).join("\n")).toContain("`weights.retweets` 0.35 → 0.45");
 
-      const b = await runBackfill(depsFor(r, changedPlan), {
+      const b = await runBackfill(depsFor(r, changed.plan), {
         metrics: report.recomputeMetrics,
         reads: readsOf(head),
         now: NOW,
@@ -219,7 +219,7 @@ describe("plan, backfill, and a fresh run agree", () => {
         runs: await succeededRuns(r.db),
       });
       expect(again.recompute!.windows).toEqual([]);
-      const clean = await runRange(depsFor(fresh, changedPlan), FROM.start, TO, NOW);
+      const clean = await runRange(depsFor(fresh, changed.plan), FROM.start, TO, NOW);
       expect(clean.map((o) => o.status)).toEqual(["succeeded", "succeeded", "succeeded"]);
       expect(after).toEqual(await results(fresh.db));
     },
